@@ -1,0 +1,54 @@
+# Pavé: `make run` serves the app, `make test` runs the whole suite; both set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 4
+BOUNDARIES_FILE ?= $(abspath ../shared/data/be-municipalities-2025.geojson)
+export BOUNDARIES_FILE
+
+# Use DATABASE_URL when it is set; otherwise start the project's own cluster under var/.
+WITH_DB = export DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python app/localdb.py ensure)}" &&
+FLASK = $(BIN)/flask --app app
+
+.PHONY: help venv db run stop test bench lint fmt clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@python3 -m venv $(VENV) 2>/dev/null || { \
+	  echo "installing python3-venv"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	  python3 -m venv $(VENV); }
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed ## Create .venv and install the project
+
+db: venv ## Start the local PostGIS (unless DATABASE_URL is set), migrate, load seed data
+	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) fixtures load && $(FLASK) boundaries load-default
+
+run: db ## Serve the app at http://127.0.0.1:$(PORT) with gunicorn
+	@$(WITH_DB) echo "Pavé at http://127.0.0.1:$(PORT)/api/v1/docs" && \
+	  exec $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'app:create_app()'
+
+stop: ## Stop the local PostgreSQL cluster
+	@python3 app/localdb.py stop
+
+test: db ## Run the whole test suite against a throwaway database
+	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: venv ## Run the benchmarks and print their tables
+	@$(WITH_DB) $(BIN)/python -m bench
+
+lint: venv ## ruff check and ruff format --check
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+fmt: venv ## Format and fix what ruff can
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -1,0 +1,51 @@
+"""Pavé: street problem reports in Belgium, routed to the administration that must fix them."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from app.config import Config
+from app.db import Database
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: settings → database → API blueprints → CLI commands."""
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(Config.from_env())
+    if config:
+        app.config.update(config)
+    # Keep fields in the order the schemas declare them; easier for people to read.
+    app.json.sort_keys = False
+
+    from app import api, cli
+
+    api.init_app(app)
+    cli.init_app(app)
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    return app
+
+
+def get_database(app: Flask) -> Database:
+    """The app's Database, created on first use so CLI commands that need none start fast."""
+    database = app.extensions.get("pave_db")
+    if database is None:
+        database = app.config.get("DATABASE") or Database.from_url(
+            app.config["DATABASE_URL"], app.config["SQLALCHEMY_POOL_SIZE"]
+        )
+        app.extensions["pave_db"] = database
+    return database
+
+
+def db_session():
+    """The request's session: one per request, closed (and rolled back if open) at its end."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = get_database(current_app).sessionmaker()
+    return g.db_session

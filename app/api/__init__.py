@@ -1,0 +1,48 @@
+"""HTTP layer: the flask-smorest Api, problem+json errors and the v1 blueprints."""
+
+from __future__ import annotations
+
+import http
+
+import flask_smorest
+from flask import Flask
+from flask_smorest.utils import prepare_response
+
+from app.api.errors import PROBLEM_JSON, ProblemSchema, problem_from_http_exception
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api with RFC 9457 problem details as the error format."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return problem_from_http_exception(error)
+
+    def _register_responses(self):
+        # Same as flask-smorest's, but documents errors as application/problem+json.
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+api = Api()
+
+
+def init_app(app: Flask) -> None:
+    from app.api.categories.routes import blp as categories_blp
+    from app.api.communes.routes import blp as communes_blp
+    from app.api.errors import register_domain_errors
+    from app.api.health.routes import blp as health_blp
+    from app.api.reports.routes import blp as reports_blp
+
+    api.init_app(app)
+    for blp in (health_blp, categories_blp, communes_blp, reports_blp):
+        api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
+    register_domain_errors(app)

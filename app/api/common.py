@@ -1,0 +1,20 @@
+"""Small helpers shared by the API resources: language negotiation and shared schemas."""
+
+from __future__ import annotations
+
+from flask import request
+from marshmallow import Schema, fields
+
+from app.i18n import LANGUAGES
+
+
+def request_language() -> str | None:
+    """The best of fr/nl/de/en from Accept-Language, or None when the client has no wish."""
+    return request.accept_languages.best_match(LANGUAGES)
+
+
+class NamesSchema(Schema):
+    fr = fields.String()
+    nl = fields.String()
+    de = fields.String()
+    en = fields.String()

@@ -1,0 +1,63 @@
+"""GET /api/v1/communes/lookup: which commune is responsible for a point."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app import db_session
+from app.api.common import request_language
+from app.api.communes.schemas import CommuneLookupSchema, LookupQueryArgsSchema
+from app.errors import NotFoundError, OutsideServiceAreaError
+from app.geo.models import Commune
+from app.geo.routing import locate
+from app.i18n import pick_name
+
+blp = Blueprint("communes", __name__, url_prefix="/communes", description="Belgian communes")
+
+
+def commune_view(commune: Commune, lang: str | None) -> dict:
+    region = commune.region
+    region_names = {
+        "fr": region.name_fr,
+        "nl": region.name_nl,
+        "de": region.name_de,
+        "en": region.name_en,
+    }
+    return {
+        "nis_code": commune.nis_code,
+        "name": pick_name(commune.names(), lang, commune.region_code),
+        "names": commune.names(),
+        "region": {
+            "code": region.code,
+            "name": pick_name(region_names, lang or "en"),
+            "names": region_names,
+        },
+    }
+
+
+@blp.route("/lookup")
+class CommuneLookup(MethodView):
+    @blp.arguments(LookupQueryArgsSchema, location="query")
+    @blp.response(200, CommuneLookupSchema)
+    @blp.alt_response(404, description="No commune serves this point")
+    def get(self, args):
+        """The commune responsible for a WGS84 point"""
+        session = db_session()
+        try:
+            match = locate(
+                session,
+                args["lon"],
+                args["lat"],
+                snap_distance_m=current_app.config["ROUTING_SNAP_DISTANCE_M"],
+                hint_distance_m=current_app.config["ROUTING_HINT_DISTANCE_M"],
+            )
+        except OutsideServiceAreaError as exc:
+            raise NotFoundError(exc.detail, **exc.extra) from exc
+        commune = session.get(Commune, match.commune_id)
+        return {
+            **commune_view(commune, request_language()),
+            "match": match.match,
+            "distance_m": round(match.distance_m, 1),
+        }

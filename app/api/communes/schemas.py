@@ -1,0 +1,33 @@
+"""Schemas of the communes resource."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.api.common import NamesSchema
+
+
+class LookupQueryArgsSchema(Schema):
+    lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90))
+    lon = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180))
+
+
+class RegionSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "REFNIS region code"})
+    name = fields.String(required=True)
+    names = fields.Nested(NamesSchema, required=True)
+
+
+class CommuneSchema(Schema):
+    nis_code = fields.String(required=True)
+    name = fields.String(required=True)
+    names = fields.Nested(NamesSchema, required=True)
+    region = fields.Nested(RegionSchema, required=True)
+
+
+class CommuneLookupSchema(CommuneSchema):
+    match = fields.String(
+        required=True,
+        metadata={"description": "inside, overlap (covered by two; see routing rules) or nearest"},
+    )
+    distance_m = fields.Float(required=True, metadata={"description": "0 unless snapped"})

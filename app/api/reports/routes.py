@@ -1,0 +1,203 @@
+"""/api/v1/reports: create a report, read one, list them as GeoJSON, find nearby ones."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, jsonify, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+
+from app import db_session
+from app.api.common import request_language
+from app.api.reports.schemas import (
+    FeatureCollectionSchema,
+    IdempotencyHeadersSchema,
+    NearbyCollectionSchema,
+    NearbyQueryArgsSchema,
+    ReportCreateSchema,
+    ReportQueryArgsSchema,
+    ReportSchema,
+)
+from app.errors import RequestInFlightError
+from app.i18n import pick_name
+from app.reports.queries import (
+    ReportFilter,
+    ReportRow,
+    get_report,
+    list_reports,
+    nearby_reports,
+)
+from app.reports.services import NewReport, create_report
+
+blp = Blueprint("reports", __name__, url_prefix="/reports", description="Street problem reports")
+
+GEOJSON = "application/geo+json"
+
+
+@blp.before_request
+def _require_json_body():
+    if request.method in {"POST", "PUT", "PATCH"} and request.mimetype != "application/json":
+        abort(415, message="Send the report as JSON with Content-Type: application/json.")
+
+
+def report_properties(row: ReportRow, lang: str | None) -> dict:
+    """The public view: nothing about the reporter, ever."""
+    report = row.report
+    commune = report.commune
+    return {
+        "id": report.id,
+        "category": {
+            "code": report.category.code,
+            "name": pick_name(report.category.names(), lang),
+        },
+        "description": report.description,
+        "status": report.status,
+        "created_at": report.created_at,
+        "updated_at": report.updated_at,
+        "accuracy_m": report.accuracy_m,
+        "commune": {
+            "nis_code": commune.nis_code,
+            "name": pick_name(commune.names(), lang, commune.region_code),
+        },
+        "responsible_body": {
+            "code": report.body.code,
+            "name": pick_name(report.body.names(), lang, report.body.region_code),
+            "kind": report.body.kind,
+        },
+    }
+
+
+def report_view(row: ReportRow, lang: str | None) -> dict:
+    location = {"lat": row.lat, "lon": row.lon, "accuracy_m": row.report.accuracy_m}
+    return {**report_properties(row, lang), "location": location}
+
+
+def feature(row: ReportRow, lang: str | None) -> dict:
+    properties = report_properties(row, lang)
+    if row.distance_m is not None:
+        properties["distance_m"] = round(row.distance_m, 1)
+    return {
+        "type": "Feature",
+        "id": row.report.id,
+        "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+        "properties": properties,
+    }
+
+
+def geojson_response(schema, body: dict):
+    response = jsonify(schema.dump(body))
+    response.mimetype = GEOJSON
+    return response
+
+
+@blp.route("")
+class Reports(MethodView):
+    @blp.arguments(ReportQueryArgsSchema, location="query")
+    @blp.response(200, FeatureCollectionSchema, content_type=GEOJSON)
+    def get(self, args):
+        """Reports as a GeoJSON FeatureCollection, newest first, with cursor pagination"""
+        filters = ReportFilter(
+            bbox=args.get("bbox"),
+            commune=args.get("commune"),
+            category=args.get("category"),
+            status=tuple(args.get("status") or ()),
+            since=args.get("since"),
+            until=args.get("until"),
+        )
+        page = list_reports(db_session(), filters, args["limit"], args.get("cursor"))
+        lang = request_language()
+        links = [{"rel": "self", "href": request.url, "type": GEOJSON}]
+        if page.next_cursor:
+            query = {k: v for k, v in request.args.items() if k != "cursor"}
+            href = url_for("reports.Reports", _external=True, **query, cursor=page.next_cursor)
+            links.append({"rel": "next", "href": href, "type": GEOJSON})
+        body = {
+            "type": "FeatureCollection",
+            "features": [feature(row, lang) for row in page.rows],
+            "links": links,
+        }
+        response = geojson_response(FeatureCollectionSchema(), body)
+        if page.next_cursor:
+            response.headers["Link"] = f'<{links[-1]["href"]}>; rel="next"'
+        return response
+
+    @blp.arguments(IdempotencyHeadersSchema, location="headers")
+    @blp.arguments(ReportCreateSchema)
+    @blp.response(201, ReportSchema)
+    @blp.alt_response(409, description="The same Idempotency-Key is still being processed")
+    @blp.alt_response(413, description="The body is too large")
+    @blp.alt_response(415, description="The body is not JSON")
+    def post(self, headers, data):
+        """Create a report; it is routed to its commune and responsible body"""
+        location = data["location"]
+        reporter = data.get("reporter") or {}
+        new = NewReport(
+            category=data["category"],
+            lon=location["lon"],
+            lat=location["lat"],
+            accuracy_m=location.get("accuracy_m"),
+            description=data.get("description"),
+            reporter_name=reporter.get("name"),
+            reporter_email=reporter.get("email"),
+            reporter_phone=reporter.get("phone"),
+        )
+        session = db_session()
+        config = current_app.config
+        try:
+            created = create_report(
+                session,
+                new,
+                headers.get("idempotency_key"),
+                snap_distance_m=config["ROUTING_SNAP_DISTANCE_M"],
+                hint_distance_m=config["ROUTING_HINT_DISTANCE_M"],
+            )
+            session.commit()
+        except IntegrityError as exc:
+            # Only a race on the unique idempotency key gets here: the other request won.
+            session.rollback()
+            raise RequestInFlightError(
+                "Another request with this Idempotency-Key was just processed; retry to get it."
+            ) from exc
+        body = report_view(get_report(session, created.report_id), request_language())
+        response = jsonify(ReportSchema().dump(body))
+        response.status_code = 201
+        response.headers["Location"] = url_for(
+            "reports.ReportById", report_id=created.report_id, _external=True
+        )
+        if created.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+
+@blp.route("/<uuid:report_id>")
+class ReportById(MethodView):
+    @blp.response(200, ReportSchema)
+    @blp.alt_response(404, description="No such report")
+    def get(self, report_id: uuid.UUID):
+        """One report's public view"""
+        return report_view(get_report(db_session(), report_id), request_language())
+
+
+@blp.route("/nearby")
+class NearbyReports(MethodView):
+    @blp.arguments(NearbyQueryArgsSchema, location="query")
+    @blp.response(200, NearbyCollectionSchema, content_type=GEOJSON)
+    def get(self, args):
+        """Open reports near a point, nearest first (to avoid duplicates)"""
+        rows = nearby_reports(
+            db_session(),
+            args["lon"],
+            args["lat"],
+            args["radius_m"],
+            args.get("category"),
+            args["limit"],
+        )
+        lang = request_language()
+        body = {
+            "type": "FeatureCollection",
+            "features": [feature(row, lang) for row in rows],
+            "links": [{"rel": "self", "href": request.url, "type": GEOJSON}],
+        }
+        return geojson_response(NearbyCollectionSchema(), body)

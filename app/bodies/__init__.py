@@ -1,0 +1,1 @@
+"""Bodies: the administrations and operators responsible for fixing what is reported."""

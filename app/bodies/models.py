@@ -1,0 +1,43 @@
+"""The Body model: a commune, a region or another operator, with a contact."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class BodyKind(enum.StrEnum):
+    COMMUNE = "commune"
+    REGION = "region"
+    OPERATOR = "operator"
+
+
+class Body(Base):
+    __tablename__ = "bodies"
+    __table_args__ = (
+        CheckConstraint("kind IN ('commune', 'region', 'operator')", name="kind"),
+        # A commune body is tied to a NIS code, which outlives any one boundary version.
+        CheckConstraint("kind <> 'commune' OR nis_code IS NOT NULL", name="commune_has_nis"),
+        CheckConstraint("kind <> 'region' OR region_code IS NOT NULL", name="region_has_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name_fr: Mapped[str | None] = mapped_column(String(200))
+    name_nl: Mapped[str | None] = mapped_column(String(200))
+    name_de: Mapped[str | None] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    nis_code: Mapped[str | None] = mapped_column(String(5), unique=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_url: Mapped[str | None] = mapped_column(String(500))
+
+    def names(self) -> dict[str, str]:
+        pairs = (("fr", self.name_fr), ("nl", self.name_nl), ("de", self.name_de))
+        return {lang: name for lang, name in (*pairs, ("en", self.name_en)) if name}

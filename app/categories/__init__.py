@@ -1,0 +1,1 @@
+"""Categories of problems; a category's code is its Open311 service_code."""

@@ -1,0 +1,107 @@
+"""Flask commands: database migrations, fixtures and boundary import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.config import ROOT
+
+
+def alembic_config(url: str | None = None, connection=None) -> AlembicConfig:
+    cfg = AlembicConfig(toml_file=str(ROOT / "pyproject.toml"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+db_cli = AppGroup("db", help="Database schema.")
+fixtures_cli = AppGroup("fixtures", help="Seed data.")
+boundaries_cli = AppGroup("boundaries", help="Commune boundaries.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (e.g. -1)."""
+    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@fixtures_cli.command("load")
+def fixtures_load() -> None:
+    """Load (or update) the seed bodies and categories from fixtures/."""
+    from app import get_database
+    from app.categories.fixtures import load_fixtures
+
+    with get_database(current_app).session() as session:
+        counts = load_fixtures(session)
+    click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) + " loaded")
+
+
+@boundaries_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--crs",
+    help="CRS of the coordinates (EPSG:4326, EPSG:31370, EPSG:3812), if the file does not say.",
+)
+@click.option(
+    "--valid-from",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day these boundaries are in force (default: today).",
+)
+def boundaries_import(file: Path, crs: str | None, valid_from: dt.datetime | None) -> None:
+    """Import commune boundaries from FILE (GeoJSON, GeoPackage or Shapefile)."""
+    from app import get_database
+    from app.geo.boundaries import BoundaryFileError, import_boundaries, read_boundary_file
+    from app.geo.projection import UnsupportedCRSError
+
+    day = valid_from.date() if valid_from else dt.date.today()
+    try:
+        source = read_boundary_file(file, crs)
+        with get_database(current_app).session() as session:
+            label = f"Importing {len(source.features)} communes (EPSG:{source.srid})"
+            with click.progressbar(length=len(source.features), label=label) as bar:
+                result = import_boundaries(session, source, day, progress=bar.update)
+    except (BoundaryFileError, UnsupportedCRSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if result.status == "unchanged":
+        click.echo(f"{file.name}: already imported for {day}; nothing changed.")
+        return
+    click.echo(
+        f"{result.communes} communes imported, valid from {day}; "
+        f"{result.repaired} invalid polygons repaired; "
+        f"{result.closed_sets} earlier set(s) closed."
+    )
+
+
+@boundaries_cli.command("load-default")
+def boundaries_load_default() -> None:
+    """Import BOUNDARIES_FILE for BOUNDARIES_VALID_FROM (what `make run` does)."""
+    ctx = click.get_current_context()
+    cfg = current_app.config
+    ctx.invoke(
+        boundaries_import,
+        file=Path(cfg["BOUNDARIES_FILE"]),
+        crs=None,
+        valid_from=dt.datetime.fromisoformat(cfg["BOUNDARIES_VALID_FROM"]),
+    )
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, fixtures_cli, boundaries_cli):
+        app.cli.add_command(group)

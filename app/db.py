@@ -1,0 +1,51 @@
+"""Declarative base, naming convention and the engine/session pair shared by app and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import MetaData, create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Predictable constraint names keep Alembic migrations reviewable and reversible.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    if not url:
+        raise RuntimeError(
+            "DATABASE_URL is not set. `make run` sets it for the local cluster; "
+            "or export DATABASE_URL=postgresql+psycopg://user@host/dbname"
+        )
+    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+
+
+class Database:
+    """An engine and its session factory; one per application or CLI process."""
+
+    def __init__(self, engine: Engine, session_factory: sessionmaker | None = None):
+        self.engine = engine
+        # Tests pass a factory bound to one connection whose outer transaction they roll back.
+        self.sessionmaker = session_factory or sessionmaker(bind=engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str, pool_size: int = 5) -> Database:
+        return cls(make_engine(url, pool_size))
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on any error."""
+        with self.sessionmaker() as session, session.begin():
+            yield session

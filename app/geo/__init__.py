@@ -1,0 +1,1 @@
+"""Geography: communes and their boundaries, projections, boundary import and routing."""

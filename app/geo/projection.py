@@ -1,0 +1,45 @@
+"""Coordinate reference systems and the pyproj transformers between them, in one place."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pyproj import CRS, Transformer
+
+WGS84 = 4326
+LAMBERT_72 = 31370
+LAMBERT_2008 = 3812
+# Metric work (distances, snapping) happens in Belgian Lambert 2008.
+METRIC_SRID = LAMBERT_2008
+SUPPORTED_SRIDS = (WGS84, LAMBERT_72, LAMBERT_2008)
+
+
+class UnsupportedCRSError(ValueError):
+    """The data is in a coordinate reference system Pavé does not read."""
+
+
+def srid_of(crs_text: str) -> int:
+    """Return the EPSG code for a CRS name such as 'EPSG:31370' or an OGC URN.
+
+    CRS84 (longitude first) is WGS84 in the axis order GeoJSON uses, so it maps to 4326.
+    """
+    if "CRS84" in crs_text.upper():
+        return WGS84
+    try:
+        crs = CRS.from_user_input(crs_text)
+    except Exception as exc:
+        raise UnsupportedCRSError(f"unknown coordinate reference system {crs_text!r}") from exc
+    epsg = crs.to_epsg()
+    if epsg not in SUPPORTED_SRIDS:
+        raise UnsupportedCRSError(f"{crs_text!r} is not one of EPSG:4326, EPSG:31370 or EPSG:3812")
+    return epsg
+
+
+@cache
+def transformer(source: int, target: int) -> Transformer:
+    """A cached transformer that always takes and returns x=easting/longitude first."""
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def to_lambert_2008(lon: float, lat: float) -> tuple[float, float]:
+    return transformer(WGS84, LAMBERT_2008).transform(lon, lat)

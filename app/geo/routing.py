@@ -1,0 +1,107 @@
+"""Point → commune routing in PostGIS, with deterministic rules for imperfect boundaries.
+
+The rules, in order:
+
+1. Inside: the point is covered (ST_Covers, so a point on an edge counts) by exactly one
+   current commune. This is the common case and costs one indexed query on the
+   subdivided parts.
+2. Overlap: simplified boundaries overlap a little, so a point may be covered by two
+   communes. It goes to the one it lies deepest inside, i.e. the commune whose boundary
+   line is farthest from the point (measured in Lambert 2008); on a tie, the lower NIS code.
+   The true border most likely runs through the middle of the overlap, so the deeper side
+   is the likelier owner.
+3. Gap: a point in no commune but within ROUTING_SNAP_DISTANCE_M (50 m) of one goes to the
+   nearest; on a tie, the lower NIS code.
+4. Outside: farther than that from every commune, OutsideServiceAreaError; it names the
+   nearest commune when one lies within ROUTING_HINT_DISTANCE_M (1 km).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from app.errors import OutsideServiceAreaError
+
+Match = Literal["inside", "overlap", "nearest"]
+
+_POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+
+COVERING_SQL = text(
+    f"""
+    SELECT DISTINCT c.id, c.nis_code, c.region_code
+    FROM commune_parts p JOIN communes c ON c.id = p.commune_id
+    WHERE ST_Covers(p.geom, {_POINT})
+    """
+)
+
+DEEPEST_SQL = text(
+    f"""
+    SELECT c.id, c.nis_code, c.region_code,
+           ST_Distance(ST_Boundary(ST_Transform(c.boundary, 3812)),
+                       ST_Transform({_POINT}, 3812)) AS depth
+    FROM communes c
+    WHERE c.id = ANY(:ids)
+    ORDER BY depth DESC, c.nis_code
+    LIMIT 1
+    """
+)
+
+# The KNN operator orders parts by distance in degrees, which is not metric; taking a few
+# candidates and measuring them in Lambert 2008 gives the true nearest.
+NEAREST_SQL = text(
+    f"""
+    WITH candidates AS (
+        SELECT p.commune_id, p.geom FROM commune_parts p
+        ORDER BY p.geom <-> {_POINT}
+        LIMIT 16
+    )
+    SELECT c.id, c.nis_code, c.region_code, c.name_fr, c.name_nl, c.name_de,
+           ST_Distance(ST_Transform(k.geom, 3812), ST_Transform({_POINT}, 3812)) AS distance
+    FROM candidates k JOIN communes c ON c.id = k.commune_id
+    ORDER BY distance, c.nis_code
+    LIMIT 1
+    """
+)
+
+
+@dataclass(frozen=True)
+class CommuneMatch:
+    commune_id: int
+    nis_code: str
+    region_code: str
+    match: Match
+    distance_m: float = 0.0
+
+
+def locate(
+    db: Session | Connection,
+    lon: float,
+    lat: float,
+    *,
+    snap_distance_m: float = 50.0,
+    hint_distance_m: float = 1000.0,
+) -> CommuneMatch:
+    """Return the current commune responsible for a WGS84 point, by the rules above."""
+    params = {"lon": lon, "lat": lat}
+    rows = db.execute(COVERING_SQL, params).all()
+    if len(rows) == 1:
+        row = rows[0]
+        return CommuneMatch(row.id, row.nis_code, row.region_code, "inside")
+    if len(rows) > 1:
+        row = db.execute(DEEPEST_SQL, {**params, "ids": [r.id for r in rows]}).one()
+        return CommuneMatch(row.id, row.nis_code, row.region_code, "overlap")
+    row = db.execute(NEAREST_SQL, params).first()
+    if row is not None and row.distance <= snap_distance_m:
+        return CommuneMatch(row.id, row.nis_code, row.region_code, "nearest", row.distance)
+    detail = "The place is outside the area served: Pavé covers the communes of Belgium."
+    extra = {}
+    if row is not None and row.distance <= hint_distance_m:
+        name = row.name_fr or row.name_nl or row.name_de
+        detail += f" The nearest commune, {name}, is {round(row.distance)} m away."
+        extra["nearest_commune"] = {"nis_code": row.nis_code, "distance_m": round(row.distance)}
+    raise OutsideServiceAreaError(detail, **extra)

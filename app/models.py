@@ -1,0 +1,8 @@
+"""Imports every model module so that the metadata knows all tables."""
+
+
+def import_all() -> None:
+    from app.bodies import models as _bodies  # noqa: F401
+    from app.categories import models as _categories  # noqa: F401
+    from app.geo import models as _geo  # noqa: F401
+    from app.reports import models as _reports  # noqa: F401

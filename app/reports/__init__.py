@@ -1,0 +1,1 @@
+"""Reports: what residents send, where it goes and what happens to it."""

@@ -1,0 +1,94 @@
+"""Report and its status history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.bodies.models import Body
+from app.categories.models import Category
+from app.db import Base
+from app.geo.models import Commune
+from app.reports.states import Status
+
+STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({STATUS_VALUES})", name="status"),
+        CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy_positive"),
+        # Newest-first listing and its keyset cursor walk this index.
+        Index("ix_reports_created_at_id", "created_at", "id"),
+        # Distances are measured in Lambert 2008; the index makes "nearby" a range scan.
+        Index(
+            "ix_reports_location_3812",
+            text("ST_Transform(location, 3812)"),
+            postgresql_using="gist",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    # The unique constraint, not Python, is what guarantees one report per client key.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # SHA-256 of the canonical request body, to tell a true retry from a reused key.
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Private: never serialised by a public endpoint.
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    reporter_email: Mapped[str | None] = mapped_column(String(254))
+    reporter_phone: Mapped[str | None] = mapped_column(String(40))
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    commune: Mapped[Commune] = relationship(lazy="joined")
+    body: Mapped[Body] = relationship(lazy="joined")
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="report", order_by="StatusChange.id"
+    )
+
+
+class StatusChange(Base):
+    """One change of a report's status: when, by whom, and why."""
+
+    __tablename__ = "report_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    report: Mapped[Report] = relationship(back_populates="history")
