@@ -25,7 +25,7 @@ $(BIN)/python:
 	  python3 -m venv $(VENV); }
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
@@ -36,7 +36,7 @@ db: venv ## Start the local PostGIS (unless DATABASE_URL is set), migrate, load 
 
 run: db ## Serve the app at http://127.0.0.1:$(PORT) with gunicorn
 	@$(WITH_DB) echo "Pavé at http://127.0.0.1:$(PORT)/api/v1/docs" && \
-	  exec $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'app:create_app()'
+	  exec $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --no-control-socket --access-logfile - 'app:create_app()'
 
 stop: ## Stop the local PostgreSQL cluster
 	@python3 app/localdb.py stop

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, redirect
 
 from app.config import Config
 from app.db import Database
@@ -21,6 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     api.init_app(app)
     cli.init_app(app)
+
+    @app.get("/")
+    def _home():
+        # The resident app (pwa/) will live here; until then, show the API's documentation.
+        return redirect("/api/v1/docs")
 
     @app.teardown_appcontext
     def _close_session(_exc):

@@ -45,8 +45,8 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
-    # Served from the package's own copy would need a download; the CDN is the documented default.
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    # Swagger UI's assets come from the swagger-ui-bundle package, so the docs work offline.
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
 
     @classmethod
     def from_env(cls) -> dict:
