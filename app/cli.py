@@ -80,7 +80,10 @@ def boundaries_import(file: Path, crs: str | None, valid_from: dt.datetime | Non
     except (BoundaryFileError, UnsupportedCRSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if result.status == "unchanged":
-        click.echo(f"{file.name}: already imported for {day}; nothing changed.")
+        click.echo(
+            f"{file.name}: already imported ({result.communes} communes, valid from "
+            f"{result.valid_from}); nothing changed."
+        )
         return
     click.echo(
         f"{result.communes} communes imported, valid from {day}; "

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
+import shapely.errors
 from shapely.geometry import MultiPolygon, Polygon, shape
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -19,6 +21,10 @@ from app.geo.projection import WGS84, srid_of, transformer
 
 # Parts of at most this many vertices keep each point-in-polygon test cheap.
 SUBDIVIDE_MAX_VERTICES = 64
+# Lon/lat box around Belgium (2.54 to 6.41 E, 49.50 to 51.51 N) with a margin of about 10 km: a
+# commune outside it was read in the wrong CRS or with swapped axes. It stays clear of the
+# false origin of Lambert 72 (2.31 E, 49.29 N), where lon/lat read as metres would land.
+BELGIUM_ENVELOPE = (2.4, 49.35, 6.55, 51.6)
 
 
 class BoundaryFileError(PaveError):
@@ -48,6 +54,7 @@ class ImportResult:
     status: str  # "imported" or "unchanged"
     boundary_set_id: int
     communes: int
+    valid_from: dt.date
     repaired: int = 0
     closed_sets: int = 0
 
@@ -66,29 +73,46 @@ def read_boundary_file(path: str | Path, crs: str | None = None) -> BoundarySour
     path = Path(path)
     if not path.is_file():
         raise BoundaryFileError(f"{path}: no such file")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BoundaryFileError(f"{path}: cannot be read ({exc.strerror})") from exc
     sha = hashlib.sha256(raw).hexdigest()
     if path.suffix.lower() in {".geojson", ".json"}:
-        try:
-            doc = json.loads(raw)
-        except ValueError as exc:
-            raise BoundaryFileError(f"{path}: not valid JSON ({exc})") from exc
-        features = [
-            {"properties": f.get("properties") or {}, "geometry": f.get("geometry")}
-            for f in doc.get("features", [])
-        ]
-        declared = (doc.get("crs") or {}).get("properties", {}).get("name")
+        features, declared = _read_geojson(path, raw)
     else:
         features, declared = _read_with_ogr(path)
+    if not features:
+        # An empty set would close the current one and leave every point unrouted.
+        raise BoundaryFileError(f"{path}: the file holds no features")
     srid = srid_of(crs or declared or "EPSG:4326")
     return BoundarySource(path=path, sha256=sha, srid=srid, features=features)
 
 
+def _read_geojson(path: Path, raw: bytes) -> tuple[list[dict], str | None]:
+    try:
+        doc = json.loads(raw)
+    except ValueError as exc:
+        raise BoundaryFileError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
+        raise BoundaryFileError(f"{path}: not a GeoJSON FeatureCollection")
+    features = [
+        {"properties": f.get("properties") or {}, "geometry": f.get("geometry")}
+        for f in doc["features"]
+        if isinstance(f, dict)
+    ]
+    # RFC 7946 dropped the "crs" member, but files exported in Lambert still carry it.
+    crs_member = doc.get("crs")
+    properties = crs_member.get("properties") if isinstance(crs_member, dict) else None
+    declared = properties.get("name") if isinstance(properties, dict) else None
+    return features, declared
+
+
 def _read_with_ogr(path: Path) -> tuple[list[dict], str | None]:
-    import pyogrio
+    from pyogrio.raw import read as ogr_read
 
     try:
-        meta, _fids, geometries, field_data = pyogrio.read(path)
+        meta, _fids, geometries, field_data = ogr_read(path)
     except Exception as exc:
         raise BoundaryFileError(f"{path}: cannot be read ({exc})") from exc
     names = list(meta["fields"])
@@ -120,14 +144,15 @@ def to_commune(feature: dict, srid: int) -> tuple[CommuneFeature, bool]:
         raise BoundaryFileError(f"feature without a 5-digit NIS code: {props!r:.200}")
     if not feature["geometry"]:
         raise BoundaryFileError(f"commune {nis} has no geometry")
-    geom = shape(feature["geometry"])
+    try:
+        geom = shapely.force_2d(shape(feature["geometry"]))
+    except (ValueError, KeyError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
+        raise BoundaryFileError(f"commune {nis}: unreadable geometry ({exc})") from exc
+    if geom.is_empty:
+        raise BoundaryFileError(f"commune {nis} has no polygon area")
     if srid != WGS84:
         geom = shapely.transform(geom, _reproject(srid), interleaved=False)
-    minx, miny, maxx, maxy = geom.bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BoundaryFileError(
-            f"commune {nis}: coordinates are not longitude/latitude; pass --crs EPSG:31370 or EPSG:3812"
-        )
+    _check_position(nis, geom, srid)
     repaired = not geom.is_valid
     if repaired:
         geom = shapely.make_valid(geom)
@@ -146,6 +171,26 @@ def to_commune(feature: dict, srid: int) -> tuple[CommuneFeature, bool]:
     return commune, repaired
 
 
+def _check_position(nis: str, geom, srid: int) -> None:
+    """Refuse coordinates read in the wrong CRS instead of importing a commune elsewhere."""
+    minx, miny, maxx, maxy = geom.bounds
+    lonlat = all(map(math.isfinite, (minx, miny, maxx, maxy))) and (
+        -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+    )
+    if not lonlat and srid == WGS84:
+        raise BoundaryFileError(
+            f"commune {nis}: coordinates such as ({minx:.0f}, {miny:.0f}) are not "
+            "longitude/latitude; pass --crs EPSG:31370 or EPSG:3812"
+        )
+    west, south, east, north = BELGIUM_ENVELOPE
+    if not lonlat or minx < west or maxx > east or miny < south or maxy > north:
+        raise BoundaryFileError(
+            f"commune {nis}: read as EPSG:{srid}, it does not lie in Belgium "
+            f"(bounds {minx:.4g}, {miny:.4g}, {maxx:.4g}, {maxy:.4g}); "
+            "check --crs and the axis order (x = easting or longitude)"
+        )
+
+
 def _reproject(srid: int) -> Callable:
     tr = transformer(srid, WGS84)
 
@@ -161,20 +206,33 @@ def import_boundaries(
     valid_from: dt.date,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Load a boundary set; re-importing the same file for the same date changes nothing."""
+    """Load a boundary set and close the one before it; re-importing a file changes nothing."""
+    # The same file counts as already imported whatever date was asked, so that running the
+    # command again (its default date is today) never stacks a copy of the current set.
     same = session.execute(
-        text("SELECT id, sha256, commune_count FROM boundary_sets WHERE valid_from = :d"),
-        {"d": valid_from},
+        text(
+            "SELECT id, valid_from, commune_count FROM boundary_sets WHERE sha256 = :sha "
+            "ORDER BY valid_from LIMIT 1"
+        ),
+        {"sha": source.sha256},
     ).first()
     if same is not None:
-        if same.sha256 == source.sha256:
-            return ImportResult("unchanged", same.id, same.commune_count)
+        ensure_routing_current(session)
+        return ImportResult("unchanged", same.id, same.commune_count, valid_from=same.valid_from)
+    taken = session.execute(
+        text("SELECT source FROM boundary_sets WHERE valid_from = :d"), {"d": valid_from}
+    ).scalar()
+    if taken is not None:
         raise BoundaryFileError(
-            f"another boundary set is already valid from {valid_from}; choose another --valid-from"
+            f"another boundary set ({taken}) is already valid from {valid_from}; "
+            "choose another --valid-from"
         )
     communes, repaired = [], 0
-    for feature in source.features:
-        commune, was_repaired = to_commune(feature, source.srid)
+    for number, feature in enumerate(source.features, start=1):
+        try:
+            commune, was_repaired = to_commune(feature, source.srid)
+        except BoundaryFileError as exc:
+            raise BoundaryFileError(f"{source.path.name}, feature {number}: {exc}") from exc
         communes.append(commune)
         repaired += was_repaired
         if progress:
@@ -211,7 +269,7 @@ def import_boundaries(
     )
     closed = _recompute_validity(session)
     refresh_routing(session)
-    return ImportResult("imported", set_id, len(communes), repaired, closed)
+    return ImportResult("imported", set_id, len(communes), valid_from, repaired, closed)
 
 
 def _recompute_validity(session: Session) -> int:
@@ -249,6 +307,24 @@ def current_set_id(session: Session, today: dt.date | None = None) -> int | None
         ),
         {"today": today or dt.date.today()},
     ).scalar()
+
+
+def ensure_routing_current(session: Session) -> bool:
+    """Rebuild the routing parts if the set in force changed since they were built.
+
+    A set imported ahead of its date becomes current only when that day comes; any later
+    run of the import (e.g. `make run`) then switches routing to it. Returns whether it did.
+    """
+    built_from = session.execute(
+        text(
+            "SELECT c.boundary_set_id FROM commune_parts p JOIN communes c ON c.id = p.commune_id "
+            "LIMIT 1"
+        )
+    ).scalar()
+    if built_from == current_set_id(session):
+        return False
+    refresh_routing(session)
+    return True
 
 
 def refresh_routing(session: Session) -> None:

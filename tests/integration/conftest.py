@@ -1,0 +1,56 @@
+"""Databases of their own for tests that need a geography other than the session's 2025 set."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from app.categories.fixtures import load_fixtures
+from app.cli import alembic_config
+from tests.conftest import create_throwaway_database, drop_database
+
+
+@pytest.fixture(scope="module")
+def empty_engine():
+    """A throwaway database for one test module: migrated and seeded, with no boundaries."""
+    url = create_throwaway_database("pave_geo")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(connection=conn), "head")
+        with Session(engine) as session, session.begin():
+            load_fixtures(session)
+        yield engine
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+@pytest.fixture
+def empty_session(empty_engine):
+    """A session on the empty database whose work is rolled back after the test."""
+    with empty_engine.connect() as conn:
+        outer = conn.begin()
+        try:
+            with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+                yield session
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture(scope="module")
+def routing_db(engine):
+    """A read-only connection to the session's database (2025 set) for a whole module."""
+    with engine.connect() as conn:
+        yield conn
+        conn.rollback()
+
+
+@pytest.fixture(scope="module")
+def oracle(routing_db):
+    """The routing rules re-implemented in shapely over the 2025 communes."""
+    from tests.integration.routing_oracle import RoutingOracle
+
+    return RoutingOracle(routing_db)
