@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -16,7 +16,7 @@ class CategoryGroup(Base):
     name_nl: Mapped[str] = mapped_column(String(200))
     name_de: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
-    position: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, server_default="0")
 
     def names(self) -> dict[str, str]:
         return {"fr": self.name_fr, "nl": self.name_nl, "de": self.name_de, "en": self.name_en}
@@ -37,10 +37,10 @@ class Category(Base):
     name_de: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     # 'commune': the commune where it is; 'region': that commune's region; 'body': body_id.
-    handler: Mapped[str] = mapped_column(String(20), default="commune")
+    handler: Mapped[str] = mapped_column(String(20), server_default="commune")
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, server_default="0")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
     group: Mapped[CategoryGroup] = relationship(lazy="joined")
 

@@ -52,7 +52,7 @@ class Report(Base):
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value, index=True)
+    status: Mapped[str] = mapped_column(String(20), server_default=Status.NEW.value, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -33,13 +33,7 @@ SPATIAL_INDEXES = {
 # Columns whose default lives in the database (raw SQL inserts rely on it) while the model only
 # sets a Python-side default. Harmless, but the models should say server_default too; until
 # they do, these are the only differences allowed.
-SERVER_DEFAULTS_MISSING_FROM_MODELS = {
-    ("categories", "handler"),
-    ("categories", "position"),
-    ("categories", "active"),
-    ("category_groups", "position"),
-    ("reports", "status"),
-}
+SERVER_DEFAULTS_MISSING_FROM_MODELS: set[tuple[str, str]] = set()
 
 
 def _model_tables() -> set[str]:
