@@ -40,6 +40,23 @@ class Created:
 
 CATEGORY_SQL = text("SELECT id, handler, body_id FROM categories WHERE code = :code AND active")
 
+# With an Idempotency-Key, one round trip takes the lock, finds an earlier report with that
+# key and reads the category. The transaction-scoped lock makes a concurrent retry fail fast
+# instead of waiting. The lookup's snapshot is taken when the statement starts, a moment
+# before the lock: if the first request commits in between, this one does not see its
+# report, and its INSERT then hits the unique constraint on the key, which stays the real
+# guarantee (the API answers 409 and the client's next retry is replayed).
+KEYED_SQL = text(
+    """
+    SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0)) AS locked,
+           r.id AS existing_id, r.request_fingerprint,
+           c.id, c.handler, c.body_id
+    FROM (SELECT 1) AS one
+    LEFT JOIN reports r ON r.idempotency_key = :key
+    LEFT JOIN categories c ON c.code = :code AND c.active
+    """
+)
+
 # The body follows from the category's handler: the commune, its region, or a named body.
 BODY_SQL = text(
     """
@@ -51,19 +68,34 @@ BODY_SQL = text(
     """
 )
 
+# One round trip resolves the body (as BODY_SQL does), inserts the report and its first
+# history row; it returns no row when no body matches. Parameters whose type the SELECT
+# cannot infer are cast, because INSERT ... SELECT does not lend them the column types.
 INSERT_SQL = text(
     """
-    WITH report AS (
+    WITH body AS (
+        SELECT id FROM bodies
+        WHERE (CAST(:handler AS text) = 'commune' AND nis_code = :nis_code)
+           OR (CAST(:handler AS text) = 'region' AND kind = 'region'
+               AND region_code = :region_code)
+           OR (CAST(:handler AS text) = 'body' AND id = CAST(:category_body_id AS integer))
+        ORDER BY id LIMIT 1
+    ), report AS (
         INSERT INTO reports (id, category_id, description, location, accuracy_m, commune_id,
                              body_id, status, idempotency_key, request_fingerprint,
                              reporter_name, reporter_email, reporter_phone)
-        VALUES (:id, :category_id, :description, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
-                :accuracy_m, :commune_id, :body_id, :status, :key, :fingerprint,
-                :reporter_name, :reporter_email, :reporter_phone)
-        RETURNING id
+        SELECT :id, :category_id, CAST(:description AS text),
+               ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), CAST(:accuracy_m AS float8),
+               :commune_id, body.id, CAST(:status AS text), CAST(:key AS text),
+               CAST(:fingerprint AS text), CAST(:reporter_name AS text),
+               CAST(:reporter_email AS text), CAST(:reporter_phone AS text)
+        FROM body
+        RETURNING id, status
+    ), history AS (
+        INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note)
+        SELECT id, NULL, status, 'reporter', 'Report received' FROM report
     )
-    INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note)
-    SELECT id, NULL, :status, 'reporter', 'Report received' FROM report
+    SELECT id FROM report
     """
 )
 
@@ -92,33 +124,27 @@ def create_report(
     snap_distance_m: float = 50.0,
     hint_distance_m: float = 1000.0,
 ) -> Created:
-    """Create a report once per idempotency key; the caller commits."""
+    """Create a report once per idempotency key; the caller commits.
+
+    The common case costs three round trips: key and category, routing, and the INSERT.
+    """
     fingerprint = new.fingerprint()
     if idempotency_key is not None:
-        # The transaction-scoped lock makes a concurrent retry with the same key fail fast
-        # instead of waiting; the unique constraint on the column remains the real guarantee.
-        locked = session.execute(
-            text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": idempotency_key},
-        ).scalar()
-        if not locked:
+        category = session.execute(KEYED_SQL, {"key": idempotency_key, "code": new.category}).one()
+        if not category.locked:
             raise RequestInFlightError(
                 "A request with this Idempotency-Key is still being processed; retry shortly."
             )
-        existing = session.execute(
-            text("SELECT id, request_fingerprint FROM reports WHERE idempotency_key = :key"),
-            {"key": idempotency_key},
-        ).first()
-        if existing is not None:
-            if existing.request_fingerprint != fingerprint:
+        if category.existing_id is not None:
+            if category.request_fingerprint != fingerprint:
                 raise IdempotencyKeyReuseError(
                     "This Idempotency-Key was already used for a different report; "
                     "use a new key for a new report."
                 )
-            return Created(existing.id, replayed=True)
-
-    category = session.execute(CATEGORY_SQL, {"code": new.category}).first()
-    if category is None:
+            return Created(category.existing_id, replayed=True)
+    else:
+        category = session.execute(CATEGORY_SQL, {"code": new.category}).first()
+    if category is None or category.id is None:
         raise UnknownCategoryError(
             f"There is no category {new.category!r}; GET /api/v1/categories lists them.",
             errors=[{"pointer": "/category", "location": "json", "detail": "Unknown category."}],
@@ -130,19 +156,20 @@ def create_report(
         snap_distance_m=snap_distance_m,
         hint_distance_m=hint_distance_m,
     )
-    body_id = resolve_body(session, category, match)
-    report_id = uuid.uuid4()
-    session.execute(
+    report_id = session.execute(
         INSERT_SQL,
         {
-            "id": report_id,
+            "handler": category.handler,
+            "nis_code": match.nis_code,
+            "region_code": match.region_code,
+            "category_body_id": category.body_id,
+            "id": uuid.uuid4(),
             "category_id": category.id,
             "description": new.description,
             "lon": new.lon,
             "lat": new.lat,
             "accuracy_m": new.accuracy_m,
             "commune_id": match.commune_id,
-            "body_id": body_id,
             "status": Status.NEW.value,
             "key": idempotency_key,
             "fingerprint": fingerprint,
@@ -150,5 +177,8 @@ def create_report(
             "reporter_email": new.reporter_email,
             "reporter_phone": new.reporter_phone,
         },
-    )
+    ).scalar()
+    if report_id is None:
+        # Bodies of communes are made by the boundary import and regions by the fixtures.
+        raise RuntimeError(f"no body for {category.handler} of commune {match.nis_code}")
     return Created(report_id, replayed=False)

@@ -208,12 +208,6 @@ def test_far_away_places_are_outside(routing_db, point):
         locate(routing_db, *point)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="routing.NEAREST_SQL transforms every point to EPSG:3812, which PROJ refuses at the "
-    "south pole (InternalError); prefilter candidates with `WHERE p.geom && ST_Expand(point, "
-    "0.05)` so that far points never reach ST_Transform",
-)
 @pytest.mark.parametrize("lat", [-90.0, -89.9999999999])
 def test_south_pole_is_outside_not_a_database_error(connection, lat):
     with pytest.raises(OutsideServiceAreaError):
