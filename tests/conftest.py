@@ -118,3 +118,15 @@ def app(engine, session_factory, database_url):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def report_factory(session):
+    """tests.factories.ReportFactory bound to the test's session (rolled back at the end)."""
+    from tests.factories import ReportFactory
+
+    ReportFactory.bind(session)
+    try:
+        yield ReportFactory
+    finally:
+        ReportFactory.bind(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import request
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.i18n import LANGUAGES
 
@@ -11,6 +11,10 @@ from app.i18n import LANGUAGES
 def request_language() -> str | None:
     """The best of fr/nl/de/en from Accept-Language, or None when the client has no wish."""
     return request.accept_languages.best_match(LANGUAGES)
+
+
+# PostgreSQL text cannot hold a NUL character; refused here, it is a 422 and not a 500.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
 
 
 class NamesSchema(Schema):

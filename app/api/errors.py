@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -11,6 +11,7 @@ from app import errors
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://pave.example/problems/"
+SCHEMA_ERRORS_KEY = "_schema"
 
 # Each domain error: HTTP status and the slug of its problem type.
 DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
@@ -29,15 +30,33 @@ class FieldErrorSchema(Schema):
     detail = fields.String()
 
 
+class NearestCommuneSchema(Schema):
+    nis_code = fields.String(required=True)
+    distance_m = fields.Integer(required=True)
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem details."""
 
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
+    class Meta:
+        # RFC 9457 lets a problem type add extension members; clients must ignore unknown ones.
+        unknown = INCLUDE
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
     instance = fields.String()
     errors = fields.List(fields.Nested(FieldErrorSchema))
+    nearest_commune = fields.Nested(
+        NearestCommuneSchema,
+        metadata={"description": "outside-service-area: the commune within 1 km, if any"},
+    )
+
+
+def problem_doc(description: str) -> dict:
+    """Keyword arguments of `Blueprint.alt_response` for an error answered as problem+json."""
+    return {"schema": ProblemSchema, "content_type": PROBLEM_JSON, "description": description}
 
 
 def problem(status: int, title: str, detail: str, type_slug: str | None = None, **extra):
@@ -55,18 +74,35 @@ def problem(status: int, title: str, detail: str, type_slug: str | None = None, 
 
 
 def flatten_messages(messages, location: str, path: tuple = ()) -> list[dict]:
-    """Turn webargs/marshmallow nested messages into a flat list of field errors."""
+    """Turn webargs/marshmallow nested messages into a flat list of field errors.
+
+    A body field is named by its JSON pointer (RFC 6901, "" for the whole body); a query
+    parameter or header by its name alone, since that is what a client can correct.
+    """
     out: list[dict] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            out.extend(flatten_messages(value, location, (*path, str(key))))
+            # marshmallow files errors about a whole object under "_schema": they belong
+            # to the object itself, not to a member of that name.
+            segment = () if key == SCHEMA_ERRORS_KEY else (str(key),)
+            out.extend(flatten_messages(value, location, (*path, *segment)))
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        for message in messages:
-            pointer = "/" + "/".join(path) if location == "json" else ".".join(path)
-            out.append({"pointer": pointer, "location": location, "detail": message})
+        out.extend(
+            {"pointer": field_pointer(location, path), "location": location, "detail": message}
+            for message in messages
+        )
     else:
-        out.append({"pointer": "/".join(path), "location": location, "detail": str(messages)})
+        detail = str(messages)
+        out.append(
+            {"pointer": field_pointer(location, path), "location": location, "detail": detail}
+        )
     return out
+
+
+def field_pointer(location: str, path: tuple) -> str:
+    if location == "json":
+        return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path)
+    return path[0] if path else ""
 
 
 def problem_from_http_exception(error: HTTPException):

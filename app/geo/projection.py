@@ -13,6 +13,17 @@ LAMBERT_2008 = 3812
 METRIC_SRID = LAMBERT_2008
 SUPPORTED_SRIDS = (WGS84, LAMBERT_72, LAMBERT_2008)
 
+# Belgium spans lon 2.54 to 6.41 and lat 49.50 to 51.51. Lambert 2008 is a conic projection
+# that cannot place points near the poles and means little far from Belgium, so metric work
+# is only asked of the database inside this envelope, which keeps a margin of tens of
+# kilometres (far more than the 1 km routing hint).
+NEAR_BELGIUM = (1.5, 49.0, 7.5, 52.0)
+
+
+def near_belgium(lon: float, lat: float) -> bool:
+    min_lon, min_lat, max_lon, max_lat = NEAR_BELGIUM
+    return min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
+
 
 class UnsupportedCRSError(ValueError):
     """The data is in a coordinate reference system Pavé does not read."""

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.errors import OutsideServiceAreaError
+from app.geo.projection import near_belgium
 from app.i18n import pick_name
 
 Match = Literal["inside", "overlap", "nearest"]
@@ -79,10 +80,6 @@ NEAREST_SQL = text(
 )
 
 
-# lon/lat box well beyond Belgium plus the hint distance; only inside it is NEAREST_SQL run.
-NEAR_BELGIUM = (0.0, 48.0, 9.0, 53.0)
-
-
 @dataclass(frozen=True)
 class CommuneMatch:
     commune_id: int
@@ -109,12 +106,8 @@ def locate(
     if len(rows) > 1:
         row = db.execute(DEEPEST_SQL, {**params, "ids": [r.id for r in rows]}).one()
         return CommuneMatch(row.id, row.nis_code, row.region_code, "overlap")
-    # Far from Belgium there is nothing to snap to or name, and Lambert 2008 cannot represent
-    # points near the poles at all (PostgreSQL would fold the transform at planning time).
-    near_belgium = (
-        NEAR_BELGIUM[0] <= lon <= NEAR_BELGIUM[2] and NEAR_BELGIUM[1] <= lat <= NEAR_BELGIUM[3]
-    )
-    row = db.execute(NEAREST_SQL, params).first() if near_belgium else None
+    # Far from Belgium there is nothing to snap to or name (and no Lambert 2008 to measure in).
+    row = db.execute(NEAREST_SQL, params).first() if near_belgium(lon, lat) else None
     if row is not None and row.distance <= snap_distance_m:
         return CommuneMatch(row.id, row.nis_code, row.region_code, "nearest", row.distance)
     detail = "The place is outside the area served: Pavé covers the communes of Belgium."

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.categories.models import Category
 from app.errors import InvalidCursorError, NotFoundError
 from app.geo.models import Commune
+from app.geo.projection import near_belgium
 from app.reports.models import Report
 from app.reports.states import OPEN_STATUSES
 
@@ -120,6 +121,8 @@ def nearby_reports(
     limit: int = 20,
 ) -> list[ReportRow]:
     """Open reports within radius_m (measured in Lambert 2008), nearest first."""
+    if not near_belgium(lon, lat):
+        return []  # Every report lies in Belgium.
     point = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), 3812)
     located = func.ST_Transform(Report.location, 3812)
     distance = func.ST_Distance(located, point).label("distance")

@@ -5,15 +5,19 @@ from __future__ import annotations
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from app import db_session
 from app.api.common import request_language
 from app.api.communes.schemas import CommuneLookupSchema, LookupQueryArgsSchema
+from app.api.errors import problem_doc
 from app.errors import NotFoundError, OutsideServiceAreaError
 from app.geo.models import Commune
 from app.geo.routing import locate
 from app.i18n import pick_name
 
+# Unknown query parameters are refused rather than ignored: a misspelt filter would
+# otherwise silently return everything (OGC API Features asks the same of its servers).
 blp = Blueprint("communes", __name__, url_prefix="/communes", description="Belgian communes")
 
 
@@ -39,9 +43,9 @@ def commune_view(commune: Commune, lang: str | None) -> dict:
 
 @blp.route("/lookup")
 class CommuneLookup(MethodView):
-    @blp.arguments(LookupQueryArgsSchema, location="query")
+    @blp.arguments(LookupQueryArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, CommuneLookupSchema)
-    @blp.alt_response(404, description="No commune serves this point")
+    @blp.alt_response(404, **problem_doc("No commune serves this point"))
     def get(self, args):
         """The commune responsible for a WGS84 point"""
         session = db_session()

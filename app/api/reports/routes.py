@@ -7,10 +7,12 @@ import uuid
 from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 from sqlalchemy.exc import IntegrityError
 
 from app import db_session
 from app.api.common import request_language
+from app.api.errors import problem_doc
 from app.api.reports.schemas import (
     FeatureCollectionSchema,
     IdempotencyHeadersSchema,
@@ -31,6 +33,8 @@ from app.reports.queries import (
 )
 from app.reports.services import NewReport, create_report
 
+# Unknown query parameters are refused rather than ignored: a misspelt filter would
+# otherwise silently return everything (OGC API Features asks the same of its servers).
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Street problem reports")
 
 GEOJSON = "application/geo+json"
@@ -94,8 +98,19 @@ def geojson_response(schema, body: dict):
 
 @blp.route("")
 class Reports(MethodView):
-    @blp.arguments(ReportQueryArgsSchema, location="query")
-    @blp.response(200, FeatureCollectionSchema, content_type=GEOJSON)
+    @blp.arguments(ReportQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(
+        200,
+        FeatureCollectionSchema,
+        content_type=GEOJSON,
+        headers={
+            "Link": {
+                "description": 'The next page, rel="next", when there is one',
+                "schema": {"type": "string"},
+            }
+        },
+    )
+    @blp.alt_response(400, **problem_doc("The cursor is not one this API returned"))
     def get(self, args):
         """Reports as a GeoJSON FeatureCollection, newest first, with cursor pagination"""
         filters = ReportFilter(
@@ -125,10 +140,21 @@ class Reports(MethodView):
 
     @blp.arguments(IdempotencyHeadersSchema, location="headers")
     @blp.arguments(ReportCreateSchema)
-    @blp.response(201, ReportSchema)
-    @blp.alt_response(409, description="The same Idempotency-Key is still being processed")
-    @blp.alt_response(413, description="The body is too large")
-    @blp.alt_response(415, description="The body is not JSON")
+    @blp.response(
+        201,
+        ReportSchema,
+        headers={
+            "Location": {"description": "URL of the report", "schema": {"type": "string"}},
+            "Idempotent-Replayed": {
+                "description": "true when this answers a retry and nothing was created",
+                "schema": {"type": "string", "enum": ["true"]},
+            },
+        },
+    )
+    @blp.alt_response(400, **problem_doc("The body is not valid JSON"))
+    @blp.alt_response(409, **problem_doc("The same Idempotency-Key is still being processed"))
+    @blp.alt_response(413, **problem_doc("The body is too large"))
+    @blp.alt_response(415, **problem_doc("The body is not JSON"))
     def post(self, headers, data):
         """Create a report; it is routed to its commune and responsible body"""
         location = data["location"]
@@ -174,7 +200,7 @@ class Reports(MethodView):
 @blp.route("/<uuid:report_id>")
 class ReportById(MethodView):
     @blp.response(200, ReportSchema)
-    @blp.alt_response(404, description="No such report")
+    @blp.alt_response(404, **problem_doc("No such report"))
     def get(self, report_id: uuid.UUID):
         """One report's public view"""
         return report_view(get_report(db_session(), report_id), request_language())
@@ -182,7 +208,7 @@ class ReportById(MethodView):
 
 @blp.route("/nearby")
 class NearbyReports(MethodView):
-    @blp.arguments(NearbyQueryArgsSchema, location="query")
+    @blp.arguments(NearbyQueryArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, NearbyCollectionSchema, content_type=GEOJSON)
     def get(self, args):
         """Open reports near a point, nearest first (to avoid duplicates)"""

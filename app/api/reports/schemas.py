@@ -16,6 +16,7 @@ from marshmallow import (
 )
 from webargs.fields import DelimitedList
 
+from app.api.common import NO_NUL
 from app.reports.states import Status
 
 DESCRIPTION_MAX = 5000
@@ -39,20 +40,20 @@ class LocationSchema(Schema):
 
 
 class ReporterSchema(Schema):
-    name = fields.String(validate=validate.Length(1, 200), allow_none=True)
-    email = fields.Email(validate=validate.Length(3, 254), allow_none=True)
+    name = fields.String(validate=[validate.Length(1, 200), NO_NUL], allow_none=True)
+    email = fields.Email(validate=[validate.Length(3, 254), NO_NUL], allow_none=True)
     phone = fields.String(validate=PHONE, allow_none=True)
 
 
 class ReportCreateSchema(Schema):
     category = fields.String(
         required=True,
-        validate=validate.Length(1, 60),
+        validate=[validate.Length(1, 60), NO_NUL],
         metadata={"description": "A category code from GET /api/v1/categories"},
     )
     description = fields.String(
         allow_none=True,
-        validate=validate.Length(1, DESCRIPTION_MAX),
+        validate=[validate.Length(1, DESCRIPTION_MAX), NO_NUL],
         metadata={"description": f"Optional, 1 to {DESCRIPTION_MAX} characters"},
     )
     location = fields.Nested(LocationSchema, required=True)
@@ -150,6 +151,10 @@ class NearbyCollectionSchema(FeatureCollectionSchema):
     features = fields.List(fields.Nested(NearbyFeatureSchema), required=True)
 
 
+_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}$"
+
+
 class BBoxField(fields.String):
     """minlon,minlat,maxlon,maxlat in WGS84, as four comma-separated numbers."""
 
@@ -174,9 +179,14 @@ class BBoxField(fields.String):
 
 
 class ReportQueryArgsSchema(Schema):
-    bbox = BBoxField(metadata={"description": "minlon,minlat,maxlon,maxlat (WGS84)"})
+    bbox = BBoxField(
+        metadata={
+            "description": "minlon,minlat,maxlon,maxlat (WGS84), minimum before maximum",
+            "pattern": BBOX_PATTERN,
+        }
+    )
     commune = fields.String(validate=validate.Regexp(r"^\d{5}$", error="A 5-digit NIS code."))
-    category = fields.String(validate=validate.Length(1, 60))
+    category = fields.String(validate=[validate.Length(1, 60), NO_NUL])
     status = DelimitedList(
         fields.String(validate=validate.OneOf([s.value for s in Status])),
         metadata={"description": "One or more statuses, comma-separated"},
@@ -196,5 +206,5 @@ class NearbyQueryArgsSchema(Schema):
     lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90))
     lon = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180))
     radius_m = fields.Float(load_default=100.0, allow_nan=False, validate=validate.Range(1, 1000))
-    category = fields.String(validate=validate.Length(1, 60))
+    category = fields.String(validate=[validate.Length(1, 60), NO_NUL])
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 50))
