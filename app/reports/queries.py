@@ -8,7 +8,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.categories.models import Category
@@ -17,14 +17,7 @@ from app.geo.models import Commune
 from app.geo.projection import near_belgium
 from app.reports.models import Report
 from app.reports.states import OPEN_STATUSES
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    report: Report
-    lon: float
-    lat: float
-    distance_m: float | None = None
+from app.reports.views import PUBLIC_VIEW_SQL, ReportView
 
 
 @dataclass(frozen=True)
@@ -39,7 +32,7 @@ class ReportFilter:
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[ReportRow]
+    rows: list[ReportView]
     next_cursor: str | None
 
 
@@ -47,11 +40,14 @@ def _with_coordinates():
     return select(Report, func.ST_X(Report.location), func.ST_Y(Report.location))
 
 
-def get_report(session: Session, report_id: uuid.UUID) -> ReportRow:
-    row = session.execute(_with_coordinates().where(Report.id == report_id)).first()
+GET_REPORT_SQL = text(PUBLIC_VIEW_SQL.format(source="reports") + " WHERE r.id = :id")
+
+
+def get_report(session: Session, report_id: uuid.UUID) -> ReportView:
+    row = session.connection().execute(GET_REPORT_SQL, {"id": report_id}).first()
     if row is None:
         raise NotFoundError(f"There is no report {report_id}.")
-    return ReportRow(row[0], row[1], row[2])
+    return ReportView.from_row(row)
 
 
 def encode_cursor(created_at: dt.datetime, report_id: uuid.UUID) -> str:
@@ -103,12 +99,11 @@ def list_reports(
             or_(Report.created_at < at, and_(Report.created_at == at, Report.id < rid))
         )
     query = query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit + 1)
-    rows = [ReportRow(r[0], r[1], r[2]) for r in session.execute(query)]
+    rows = [ReportView.from_report(*r) for r in session.execute(query)]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1].report
-        next_cursor = encode_cursor(last.created_at, last.id)
+        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
     return Page(rows, next_cursor)
 
 
@@ -119,7 +114,7 @@ def nearby_reports(
     radius_m: float,
     category: str | None = None,
     limit: int = 20,
-) -> list[ReportRow]:
+) -> list[ReportView]:
     """Open reports within radius_m (measured in Lambert 2008), nearest first."""
     if not near_belgium(lon, lat):
         return []  # Every report lies in Belgium.
@@ -136,4 +131,4 @@ def nearby_reports(
             Report.category_id.in_(select(Category.id).where(Category.code == category))
         )
     query = query.order_by(distance, Report.created_at.desc()).limit(limit)
-    return [ReportRow(r[0], r[1], r[2], r[3]) for r in session.execute(query)]
+    return [ReportView.from_report(*r) for r in session.execute(query)]

@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.errors import IdempotencyKeyReuseError, RequestInFlightError, UnknownCategoryError
-from app.geo.routing import CommuneMatch, locate
+from app.geo.routing import locate
 from app.reports.states import Status
+from app.reports.views import PUBLIC_VIEW_SQL, ReportView
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class NewReport:
 class Created:
     report_id: uuid.UUID
     replayed: bool
+    # The public view of a new report, read in the INSERT's own round trip.
+    view: ReportView | None = None
 
 
 CATEGORY_SQL = text("SELECT id, handler, body_id FROM categories WHERE code = :code AND active")
@@ -57,18 +60,8 @@ KEYED_SQL = text(
     """
 )
 
-# The body follows from the category's handler: the commune, its region, or a named body.
-BODY_SQL = text(
-    """
-    SELECT id FROM bodies
-    WHERE (:handler = 'commune' AND nis_code = :nis_code)
-       OR (:handler = 'region' AND kind = 'region' AND region_code = :region_code)
-       OR (:handler = 'body' AND id = :body_id)
-    ORDER BY id LIMIT 1
-    """
-)
-
-# One round trip resolves the body (as BODY_SQL does), inserts the report and its first
+# One round trip resolves the body from the category's handler (the commune, its region or
+# a named body), inserts the report and its first
 # history row; it returns no row when no body matches. Parameters whose type the SELECT
 # cannot infer are cast, because INSERT ... SELECT does not lend them the column types.
 INSERT_SQL = text(
@@ -90,30 +83,14 @@ INSERT_SQL = text(
                CAST(:fingerprint AS text), CAST(:reporter_name AS text),
                CAST(:reporter_email AS text), CAST(:reporter_phone AS text)
         FROM body
-        RETURNING id, status
+        RETURNING *
     ), history AS (
         INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note)
         SELECT id, NULL, status, 'reporter', 'Report received' FROM report
     )
-    SELECT id FROM report
     """
+    + PUBLIC_VIEW_SQL.format(source="report")
 )
-
-
-def resolve_body(session: Session, category, match: CommuneMatch) -> int:
-    body_id = session.execute(
-        BODY_SQL,
-        {
-            "handler": category.handler,
-            "nis_code": match.nis_code,
-            "region_code": match.region_code,
-            "body_id": category.body_id,
-        },
-    ).scalar()
-    if body_id is None:
-        # Bodies of communes are made by the boundary import and regions by the fixtures.
-        raise RuntimeError(f"no body for {category.handler} of commune {match.nis_code}")
-    return body_id
 
 
 def create_report(
@@ -129,8 +106,10 @@ def create_report(
     The common case costs three round trips: key and category, routing, and the INSERT.
     """
     fingerprint = new.fingerprint()
+    # Core execution on the session's connection skips the ORM's per-statement bookkeeping.
+    db = session.connection()
     if idempotency_key is not None:
-        category = session.execute(KEYED_SQL, {"key": idempotency_key, "code": new.category}).one()
+        category = db.execute(KEYED_SQL, {"key": idempotency_key, "code": new.category}).one()
         if not category.locked:
             raise RequestInFlightError(
                 "A request with this Idempotency-Key is still being processed; retry shortly."
@@ -143,20 +122,20 @@ def create_report(
                 )
             return Created(category.existing_id, replayed=True)
     else:
-        category = session.execute(CATEGORY_SQL, {"code": new.category}).first()
+        category = db.execute(CATEGORY_SQL, {"code": new.category}).first()
     if category is None or category.id is None:
         raise UnknownCategoryError(
             f"There is no category {new.category!r}; GET /api/v1/categories lists them.",
             errors=[{"pointer": "/category", "location": "json", "detail": "Unknown category."}],
         )
     match = locate(
-        session,
+        db,
         new.lon,
         new.lat,
         snap_distance_m=snap_distance_m,
         hint_distance_m=hint_distance_m,
     )
-    report_id = session.execute(
+    row = db.execute(
         INSERT_SQL,
         {
             "handler": category.handler,
@@ -177,8 +156,8 @@ def create_report(
             "reporter_email": new.reporter_email,
             "reporter_phone": new.reporter_phone,
         },
-    ).scalar()
-    if report_id is None:
+    ).first()
+    if row is None:
         # Bodies of communes are made by the boundary import and regions by the fixtures.
         raise RuntimeError(f"no body for {category.handler} of commune {match.nis_code}")
-    return Created(report_id, replayed=False)
+    return Created(row.id, replayed=False, view=ReportView.from_row(row))

@@ -26,18 +26,20 @@ from app.errors import RequestInFlightError
 from app.i18n import pick_name
 from app.reports.queries import (
     ReportFilter,
-    ReportRow,
     get_report,
     list_reports,
     nearby_reports,
 )
 from app.reports.services import NewReport, create_report
+from app.reports.views import ReportView
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
 # otherwise silently return everything (OGC API Features asks the same of its servers).
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Street problem reports")
 
 GEOJSON = "application/geo+json"
+# Building a marshmallow schema costs more than dumping with it; these are made once.
+REPORT_SCHEMA = ReportSchema()
 
 
 @blp.before_request
@@ -46,46 +48,41 @@ def _require_json_body():
         abort(415, message="Send the report as JSON with Content-Type: application/json.")
 
 
-def report_properties(row: ReportRow, lang: str | None) -> dict:
+def report_properties(view: ReportView, lang: str | None) -> dict:
     """The public view: nothing about the reporter, ever."""
-    report = row.report
-    commune = report.commune
     return {
-        "id": report.id,
-        "category": {
-            "code": report.category.code,
-            "name": pick_name(report.category.names(), lang),
-        },
-        "description": report.description,
-        "status": report.status,
-        "created_at": report.created_at,
-        "updated_at": report.updated_at,
-        "accuracy_m": report.accuracy_m,
+        "id": view.id,
+        "category": {"code": view.category_code, "name": pick_name(view.category_names, lang)},
+        "description": view.description,
+        "status": view.status,
+        "created_at": view.created_at,
+        "updated_at": view.updated_at,
+        "accuracy_m": view.accuracy_m,
         "commune": {
-            "nis_code": commune.nis_code,
-            "name": pick_name(commune.names(), lang, commune.region_code),
+            "nis_code": view.commune_nis_code,
+            "name": pick_name(view.commune_names, lang, view.commune_region),
         },
         "responsible_body": {
-            "code": report.body.code,
-            "name": pick_name(report.body.names(), lang, report.body.region_code),
-            "kind": report.body.kind,
+            "code": view.body_code,
+            "name": pick_name(view.body_names, lang, view.body_region),
+            "kind": view.body_kind,
         },
     }
 
 
-def report_view(row: ReportRow, lang: str | None) -> dict:
-    location = {"lat": row.lat, "lon": row.lon, "accuracy_m": row.report.accuracy_m}
-    return {**report_properties(row, lang), "location": location}
+def report_view(view: ReportView, lang: str | None) -> dict:
+    location = {"lat": view.lat, "lon": view.lon, "accuracy_m": view.accuracy_m}
+    return {**report_properties(view, lang), "location": location}
 
 
-def feature(row: ReportRow, lang: str | None) -> dict:
-    properties = report_properties(row, lang)
-    if row.distance_m is not None:
-        properties["distance_m"] = round(row.distance_m, 1)
+def feature(view: ReportView, lang: str | None) -> dict:
+    properties = report_properties(view, lang)
+    if view.distance_m is not None:
+        properties["distance_m"] = round(view.distance_m, 1)
     return {
         "type": "Feature",
-        "id": row.report.id,
-        "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+        "id": view.id,
+        "geometry": {"type": "Point", "coordinates": [view.lon, view.lat]},
         "properties": properties,
     }
 
@@ -179,6 +176,8 @@ class Reports(MethodView):
                 snap_distance_m=config["ROUTING_SNAP_DISTANCE_M"],
                 hint_distance_m=config["ROUTING_HINT_DISTANCE_M"],
             )
+            # A replay reads the stored report inside the same transaction.
+            view = created.view or get_report(session, created.report_id)
             session.commit()
         except IntegrityError as exc:
             # Only a race on the unique idempotency key gets here: the other request won.
@@ -186,8 +185,7 @@ class Reports(MethodView):
             raise RequestInFlightError(
                 "Another request with this Idempotency-Key was just processed; retry to get it."
             ) from exc
-        body = report_view(get_report(session, created.report_id), request_language())
-        response = jsonify(ReportSchema().dump(body))
+        response = jsonify(REPORT_SCHEMA.dump(report_view(view, request_language())))
         response.status_code = 201
         response.headers["Location"] = url_for(
             "reports.ReportById", report_id=created.report_id, _external=True
