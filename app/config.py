@@ -37,6 +37,15 @@ class Config:
     NEARBY_RADIUS_DEFAULT_M = 50.0
     NEARBY_RADIUS_MAX_M = 1000.0
     SQLALCHEMY_POOL_SIZE = 5
+    # Photos: limits of an upload, and where the processed files are stored (local or s3).
+    PHOTO_MAX_BYTES = 15 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 50_000_000
+    PHOTOS_PER_REPORT = 5
+    PHOTO_STORAGE = "local"
+    PHOTO_DIR = str(ROOT / "var" / "photos")
+    S3_BUCKET = ""
+    S3_ENDPOINT_URL = ""
+    S3_PREFIX = "photos/"
 
     # flask-smorest / OpenAPI
     API_TITLE = "Pavé API"

@@ -41,10 +41,12 @@ def init_app(app: Flask) -> None:
     from app.api.docs import blp as docs_assets_blp
     from app.api.errors import register_domain_errors
     from app.api.health.routes import blp as health_blp
+    from app.api.photos.routes import blp as photos_blp
     from app.api.reports.routes import blp as reports_blp
 
     api.init_app(app)
     app.register_blueprint(docs_assets_blp)
     for blp in (health_blp, categories_blp, communes_blp, reports_blp):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
+    api.register_blueprint(photos_blp, url_prefix="/api/v1")
     register_domain_errors(app)

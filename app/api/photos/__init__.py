@@ -1,0 +1,1 @@
+"""/api/v1: photo uploads to reports and the photo files themselves."""

@@ -1,0 +1,57 @@
+"""Schemas of photo uploads and of the photo list in a report's public view."""
+
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class PhotoUploadSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    photo = Upload(
+        required=True,
+        metadata={"description": "JPEG, PNG, WebP or HEIC/HEIF, at most 15 MB and 50 MP"},
+    )
+
+
+class PhotoHeadersSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key",
+        validate=[validate.Length(1, 255), validate.Regexp(r"^[\x21-\x7e]+$")],
+        metadata={
+            "description": "The client's own id of the photo: a retry with the same id returns "
+            "the stored photo and stores nothing new"
+        },
+    )
+
+
+class PhotoSchema(Schema):
+    position = fields.Integer(required=True, metadata={"description": "0 for the first photo"})
+    url = fields.String(required=True, metadata={"description": "Display size, long edge 1920"})
+    thumbnail_url = fields.String(required=True, metadata={"description": "Long edge 320"})
+    content_type = fields.String(required=True)
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    thumbnail_width = fields.Integer(required=True)
+    thumbnail_height = fields.Integer(required=True)
+
+
+class LocationSuggestionSchema(Schema):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+
+
+class PhotoCreatedSchema(PhotoSchema):
+    location_suggestion = fields.Nested(
+        LocationSuggestionSchema,
+        allow_none=True,
+        metadata={
+            "description": "The GPS position in the photo's EXIF, returned once and not "
+            "stored: the app may offer it as the report's location"
+        },
+    )

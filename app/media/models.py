@@ -1,0 +1,71 @@
+"""Photo: one picture of a report, stored as a display rendition and a thumbnail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    false,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+    __table_args__ = (
+        # The client's photo id is the idempotency key of an upload: one row per report and id.
+        UniqueConstraint(
+            "report_id", "client_photo_id", name="uq_photos_report_id_client_photo_id"
+        ),
+        UniqueConstraint("report_id", "position", name="uq_photos_report_id_position"),
+        CheckConstraint("position >= 0", name="position_positive"),
+        # Serving a file and deciding whether a file may be deleted both look rows up by hash.
+        Index("ix_photos_display_sha256", "display_sha256"),
+        Index("ix_photos_thumbnail_sha256", "thumbnail_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    client_photo_id: Mapped[str] = mapped_column(String(255))
+    # SHA-256 of the bytes as uploaded, to tell a retry from another photo under the same id.
+    upload_sha256: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    content_type: Mapped[str] = mapped_column(String(40))
+    display_sha256: Mapped[str] = mapped_column(String(64))
+    display_width: Mapped[int] = mapped_column(Integer)
+    display_height: Mapped[int] = mapped_column(Integer)
+    display_bytes: Mapped[int] = mapped_column(Integer)
+    thumbnail_sha256: Mapped[str] = mapped_column(String(64))
+    thumbnail_width: Mapped[int] = mapped_column(Integer)
+    thumbnail_height: Mapped[int] = mapped_column(Integer)
+    thumbnail_bytes: Mapped[int] = mapped_column(Integer)
+    # Staff will hide photos that show faces or number plates; hidden ones are never served.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    @property
+    def extension(self) -> str:
+        return "jpg" if self.content_type == "image/jpeg" else "webp"
+
+    @property
+    def display_key(self) -> str:
+        return f"{self.display_sha256}.{self.extension}"
+
+    @property
+    def thumbnail_key(self) -> str:
+        return f"{self.thumbnail_sha256}.{self.extension}"
