@@ -45,6 +45,10 @@ test: db ## Run the whole test suite against a throwaway database
 	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: venv ## Run the benchmarks and print their tables
+	@# libvips (Debian) + pyvips: the speed reference of the photo benchmark.
+	@dpkg -s libvips42 >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips42 >/dev/null; }
+	@$(BIN)/python -c 'import pyvips' 2>/dev/null || $(BIN)/python -m pip install -q '.[bench]'
 	@$(WITH_DB) $(BIN)/python -m bench
 
 lint: venv ## ruff check and ruff format --check

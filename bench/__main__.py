@@ -1,4 +1,4 @@
-"""`python -m bench`: the routing and intake benchmarks, printed as two Markdown tables."""
+"""`python -m bench`: the routing, intake and photo benchmarks, printed as Markdown tables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import os
 import time
 
-from bench import intake, routing
+from bench import intake, photos, routing
 from bench.db import databases, log
 
 DENSIFY_M = 25.0
@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=12, help="measured seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per wrk run")
     parser.add_argument("--skip-intake", action="store_true")
+    parser.add_argument("--skip-photos", action="store_true")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -146,11 +147,15 @@ def main() -> None:
                         warmup=args.warmup,
                         seconds=args.seconds,
                     )
+    photo_table = None if args.skip_photos else photos.run()
     print(f"Measured on {os.cpu_count()} cores in {time.perf_counter() - started:.0f} s.\n")
     print(routing_table(*results))
     if intake_results:
         print()
         print(intake_table(intake_results))
+    if photo_table:
+        print()
+        print(photo_table)
 
 
 if __name__ == "__main__":

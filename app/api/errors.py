@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app import errors
+from app.media import errors as media
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://pave.example/problems/"
@@ -21,6 +22,17 @@ DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
     errors.IdempotencyKeyReuseError: (422, "idempotency-key-reuse"),
     errors.RequestInFlightError: (409, "request-in-flight"),
     errors.InvalidCursorError: (400, "invalid-cursor"),
+    media.EmptyPhotoError: (422, "empty-photo"),
+    media.PhotoTooLargeError: (413, "photo-too-large"),
+    # RFC 9110 allows 415 for a format found unsupported by inspecting the data itself.
+    media.UnsupportedPhotoTypeError: (415, "unsupported-photo-type"),
+    media.PhotoTypeMismatchError: (415, "photo-type-mismatch"),
+    media.CorruptPhotoError: (422, "corrupt-photo"),
+    media.PhotoTooManyPixelsError: (422, "photo-too-many-pixels"),
+    # The report is full: a state that conflicts with one more photo, rather than a fault of
+    # the photo itself.
+    media.PhotoLimitReachedError: (409, "photo-limit-reached"),
+    media.PhotoStorageError: (503, "photo-storage-unavailable"),
 }
 
 

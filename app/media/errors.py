@@ -1,4 +1,4 @@
-"""Domain errors of photo uploads; app/api/photos/errors.py gives each its HTTP status."""
+"""Domain errors of photo uploads; app/api/errors.py gives each its HTTP status."""
 
 from __future__ import annotations
 

@@ -121,17 +121,27 @@ def test_unparsable_or_non_finite_json_is_refused(client, raw, status):
     [
         ("text/plain", json.dumps(report_body())),
         ("application/x-www-form-urlencoded", "category=pothole&lat=50.8467&lon=4.3525"),
-        ("multipart/form-data; boundary=x", '--x\r\nContent-Disposition: form-data; name="a"'),
         ("application/xml", "<report/>"),
         (None, json.dumps(report_body())),
     ],
-    ids=["text", "form", "multipart", "xml", "none"],
+    ids=["text", "form", "xml", "none"],
 )
 def test_a_body_that_is_not_json_is_a_415_problem(client, content_type, data):
     response = client.post("/api/v1/reports", data=data, content_type=content_type)
 
     problem = assert_problem(response, 415)
     assert "application/json" in problem["detail"]
+
+
+@pytest.mark.usefixtures("nothing_written")
+def test_a_multipart_body_without_its_report_part_is_a_422_naming_the_part(client):
+    body = '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'
+    response = client.post(
+        "/api/v1/reports", data=body, content_type="multipart/form-data; boundary=x"
+    )
+
+    problem = assert_problem(response, 422)
+    assert [e["pointer"] for e in problem["errors"]] == ["report"]
 
 
 @pytest.mark.usefixtures("nothing_written")

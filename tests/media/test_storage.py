@@ -54,8 +54,8 @@ def test_the_backend_is_chosen_by_setting(tmp_path):
 @pytest.fixture
 def s3(monkeypatch):
     """moto's in-process stand-in for S3 (the outside world), with a bucket."""
-    moto = pytest.importorskip("moto")
     import boto3
+    import moto
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")

@@ -12,10 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import db_session
-from app.api.errors import DOMAIN_STATUS, problem, problem_doc
-from app.api.photos.errors import PHOTO_STATUS
+from app.api.errors import problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
-from app.errors import NotFoundError, PaveError, RequestInFlightError
+from app.errors import NotFoundError, RequestInFlightError
 from app.media.models import Photo
 from app.media.processing import EXTENSIONS, MB, OUTPUT
 from app.media.services import PhotoLimits, add_photo
@@ -70,14 +69,6 @@ def photos_for_report(session: Session, report_id: uuid.UUID) -> list[dict]:
         .order_by(Photo.position)
     )
     return [photo_view(photo) for photo in photos]
-
-
-@blp.errorhandler(PaveError)
-def _domain_problem(error: PaveError):
-    status, slug = PHOTO_STATUS.get(type(error)) or DOMAIN_STATUS.get(
-        type(error), (400, "bad-request")
-    )
-    return problem(status, error.title, error.detail, slug, **error.extra)
 
 
 @blp.before_request

@@ -9,10 +9,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 from sqlalchemy.exc import IntegrityError
+from webargs.core import parse_json
+from webargs.flaskparser import FlaskParser
 
 from app import db_session
 from app.api.common import request_language
 from app.api.errors import problem_doc
+from app.api.photos.routes import (
+    photo_limits,
+    photo_storage,
+    photo_view,
+    photos_for_report,
+    upload_limit,
+)
 from app.api.reports.schemas import (
     FeatureCollectionSchema,
     IdempotencyHeadersSchema,
@@ -24,6 +33,9 @@ from app.api.reports.schemas import (
 )
 from app.errors import RequestInFlightError
 from app.i18n import pick_name
+from app.media.errors import PhotoLimitReachedError
+from app.media.processing import MB
+from app.media.services import add_photo
 from app.reports.queries import (
     ReportFilter,
     get_report,
@@ -38,14 +50,58 @@ from app.reports.views import ReportView
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Street problem reports")
 
 GEOJSON = "application/geo+json"
+MULTIPART = "multipart/form-data"
+# The multipart form of POST /reports, documented beside its JSON form.
+REPORT_WITH_PHOTOS_DOC = {
+    "type": "object",
+    "required": ["report"],
+    "properties": {
+        "report": {"type": "string", "description": "The report as JSON (ReportCreate)"},
+        "photo": {
+            "type": "array",
+            "maxItems": 5,
+            "items": {"type": "string", "format": "binary"},
+            "description": "Up to 5 photos: JPEG, PNG, WebP or HEIC, each at most 15 MB",
+        },
+    },
+}
 # Building a marshmallow schema costs more than dumping with it; these are made once.
 REPORT_SCHEMA = ReportSchema()
 
 
+class ReportBodyParser(FlaskParser):
+    """Reads the report from a JSON body, or from the `report` part of a multipart body."""
+
+    def _raw_load_json(self, req):
+        if req.mimetype == MULTIPART:
+            part = req.form.get("report")
+            if part is None:
+                message = "Missing: the report as JSON in a part named `report`."
+                abort(422, messages={"form": {"report": [message]}})
+            return parse_json(part)
+        return super()._raw_load_json(req)
+
+
+blp.ARGUMENTS_PARSER = ReportBodyParser()
+
+
 @blp.before_request
 def _require_json_body():
-    if request.method in {"POST", "PUT", "PATCH"} and request.mimetype != "application/json":
-        abort(415, message="Send the report as JSON with Content-Type: application/json.")
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return
+    if request.mimetype == MULTIPART and request.endpoint == "reports.Reports":
+        # A report with its photos: room for each photo and its part headers.
+        limit = current_app.config["PHOTOS_PER_REPORT"] * upload_limit()
+        if request.content_length is not None and request.content_length > limit:
+            abort(413, message=f"A report with its photos is at most {limit // MB} MB.")
+        request.max_content_length = limit
+        return
+    if request.mimetype != "application/json":
+        abort(
+            415,
+            message="Send the report as JSON with Content-Type: application/json, or as "
+            "multipart/form-data with a `report` JSON part and `photo` file parts.",
+        )
 
 
 def report_properties(view: ReportView, lang: str | None) -> dict:
@@ -70,9 +126,9 @@ def report_properties(view: ReportView, lang: str | None) -> dict:
     }
 
 
-def report_view(view: ReportView, lang: str | None) -> dict:
+def report_view(view: ReportView, lang: str | None, photos: list[dict]) -> dict:
     location = {"lat": view.lat, "lon": view.lon, "accuracy_m": view.accuracy_m}
-    return {**report_properties(view, lang), "location": location}
+    return {**report_properties(view, lang), "location": location, "photos": photos}
 
 
 def feature(view: ReportView, lang: str | None) -> dict:
@@ -148,12 +204,23 @@ class Reports(MethodView):
             },
         },
     )
+    @blp.doc(requestBody={"content": {MULTIPART: {"schema": REPORT_WITH_PHOTOS_DOC}}})
     @blp.alt_response(400, **problem_doc("The body is not valid JSON"))
-    @blp.alt_response(409, **problem_doc("The same Idempotency-Key is still being processed"))
+    @blp.alt_response(
+        409,
+        **problem_doc("The same Idempotency-Key is still being processed, or over 5 photos"),
+    )
     @blp.alt_response(413, **problem_doc("The body is too large"))
-    @blp.alt_response(415, **problem_doc("The body is not JSON"))
+    @blp.alt_response(415, **problem_doc("The body is not JSON, or a photo is of no known type"))
+    @blp.alt_response(503, **problem_doc("The photo storage is unavailable"))
     def post(self, headers, data):
-        """Create a report; it is routed to its commune and responsible body"""
+        """Create a report, with photos if sent as multipart; it is routed to its commune and body
+
+        Photos (multipart `photo` parts, at most 5) are stored exactly as by
+        POST /reports/{id}/photos, in the same transaction: if anything fails, neither the
+        report nor any photo remains. A retry with the same Idempotency-Key replays the report
+        and each of its photos.
+        """
         location = data["location"]
         reporter = data.get("reporter") or {}
         new = NewReport(
@@ -166,18 +233,40 @@ class Reports(MethodView):
             reporter_email=reporter.get("email"),
             reporter_phone=reporter.get("phone"),
         )
+        uploads = request.files.getlist("photo") if request.mimetype == MULTIPART else []
+        limits = photo_limits()
+        if len(uploads) > limits.per_report:
+            raise PhotoLimitReachedError(f"A report has at most {limits.per_report} photos.")
+        key = headers.get("idempotency_key")
         session = db_session()
         config = current_app.config
         try:
             created = create_report(
                 session,
                 new,
-                headers.get("idempotency_key"),
+                key,
                 snap_distance_m=config["ROUTING_SNAP_DISTANCE_M"],
                 hint_distance_m=config["ROUTING_HINT_DISTANCE_M"],
             )
+            added = [
+                add_photo(
+                    session,
+                    photo_storage(),
+                    created.report_id,
+                    upload.read(),
+                    upload.filename,
+                    upload.mimetype,
+                    # Each photo gets a key derived from the report's, so a retry replays it.
+                    f"{key}:photo:{position}" if key else None,
+                    limits=limits,
+                )
+                for position, upload in enumerate(uploads)
+            ]
             # A replay reads the stored report inside the same transaction.
             view = created.view or get_report(session, created.report_id)
+            photos = [photo_view(a.photo) for a in added] if added or created.view else None
+            if photos is None:
+                photos = photos_for_report(session, created.report_id)
             session.commit()
         except IntegrityError as exc:
             # Only a race on the unique idempotency key gets here: the other request won.
@@ -185,7 +274,12 @@ class Reports(MethodView):
             raise RequestInFlightError(
                 "Another request with this Idempotency-Key was just processed; retry to get it."
             ) from exc
-        response = jsonify(REPORT_SCHEMA.dump(report_view(view, request_language())))
+        except BaseException:
+            # An explicit rollback is what removes the files of photos whose rows did not commit.
+            session.rollback()
+            raise
+        body = report_view(view, request_language(), photos)
+        response = jsonify(REPORT_SCHEMA.dump(body))
         response.status_code = 201
         response.headers["Location"] = url_for(
             "reports.ReportById", report_id=created.report_id, _external=True
@@ -201,7 +295,9 @@ class ReportById(MethodView):
     @blp.alt_response(404, **problem_doc("No such report"))
     def get(self, report_id: uuid.UUID):
         """One report's public view"""
-        return report_view(get_report(db_session(), report_id), request_language())
+        session = db_session()
+        view = get_report(session, report_id)
+        return report_view(view, request_language(), photos_for_report(session, report_id))
 
 
 @blp.route("/nearby")

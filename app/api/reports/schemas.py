@@ -17,6 +17,7 @@ from marshmallow import (
 from webargs.fields import DelimitedList
 
 from app.api.common import NO_NUL
+from app.api.photos.schemas import PhotoSchema
 from app.reports.states import Status
 
 DESCRIPTION_MAX = 5000
@@ -113,6 +114,11 @@ class ReportPropertiesSchema(Schema):
 
 class ReportSchema(ReportPropertiesSchema):
     location = fields.Nested(LocationSchema, required=True)
+    photos = fields.List(
+        fields.Nested(PhotoSchema),
+        required=True,
+        metadata={"description": "Visible photos in upload order"},
+    )
 
 
 class NearbyPropertiesSchema(ReportPropertiesSchema):
