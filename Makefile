@@ -13,7 +13,9 @@ export BOUNDARIES_FILE
 WITH_DB = export DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python app/localdb.py ensure)}" &&
 FLASK = $(BIN)/flask --app app
 
-.PHONY: help venv db run stop test bench lint fmt clean
+PWA := pwa
+
+.PHONY: help venv db pwa chromium run stop test bench lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,17 +33,31 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed ## Create .venv and install the project
 
+$(PWA)/node_modules/.installed: $(PWA)/package.json $(PWA)/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	cd $(PWA) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+pwa: $(PWA)/node_modules/.installed ## Build the resident app into pwa/dist
+	@cd $(PWA) && node build.mjs
+
+chromium: ## Install Debian's chromium for the browser tests, if missing
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 db: venv ## Start the local PostGIS (unless DATABASE_URL is set), migrate, load seed data
 	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) fixtures load && $(FLASK) boundaries load-default
 
-run: db ## Serve the app at http://127.0.0.1:$(PORT) with gunicorn
-	@$(WITH_DB) echo "Pavé at http://127.0.0.1:$(PORT)/api/v1/docs" && \
+run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) with gunicorn
+	@$(WITH_DB) echo "Pavé at http://127.0.0.1:$(PORT)/ (API docs: /api/v1/docs)" && \
 	  exec $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --no-control-socket --access-logfile - 'app:create_app()'
 
 stop: ## Stop the local PostgreSQL cluster
 	@python3 app/localdb.py stop
 
-test: db ## Run the whole test suite against a throwaway database
+test: db pwa chromium ## Run the JS unit tests, then the whole pytest suite (browser tests too)
+	@cd $(PWA) && node --test tests/*.test.mjs
 	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: venv ## Run the benchmarks and print their tables

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, redirect
+from flask import Flask, g
 
 from app.config import Config
 from app.db import Database
@@ -17,15 +17,12 @@ def create_app(config: dict | None = None) -> Flask:
     # Keep fields in the order the schemas declare them; easier for people to read.
     app.json.sort_keys = False
 
-    from app import api, cli
+    from app import api, cli, web
 
     api.init_app(app)
     cli.init_app(app)
-
-    @app.get("/")
-    def _home():
-        # The resident app (pwa/) will live here; until then, show the API's documentation.
-        return redirect("/api/v1/docs")
+    # The resident app (pwa/dist) at /, beside the API.
+    app.register_blueprint(web.blp)
 
     @app.teardown_appcontext
     def _close_session(_exc):

@@ -47,6 +47,11 @@ class Config:
     S3_ENDPOINT_URL = ""
     S3_PREFIX = "photos/"
 
+    # Map tiles of the resident app; an empty URL turns the map off (placing still works by
+    # the phone's position or the photo's GPS).
+    PWA_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    PWA_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+
     # flask-smorest / OpenAPI
     API_TITLE = "Pavé API"
     API_VERSION = "v1"

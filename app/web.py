@@ -1,0 +1,84 @@
+"""The resident app (pwa/dist) served at /: the page, its hashed assets and its service worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, send_from_directory
+from werkzeug.exceptions import NotFound
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DIST = ROOT / "pwa" / "dist"
+
+# Hashed file names change with their content, so browsers may keep them for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+# The page, the manifest and the service worker must be revalidated on every load, or a new
+# build would never reach phones that already have the app.
+REVALIDATE = "no-cache"
+
+blp = Blueprint("web", __name__)
+
+
+def dist_dir() -> Path:
+    return Path(current_app.config.get("PWA_DIST") or DEFAULT_DIST)
+
+
+def _send(name: str, cache_control: str, mimetype: str | None = None):
+    directory = dist_dir()
+    if not (directory / "index.html").is_file():
+        return (
+            "The resident app is not built: run `npm ci && npm run build` in pwa/.\n",
+            503,
+            {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
+        )
+    response = send_from_directory(directory, name, mimetype=mimetype, max_age=None)
+    response.headers["Cache-Control"] = cache_control
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blp.get("/")
+def index():
+    return _send("index.html", REVALIDATE, "text/html")
+
+
+@blp.get("/sw.js")
+def service_worker():
+    response = _send("sw.js", REVALIDATE, "text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@blp.get("/manifest.webmanifest")
+def manifest():
+    return _send("manifest.webmanifest", REVALIDATE, "application/manifest+json")
+
+
+@blp.get("/assets/<path:name>")
+def asset(name: str):
+    return _send(f"assets/{name}", IMMUTABLE)
+
+
+@blp.get("/icons/<path:name>")
+def icon(name: str):
+    # Icons keep their names across builds, so they are revalidated rather than immutable.
+    return _send(f"icons/{name}", "public, max-age=86400")
+
+
+@blp.get("/config.json")
+def config():
+    """Settings the app reads at start: the map tiles (an empty URL turns the map off)."""
+    settings = current_app.config
+    response = jsonify(
+        {
+            "tile_url": settings["PWA_TILE_URL"],
+            "tile_attribution": settings["PWA_TILE_ATTRIBUTION"],
+        }
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@blp.errorhandler(NotFound)
+def _not_found(_error):
+    return "Not found\n", 404, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,0 +1,125 @@
+// Build the resident app into dist/: hashed bundles, the page, and a service worker that knows
+// the build's version and the exact list of files to precache. Node 20, esbuild, no framework.
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const src = join(root, 'src');
+const dist = join(root, 'dist');
+const BUDGET_GZIP = 100 * 1024;
+const TARGET = ['chrome90', 'firefox90', 'safari15', 'edge90'];
+
+async function files(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await files(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+function outputsOf(result) {
+  return Object.keys(result.metafile.outputs).map((path) => join(root, path));
+}
+
+const url = (path) => `/${relative(dist, path).split('\\').join('/')}`;
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(join(dist, 'assets'), { recursive: true });
+
+// 1. Styles: the app's own, and the map's (Leaflet), each with a content hash in its name.
+const css = await esbuild.build({
+  entryPoints: { app: join(src, 'css/app.css'), map: join(src, 'css/map.css') },
+  bundle: true,
+  minify: true,
+  outdir: join(dist, 'assets'),
+  entryNames: '[name]-[hash]',
+  assetNames: '[name]-[hash]',
+  loader: { '.png': 'file', '.svg': 'file' },
+  metafile: true,
+  target: TARGET,
+  logLevel: 'warning',
+});
+const cssOut = outputsOf(css).filter((p) => p.endsWith('.css'));
+const appCss = cssOut.find((p) => /\/app-[^/]+\.css$/.test(p));
+const mapCss = cssOut.find((p) => /\/map-[^/]+\.css$/.test(p));
+
+// 2. Scripts: one entry, Leaflet split into its own chunk that loads only with the map.
+const js = await esbuild.build({
+  entryPoints: { app: join(src, 'js/main.js') },
+  bundle: true,
+  minify: true,
+  splitting: true,
+  format: 'esm',
+  outdir: join(dist, 'assets'),
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
+  define: { __MAP_CSS__: JSON.stringify(url(mapCss)) },
+  metafile: true,
+  target: TARGET,
+  logLevel: 'warning',
+});
+const jsOut = outputsOf(js).filter((p) => p.endsWith('.js'));
+const appJs = jsOut.find((p) => /\/app-[^/]+\.js$/.test(p));
+// Every chunk that contains Leaflet is the map library's, outside the app's size budget.
+const mapChunks = new Set(
+  Object.entries(js.metafile.outputs)
+    .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes('leaflet')))
+    .map(([path]) => join(root, path)),
+);
+
+// 3. The page, the manifest and the icons.
+const html = (await readFile(join(src, 'index.html'), 'utf8'))
+  .replace('%APP_CSS%', url(appCss))
+  .replace('%APP_JS%', url(appJs));
+await writeFile(join(dist, 'index.html'), html);
+await cp(join(src, 'manifest.webmanifest'), join(dist, 'manifest.webmanifest'));
+await cp(join(src, 'icons'), join(dist, 'icons'), { recursive: true });
+
+// 4. Version = hash of everything built so far and of the sources (the service worker's own
+// code included); the precache list = the files built.
+const built = (await files(dist)).sort();
+const hash = createHash('sha256');
+for (const path of [...built, ...(await files(src)).sort()]) {
+  hash.update(relative(root, path));
+  hash.update(await readFile(path));
+}
+const version = hash.digest('hex').slice(0, 12);
+const precache = built.map((path) => (path === join(dist, 'index.html') ? '/' : url(path)));
+
+await esbuild.build({
+  entryPoints: [join(src, 'sw.js')],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  outfile: join(dist, 'sw.js'),
+  define: { __VERSION__: JSON.stringify(version), __PRECACHE__: JSON.stringify(precache) },
+  target: TARGET,
+  logLevel: 'warning',
+});
+await writeFile(
+  join(dist, 'precache-manifest.json'),
+  `${JSON.stringify({ version, files: precache }, null, 2)}\n`,
+);
+
+// 5. The budget: the app's own JS and CSS, gzipped, the map library excluded.
+let own = 0;
+for (const path of [...jsOut.filter((p) => !mapChunks.has(p)), appCss, join(dist, 'sw.js')]) {
+  own += gzipSync(await readFile(path), { level: 9 }).length;
+}
+let map = 0;
+for (const path of [...mapChunks, mapCss]) map += (await stat(path)).size;
+console.log(
+  `pwa: version ${version}, ${precache.length} files precached; ` +
+    `app JS+CSS ${(own / 1024).toFixed(1)} KB gzipped (budget ${BUDGET_GZIP / 1024} KB), ` +
+    `map library ${(map / 1024).toFixed(1)} KB raw, loaded on demand`,
+);
+if (own > BUDGET_GZIP) {
+  console.error('pwa: over the size budget');
+  process.exit(1);
+}

@@ -1,0 +1,65 @@
+/** The transport delivery uses: the Pavé API over fetch, usable from the page and the worker. */
+
+async function answer(response) {
+  let body = null;
+  const type = response.headers.get('Content-Type') || '';
+  if (type.includes('json')) {
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+  }
+  return { status: response.status, body, replayed: response.headers.has('Idempotent-Replayed') };
+}
+
+/**
+ * Make a transport. A fetch that rejects (no network, connection refused, aborted answer)
+ * propagates as an exception: delivery treats it as "try again later".
+ */
+export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fetch(...args) } = {}) {
+  return {
+    async createReport(item) {
+      const response = await fetchImpl(`${base}/api/v1/reports`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json, application/problem+json',
+          'Accept-Language': item.lang,
+          'Idempotency-Key': item.key,
+        },
+        body: JSON.stringify(item.body),
+      });
+      return answer(response);
+    },
+
+    async addPhoto(serverId, photo, item) {
+      const form = new FormData();
+      const name = photo.type === 'image/jpeg' ? 'photo.jpg' : 'photo';
+      form.append('photo', new Blob([photo.data], { type: photo.type }), name);
+      const response = await fetchImpl(`${base}/api/v1/reports/${serverId}/photos`, {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json, application/problem+json',
+          'Accept-Language': item.lang,
+          'Idempotency-Key': photo.id,
+        },
+        body: form,
+      });
+      return answer(response);
+    },
+  };
+}
+
+/** GET some JSON from the API; null when offline or on any error (callers have fallbacks). */
+export async function getJson(path, lang) {
+  try {
+    const response = await fetch(path, {
+      headers: { Accept: 'application/json', 'Accept-Language': lang || '' },
+    });
+    if (!response.ok) return null;
+    return await response.json();
+  } catch {
+    return null;
+  }
+}

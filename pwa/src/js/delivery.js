@@ -1,0 +1,179 @@
+/** Delivery: send the outbox one item at a time, idempotently, and never lose an item. */
+
+import { State } from './outbox.js';
+
+/** Statuses that say "try again later" rather than "this request is wrong". */
+const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
+
+export const BACKOFF_BASE_MS = 2000;
+export const BACKOFF_MAX_MS = 5 * 60 * 1000;
+
+/** A failure worth retrying: no answer, a 5xx, or a 4xx that means "not now". */
+export class RetryLaterError extends Error {
+  constructor(message, status = null) {
+    super(message);
+    this.name = 'RetryLaterError';
+    this.status = status;
+  }
+}
+
+export function isRetryable(status) {
+  return status >= 500 || RETRYABLE_4XX.has(status);
+}
+
+/**
+ * Delay before the next attempt: doubling from 2 s up to 5 min. Half of it is random so
+ * that many phones coming back online together do not all retry at the same instant.
+ */
+export function backoffDelay(attempts, random = Math.random) {
+  const full = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(full / 2 + (full / 2) * random());
+}
+
+/** What the phone keeps of the server's answer: enough for "My reports". */
+function summary(report) {
+  return {
+    id: report.id,
+    status: report.status,
+    category: report.category,
+    commune: report.commune,
+    responsible_body: report.responsible_body,
+  };
+}
+
+function problemOf(response) {
+  const body = response.body && typeof response.body === 'object' ? response.body : {};
+  return {
+    status: response.status,
+    type: body.type || null,
+    title: body.title || null,
+    detail: body.detail || null,
+    errors: Array.isArray(body.errors) ? body.errors : [],
+  };
+}
+
+/** Is this item due for an attempt now? */
+export function isDue(item, now, force) {
+  if (item.state !== State.WAITING && item.state !== State.SENDING) return false;
+  return force || !item.nextAttemptAt || item.nextAttemptAt <= now;
+}
+
+/**
+ * Deliver one item: the report first (unless the server already has it), then each photo.
+ * Every step is saved before the next, so a closed page resumes where it stopped.
+ * Throws RetryLaterError on a network failure or a retryable status.
+ */
+async function deliverItem(outbox, transport, id, now, onChange) {
+  let item = await outbox.update(id, (it) => ({ ...it, state: State.SENDING }));
+  // The resident may delete an item while it is being sent; then there is nothing to do.
+  if (!item) return null;
+  onChange(item);
+  if (!item.serverId) {
+    const response = await transport.createReport(item);
+    if (response.status === 200 || response.status === 201) {
+      item = await outbox.update(id, (it) => ({
+        ...it,
+        serverId: response.body.id,
+        result: summary(response.body),
+      }));
+      if (!item) return null;
+      onChange(item);
+    } else if (isRetryable(response.status)) {
+      throw new RetryLaterError(`HTTP ${response.status}`, response.status);
+    } else {
+      item = await outbox.update(id, (it) => ({
+        ...it,
+        state: State.ATTENTION,
+        problem: problemOf(response),
+      }));
+      onChange(item);
+      return item;
+    }
+  }
+  for (const photo of item.photos) {
+    if (photo.sent || photo.rejected) continue;
+    const response = await transport.addPhoto(item.serverId, photo, item);
+    let change;
+    if (response.status === 200 || response.status === 201) {
+      // The server has the photo: the phone no longer needs its bytes.
+      change = (p) => ({ ...p, sent: true, data: null });
+    } else if (isRetryable(response.status)) {
+      throw new RetryLaterError(`HTTP ${response.status}`, response.status);
+    } else {
+      // The report itself is on the server; a refused photo must not hold it back.
+      change = (p) => ({ ...p, rejected: problemOf(response) });
+    }
+    item = await outbox.update(id, (it) => ({
+      ...it,
+      photos: it.photos.map((p) => (p.id === photo.id ? change(p) : p)),
+    }));
+    if (!item) return null;
+    onChange(item);
+  }
+  item = await outbox.update(id, (it) => ({
+    ...it,
+    state: State.SENT,
+    sentAt: now(),
+    lastError: null,
+    nextAttemptAt: 0,
+  }));
+  if (item) onChange(item);
+  return item;
+}
+
+/**
+ * Flush the outbox: due items, oldest first, one at a time. A network failure or a 5xx
+ * stops the flush (the next item would meet the same network) and schedules the item's
+ * next attempt with exponential backoff; a 4xx keeps the item aside for the resident.
+ *
+ * Returns { sent, attention, nextAttemptAt } where nextAttemptAt is the earliest time a
+ * waiting item should be tried again (0 when nothing waits).
+ */
+export async function flush(
+  outbox,
+  transport,
+  { now = Date.now, random = Math.random, force = false, onChange = () => {} } = {},
+) {
+  const result = { sent: 0, attention: 0, nextAttemptAt: 0 };
+  const items = await outbox.all();
+  let stopped = false;
+  for (const candidate of items) {
+    if (stopped || !isDue(candidate, now(), force)) continue;
+    try {
+      const item = await deliverItem(outbox, transport, candidate.id, now, onChange);
+      if (item?.state === State.SENT) result.sent += 1;
+      else if (item?.state === State.ATTENTION) result.attention += 1;
+    } catch (error) {
+      const reason = error instanceof RetryLaterError ? error.message : 'network';
+      const item = await outbox.update(candidate.id, (it) => {
+        const attempts = it.attempts + 1;
+        return {
+          ...it,
+          state: State.WAITING,
+          attempts,
+          nextAttemptAt: now() + backoffDelay(attempts, random),
+          lastError: reason,
+        };
+      });
+      if (item) onChange(item);
+      stopped = true;
+    }
+  }
+  const waiting = (await outbox.all()).filter(
+    (it) => it.state === State.WAITING || it.state === State.SENDING,
+  );
+  if (waiting.length) {
+    result.nextAttemptAt = Math.min(...waiting.map((it) => it.nextAttemptAt || now()));
+  }
+  return result;
+}
+
+/**
+ * Run `task` while holding the outbox lock, so the page and the service worker never
+ * send the same item at once. Browsers without Web Locks run it directly: idempotency
+ * keys still make a double send harmless.
+ */
+export function withOutboxLock(task, locks = globalThis.navigator?.locks) {
+  if (locks?.request) return locks.request('pave-outbox', task);
+  return task();
+}

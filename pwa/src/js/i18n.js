@@ -1,0 +1,73 @@
+/** Translations: the resident's language from the browser, switchable, applied to the page. */
+
+import de from '../i18n/de.json';
+import en from '../i18n/en.json';
+import fr from '../i18n/fr.json';
+import nl from '../i18n/nl.json';
+import { LANGUAGES, pickLanguage } from './language.js';
+
+const STRINGS = { fr, nl, de, en };
+const STORAGE_KEY = 'pave.lang';
+
+let current = 'en';
+const listeners = new Set();
+
+export function language() {
+  return current;
+}
+
+/** The string for `key` with {placeholders} filled in. */
+export function t(key, vars = {}) {
+  const template = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+}
+
+/** Translate every element of `root` that names its string with data-i18n attributes. */
+export function translate(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    const vars = el.dataset.i18nVars ? JSON.parse(el.dataset.i18nVars) : {};
+    el.textContent = t(el.dataset.i18n, vars);
+  }
+  for (const el of root.querySelectorAll('[data-i18n-aria-label]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+  }
+}
+
+/** Put a translated string in `el` that follows later language switches; null clears it. */
+export function say(el, key, vars = {}) {
+  if (!key) {
+    delete el.dataset.i18n;
+    delete el.dataset.i18nVars;
+    el.textContent = '';
+    return;
+  }
+  el.dataset.i18n = key;
+  el.dataset.i18nVars = JSON.stringify(vars);
+  el.textContent = t(key, vars);
+}
+
+export function setLanguage(lang) {
+  current = LANGUAGES.includes(lang) ? lang : 'en';
+  try {
+    localStorage.setItem(STORAGE_KEY, current);
+  } catch {
+    // Private modes may refuse storage; the choice then lasts for this visit only.
+  }
+  document.documentElement.lang = current;
+  translate();
+  for (const listener of listeners) listener(current);
+}
+
+export function onLanguageChange(listener) {
+  listeners.add(listener);
+}
+
+export function initialLanguage() {
+  let stored = null;
+  try {
+    stored = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    stored = null;
+  }
+  return pickLanguage(stored, navigator.languages || [navigator.language]);
+}

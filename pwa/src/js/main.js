@@ -1,0 +1,126 @@
+/** The app's start: language, outbox, screens, delivery triggers and the service worker. */
+
+import { loadCategories, cachedCategories } from './categories.js';
+import { DeliveryLoop } from './delivery-loop.js';
+import { initialLanguage, language, onLanguageChange, setLanguage } from './i18n.js';
+import { openOutbox, State } from './outbox.js';
+import { MyReports } from './ui/my-reports.js';
+import { ReportForm } from './ui/report-form.js';
+
+const CONFIG_KEY = 'pave.config';
+const $ = (id) => document.getElementById(id);
+
+/** Settings the server gives (the map's tiles); the last copy is used offline. */
+async function loadConfig() {
+  try {
+    const response = await fetch('/config.json', { cache: 'no-store' });
+    if (response.ok) {
+      const config = await response.json();
+      localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
+      return config;
+    }
+  } catch {
+    // Offline: fall back to what the last visit stored.
+  }
+  try {
+    return JSON.parse(localStorage.getItem(CONFIG_KEY)) || {};
+  } catch {
+    return {};
+  }
+}
+
+function showScreen(route, { focus }) {
+  const mine = route === 'mine';
+  $('screen-report').hidden = mine;
+  $('screen-mine').hidden = !mine;
+  for (const [id, current] of [
+    ['nav-new', !mine],
+    ['nav-mine', mine],
+  ]) {
+    if (current) $(id).setAttribute('aria-current', 'page');
+    else $(id).removeAttribute('aria-current');
+  }
+  if (focus) $(mine ? 'mine-heading' : 'form-heading').focus();
+}
+
+async function askPersistentStorage() {
+  try {
+    if (navigator.storage?.persist && !(await navigator.storage.persisted())) {
+      await navigator.storage.persist();
+    }
+  } catch {
+    // Refused or unsupported: the outbox still works, the browser may just evict it sooner.
+  }
+}
+
+async function main() {
+  setLanguage(initialLanguage());
+  $('lang').value = language();
+  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+
+  const outbox = await openOutbox();
+  const config = await loadConfig();
+  let loop;
+  const mine = new MyReports({
+    outbox,
+    onEdit: (item) => {
+      window.location.hash = `#/edit/${item.id}`;
+    },
+    onRetry: async (item) => {
+      await outbox.update(item.id, (it) => ({
+        ...it,
+        state: State.WAITING,
+        problem: null,
+        nextAttemptAt: 0,
+      }));
+      await mine.render();
+      loop.run({ force: true });
+    },
+    onSendNow: () => loop.run({ force: true }),
+  });
+  loop = new DeliveryLoop(outbox, { onChange: () => mine.render() });
+  const form = new ReportForm({
+    outbox,
+    config,
+    onQueued: async (_item, { wasEditing }) => {
+      await mine.render();
+      if (wasEditing) window.location.hash = '#/mine';
+      askPersistentStorage();
+      loop.requestBackgroundSync();
+      loop.run({ force: true });
+    },
+  });
+  form.setCategories(cachedCategories());
+  onLanguageChange(() => mine.render());
+  window.addEventListener('online', () => mine.render());
+  window.addEventListener('offline', () => mine.render());
+
+  const route = async ({ focus }) => {
+    const hash = window.location.hash;
+    const edit = hash.match(/^#\/edit\/([\w-]+)$/);
+    if (edit) {
+      const item = await outbox.get(edit[1]);
+      if (item && item.state === State.ATTENTION && !item.serverId) {
+        showScreen('report', { focus });
+        form.edit(item);
+        return;
+      }
+    }
+    showScreen(hash === '#/mine' ? 'mine' : 'report', { focus });
+    if (hash === '#/mine') mine.refreshStatuses();
+  };
+  window.addEventListener('hashchange', () => route({ focus: true }));
+  await route({ focus: false });
+  await mine.render();
+  document.body.dataset.ready = 'true';
+
+  loadCategories().then((categories) => form.setCategories(categories));
+  loop.start();
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // Without a service worker the app still works online and keeps its outbox.
+    });
+  }
+}
+
+main();

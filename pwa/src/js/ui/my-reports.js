@@ -1,0 +1,140 @@
+/** "My reports": every report made on this phone, its delivery state and its server status. */
+
+import { cachedCategories, iconFor, nameIn } from '../categories.js';
+import { language, say, t } from '../i18n.js';
+import { State } from '../outbox.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** A sentence saying why the server refused an item, in the resident's language. */
+export function reasonKey(problem) {
+  const slug = (problem?.type || '').split('/').pop();
+  const known = ['unknown-category', 'outside-service-area'];
+  if (known.includes(slug)) return [`problem.${slug}`, {}];
+  if (problem?.status === 422 && problem.errors?.length) return ['problem.validation', {}];
+  return ['problem.other', { status: problem?.status ?? '?' }];
+}
+
+function line(className, key, vars) {
+  const p = document.createElement('p');
+  p.className = className;
+  say(p, key, vars);
+  return p;
+}
+
+function button(key, className, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = className;
+  say(b, key);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+export class MyReports {
+  constructor({ outbox, onEdit, onRetry, onSendNow }) {
+    this.outbox = outbox;
+    this.onEdit = onEdit;
+    this.onRetry = onRetry;
+    $('send-now').addEventListener('click', onSendNow);
+  }
+
+  async render() {
+    const items = (await this.outbox.all()).reverse();
+    const pending = items.filter((it) => it.state !== State.SENT);
+    const waiting = items.filter((it) => it.state === State.WAITING || it.state === State.SENDING);
+    $('mine-count').textContent = pending.length ? `(${pending.length})` : '';
+    const summary = $('mine-summary');
+    if (!items.length) say(summary, 'mine.empty');
+    else if (waiting.length && !navigator.onLine) say(summary, 'mine.offline');
+    else if (waiting.length) say(summary, 'mine.waitingCount', { n: waiting.length });
+    else say(summary, null);
+    $('send-now').hidden = waiting.length === 0;
+    const list = $('mine-list');
+    list.replaceChildren(...items.map((item) => this.renderItem(item)));
+  }
+
+  renderItem(item) {
+    const lang = language();
+    const li = document.createElement('li');
+    li.className = `report state-${item.state}`;
+    li.dataset.id = item.id;
+    const category = cachedCategories().find((c) => c.code === item.body.category);
+    const title = document.createElement('h2');
+    const icon = document.createElement('span');
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = `${iconFor(item.body.category)} `;
+    const name = document.createElement('span');
+    name.textContent = category ? nameIn(category, lang) : item.body.category;
+    title.append(icon, name);
+    const state = document.createElement('p');
+    state.className = 'state';
+    say(state, `state.${item.state}`);
+    const made = new Date(item.createdAt).toLocaleString(lang, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
+    li.append(title, state, line('note', 'mine.madeAt', { date: made }));
+    if (item.photos.length) li.append(line('note', 'mine.photos', { n: item.photos.length }));
+    const result = item.result;
+    if (result?.commune?.name) li.append(line('note', 'mine.commune', { name: result.commune.name }));
+    if (item.state === State.SENT && result?.status) {
+      li.append(line('note', 'mine.serverStatus', { status: t(`status.${result.status}`) }));
+    }
+    for (const photo of item.photos.filter((p) => p.rejected)) {
+      li.append(line('note', 'mine.photoRefused', { reason: t(...reasonKey(photo.rejected)) }));
+    }
+    if (item.state === State.WAITING && item.lastError) li.append(line('note', 'mine.lastError'));
+    if (item.state === State.ATTENTION) li.append(...this.attention(item));
+    return li;
+  }
+
+  attention(item) {
+    const [key, vars] = reasonKey(item.problem);
+    const parts = [line('reason', 'mine.reason', { reason: t(key, vars) })];
+    if (item.problem?.detail) {
+      // The server's own words, in English: kept for whoever helps the resident.
+      const detail = document.createElement('p');
+      detail.className = 'note';
+      detail.lang = 'en';
+      detail.textContent = item.problem.detail;
+      parts.push(detail);
+    }
+    const actions = document.createElement('div');
+    actions.className = 'row';
+    if (!item.serverId) actions.append(button('mine.edit', 'primary', () => this.onEdit(item)));
+    actions.append(
+      button('mine.retry', 'secondary', () => this.onRetry(item)),
+      button('mine.delete', 'secondary danger', async () => {
+        if (!window.confirm(t('mine.confirmDelete'))) return;
+        await this.outbox.remove(item.id);
+        await this.render();
+        $('mine-heading').focus();
+      }),
+    );
+    parts.push(actions);
+    return parts;
+  }
+
+  /** Refresh the server status of sent reports, when online; quietly skipped otherwise. */
+  async refreshStatuses() {
+    if (!navigator.onLine) return;
+    const sent = (await this.outbox.all()).filter((it) => it.state === State.SENT).slice(-20);
+    for (const item of sent) {
+      try {
+        const response = await fetch(`/api/v1/reports/${item.serverId}`, {
+          headers: { Accept: 'application/json', 'Accept-Language': language() },
+        });
+        if (!response.ok) continue;
+        const report = await response.json();
+        await this.outbox.update(item.id, (it) => ({
+          ...it,
+          result: { ...it.result, status: report.status, commune: report.commune },
+        }));
+      } catch {
+        return;
+      }
+    }
+    await this.render();
+  }
+}

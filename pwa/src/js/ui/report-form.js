@@ -1,0 +1,331 @@
+/** The reporting screen: photos, place, category, details; Send writes to the outbox at once. */
+
+import { groupCategories, iconFor, nameIn } from '../categories.js';
+import { language, onLanguageChange, say, t } from '../i18n.js';
+import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
+import { newItem, State } from '../outbox.js';
+import { preparePhoto } from '../photo.js';
+import { renderPhotos } from './photo-list.js';
+
+const MAX_PHOTOS = 5;
+const $ = (id) => document.getElementById(id);
+
+export class ReportForm {
+  constructor({ outbox, config, onQueued }) {
+    this.outbox = outbox;
+    this.config = config;
+    this.onQueued = onQueued;
+    this.categories = [];
+    this.photos = [];
+    this.location = null;
+    this.photoGps = null;
+    this.editing = null;
+    this.map = null;
+    this.form = $('report-form');
+    this.bind();
+    onLanguageChange(() => this.renderCategories());
+  }
+
+  bind() {
+    for (const id of ['photo-camera', 'photo-gallery']) {
+      $(id).addEventListener('change', (event) => this.addPhotos(event.target));
+    }
+    $('use-position').addEventListener('click', () => this.locate());
+    $('use-photo-position').addEventListener('click', () => {
+      this.setLocation({ ...this.photoGps, accuracy_m: null }, 'where.fromPhoto');
+    });
+    $('open-map').addEventListener('click', () => this.openMap());
+    $('category-groups').addEventListener('change', () => {
+      $('what-error').hidden = true;
+      this.showNearby();
+    });
+    $('cancel-edit').addEventListener('click', () => {
+      this.reset();
+      window.location.hash = '#/mine';
+    });
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    this.updateMapButton();
+    window.addEventListener('online', () => this.updateMapButton());
+    window.addEventListener('offline', () => this.updateMapButton());
+  }
+
+  setCategories(categories) {
+    this.categories = categories;
+    this.renderCategories();
+  }
+
+  renderCategories() {
+    const lang = language();
+    const chosen = this.chosenCategory();
+    const root = $('category-groups');
+    root.replaceChildren();
+    for (const group of groupCategories(this.categories)) {
+      const fieldset = document.createElement('fieldset');
+      fieldset.className = 'group';
+      const legend = document.createElement('legend');
+      legend.textContent = nameIn(group, lang);
+      fieldset.append(legend);
+      for (const category of group.categories) {
+        const label = document.createElement('label');
+        label.className = 'choice';
+        const input = document.createElement('input');
+        input.type = 'radio';
+        input.name = 'category';
+        input.value = category.code;
+        input.checked = category.code === chosen;
+        const icon = document.createElement('span');
+        icon.className = 'icon';
+        icon.setAttribute('aria-hidden', 'true');
+        icon.textContent = iconFor(category.code);
+        const name = document.createElement('span');
+        name.textContent = nameIn(category, lang);
+        label.append(input, icon, name);
+        fieldset.append(label);
+      }
+      root.append(fieldset);
+    }
+    $('what-unavailable').hidden = this.categories.length > 0;
+  }
+
+  chosenCategory() {
+    return this.form.querySelector('input[name="category"]:checked')?.value ?? null;
+  }
+
+  async addPhotos(input) {
+    const files = [...input.files];
+    input.value = '';
+    const status = $('photo-status');
+    for (const file of files) {
+      if (this.photos.length >= MAX_PHOTOS) {
+        say(status, 'photos.full');
+        break;
+      }
+      say(status, 'photos.preparing');
+      try {
+        const photo = await preparePhoto(file);
+        this.photos.push({ id: crypto.randomUUID(), ...photo });
+        if (photo.gps && !this.photoGps) {
+          this.photoGps = photo.gps;
+          $('use-photo-position').hidden = false;
+          if (!this.location) say($('where-status'), 'where.photoSuggestion');
+        }
+        say(status, 'photos.kept', { n: this.photos.length });
+      } catch {
+        say(status, 'photos.unreadable');
+      }
+      this.renderPhotos();
+    }
+  }
+
+  renderPhotos() {
+    renderPhotos($('photo-list'), this.photos, (photo) => {
+      this.photos = this.photos.filter((p) => p !== photo);
+      if (photo.preview) URL.revokeObjectURL(photo.preview);
+      say($('photo-status'), 'photos.kept', { n: this.photos.length });
+      this.renderPhotos();
+      $('photo-camera').focus();
+    });
+  }
+
+  async locate() {
+    const status = $('where-status');
+    say(status, 'where.locating');
+    try {
+      const position = await currentPosition();
+      this.setLocation(position, 'where.position', { m: position.accuracy_m ?? '?' });
+    } catch {
+      say(status, 'where.denied');
+    }
+  }
+
+  setLocation(point, key, vars = {}) {
+    this.location = point;
+    $('where-error').hidden = true;
+    say($('where-status'), key, vars);
+    this.map?.moveTo(point);
+    this.updateMapButton();
+    this.showCommune();
+    this.showNearby();
+  }
+
+  async showCommune() {
+    const el = $('commune');
+    say(el, null);
+    if (!this.location || !navigator.onLine) return;
+    const found = await lookupCommune(this.location.lat, this.location.lon, language());
+    if (found?.outside) say(el, 'where.outside');
+    else if (found?.name) say(el, 'where.commune', { name: found.name });
+  }
+
+  async showNearby() {
+    const section = $('nearby');
+    const category = this.chosenCategory();
+    section.hidden = true;
+    if (!this.location || !category || !navigator.onLine || this.editing) return;
+    const features = await nearbyReports(this.location.lat, this.location.lon, category, language());
+    const list = $('nearby-list');
+    list.replaceChildren();
+    for (const feature of features.slice(0, 5)) {
+      const p = feature.properties;
+      const li = document.createElement('li');
+      say(li, 'nearby.item', {
+        category: p.category?.name ?? category,
+        distance: Math.round(p.distance_m ?? 0),
+        status: t(`status.${p.status}`),
+      });
+      list.append(li);
+    }
+    section.hidden = features.length === 0;
+  }
+
+  updateMapButton() {
+    $('open-map').hidden = !this.config.tile_url || !navigator.onLine || Boolean(this.map);
+  }
+
+  async openMap() {
+    const container = $('map');
+    container.hidden = false;
+    $('map-hint').hidden = false;
+    container.setAttribute('aria-label', t('where.mapLabel'));
+    const { openMap } = await import('../map-picker.js');
+    this.map = await openMap(container, {
+      tileUrl: this.config.tile_url,
+      attribution: this.config.tile_attribution,
+      center: this.location || this.photoGps,
+      onPick: (point) => this.setLocation({ ...point, accuracy_m: null }, 'where.fromMap'),
+    });
+    this.updateMapButton();
+  }
+
+  validate() {
+    let first = null;
+    const category = this.chosenCategory();
+    const whatError = $('what-error');
+    whatError.hidden = Boolean(category);
+    if (!category) {
+      say(whatError, 'what.missing');
+      first = first || this.form.querySelector('input[name="category"]') || $('categories');
+    }
+    const whereError = $('where-error');
+    whereError.hidden = Boolean(this.location);
+    if (!this.location) {
+      say(whereError, 'where.missing');
+      first = $('use-position');
+    }
+    const email = $('email');
+    const emailError = $('email-error');
+    emailError.hidden = email.checkValidity();
+    email.setAttribute('aria-invalid', String(!email.checkValidity()));
+    if (!email.checkValidity()) {
+      say(emailError, 'details.emailInvalid');
+      first = first || email;
+    }
+    first?.focus();
+    return !first;
+  }
+
+  fields() {
+    return {
+      place: $('place').value.trim(),
+      description: $('description').value.trim(),
+      email: $('email').value.trim(),
+    };
+  }
+
+  body(fields) {
+    const text = [fields.place, fields.description].filter(Boolean).join('\n\n');
+    const body = {
+      category: this.chosenCategory(),
+      location: {
+        lat: Number(this.location.lat.toFixed(7)),
+        lon: Number(this.location.lon.toFixed(7)),
+        accuracy_m: this.location.accuracy_m ?? null,
+      },
+    };
+    if (text) body.description = text;
+    if (fields.email) body.reporter = { email: fields.email };
+    return body;
+  }
+
+  async submit() {
+    if (!this.validate()) return;
+    const fields = this.fields();
+    const status = $('send-status');
+    let item;
+    try {
+      if (this.editing) {
+        const key = crypto.randomUUID();
+        item = await this.outbox.update(this.editing, (it) => ({
+          ...it,
+          // The refused request created nothing, so a fresh key is safe and avoids the
+          // server's "same key, different body" refusal.
+          key,
+          body: this.body(fields),
+          fields,
+          location: this.location,
+          state: State.WAITING,
+          problem: null,
+          attempts: 0,
+          nextAttemptAt: 0,
+        }));
+      } else {
+        item = newItem({
+          body: this.body(fields),
+          photos: this.photos.map(({ id, type, data }) => ({ id, type, data })),
+          lang: language(),
+        });
+        item.fields = fields;
+        item.location = this.location;
+        await this.outbox.put(item);
+      }
+    } catch {
+      say(status, 'savedError');
+      return;
+    }
+    say(status, 'saved');
+    const wasEditing = Boolean(this.editing);
+    this.reset({ keepStatus: true });
+    this.onQueued(item, { wasEditing });
+  }
+
+  /** Fill the form with a queued item the server refused, to fix it. */
+  edit(item) {
+    this.reset();
+    this.editing = item.id;
+    const f = item.fields || {};
+    $('place').value = f.place || '';
+    $('description').value = f.description || item.body.description || '';
+    $('email').value = f.email || item.body.reporter?.email || '';
+    this.location = item.location || { ...item.body.location };
+    say($('where-status'), 'where.position', { m: this.location.accuracy_m ?? '?' });
+    const radio = this.form.querySelector(`input[name="category"][value="${item.body.category}"]`);
+    if (radio) radio.checked = true;
+    say($('form-heading'), 'form.editHeading');
+    say($('send'), 'sendAgain');
+    $('cancel-edit').hidden = false;
+    for (const id of ['photo-camera', 'photo-gallery']) $(id).disabled = true;
+    say($('photo-status'), 'photos.kept', { n: item.photos.length });
+  }
+
+  reset({ keepStatus = false } = {}) {
+    this.form.reset();
+    for (const photo of this.photos) if (photo.preview) URL.revokeObjectURL(photo.preview);
+    this.photos = [];
+    this.location = null;
+    this.photoGps = null;
+    this.editing = null;
+    this.renderPhotos();
+    for (const id of ['where-status', 'commune', 'photo-status']) say($(id), null);
+    if (!keepStatus) say($('send-status'), null);
+    for (const id of ['where-error', 'what-error', 'email-error', 'nearby', 'use-photo-position']) {
+      $(id).hidden = true;
+    }
+    say($('form-heading'), 'form.heading');
+    say($('send'), 'send');
+    $('cancel-edit').hidden = true;
+    for (const id of ['photo-camera', 'photo-gallery']) $(id).disabled = false;
+  }
+}

@@ -1,0 +1,93 @@
+/** Service worker: the app shell from a versioned cache, and Background Sync of the outbox. */
+
+import { apiTransport } from './js/api.js';
+import { flush, withOutboxLock } from './js/delivery.js';
+import { openOutbox, State } from './js/outbox.js';
+
+// Both are written by build.mjs: the content hash of the build and the files it produced.
+const VERSION = __VERSION__;
+const PRECACHE = __PRECACHE__;
+const CACHE = `pave-${VERSION}`;
+const CHANNEL = 'pave-outbox';
+// The one API answer the form needs offline: kept fresh from the network, used when there is none.
+const CATEGORIES = '/api/v1/categories';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) =>
+        Promise.all([
+          cache.addAll(PRECACHE),
+          // Best effort: a server without categories yet must not stop the app installing.
+          cache.add(CATEGORIES).catch(() => undefined),
+        ]),
+      )
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys.filter((key) => key.startsWith('pave-') && key !== CACHE).map((key) => caches.delete(key)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  // The API and the settings always go to the network: the outbox is the app's offline store.
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname === CATEGORIES) {
+    event.respondWith(networkFirst(request));
+    return;
+  }
+  if (url.pathname.startsWith('/api/') || url.pathname === '/config.json') return;
+  if (request.mode === 'navigate') {
+    event.respondWith(caches.match('/', { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+    return;
+  }
+  event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(CATEGORIES, response.clone());
+    return response;
+  } catch (error) {
+    const hit = await cache.match(CATEGORIES);
+    if (hit) return hit;
+    throw error;
+  }
+}
+
+async function deliverFromWorker() {
+  const outbox = await openOutbox();
+  const channel = new BroadcastChannel(CHANNEL);
+  try {
+    await withOutboxLock(() =>
+      flush(outbox, apiTransport(), { force: true, onChange: () => channel.postMessage('changed') }),
+    );
+    const waiting = (await outbox.all()).some(
+      (item) => item.state === State.WAITING || item.state === State.SENDING,
+    );
+    // Rejecting asks the browser to fire the sync again later, with its own backoff.
+    if (waiting) throw new Error('reports still waiting');
+  } finally {
+    channel.close();
+    outbox.close();
+  }
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'pave-outbox') event.waitUntil(deliverFromWorker());
+});

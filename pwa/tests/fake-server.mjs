@@ -1,0 +1,68 @@
+/** An in-memory stand-in for the Pavé API's idempotent endpoints, for delivery's unit tests. */
+
+export class FakeServer {
+  constructor() {
+    this.reports = new Map(); // Idempotency-Key → report
+    this.photos = new Map(); // photo id → { reportId, size }
+    this.requests = [];
+    // Scripted trouble, consumed one per request: 'offline', 'lost-answer', or a status.
+    this.trouble = [];
+    this.categories = new Set(['pothole', 'graffiti']);
+  }
+
+  transport() {
+    return {
+      createReport: async (item) => this.handle('report', () => this.createReport(item)),
+      addPhoto: async (serverId, photo) =>
+        this.handle('photo', () => this.addPhoto(serverId, photo)),
+    };
+  }
+
+  async handle(kind, work) {
+    this.requests.push(kind);
+    const trouble = this.trouble.shift();
+    if (trouble === 'offline') throw new TypeError('Failed to fetch');
+    if (typeof trouble === 'number') {
+      return { status: trouble, body: { title: 'Trouble', status: trouble, detail: 'scripted' } };
+    }
+    const response = work();
+    // The server did the work and committed; only the answer is lost on the way back.
+    if (trouble === 'lost-answer') throw new TypeError('Failed to fetch');
+    return response;
+  }
+
+  createReport(item) {
+    const existing = this.reports.get(item.key);
+    if (existing) return { status: 201, body: existing, replayed: true };
+    if (!this.categories.has(item.body.category)) {
+      return {
+        status: 422,
+        body: {
+          type: 'https://pave.example/problems/unknown-category',
+          title: 'Unknown category',
+          status: 422,
+          detail: `There is no category '${item.body.category}'.`,
+        },
+      };
+    }
+    const report = {
+      id: `server-${this.reports.size + 1}`,
+      status: 'new',
+      category: { code: item.body.category, name: item.body.category },
+      commune: { nis_code: '21004', name: 'Bruxelles' },
+      responsible_body: { code: 'commune-21004', name: 'Ville de Bruxelles', kind: 'commune' },
+    };
+    this.reports.set(item.key, report);
+    return { status: 201, body: report };
+  }
+
+  addPhoto(serverId, photo) {
+    if (photo.type === 'text/plain') {
+      return { status: 415, body: { title: 'Not an image', status: 415, detail: 'Not a photo.' } };
+    }
+    if (!this.photos.has(photo.id)) {
+      this.photos.set(photo.id, { reportId: serverId, size: photo.data.byteLength });
+    }
+    return { status: 201, body: { position: 0 } };
+  }
+}

@@ -1,0 +1,51 @@
+/** Translations: the four languages say the same things, and every key the app uses exists. */
+
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pickLanguage } from '../src/js/language.js';
+
+const src = new URL('../src/', import.meta.url).pathname;
+const load = async (lang) => JSON.parse(await readFile(join(src, 'i18n', `${lang}.json`), 'utf8'));
+
+async function sources(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await sources(path)));
+    else if (/\.(js|html)$/.test(entry.name)) out.push(await readFile(path, 'utf8'));
+  }
+  return out.join('\n');
+}
+
+test('fr, nl and de have exactly the English keys, none empty', async () => {
+  const en = await load('en');
+  for (const lang of ['fr', 'nl', 'de']) {
+    const strings = await load(lang);
+    assert.deepEqual(Object.keys(strings).sort(), Object.keys(en).sort(), lang);
+    for (const [key, value] of Object.entries(strings)) {
+      assert.ok(value.trim(), `${lang}: ${key} is empty`);
+      const holes = (s) => (s.match(/\{\w+\}/g) || []).sort();
+      assert.deepEqual(holes(value), holes(en[key]), `${lang}: ${key} placeholders`);
+    }
+  }
+});
+
+test('every key named in the page and the scripts is translated', async () => {
+  const en = await load('en');
+  const code = await sources(src);
+  const named = [
+    ...code.matchAll(/data-i18n(?:-aria-label)?="([\w.-]+)"/g),
+    ...code.matchAll(/\b(?:say\([^,]+|t|line\([^,]+|button)\(?,?\s*'([\w-]+\.[\w.-]+)'/g),
+  ].map((m) => m[1]);
+  assert.ok(named.length > 20);
+  for (const key of named) assert.ok(key in en, `missing translation: ${key}`);
+});
+
+test('the language comes from the browser, falling back to English', () => {
+  assert.equal(pickLanguage(null, ['nl-BE', 'fr']), 'nl');
+  assert.equal(pickLanguage(null, ['de-DE']), 'de');
+  assert.equal(pickLanguage(null, ['es-ES', 'it']), 'en');
+  assert.equal(pickLanguage('fr', ['nl-BE']), 'fr', 'a choice made in the app wins');
+});

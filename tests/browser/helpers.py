@@ -1,0 +1,108 @@
+"""What the browser tests share: a camera-like photo, filling the form, reading the database."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from playwright.sync_api import Page, expect
+from sqlalchemy import text
+
+# Where the generated photo says it was taken: near the Grand-Place, a little off the phone.
+PHOTO_GPS = (50.8466, 4.3528)
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    degrees = int(value)
+    minutes_full = (value - degrees) * 60
+    minutes = int(minutes_full)
+    return (degrees, minutes, round((minutes_full - minutes) * 60, 4))
+
+
+def camera_photo(path: Path, width: int = 4000, height: int = 3000) -> Path:
+    """A 12 MP JPEG as a phone writes it: stored sideways with Orientation 6, GPS in EXIF.
+
+    Upright, the scene is portrait with a red band along its top; the sensor stored it
+    rotated a quarter turn, and Orientation 6 tells viewers to turn it back clockwise.
+    """
+    upright = Image.linear_gradient("L").resize((height, width)).convert("RGB")
+    noise = Image.effect_noise((height, width), 24).convert("RGB")
+    upright = Image.blend(upright, noise, 0.35)
+    pen = ImageDraw.Draw(upright)
+    pen.rectangle((0, 0, height, width // 8), fill=(220, 20, 20))
+    stored = upright.rotate(90, expand=True)  # counter-clockwise: what Orientation 6 undoes
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = _dms(PHOTO_GPS[0])
+    gps[3] = "E"
+    gps[4] = _dms(PHOTO_GPS[1])
+    stored.save(path, "JPEG", quality=92, exif=exif)
+    return path
+
+
+def top_is_red(jpeg: bytes) -> bool:
+    """Is the top band of this image red, as in the upright scene?"""
+    image = Image.open(io.BytesIO(jpeg)).convert("RGB")
+    r, g, b = image.resize((1, 16)).getpixel((0, 0))
+    return r > 150 and g < 90 and b < 90
+
+
+def marker() -> str:
+    """A word to find this test's reports by in the shared database."""
+    return f"browser-test-{uuid.uuid4().hex[:10]}"
+
+
+def open_app(page: Page, path: str = "/") -> None:
+    page.goto(path)
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+
+
+def wait_for_service_worker(page: Page) -> None:
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def fill_report(page: Page, category: str, description: str, *, photo: Path | None = None):
+    """Fill the form the way a resident does: photo, position, category, description."""
+    if photo is not None:
+        page.get_by_label("Take a photo").set_input_files(str(photo))
+        expect(page.get_by_text("1 photo(s) will be sent with the report.")).to_be_visible()
+    page.get_by_role("button", name="Use my position").click()
+    expect(page.get_by_text("Position found, accurate to about 12 m.")).to_be_visible()
+    page.get_by_role("radio", name=category, exact=True).check()
+    page.get_by_label("Description").fill(description)
+
+
+def send(page: Page) -> None:
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Saved on your phone")).to_be_visible()
+
+
+def reports_with(engine, word: str) -> list[dict]:
+    """The reports whose description holds `word`, with their commune and photos."""
+    query = text(
+        """
+        SELECT r.id, r.idempotency_key, c.nis_code, cat.code AS category,
+               (SELECT count(*) FROM photos p WHERE p.report_id = r.id) AS photos
+        FROM reports r
+        JOIN communes c ON c.id = r.commune_id
+        JOIN categories cat ON cat.id = r.category_id
+        WHERE r.description LIKE :pattern
+        ORDER BY r.created_at
+        """
+    )
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query, {"pattern": f"%{word}%"})]
+
+
+def photos_of(engine, report_id) -> list[dict]:
+    query = text(
+        "SELECT display_sha256, display_width, display_height, content_type "
+        "FROM photos WHERE report_id = :id ORDER BY position"
+    )
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query, {"id": report_id})]

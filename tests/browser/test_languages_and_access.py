@@ -1,0 +1,140 @@
+"""Every screen in Dutch and German, no axe-core violation, keyboard use, and installability."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import fill_report, marker, open_app, send, wait_for_service_worker
+
+pytestmark = pytest.mark.slow
+
+PWA = Path(__file__).resolve().parents[2] / "pwa"
+AXE = PWA / "node_modules" / "axe-core" / "axe.min.js"
+
+# Every element that shows a string names it; its text must be that string in the language.
+VISIBLE_STRINGS = """() => [...document.querySelectorAll('[data-i18n]')]
+  .filter((el) => el.checkVisibility() && el.textContent.trim())
+  .map((el) => ({
+    key: el.dataset.i18n,
+    vars: el.dataset.i18nVars ? JSON.parse(el.dataset.i18nVars) : {},
+    text: el.textContent,
+  }))"""
+
+
+def strings(lang: str) -> dict[str, str]:
+    return json.loads((PWA / "src" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def expected(template: str, variables: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(variables.get(m.group(1), "")), template)
+
+
+def assert_every_string_in(page: Page, lang: str) -> None:
+    table = strings(lang)
+    shown = page.evaluate(VISIBLE_STRINGS)
+    assert shown, "the screen shows translated strings"
+    wrong = [s for s in shown if s["text"] != expected(table[s["key"]], s["vars"])]
+    assert wrong == []
+
+
+def axe_violations(page: Page) -> list[str]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document)).violations.map(
+            (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
+    )
+
+
+def sent_and_refused(page: Page, context) -> None:
+    """Leave one sent report and one refused by the server in My reports."""
+    fill_report(page, "Graffiti", f"Tag on the wall {marker()}")
+    send(page)
+    page.get_by_role("link", name=re.compile("My reports")).click()
+    expect(page.get_by_text("Sent", exact=True)).to_be_visible()
+    page.get_by_role("link", name="New report").click()
+    context.set_offline(True)
+    fill_report(page, "Pothole", f"Hole {marker()}")
+    page.get_by_label("Email, to hear when it is fixed").fill("resident@example.org")
+    send(page)
+    page.evaluate(
+        """async () => {
+          const db = await new Promise((r) => { const o = indexedDB.open('pave'); o.onsuccess = () => r(o.result); });
+          const tx = db.transaction('reports', 'readwrite');
+          const store = tx.objectStore('reports');
+          const all = store.getAll();
+          all.onsuccess = () => all.result.filter((i) => !i.serverId).forEach((i) => {
+            i.body.category = 'gone'; store.put(i); });
+          await new Promise((r) => { tx.oncomplete = r; });
+          db.close();
+        }"""
+    )
+    page.get_by_role("link", name=re.compile("My reports")).click()
+    context.set_offline(False)
+    expect(page.get_by_text("Needs attention", exact=True)).to_be_visible()
+    expect(page.get_by_text("Sent", exact=True)).to_be_visible()
+
+
+def test_every_screen_in_dutch_and_german_without_axe_violations(context_without_sw):
+    page = context_without_sw.new_page()
+    open_app(page)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_text("Choose what the problem is.")).to_be_visible()
+    assert axe_violations(page) == [], "with the form's error messages shown"
+    page.reload()
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    sent_and_refused(page, context_without_sw)
+    assert axe_violations(page) == [], "My reports, with a sent and a refused report"
+
+    for lang, pothole in (("nl", "Put in de weg"), ("de", "Schlagloch")):
+        page.locator("#lang").select_option(lang)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        assert_every_string_in(page, lang)
+        assert axe_violations(page) == []
+        page.locator("#nav-new").click()
+        expect(page.get_by_role("radio", name=pothole, exact=True)).to_be_visible()
+        assert_every_string_in(page, lang)
+        page.locator("#nav-mine").click()
+        page.get_by_role("button", name=strings(lang)["mine.edit"]).click()
+        expect(page.get_by_role("heading", name=strings(lang)["form.editHeading"])).to_be_visible()
+        assert_every_string_in(page, lang)
+        assert axe_violations(page) == [], "the edit screen"
+        page.get_by_role("button", name=strings(lang)["cancel"]).click()
+
+
+def test_a_report_can_be_made_with_the_keyboard_alone(context_without_sw):
+    page = context_without_sw.new_page()
+    open_app(page)
+    page.get_by_role("button", name="Use my position").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Position found, accurate to about 12 m.")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Describe the place (street, number, landmark)")).to_be_focused()
+    page.keyboard.type(f"Rue au Beurre 1 {marker()}")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("radio", name="Pothole")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="Pothole")).to_be_checked()
+    # Tab leaves the radio group for the description, then the email, then Send.
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Saved on your phone")).to_be_visible()
+
+
+def test_chromium_finds_the_app_installable(context):
+    page = context.new_page()
+    open_app(page)
+    wait_for_service_worker(page)
+    page.reload()
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    session = context.new_cdp_session(page)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
