@@ -60,12 +60,14 @@ test: db pwa chromium ## Run the JS unit tests, then the whole pytest suite (bro
 	@cd $(PWA) && node --test tests/*.test.mjs
 	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
 
-bench: venv ## Run the benchmarks and print their tables
+bench: venv pwa chromium ## Run the benchmarks and print their tables
 	@# libvips (Debian) + pyvips: the speed reference of the photo benchmark.
 	@dpkg -s libvips42 >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips42 >/dev/null; }
 	@$(BIN)/python -c 'import pyvips' 2>/dev/null || $(BIN)/python -m pip install -q '.[bench]'
 	@$(WITH_DB) $(BIN)/python -m bench
+	@$(WITH_DB) $(BIN)/python -m bench.pwa
+	@$(WITH_DB) $(BIN)/python -m bench.lighthouse
 
 lint: venv ## ruff check and ruff format --check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -55,6 +55,7 @@ export function setLanguage(lang) {
   }
   document.documentElement.lang = current;
   translate();
+  document.documentElement.classList.remove('i18n-pending');
   for (const listener of listeners) listener(current);
 }
 

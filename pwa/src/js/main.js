@@ -90,7 +90,7 @@ async function main() {
       loop.run({ force: true });
     },
   });
-  form.setCategories(cachedCategories());
+  form.setCategories(cachedCategories(), { final: false });
   onLanguageChange(() => mine.render());
   window.addEventListener('online', () => mine.render());
   window.addEventListener('offline', () => mine.render());
@@ -114,7 +114,9 @@ async function main() {
   await mine.render();
   document.body.dataset.ready = 'true';
 
-  loadCategories().then((categories) => form.setCategories(categories));
+  loadCategories()
+    .catch(() => cachedCategories())
+    .then((categories) => form.setCategories(categories));
   loop.start();
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js').catch(() => {

@@ -10,6 +10,51 @@ const SERVER_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/he
 
 export class UnreadablePhotoError extends Error {}
 
+// The worker's script, named with its content hash by build.mjs.
+const WORKER_URL = __PHOTO_WORKER__;
+let worker = null;
+let workerBroken = false;
+let nextRequest = 0;
+const pending = new Map();
+
+function photoWorker() {
+  if (worker || workerBroken) return worker;
+  if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined') {
+    workerBroken = true;
+    return null;
+  }
+  try {
+    worker = new Worker(WORKER_URL);
+  } catch {
+    workerBroken = true;
+    return null;
+  }
+  worker.addEventListener('message', (event) => {
+    const request = pending.get(event.data.id);
+    pending.delete(event.data.id);
+    request?.resolve(event.data);
+  });
+  worker.addEventListener('error', () => {
+    // The script failed to load or crashed: every photo from now on is prepared on the page.
+    workerBroken = true;
+    worker = null;
+    for (const request of pending.values()) request.resolve({ unsupported: true });
+    pending.clear();
+  });
+  return worker;
+}
+
+/** Downscale in the worker: { blob, width, height }, { undecodable } or { unsupported }. */
+function inWorker(file) {
+  const target = photoWorker();
+  if (!target) return Promise.resolve({ unsupported: true });
+  const id = ++nextRequest;
+  return new Promise((resolve) => {
+    pending.set(id, { resolve });
+    target.postMessage({ id, file, maxEdge: MAX_EDGE, quality: QUALITY });
+  });
+}
+
 function encode(bitmap, width, height) {
   if (typeof OffscreenCanvas !== 'undefined') {
     const canvas = new OffscreenCanvas(width, height);
@@ -23,30 +68,42 @@ function encode(bitmap, width, height) {
   return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY));
 }
 
-/**
- * Prepare a picked file for the outbox: { type, data, gps, preview }.
- * The GPS is read from the original bytes first: re-encoding drops all EXIF, which is also
- * what keeps the resident's other metadata off the server.
- */
-export async function preparePhoto(file) {
-  const original = await file.arrayBuffer();
-  const { gps } = readExif(original);
+/** Downscale on the page's own thread, where OffscreenCanvas or workers are missing. */
+async function onMainThread(file) {
   let bitmap;
   try {
     // 'from-image' applies the EXIF orientation, so the encoded photo is upright.
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
-    const type = (file.type || '').toLowerCase();
-    if (SERVER_TYPES.has(type) && file.size <= MAX_UPLOAD) {
-      return { type, data: original, gps, preview: null };
-    }
-    throw new UnreadablePhotoError(file.name);
+    return { undecodable: true };
   }
   const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
   const width = Math.round(bitmap.width * scale);
   const height = Math.round(bitmap.height * scale);
   const blob = await encode(bitmap, width, height);
   bitmap.close?.();
+  return { blob, width, height };
+}
+
+/**
+ * Prepare a picked file for the outbox: { type, data, gps, preview }.
+ * The GPS is read from the original bytes first: re-encoding drops all EXIF, which is also
+ * what keeps the resident's other metadata off the server. Decoding and encoding a 12 MP
+ * photo takes long enough to freeze the page on a phone, so a worker does it where it can.
+ */
+export async function preparePhoto(file) {
+  const original = await file.arrayBuffer();
+  const { gps } = readExif(original);
+  let result = await inWorker(file);
+  if (result.unsupported) result = await onMainThread(file);
+  if (result.undecodable) {
+    const type = (file.type || '').toLowerCase();
+    if (SERVER_TYPES.has(type) && file.size <= MAX_UPLOAD) {
+      return { type, data: original, gps, preview: null };
+    }
+    throw new UnreadablePhotoError(file.name);
+  }
+  const { blob, width, height } = result;
   if (!blob) throw new UnreadablePhotoError(file.name);
   return {
     type: 'image/jpeg',

@@ -16,6 +16,7 @@ export class ReportForm {
     this.config = config;
     this.onQueued = onQueued;
     this.categories = [];
+    this.categoriesKnown = false;
     this.photos = [];
     this.location = null;
     this.photoGps = null;
@@ -52,16 +53,25 @@ export class ReportForm {
     window.addEventListener('offline', () => this.updateMapButton());
   }
 
-  setCategories(categories) {
+  /**
+   * Show the categories. Until a list is known (`final`: the network answered or failed), an
+   * empty list keeps the placeholder, which holds the space so nothing jumps when it comes.
+   */
+  setCategories(categories, { final = true } = {}) {
+    if (!categories.length && !final) return;
     this.categories = categories;
+    this.categoriesKnown = true;
     this.renderCategories();
   }
 
   renderCategories() {
+    if (!this.categoriesKnown) return;
     const lang = language();
     const chosen = this.chosenCategory();
     const root = $('category-groups');
     root.replaceChildren();
+    root.classList.remove('loading');
+    root.removeAttribute('aria-busy');
     for (const group of groupCategories(this.categories)) {
       const fieldset = document.createElement('fieldset');
       fieldset.className = 'group';
