@@ -106,5 +106,10 @@ def boundaries_load_default() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, fixtures_cli, boundaries_cli):
+    from app.accounts.cli import staff_cli
+
+    for group in (db_cli, fixtures_cli, boundaries_cli, staff_cli):
         app.cli.add_command(group)
+    from app.tickets.worker import worker_command
+
+    app.cli.add_command(worker_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,29 @@ class Config:
     PWA_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     PWA_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
 
+    # Staff accounts. SECRET_KEY signs the session cookies: set it in production; left empty,
+    # a random key is made once and kept in SECRET_KEY_FILE (mode 0600) for development.
+    SECRET_KEY = ""
+    SECRET_KEY_FILE = str(ROOT / "var" / "secret_key")
+    SESSION_COOKIE_NAME = "pave_session"
+    # Secure by default; SESSION_COOKIE_SECURE=false only for local development over http.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # A staff session lasts a working day after its last request.
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    # Login rate limits share REDIS_URL between processes; without it each process counts alone.
+    REDIS_URL = ""
+    LOGIN_RATE_LIMIT = "5 per minute"
+    # Where an invited staff member chooses a password; {token} is the invitation token.
+    STAFF_INVITATION_URL = "http://localhost:5000/staff/#invitation={token}"
+
+    # The outbox worker sends notifications through this SMTP server.
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_FROM = "Pavé <no-reply@pave.localhost>"
+    SMTP_TIMEOUT_S = 10.0
+
     # flask-smorest / OpenAPI
     API_TITLE = "Pavé API"
     API_VERSION = "v1"
@@ -78,4 +102,28 @@ class Config:
                 settings[key] = float(raw)
             else:
                 settings[key] = raw
+        if not settings["SECRET_KEY"]:
+            settings["SECRET_KEY"] = development_secret_key(Path(settings["SECRET_KEY_FILE"]))
         return settings
+
+
+def development_secret_key(path: Path) -> str:
+    """The key kept in `path`, made on first use; readable by the owner only."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside, then linked into place: link fails if the name exists, so two processes
+    # starting together agree on one key and neither ever reads a half-written file.
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(secrets.token_hex(32))
+    try:
+        os.link(scratch, path)
+    except FileExistsError:
+        pass
+    finally:
+        scratch.unlink()
+    return path.read_text().strip()

@@ -2,8 +2,10 @@
 
 
 def import_all() -> None:
+    from app.accounts import models as _accounts  # noqa: F401
     from app.bodies import models as _bodies  # noqa: F401
     from app.categories import models as _categories  # noqa: F401
     from app.geo import models as _geo  # noqa: F401
     from app.media import models as _media  # noqa: F401
     from app.reports import models as _reports  # noqa: F401
+    from app.tickets import models as _tickets  # noqa: F401

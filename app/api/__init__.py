@@ -49,4 +49,7 @@ def init_app(app: Flask) -> None:
     for blp in (health_blp, categories_blp, communes_blp, reports_blp):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     api.register_blueprint(photos_blp, url_prefix="/api/v1")
+    from app.api import auth
+
+    auth.init_app(app, api)
     register_domain_errors(app)

@@ -23,6 +23,7 @@ class Body(Base):
         # A commune body is tied to a NIS code, which outlives any one boundary version.
         CheckConstraint("kind <> 'commune' OR nis_code IS NOT NULL", name="commune_has_nis"),
         CheckConstraint("kind <> 'region' OR region_code IS NOT NULL", name="region_has_code"),
+        CheckConstraint("notify_mode IN ('immediate', 'daily')", name="notify_mode"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,6 +38,8 @@ class Body(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_url: Mapped[str | None] = mapped_column(String(500))
+    # New tickets are emailed to contact_email one by one, or once a day as a digest.
+    notify_mode: Mapped[str] = mapped_column(String(10), server_default="immediate")
 
     def names(self) -> dict[str, str]:
         pairs = (("fr", self.name_fr), ("nl", self.name_nl), ("de", self.name_de))

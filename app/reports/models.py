@@ -8,6 +8,7 @@ import uuid
 from geoalchemy2 import Geometry
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -25,9 +26,12 @@ from app.bodies.models import Body
 from app.categories.models import Category
 from app.db import Base
 from app.geo.models import Commune
-from app.reports.states import Status
+from app.i18n import LANGUAGES
+from app.reports.states import Priority, Status
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
+PRIORITY_VALUES = ", ".join(f"'{p.value}'" for p in Priority)
+LANGUAGE_VALUES = ", ".join(f"'{lang}'" for lang in LANGUAGES)
 
 
 class Report(Base):
@@ -35,6 +39,9 @@ class Report(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({STATUS_VALUES})", name="status"),
         CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy_positive"),
+        CheckConstraint(f"priority IN ({PRIORITY_VALUES})", name="priority"),
+        CheckConstraint(f"reporter_language IN ({LANGUAGE_VALUES})", name="reporter_language"),
+        CheckConstraint("duplicate_of <> id", name="not_duplicate_of_itself"),
         # Newest-first listing and its keyset cursor walk this index.
         Index("ix_reports_created_at_id", "created_at", "id"),
         # Distances are measured in Lambert 2008; the index makes "nearby" a range scan.
@@ -67,6 +74,19 @@ class Report(Base):
     reporter_name: Mapped[str | None] = mapped_column(String(200))
     reporter_email: Mapped[str | None] = mapped_column(String(254))
     reporter_phone: Mapped[str | None] = mapped_column(String(40))
+    # The language of the emails the reporter receives.
+    reporter_language: Mapped[str] = mapped_column(String(2), server_default="fr")
+    # The ticket lifecycle (app/tickets): every change increments the version, which the API
+    # exposes as the ETag so that a stale edit is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    priority: Mapped[str] = mapped_column(String(10), server_default=Priority.NORMAL.value)
+    # No foreign key yet: the users table arrives with migration 0005, written in parallel;
+    # a later migration adds the constraint.
+    assignee_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    planned_for: Mapped[dt.date | None] = mapped_column(Date)
+    duplicate_of: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), index=True
+    )
 
     category: Mapped[Category] = relationship(lazy="joined")
     commune: Mapped[Commune] = relationship(lazy="joined")

@@ -1,4 +1,4 @@
-"""Report statuses and how they map to Open311's open/closed."""
+"""Report statuses and priorities, and how statuses map to Open311's open/closed."""
 
 from __future__ import annotations
 
@@ -24,3 +24,10 @@ OPEN_STATUSES = frozenset(Status) - CLOSED_STATUSES
 def open311_status(status: Status | str) -> str:
     """Open311 GeoReport v2 only knows 'open' and 'closed'."""
     return "closed" if Status(status) in CLOSED_STATUSES else "open"
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"

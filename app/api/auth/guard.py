@@ -1,0 +1,181 @@
+"""Protecting staff endpoints: who is calling (session cookie or bearer token) and may they.
+
+Use in a flask-smorest blueprint, above the other decorators of the view so that the caller
+is known before the request is parsed::
+
+    from app.api.auth.guard import require, staff_required
+
+    @blp.route("/<int:ticket_id>")
+    class TicketById(MethodView):
+        @staff_required(blp, "tickets.update")   # logged in, CSRF checked, may update somewhere
+        @blp.arguments(TicketPatchSchema)
+        @blp.response(200, TicketSchema)
+        def patch(self, data, ticket_id):
+            ticket = ...
+            require("tickets.update", body_id=ticket.body_id, region_code=ticket.region_code)
+
+`staff_required` also documents the operation's security schemes and its 401/403 problems.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from functools import wraps
+
+from flask import g, request, session
+
+from app import db_session
+from app.accounts import access
+from app.accounts.models import User
+from app.accounts.services import user_for_token
+from app.api.errors import problem_doc
+from app.errors import PaveError
+
+STAFF_SECURITY = [{"cookieAuth": []}, {"bearerAuth": []}]
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_UNSET = object()
+
+
+class NotAuthenticatedError(PaveError):
+    title = "Login required"
+
+
+class PermissionDeniedError(PaveError):
+    title = "Not allowed"
+
+
+class CsrfTokenError(PaveError):
+    title = "Missing or invalid CSRF token"
+
+
+def start_session(user: User) -> str:
+    """Log `user` in on this client; returns the session's new CSRF token."""
+    # A fresh session at each login: nothing from before the login carries over.
+    session.clear()
+    session.permanent = True
+    session["uid"] = user.id
+    session["sv"] = user.session_version
+    session["csrf"] = secrets.token_urlsafe(32)
+    g.staff = (user, "session")
+    return session["csrf"]
+
+
+def end_session() -> None:
+    session.clear()
+    g.staff = (None, None)
+
+
+def csrf_token() -> str | None:
+    """The session's CSRF token (None for bearer-token callers, who need none)."""
+    return session.get("csrf") if authenticated_by() == "session" else None
+
+
+def _authenticate() -> tuple[User | None, str | None]:
+    header = request.headers.get("Authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticatedError("Send the API token as `Authorization: Bearer <token>`.")
+        user = user_for_token(db_session(), token.strip())
+        if user is None:
+            raise NotAuthenticatedError(
+                "The API token is not valid, or was revoked.", auth_error="invalid_token"
+            )
+        # Keep the token's last use even when the request itself changes nothing.
+        db_session().commit()
+        return user, "token"
+    user_id = session.get("uid")
+    if user_id is None:
+        return None, None
+    user = db_session().get(User, user_id)
+    # Deactivation and new passwords raise the version, which ends the older sessions.
+    if user is None or not user.active or session.get("sv") != user.session_version:
+        session.clear()
+        return None, None
+    return user, "session"
+
+
+def _caller() -> tuple[User | None, str | None]:
+    cached = g.get("staff", _UNSET)
+    if cached is _UNSET:
+        cached = g.staff = _authenticate()
+    return cached
+
+
+def current_staff() -> User | None:
+    """The logged-in staff member of this request, or None."""
+    return _caller()[0]
+
+
+def authenticated_by() -> str | None:
+    """ "session", "token" or None."""
+    return _caller()[1]
+
+
+def _check_csrf() -> None:
+    if request.method in SAFE_METHODS or authenticated_by() != "session":
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    expected = session.get("csrf", "")
+    if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfTokenError(
+            f"Send the CSRF token given at login in the {CSRF_HEADER} header with every "
+            "request that changes something."
+        )
+
+
+def require_staff(action: str | None = None) -> User:
+    """The logged-in caller (CSRF checked), who may do `action` somewhere if it is given."""
+    user = current_staff()
+    if user is None:
+        raise NotAuthenticatedError("Log in, or send an API token, to use this operation.")
+    _check_csrf()
+    if action is not None and not access.can_anywhere(user, action):
+        raise PermissionDeniedError("Your roles do not allow this operation.", action=action)
+    return user
+
+
+def require(action: str, *, body_id: int | None = None, region_code: str | None = None) -> User:
+    """The caller, if they may do `action` on an object of this body/region; 403 otherwise."""
+    user = require_staff()
+    if not access.can(user, action, body_id=body_id, region_code=region_code):
+        raise PermissionDeniedError(
+            "Your roles do not allow this on an object of this body or region.", action=action
+        )
+    return user
+
+
+def staff_required(blp, action: str | None = None):
+    """Decorator of a staff view: authenticated, CSRF-checked, allowed `action`, documented."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            require_staff(action)
+            return func(*args, **kwargs)
+
+        wrapper = blp.doc(security=STAFF_SECURITY)(wrapper)
+        wrapper = blp.alt_response(401, **problem_doc("Not logged in, or the token is invalid"))(
+            wrapper
+        )
+        return blp.alt_response(
+            403, **problem_doc("Not allowed, or the CSRF token is missing or invalid")
+        )(wrapper)
+
+    return decorator
+
+
+ERROR_STATUS: dict[type[PaveError], tuple[int, str]] = {
+    NotAuthenticatedError: (401, "not-authenticated"),
+    PermissionDeniedError: (403, "forbidden"),
+    CsrfTokenError: (403, "csrf-token"),
+}
+
+
+def www_authenticate(error: NotAuthenticatedError) -> str:
+    value = 'Bearer realm="pave"'
+    if error.extra.get("auth_error"):
+        value += f', error="{error.extra["auth_error"]}"'
+    return value

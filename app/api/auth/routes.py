@@ -1,0 +1,152 @@
+"""/api/v1/auth: staff login and logout, who am I, API tokens and invitations."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from app import db_session
+from app.accounts import services
+from app.accounts.models import Role
+from app.api.auth.guard import (
+    csrf_token,
+    current_staff,
+    end_session,
+    require_staff,
+    staff_required,
+    start_session,
+)
+from app.api.auth.ratelimit import login_limits
+from app.api.auth.schemas import (
+    InvitationAcceptSchema,
+    InvitationCreateSchema,
+    InvitationSchema,
+    LoginSchema,
+    SessionSchema,
+    TokenCreatedSchema,
+    TokenCreateSchema,
+    TokenListSchema,
+)
+from app.api.errors import problem_doc
+
+JSON = "application/json"
+
+blp = Blueprint("auth", __name__, url_prefix="/auth", description="Staff accounts and access")
+
+
+@blp.before_request
+def _require_json_body():
+    # A cross-site HTML form cannot send application/json: half of the login CSRF defence.
+    # A request without a body (logout) has no type to check.
+    sent = request.mimetype or request.content_length
+    if request.method in {"POST", "PUT", "PATCH"} and sent and request.mimetype != JSON:
+        abort(415, message="Send JSON with Content-Type: application/json.")
+
+
+@blp.route("/login")
+class Login(MethodView):
+    @login_limits
+    @blp.arguments(LoginSchema)
+    @blp.response(200, SessionSchema)
+    @blp.alt_response(401, **problem_doc("Wrong email or password (one message for both)"))
+    @blp.alt_response(429, **problem_doc("Too many failed logins; see Retry-After"))
+    def post(self, data):
+        """Log in with email and password; sets the session cookie"""
+        session = db_session()
+        user = services.authenticate(session, data["email"], data["password"])
+        session.commit()
+        return {"user": user, "csrf_token": start_session(user)}
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    @blp.alt_response(403, **problem_doc("The CSRF token is missing or invalid"))
+    def post(self):
+        """Log out: ends this session (a no-op without one)"""
+        if current_staff() is not None:
+            # Only a real session is guarded: a forged logout is a nuisance, still refused.
+            require_staff()
+        end_session()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @staff_required(blp)
+    @blp.response(200, SessionSchema)
+    def get(self):
+        """The logged-in staff member, their roles and the session's CSRF token"""
+        return {"user": current_staff(), "csrf_token": csrf_token()}
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @staff_required(blp)
+    @blp.response(200, TokenListSchema)
+    def get(self):
+        """My API tokens (never the tokens themselves)"""
+        return {"tokens": services.list_tokens(db_session(), current_staff())}
+
+    @staff_required(blp)
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, TokenCreatedSchema)
+    def post(self, data):
+        """Create an API token for a machine client; the token is shown only in this answer"""
+        session = db_session()
+        row, token = services.issue_token(session, current_staff(), data["name"])
+        session.commit()
+        fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+        return {**{name: getattr(row, name) for name in fields}, "token": token}
+
+
+@blp.route("/tokens/<int:token_id>")
+class TokenById(MethodView):
+    @staff_required(blp)
+    @blp.response(204)
+    @blp.alt_response(404, **problem_doc("No such token of yours"))
+    def delete(self, token_id):
+        """Revoke an API token; it stops working at once"""
+        session = db_session()
+        services.revoke_token(session, current_staff(), token_id)
+        session.commit()
+
+
+@blp.route("/invitations")
+class Invitations(MethodView):
+    @staff_required(blp, "staff.invite")
+    @blp.arguments(InvitationCreateSchema)
+    @blp.response(201, InvitationSchema)
+    @blp.alt_response(409, **problem_doc("An account with this email already exists"))
+    @blp.alt_response(422, **problem_doc("The role and its scope do not fit"))
+    def post(self, data):
+        """Invite a staff member: managers invite crew to their bodies, administrators anyone"""
+        session = db_session()
+        grant = services.Grant(Role(data["role"]), data["body_id"], data["region_code"])
+        user, token = services.invite(
+            session, data["email"], grant, name=data["name"], invited_by=current_staff()
+        )
+        session.commit()
+        return {
+            "user": user,
+            "invitation_url": invitation_url(token),
+            "expires_at": user.invitation_expires_at,
+        }
+
+
+@blp.route("/invitations/accept")
+class InvitationAccept(MethodView):
+    @blp.arguments(InvitationAcceptSchema)
+    @blp.response(200, SessionSchema)
+    @blp.alt_response(400, **problem_doc("Unknown, used or expired invitation"))
+    @blp.alt_response(422, **problem_doc("Password too weak"))
+    def post(self, data):
+        """Accept an invitation: choose a password, and be logged in"""
+        session = db_session()
+        user = services.accept_invitation(session, data["token"], data["password"], data["name"])
+        session.commit()
+        return {"user": user, "csrf_token": start_session(user)}
+
+
+def invitation_url(token: str) -> str:
+    return current_app.config["STAFF_INVITATION_URL"].format(token=token)

@@ -1,0 +1,98 @@
+"""Schemas of /api/v1/auth: login, the current user and their grants, tokens, invitations."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.accounts.models import Role
+from app.accounts.passwords import MAX_LENGTH
+
+ROLES = [r.value for r in Role]
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
+    )
+
+
+class GrantSchema(Schema):
+    role = fields.String(required=True, metadata={"enum": ROLES})
+    body_id = fields.Integer(allow_none=True)
+    body_code = fields.Function(
+        lambda grant: grant.body.code if grant.body else None,
+        metadata={"type": "string", "nullable": True},
+    )
+    region_code = fields.String(allow_none=True)
+
+
+class UserSchema(Schema):
+    """A staff member as they and their managers see them: never a hash or a token."""
+
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+    last_login_at = fields.DateTime(allow_none=True)
+    grants = fields.List(fields.Nested(GrantSchema), required=True)
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema, required=True)
+    csrf_token = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Send it in the X-CSRF-Token header of every request that changes "
+            "something; null when authenticated by a bearer token, which needs none."
+        },
+    )
+
+
+class TokenCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class TokenSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    prefix = fields.String(required=True, metadata={"description": "pave_<prefix>_…"})
+    created_at = fields.DateTime(required=True)
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class TokenCreatedSchema(TokenSchema):
+    token = fields.String(
+        required=True,
+        metadata={"description": "The token itself: shown this once, only its hash is kept."},
+    )
+
+
+class TokenListSchema(Schema):
+    tokens = fields.List(fields.Nested(TokenSchema), required=True)
+
+
+class InvitationCreateSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    body_id = fields.Integer(load_default=None, allow_none=True)
+    region_code = fields.String(load_default=None, allow_none=True)
+
+
+class InvitationSchema(Schema):
+    user = fields.Nested(UserSchema, required=True)
+    invitation_url = fields.String(
+        required=True, metadata={"description": "Give it to the invited person; works once."}
+    )
+    expires_at = fields.DateTime(required=True)
+
+
+class InvitationAcceptSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
+    )
+    name = fields.String(load_default=None, validate=validate.Length(max=200))

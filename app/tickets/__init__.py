@@ -1,0 +1,1 @@
+"""Ticket lifecycle: transitions, audit log, updates and the notification outbox."""

@@ -1,0 +1,50 @@
+"""Errors of the ticket lifecycle; the API maps them to 409, 412 or 422 problems."""
+
+from __future__ import annotations
+
+from app.errors import PaveError
+
+
+class InvalidTransitionError(PaveError):
+    """The status cannot follow the current one; `extra["allowed"]` lists those that can."""
+
+    title = "Status change not allowed"
+
+    def __init__(self, detail: str, *, current: str, allowed: list[str]):
+        super().__init__(detail, current=current, allowed=allowed)
+        self.current = current
+        self.allowed = allowed
+
+
+class StaleVersionError(PaveError):
+    """The client edited an older version of the ticket than the one stored."""
+
+    title = "The ticket was changed by someone else"
+
+    def __init__(self, detail: str, *, current_version: int):
+        super().__init__(detail, current_version=current_version)
+        self.current_version = current_version
+
+
+class MissingReasonError(PaveError):
+    title = "A reason is required"
+
+
+class MissingPlannedDateError(PaveError):
+    title = "A planned date is required"
+
+
+class InvalidDuplicateError(PaveError):
+    title = "Not a valid original report"
+
+
+class InvalidTransferError(PaveError):
+    title = "Not a valid body to transfer to"
+
+
+class ReopenWindowClosedError(PaveError):
+    title = "Too late to reopen"
+
+
+class InvalidPriorityError(PaveError):
+    title = "Unknown priority"

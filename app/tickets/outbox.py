@@ -1,0 +1,120 @@
+"""The notification outbox: messages written with the change, claimed and marked by the worker.
+
+Why a table of our own rather than procrastinate: procrastinate (3.10) can now defer a job on
+the caller's connection, so the write would be atomic, but it would not send more safely: its
+worker marks a job "doing" in one transaction and "succeeded" in another, so a crash between
+the SMTP server's acceptance and the second commit sends the mail again, exactly as here. What
+it would add is a schema of its own beside Alembic's (its tables are not in our metadata, so
+the migration tests would have to learn about them), an asyncio worker, and messages hidden in
+JSON job arguments. The outbox rows are domain data: what was told to whom and when, shown on
+a ticket and grouped for the daily digest. Claiming them needs one `FOR UPDATE SKIP LOCKED`
+query, so the worker stays small.
+
+A message is sent once: it is claimed, sent and marked sent in one transaction, and its row
+lock keeps every other worker away until that commit. The one window left is a crash after
+the SMTP server accepted the message and before the commit (no mail queue can close it, as
+SMTP cannot join a database transaction); the message is then sent again with the same
+Message-ID, so that mail systems can drop the copy. A failure only pushes the message back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from app.tickets.messages import render
+
+# Retries wait 1, 2, 4 ... minutes, at most 6 hours; a message is never given up.
+BACKOFF_BASE = dt.timedelta(minutes=1)
+BACKOFF_MAX = dt.timedelta(hours=6)
+
+INSERT_SQL = text(
+    """
+    INSERT INTO outbox_messages (kind, report_id, recipient, language, subject, body)
+    VALUES (:kind, :report_id, :recipient, :language, :subject, :body)
+    RETURNING id
+    """
+)
+
+# SKIP LOCKED lets several workers drain the table side by side: each takes a message no
+# other worker holds. If another worker marked this row sent after our snapshot, PostgreSQL
+# re-checks `sent_at IS NULL` on the row's newest version before locking it, so it is skipped.
+CLAIM_SQL = text(
+    """
+    SELECT id, kind, report_id, recipient, language, subject, body, attempts
+    FROM outbox_messages
+    WHERE sent_at IS NULL AND next_attempt_at <= now()
+    ORDER BY next_attempt_at, id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+    """
+)
+
+SENT_SQL = text(
+    "UPDATE outbox_messages SET sent_at = clock_timestamp(), attempts = attempts + 1, "
+    "last_error = NULL WHERE id = :id"
+)
+
+FAILED_SQL = text(
+    "UPDATE outbox_messages SET attempts = attempts + 1, last_error = :error, "
+    "next_attempt_at = clock_timestamp() + :delay WHERE id = :id"
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    kind: str
+    report_id: uuid.UUID | None
+    recipient: str
+    language: str
+    subject: str
+    body: str
+    attempts: int
+
+
+def enqueue(
+    db: Connection,
+    kind: str,
+    *,
+    recipient: str,
+    language: str | None,
+    report_id: uuid.UUID | None = None,
+    **values: object,
+) -> int:
+    """Write a message in the caller's transaction: it exists if and only if the change does."""
+    email = render(kind, language, **values)
+    params = {
+        "kind": kind,
+        "report_id": report_id,
+        "recipient": recipient,
+        "language": email.language,
+        "subject": email.subject,
+        "body": email.body,
+    }
+    return db.execute(INSERT_SQL, params).scalar_one()
+
+
+def claim(db: Connection) -> Message | None:
+    """Lock the next due message for this transaction, or None when nothing is due."""
+    row = db.execute(CLAIM_SQL).one_or_none()
+    return None if row is None else Message(**row._mapping)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """How long to wait after the `attempts`-th failed attempt (1 for the first)."""
+    # The exponent stops growing long after the ceiling is reached, before timedelta overflows.
+    return min(BACKOFF_BASE * 2 ** min(max(attempts - 1, 0), 20), BACKOFF_MAX)
+
+
+def mark_sent(db: Connection, message: Message) -> None:
+    db.execute(SENT_SQL, {"id": message.id})
+
+
+def mark_failed(db: Connection, message: Message, error: str) -> None:
+    delay = backoff(message.attempts + 1)
+    db.execute(FAILED_SQL, {"id": message.id, "error": error[:2000], "delay": delay})

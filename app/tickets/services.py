@@ -1,0 +1,384 @@
+"""Changing a ticket: status transitions, assignment, priority and updates, each audited.
+
+Every function locks the report row, checks the version the caller last saw, applies the
+change, writes its history, audit and outbox rows, and leaves the commit to the caller: the
+whole change, with the messages that tell about it, lands at once or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import bindparam
+
+from app.errors import NotFoundError
+from app.i18n import REGION_LANGUAGES, pick_name
+from app.reports.states import Priority, Status
+from app.tickets import outbox
+from app.tickets.errors import (
+    InvalidDuplicateError,
+    InvalidPriorityError,
+    InvalidTransferError,
+    InvalidTransitionError,
+    MissingPlannedDateError,
+    MissingReasonError,
+    ReopenWindowClosedError,
+    StaleVersionError,
+)
+from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS, allowed_transitions
+
+# Statuses the resident hears about, by email in their language.
+RESIDENT_NOTIFIED = frozenset(
+    {Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED, Status.REJECTED}
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a member of staff (by user id once accounts exist), the reporter, or Pavé."""
+
+    name: str
+    user_id: int | None = None
+    is_reporter: bool = False
+
+    @classmethod
+    def reporter(cls) -> Actor:
+        return cls(name="reporter", is_reporter=True)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """The fields of a report that the lifecycle changes; `version` is the ETag."""
+
+    id: uuid.UUID
+    status: str
+    version: int
+    body_code: str
+    priority: str
+    assignee_user_id: int | None
+    planned_for: dt.date | None
+    duplicate_of: uuid.UUID | None
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-ready values for the audit log."""
+        values = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "id"}
+        for key in ("planned_for", "duplicate_of"):
+            if values[key] is not None:
+                values[key] = str(values[key])
+        return values
+
+
+LOCK_SQL = text(
+    """
+    SELECT r.id, r.status, r.version, b.code AS body_code, r.priority, r.assignee_user_id,
+           r.planned_for, r.duplicate_of
+    FROM reports r JOIN bodies b ON b.id = r.body_id
+    WHERE r.id = :id
+    FOR UPDATE OF r
+    """
+)
+
+UPDATE_SQL = text(
+    """
+    UPDATE reports SET status = :status, body_id = (SELECT id FROM bodies WHERE code = :body_code),
+           priority = :priority, assignee_user_id = :assignee_user_id,
+           planned_for = :planned_for, duplicate_of = :duplicate_of,
+           version = version + 1, updated_at = now()
+    WHERE id = :id
+    """
+)
+
+HISTORY_SQL = text(
+    "INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note) "
+    "VALUES (:report_id, :from_status, :to_status, :actor, :note)"
+)
+
+AUDIT_SQL = text(
+    "INSERT INTO audit_log (actor, actor_user_id, report_id, action, before, after) "
+    "VALUES (:actor, :actor_user_id, :report_id, :action, :before, :after)"
+).bindparams(bindparam("before", type_=JSONB), bindparam("after", type_=JSONB))
+
+UPDATE_INSERT_SQL = text(
+    "INSERT INTO report_updates (report_id, author, author_user_id, body, public) "
+    "VALUES (:report_id, :author, :author_user_id, :body, :public) RETURNING id"
+)
+
+RESOLVED_AGE_SQL = text(
+    "SELECT now() - max(at) > make_interval(days => :days) FROM report_status_changes "
+    "WHERE report_id = :id AND to_status = 'resolved'"
+)
+
+ORIGINAL_SQL = text("SELECT status FROM reports WHERE id = :id")
+BODY_SQL = text("SELECT id FROM bodies WHERE code = :code")
+
+# What an email needs to name the ticket: category, commune and body in every language.
+FACTS_SQL = text(
+    """
+    SELECT r.id, r.description, r.reporter_email, r.reporter_language, r.planned_for,
+           m.region_code,
+           c.name_fr AS category_fr, c.name_nl AS category_nl, c.name_de AS category_de,
+           c.name_en AS category_en,
+           m.name_fr AS commune_fr, m.name_nl AS commune_nl, m.name_de AS commune_de,
+           b.name_fr AS body_fr, b.name_nl AS body_nl, b.name_de AS body_de,
+           b.name_en AS body_en, b.contact_email AS body_email, b.notify_mode
+    FROM reports r
+    JOIN categories c ON c.id = r.category_id
+    JOIN communes m ON m.id = r.commune_id
+    JOIN bodies b ON b.id = r.body_id
+    WHERE r.id = :id
+    """
+)
+
+
+def _lock(db: Connection, report_id: uuid.UUID, expected_version: int | None) -> Ticket:
+    row = db.execute(LOCK_SQL, {"id": report_id}).one_or_none()
+    if row is None:
+        raise NotFoundError(f"No report {report_id}.")
+    ticket = Ticket(**row._mapping)
+    if expected_version is not None and expected_version != ticket.version:
+        raise StaleVersionError(
+            f"The ticket is at version {ticket.version}, not {expected_version}: "
+            "reload it and apply your change again.",
+            current_version=ticket.version,
+        )
+    return ticket
+
+
+def _save(
+    db: Connection, before: Ticket, after: Ticket, actor: Actor, action: str, **extra: Any
+) -> Ticket:
+    """Store `after`, bump the version and write the audit row of what changed."""
+    db.execute(UPDATE_SQL, {**after.__dict__})
+    saved = Ticket(**{**after.__dict__, "version": before.version + 1})
+    old, new = before.snapshot(), saved.snapshot()
+    changed = [key for key in new if old[key] != new[key]]
+    audit = {
+        "actor": actor.name,
+        "actor_user_id": actor.user_id,
+        "report_id": before.id,
+        "action": action,
+        "before": {key: old[key] for key in changed},
+        "after": {key: new[key] for key in changed} | extra,
+    }
+    db.execute(AUDIT_SQL, audit)
+    return saved
+
+
+def _facts(db: Connection, report_id: uuid.UUID) -> Row:
+    return db.execute(FACTS_SQL, {"id": report_id}).one()
+
+
+def _names(facts: Row, prefix: str, languages=("fr", "nl", "de", "en")) -> dict[str, str]:
+    names = {lang: getattr(facts, f"{prefix}_{lang}", None) for lang in languages}
+    return {lang: name for lang, name in names.items() if name}
+
+
+def _values(facts: Row, language: str, **extra: object) -> dict[str, object]:
+    region = facts.region_code
+    return {
+        "ref": str(facts.id)[:8],
+        "reference": facts.id,
+        "category": pick_name(_names(facts, "category"), language, region),
+        "commune": pick_name(_names(facts, "commune", ("fr", "nl", "de")), language, region),
+        "body": pick_name(_names(facts, "body"), language, region),
+        "description": facts.description or "",
+        "planned_for": facts.planned_for.isoformat() if facts.planned_for else "",
+        **extra,
+    }
+
+
+def _notify_body(db: Connection, facts: Row) -> None:
+    # A body set to a daily digest hears of new tickets from the digest, not one by one.
+    if not facts.body_email or facts.notify_mode != "immediate":
+        return
+    language = REGION_LANGUAGES.get(facts.region_code, ("fr",))[0]
+    outbox.enqueue(
+        db,
+        "body_new_report",
+        recipient=facts.body_email,
+        language=language,
+        report_id=facts.id,
+        **_values(facts, language),
+    )
+
+
+def notify_new_report(session: Session, report_id: uuid.UUID) -> None:
+    """Queue the email that tells the responsible body of a new ticket, if it wants one."""
+    db = session.connection()
+    _notify_body(db, _facts(db, report_id))
+
+
+def _check_fields(
+    db: Connection,
+    ticket: Ticket,
+    to: Status,
+    *,
+    reason: str | None,
+    planned_for: dt.date | None,
+    duplicate_of: uuid.UUID | None,
+    to_body_code: str | None,
+) -> Ticket:
+    """Validate what the target status needs and return the ticket as it will be."""
+    if to in REASON_REQUIRED and not (reason and reason.strip()):
+        raise MissingReasonError(
+            f"A ticket is only {to.value} with a reason, given to the resident."
+        )
+    changes: dict[str, Any] = {"status": to.value}
+    if to is Status.PLANNED:
+        if planned_for is None:
+            raise MissingPlannedDateError("Planning a ticket needs the date of the work.")
+        changes["planned_for"] = planned_for
+    if to is Status.DUPLICATE:
+        if duplicate_of is None or duplicate_of == ticket.id:
+            raise InvalidDuplicateError("A duplicate needs another report as its original.")
+        original = db.execute(ORIGINAL_SQL, {"id": duplicate_of}).scalar_one_or_none()
+        if original is None:
+            raise InvalidDuplicateError(f"No report {duplicate_of} to be the original.")
+        if original == Status.DUPLICATE:
+            raise InvalidDuplicateError(
+                f"Report {duplicate_of} is itself a duplicate: use its original instead."
+            )
+        changes["duplicate_of"] = duplicate_of
+    if to is Status.TRANSFERRED:
+        if not to_body_code or db.execute(BODY_SQL, {"code": to_body_code}).first() is None:
+            raise InvalidTransferError(f"No body {to_body_code!r} to transfer the ticket to.")
+        if to_body_code == ticket.body_code:
+            raise InvalidTransferError(f"The ticket is already with {to_body_code}.")
+        # The new body's crews decide who works on it.
+        changes |= {"body_code": to_body_code, "assignee_user_id": None}
+    if to is Status.REOPENED:
+        changes["duplicate_of"] = None
+    return Ticket(**{**ticket.__dict__, **changes})
+
+
+def transition(
+    session: Session,
+    report_id: uuid.UUID,
+    to_status: Status | str,
+    *,
+    actor: Actor,
+    note: str | None = None,
+    reason: str | None = None,
+    planned_for: dt.date | None = None,
+    duplicate_of: uuid.UUID | None = None,
+    to_body_code: str | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Move a ticket to `to_status` if the lifecycle allows it; the caller commits."""
+    db = session.connection()
+    ticket = _lock(db, report_id, expected_version)
+    to = Status(to_status)
+    allowed = allowed_transitions(ticket.status, by_reporter=actor.is_reporter)
+    if to not in allowed:
+        raise InvalidTransitionError(
+            f"A {ticket.status} ticket cannot become {to.value}.",
+            current=ticket.status,
+            allowed=[s.value for s in allowed],
+        )
+    if actor.is_reporter and to is Status.REOPENED:
+        too_late = db.execute(
+            RESOLVED_AGE_SQL, {"id": report_id, "days": REPORTER_REOPEN_DAYS}
+        ).scalar_one()
+        if too_late:
+            raise ReopenWindowClosedError(
+                f"A resolved report can be reopened by its reporter within "
+                f"{REPORTER_REOPEN_DAYS} days; please make a new report."
+            )
+    after = _check_fields(
+        db,
+        ticket,
+        to,
+        reason=reason,
+        planned_for=planned_for,
+        duplicate_of=duplicate_of,
+        to_body_code=to_body_code,
+    )
+    extra = {k: v for k, v in (("reason", reason), ("note", note)) if v}
+    saved = _save(db, ticket, after, actor, "transition", **extra)
+    history = {
+        "report_id": report_id,
+        "from_status": ticket.status,
+        "to_status": to.value,
+        "actor": actor.name,
+        "note": reason or note,
+    }
+    db.execute(HISTORY_SQL, history)
+    facts = _facts(db, report_id)
+    if to in RESIDENT_NOTIFIED and facts.reporter_email:
+        language = facts.reporter_language
+        outbox.enqueue(
+            db,
+            f"resident_{to.value}",
+            recipient=facts.reporter_email,
+            language=language,
+            report_id=report_id,
+            **_values(facts, language, reason=reason or ""),
+        )
+    if to is Status.TRANSFERRED:
+        _notify_body(db, facts)
+    return saved
+
+
+def assign(
+    session: Session,
+    report_id: uuid.UUID,
+    assignee_user_id: int | None,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Give the ticket to a crew member (a user id; None takes it back)."""
+    db = session.connection()
+    ticket = _lock(db, report_id, expected_version)
+    after = Ticket(**{**ticket.__dict__, "assignee_user_id": assignee_user_id})
+    return _save(db, ticket, after, actor, "assign")
+
+
+def set_priority(
+    session: Session,
+    report_id: uuid.UUID,
+    priority: Priority | str,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    try:
+        value = Priority(priority).value
+    except ValueError:
+        choices = ", ".join(p.value for p in Priority)
+        raise InvalidPriorityError(f"Priority is one of {choices}, not {priority!r}.") from None
+    db = session.connection()
+    ticket = _lock(db, report_id, expected_version)
+    after = Ticket(**{**ticket.__dict__, "priority": value})
+    return _save(db, ticket, after, actor, "set_priority")
+
+
+def add_update(
+    session: Session,
+    report_id: uuid.UUID,
+    body: str,
+    *,
+    actor: Actor,
+    public: bool,
+    expected_version: int | None = None,
+) -> Ticket:
+    """A public update (the resident and everyone read it) or an internal note of the crews."""
+    db = session.connection()
+    ticket = _lock(db, report_id, expected_version)
+    params = {
+        "report_id": report_id,
+        "author": actor.name,
+        "author_user_id": actor.user_id,
+        "body": body,
+        "public": public,
+    }
+    update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
+    action = "public_update" if public else "internal_note"
+    return _save(db, ticket, ticket, actor, action, update_id=update_id, body=body)

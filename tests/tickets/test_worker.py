@@ -1,0 +1,261 @@
+"""The worker delivers the outbox to a real SMTP server: once, in order, and again after failures.
+
+The worker commits, so these tests run on a database of their own, migrated and seeded with
+one commune, its body and a report, and emptied of messages after each test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import uuid
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.categories.fixtures import load_fixtures
+from app.cli import alembic_config
+from app.db import Database
+from app.tickets import outbox
+from app.tickets.services import notify_new_report, transition
+from app.tickets.worker import SmtpSender, drain
+from tests.conftest import create_throwaway_database, drop_database
+from tests.tickets.helpers import CREW
+
+SEED_SQL = [
+    "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "
+    "VALUES (1, 'test', 'test', '2025-01-01', 1)",
+    "INSERT INTO communes (id, nis_code, name_fr, name_nl, region_code, boundary_set_id, "
+    "valid_from, boundary) VALUES (1, '21004', 'Bruxelles', 'Brussel', '04000', 1, "
+    "'2025-01-01', ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326)))",
+    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
+    "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
+    "'04000', 'travaux@bruxelles.example')",
+]
+REPORT_SQL = text(
+    """
+    INSERT INTO reports (id, category_id, location, commune_id, body_id, reporter_email,
+                         reporter_language)
+    SELECT :id, (SELECT id FROM categories WHERE code = 'pothole'),
+           ST_SetSRID(ST_MakePoint(4.3525, 50.8467), 4326), 1,
+           (SELECT id FROM bodies WHERE code = 'commune-21004'), :email, :language
+    """
+)
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    url = create_throwaway_database("pave_outbox")
+    engine = create_engine(url, pool_size=5)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(connection=conn), "head")
+        with Session(engine) as session, session.begin():
+            load_fixtures(session)
+            for statement in SEED_SQL:
+                session.execute(text(statement))
+        yield engine
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+@pytest.fixture(autouse=True)
+def empty_outbox(engine):
+    yield
+    with engine.begin() as db:
+        db.execute(text("DELETE FROM outbox_messages"))
+
+
+class SmtpServer:
+    """A real SMTP server on a fixed local port that a test can stop and start again."""
+
+    def __init__(self, handler):
+        self.handler = handler
+        self.port = _free_port()
+        self.controller = None
+
+    def start(self):
+        # A stopped aiosmtpd Controller has closed its event loop: start a new one each time.
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+
+@pytest.fixture
+def smtp():
+    """The server a test talks to; `smtp.messages` is what it received."""
+    server = SmtpServer(Inbox())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sender(smtp):
+    return SmtpSender(host="127.0.0.1", port=smtp.port, from_address="Pavé <pave@example.org>")
+
+
+def _enqueue(engine, count=1, language="fr"):
+    with engine.begin() as db:
+        return [
+            outbox.enqueue(
+                db,
+                "resident_resolved",
+                recipient=f"resident{n}@example.org",
+                language=language,
+                ref=f"R{n}",
+                category="Nid-de-poule",
+                commune="Bruxelles",
+                body="Ville de Bruxelles",
+            )
+            for n in range(count)
+        ]
+
+
+def _row(engine, message_id):
+    with engine.connect() as db:
+        return db.execute(
+            text(
+                "SELECT attempts, sent_at, next_attempt_at, last_error, now() AS db_now "
+                "FROM outbox_messages WHERE id = :id"
+            ),
+            {"id": message_id},
+        ).one()
+
+
+def test_a_change_reaches_the_resident_once_in_their_language(engine, smtp, sender):
+    report_id = uuid.uuid4()
+    with Session(engine) as session, session.begin():
+        session.execute(REPORT_SQL, {"id": report_id, "email": "jan@example.org", "language": "nl"})
+        notify_new_report(session, report_id)
+        transition(session, report_id, "acknowledged", actor=CREW)
+    assert drain(engine, sender).sent == 2
+    assert drain(engine, sender).sent == 0
+    by_recipient = {m["To"]: m for m in smtp.messages}
+    assert len(smtp.messages) == 2
+    resident = by_recipient["jan@example.org"]
+    assert resident["Subject"] == f"Uw melding {str(report_id)[:8]} is in behandeling genomen"
+    assert resident["Content-Language"] == "nl"
+    assert "Stad Brussel" in resident.get_content()
+    body = by_recipient["travaux@bruxelles.example"]
+    assert body["Subject"].startswith("Nouveau signalement")
+    assert str(report_id) in body.get_content()
+
+
+def test_with_the_smtp_server_down_the_message_waits_and_is_delivered_later(engine, smtp, sender):
+    (message_id,) = _enqueue(engine, language="de")
+    smtp.stop()
+    result = drain(engine, sender)
+    assert (result.sent, result.failed) == (0, 1)
+    kept = _row(engine, message_id)
+    assert kept.attempts == 1
+    assert kept.sent_at is None
+    assert kept.next_attempt_at > kept.db_now
+    assert kept.last_error
+    # Not due yet: a second pass does not hammer the server.
+    assert drain(engine, sender).failed == 0
+
+    smtp.start()
+    with engine.begin() as db:
+        # Time passes: the backoff is over.
+        db.execute(text("UPDATE outbox_messages SET next_attempt_at = now()"))
+    assert drain(engine, sender).sent == 1
+    (delivered,) = smtp.messages
+    assert delivered["Subject"] == "Ihre Meldung R0 ist erledigt"
+    done = _row(engine, message_id)
+    assert (done.attempts, done.last_error) == (2, None)
+    assert done.sent_at is not None
+
+
+def test_backoff_doubles_up_to_a_ceiling():
+    delays = [outbox.backoff(n) for n in (1, 2, 3, 4)]
+    assert [d.total_seconds() for d in delays] == [60, 120, 240, 480]
+    assert outbox.backoff(50) == outbox.BACKOFF_MAX
+
+
+class SlowInbox(Inbox):
+    """Takes its time per message, so that two workers overlap."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.01)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_workers_draining_together_never_send_a_message_twice(engine):
+    server = SmtpServer(SlowInbox())
+    server.start()
+    try:
+        ids = _enqueue(engine, count=30)
+        sender = SmtpSender("127.0.0.1", server.port, "pave@example.org")
+        start = threading.Barrier(2)
+        results = []
+
+        def work():
+            start.wait()
+            results.append(drain(engine, sender))
+
+        workers = [threading.Thread(target=work) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        server.stop()
+    assert sum(r.sent for r in results) == 30
+    message_ids = [m["Message-ID"] for m in server.messages]
+    assert sorted(message_ids) == sorted(f"<outbox-{i}@pave.invalid>" for i in ids)
+    with engine.connect() as db:
+        unsent = db.execute(text("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"))
+        assert unsent.scalar_one() == 0
+
+
+def test_the_worker_command_drains_and_exits(engine, smtp):
+    _enqueue(engine, count=2, language="en")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": Database(engine),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp.port,
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "2 sent, 0 failed" in result.output
+    assert sorted(m["Subject"] for m in smtp.messages) == [
+        "Your report R0 is resolved",
+        "Your report R1 is resolved",
+    ]
