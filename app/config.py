@@ -68,7 +68,7 @@ class Config:
     REDIS_URL = ""
     LOGIN_RATE_LIMIT = "5 per minute"
     # Where an invited staff member chooses a password; {token} is the invitation token.
-    STAFF_INVITATION_URL = "http://localhost:5000/staff/#invitation={token}"
+    STAFF_INVITATION_URL = "http://127.0.0.1:8000/staff/#invitation={token}"
 
     # The outbox worker sends notifications through this SMTP server.
     SMTP_HOST = "localhost"
