@@ -1,4 +1,4 @@
-"""GET /api/v1/communes/lookup: which commune is responsible for a point."""
+"""/api/v1/communes: which commune is responsible for a point, and communes by name."""
 
 from __future__ import annotations
 
@@ -9,11 +9,17 @@ from marshmallow import RAISE
 
 from app import db_session
 from app.api.common import request_language
-from app.api.communes.schemas import CommuneLookupSchema, LookupQueryArgsSchema
+from app.api.communes.schemas import (
+    CommuneLookupSchema,
+    CommunePlaceSchema,
+    CommuneSearchQueryArgsSchema,
+    LookupQueryArgsSchema,
+)
 from app.api.errors import problem_doc
 from app.errors import NotFoundError, OutsideServiceAreaError
 from app.geo.models import Commune
 from app.geo.routing import locate
+from app.geo.search import search_communes
 from app.i18n import pick_name
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
@@ -65,3 +71,20 @@ class CommuneLookup(MethodView):
             "match": match.match,
             "distance_m": round(match.distance_m, 1),
         }
+
+
+@blp.route("")
+class Communes(MethodView):
+    @blp.arguments(CommuneSearchQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, CommunePlaceSchema(many=True))
+    def get(self, args):
+        """Current communes by name, with a point inside each (to place a report without GPS)"""
+        lang = request_language()
+        return [
+            {
+                **commune_view(place.commune, lang),
+                "point": {"lat": place.lat, "lon": place.lon},
+                "radius_m": round(place.radius_m),
+            }
+            for place in search_communes(db_session(), args["q"], args["limit"])
+        ]

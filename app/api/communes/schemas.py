@@ -31,3 +31,27 @@ class CommuneLookupSchema(CommuneSchema):
         metadata={"description": "inside, overlap (covered by two; see routing rules) or nearest"},
     )
     distance_m = fields.Float(required=True, metadata={"description": "0 unless snapped"})
+
+
+class CommuneSearchQueryArgsSchema(Schema):
+    q = fields.String(
+        required=True,
+        validate=[validate.Length(2, 100), validate.Regexp(r"^[^\x00]*$")],
+        metadata={"description": "The start of a commune's name, in French, Dutch or German"},
+    )
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+
+
+class CommunePointSchema(Schema):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+
+
+class CommunePlaceSchema(CommuneSchema):
+    point = fields.Nested(
+        CommunePointSchema, required=True, metadata={"description": "A point inside the commune"}
+    )
+    radius_m = fields.Float(
+        required=True,
+        metadata={"description": "Radius of a disc of the commune's area: an accuracy to send"},
+    )
