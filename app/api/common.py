@@ -22,3 +22,12 @@ class NamesSchema(Schema):
     nl = fields.String()
     de = fields.String()
     en = fields.String()
+
+
+def idempotency_key_header(description: str) -> fields.String:
+    """The Idempotency-Key header: 1 to 255 visible ASCII characters made by the client."""
+    return fields.String(
+        data_key="Idempotency-Key",
+        validate=[validate.Length(1, 255), validate.Regexp(r"^[\x21-\x7e]+$")],
+        metadata={"description": description},
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields
+
+from app.api.common import idempotency_key_header
 
 
 class PhotoUploadSchema(Schema):
@@ -20,13 +22,9 @@ class PhotoHeadersSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    idempotency_key = fields.String(
-        data_key="Idempotency-Key",
-        validate=[validate.Length(1, 255), validate.Regexp(r"^[\x21-\x7e]+$")],
-        metadata={
-            "description": "The client's own id of the photo: a retry with the same id returns "
-            "the stored photo and stores nothing new"
-        },
+    idempotency_key = idempotency_key_header(
+        "The client's own id of the photo: a retry with the same id returns the stored photo "
+        "and stores nothing new"
     )
 
 

@@ -16,7 +16,7 @@ from marshmallow import (
 )
 from webargs.fields import DelimitedList
 
-from app.api.common import NO_NUL
+from app.api.common import NO_NUL, idempotency_key_header
 from app.api.photos.schemas import PhotoSchema
 from app.reports.states import Status
 
@@ -74,13 +74,9 @@ class IdempotencyHeadersSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    idempotency_key = fields.String(
-        data_key="Idempotency-Key",
-        validate=[validate.Length(1, 255), validate.Regexp(r"^[\x21-\x7e]+$")],
-        metadata={
-            "description": "Client-made key (e.g. the report's UUID): a retry with the same key "
-            "and body returns the same report and creates nothing"
-        },
+    idempotency_key = idempotency_key_header(
+        "Client-made key (e.g. the report's UUID): a retry with the same key and body returns "
+        "the same report and creates nothing"
     )
 
 
