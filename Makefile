@@ -68,6 +68,7 @@ bench: venv pwa chromium ## Run the benchmarks and print their tables
 	@$(WITH_DB) $(BIN)/python -m bench
 	@$(WITH_DB) $(BIN)/python -m bench.pwa
 	@$(WITH_DB) $(BIN)/python -m bench.lighthouse
+	@$(WITH_DB) $(BIN)/python -m bench.tickets
 
 lint: venv ## ruff check and ruff format --check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -107,9 +107,15 @@ def boundaries_load_default() -> None:
 
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
-
-    for group in (db_cli, fixtures_cli, boundaries_cli, staff_cli):
-        app.cli.add_command(group)
+    from app.tickets.digest import digest_command
     from app.tickets.worker import worker_command
 
-    app.cli.add_command(worker_command)
+    for command_or_group in (
+        db_cli,
+        fixtures_cli,
+        boundaries_cli,
+        staff_cli,
+        worker_command,
+        digest_command,
+    ):
+        app.cli.add_command(command_or_group)

@@ -70,6 +70,11 @@ class Config:
     # Where an invited staff member chooses a password; {token} is the invitation token.
     STAFF_INVITATION_URL = "http://127.0.0.1:8000/staff/#invitation={token}"
 
+    # Residents' private follow links: their base (default: the host the report was sent to)
+    # and how long after closure a link keeps working.
+    FOLLOW_BASE_URL = ""
+    FOLLOW_LINK_EXPIRY_DAYS = 180
+
     # The outbox worker sends notifications through this SMTP server.
     SMTP_HOST = "localhost"
     SMTP_PORT = 25

@@ -8,4 +8,6 @@ def import_all() -> None:
     from app.geo import models as _geo  # noqa: F401
     from app.media import models as _media  # noqa: F401
     from app.reports import models as _reports  # noqa: F401
+    from app.tickets import digest as _digest  # noqa: F401
     from app.tickets import models as _tickets  # noqa: F401
+    from app.tickets import resident as _resident  # noqa: F401

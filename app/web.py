@@ -1,10 +1,10 @@
-"""The resident app (pwa/dist) served at /: the page, its hashed assets and its service worker."""
+"""The PWA (pwa/dist): the residents' page at /, the crews' at /staff/, assets and service worker."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, send_from_directory
+from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
 from werkzeug.exceptions import NotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,22 @@ def _send(name: str, cache_control: str, mimetype: str | None = None):
 @blp.get("/")
 def index():
     return _send("index.html", REVALIDATE, "text/html")
+
+
+@blp.get("/staff")
+def staff_redirect():
+    return redirect("/staff/", code=308)
+
+
+@blp.get("/staff/")
+def staff():
+    """The crews' screens: a second page of the same app, with its own manifest."""
+    return _send("staff/index.html", REVALIDATE, "text/html")
+
+
+@blp.get("/staff/manifest.webmanifest")
+def staff_manifest():
+    return _send("staff/manifest.webmanifest", REVALIDATE, "application/manifest+json")
 
 
 @blp.get("/sw.js")

@@ -17,6 +17,7 @@ from app.accounts.errors import (
 from app.accounts.models import BODY_ROLES, Role
 from app.accounts.services import Grant, create_user, invite
 from app.bodies.models import Body
+from app.tickets.notifications import notify_invitation
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
 
@@ -79,8 +80,20 @@ def invite_staff(email: str, role: str, body: str | None, region: str | None, na
                 session, email, Grant(role, body_id, region), name=name, invited_by=None
             )
             expires = user.invitation_expires_at
+            link = current_app.config["STAFF_INVITATION_URL"].format(token=token)
+            # Emailed by the outbox worker; the link is printed too, for a first setup without mail.
+            notify_invitation(
+                session.connection(),
+                email=user.email,
+                name=user.name,
+                role=role.value,
+                body_id=body_id,
+                region_code=region,
+                link=link,
+                expires_at=expires,
+            )
     except (AccountExistsError, InvalidGrantError) as exc:
         raise click.ClickException(exc.detail) from exc
-    link = current_app.config["STAFF_INVITATION_URL"].format(token=token)
+    click.echo(f"An email with the link to {email} is queued (sent by `flask worker`).")
     click.echo(f"Invitation for {email} as {role.value}, valid until {expires:%Y-%m-%d %H:%M %Z}:")
     click.echo(link)

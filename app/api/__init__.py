@@ -49,7 +49,13 @@ def init_app(app: Flask) -> None:
     for blp in (health_blp, categories_blp, communes_blp, reports_blp):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     api.register_blueprint(photos_blp, url_prefix="/api/v1")
+    from app.api.follow.routes import blp as follow_blp
+
+    api.register_blueprint(follow_blp, url_prefix=f"/api/v1{follow_blp.url_prefix}")
     from app.api import auth
 
     auth.init_app(app, api)
+    from app.api.tickets.routes import blp as tickets_blp
+
+    api.register_blueprint(tickets_blp, url_prefix=f"/api/v1{tickets_blp.url_prefix}")
     register_domain_errors(app)

@@ -8,7 +8,9 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app import errors
+from app.api.tickets import etag as ticket_etag
 from app.media import errors as media
+from app.tickets import errors as tickets
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://pave.example/problems/"
@@ -33,6 +35,17 @@ DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
     # the photo itself.
     media.PhotoLimitReachedError: (409, "photo-limit-reached"),
     media.PhotoStorageError: (503, "photo-storage-unavailable"),
+    # The ticket lifecycle: a 409 lists in `allowed` the statuses that may follow.
+    tickets.InvalidTransitionError: (409, "invalid-transition"),
+    tickets.StaleVersionError: (412, "stale-version"),
+    ticket_etag.IfMatchRequiredError: (428, "if-match-required"),
+    tickets.MissingReasonError: (422, "missing-reason"),
+    tickets.MissingPlannedDateError: (422, "missing-planned-date"),
+    tickets.InvalidDuplicateError: (422, "invalid-duplicate"),
+    tickets.InvalidTransferError: (422, "invalid-transfer"),
+    tickets.ReopenWindowClosedError: (422, "reopen-window-closed"),
+    tickets.InvalidPriorityError: (422, "invalid-priority"),
+    ticket_etag.InvalidAssigneeError: (422, "invalid-assignee"),
 }
 
 

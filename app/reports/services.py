@@ -39,6 +39,9 @@ class Created:
     replayed: bool
     # The public view of a new report, read in the INSERT's own round trip.
     view: ReportView | None = None
+    # Whether the new report's body wants an email for each new ticket: read in the same
+    # round trip, so that the common report (no email to send) costs no extra query.
+    body_notified_at_once: bool = False
 
 
 CATEGORY_SQL = text("SELECT id, handler, body_id FROM categories WHERE code = :code AND active")
@@ -76,20 +79,25 @@ INSERT_SQL = text(
     ), report AS (
         INSERT INTO reports (id, category_id, description, location, accuracy_m, commune_id,
                              body_id, status, idempotency_key, request_fingerprint,
-                             reporter_name, reporter_email, reporter_phone)
+                             reporter_name, reporter_email, reporter_phone, reporter_language)
         SELECT :id, :category_id, CAST(:description AS text),
                ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), CAST(:accuracy_m AS float8),
                :commune_id, body.id, CAST(:status AS text), CAST(:key AS text),
                CAST(:fingerprint AS text), CAST(:reporter_name AS text),
-               CAST(:reporter_email AS text), CAST(:reporter_phone AS text)
+               CAST(:reporter_email AS text), CAST(:reporter_phone AS text),
+               CAST(:reporter_language AS text)
         FROM body
         RETURNING *
     ), history AS (
         INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note)
         SELECT id, NULL, status, 'reporter', 'Report received' FROM report
     )
-    """
+    SELECT v.*, (n.notify_mode = 'immediate' AND n.contact_email IS NOT NULL)
+                AS body_notified_at_once
+    FROM ("""
     + PUBLIC_VIEW_SQL.format(source="report")
+    + """) AS v JOIN bodies n ON n.code = v.body_code
+    """
 )
 
 
@@ -100,8 +108,12 @@ def create_report(
     *,
     snap_distance_m: float = 50.0,
     hint_distance_m: float = 1000.0,
+    reporter_language: str = "fr",
 ) -> Created:
     """Create a report once per idempotency key; the caller commits.
+
+    `reporter_language` (fr, nl, de or en) is the language of the reporter's emails; it is
+    not part of the request's fingerprint, as a retry from another browser is the same report.
 
     The common case costs three round trips: key and category, routing, and the INSERT.
     """
@@ -155,9 +167,15 @@ def create_report(
             "reporter_name": new.reporter_name,
             "reporter_email": new.reporter_email,
             "reporter_phone": new.reporter_phone,
+            "reporter_language": reporter_language,
         },
     ).first()
     if row is None:
         # Bodies of communes are made by the boundary import and regions by the fixtures.
         raise RuntimeError(f"no body for {category.handler} of commune {match.nis_code}")
-    return Created(row.id, replayed=False, view=ReportView.from_row(row))
+    return Created(
+        row.id,
+        replayed=False,
+        view=ReportView.from_row(row),
+        body_notified_at_once=row.body_notified_at_once,
+    )

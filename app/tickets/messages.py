@@ -121,6 +121,92 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Category: $category\nCommune: $commune\nDescription: $description\n",
         ),
     },
+    "resident_received": {
+        "fr": (
+            "Nous avons bien reçu votre signalement $ref",
+            "Bonjour,\n\nMerci ! Votre signalement $ref ($category, $commune) a été transmis "
+            "à $body.\n",
+        ),
+        "nl": (
+            "Wij hebben uw melding $ref goed ontvangen",
+            "Hallo,\n\nBedankt! Uw melding $ref ($category, $commune) werd doorgestuurd naar "
+            "$body.\n",
+        ),
+        "de": (
+            "Wir haben Ihre Meldung $ref erhalten",
+            "Guten Tag,\n\nDanke! Ihre Meldung $ref ($category, $commune) wurde an $body "
+            "weitergeleitet.\n",
+        ),
+        "en": (
+            "We have received your report $ref",
+            "Hello,\n\nThank you! Your report $ref ($category, $commune) was sent to $body.\n",
+        ),
+    },
+    "body_digest": {
+        "fr": (
+            "Signalements du jour : $count nouveau(x)",
+            "Voici les signalements reçus depuis le $since :\n\n$items\n",
+        ),
+        "nl": (
+            "Meldingen van de dag: $count nieuw",
+            "Dit zijn de meldingen ontvangen sinds $since:\n\n$items\n",
+        ),
+        "de": (
+            "Meldungen des Tages: $count neu",
+            "Hier die seit $since eingegangenen Meldungen:\n\n$items\n",
+        ),
+        "en": (
+            "Daily reports: $count new",
+            "These are the reports received since $since:\n\n$items\n",
+        ),
+    },
+    "staff_invitation": {
+        "fr": (
+            "Invitation à rejoindre Pavé",
+            "Bonjour $name,\n\nVous êtes invité·e à rejoindre Pavé ($role, $scope).\n"
+            "Choisissez votre mot de passe avec ce lien, valable une fois jusqu'au $expires :\n"
+            "$link\n",
+        ),
+        "nl": (
+            "Uitnodiging voor Pavé",
+            "Hallo $name,\n\nU bent uitgenodigd voor Pavé ($role, $scope).\n"
+            "Kies uw wachtwoord met deze link, eenmaal geldig tot $expires:\n$link\n",
+        ),
+        "de": (
+            "Einladung zu Pavé",
+            "Guten Tag $name,\n\nSie wurden zu Pavé eingeladen ($role, $scope).\n"
+            "Wählen Sie Ihr Passwort mit diesem Link, einmal gültig bis $expires:\n$link\n",
+        ),
+        "en": (
+            "Invitation to Pavé",
+            "Hello $name,\n\nYou are invited to Pavé ($role, $scope).\n"
+            "Choose your password with this link, valid once until $expires:\n$link\n",
+        ),
+    },
+}
+
+
+# Every email to a resident ends with their private link: follow the ticket, comment, say
+# whether it is fixed, or stop the emails. Kept apart from the texts above so that no
+# template can forget it.
+RESIDENT_FOOTER: dict[str, str] = {
+    "fr": (
+        "\nSuivre votre signalement, ajouter un commentaire ou nous dire s'il est réparé :\n"
+        "$follow_url\n\nNe plus recevoir d'e-mails pour ce signalement :\n$unsubscribe_url\n"
+    ),
+    "nl": (
+        "\nUw melding volgen, een opmerking toevoegen of laten weten of het hersteld is:\n"
+        "$follow_url\n\nGeen e-mails meer over deze melding:\n$unsubscribe_url\n"
+    ),
+    "de": (
+        "\nIhre Meldung verfolgen, einen Kommentar hinzufügen oder mitteilen, ob das Problem "
+        "behoben ist:\n$follow_url\n\nKeine E-Mails mehr zu dieser Meldung:\n"
+        "$unsubscribe_url\n"
+    ),
+    "en": (
+        "\nFollow your report, add a comment or tell us whether it is fixed:\n$follow_url\n\n"
+        "Stop the emails about this report:\n$unsubscribe_url\n"
+    ),
 }
 
 
@@ -132,10 +218,15 @@ class Email:
 
 
 def render(kind: str, language: str | None, **values: object) -> Email:
-    """The message of `kind` in `language` (French when it is not one of ours)."""
+    """The message of `kind` in `language` (French when it is not one of ours).
+
+    A `follow_url` (with its `unsubscribe_url`) adds the resident's footer to the body.
+    """
     lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
     subject, body = TEMPLATES[kind][lang]
     text = {key: "" if value is None else str(value) for key, value in values.items()}
+    if text.get("follow_url"):
+        body += RESIDENT_FOOTER[lang]
     return Email(
         language=lang,
         subject=Template(subject).substitute(text),

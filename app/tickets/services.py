@@ -14,14 +14,13 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import bindparam
 
 from app.errors import NotFoundError
-from app.i18n import REGION_LANGUAGES, pick_name
 from app.reports.states import Priority, Status
-from app.tickets import outbox
+from app.tickets import notifications
 from app.tickets.errors import (
     InvalidDuplicateError,
     InvalidPriorityError,
@@ -118,24 +117,6 @@ RESOLVED_AGE_SQL = text(
 ORIGINAL_SQL = text("SELECT status FROM reports WHERE id = :id")
 BODY_SQL = text("SELECT id FROM bodies WHERE code = :code")
 
-# What an email needs to name the ticket: category, commune and body in every language.
-FACTS_SQL = text(
-    """
-    SELECT r.id, r.description, r.reporter_email, r.reporter_language, r.planned_for,
-           m.region_code,
-           c.name_fr AS category_fr, c.name_nl AS category_nl, c.name_de AS category_de,
-           c.name_en AS category_en,
-           m.name_fr AS commune_fr, m.name_nl AS commune_nl, m.name_de AS commune_de,
-           b.name_fr AS body_fr, b.name_nl AS body_nl, b.name_de AS body_de,
-           b.name_en AS body_en, b.contact_email AS body_email, b.notify_mode
-    FROM reports r
-    JOIN categories c ON c.id = r.category_id
-    JOIN communes m ON m.id = r.commune_id
-    JOIN bodies b ON b.id = r.body_id
-    WHERE r.id = :id
-    """
-)
-
 
 def _lock(db: Connection, report_id: uuid.UUID, expected_version: int | None) -> Ticket:
     row = db.execute(LOCK_SQL, {"id": report_id}).one_or_none()
@@ -171,48 +152,18 @@ def _save(
     return saved
 
 
-def _facts(db: Connection, report_id: uuid.UUID) -> Row:
-    return db.execute(FACTS_SQL, {"id": report_id}).one()
+def notify_new_report(
+    session: Session, report_id: uuid.UUID, *, follow_base_url: str | None = None
+) -> None:
+    """Queue the emails of a new ticket: to its body if it wants them one by one, and the
+    confirmation to the reporter, with their private follow link, if they left an email.
 
-
-def _names(facts: Row, prefix: str, languages=("fr", "nl", "de", "en")) -> dict[str, str]:
-    names = {lang: getattr(facts, f"{prefix}_{lang}", None) for lang in languages}
-    return {lang: name for lang, name in names.items() if name}
-
-
-def _values(facts: Row, language: str, **extra: object) -> dict[str, object]:
-    region = facts.region_code
-    return {
-        "ref": str(facts.id)[:8],
-        "reference": facts.id,
-        "category": pick_name(_names(facts, "category"), language, region),
-        "commune": pick_name(_names(facts, "commune", ("fr", "nl", "de")), language, region),
-        "body": pick_name(_names(facts, "body"), language, region),
-        "description": facts.description or "",
-        "planned_for": facts.planned_for.isoformat() if facts.planned_for else "",
-        **extra,
-    }
-
-
-def _notify_body(db: Connection, facts: Row) -> None:
-    # A body set to a daily digest hears of new tickets from the digest, not one by one.
-    if not facts.body_email or facts.notify_mode != "immediate":
-        return
-    language = REGION_LANGUAGES.get(facts.region_code, ("fr",))[0]
-    outbox.enqueue(
-        db,
-        "body_new_report",
-        recipient=facts.body_email,
-        language=language,
-        report_id=facts.id,
-        **_values(facts, language),
-    )
-
-
-def notify_new_report(session: Session, report_id: uuid.UUID) -> None:
-    """Queue the email that tells the responsible body of a new ticket, if it wants one."""
+    `follow_base_url` is the address the follow links start with (scheme and host).
+    """
     db = session.connection()
-    _notify_body(db, _facts(db, report_id))
+    row = notifications.facts(db, report_id)
+    notifications.notify_body(db, row)
+    notifications.notify_resident(db, row, "resident_received", link_base=follow_base_url)
 
 
 def _check_fields(
@@ -310,19 +261,12 @@ def transition(
         "note": reason or note,
     }
     db.execute(HISTORY_SQL, history)
-    facts = _facts(db, report_id)
-    if to in RESIDENT_NOTIFIED and facts.reporter_email:
-        language = facts.reporter_language
-        outbox.enqueue(
-            db,
-            f"resident_{to.value}",
-            recipient=facts.reporter_email,
-            language=language,
-            report_id=report_id,
-            **_values(facts, language, reason=reason or ""),
-        )
-    if to is Status.TRANSFERRED:
-        _notify_body(db, facts)
+    if to in RESIDENT_NOTIFIED or to is Status.TRANSFERRED:
+        facts = notifications.facts(db, report_id)
+        if to in RESIDENT_NOTIFIED:
+            notifications.notify_resident(db, facts, f"resident_{to.value}", reason=reason or "")
+        if to is Status.TRANSFERRED:
+            notifications.notify_body(db, facts)
     return saved
 
 
@@ -368,8 +312,13 @@ def add_update(
     actor: Actor,
     public: bool,
     expected_version: int | None = None,
+    action: str | None = None,
 ) -> Ticket:
-    """A public update (the resident and everyone read it) or an internal note of the crews."""
+    """A public update (the resident and everyone read it) or an internal note of the crews.
+
+    `action` names the audit entry when the update says more than a comment (the reporter's
+    "it is fixed", for one).
+    """
     db = session.connection()
     ticket = _lock(db, report_id, expected_version)
     params = {
@@ -380,5 +329,5 @@ def add_update(
         "public": public,
     }
     update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
-    action = "public_update" if public else "internal_note"
+    action = action or ("public_update" if public else "internal_note")
     return _save(db, ticket, ticket, actor, action, update_id=update_id, body=body)

@@ -7,14 +7,10 @@ one commune, its body and a report, and emptied of messages after each test.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import uuid
-from email import message_from_bytes
-from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
@@ -28,6 +24,7 @@ from app.tickets.services import notify_new_report, transition
 from app.tickets.worker import SmtpSender, drain
 from tests.conftest import create_throwaway_database, drop_database
 from tests.tickets.helpers import CREW
+from tests.tickets.smtp import Inbox, SmtpServer
 
 SEED_SQL = [
     "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "
@@ -48,23 +45,6 @@ REPORT_SQL = text(
            (SELECT id FROM bodies WHERE code = 'commune-21004'), :email, :language
     """
 )
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -89,29 +69,6 @@ def empty_outbox(engine):
     yield
     with engine.begin() as db:
         db.execute(text("DELETE FROM outbox_messages"))
-
-
-class SmtpServer:
-    """A real SMTP server on a fixed local port that a test can stop and start again."""
-
-    def __init__(self, handler):
-        self.handler = handler
-        self.port = _free_port()
-        self.controller = None
-
-    def start(self):
-        # A stopped aiosmtpd Controller has closed its event loop: start a new one each time.
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def messages(self):
-        return self.handler.messages
 
 
 @pytest.fixture
@@ -162,15 +119,17 @@ def test_a_change_reaches_the_resident_once_in_their_language(engine, smtp, send
         session.execute(REPORT_SQL, {"id": report_id, "email": "jan@example.org", "language": "nl"})
         notify_new_report(session, report_id)
         transition(session, report_id, "acknowledged", actor=CREW)
-    assert drain(engine, sender).sent == 2
+    assert drain(engine, sender).sent == 3
     assert drain(engine, sender).sent == 0
-    by_recipient = {m["To"]: m for m in smtp.messages}
-    assert len(smtp.messages) == 2
-    resident = by_recipient["jan@example.org"]
-    assert resident["Subject"] == f"Uw melding {str(report_id)[:8]} is in behandeling genomen"
+    assert len(smtp.messages) == 3
+    by_subject = {m["Subject"]: m for m in smtp.messages}
+    ref = str(report_id)[:8]
+    assert by_subject[f"Wij hebben uw melding {ref} goed ontvangen"]["To"] == "jan@example.org"
+    resident = by_subject[f"Uw melding {ref} is in behandeling genomen"]
+    assert resident["To"] == "jan@example.org"
     assert resident["Content-Language"] == "nl"
     assert "Stad Brussel" in resident.get_content()
-    body = by_recipient["travaux@bruxelles.example"]
+    (body,) = [m for m in smtp.messages if m["To"] == "travaux@bruxelles.example"]
     assert body["Subject"].startswith("Nouveau signalement")
     assert str(report_id) in body.get_content()
 

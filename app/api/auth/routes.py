@@ -29,6 +29,7 @@ from app.api.auth.schemas import (
     TokenListSchema,
 )
 from app.api.errors import problem_doc
+from app.tickets.notifications import notify_invitation
 
 JSON = "application/json"
 
@@ -125,6 +126,17 @@ class Invitations(MethodView):
         grant = services.Grant(Role(data["role"]), data["body_id"], data["region_code"])
         user, token = services.invite(
             session, data["email"], grant, name=data["name"], invited_by=current_staff()
+        )
+        # The email goes through the outbox, in this transaction: no invitation without it.
+        notify_invitation(
+            session.connection(),
+            email=user.email,
+            name=user.name,
+            role=grant.role.value,
+            body_id=grant.body_id,
+            region_code=grant.region_code,
+            link=invitation_url(token),
+            expires_at=user.invitation_expires_at,
         )
         session.commit()
         return {

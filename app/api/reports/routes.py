@@ -44,6 +44,8 @@ from app.reports.queries import (
 )
 from app.reports.services import NewReport, create_report
 from app.reports.views import ReportView
+from app.tickets.messages import FALLBACK_LANGUAGE
+from app.tickets.services import notify_new_report
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
 # otherwise silently return everything (OGC API Features asks the same of its servers).
@@ -102,6 +104,11 @@ def _require_json_body():
             message="Send the report as JSON with Content-Type: application/json, or as "
             "multipart/form-data with a `report` JSON part and `photo` file parts.",
         )
+
+
+def follow_base_url() -> str:
+    """Where the resident's follow links start: FOLLOW_BASE_URL, or this request's host."""
+    return current_app.config.get("FOLLOW_BASE_URL") or request.host_url.rstrip("/")
 
 
 def report_properties(view: ReportView, lang: str | None) -> dict:
@@ -247,7 +254,11 @@ class Reports(MethodView):
                 key,
                 snap_distance_m=config["ROUTING_SNAP_DISTANCE_M"],
                 hint_distance_m=config["ROUTING_HINT_DISTANCE_M"],
+                reporter_language=request_language() or FALLBACK_LANGUAGE,
             )
+            # The emails of a new report are written in its transaction; a replay sends none.
+            if not created.replayed and (new.reporter_email or created.body_notified_at_once):
+                notify_new_report(session, created.report_id, follow_base_url=follow_base_url())
             added = [
                 add_photo(
                     session,

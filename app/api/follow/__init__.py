@@ -1,0 +1,1 @@
+"""/api/v1/follow: the resident's private follow link, without an account."""

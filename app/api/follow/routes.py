@@ -1,0 +1,157 @@
+"""/api/v1/follow/<token>: a resident follows their report, comments, reopens, unsubscribes.
+
+The token is the credential: a forged or unknown one is a 404, one whose report was closed
+too long ago a 410. Nothing here needs a login, so nothing here shows more than the public.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app import db_session
+from app.api.common import request_language
+from app.api.errors import problem, problem_doc
+from app.api.follow.schemas import (
+    FollowCommentSchema,
+    FollowSaySchema,
+    FollowSchema,
+    FollowUpdateSchema,
+)
+from app.api.photos.routes import photos_for_report
+from app.api.reports.routes import report_view
+from app.reports.queries import get_report
+from app.tickets import resident
+
+blp = Blueprint(
+    "follow",
+    __name__,
+    url_prefix="/follow",
+    description="A resident's private link to their report (no account needed)",
+)
+
+NOT_FOUND = problem_doc("The link is not valid")
+EXPIRED = problem_doc("The report was closed too long ago: the link has expired")
+
+
+@blp.after_request
+def _private(response):
+    # The token is in the address: no shared cache may keep the page, no link may leak it.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@blp.errorhandler(resident.FollowLinkExpiredError)
+def _expired(error: resident.FollowLinkExpiredError):
+    return problem(410, error.title, error.detail, "follow-link-expired")
+
+
+def _follower(session, token: str) -> resident.Follower:
+    days = current_app.config["FOLLOW_LINK_EXPIRY_DAYS"]
+    return resident.find(session, token, expiry_days=days)
+
+
+def _who(by_reporter: bool) -> str:
+    return "reporter" if by_reporter else "staff"
+
+
+def follow_view(session, token: str) -> dict:
+    """The follow page's data: the public report and its public timeline."""
+    follower = _follower(session, token)
+    report = get_report(session, follower.report_id)
+    photos = photos_for_report(session, follower.report_id)
+    timeline = resident.timeline(session, follower.report_id)
+    return {
+        "report": report_view(report, request_language(), photos),
+        "planned_for": follower.planned_for,
+        "subscribed": not follower.unsubscribed,
+        "can_reopen": follower.can_reopen,
+        "reopen_until": follower.reopen_until,
+        "updates": [
+            {"author": _who(u.by_reporter), "body": u.body, "created_at": u.created_at}
+            for u in timeline.updates
+        ],
+        "history": [
+            {
+                "from_status": h.from_status,
+                "to_status": h.to_status,
+                "at": h.at,
+                "by": _who(h.by_reporter),
+                "reason": h.reason,
+            }
+            for h in timeline.history
+        ],
+    }
+
+
+@blp.route("/<string:token>")
+class Follow(MethodView):
+    @blp.response(200, FollowSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(410, **EXPIRED)
+    def get(self, token: str):
+        """The resident's report: its public view, public updates and status history"""
+        return follow_view(db_session(), token)
+
+
+@blp.route("/<string:token>/comments")
+class FollowComments(MethodView):
+    @blp.arguments(FollowCommentSchema)
+    @blp.response(201, FollowUpdateSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(410, **EXPIRED)
+    def post(self, data, token: str):
+        """Add a comment to the report; everyone following it can read it"""
+        session = db_session()
+        follower = _follower(session, token)
+        body = data["body"].strip()
+        resident.comment(session, follower, body)
+        update = resident.timeline(session, follower.report_id).updates[-1]
+        session.commit()
+        return {"author": "reporter", "body": body, "created_at": update.created_at}
+
+
+@blp.route("/<string:token>/fixed")
+class FollowFixed(MethodView):
+    @blp.arguments(FollowSaySchema, required=False)
+    @blp.response(200, FollowSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(410, **EXPIRED)
+    def post(self, data, token: str):
+        """Say that the problem is fixed"""
+        session = db_session()
+        resident.say_fixed(session, _follower(session, token), data.get("comment"))
+        session.commit()
+        return follow_view(session, token)
+
+
+@blp.route("/<string:token>/not-fixed")
+class FollowNotFixed(MethodView):
+    @blp.arguments(FollowSaySchema, required=False)
+    @blp.response(200, FollowSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(409, **problem_doc("The report is not resolved, so it cannot reopen"))
+    @blp.alt_response(410, **EXPIRED)
+    @blp.alt_response(
+        422, **problem_doc("Resolved over 30 days ago: too late to reopen, make a new report")
+    )
+    def post(self, data, token: str):
+        """Say that the problem is not fixed: reopens a report resolved in the last 30 days"""
+        session = db_session()
+        resident.say_not_fixed(session, _follower(session, token), data.get("comment"))
+        session.commit()
+        return follow_view(session, token)
+
+
+@blp.route("/<string:token>/unsubscribe")
+class FollowUnsubscribe(MethodView):
+    @blp.response(204)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(410, **EXPIRED)
+    def post(self, token: str):
+        """Receive no more emails about this report (the link keeps working)"""
+        session = db_session()
+        resident.unsubscribe(session, _follower(session, token))
+        session.commit()

@@ -1,0 +1,66 @@
+"""Schemas of /api/v1/follow: what a resident sees through their link, and what they send."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.api.common import NO_NUL
+from app.api.reports.schemas import ReportSchema
+from app.reports.states import Status
+
+COMMENT_MAX = 5000
+STATUSES = [s.value for s in Status]
+WHO = ["reporter", "staff"]
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+class FollowUpdateSchema(Schema):
+    author = fields.String(
+        required=True, validate=validate.OneOf(WHO), metadata={"description": "Never a name"}
+    )
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class FollowHistorySchema(Schema):
+    from_status = fields.String(allow_none=True, validate=validate.OneOf(STATUSES))
+    to_status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    at = fields.DateTime(required=True)
+    by = fields.String(required=True, validate=validate.OneOf(WHO))
+    reason = fields.String(
+        allow_none=True,
+        metadata={"description": "The reason given to the resident (rejection, transfer)"},
+    )
+
+
+class FollowSchema(Schema):
+    report = fields.Nested(ReportSchema, required=True)
+    planned_for = fields.Date(allow_none=True)
+    subscribed = fields.Boolean(
+        required=True, metadata={"description": "Whether emails about this report still come"}
+    )
+    can_reopen = fields.Boolean(
+        required=True, metadata={"description": 'Whether "it is not fixed" is possible now'}
+    )
+    reopen_until = fields.DateTime(allow_none=True)
+    updates = fields.List(fields.Nested(FollowUpdateSchema), required=True)
+    history = fields.List(fields.Nested(FollowHistorySchema), required=True)
+
+
+class FollowCommentSchema(Schema):
+    body = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=COMMENT_MAX),
+            _not_blank,
+            NO_NUL,
+        ],
+    )
+
+
+class FollowSaySchema(Schema):
+    comment = fields.String(validate=[validate.Length(max=COMMENT_MAX), NO_NUL])

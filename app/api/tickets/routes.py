@@ -1,0 +1,330 @@
+"""/api/v1/staff/tickets: list, map and detail of tickets, and the changes crews make to them."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+
+from app import db_session
+from app.accounts import access
+from app.accounts.models import User
+from app.api.auth.guard import current_staff, require, require_staff, staff_required
+from app.api.common import request_language
+from app.api.errors import problem_doc
+from app.api.photos.routes import photo_limits, photo_storage, photo_view, upload_limit
+from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadSchema
+from app.api.tickets import views
+from app.api.tickets.etag import InvalidAssigneeError, etag, expected_version
+from app.api.tickets.schemas import (
+    IfMatchHeadersSchema,
+    TicketDetailSchema,
+    TicketFeatureCollectionSchema,
+    TicketMapQueryArgsSchema,
+    TicketPageSchema,
+    TicketPatchSchema,
+    TicketQueryArgsSchema,
+    TransitionSchema,
+    UpdateCreateSchema,
+)
+from app.errors import NotFoundError, RequestInFlightError
+from app.media.processing import MB
+from app.media.services import add_photo
+from app.tickets import queries, services
+from app.tickets.errors import InvalidDuplicateError
+from app.tickets.models import AuditEntry
+
+blp = Blueprint("tickets", __name__, url_prefix="/staff/tickets", description="Staff: tickets")
+
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+# Crews add "after" photos to reports that may already hold the resident's five.
+STAFF_EXTRA_PHOTOS = 3
+ETAG_HEADER = {
+    "ETag": {"description": 'The ticket\'s version, "v<version>"', "schema": {"type": "string"}}
+}
+CHANGE_ERRORS = (
+    (404, "No such ticket"),
+    (412, "If-Match names an older version: reload the ticket"),
+    (422, "Invalid body, or a value the lifecycle refuses"),
+    (428, "If-Match is missing"),
+)
+
+
+def change_errors(func):
+    """Documents the problems of a change made with If-Match."""
+    for status, description in CHANGE_ERRORS:
+        func = blp.alt_response(status, **problem_doc(description))(func)
+    return func
+
+
+@blp.before_request
+def _staff_then_body_type():
+    # Who is calling comes first: an anonymous caller learns nothing about the body it sent,
+    # and a forged cross-site request is refused before anything is parsed.
+    require_staff()
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return
+    if request.endpoint == "tickets.TicketPhotos":
+        limit = upload_limit()
+        if request.content_length is not None and request.content_length > limit:
+            megabytes = current_app.config["PHOTO_MAX_BYTES"] / MB
+            abort(413, message=f"A photo upload is at most {megabytes:.0f} MB.")
+        request.max_content_length = limit
+        if request.mimetype != MULTIPART:
+            abort(415, message="Send the photo as multipart/form-data in a field named `photo`.")
+    elif request.mimetype != JSON:
+        abort(415, message="Send JSON with Content-Type: application/json.")
+
+
+def _actor(user: User) -> services.Actor:
+    return services.Actor(name=user.name or user.email, user_id=user.id)
+
+
+def _ticket_scope(report_id: uuid.UUID, action: str) -> tuple[int, str]:
+    """The ticket's (body id, region), once the caller is known to be allowed `action` on it."""
+    found = queries.ticket_scope_of(db_session(), report_id)
+    if found is None:
+        raise NotFoundError(f"There is no ticket {report_id}.")
+    body_id, region_code = found
+    # Report ids are public (the residents' map shows them): a refusal hides nothing by
+    # being a 403 rather than a 404, and tells the caller what is wrong.
+    require(action, body_id=body_id, region_code=region_code)
+    return body_id, region_code
+
+
+def _detail_response(report_id: uuid.UUID, status: int = 200):
+    body = views.ticket_detail(db_session(), current_staff(), report_id, request_language())
+    return body, status, {"ETag": etag(body["version"])}
+
+
+def _commit_or_rollback(change):
+    session = db_session()
+    try:
+        result = change(session)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+@blp.route("")
+class Tickets(MethodView):
+    @staff_required(blp, "tickets.read")
+    @blp.arguments(TicketQueryArgsSchema, location="query")
+    @blp.response(200, TicketPageSchema)
+    @blp.alt_response(400, **problem_doc("A cursor this API did not return"))
+    @blp.alt_response(422, **problem_doc("Invalid filter"))
+    def get(self, args):
+        """The tickets I may read, filtered and sorted, one page at a time"""
+        user = current_staff()
+        page = queries.list_tickets(
+            db_session(),
+            access.scope_of(user, "tickets.read"),
+            views.ticket_filter(args, user),
+            sort=args["sort"],
+            limit=args["limit"],
+            cursor=args.get("cursor"),
+        )
+        lang = request_language()
+        return {
+            "items": [views.summary(row, lang) for row in page.rows],
+            "next_cursor": page.next_cursor,
+        }
+
+
+@blp.route("/map")
+class TicketMap(MethodView):
+    @staff_required(blp, "tickets.read")
+    @blp.arguments(TicketMapQueryArgsSchema, location="query")
+    @blp.response(200, TicketFeatureCollectionSchema, content_type=GEOJSON)
+    @blp.alt_response(422, **problem_doc("Invalid filter"))
+    def get(self, args):
+        """The tickets I may read as GeoJSON points, newest first, at most 1000"""
+        user = current_staff()
+        rows = queries.map_tickets(
+            db_session(), access.scope_of(user, "tickets.read"), views.ticket_filter(args, user)
+        )
+        lang = request_language()
+        body = {"type": "FeatureCollection", "features": [views.feature(r, lang) for r in rows]}
+        response = jsonify(body)
+        response.mimetype = GEOJSON
+        return response
+
+
+@blp.route("/<uuid:report_id>")
+class TicketById(MethodView):
+    @staff_required(blp, "tickets.read")
+    @blp.response(200, TicketDetailSchema, headers=ETAG_HEADER)
+    @blp.alt_response(404, **problem_doc("No such ticket"))
+    def get(self, report_id: uuid.UUID):
+        """A ticket with its photos, history, updates, audit trail and (for its body) reporter"""
+        _ticket_scope(report_id, "tickets.read")
+        return _detail_response(report_id)
+
+    @staff_required(blp, "tickets.update")
+    @blp.arguments(IfMatchHeadersSchema, location="headers")
+    @blp.arguments(TicketPatchSchema)
+    @blp.response(200, TicketDetailSchema, headers=ETAG_HEADER)
+    @change_errors
+    def patch(self, _headers, data, report_id: uuid.UUID):
+        """Set the priority or the crew member assigned (null takes the ticket back)"""
+        body_id, _region = _ticket_scope(report_id, "tickets.update")
+        version = expected_version()
+        actor = _actor(current_staff())
+
+        def change(session):
+            ticket = None
+            if "priority" in data:
+                ticket = services.set_priority(
+                    session, report_id, data["priority"], actor=actor, expected_version=version
+                )
+            if "assignee_user_id" in data:
+                assignee_id = data["assignee_user_id"]
+                if assignee_id is not None:
+                    assignee = queries.active_user(session, assignee_id)
+                    if not access.can(assignee, "tickets.update", body_id=body_id):
+                        raise InvalidAssigneeError(
+                            f"User {assignee_id} is not an active member of this ticket's body.",
+                            assignee_user_id=assignee_id,
+                        )
+                services.assign(
+                    session,
+                    report_id,
+                    assignee_id,
+                    actor=actor,
+                    expected_version=ticket.version if ticket else version,
+                )
+
+        _commit_or_rollback(change)
+        return _detail_response(report_id)
+
+
+@blp.route("/<uuid:report_id>/transitions")
+class TicketTransitions(MethodView):
+    @staff_required(blp, "tickets.update")
+    @blp.arguments(IfMatchHeadersSchema, location="headers")
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, TicketDetailSchema, headers=ETAG_HEADER)
+    @blp.alt_response(409, **problem_doc("Not allowed from the current status; see `allowed`"))
+    @change_errors
+    def post(self, _headers, data, report_id: uuid.UUID):
+        """Change the ticket's status (with a reason, a planned date, an original or a body)"""
+        _ticket_scope(report_id, "tickets.update")
+        version = expected_version()
+        user = current_staff()
+        original = data.get("duplicate_of")
+        if original is not None and original != report_id:
+            found = queries.ticket_scope_of(db_session(), original)
+            if found is None or not access.can(
+                user, "tickets.read", body_id=found[0], region_code=found[1]
+            ):
+                raise InvalidDuplicateError(f"No report {original} to be the original.")
+        _commit_or_rollback(
+            lambda session: services.transition(
+                session,
+                report_id,
+                data["to"],
+                actor=_actor(user),
+                note=data.get("note"),
+                reason=data.get("reason"),
+                planned_for=data.get("planned_for"),
+                duplicate_of=original,
+                to_body_code=data.get("to_body"),
+                expected_version=version,
+            )
+        )
+        return _detail_response(report_id)
+
+
+@blp.route("/<uuid:report_id>/updates")
+class TicketUpdates(MethodView):
+    @staff_required(blp, "tickets.update")
+    @blp.arguments(IfMatchHeadersSchema, location="headers")
+    @blp.arguments(UpdateCreateSchema)
+    @blp.response(201, TicketDetailSchema, headers=ETAG_HEADER)
+    @change_errors
+    def post(self, _headers, data, report_id: uuid.UUID):
+        """Add a public update (the resident reads it) or an internal note"""
+        _ticket_scope(report_id, "tickets.update")
+        version = expected_version()
+        actor = _actor(current_staff())
+        _commit_or_rollback(
+            lambda session: services.add_update(
+                session,
+                report_id,
+                data["body"],
+                actor=actor,
+                public=data["public"],
+                expected_version=version,
+            )
+        )
+        return _detail_response(report_id, 201)
+
+
+@blp.route("/<uuid:report_id>/photos")
+class TicketPhotos(MethodView):
+    @staff_required(blp, "tickets.update")
+    @blp.arguments(PhotoHeadersSchema, location="headers")
+    @blp.arguments(PhotoUploadSchema, location="files")
+    @blp.response(201, PhotoSchema)
+    @blp.alt_response(404, **problem_doc("No such ticket"))
+    @blp.alt_response(409, **problem_doc("The report has all the photos it may have"))
+    @blp.alt_response(413, **problem_doc("The upload is over 15 MB"))
+    @blp.alt_response(415, **problem_doc("Not multipart, or not a JPEG, PNG, WebP or HEIC"))
+    @blp.alt_response(422, **problem_doc("Damaged photo, or a reused Idempotency-Key"))
+    @blp.alt_response(503, **problem_doc("The photo storage is unavailable"))
+    def post(self, headers, files, report_id: uuid.UUID):
+        """Add an "after" photo, through the same pipeline as the residents' photos"""
+        _ticket_scope(report_id, "tickets.update")
+        upload = files["photo"]
+        data = upload.read()
+        user = current_staff()
+        base = photo_limits()
+        limits = type(base)(
+            max_bytes=base.max_bytes,
+            max_pixels=base.max_pixels,
+            per_report=base.per_report + STAFF_EXTRA_PHOTOS,
+        )
+
+        def change(session):
+            added = add_photo(
+                session,
+                photo_storage(),
+                report_id,
+                data,
+                upload.filename,
+                upload.mimetype,
+                headers.get("idempotency_key"),
+                limits=limits,
+            )
+            if not added.replayed:
+                session.flush()
+                session.add(
+                    AuditEntry(
+                        actor=_actor(user).name,
+                        actor_user_id=user.id,
+                        report_id=report_id,
+                        action="add_photo",
+                        before={},
+                        after={"photo": added.photo.display_key},
+                    )
+                )
+            return added
+
+        try:
+            added = _commit_or_rollback(change)
+        except IntegrityError as exc:
+            raise RequestInFlightError(
+                "Another upload of this photo was just processed; retry to get it."
+            ) from exc
+        response = jsonify(PhotoSchema().dump(photo_view(added.photo)))
+        response.status_code = 201
+        if added.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response

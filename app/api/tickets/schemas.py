@@ -1,0 +1,206 @@
+"""Schemas of the staff tickets API: summaries, detail, filters and the changes staff make."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+from webargs.fields import DelimitedList
+
+from app.api.common import NO_NUL
+from app.api.photos.schemas import PhotoSchema
+from app.api.reports.schemas import BBOX_PATTERN, BBoxField, CategoryRefSchema, CommuneRefSchema
+from app.reports.states import Priority, Status
+from app.tickets.queries import SORTS
+
+STATUSES = [s.value for s in Status]
+PRIORITIES = [p.value for p in Priority]
+
+
+class TicketBodyRefSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class LatLonSchema(Schema):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+
+
+class TicketPropertiesSchema(Schema):
+    """A ticket as lists and maps show it."""
+
+    id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    priority = fields.String(required=True, validate=validate.OneOf(PRIORITIES))
+    category = fields.Nested(CategoryRefSchema, required=True)
+    commune = fields.Nested(CommuneRefSchema, required=True)
+    body = fields.Nested(TicketBodyRefSchema, required=True)
+    created_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+    assignee_user_id = fields.Integer(required=True, allow_none=True)
+    description = fields.String(
+        required=True, allow_none=True, metadata={"description": "In lists: its first 200 chars"}
+    )
+    version = fields.Integer(required=True, metadata={"description": 'The ETag is "v<version>"'})
+
+
+class TicketSummarySchema(TicketPropertiesSchema):
+    location = fields.Nested(LatLonSchema, required=True)
+
+
+class TicketPageSchema(Schema):
+    items = fields.List(fields.Nested(TicketSummarySchema), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class HistoryEntrySchema(Schema):
+    at = fields.AwareDateTime(required=True)
+    from_status = fields.String(required=True, allow_none=True)
+    to_status = fields.String(required=True)
+    actor = fields.String(required=True)
+    note = fields.String(required=True, allow_none=True)
+
+
+class UpdateEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    at = fields.AwareDateTime(required=True)
+    author = fields.String(required=True)
+    body = fields.String(required=True)
+    public = fields.Boolean(required=True)
+
+
+class AuditEntrySchema(Schema):
+    at = fields.AwareDateTime(required=True)
+    actor = fields.String(required=True)
+    action = fields.String(required=True)
+    before = fields.Dict(required=True)
+    after = fields.Dict(required=True)
+
+
+class ReporterContactSchema(Schema):
+    name = fields.String(required=True, allow_none=True)
+    email = fields.String(required=True, allow_none=True)
+    phone = fields.String(required=True, allow_none=True)
+
+
+class OsloStatusSchema(Schema):
+    uri = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class TicketDetailSchema(TicketSummarySchema):
+    description = fields.String(required=True, allow_none=True)
+    accuracy_m = fields.Float(required=True, allow_none=True)
+    photos = fields.List(fields.Nested(PhotoSchema), required=True)
+    history = fields.List(fields.Nested(HistoryEntrySchema), required=True)
+    updates = fields.List(
+        fields.Nested(UpdateEntrySchema),
+        required=True,
+        metadata={"description": "Internal notes only for those who may read them"},
+    )
+    audit = fields.List(fields.Nested(AuditEntrySchema), required=True)
+    reporter = fields.Nested(
+        ReporterContactSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Only for the staff of the responsible body"},
+    )
+    allowed_transitions = fields.List(
+        fields.String(validate=validate.OneOf(STATUSES)), required=True
+    )
+    planned_for = fields.Date(required=True, allow_none=True)
+    duplicate_of = fields.UUID(required=True, allow_none=True)
+    oslo_status = fields.Nested(OsloStatusSchema, required=True)
+    open311_status = fields.String(required=True, validate=validate.OneOf(["open", "closed"]))
+
+
+class TicketPointSchema(Schema):
+    type = fields.String(required=True, validate=validate.Equal("Point"))
+    coordinates = fields.List(fields.Float(), required=True, metadata={"description": "[lon, lat]"})
+
+
+class TicketFeatureSchema(Schema):
+    type = fields.String(required=True, validate=validate.Equal("Feature"))
+    id = fields.UUID(required=True)
+    geometry = fields.Nested(TicketPointSchema, required=True)
+    properties = fields.Nested(TicketPropertiesSchema, required=True)
+
+
+class TicketFeatureCollectionSchema(Schema):
+    type = fields.String(required=True, validate=validate.Equal("FeatureCollection"))
+    features = fields.List(fields.Nested(TicketFeatureSchema), required=True)
+
+
+def _status_list(description: str):
+    return DelimitedList(
+        fields.String(validate=validate.OneOf(STATUSES)),
+        metadata={"description": description},
+    )
+
+
+BBOX = BBoxField(
+    metadata={
+        "description": "minlon,minlat,maxlon,maxlat (WGS84), minimum before maximum",
+        "pattern": BBOX_PATTERN,
+    }
+)
+
+
+class TicketQueryArgsSchema(Schema):
+    status = _status_list("One or more statuses, comma-separated")
+    category = fields.String(validate=[validate.Length(1, 60), NO_NUL])
+    max_age_days = fields.Integer(validate=validate.Range(0, 36500))
+    bbox = BBOX
+    assigned_to_me = fields.Boolean(load_default=False)
+    sort = fields.String(load_default="-created_at", validate=validate.OneOf(SORTS))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    cursor = fields.String(validate=validate.Length(1, 400))
+
+
+class TicketMapQueryArgsSchema(Schema):
+    bbox = BBOX
+    status = _status_list("One or more statuses, comma-separated")
+    category = fields.String(validate=[validate.Length(1, 60), NO_NUL])
+    assigned_to_me = fields.Boolean(load_default=False)
+
+
+class IfMatchHeadersSchema(Schema):
+    """Documents If-Match; the view reads it itself to answer 428 when it is missing."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    if_match = fields.String(
+        data_key="If-Match",
+        metadata={"description": 'The ETag last read, "v<version>"; required (428 without)'},
+    )
+
+
+class TransitionSchema(Schema):
+    to = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    note = fields.String(validate=[validate.Length(max=4000), NO_NUL])
+    reason = fields.String(
+        validate=[validate.Length(max=4000), NO_NUL],
+        metadata={"description": "Required for rejected and transferred; the resident reads it"},
+    )
+    planned_for = fields.Date(metadata={"description": "Required for planned"})
+    duplicate_of = fields.UUID(metadata={"description": "The original, for duplicate"})
+    to_body = fields.String(
+        validate=[validate.Length(1, 60), NO_NUL],
+        metadata={"description": "The body code to transfer the ticket to"},
+    )
+
+
+class TicketPatchSchema(Schema):
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    assignee_user_id = fields.Integer(allow_none=True, validate=validate.Range(1, 2**31 - 1))
+
+    @validates_schema
+    def _something(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("Send priority, assignee_user_id or both.")
+
+
+class UpdateCreateSchema(Schema):
+    body = fields.String(required=True, validate=[validate.Length(1, 4000), NO_NUL])
+    public = fields.Boolean(required=True)

@@ -1,0 +1,195 @@
+"""Who hears of a ticket, by which email: the body of new tickets, the resident of each step.
+
+Each function writes outbox rows on the caller's connection, so a message exists if and only
+if the change it tells about commits.
+
+Every email to a resident carries a private follow link of its own. Only the SHA-256 of a
+link's token is stored, so the clear token exists in that one email and nowhere else; a later
+email cannot repeat an earlier link, and gets a new token for the same report and reporter
+instead (all of them stay valid, and unsubscribing through any one stops every email of the
+report). The absolute address of the links is known where the report is made, from the
+request or FOLLOW_BASE_URL; later emails, written by staff requests or the command line,
+reuse the address stored with the report's earlier links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Row
+
+from app.i18n import REGION_LANGUAGES, pick_name
+from app.tickets import outbox
+
+FOLLOW_PATH = "/follow/{token}"
+UNSUBSCRIBE_PATH = "/follow/{token}/unsubscribe"
+
+# What an email needs to name the ticket: category, commune and body in every language, and
+# whether the reporter asked for no more emails about this report.
+FACTS_SQL = text(
+    """
+    SELECT r.id, r.description, r.reporter_email, r.reporter_language, r.planned_for,
+           m.region_code,
+           c.name_fr AS category_fr, c.name_nl AS category_nl, c.name_de AS category_de,
+           c.name_en AS category_en,
+           m.name_fr AS commune_fr, m.name_nl AS commune_nl, m.name_de AS commune_de,
+           b.name_fr AS body_fr, b.name_nl AS body_nl, b.name_de AS body_de,
+           b.name_en AS body_en, b.contact_email AS body_email, b.notify_mode,
+           EXISTS (SELECT 1 FROM resident_follow_tokens t
+                   WHERE t.report_id = r.id AND t.unsubscribed_at IS NOT NULL
+                     AND lower(t.email) = lower(r.reporter_email)) AS reporter_unsubscribed
+    FROM reports r
+    JOIN categories c ON c.id = r.category_id
+    JOIN communes m ON m.id = r.commune_id
+    JOIN bodies b ON b.id = r.body_id
+    WHERE r.id = :id
+    """
+)
+
+# A new token; without a base address given, the one of the report's earlier links.
+ISSUE_LINK_SQL = text(
+    """
+    INSERT INTO resident_follow_tokens (report_id, email, token_hash, link_base)
+    SELECT :report_id, :email, :token_hash,
+           coalesce(CAST(:link_base AS text),
+                    (SELECT link_base FROM resident_follow_tokens
+                     WHERE report_id = :report_id ORDER BY id DESC LIMIT 1),
+                    '')
+    RETURNING link_base
+    """
+)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class FollowLink:
+    token: str
+    follow_url: str
+    unsubscribe_url: str
+
+
+def issue_link(
+    db: Connection, report_id: uuid.UUID, email: str, link_base: str | None = None
+) -> FollowLink:
+    """Store a new follow token of the reporter and return its links (the token only here)."""
+    token = secrets.token_urlsafe(32)
+    params = {
+        "report_id": report_id,
+        "email": email,
+        "token_hash": token_hash(token),
+        "link_base": link_base.rstrip("/") if link_base is not None else None,
+    }
+    base = db.execute(ISSUE_LINK_SQL, params).scalar_one()
+    return FollowLink(
+        token=token,
+        follow_url=base + FOLLOW_PATH.format(token=token),
+        unsubscribe_url=base + UNSUBSCRIBE_PATH.format(token=token),
+    )
+
+
+def facts(db: Connection, report_id: uuid.UUID) -> Row:
+    return db.execute(FACTS_SQL, {"id": report_id}).one()
+
+
+def _names(row: Row, prefix: str, languages=("fr", "nl", "de", "en")) -> dict[str, str]:
+    names = {lang: getattr(row, f"{prefix}_{lang}", None) for lang in languages}
+    return {lang: name for lang, name in names.items() if name}
+
+
+def values(row: Row, language: str, **extra: object) -> dict[str, object]:
+    """The placeholders of the ticket's emails, named in `language`."""
+    region = row.region_code
+    return {
+        "ref": str(row.id)[:8],
+        "reference": row.id,
+        "category": pick_name(_names(row, "category"), language, region),
+        "commune": pick_name(_names(row, "commune", ("fr", "nl", "de")), language, region),
+        "body": pick_name(_names(row, "body"), language, region),
+        "description": row.description or "",
+        "planned_for": row.planned_for.isoformat() if row.planned_for else "",
+        **extra,
+    }
+
+
+def body_language(region_code: str | None) -> str:
+    """A body is written to in the first language of its region."""
+    return REGION_LANGUAGES.get(region_code or "", ("fr",))[0]
+
+
+def notify_body(db: Connection, row: Row) -> None:
+    """Tell the ticket's body of it at once, unless it reads a daily digest or has no email."""
+    if not row.body_email or row.notify_mode != "immediate":
+        return
+    language = body_language(row.region_code)
+    outbox.enqueue(
+        db,
+        "body_new_report",
+        recipient=row.body_email,
+        language=language,
+        report_id=row.id,
+        **values(row, language),
+    )
+
+
+def notify_resident(
+    db: Connection, row: Row, kind: str, *, link_base: str | None = None, **extra: object
+) -> int | None:
+    """Write the resident's email of `kind` with a new follow link; None if nobody to tell."""
+    if not row.reporter_email or row.reporter_unsubscribed:
+        return None
+    link = issue_link(db, row.id, row.reporter_email, link_base)
+    # A link without an absolute address would not work from a mail client: leave it out.
+    links = {}
+    if link.follow_url.startswith(("http://", "https://")):
+        links = {"follow_url": link.follow_url, "unsubscribe_url": link.unsubscribe_url}
+    language = row.reporter_language
+    return outbox.enqueue(
+        db,
+        kind,
+        recipient=row.reporter_email,
+        language=language,
+        report_id=row.id,
+        **values(row, language, **extra),
+        **links,
+    )
+
+
+INVITATION_SCOPE_SQL = text(
+    "SELECT coalesce(b.name_fr, b.name_nl, b.name_de, b.name_en, b.code) AS name, "
+    "coalesce(b.region_code, :region_code) AS region_code "
+    "FROM (SELECT 1) AS one LEFT JOIN bodies b ON b.id = :body_id"
+)
+
+
+def notify_invitation(
+    db: Connection,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    body_id: int | None,
+    region_code: str | None,
+    link: str,
+    expires_at: dt.datetime,
+) -> int:
+    """Queue the invitation of a member of staff, in the first language of their region."""
+    scope = db.execute(INVITATION_SCOPE_SQL, {"body_id": body_id, "region_code": region_code}).one()
+    return outbox.enqueue(
+        db,
+        "staff_invitation",
+        recipient=email,
+        language=body_language(scope.region_code),
+        name=name or email,
+        role=role.replace("_", " "),
+        scope=scope.name or region_code or "Pavé",
+        link=link,
+        expires=f"{expires_at:%Y-%m-%d %H:%M %Z}".strip(),
+    )

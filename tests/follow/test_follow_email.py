@@ -1,0 +1,153 @@
+"""A resident hears back by real email, sent by the worker to a real SMTP server, and follows
+the link it carries.
+
+The worker commits, so this module has a database of its own, migrated and seeded with one
+commune whose body reads every new ticket at once; reports and messages are removed after
+each test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.categories.fixtures import load_fixtures
+from app.cli import alembic_config
+from app.db import Database
+from app.tickets.services import Actor, transition
+from app.tickets.worker import SmtpSender, drain
+from tests.conftest import create_throwaway_database, drop_database
+from tests.follow.conftest import RESIDENT_EMAIL, report_body
+from tests.tickets.smtp import Inbox, SmtpServer
+
+BODY_EMAIL = "travaux@bruxelles.example"
+BOX = "ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))"
+SEED_SQL = [
+    "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "
+    "VALUES (1, 'test', 'test', '2025-01-01', 1)",
+    "INSERT INTO communes (id, nis_code, name_fr, name_nl, region_code, boundary_set_id, "
+    f"valid_from, boundary) VALUES (1, '21004', 'Bruxelles', 'Brussel', '04000', 1, "
+    f"'2025-01-01', {BOX})",
+    "INSERT INTO commune_parts (commune_id, geom) "
+    "VALUES (1, ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))",
+    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
+    "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
+    f"'04000', '{BODY_EMAIL}')",
+]
+LINK = re.compile(r"https://pave\.example\.be(/follow/[A-Za-z0-9_-]+)\r?\n")
+CREW = Actor(name="crew:anne", user_id=7)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    url = create_throwaway_database("pave_follow")
+    engine = create_engine(url, pool_size=5)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(connection=conn), "head")
+        with Session(engine) as session, session.begin():
+            load_fixtures(session)
+            for statement in SEED_SQL:
+                session.execute(text(statement))
+        yield engine
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+@pytest.fixture(autouse=True)
+def clean(engine):
+    yield
+    with engine.begin() as db:
+        db.execute(text("DELETE FROM outbox_messages"))
+        db.execute(text("DELETE FROM reports"))
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer(Inbox())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sender(smtp):
+    return SmtpSender(host="127.0.0.1", port=smtp.port, from_address="Pavé <pave@example.org>")
+
+
+@pytest.fixture
+def client(engine):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": Database(engine),
+            "FOLLOW_BASE_URL": "https://pave.example.be",
+        }
+    )
+    return app.test_client()
+
+
+def _post(client, language: str) -> uuid.UUID:
+    response = client.post(
+        "/api/v1/reports", json=report_body(), headers={"Accept-Language": language}
+    )
+    assert response.status_code == 201, response.get_json()
+    return uuid.UUID(response.get_json()["id"])
+
+
+def _to(smtp, recipient):
+    return [m for m in smtp.messages if m["To"] == recipient]
+
+
+def test_the_resident_gets_the_confirmation_and_follows_the_link(client, engine, smtp, sender):
+    report_id = _post(client, "de-BE,de;q=0.9,fr;q=0.5")
+    assert drain(engine, sender).sent == 2
+
+    (confirmation,) = _to(smtp, RESIDENT_EMAIL)
+    assert confirmation["Subject"] == f"Wir haben Ihre Meldung {str(report_id)[:8]} erhalten"
+    assert confirmation["Content-Language"] == "de"
+    text_ = confirmation.get_content()
+    assert "Keine E-Mails mehr zu dieser Meldung" in text_
+    follow = LINK.findall(text_)[0]
+
+    page = client.get(f"/api/v1{follow}")
+    assert page.status_code == 200
+    assert page.get_json()["report"]["id"] == str(report_id)
+    comment = client.post(f"/api/v1{follow}/comments", json={"body": "Danke!"})
+    assert comment.status_code == 201
+    updates = client.get(f"/api/v1{follow}").get_json()["updates"]
+    assert [u["body"] for u in updates] == ["Danke!"]
+
+    # The body reads each new ticket at once.
+    (notice,) = _to(smtp, BODY_EMAIL)
+    assert notice["Subject"].startswith("Nouveau signalement")
+    assert str(report_id) in notice.get_content()
+
+
+def test_after_unsubscribing_the_resident_gets_no_more_email(client, engine, smtp, sender):
+    report_id = _post(client, "nl")
+    drain(engine, sender)
+    (confirmation,) = _to(smtp, RESIDENT_EMAIL)
+    follow = LINK.findall(confirmation.get_content())[0]
+
+    with Session(engine) as session, session.begin():
+        transition(session, report_id, "acknowledged", actor=CREW)
+    assert drain(engine, sender).sent == 1
+    (acknowledged,) = _to(smtp, RESIDENT_EMAIL)[1:]
+    assert acknowledged["Subject"].startswith("Uw melding")
+    assert client.get("/api/v1" + LINK.findall(acknowledged.get_content())[0]).status_code == 200
+
+    assert client.post(f"/api/v1{follow}/unsubscribe").status_code == 204
+    with Session(engine) as session, session.begin():
+        transition(session, report_id, "planned", actor=CREW, planned_for=dt.date(2026, 12, 14))
+        transition(session, report_id, "resolved", actor=CREW)
+    assert drain(engine, sender).sent == 0
+    assert len(_to(smtp, RESIDENT_EMAIL)) == 2
