@@ -1,5 +1,6 @@
-// Build the resident app into dist/: hashed bundles, the page, and a service worker that knows
-// the build's version and the exact list of files to precache. Node 20, esbuild, no framework.
+// Build the resident app and the crews' screens into dist/: hashed bundles, the two pages, and a
+// service worker that knows the build's version and the exact list of files to precache.
+// Node 20, esbuild, no framework.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -64,9 +65,10 @@ const worker = await esbuild.build({
 });
 const photoWorker = outputsOf(worker).find((p) => p.endsWith('.js'));
 
-// Then the app: one entry, Leaflet split into its own chunk that loads only with the map.
+// Then the apps: the residents' and the crews' (sharing chunks such as the outbox and the
+// strings), Leaflet split into its own chunk that loads only with a map.
 const js = await esbuild.build({
-  entryPoints: { app: join(src, 'js/main.js') },
+  entryPoints: { app: join(src, 'js/main.js'), staff: join(src, 'js/staff/main.js') },
   bundle: true,
   minify: true,
   splitting: true,
@@ -84,6 +86,7 @@ const js = await esbuild.build({
 });
 const jsOut = outputsOf(js).filter((p) => p.endsWith('.js'));
 const appJs = jsOut.find((p) => /\/app-[^/]+\.js$/.test(p));
+const staffJs = jsOut.find((p) => /\/staff-[^/]+\.js$/.test(p));
 // Every chunk that contains Leaflet is the map library's, outside the app's size budget.
 const mapChunks = new Set(
   Object.entries(js.metafile.outputs)
@@ -97,6 +100,13 @@ const html = (await readFile(join(src, 'index.html'), 'utf8'))
   .replace('%APP_JS%', url(appJs));
 await writeFile(join(dist, 'index.html'), html);
 await cp(join(src, 'manifest.webmanifest'), join(dist, 'manifest.webmanifest'));
+// The crews' page lives under /staff/, with a manifest of its own so it installs on its own.
+const staffHtml = (await readFile(join(src, 'staff.html'), 'utf8'))
+  .replace('%APP_CSS%', url(appCss))
+  .replace('%STAFF_JS%', url(staffJs));
+await mkdir(join(dist, 'staff'), { recursive: true });
+await writeFile(join(dist, 'staff', 'index.html'), staffHtml);
+await cp(join(src, 'staff.webmanifest'), join(dist, 'staff', 'manifest.webmanifest'));
 await cp(join(src, 'icons'), join(dist, 'icons'), { recursive: true });
 
 // 4. Version = hash of everything built so far and of the sources (the service worker's own
@@ -108,7 +118,8 @@ for (const path of [...built, ...(await files(src)).sort()]) {
   hash.update(await readFile(path));
 }
 const version = hash.digest('hex').slice(0, 12);
-const precache = built.map((path) => (path === join(dist, 'index.html') ? '/' : url(path)));
+// Pages are fetched by their directory's URL: dist/index.html is /, dist/staff/index.html /staff/.
+const precache = built.map((path) => url(path).replace(/\/index\.html$/, '/'));
 
 await esbuild.build({
   entryPoints: [join(src, 'sw.js')],

@@ -1,14 +1,17 @@
-/** Service worker: the app shell from a versioned cache, and Background Sync of the outbox. */
+/** Service worker: both apps' shells from a versioned cache; Background Sync of both outboxes. */
 
 import { apiTransport } from './js/api.js';
 import { flush, withOutboxLock } from './js/delivery.js';
 import { openOutbox, State } from './js/outbox.js';
+import { staffApi } from './js/staff/api.js';
+import { openStaffDb } from './js/staff/store.js';
 
 // Both are written by build.mjs: the content hash of the build and the files it produced.
 const VERSION = __VERSION__;
 const PRECACHE = __PRECACHE__;
 const CACHE = `pave-${VERSION}`;
 const CHANNEL = 'pave-outbox';
+const STAFF_CHANNEL = 'pave-staff-outbox';
 // The one API answer the form needs offline: kept fresh from the network, used when there is none.
 const CATEGORIES = '/api/v1/categories';
 
@@ -51,7 +54,10 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.pathname.startsWith('/api/') || url.pathname === '/config.json') return;
   if (request.mode === 'navigate') {
-    event.respondWith(caches.match('/', { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+    const page = url.pathname.startsWith('/staff/') ? '/staff/' : '/';
+    event.respondWith(
+      caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(request)),
+    );
     return;
   }
   event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
@@ -70,12 +76,22 @@ async function networkFirst(request) {
   }
 }
 
-async function deliverFromWorker() {
-  const outbox = await openOutbox();
-  const channel = new BroadcastChannel(CHANNEL);
+async function deliverFromWorker(tag) {
+  let outbox;
+  let transport;
+  if (tag === STAFF_CHANNEL) {
+    // The crews' changes need the session's CSRF token, which the page keeps in IndexedDB.
+    const staff = await openStaffDb();
+    outbox = staff.outbox;
+    transport = staffApi({ csrf: async () => (await staff.cache.get('session'))?.csrf_token });
+  } else {
+    outbox = await openOutbox();
+    transport = apiTransport();
+  }
+  const channel = new BroadcastChannel(tag);
   try {
     await withOutboxLock(() =>
-      flush(outbox, apiTransport(), { force: true, onChange: () => channel.postMessage('changed') }),
+      flush(outbox, transport, { force: true, onChange: () => channel.postMessage('changed') }),
     );
     const waiting = (await outbox.all()).some(
       (item) => item.state === State.WAITING || item.state === State.SENDING,
@@ -89,5 +105,7 @@ async function deliverFromWorker() {
 }
 
 self.addEventListener('sync', (event) => {
-  if (event.tag === 'pave-outbox') event.waitUntil(deliverFromWorker());
+  if (event.tag === CHANNEL || event.tag === STAFF_CHANNEL) {
+    event.waitUntil(deliverFromWorker(event.tag));
+  }
 });

@@ -13,7 +13,8 @@ async function sources(dir) {
   const out = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await sources(path)));
+    // A subfolder's text as one string: spreading it would push one character at a time.
+    if (entry.isDirectory()) out.push(await sources(path));
     else if (/\.(js|html)$/.test(entry.name)) out.push(await readFile(path, 'utf8'));
   }
   return out.join('\n');

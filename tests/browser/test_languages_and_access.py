@@ -118,6 +118,9 @@ def test_a_report_can_be_made_with_the_keyboard_alone(context_without_sw):
     expect(page.get_by_label("Describe the place (street, number, landmark)")).to_be_focused()
     page.keyboard.type(f"Rue au Beurre 1 {marker()}")
     page.keyboard.press("Tab")
+    # The commune search, for those without a position, comes next; this user has one.
+    expect(page.get_by_label("No position? Type the commune")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_role("radio", name="Pothole")).to_be_focused()
     page.keyboard.press("Space")
     expect(page.get_by_role("radio", name="Pothole")).to_be_checked()

@@ -6,15 +6,17 @@ import { flush, withOutboxLock } from './delivery.js';
 export const CHANNEL = 'pave-outbox';
 
 export class DeliveryLoop {
-  constructor(outbox, { onChange = () => {} } = {}) {
+  constructor(outbox, { onChange = () => {}, transport = null, channel = CHANNEL } = {}) {
     this.outbox = outbox;
     this.onChange = onChange;
-    this.transport = apiTransport();
+    // The residents' reports by default; the crews' screens pass the staff API.
+    this.transport = transport || apiTransport();
+    this.syncTag = channel;
     this.timer = null;
     this.running = null;
     this.pendingForce = null;
     // The service worker delivers too; it says so here, and the page redraws.
-    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL);
+    this.channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(channel);
     if (this.channel) this.channel.onmessage = () => this.onChange();
   }
 
@@ -70,7 +72,7 @@ export class DeliveryLoop {
   async requestBackgroundSync() {
     try {
       const registration = await navigator.serviceWorker?.ready;
-      await registration?.sync?.register('pave-outbox');
+      await registration?.sync?.register(this.syncTag);
     } catch {
       // No Background Sync (Safari, Firefox) or refused: the page's own triggers remain.
     }

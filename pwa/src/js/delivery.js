@@ -1,4 +1,4 @@
-/** Delivery: send the outbox one item at a time, idempotently, and never lose an item. */
+/** Delivery: send the outbox (reports, crews' status changes) one item at a time, exactly once. */
 
 import { State } from './outbox.js';
 
@@ -52,6 +52,47 @@ function problemOf(response) {
   };
 }
 
+/** A report: created once, whatever the number of attempts, thanks to its Idempotency-Key. */
+async function sendReport(transport, item) {
+  const response = await transport.createReport(item);
+  if (response.status === 200 || response.status === 201) {
+    return { serverId: response.body.id, result: summary(response.body) };
+  }
+  if (isRetryable(response.status)) return { retry: response.status };
+  return { problem: problemOf(response) };
+}
+
+/** What the crew's phone keeps of a ticket after a status change it made. */
+function ticketSummary(ticket) {
+  return { id: ticket.id, status: ticket.status, version: ticket.version };
+}
+
+/**
+ * A crew's status change, sent with If-Match = the ticket's version when the change was
+ * made, so it never overwrites someone else's. A 412 (or 409) may also be the echo of our
+ * own earlier attempt whose answer was lost: then the ticket already has the status we
+ * asked for, and the change counts as delivered rather than applied twice.
+ */
+async function sendTransition(transport, item) {
+  const response = await transport.transition(item);
+  if (response.status === 200 || response.status === 201) {
+    return { serverId: item.ticketId, result: ticketSummary(response.body) };
+  }
+  if (response.status === 412 || response.status === 409) {
+    const now = await transport.getTicket(item.ticketId);
+    if (now.status === 200 && now.body?.status === item.body.to) {
+      return { serverId: item.ticketId, result: { ...ticketSummary(now.body), replayed: true } };
+    }
+    if (now.status !== 200 && isRetryable(now.status)) return { retry: now.status };
+    const problem = problemOf(response);
+    if (now.status === 200) problem.current = ticketSummary(now.body);
+    return { problem };
+  }
+  // Unlike a report's, a transition's 409 means "not allowed from this status": handled above.
+  if (isRetryable(response.status)) return { retry: response.status };
+  return { problem: problemOf(response) };
+}
+
 /** Is this item due for an attempt now? */
 export function isDue(item, now, force) {
   if (item.state !== State.WAITING && item.state !== State.SENDING) return false;
@@ -69,26 +110,26 @@ async function deliverItem(outbox, transport, id, now, onChange) {
   if (!item) return null;
   onChange(item);
   if (!item.serverId) {
-    const response = await transport.createReport(item);
-    if (response.status === 200 || response.status === 201) {
-      item = await outbox.update(id, (it) => ({
-        ...it,
-        serverId: response.body.id,
-        result: summary(response.body),
-      }));
-      if (!item) return null;
-      onChange(item);
-    } else if (isRetryable(response.status)) {
-      throw new RetryLaterError(`HTTP ${response.status}`, response.status);
-    } else {
+    const send = item.kind === 'transition' ? sendTransition : sendReport;
+    const sent = await send(transport, item);
+    if (sent.retry) {
+      throw new RetryLaterError(`HTTP ${sent.retry}`, sent.retry);
+    } else if (sent.problem) {
       item = await outbox.update(id, (it) => ({
         ...it,
         state: State.ATTENTION,
-        problem: problemOf(response),
+        problem: sent.problem,
       }));
       onChange(item);
       return item;
     }
+    item = await outbox.update(id, (it) => ({
+      ...it,
+      serverId: sent.serverId,
+      result: sent.result,
+    }));
+    if (!item) return null;
+    onChange(item);
   }
   for (const photo of item.photos) {
     if (photo.sent || photo.rejected) continue;

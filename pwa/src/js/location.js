@@ -38,6 +38,12 @@ export async function lookupCommune(lat, lon, lang) {
   }
 }
 
+/** Current communes whose name starts with the query, each with a point inside; [] offline. */
+export async function searchCommunes(query, lang) {
+  const found = await getJson(`/api/v1/communes?q=${encodeURIComponent(query)}&limit=6`, lang);
+  return found ?? [];
+}
+
 /** Open reports near a point in a category, nearest first; [] when offline. */
 export async function nearbyReports(lat, lon, category, lang) {
   const query = `lat=${lat.toFixed(6)}&lon=${lon.toFixed(6)}&radius_m=100&category=${encodeURIComponent(category)}`;

@@ -1,16 +1,16 @@
-/** The outbox: every report made on this phone, kept in IndexedDB until it is delivered. */
+/** The outbox: every report (or crew status change) made on this phone, kept until delivered. */
 
 const STORE = 'reports';
 const VERSION = 1;
 
-function request(req) {
+export function request(req) {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
 }
 
-function done(tx) {
+export function done(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onabort = () => reject(tx.error || new Error('IndexedDB transaction aborted'));
@@ -126,4 +126,13 @@ export function newItem({ body, photos = [], lang = 'en', now = Date.now(), id }
     result: null,
     sentAt: null,
   };
+}
+
+/**
+ * A crew's status change for the outbox: `version` is the ticket's version the crew saw when
+ * they made it (sent as If-Match), `body` the transition ({to, note, reason, …}), `photos`
+ * the "after" photos to add once the change is applied. The id is its Idempotency-Key.
+ */
+export function newTransition({ ticketId, version, body, photos = [], lang, now }) {
+  return { ...newItem({ body, photos, lang, now }), kind: 'transition', ticketId, version };
 }

@@ -2,7 +2,7 @@
 
 import { groupCategories, iconFor, nameIn } from '../categories.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
-import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
+import { currentPosition, lookupCommune, nearbyReports, searchCommunes } from '../location.js';
 import { newItem, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
 import { renderPhotos } from './photo-list.js';
@@ -36,6 +36,11 @@ export class ReportForm {
       this.setLocation({ ...this.photoGps, accuracy_m: null }, 'where.fromPhoto');
     });
     $('open-map').addEventListener('click', () => this.openMap());
+    let searching = null;
+    $('commune-search').addEventListener('input', (event) => {
+      clearTimeout(searching);
+      searching = setTimeout(() => this.findCommunes(event.target.value.trim()), 250);
+    });
     $('category-groups').addEventListener('change', () => {
       $('what-error').hidden = true;
       this.showNearby();
@@ -149,6 +154,45 @@ export class ReportForm {
     } catch {
       say(status, 'where.denied');
     }
+  }
+
+  /**
+   * Without a position (no GPS, a desktop, a screen reader), the resident names the commune:
+   * the report goes to a point inside it, with the commune's size as its accuracy, and the
+   * typed description says where exactly.
+   */
+  async findCommunes(query) {
+    const list = $('commune-results');
+    const status = $('commune-search-status');
+    list.replaceChildren();
+    say(status, null);
+    if (query.length < 2) return;
+    if (!navigator.onLine) {
+      say(status, 'where.communeOffline');
+      return;
+    }
+    const communes = await searchCommunes(query, language());
+    if ($('commune-search').value.trim() !== query) return; // a newer search is under way
+    if (!communes.length) {
+      say(status, 'where.communeNone');
+      return;
+    }
+    for (const commune of communes) {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary';
+      button.textContent = commune.name;
+      button.addEventListener('click', () => {
+        list.replaceChildren();
+        $('commune-search').value = commune.name;
+        const point = { ...commune.point, accuracy_m: commune.radius_m };
+        this.setLocation(point, 'where.fromCommune', { name: commune.name });
+      });
+      item.append(button);
+      list.append(item);
+    }
+    say(status, 'where.communeFound', { n: communes.length });
   }
 
   setLocation(point, key, vars = {}) {

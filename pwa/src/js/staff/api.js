@@ -1,0 +1,78 @@
+/** The staff API over fetch: login, tickets, and the transport that delivers status changes. */
+
+const JSON_ACCEPT = 'application/json, application/problem+json';
+
+/** A body code from what the crew typed: a commune's NIS code, or a body code as it is. */
+export function bodyCode(typed) {
+  const value = typed.trim();
+  return /^\d{5}$/.test(value) ? `commune-${value}` : value;
+}
+
+async function answer(response) {
+  let body = null;
+  const type = response.headers.get('Content-Type') || '';
+  if (type.includes('json')) {
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+  }
+  return { status: response.status, body, etag: response.headers.get('ETag') };
+}
+
+/**
+ * Calls to /api/v1: `csrf()` gives the session's CSRF token (from memory in the page, from
+ * IndexedDB in the service worker), sent with every request that changes something. A
+ * fetch that rejects (no network) propagates: the caller decides what offline means.
+ */
+export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl } = {}) {
+  const doFetch = fetchImpl || ((...args) => globalThis.fetch(...args));
+  async function call(method, path, { json, form, headers = {} } = {}) {
+    const all = { Accept: JSON_ACCEPT, 'Accept-Language': lang(), ...headers };
+    if (method !== 'GET') {
+      const token = await csrf();
+      if (token) all['X-CSRF-Token'] = token;
+    }
+    let body;
+    if (json !== undefined) {
+      all['Content-Type'] = 'application/json';
+      body = JSON.stringify(json);
+    } else if (form) {
+      body = form;
+    }
+    const response = await doFetch(`/api/v1${path}`, {
+      method,
+      headers: all,
+      body,
+      credentials: 'same-origin',
+    });
+    return answer(response);
+  }
+
+  return {
+    login: (email, password) => call('POST', '/auth/login', { json: { email, password } }),
+    me: () => call('GET', '/auth/me'),
+    logout: () => call('POST', '/auth/logout'),
+    list: (query) => call('GET', `/staff/tickets?${query}`),
+    getTicket: (id) => call('GET', `/staff/tickets/${id}`),
+
+    /** For delivery.js: one outbox item of kind 'transition'. */
+    transition: (item) =>
+      call('POST', `/staff/tickets/${item.ticketId}/transitions`, {
+        json: item.body,
+        headers: { 'If-Match': `"v${item.version}"`, 'Idempotency-Key': item.key },
+      }),
+
+    /** For delivery.js: an "after" photo of a ticket, with its own Idempotency-Key. */
+    addPhoto(ticketId, photo) {
+      const form = new FormData();
+      const name = photo.type === 'image/jpeg' ? 'photo.jpg' : 'photo';
+      form.append('photo', new Blob([photo.data], { type: photo.type }), name);
+      return call('POST', `/staff/tickets/${ticketId}/photos`, {
+        form,
+        headers: { 'Idempotency-Key': photo.id },
+      });
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/** My tickets: the list (the primary view, kept for offline use) and the optional map. */
+
+import { language, say, t } from '../i18n.js';
+import { State } from '../outbox.js';
+
+const $ = (id) => document.getElementById(id);
+const OPEN = 'new,acknowledged,planned,in_progress,transferred,reopened';
+// Details fetched ahead, so that a ticket opened in a dead zone still shows.
+const PREFETCH = 50;
+
+export function formatDate(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The query string of the filters as the crew set them. */
+export function listQuery(status, mine) {
+  const params = new URLSearchParams({ limit: '100', sort: '-updated_at' });
+  if (status) params.set('status', status === 'open' ? OPEN : status);
+  if (mine) params.set('assigned_to_me', 'true');
+  return params.toString();
+}
+
+/** The status change waiting in the outbox for each ticket (undelivered ones only). */
+export async function pendingByTicket(outbox) {
+  const pending = new Map();
+  for (const item of await outbox.all()) {
+    if (item.kind === 'transition' && item.state !== State.SENT) pending.set(item.ticketId, item);
+  }
+  return pending;
+}
+
+export class TicketList {
+  constructor({ api, cache, outbox, config, onUnauthorized }) {
+    Object.assign(this, { api, cache, outbox, config, onUnauthorized });
+    this.items = [];
+    this.fetchedAt = null;
+    this.live = false;
+    this.map = null;
+    $('filter-status').addEventListener('change', () => this.load());
+    $('filter-mine').addEventListener('change', () => this.load());
+    $('refresh').addEventListener('click', () => this.load());
+    $('show-map').addEventListener('click', () => this.toggleMap());
+  }
+
+  query() {
+    return listQuery($('filter-status').value, $('filter-mine').checked);
+  }
+
+  async load() {
+    const query = this.query();
+    const cached = await this.cache.get(`list:${query}`);
+    if (cached) {
+      Object.assign(this, { items: cached.items, fetchedAt: cached.at, live: false });
+      await this.render();
+    }
+    let answer;
+    try {
+      answer = await this.api.list(query);
+    } catch {
+      answer = null;
+    }
+    if (query !== this.query()) return;
+    if (answer?.status === 401) {
+      this.onUnauthorized();
+      return;
+    }
+    if (answer?.status === 200) {
+      const at = new Date().toISOString();
+      await this.cache.put(`list:${query}`, { items: answer.body.items, at });
+      Object.assign(this, { items: answer.body.items, fetchedAt: at, live: true });
+      this.prefetch(answer.body.items);
+    } else if (!cached) {
+      Object.assign(this, { items: [], fetchedAt: null, live: false });
+    }
+    await this.render();
+  }
+
+  async prefetch(items) {
+    for (const item of items.slice(0, PREFETCH)) {
+      const known = await this.cache.get(`ticket:${item.id}`);
+      if (known && known.version === item.version) continue;
+      try {
+        const answer = await this.api.getTicket(item.id);
+        if (answer.status === 200) await this.cache.put(`ticket:${item.id}`, answer.body);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  async render() {
+    const status = $('list-status');
+    if (this.live) say(status, 'staff.list.count', { n: this.items.length });
+    else if (this.fetchedAt) say(status, 'staff.list.cached', { at: formatDate(this.fetchedAt) });
+    else say(status, 'staff.list.unavailable');
+    const pending = await pendingByTicket(this.outbox);
+    $('ticket-list').replaceChildren(...this.items.map((item) => this.renderItem(item, pending)));
+    await this.renderOutbox(pending);
+    const canMap = Boolean(this.config.tile_url) && navigator.onLine;
+    $('show-map').hidden = !canMap;
+    if (this.map) this.map.show(this.items);
+  }
+
+  renderItem(item, pending) {
+    const li = document.createElement('li');
+    const change = pending.get(item.id);
+    li.className = `report ticket status-${item.status}`;
+    const link = document.createElement('a');
+    link.href = `#/t/${item.id}`;
+    link.textContent = `${item.category?.name ?? ''} — ${item.commune?.name ?? ''}`;
+    const title = document.createElement('h2');
+    title.append(link);
+    const state = document.createElement('p');
+    state.className = 'state';
+    state.textContent = t('staff.ticket.status', { status: t(`status.${item.status}`) });
+    li.append(title, state);
+    if (change) {
+      const waiting = document.createElement('p');
+      waiting.className = change.state === State.ATTENTION ? 'reason' : 'note';
+      const attention = change.state === State.ATTENTION;
+      say(waiting, attention ? 'staff.pending.attention' : 'staff.pending.waiting', { status: t(`status.${change.body.to}`) });
+      li.append(waiting);
+    }
+    const meta = document.createElement('p');
+    meta.className = 'note';
+    meta.textContent = t('staff.list.meta', {
+      created: formatDate(item.created_at),
+      priority: t(`staff.priority.${item.priority || 'normal'}`),
+    });
+    li.append(meta);
+    if (item.description) {
+      const text = document.createElement('p');
+      text.textContent = item.description;
+      li.append(text);
+    }
+    return li;
+  }
+
+  /** "n changes waiting to be sent", and the button to send them now. */
+  async renderOutbox(pending) {
+    pending ??= await pendingByTicket(this.outbox);
+    const waiting = [...pending.values()].filter((it) => it.state !== State.ATTENTION);
+    const summary = $('outbox-summary');
+    if (!waiting.length) say(summary, null);
+    else if (!navigator.onLine) say(summary, 'staff.outbox.offline', { n: waiting.length });
+    else say(summary, 'staff.outbox.waiting', { n: waiting.length });
+    $('send-now').hidden = waiting.length === 0;
+  }
+
+  async toggleMap() {
+    const button = $('show-map');
+    const showing = button.getAttribute('aria-pressed') === 'true';
+    button.setAttribute('aria-pressed', String(!showing));
+    $('ticket-map').hidden = showing;
+    if (showing) return;
+    if (!this.map) {
+      const { TicketMap } = await import('./map.js');
+      this.map = new TicketMap($('ticket-map'), this.config);
+    }
+    await this.map.show(this.items);
+  }
+}

@@ -1,0 +1,179 @@
+/** The crews' screens: log in, my tickets (list, map), a ticket, status changes via the outbox. */
+
+import { DeliveryLoop } from '../delivery-loop.js';
+import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
+import { State } from '../outbox.js';
+import { staffApi } from './api.js';
+import { TicketList } from './list.js';
+import { openStaffDb } from './store.js';
+import { TicketView } from './ticket.js';
+
+export const STAFF_CHANNEL = 'pave-staff-outbox';
+const CONFIG_KEY = 'pave.config';
+const $ = (id) => document.getElementById(id);
+
+// The session lives in memory for the page and in IndexedDB for the service worker and for
+// starting offline; the cookie itself is HttpOnly and never seen by scripts.
+let session = null;
+
+async function loadConfig() {
+  try {
+    const response = await fetch('/config.json', { cache: 'no-store' });
+    if (response.ok) {
+      const config = await response.json();
+      localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
+      return config;
+    }
+  } catch {
+    // Offline: the last copy below.
+  }
+  try {
+    return JSON.parse(localStorage.getItem(CONFIG_KEY)) || {};
+  } catch {
+    return {};
+  }
+}
+
+/** Who is logged in: asked of the server when online, the last known answer offline. */
+async function restoreSession(api, cache) {
+  try {
+    const me = await api.me();
+    if (me.status === 200) {
+      await cache.put('session', me.body);
+      return me.body;
+    }
+    if (me.status === 401) return null;
+  } catch {
+    // No network: fall through to the stored session.
+  }
+  return cache.get('session');
+}
+
+function showScreen(name, { focus }) {
+  for (const screen of ['login', 'list', 'ticket']) $(`screen-${screen}`).hidden = screen !== name;
+  $('staff-nav').hidden = name === 'login';
+  if (name === 'list') $('nav-tickets').setAttribute('aria-current', 'page');
+  else $('nav-tickets').removeAttribute('aria-current');
+  if (focus) $(`${name}-heading`).focus();
+}
+
+function showNetwork() {
+  say($('net-status'), navigator.onLine ? null : 'staff.offline');
+}
+
+async function main() {
+  setLanguage(initialLanguage());
+  $('lang').value = language();
+  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+
+  const { outbox, cache } = await openStaffDb();
+  const api = staffApi({
+    csrf: async () => session?.csrf_token ?? (await cache.get('session'))?.csrf_token,
+    lang: language,
+  });
+  const config = await loadConfig();
+  let loop;
+  const onUnauthorized = () => {
+    session = null;
+    route({ focus: true });
+  };
+  const list = new TicketList({ api, cache, outbox, config, onUnauthorized });
+  const view = new TicketView({
+    api,
+    cache,
+    outbox,
+    onUnauthorized,
+    onQueued: () => {
+      loop.requestBackgroundSync();
+      loop.run({ force: true });
+    },
+  });
+  loop = new DeliveryLoop(outbox, {
+    transport: api,
+    channel: STAFF_CHANNEL,
+    onChange: () => {
+      list.renderOutbox();
+      view.outboxChanged();
+    },
+  });
+  $('send-now').addEventListener('click', () => loop.run({ force: true }));
+
+  async function route({ focus }) {
+    if (!session) {
+      showScreen('login', { focus });
+      return;
+    }
+    const open = window.location.hash.match(/^#\/t\/([\w-]+)$/);
+    if (open) {
+      showScreen('ticket', { focus });
+      await view.show(open[1]);
+    } else {
+      showScreen('list', { focus });
+      say($('whoami'), 'staff.whoami', { name: session.user.name || session.user.email });
+      await list.load();
+    }
+  }
+
+  $('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const error = $('login-error');
+    say(error, null);
+    let answer;
+    try {
+      answer = await api.login($('login-email').value.trim(), $('login-password').value);
+    } catch {
+      say(error, 'staff.login.offline');
+      return;
+    }
+    if (answer.status !== 200) {
+      say(error, answer.status === 429 ? 'staff.login.tooMany' : 'staff.login.failed');
+      return;
+    }
+    const before = await cache.get('session');
+    // Another person on this phone: what the previous one saw is not theirs to see.
+    if (before && before.user?.id !== answer.body.user.id) await cache.clear();
+    session = answer.body;
+    await cache.put('session', session);
+    $('login-password').value = '';
+    // Changes refused for want of a session are sent again now that there is one.
+    for (const item of await outbox.all()) {
+      if (item.state === State.ATTENTION && [401, 403].includes(item.problem?.status)) {
+        await outbox.update(item.id, (it) => ({ ...it, state: State.WAITING, problem: null }));
+      }
+    }
+    loop.run({ force: true });
+    await route({ focus: true });
+  });
+
+  $('logout').addEventListener('click', async () => {
+    try {
+      await api.logout();
+    } catch {
+      // Offline: the cookie dies with its session lifetime; this phone forgets it now.
+    }
+    session = null;
+    await cache.clear();
+    window.location.hash = '#/';
+    await route({ focus: true });
+  });
+
+  onLanguageChange(() => {
+    list.render();
+    view.render();
+  });
+  window.addEventListener('online', showNetwork);
+  window.addEventListener('offline', showNetwork);
+  window.addEventListener('hashchange', () => route({ focus: true }));
+  showNetwork();
+  session = await restoreSession(api, cache);
+  await route({ focus: false });
+  document.body.dataset.ready = 'true';
+  loop.start();
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // Without a service worker the screens still work online.
+    });
+  }
+}
+
+main();

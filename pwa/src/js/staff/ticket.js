@@ -1,0 +1,328 @@
+/** One ticket: its facts, photos, history and updates, and the form that changes its status. */
+
+import { language, say, t } from '../i18n.js';
+import { newTransition, State } from '../outbox.js';
+import { preparePhoto } from '../photo.js';
+import { bodyCode } from './api.js';
+import { formatDate, pendingByTicket } from './list.js';
+
+const $ = (id) => document.getElementById(id);
+const REASON_REQUIRED = new Set(['rejected', 'transferred']);
+const MAX_PHOTOS = 3;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export class TicketView {
+  constructor({ api, cache, outbox, onUnauthorized, onQueued }) {
+    Object.assign(this, { api, cache, outbox, onUnauthorized, onQueued });
+    this.ticket = null;
+    this.id = null;
+    this.live = false;
+    this.photos = [];
+    this.delivered = new Set();
+    $('change-to').addEventListener('change', () => this.showFields());
+    $('change-photo').addEventListener('change', (event) => this.addPhoto(event.target));
+    $('change-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+  }
+
+  async show(id) {
+    if (id !== this.id) {
+      this.photos = [];
+      this.ticket = null;
+      this.resetForm();
+    }
+    this.id = id;
+    this.ticket = (await this.cache.get(`ticket:${id}`)) || this.ticket;
+    this.live = false;
+    await this.render();
+    await this.fetch();
+  }
+
+  async fetch() {
+    const id = this.id;
+    let answer;
+    try {
+      answer = await this.api.getTicket(id);
+    } catch {
+      return;
+    }
+    if (id !== this.id) return;
+    if (answer.status === 401) {
+      this.onUnauthorized();
+      return;
+    }
+    if (answer.status === 200) {
+      this.ticket = answer.body;
+      this.live = true;
+      await this.cache.put(`ticket:${id}`, answer.body);
+    } else if (answer.status === 403 || answer.status === 404) {
+      // Transferred to another body, for instance: no longer ours to see.
+      this.ticket = null;
+      this.gone = true;
+    }
+    await this.render();
+  }
+
+  /** The outbox changed: redraw, and fetch the ticket again once a change of ours arrived. */
+  async outboxChanged() {
+    if (!this.id || $('screen-ticket').hidden) return;
+    let arrived = false;
+    for (const item of await this.outbox.all()) {
+      if (item.kind !== 'transition' || item.ticketId !== this.id) continue;
+      if (item.state === State.SENT && !this.delivered.has(item.id)) {
+        this.delivered.add(item.id);
+        arrived = true;
+      }
+    }
+    if (arrived) await this.fetch();
+    else await this.render();
+  }
+
+  async render() {
+    if (!this.id || $('screen-ticket').hidden) return;
+    const ticket = this.ticket;
+    const heading = $('ticket-heading');
+    if (!ticket) {
+      say(heading, this.gone ? 'staff.ticket.gone' : 'staff.ticket.unavailable');
+      for (const id of ['ticket-status', 'ticket-cached']) say($(id), null);
+      for (const id of ['ticket-facts', 'ticket-photos', 'ticket-history', 'ticket-updates']) {
+        $(id).replaceChildren();
+      }
+      $('ticket-pending').replaceChildren();
+      $('change-form').hidden = true;
+      $('change-none').hidden = true;
+      return;
+    }
+    this.gone = false;
+    say(heading, null);
+    heading.textContent = `${ticket.category?.name ?? ''} — ${ticket.commune?.name ?? ''}`;
+    say($('ticket-status'), 'staff.ticket.status', { status: t(`status.${ticket.status}`) });
+    if (this.live) say($('ticket-cached'), null);
+    else say($('ticket-cached'), 'staff.ticket.cached');
+    this.renderFacts(ticket);
+    this.renderPhotos(ticket);
+    this.renderHistory(ticket);
+    const pending = (await pendingByTicket(this.outbox)).get(ticket.id);
+    this.renderPending(pending);
+    const allowed = ticket.allowed_transitions || [];
+    $('change-form').hidden = Boolean(pending) || allowed.length === 0;
+    $('change-none').hidden = Boolean(pending) || allowed.length > 0;
+    this.fillOptions(allowed);
+  }
+
+  renderFacts(ticket) {
+    const facts = [
+      t('staff.ticket.body', { body: ticket.body?.name ?? '' }),
+      t('staff.ticket.created', { at: formatDate(ticket.created_at) }),
+      t('staff.ticket.priority', { priority: t(`staff.priority.${ticket.priority || 'normal'}`) }),
+    ];
+    if (ticket.planned_for) {
+      const day = new Date(`${ticket.planned_for}T12:00:00`).toLocaleDateString(language());
+      facts.push(t('staff.ticket.planned', { date: day }));
+    }
+    if (ticket.reporter) {
+      const who = [ticket.reporter.name, ticket.reporter.email, ticket.reporter.phone];
+      facts.push(t('staff.ticket.reporter', { who: who.filter(Boolean).join(', ') }));
+    }
+    const nodes = facts.map((text) => el('p', 'note', text));
+    if (ticket.description) nodes.push(el('p', 'description', ticket.description));
+    if (ticket.location) {
+      const { lat, lon } = ticket.location;
+      const where = { lat: lat.toFixed(5), lon: lon.toFixed(5) };
+      const link = el('a', '', t('staff.ticket.where', where));
+      link.href = `geo:${lat},${lon}`;
+      const p = el('p');
+      p.append(link);
+      nodes.push(p);
+    }
+    $('ticket-facts').replaceChildren(...nodes);
+  }
+
+  renderPhotos(ticket) {
+    const items = (ticket.photos || []).map((photo, index) => {
+      const li = el('li');
+      const link = el('a');
+      link.href = photo.url;
+      const img = el('img');
+      img.src = photo.thumbnail_url || photo.url;
+      img.alt = t('photos.alt', { n: index + 1 });
+      img.width = 96;
+      img.height = 96;
+      img.loading = 'lazy';
+      link.append(img);
+      li.append(link);
+      return li;
+    });
+    $('ticket-photos').replaceChildren(...items);
+  }
+
+  renderHistory(ticket) {
+    const history = (ticket.history || []).map((row) => {
+      const li = el('li');
+      const to = t(`status.${row.to_status}`);
+      const line = row.from_status
+        ? t('staff.history.change', { from: t(`status.${row.from_status}`), to })
+        : t('staff.history.start', { to });
+      li.append(el('strong', '', line), ` ${formatDate(row.at)}`);
+      const actor = typeof row.actor === 'object' ? row.actor?.name || row.actor?.email : row.actor;
+      if (actor) li.append(el('span', 'note', ` — ${actor}`));
+      if (row.note) li.append(el('p', '', row.note));
+      return li;
+    });
+    $('ticket-history').replaceChildren(...history);
+    const updates = (ticket.updates || []).map((row) => {
+      const li = el('li');
+      const author = typeof row.author === 'object' ? row.author?.name : row.author;
+      const kind = t(row.public ? 'staff.update.public' : 'staff.update.internal');
+      li.append(el('strong', '', `${formatDate(row.at)} — ${author || ''} (${kind})`));
+      li.append(el('p', '', row.body));
+      return li;
+    });
+    $('ticket-updates').replaceChildren(...updates);
+  }
+
+  renderPending(item) {
+    const box = $('ticket-pending');
+    box.replaceChildren();
+    if (!item) return;
+    const status = t(`status.${item.body.to}`);
+    if (item.state !== State.ATTENTION) {
+      const key = navigator.onLine ? 'staff.pending.waiting' : 'staff.pending.offline';
+      box.append(el('p', 'confirm', t(key, { status })));
+      return;
+    }
+    const p = item.problem || {};
+    let key = 'staff.problem.other';
+    if (p.status === 412) key = 'staff.problem.stale';
+    else if (p.status === 409) key = 'staff.problem.notAllowed';
+    else if (p.status === 401 || p.status === 403) key = 'staff.problem.login';
+    else if (p.status === 422) key = 'staff.problem.invalid';
+    box.append(el('p', 'reason', t('staff.pending.attention', { status })));
+    box.append(el('p', 'reason', t(key, { status: p.status ?? '?' })));
+    if (p.detail) box.append(el('p', 'note', p.detail));
+    const discard = el('button', 'secondary', t('staff.pending.discard'));
+    discard.type = 'button';
+    discard.addEventListener('click', async () => {
+      await this.outbox.remove(item.id);
+      await this.fetch();
+      await this.render();
+    });
+    box.append(discard);
+  }
+
+  fillOptions(allowed) {
+    const select = $('change-to');
+    const chosen = select.value;
+    select.replaceChildren(
+      ...allowed.map((status) => {
+        const option = el('option', '', t(`staff.to.${status}`));
+        option.value = status;
+        return option;
+      }),
+    );
+    if (allowed.includes(chosen)) select.value = chosen;
+    this.showFields();
+  }
+
+  showFields() {
+    const to = $('change-to').value;
+    $('change-planned').hidden = to !== 'planned';
+    $('change-transfer').hidden = to !== 'transferred';
+    $('change-duplicate').hidden = to !== 'duplicate';
+    $('change-reason-box').hidden = !REASON_REQUIRED.has(to);
+    $('change-photo-box').hidden = to !== 'resolved';
+  }
+
+  resetForm() {
+    for (const id of ['change-note', 'change-reason', 'change-date', 'change-body', 'change-dup']) {
+      $(id).value = '';
+      $(id).removeAttribute('aria-invalid');
+    }
+    this.photos = [];
+    $('change-photos').replaceChildren();
+    say($('change-photo-status'), null);
+    say($('change-error'), null);
+  }
+
+  async addPhoto(input) {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file || this.photos.length >= MAX_PHOTOS) return;
+    say($('change-photo-status'), 'photos.preparing');
+    try {
+      const photo = await preparePhoto(file);
+      this.photos.push({ id: crypto.randomUUID(), ...photo });
+      say($('change-photo-status'), 'staff.change.photoCount', { n: this.photos.length });
+    } catch {
+      say($('change-photo-status'), 'photos.unreadable');
+      return;
+    }
+    const items = this.photos.map((photo, index) => {
+      const li = el('li');
+      if (photo.preview) {
+        const img = el('img');
+        Object.assign(img, { src: photo.preview, width: 72, height: 72 });
+        img.alt = t('photos.alt', { n: index + 1 });
+        li.append(img);
+      }
+      return li;
+    });
+    $('change-photos').replaceChildren(...items);
+  }
+
+  /** Check the form; the first missing field gets the focus and the message. */
+  collect() {
+    const to = $('change-to').value;
+    const body = { to };
+    const note = $('change-note').value.trim();
+    if (note) body.note = note;
+    const need = (id, key) => {
+      const input = $(id);
+      const value = input.value.trim();
+      if (value) input.removeAttribute('aria-invalid');
+      else input.setAttribute('aria-invalid', 'true');
+      if (!value && !this.missing) this.missing = [input, key];
+      return value;
+    };
+    this.missing = null;
+    if (to === 'planned') body.planned_for = need('change-date', 'staff.change.needDate');
+    if (to === 'transferred') body.to_body = bodyCode(need('change-body', 'staff.change.needBody'));
+    if (to === 'duplicate') body.duplicate_of = need('change-dup', 'staff.change.needDuplicate');
+    if (REASON_REQUIRED.has(to)) body.reason = need('change-reason', 'staff.change.needReason');
+    return body;
+  }
+
+  async submit() {
+    const ticket = this.ticket;
+    if (!ticket) return;
+    const body = this.collect();
+    if (this.missing) {
+      const [input, key] = this.missing;
+      say($('change-error'), key);
+      input.focus();
+      return;
+    }
+    say($('change-error'), null);
+    const photos = body.to === 'resolved' ? this.photos : [];
+    const item = newTransition({
+      ticketId: ticket.id,
+      version: ticket.version,
+      body,
+      photos: photos.map(({ id, type, data }) => ({ id, type, data })),
+      lang: language(),
+    });
+    await this.outbox.put(item);
+    this.resetForm();
+    await this.render();
+    $('ticket-pending').querySelector('p')?.setAttribute('tabindex', '-1');
+    this.onQueued(item);
+  }
+}

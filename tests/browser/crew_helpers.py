@@ -1,0 +1,89 @@
+"""What the crew browser tests share: staff accounts, reports made through the API, the DB."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Role
+from app.accounts.services import Grant, create_user
+from app.bodies.models import Body
+
+PASSWORD = "correct horse battery staple"
+GRAND_PLACE = {"lat": 50.8467, "lon": 4.3525}
+
+
+def make_crew(engine, body_code: str) -> str:
+    """A crew member of the body `body_code` (e.g. commune-21004); returns their email."""
+    email = f"crew-{uuid.uuid4().hex[:8]}@commune.example"
+    with Session(engine) as session, session.begin():
+        body_id = session.scalar(select(Body.id).where(Body.code == body_code))
+        create_user(
+            session, email, PASSWORD, name="Crew member", grants=(Grant(Role.CREW_MEMBER, body_id),)
+        )
+    return email
+
+
+def report_through_api(live_server, description: str, location=GRAND_PLACE) -> str:
+    """A resident's pothole report, made through the public API; returns its id."""
+    body = {"category": "pothole", "description": description, "location": location}
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/reports",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())["id"]
+
+
+def open_staff(page: Page) -> None:
+    page.goto("/staff/")
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+
+
+def log_in(page: Page, email: str) -> None:
+    open_staff(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My tickets")).to_be_visible()
+
+
+def ticket_link(page: Page, word: str):
+    """The link to the ticket whose description holds `word`, in the list."""
+    return page.locator("#ticket-list > li").filter(has_text=word).get_by_role("link")
+
+
+def change_status(page: Page, action: str, *, note: str = "", **fields: str) -> None:
+    """Choose `action` (Acknowledge, Plan, …) in the form, fill its fields, and save."""
+    page.get_by_label("New status").select_option(label=action)
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    if note:
+        page.get_by_label("Note (optional)").fill(note)
+    page.get_by_role("button", name="Save the change").click()
+
+
+def history_of(engine, report_id: str) -> list[tuple[str | None, str, str | None]]:
+    query = text(
+        "SELECT from_status, to_status, note FROM report_status_changes "
+        "WHERE report_id = :id ORDER BY id"
+    )
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query, {"id": report_id})]
+
+
+def ticket_row(engine, report_id: str) -> dict:
+    query = text(
+        "SELECT r.status, r.planned_for, b.code AS body, "
+        "(SELECT count(*) FROM photos p WHERE p.report_id = r.id) AS photos "
+        "FROM reports r JOIN bodies b ON b.id = r.body_id WHERE r.id = :id"
+    )
+    with engine.connect() as conn:
+        return dict(conn.execute(query, {"id": report_id}).one()._mapping)
