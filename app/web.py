@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
+from flask import Blueprint, current_app, jsonify, make_response, redirect, send_from_directory
 from werkzeug.exceptions import NotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,27 @@ def staff():
 @blp.get("/staff/manifest.webmanifest")
 def staff_manifest():
     return _send("staff/manifest.webmanifest", REVALIDATE, "application/manifest+json")
+
+
+# The follow page's address holds the resident's private token: no cache on the way may keep
+# it, and no request the page makes may carry it on as a Referer.
+PRIVATE = "no-store"
+
+
+@blp.get("/follow/")
+@blp.get("/follow/<string:token>")
+@blp.get("/follow/<string:token>/unsubscribe")
+def follow(token: str | None = None):
+    """The resident's follow page; it reads the token from its own address, the server never.
+
+    The unsubscribe address shows the same page with a button to confirm: mail scanners open
+    every link of an email, so a GET must never unsubscribe anyone.
+    """
+    response = make_response(_send("follow/index.html", PRIVATE, "text/html"))
+    response.headers["Cache-Control"] = PRIVATE
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @blp.get("/sw.js")

@@ -1,5 +1,5 @@
-// Build the resident app and the crews' screens into dist/: hashed bundles, the two pages, and a
-// service worker that knows the build's version and the exact list of files to precache.
+// Build the resident app, the crews' screens and the resident's follow page into dist/: hashed
+// bundles, the three pages, and a service worker that knows the build's version and the exact list of files to precache.
 // Node 20, esbuild, no framework.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -65,10 +65,14 @@ const worker = await esbuild.build({
 });
 const photoWorker = outputsOf(worker).find((p) => p.endsWith('.js'));
 
-// Then the apps: the residents' and the crews' (sharing chunks such as the outbox and the
-// strings), Leaflet split into its own chunk that loads only with a map.
+// Then the apps: the residents', the crews' and the follow page (sharing chunks such as the
+// outbox and the strings), Leaflet split into its own chunk that loads only with a map.
 const js = await esbuild.build({
-  entryPoints: { app: join(src, 'js/main.js'), staff: join(src, 'js/staff/main.js') },
+  entryPoints: {
+    app: join(src, 'js/main.js'),
+    staff: join(src, 'js/staff/main.js'),
+    follow: join(src, 'js/follow/main.js'),
+  },
   bundle: true,
   minify: true,
   splitting: true,
@@ -87,6 +91,7 @@ const js = await esbuild.build({
 const jsOut = outputsOf(js).filter((p) => p.endsWith('.js'));
 const appJs = jsOut.find((p) => /\/app-[^/]+\.js$/.test(p));
 const staffJs = jsOut.find((p) => /\/staff-[^/]+\.js$/.test(p));
+const followJs = jsOut.find((p) => /\/follow-[^/]+\.js$/.test(p));
 // Every chunk that contains Leaflet is the map library's, outside the app's size budget.
 const mapChunks = new Set(
   Object.entries(js.metafile.outputs)
@@ -107,6 +112,13 @@ const staffHtml = (await readFile(join(src, 'staff.html'), 'utf8'))
 await mkdir(join(dist, 'staff'), { recursive: true });
 await writeFile(join(dist, 'staff', 'index.html'), staffHtml);
 await cp(join(src, 'staff.webmanifest'), join(dist, 'staff', 'manifest.webmanifest'));
+// The resident's follow page: served by app/web.py at /follow/<token> (and its unsubscribe
+// address), precached as /follow/ so a phone with the app installed opens it from the cache.
+const followHtml = (await readFile(join(src, 'follow.html'), 'utf8'))
+  .replace('%APP_CSS%', url(appCss))
+  .replace('%FOLLOW_JS%', url(followJs));
+await mkdir(join(dist, 'follow'), { recursive: true });
+await writeFile(join(dist, 'follow', 'index.html'), followHtml);
 await cp(join(src, 'icons'), join(dist, 'icons'), { recursive: true });
 
 // 4. Version = hash of everything built so far and of the sources (the service worker's own
@@ -118,7 +130,8 @@ for (const path of [...built, ...(await files(src)).sort()]) {
   hash.update(await readFile(path));
 }
 const version = hash.digest('hex').slice(0, 12);
-// Pages are fetched by their directory's URL: dist/index.html is /, dist/staff/index.html /staff/.
+// Pages are fetched by their directory's URL: dist/index.html is /, dist/staff/index.html /staff/,
+// dist/follow/index.html /follow/.
 const precache = built.map((path) => url(path).replace(/\/index\.html$/, '/'));
 
 await esbuild.build({

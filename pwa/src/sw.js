@@ -1,4 +1,4 @@
-/** Service worker: both apps' shells from a versioned cache; Background Sync of both outboxes. */
+/** Service worker: the three pages' shells from a versioned cache; Background Sync of both outboxes. */
 
 import { apiTransport } from './js/api.js';
 import { flush, withOutboxLock } from './js/delivery.js';
@@ -54,7 +54,11 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.pathname.startsWith('/api/') || url.pathname === '/config.json') return;
   if (request.mode === 'navigate') {
-    const page = url.pathname.startsWith('/staff/') ? '/staff/' : '/';
+    // The follow page reads the resident's token from the address, so one cached copy serves
+    // every /follow/<token> (and its unsubscribe address); no token ever becomes a cache key.
+    let page = '/';
+    if (url.pathname.startsWith('/staff/')) page = '/staff/';
+    else if (/^\/follow\//.test(url.pathname)) page = '/follow/';
     event.respondWith(
       caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(request)),
     );

@@ -1,0 +1,59 @@
+/** The resident's follow API (/api/v1/follow/<token>): every call answers {status, body}. */
+
+/** The token of the page's address: /follow/<token> or /follow/<token>/unsubscribe. */
+export function parseFollowPath(pathname) {
+  const match = /^\/follow\/([^/]+)(\/unsubscribe)?\/?$/.exec(pathname);
+  if (!match) return { token: '', unsubscribe: false };
+  let token = '';
+  try {
+    token = decodeURIComponent(match[1]);
+  } catch {
+    token = '';
+  }
+  return { token, unsubscribe: Boolean(match[2]) };
+}
+
+async function answer(response) {
+  let body = null;
+  const type = response.headers.get('Content-Type') || '';
+  if (type.includes('json')) {
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+  }
+  return { status: response.status, body };
+}
+
+/**
+ * Calls about one token. A network failure rejects, so the page can tell "no connection"
+ * apart from a refusal by the server.
+ */
+export function followApi(token, { lang = () => '', fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
+  const base = `/api/v1/follow/${encodeURIComponent(token)}`;
+  const call = async (path, method = 'GET', body = undefined) => {
+    const headers = {
+      Accept: 'application/json, application/problem+json',
+      'Accept-Language': lang(),
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetchImpl(base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+    return answer(response);
+  };
+  const withComment = (comment) => (comment ? { comment } : {});
+  return {
+    get: () => call(''),
+    comment: (body) => call('/comments', 'POST', { body }),
+    fixed: (comment) => call('/fixed', 'POST', withComment(comment)),
+    notFixed: (comment) => call('/not-fixed', 'POST', withComment(comment)),
+    unsubscribe: () => call('/unsubscribe', 'POST'),
+  };
+}

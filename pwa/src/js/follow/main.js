@@ -1,0 +1,220 @@
+/** The resident's follow page: their report through the private link of their emails. */
+
+import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
+import { followApi, parseFollowPath } from './api.js';
+import { renderReport } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+
+// What a refused action tells the resident, by the problem the API answered.
+function refusalKey(answer) {
+  const type = String(answer.body?.type || '');
+  if (answer.status === 404) return 'follow.invalid.heading';
+  if (answer.status === 410) return 'follow.expired.heading';
+  if (answer.status === 409) return 'follow.problem.notResolved';
+  if (type.endsWith('/reopen-window-closed')) return 'follow.problem.late';
+  if (answer.status === 422) return 'follow.problem.refused';
+  return 'follow.problem.other';
+}
+
+class FollowPage {
+  constructor() {
+    const { token, unsubscribe } = parseFollowPath(location.pathname);
+    this.token = token;
+    this.unsubscribePath = unsubscribe;
+    this.api = followApi(token, { lang: language });
+    this.data = null;
+    if (!unsubscribe) {
+      // From the follow link, emails come last; from the unsubscribe link, first.
+      $('main').append($('unsubscribe-box'));
+    }
+    $('retry').addEventListener('click', () => this.load({ focus: true }));
+    $('comment-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.sendComment();
+    });
+    $('say-fixed').addEventListener('click', () => this.say('fixed'));
+    $('say-not-fixed').addEventListener('click', () => this.say('notFixed'));
+    $('unsubscribe').addEventListener('click', () => this.unsubscribe());
+  }
+
+  async load({ focus = false } = {}) {
+    if (!this.token) {
+      this.showProblem({ status: 404, body: null });
+      return;
+    }
+    say($('load-status'), 'follow.loading');
+    let answer;
+    try {
+      answer = await this.api.get();
+    } catch {
+      this.showProblem(null);
+      if (focus) $('follow-heading').focus();
+      return;
+    }
+    if (answer.status !== 200) {
+      this.showProblem(answer);
+      if (focus) $('follow-heading').focus();
+      return;
+    }
+    this.data = answer.body;
+    say($('load-status'), null);
+    $('follow-problem').hidden = true;
+    $('follow-report').hidden = false;
+    renderReport(this.data);
+    this.renderSubscription();
+  }
+
+  /** A link that cannot show the report: invalid, expired, or the server out of reach. */
+  showProblem(answer) {
+    this.data = null;
+    say($('load-status'), null);
+    $('follow-report').hidden = true;
+    $('unsubscribe-box').hidden = true;
+    $('follow-problem').hidden = false;
+    const heading = $('follow-heading');
+    let text = 'follow.error.text';
+    say($('problem-detail'), null);
+    if (!answer) {
+      say(heading, 'follow.offline.heading');
+      text = 'follow.offline.text';
+    } else if (answer.status === 404) {
+      say(heading, 'follow.invalid.heading');
+      text = 'follow.invalid.text';
+    } else if (answer.status === 410) {
+      say(heading, 'follow.expired.heading');
+      text = 'follow.expired.text';
+    } else {
+      say(heading, 'follow.error.heading', { status: answer.status });
+    }
+    say($('problem-text'), text);
+    if (answer && answer.status !== 404 && answer.body?.detail) {
+      $('problem-detail').textContent = answer.body.detail;
+    }
+    const final = answer && (answer.status === 404 || answer.status === 410);
+    $('retry').hidden = Boolean(final);
+    $('new-report').hidden = !final;
+  }
+
+  renderSubscription() {
+    const box = $('unsubscribe-box');
+    box.hidden = false;
+    const subscribed = this.data.subscribed;
+    $('unsubscribe').hidden = !subscribed;
+    if (!subscribed) say($('unsubscribe-text'), 'follow.unsubscribe.off');
+    else if (this.unsubscribePath) say($('unsubscribe-text'), 'follow.unsubscribe.ask');
+    else say($('unsubscribe-text'), 'follow.unsubscribe.text');
+  }
+
+  /** Show a refusal in `errorId`, with the server's own words in `detailId`. */
+  refused(answer, errorId, detailId) {
+    if (!answer) {
+      say($(errorId), 'follow.offline.action');
+      say($(detailId), null);
+      return;
+    }
+    say($(errorId), refusalKey(answer), { status: answer.status });
+    say($(detailId), null);
+    const detail = answer.body?.errors?.[0]?.detail || answer.body?.detail;
+    if (detail) $(detailId).textContent = detail;
+  }
+
+  async sendComment() {
+    const input = $('comment');
+    const body = input.value.trim();
+    say($('comment-done'), null);
+    say($('comment-detail'), null);
+    if (!body) {
+      input.setAttribute('aria-invalid', 'true');
+      say($('comment-error'), 'follow.comment.empty');
+      input.focus();
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    say($('comment-error'), null);
+    const button = $('comment-form').querySelector('button[type="submit"]');
+    button.disabled = true;
+    let answer = null;
+    try {
+      answer = await this.api.comment(body);
+    } catch {
+      answer = null;
+    } finally {
+      button.disabled = false;
+    }
+    if (answer?.status === 201) {
+      input.value = '';
+      await this.load();
+      say($('comment-done'), 'follow.comment.done');
+      return;
+    }
+    this.refused(answer, 'comment-error', 'comment-detail');
+  }
+
+  async say(what) {
+    const buttons = [$('say-fixed'), $('say-not-fixed')];
+    for (const button of buttons) button.disabled = true;
+    say($('say-done'), null);
+    say($('fixed-error'), null);
+    say($('fixed-detail'), null);
+    const comment = $('fixed-comment').value.trim();
+    let answer = null;
+    try {
+      answer = await (what === 'fixed' ? this.api.fixed(comment) : this.api.notFixed(comment));
+    } catch {
+      answer = null;
+    } finally {
+      for (const button of buttons) button.disabled = false;
+    }
+    if (answer?.status === 200) {
+      $('fixed-comment').value = '';
+      this.data = answer.body;
+      renderReport(this.data);
+      this.renderSubscription();
+      say($('say-done'), what === 'fixed' ? 'follow.fixed.thanks' : 'follow.fixed.reopened');
+      // The buttons may be gone with the new status: the message keeps the keyboard's place.
+      $('say-done').focus();
+      return;
+    }
+    this.refused(answer, 'fixed-error', 'fixed-detail');
+  }
+
+  async unsubscribe() {
+    const button = $('unsubscribe');
+    button.disabled = true;
+    say($('unsubscribe-error'), null);
+    say($('unsubscribe-detail'), null);
+    let answer = null;
+    try {
+      answer = await this.api.unsubscribe();
+    } catch {
+      answer = null;
+    } finally {
+      button.disabled = false;
+    }
+    if (answer?.status === 204) {
+      this.data.subscribed = false;
+      this.renderSubscription();
+      say($('unsubscribe-done'), 'follow.unsubscribe.done');
+      $('unsubscribe-done').focus();
+      return;
+    }
+    this.refused(answer, 'unsubscribe-error', 'unsubscribe-detail');
+  }
+}
+
+async function main() {
+  setLanguage(initialLanguage());
+  $('lang').value = language();
+  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+  const page = new FollowPage();
+  await page.load();
+  // Category and commune are named by the server in the language asked for: ask again.
+  onLanguageChange(() => {
+    if (page.data) page.load();
+  });
+  if (page.unsubscribePath && page.data?.subscribed) $('unsubscribe-heading').focus();
+  document.body.dataset.ready = 'true';
+}
+
+main();

@@ -1,0 +1,107 @@
+/** Drawing the followed report: its facts, photos, public updates and status history. */
+
+import { language, say, t } from '../i18n.js';
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function formatDate(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function formatDay(isoDate) {
+  // A date without a time: noon keeps it on the same day in every time zone of Europe.
+  return new Date(`${isoDate}T12:00:00`).toLocaleDateString(language(), { dateStyle: 'long' });
+}
+
+function renderFacts(data) {
+  const report = data.report;
+  const facts = [
+    el('p', 'note', t('follow.reference', { ref: String(report.id).slice(0, 8) })),
+    el('p', 'note', t('follow.created', { at: formatDate(report.created_at) })),
+  ];
+  if (report.responsible_body?.name) {
+    facts.push(el('p', 'note', t('follow.body', { body: report.responsible_body.name })));
+  }
+  if (data.planned_for && !['resolved', 'rejected', 'duplicate'].includes(report.status)) {
+    facts.push(el('p', '', t('follow.planned', { date: formatDay(data.planned_for) })));
+  }
+  if (report.description) facts.push(el('p', 'description', report.description));
+  $('report-facts').replaceChildren(...facts);
+}
+
+function renderPhotos(report) {
+  const items = (report.photos || []).map((photo, index) => {
+    const li = el('li');
+    const link = el('a');
+    link.href = photo.url;
+    link.rel = 'noreferrer';
+    const img = el('img');
+    img.src = photo.thumbnail_url || photo.url;
+    img.alt = t('follow.photo', { n: index + 1 });
+    img.width = 96;
+    img.height = 96;
+    img.loading = 'lazy';
+    link.append(img);
+    li.append(link);
+    return li;
+  });
+  $('report-photos').replaceChildren(...items);
+}
+
+function renderUpdates(updates) {
+  const items = updates.map((row) => {
+    const li = el('li');
+    const who = t(row.author === 'reporter' ? 'follow.by.you' : 'follow.by.commune');
+    li.append(el('strong', '', who), ` — ${formatDate(row.created_at)}`);
+    li.append(el('p', '', row.body));
+    return li;
+  });
+  $('report-updates').replaceChildren(...items);
+  $('updates-none').hidden = items.length > 0;
+}
+
+function renderHistory(history) {
+  const items = history.map((row) => {
+    const li = el('li');
+    const to = t(`status.${row.to_status}`);
+    const line = row.from_status
+      ? t('follow.history.change', { from: t(`status.${row.from_status}`), to })
+      : t('follow.history.start', { to });
+    li.append(el('strong', '', line), ` — ${formatDate(row.at)}`);
+    const who = t(row.by === 'reporter' ? 'follow.by.you' : 'follow.by.commune');
+    li.append(el('span', 'note', ` (${who})`));
+    if (row.reason) li.append(el('p', '', t('follow.reason', { reason: row.reason })));
+    return li;
+  });
+  $('report-history').replaceChildren(...items);
+}
+
+/** Draw the whole report from the API's answer. */
+export function renderReport(data) {
+  const report = data.report;
+  const heading = $('follow-heading');
+  say(heading, null);
+  heading.textContent = `${report.category?.name ?? ''} — ${report.commune?.name ?? ''}`;
+  say($('report-status'), 'follow.status', { status: t(`status.${report.status}`) });
+  renderFacts(data);
+  renderPhotos(report);
+  renderUpdates(data.updates || []);
+  renderHistory(data.history || []);
+  const resolved = report.status === 'resolved';
+  $('fixed-box').hidden = !resolved;
+  if (resolved && data.can_reopen && data.reopen_until) {
+    say($('fixed-until'), 'follow.fixed.until', { date: formatDate(data.reopen_until) });
+  } else if (resolved) {
+    say($('fixed-until'), 'follow.fixed.late');
+  } else {
+    say($('fixed-until'), null);
+  }
+}
