@@ -18,11 +18,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     from app import api, cli, web
+    from app.open311.routes import blp as open311_blp
 
     api.init_app(app)
     cli.init_app(app)
     # The resident app (pwa/dist) at /, beside the API.
     app.register_blueprint(web.blp)
+    # Open311 GeoReport v2 speaks its own formats (XML, bare JSON arrays, its error lists).
+    app.register_blueprint(open311_blp)
 
     @app.teardown_appcontext
     def _close_session(_exc):

@@ -75,6 +75,9 @@ class Config:
     FOLLOW_BASE_URL = ""
     FOLLOW_LINK_EXPIRY_DAYS = 180
 
+    # Who runs this Open311 endpoint, as its discovery document says.
+    OPEN311_CONTACT = "Pavé"
+
     # The outbox worker sends notifications through this SMTP server.
     SMTP_HOST = "localhost"
     SMTP_PORT = 25

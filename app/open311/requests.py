@@ -1,0 +1,224 @@
+"""Service requests as Open311 sees them: services, the query window and the request fields.
+
+Reports are mapped, never copied: service_code is the category code, agency_responsible the
+responsible body's name, status open or closed from the lifecycle. Nothing about the reporter
+is ever read here, so nothing about them can reach a response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.orm import Session
+
+from app.categories.models import Category
+from app.errors import PaveError
+from app.i18n import LANGUAGES, pick_name
+from app.media.models import Photo
+from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, open311_status
+from app.reports.views import PUBLIC_VIEW_SQL, ReportView
+from app.tickets.states import REASON_REQUIRED
+
+# The spec's default and largest window, and its default number of requests.
+WINDOW = dt.timedelta(days=90)
+MAX_REQUESTS = 1000
+
+
+class Open311QueryError(PaveError):
+    """A parameter of an Open311 request is malformed or out of range (HTTP 400)."""
+
+    title = "Invalid Open311 parameter"
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """GET requests, its parameters validated; ids, when given, override everything else."""
+
+    ids: tuple[uuid.UUID, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    page: int = 1
+    page_size: int = MAX_REQUESTS
+
+
+def window(
+    start: dt.datetime | None, end: dt.datetime | None, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """The spec's window: the most recent 90 days by default, never more than 90 days."""
+    if start is None and end is None:
+        return now - WINDOW, now
+    if start is None:
+        return end - WINDOW, end
+    if end is None:
+        return start, start + WINDOW
+    if end < start:
+        raise Open311QueryError("end_date is before start_date.")
+    if end - start > WINDOW:
+        raise Open311QueryError("start_date and end_date may not span more than 90 days.")
+    return start, end
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    """A comma-delimited parameter; empty items are ignored like an empty parameter."""
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
+
+
+def parse_ids(value: str | None) -> tuple[uuid.UUID, ...]:
+    ids = []
+    for item in split_list(value):
+        try:
+            ids.append(uuid.UUID(item))
+        except ValueError:
+            raise Open311QueryError(f"{item!r} is not a service_request_id.") from None
+    return tuple(ids)
+
+
+def parse_statuses(value: str | None) -> tuple[str, ...]:
+    statuses = tuple(s.lower() for s in split_list(value))
+    for status in statuses:
+        if status not in ("open", "closed"):
+            raise Open311QueryError(f"status is open or closed, not {status!r}.")
+    return statuses
+
+
+def parse_positive(name: str, value: str | None, default: int, maximum: int) -> int:
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise Open311QueryError(f"{name} must be a whole number, not {value!r}.") from None
+    if not 1 <= number <= maximum:
+        raise Open311QueryError(f"{name} must be between 1 and {maximum}.")
+    return number
+
+
+# ---- services ----------------------------------------------------------------------------
+
+
+def list_services(session: Session, lang: str) -> list[dict[str, Any]]:
+    """Active categories in the app's order; the other languages' names serve as keywords."""
+    categories = session.scalars(
+        select(Category).where(Category.active).order_by(Category.position, Category.id)
+    )
+    return [service(category, lang) for category in categories]
+
+
+def service(category: Category, lang: str) -> dict[str, Any]:
+    names = category.names()
+    name = pick_name(names, lang)
+    others = [names[other] for other in LANGUAGES if names.get(other) and names[other] != name]
+    return {
+        "service_code": category.code,
+        "service_name": name,
+        "description": name,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": ", ".join(dict.fromkeys(others)),
+        "group": pick_name(category.group.names(), lang),
+    }
+
+
+def find_service(session: Session, code: str) -> Category | None:
+    return session.scalar(select(Category).where(Category.code == code, Category.active))
+
+
+# ---- service requests --------------------------------------------------------------------
+
+# The public view, plus the reason given to the resident for the current status if it needs
+# one (a rejection or a transfer); the notes of other changes are for colleagues only.
+REQUESTS_SQL = (
+    "SELECT v.*, (SELECT h.note FROM report_status_changes h "
+    "WHERE h.report_id = v.id AND h.to_status = v.status AND h.to_status = ANY(:reasons) "
+    "ORDER BY h.id DESC LIMIT 1) AS status_notes FROM ("
+    + PUBLIC_VIEW_SQL.format(source="reports")
+    + ") AS v WHERE {where} ORDER BY v.created_at DESC, v.id DESC LIMIT :limit OFFSET :offset"
+)
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    view: ReportView
+    status_notes: str | None
+    media_key: str | None
+
+
+def find_requests(session: Session, query: RequestQuery, now: dt.datetime) -> list[ServiceRequest]:
+    """The requests the query selects, newest first, one page of them."""
+    params: dict[str, Any] = {"reasons": [s.value for s in REASON_REQUIRED]}
+    if query.ids:
+        where = ["v.id = ANY(:ids)"]
+        params["ids"] = list(query.ids)
+    else:
+        start, end = window(query.start, query.end, now)
+        where = ["v.created_at >= :start", "v.created_at <= :end"]
+        params |= {"start": start, "end": end}
+        if query.service_codes:
+            where.append("v.category_code = ANY(:codes)")
+            params["codes"] = list(query.service_codes)
+        if query.statuses and len(set(query.statuses)) == 1:
+            wanted = OPEN_STATUSES if query.statuses[0] == "open" else CLOSED_STATUSES
+            where.append("v.status = ANY(:statuses)")
+            params["statuses"] = [s.value for s in wanted]
+    params["limit"] = query.page_size
+    params["offset"] = (query.page - 1) * query.page_size
+    sql = text(REQUESTS_SQL.format(where=" AND ".join(where)))
+    rows = session.connection().execute(sql, params).all()
+    media = first_photos(session, [row.id for row in rows])
+    return [
+        ServiceRequest(ReportView.from_row(row), row.status_notes, media.get(row.id))
+        for row in rows
+    ]
+
+
+def first_photos(session: Session, report_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The display key of each report's first visible photo, in one query for the page."""
+    if not report_ids:
+        return {}
+    photos = session.scalars(
+        select(Photo)
+        .where(Photo.report_id.in_(report_ids), Photo.hidden.is_(False))
+        .order_by(Photo.report_id, Photo.position)
+        .ext(distinct_on(Photo.report_id))
+    )
+    return {photo.report_id: photo.display_key for photo in photos}
+
+
+def request_fields(item: ServiceRequest, lang: str, media_url: str | None) -> dict[str, Any]:
+    """One request in the spec's order of fields; the address is the commune's name."""
+    view = item.view
+    commune = pick_name(view.commune_names, lang, view.commune_region)
+    return {
+        "service_request_id": str(view.id),
+        "status": open311_status(view.status),
+        "status_notes": item.status_notes,
+        "service_name": pick_name(view.category_names, lang),
+        "service_code": view.category_code,
+        "description": view.description,
+        "agency_responsible": pick_name(view.body_names, lang, view.body_region),
+        "service_notice": None,
+        "requested_datetime": view.created_at,
+        "updated_datetime": view.updated_at,
+        "expected_datetime": None,
+        "address": f"{commune} ({view.commune_nis_code})",
+        "address_id": None,
+        "zipcode": None,
+        "lat": view.lat,
+        "long": view.lon,
+        "media_url": media_url,
+    }
+
+
+TOKEN_SQL = text("SELECT id FROM reports WHERE idempotency_key = :token")
+
+
+def request_for_token(session: Session, token: str) -> uuid.UUID | None:
+    """The request a POST with this Idempotency-Key created: the spec's token."""
+    return session.connection().execute(TOKEN_SQL, {"token": token}).scalar_one_or_none()

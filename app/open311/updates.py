@@ -1,0 +1,174 @@
+"""mySociety's servicerequestupdates extension: the public changes of requests, read and pushed.
+
+A commune that works in its own system pushes its status changes back with the extended
+statuses of mySociety's Open311 (investigating, action_scheduled, fixed, …); each is mapped to
+a move of Pavé's lifecycle and applied by app/tickets, with its history, audit and emails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.open311.requests import MAX_REQUESTS, Open311QueryError, window
+from app.reports.states import CLOSED_STATUSES, Status
+from app.tickets import services
+from app.tickets.states import REASON_REQUIRED
+
+# Pavé's status as the extended status a mySociety client knows.
+EXTENDED_STATUS = {
+    Status.NEW: "open",
+    Status.ACKNOWLEDGED: "investigating",
+    Status.PLANNED: "action_scheduled",
+    Status.IN_PROGRESS: "in_progress",
+    Status.RESOLVED: "fixed",
+    Status.REJECTED: "no_further_action",
+    Status.DUPLICATE: "duplicate",
+    Status.TRANSFERRED: "internal_referral",
+    Status.REOPENED: "reopen",
+}
+
+# An incoming extended status (or Pavé's own name for it) → the status it moves the ticket to.
+# "open" and "reopen" depend on where the ticket is, and are resolved by `target_status`.
+INCOMING_STATUS = {
+    "investigating": Status.ACKNOWLEDGED,
+    "acknowledged": Status.ACKNOWLEDGED,
+    "action_scheduled": Status.PLANNED,
+    "planned": Status.PLANNED,
+    "in_progress": Status.IN_PROGRESS,
+    "fixed": Status.RESOLVED,
+    "closed": Status.RESOLVED,
+    "resolved": Status.RESOLVED,
+    "no_further_action": Status.REJECTED,
+    "not_councils_responsibility": Status.REJECTED,
+    "rejected": Status.REJECTED,
+    "duplicate": Status.DUPLICATE,
+}
+REOPENING = frozenset({"open", "reopen", "reopened"})
+
+
+def extended_status(status: str) -> str:
+    return EXTENDED_STATUS[Status(status)]
+
+
+def target_status(incoming: str, current: str) -> Status | None:
+    """The status an incoming update asks for; None means "no change, just a comment"."""
+    name = incoming.strip().lower()
+    if name in REOPENING:
+        if Status(current) in CLOSED_STATUSES:
+            return Status.REOPENED
+        # An open ticket stays as it is, except a new one, which someone has now looked at.
+        return Status.ACKNOWLEDGED if current == Status.NEW else None
+    if name not in INCOMING_STATUS:
+        known = ", ".join(sorted({*INCOMING_STATUS, *REOPENING}))
+        raise Open311QueryError(f"status {incoming!r} is not supported; use one of {known}.")
+    wanted = INCOMING_STATUS[name]
+    return None if wanted == current else wanted
+
+
+# Status changes after the first ("received", which the request itself tells), with the
+# reason only where the resident is meant to read it, and the public updates.
+UPDATES_SQL = text(
+    """
+    SELECT * FROM (
+        SELECT 'status-' || h.id AS update_id, h.report_id, h.to_status AS status, h.at,
+               CASE WHEN h.to_status = ANY(:reasons) THEN h.note END AS description
+        FROM report_status_changes h
+        WHERE h.from_status IS NOT NULL AND h.at >= :start AND h.at <= :end
+        UNION ALL
+        SELECT 'update-' || u.id, u.report_id, r.status, u.created_at, u.body
+        FROM report_updates u JOIN reports r ON r.id = u.report_id
+        WHERE u.public AND u.created_at >= :start AND u.created_at <= :end
+    ) AS updates
+    ORDER BY at, update_id LIMIT :limit OFFSET :offset
+    """
+)
+
+
+def list_updates(
+    session: Session,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    now: dt.datetime,
+    page: int = 1,
+    page_size: int = MAX_REQUESTS,
+) -> list[dict[str, Any]]:
+    """The public updates in the window (the same 90-day rules as requests), oldest first."""
+    start, end = window(start, end, now)
+    params = {
+        "start": start,
+        "end": end,
+        "reasons": [s.value for s in REASON_REQUIRED],
+        "limit": page_size,
+        "offset": (page - 1) * page_size,
+    }
+    return [
+        {
+            "update_id": row.update_id,
+            "service_request_id": str(row.report_id),
+            "status": extended_status(row.status),
+            "updated_datetime": row.at,
+            "description": row.description,
+            "media_url": None,
+            "external_status_code": row.status,
+        }
+        for row in session.connection().execute(UPDATES_SQL, params)
+    ]
+
+
+@dataclass(frozen=True)
+class IncomingUpdate:
+    """A POSTed update, its parameters validated."""
+
+    report_id: uuid.UUID
+    status: str
+    description: str | None = None
+    expected: dt.datetime | None = None
+    duplicate_of: uuid.UUID | None = None
+
+
+LAST_STATUS_SQL = text("SELECT max(id) FROM report_status_changes WHERE report_id = :id")
+LAST_UPDATE_SQL = text("SELECT max(id) FROM report_updates WHERE report_id = :id")
+CURRENT_SQL = text("SELECT status FROM reports WHERE id = :id")
+
+
+def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor) -> str:
+    """Apply a pushed update through the lifecycle; returns its update_id. The caller commits.
+
+    A status the ticket already has, with a description, becomes a public update; a change
+    of status carries the description as its reason where one is required, and otherwise as
+    its note and a public update.
+    """
+    db = session.connection()
+    current = db.execute(CURRENT_SQL, {"id": update.report_id}).scalar_one()
+    to = target_status(update.status, current)
+    if to is None:
+        if not (update.description and update.description.strip()):
+            raise Open311QueryError(
+                f"The request is already {extended_status(current)}: send a description "
+                "to add an update, or another status."
+            )
+        services.add_update(session, update.report_id, update.description, actor=actor, public=True)
+        return f"update-{db.execute(LAST_UPDATE_SQL, {'id': update.report_id}).scalar_one()}"
+    reason = update.description if to in REASON_REQUIRED else None
+    services.transition(
+        session,
+        update.report_id,
+        to,
+        actor=actor,
+        note=None if reason else update.description,
+        reason=reason,
+        planned_for=update.expected.date() if update.expected else None,
+        duplicate_of=update.duplicate_of,
+    )
+    update_id = db.execute(LAST_STATUS_SQL, {"id": update.report_id}).scalar_one()
+    if update.description and not reason:
+        # A note of a status change stays inside, but what a commune pushes is meant for
+        # everyone, as on FixMyStreet: it is published as an update too.
+        services.add_update(session, update.report_id, update.description, actor=actor, public=True)
+    return f"status-{update_id}"
