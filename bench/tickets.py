@@ -59,7 +59,8 @@ GENERATE_SQL = text(
     """
 )
 
-# The plain SQL of the same rows: the floor under the app's own query.
+# The plain SQL of the same rows: the floor under the app's own query. The map's bbox test is
+# the app's: for points, the same as ST_Intersects with the envelope, at a fraction of its cost.
 BASELINE_LIST_SQL = text(
     """
     SELECT r.id, r.status, r.priority, r.version, r.created_at, r.updated_at,
@@ -86,7 +87,8 @@ BASELINE_MAP_SQL = text(
     JOIN communes m ON m.id = r.commune_id
     JOIN bodies b ON b.id = r.body_id
     WHERE r.body_id = :body_id
-      AND ST_Intersects(r.location, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))
+      AND r.location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)
+      AND ST_X(r.location) BETWEEN :minx AND :maxx AND ST_Y(r.location) BETWEEN :miny AND :maxy
     ORDER BY r.created_at DESC, r.id DESC
     LIMIT 1000
     """

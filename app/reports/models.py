@@ -44,6 +44,8 @@ class Report(Base):
         CheckConstraint("duplicate_of <> id", name="not_duplicate_of_itself"),
         # Newest-first listing and its keyset cursor walk this index.
         Index("ix_reports_created_at_id", "created_at", "id"),
+        # A body's tickets newest first: the staff list and map stop after a page of it.
+        Index("ix_reports_body_id_created_at_id", "body_id", "created_at", "id"),
         # Distances are measured in Lambert 2008; the index makes "nearby" a range scan.
         Index(
             "ix_reports_location_3812",

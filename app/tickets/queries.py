@@ -162,7 +162,10 @@ def _in_scope(query, scope: ReadScope):
     if scope.body_ids:
         conditions.append(Report.body_id.in_(sorted(scope.body_ids)))
     if scope.region_codes:
-        conditions.append(Commune.region_code.in_(sorted(scope.region_codes)))
+        # Subqueries rather than the joined columns, so that the map can pick its page from
+        # the reports alone and join the names to those 1,000 rows only.
+        regions = select(Commune.id).where(Commune.region_code.in_(sorted(scope.region_codes)))
+        conditions.append(Report.commune_id.in_(regions))
     return query.where(or_(*conditions) if conditions else false())
 
 
@@ -170,14 +173,24 @@ def _filtered(query, filters: TicketFilter, now: dt.datetime | None = None):
     if filters.statuses:
         query = query.where(Report.status.in_(filters.statuses))
     if filters.category:
-        query = query.where(Category.code == filters.category)
+        query = query.where(
+            Report.category_id.in_(select(Category.id).where(Category.code == filters.category))
+        )
     if filters.max_age_days is not None:
         since = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=filters.max_age_days)
         query = query.where(Report.created_at >= since)
     if filters.bbox:
         minx, miny, maxx, maxy = filters.bbox
         envelope = func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
-        query = query.where(func.ST_Intersects(Report.location, envelope))
+        # For points this is exactly ST_Intersects with the envelope, edges included, but
+        # costs a comparison per row where ST_Intersects cost microseconds: 12,000 points in
+        # a bbox took 20 ms. The && lets the GiST index answer small boxes; the statistics of
+        # migration 0008 on ST_X and ST_Y tell the planner when walking newest first is faster.
+        query = query.where(
+            Report.location.op("&&")(envelope),
+            func.ST_X(Report.location).between(minx, maxx),
+            func.ST_Y(Report.location).between(miny, maxy),
+        )
     if filters.assignee_user_id is not None:
         query = query.where(Report.assignee_user_id == filters.assignee_user_id)
     return query
@@ -257,13 +270,16 @@ def list_tickets(
     return TicketPage([_row(r) for r in result], next_cursor)
 
 
-def map_tickets(
-    session: Session, scope: ReadScope, filters: TicketFilter, limit: int = MAP_LIMIT
-) -> list[TicketRow]:
-    """At most `limit` tickets in `scope`, newest first, for a map (usually within a bbox)."""
-    query = _filtered(_in_scope(_summaries(), scope), filters)
-    query = query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
-    return [_row(r) for r in session.execute(query).mappings()]
+def map_page(scope: ReadScope, filters: TicketFilter, limit: int = MAP_LIMIT):
+    """The query of the map, with the list's columns: at most `limit` tickets, newest first.
+
+    The page is chosen from the reports alone and only its rows are joined to their names:
+    joining the 12,000 tickets of a bbox before keeping 1,000 took as long as choosing them.
+    The HTTP layer has PostgreSQL turn it into GeoJSON (app/api/tickets/geojson.py).
+    """
+    newest = (Report.created_at.desc(), Report.id.desc())
+    page = _filtered(_in_scope(select(Report.id), scope), filters).order_by(*newest).limit(limit)
+    return _summaries().where(Report.id.in_(page.scalar_subquery())).order_by(*newest)
 
 
 def get_ticket_row(session: Session, report_id: uuid.UUID) -> TicketRow:

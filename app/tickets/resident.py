@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, func, text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, func, text
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -58,6 +58,32 @@ class FollowToken(Base):
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ReportFollower(Base):
+    """Someone who follows a report without having made it: the reporter of a duplicate.
+
+    When a report becomes a duplicate, its followers move to the original and hear of it in
+    their own language; their first email about it carries a follow link to the original.
+    """
+
+    __tablename__ = "report_followers"
+    __table_args__ = (UniqueConstraint("report_id", "email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    # Kept in lower case: one follower per address, however the reports spelled it.
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2))
+    link_base: Mapped[str] = mapped_column(String(500), server_default="")
+    # The duplicate they followed before; an unsubscribe through its links reaches here.
+    merged_from: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class FollowLinkExpiredError(PaveError):
     title = "This link has expired"
 
@@ -65,6 +91,7 @@ class FollowLinkExpiredError(PaveError):
 FIND_SQL = text(
     """
     SELECT t.report_id, t.email, r.status, r.reporter_language, r.planned_for,
+           CASE WHEN r.status = 'duplicate' THEN r.duplicate_of END AS merged_into,
            (SELECT max(h.at) FROM report_status_changes h
             WHERE h.report_id = r.id AND h.to_status = r.status) AS status_since,
            EXISTS (SELECT 1 FROM resident_follow_tokens u
@@ -89,16 +116,31 @@ HISTORY_SQL = text(
     "FROM report_status_changes WHERE report_id = :id ORDER BY id"
 )
 
-LOCK_REPORT_SQL = text("SELECT id FROM reports WHERE id = :id FOR UPDATE")
+# The report and those its follower moved to when it became a duplicate (and so on).
+FOLLOWED_SQL = text(
+    """
+    WITH RECURSIVE followed(id) AS (
+        SELECT CAST(:id AS uuid)
+        UNION
+        SELECT f.report_id FROM report_followers f JOIN followed ON f.merged_from = followed.id
+        WHERE f.email = lower(:email)
+    )
+    SELECT r.id FROM reports r JOIN followed USING (id) ORDER BY r.id FOR UPDATE OF r
+    """
+)
 UNSUBSCRIBE_SQL = text(
     "UPDATE resident_follow_tokens SET unsubscribed_at = now() "
-    "WHERE report_id = :id AND lower(email) = lower(:email) AND unsubscribed_at IS NULL"
+    "WHERE report_id = ANY(:ids) AND lower(email) = lower(:email) AND unsubscribed_at IS NULL"
+)
+UNFOLLOW_SQL = text(
+    "UPDATE report_followers SET unsubscribed_at = now() "
+    "WHERE report_id = ANY(:ids) AND email = lower(:email) AND unsubscribed_at IS NULL"
 )
 # Messages not yet sent are withdrawn. One the worker is sending holds its row lock, so this
 # waits for it, and then skips it as sent.
 WITHDRAW_SQL = text(
-    "DELETE FROM outbox_messages WHERE report_id = :id AND lower(recipient) = lower(:email) "
-    "AND kind LIKE 'resident\\_%' AND sent_at IS NULL"
+    "DELETE FROM outbox_messages WHERE report_id = ANY(:ids) "
+    "AND lower(recipient) = lower(:email) AND kind LIKE 'resident\\_%' AND sent_at IS NULL"
 )
 
 
@@ -111,6 +153,9 @@ class Follower:
     status: str
     language: str
     planned_for: dt.date | None
+    # The original this report was merged into, when it is a duplicate; its followers
+    # follow the original since, and this link keeps showing the report as it was merged.
+    merged_into: uuid.UUID | None
     status_since: dt.datetime | None
     unsubscribed: bool
     db_now: dt.datetime
@@ -141,6 +186,7 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         status=row.status,
         language=row.reporter_language,
         planned_for=row.planned_for,
+        merged_into=row.merged_into,
         status_since=row.status_since,
         unsubscribed=row.unsubscribed,
         db_now=row.db_now,
@@ -204,13 +250,18 @@ def say_not_fixed(session: Session, follower: Follower, comment_text: str | None
 
 
 def unsubscribe(session: Session, follower: Follower) -> None:
-    """No more emails to this reporter about this report, including those not yet sent."""
+    """No more emails to this reporter about this report, including those not yet sent.
+
+    That holds for the originals the report was merged into as well: the follower moved there
+    with the report, and asked to hear no more of the problem they reported.
+    """
     db = session.connection()
-    # The report's row lock orders this after any change being made to the ticket, whose
+    # The reports' row locks order this after any change being made to the tickets, whose
     # email is then withdrawn here, and before any later one, which then sees the wish.
-    db.execute(LOCK_REPORT_SQL, {"id": follower.report_id})
-    params = {"id": follower.report_id, "email": follower.email}
+    ids = db.execute(FOLLOWED_SQL, {"id": follower.report_id, "email": follower.email})
+    params = {"ids": list(ids.scalars()), "email": follower.email}
     changed = db.execute(UNSUBSCRIBE_SQL, params).rowcount
+    changed += db.execute(UNFOLLOW_SQL, params).rowcount
     withdrawn = db.execute(WITHDRAW_SQL, params).rowcount
     if changed:
         audit = {

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import bindparam
 
@@ -114,7 +115,47 @@ RESOLVED_AGE_SQL = text(
     "WHERE report_id = :id AND to_status = 'resolved'"
 )
 
-ORIGINAL_SQL = text("SELECT status FROM reports WHERE id = :id")
+# The share lock orders the merge with any change of the original: its status emails are
+# written either before the followers arrive or after, to them too.
+ORIGINAL_SQL = text("SELECT status FROM reports WHERE id = :id FOR SHARE")
+
+# The duplicate's reporter and its own moved followers follow the original, unless they
+# unsubscribed from the duplicate or already follow the original (or left it).
+MOVE_FOLLOWERS_SQL = text(
+    """
+    INSERT INTO report_followers (report_id, email, language, link_base, merged_from)
+    SELECT DISTINCT ON (f.email) :original, f.email, f.language,
+           coalesce((SELECT link_base FROM resident_follow_tokens
+                     WHERE report_id = :duplicate ORDER BY id DESC LIMIT 1), ''),
+           :duplicate
+    FROM (SELECT lower(reporter_email) AS email, reporter_language AS language, 0 AS rank
+          FROM reports WHERE id = :duplicate AND reporter_email IS NOT NULL
+          UNION ALL
+          SELECT email, language, 1 FROM report_followers
+          WHERE report_id = :duplicate AND unsubscribed_at IS NULL) AS f
+    WHERE NOT EXISTS (SELECT 1 FROM resident_follow_tokens t
+                      WHERE t.report_id = :duplicate AND lower(t.email) = f.email
+                        AND t.unsubscribed_at IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM reports o
+                      WHERE o.id = :original AND lower(o.reporter_email) = f.email)
+    ORDER BY f.email, f.rank
+    ON CONFLICT (report_id, email) DO NOTHING
+    """
+)
+
+# Who hears of the report besides its reporter: once per address, never its reporter again.
+FOLLOWERS_SQL = text(
+    """
+    SELECT f.email, f.language, f.link_base
+    FROM report_followers f JOIN reports r ON r.id = f.report_id
+    WHERE f.report_id = :id AND f.unsubscribed_at IS NULL
+      AND f.email IS DISTINCT FROM lower(r.reporter_email)
+      AND NOT EXISTS (SELECT 1 FROM resident_follow_tokens t
+                      WHERE t.report_id = f.report_id AND lower(t.email) = f.email
+                        AND t.unsubscribed_at IS NOT NULL)
+    ORDER BY f.id
+    """
+)
 BODY_SQL = text("SELECT id FROM bodies WHERE code = :code")
 
 
@@ -261,13 +302,35 @@ def transition(
         "note": reason or note,
     }
     db.execute(HISTORY_SQL, history)
+    if to is Status.DUPLICATE:
+        _move_followers(db, report_id, after.duplicate_of, actor)
     if to in RESIDENT_NOTIFIED or to is Status.TRANSFERRED:
         facts = notifications.facts(db, report_id)
         if to in RESIDENT_NOTIFIED:
-            notifications.notify_resident(db, facts, f"resident_{to.value}", reason=reason or "")
+            _notify_followers(db, facts, f"resident_{to.value}", reason=reason or "")
         if to is Status.TRANSFERRED:
             notifications.notify_body(db, facts)
     return saved
+
+
+def _move_followers(db: Connection, duplicate: uuid.UUID, original: uuid.UUID, actor: Actor):
+    """The duplicate's followers follow the original from now on (audited on the original)."""
+    params = {"duplicate": duplicate, "original": original}
+    moved = db.execute(MOVE_FOLLOWERS_SQL, params).rowcount
+    if moved:
+        audit = {"actor": actor.name, "actor_user_id": actor.user_id, "report_id": original}
+        after = {"duplicate": str(duplicate), "followers": moved}
+        db.execute(AUDIT_SQL, audit | {"action": "merge_followers", "before": {}, "after": after})
+
+
+def _notify_followers(db: Connection, facts: Row, kind: str, **extra: Any) -> None:
+    """The resident's email of `kind` to the reporter and to each follower, in their language."""
+    notifications.notify_resident(db, facts, kind, **extra)
+    for follower in db.execute(FOLLOWERS_SQL, {"id": facts.id}).all():
+        # The follower reads the email the reporter would, with a follow link of their own.
+        as_reporter = {"reporter_email": follower.email, "reporter_language": follower.language}
+        row = SimpleNamespace(**(facts._asdict() | as_reporter | {"reporter_unsubscribed": False}))
+        notifications.notify_resident(db, row, kind, link_base=follower.link_base or None, **extra)
 
 
 def assign(

@@ -23,6 +23,8 @@ def test_a_report_made_while_the_server_is_down_is_delivered_once_after_restart(
     page = context.new_page()
     open_app(page)
     word = marker()
+    # The categories arrive from the server after start; they must be there before it stops.
+    expect(page.get_by_role("radio", name="Fallen tree", exact=True)).to_be_visible()
     live_server.stop()
     try:
         fill_report(page, "Fallen tree", f"Tree across the road {word}")

@@ -201,3 +201,42 @@ def test_a_reviewer_reads_internal_notes_but_not_the_contact(crew, staff_as, tic
     assert [u["body"] for u in body["updates"]] == ["n"]
     assert body["allowed_transitions"] == []
     assert ticket.reporter_email not in reviewer.get(f"{TICKETS}/{ticket.id}").get_data(True)
+
+
+def test_the_map_shows_what_the_list_shows_for_the_same_filters(staff_as, report_factory):
+    reviewer = staff_as(Role.REGION_REVIEWER, region_code=BRUSSELS_REGION)
+    at = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+    for days, extra in enumerate(
+        [
+            {"in_brussels": True, "description": 'Nid-de-poule « profond » \\ "ici"\n'},
+            {"in_brussels": True, "category": "streetlight_out"},
+            {"in_ixelles": True, "closed": True},
+            {"in_brussels": True, "lon": 4.40, "lat": 50.87},
+            {"in_namur": True},
+            {"in_ixelles": True},
+        ]
+    ):
+        report_factory(created_at=at - dt.timedelta(days=days, microseconds=days * 7), **extra)
+    report_factory(in_brussels=True, created_at=at)  # the same instant: the id decides
+
+    for query in (
+        {},
+        {"bbox": "4.34,50.82,4.38,50.85"},
+        {"status": "new,resolved", "category": "pothole"},
+    ):
+        for language in ("nl", "fr"):
+            headers = {"Accept-Language": language}
+            items = reviewer.get(TICKETS, query_string=query, headers=headers).get_json()["items"]
+            response = reviewer.get(f"{TICKETS}/map", query_string=query, headers=headers)
+
+            assert response.status_code == 200
+            features = response.get_json()["features"]
+            assert [f["id"] for f in features] == [i["id"] for i in items]
+            assert [f["properties"] for f in features] == [
+                {k: v for k, v in i.items() if k != "location"} for i in items
+            ]
+            assert [f["geometry"]["coordinates"] for f in features] == [
+                [i["location"]["lon"], i["location"]["lat"]] for i in items
+            ]
+    assert len(items) == 5
+    assert items[0]["commune"]["name"] == "Bruxelles"

@@ -69,6 +69,7 @@ def follow_view(session, token: str) -> dict:
         "subscribed": not follower.unsubscribed,
         "can_reopen": follower.can_reopen,
         "reopen_until": follower.reopen_until,
+        "merged_into": follower.merged_into,
         "updates": [
             {"author": _who(u.by_reporter), "body": u.body, "created_at": u.created_at}
             for u in timeline.updates

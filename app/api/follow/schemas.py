@@ -47,6 +47,12 @@ class FollowSchema(Schema):
         required=True, metadata={"description": 'Whether "it is not fixed" is possible now'}
     )
     reopen_until = fields.DateTime(allow_none=True)
+    merged_into = fields.UUID(
+        allow_none=True,
+        metadata={
+            "description": "The original this report was merged into; its emails come from it"
+        },
+    )
     updates = fields.List(fields.Nested(FollowUpdateSchema), required=True)
     history = fields.List(fields.Nested(FollowHistorySchema), required=True)
 

@@ -1,4 +1,4 @@
-"""What staff see of a ticket: summaries, map features and the detail, names in their language."""
+"""What staff see of a ticket: summaries and the detail, names in their language."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def ticket_filter(args: dict, user: User) -> queries.TicketFilter:
 
 
 def properties(row: queries.TicketRow, lang: str | None) -> dict:
-    """A TicketSummary without its location: the properties of a map feature."""
+    """A TicketSummary without its location (geojson.py writes the same for the map)."""
     return {
         "id": row.id,
         "status": row.status,
@@ -49,24 +49,6 @@ def properties(row: queries.TicketRow, lang: str | None) -> dict:
 
 def summary(row: queries.TicketRow, lang: str | None) -> dict:
     return {**properties(row, lang), "location": {"lat": row.lat, "lon": row.lon}}
-
-
-def feature(row: queries.TicketRow, lang: str | None) -> dict:
-    """A GeoJSON feature in JSON types already: a map of 1,000 skips marshmallow's dump.
-
-    Dumping 1,000 nested features through the schema took as long as the query itself; the
-    schema still documents the answer and the tests check the answer against it.
-    """
-    props = properties(row, lang)
-    props["id"] = str(row.id)
-    props["created_at"] = row.created_at.isoformat()
-    props["updated_at"] = row.updated_at.isoformat()
-    return {
-        "type": "Feature",
-        "id": props["id"],
-        "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-        "properties": props,
-    }
 
 
 def ticket_detail(session: Session, user: User, report_id: uuid.UUID, lang: str | None) -> dict:
