@@ -52,6 +52,9 @@ def init_app(app: Flask) -> None:
     from app.api.follow.routes import blp as follow_blp
 
     api.register_blueprint(follow_blp, url_prefix=f"/api/v1{follow_blp.url_prefix}")
+    from app.api.follow.followers import blp as followers_blp
+
+    api.register_blueprint(followers_blp, url_prefix=f"/api/v1{followers_blp.url_prefix}")
     from app.api import auth
 
     auth.init_app(app, api)

@@ -142,6 +142,28 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Hello,\n\nThank you! Your report $ref ($category, $commune) was sent to $body.\n",
         ),
     },
+    "resident_following": {
+        "fr": (
+            "Vous suivez le signalement $ref",
+            "Bonjour,\n\nVous suivez désormais le signalement $ref ($category, $commune), "
+            "traité par $body. Vous recevrez un e-mail à chaque étape.\n",
+        ),
+        "nl": (
+            "U volgt melding $ref",
+            "Hallo,\n\nU volgt nu melding $ref ($category, $commune), behandeld door $body. "
+            "U krijgt een e-mail bij elke stap.\n",
+        ),
+        "de": (
+            "Sie verfolgen die Meldung $ref",
+            "Guten Tag,\n\nSie verfolgen jetzt die Meldung $ref ($category, $commune), "
+            "bearbeitet von $body. Sie erhalten bei jedem Schritt eine E-Mail.\n",
+        ),
+        "en": (
+            "You follow report $ref",
+            "Hello,\n\nYou now follow report $ref ($category, $commune), handled by $body. "
+            "You will get an email at each step.\n",
+        ),
+    },
     "body_digest": {
         "fr": (
             "Signalements du jour : $count nouveau(x)",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, func, text
 from sqlalchemy.engine import Row
@@ -20,7 +21,7 @@ from app.db import Base
 from app.errors import NotFoundError, PaveError
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
 from app.reports.states import CLOSED_STATUSES, Status
-from app.tickets import services
+from app.tickets import notifications, services
 from app.tickets.notifications import token_hash
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS
 
@@ -86,6 +87,10 @@ class ReportFollower(Base):
 
 class FollowLinkExpiredError(PaveError):
     title = "This link has expired"
+
+
+class ReportClosedError(PaveError):
+    title = "This report is closed"
 
 
 FIND_SQL = text(
@@ -273,3 +278,56 @@ def unsubscribe(session: Session, follower: Follower) -> None:
             "after": {"withdrawn_messages": withdrawn},
         }
         db.execute(services.AUDIT_SQL, audit)
+
+
+REPORT_STATUS_SQL = text(
+    "SELECT status, lower(reporter_email) AS reporter_email FROM reports WHERE id = :id FOR SHARE"
+)
+# One row per address and report: a second request for the same address adds nothing.
+FOLLOW_SQL = text(
+    "INSERT INTO report_followers (report_id, email, language, link_base) "
+    "VALUES (:report_id, lower(:email), :language, :link_base) "
+    "ON CONFLICT (report_id, email) DO NOTHING RETURNING id"
+)
+
+
+def follow(
+    session: Session, report_id: uuid.UUID, email: str, language: str, link_base: str
+) -> bool:
+    """Someone follows an open report they did not make; True if they are new to it.
+
+    A new follower gets one email with a follow link of their own, and then the reporter's
+    emails of each step. Following again, or following one's own report, changes nothing and
+    sends nothing, so the answer cannot tell who else follows the report.
+    """
+    db = session.connection()
+    # The share lock orders this with a change of the report: its status email is written
+    # either before the follower arrives or after, to them too.
+    report = db.execute(REPORT_STATUS_SQL, {"id": report_id}).one_or_none()
+    if report is None:
+        raise NotFoundError(f"There is no report {report_id}.")
+    if Status(report.status) in CLOSED_STATUSES:
+        raise ReportClosedError(
+            "This report is closed and can no longer be followed; make a new report if the "
+            "problem is still there."
+        )
+    if report.reporter_email == email.lower():
+        return False
+    params = {
+        "report_id": report_id,
+        "email": email,
+        "language": language,
+        "link_base": link_base.rstrip("/"),
+    }
+    if db.execute(FOLLOW_SQL, params).scalar_one_or_none() is None:
+        return False
+    facts = notifications.facts(db, report_id)
+    # The follower reads what the reporter would, with a follow link of their own.
+    as_follower = {
+        "reporter_email": email.lower(),
+        "reporter_language": language,
+        "reporter_unsubscribed": False,
+    }
+    row = SimpleNamespace(**(facts._asdict() | as_follower))
+    notifications.notify_resident(db, row, "resident_following", link_base=link_base)
+    return True

@@ -21,9 +21,10 @@ VALUES = {
 }
 
 
-def test_the_resident_hears_of_receipt_and_of_the_four_steps():
+def test_the_resident_hears_of_receipt_of_following_and_of_the_four_steps():
     assert RESIDENT_KINDS == [
         "resident_acknowledged",
+        "resident_following",
         "resident_planned",
         "resident_received",
         "resident_rejected",

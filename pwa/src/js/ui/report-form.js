@@ -5,6 +5,7 @@ import { language, onLanguageChange, say, t } from '../i18n.js';
 import { currentPosition, lookupCommune, nearbyReports, searchCommunes } from '../location.js';
 import { newItem, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
+import { addFollowControls } from './follow-nearby.js';
 import { renderPhotos } from './photo-list.js';
 
 const MAX_PHOTOS = 5;
@@ -225,11 +226,14 @@ export class ReportForm {
     for (const feature of features.slice(0, 5)) {
       const p = feature.properties;
       const li = document.createElement('li');
-      say(li, 'nearby.item', {
+      const text = document.createElement('span');
+      say(text, 'nearby.item', {
         category: p.category?.name ?? category,
         distance: Math.round(p.distance_m ?? 0),
         status: t(`status.${p.status}`),
       });
+      li.append(text);
+      if (feature.id) addFollowControls(li, feature.id, () => $('email').value.trim());
       list.append(li);
     }
     section.hidden = features.length === 0;

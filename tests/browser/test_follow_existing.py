@@ -1,0 +1,79 @@
+"""A resident about to repeat a report follows the one already made nearby instead."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from tests.browser.helpers import marker, open_app
+from tests.browser.test_languages_and_access import axe_violations
+
+pytestmark = pytest.mark.slow
+
+# Exactly where the browser's geolocation puts the resident, in a category no other browser
+# test reports, so that this report is the nearest of its kind.
+GRAND_PLACE = {"lat": 50.8467, "lon": 4.3525}
+FOLLOW_LINK = re.compile(r"https?://\S+/follow/([A-Za-z0-9_-]+)\n")
+
+
+def report_blocked_drain(live_server, description: str) -> uuid.UUID:
+    body = {"category": "blocked_drain", "description": description, "location": GRAND_PLACE}
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/reports",
+        data=json.dumps(body).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Accept-Language": "en",
+            "Idempotency-Key": str(uuid.uuid4()),
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return uuid.UUID(json.loads(response.read())["id"])
+
+
+def emails_to(live_db, address: str) -> list[dict]:
+    with live_db.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT report_id, kind, body FROM outbox_messages "
+                "WHERE recipient = :address ORDER BY id"
+            ),
+            {"address": address},
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+def test_the_resident_follows_the_report_already_made(context, live_server, live_db):
+    report_id = report_blocked_drain(live_server, f"Drain full of leaves {marker()}")
+    email = f"{marker()}@example.org"
+    page = context.new_page()
+    open_app(page)
+    page.get_by_role("button", name="Use my position").click()
+    expect(page.get_by_text("Position found, accurate to about 12 m.")).to_be_visible()
+    page.get_by_label("Email, to hear when it is fixed").fill(email)
+    page.get_by_role("radio", name="Blocked drain", exact=True).check()
+
+    nearby = page.locator("#nearby-list > li").first
+    expect(nearby).to_contain_text("Blocked drain, 0 m away")
+    nearby.get_by_role("button", name="Follow this one").click()
+    field = nearby.get_by_label("Your email")
+    expect(field).to_have_value(email)
+    assert axe_violations(page) == []
+    nearby.get_by_role("button", name="Send me the link").click()
+    expect(nearby.get_by_role("status")).to_have_text(
+        "You will get an email with a link to follow it."
+    )
+
+    [message] = emails_to(live_db, email)
+    assert message["report_id"] == report_id
+    assert message["kind"] == "resident_following"
+    (token,) = FOLLOW_LINK.findall(message["body"])
+    with urllib.request.urlopen(f"{live_server.url}/api/v1/follow/{token}", timeout=30) as page_:
+        assert json.loads(page_.read())["report"]["id"] == str(report_id)
