@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from alembic import command
@@ -52,23 +53,53 @@ def drop_database(url) -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_url():
-    """The session's database: migrated to head, seeded, with the 565 communes of 2025."""
-    url = create_throwaway_database()
-    engine = create_engine(url)
+@contextmanager
+def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=()):
+    """A throwaway database migrated to head and seeded; yields its engine, then drops it."""
+    url = create_throwaway_database(prefix)
+    engine = create_engine(url, pool_size=5)
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(connection=conn), "head")
         with Session(engine) as session, session.begin():
             load_fixtures(session)
-            source = read_boundary_file(BOUNDARIES_FILE)
-            import_boundaries(session, source, dt.date(2025, 1, 1))
-        engine.dispose()
-        yield url
+            if boundaries:
+                source = read_boundary_file(BOUNDARIES_FILE)
+                import_boundaries(session, source, dt.date(2025, 1, 1))
+            for statement in seed_sql:
+                session.execute(text(statement))
+        yield engine
     finally:
         engine.dispose()
         drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """The session's database: migrated to head, seeded, with the 565 communes of 2025."""
+    with migrated_database("pave_test", boundaries=True) as engine:
+        url = engine.url
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free local port; `smtp.messages` is what it got."""
+    from tests.tickets.smtp import Inbox, SmtpServer
+
+    server = SmtpServer(Inbox())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sender(smtp):
+    """The worker's SMTP sender, pointed at the test's server."""
+    from app.tickets.worker import SmtpSender
+
+    return SmtpSender(host="127.0.0.1", port=smtp.port, from_address="Pavé <pave@example.org>")
 
 
 @pytest.fixture(scope="session")

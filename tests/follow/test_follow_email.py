@@ -13,19 +13,15 @@ import re
 import uuid
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.categories.fixtures import load_fixtures
-from app.cli import alembic_config
 from app.db import Database
 from app.tickets.services import Actor, transition
-from app.tickets.worker import SmtpSender, drain
-from tests.conftest import create_throwaway_database, drop_database
+from app.tickets.worker import drain
+from tests.conftest import migrated_database
 from tests.follow.conftest import RESIDENT_EMAIL, report_body
-from tests.tickets.smtp import Inbox, SmtpServer
 
 BODY_EMAIL = "travaux@bruxelles.example"
 BOX = "ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))"
@@ -47,19 +43,8 @@ CREW = Actor(name="crew:anne", user_id=7)
 
 @pytest.fixture(scope="module")
 def engine():
-    url = create_throwaway_database("pave_follow")
-    engine = create_engine(url, pool_size=5)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(connection=conn), "head")
-        with Session(engine) as session, session.begin():
-            load_fixtures(session)
-            for statement in SEED_SQL:
-                session.execute(text(statement))
+    with migrated_database("pave_follow", seed_sql=SEED_SQL) as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(url)
 
 
 @pytest.fixture(autouse=True)
@@ -68,19 +53,6 @@ def clean(engine):
     with engine.begin() as db:
         db.execute(text("DELETE FROM outbox_messages"))
         db.execute(text("DELETE FROM reports"))
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer(Inbox())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def sender(smtp):
-    return SmtpSender(host="127.0.0.1", port=smtp.port, from_address="Pavé <pave@example.org>")
 
 
 @pytest.fixture

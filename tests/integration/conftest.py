@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from app.categories.fixtures import load_fixtures
-from app.cli import alembic_config
-from tests.conftest import create_throwaway_database, drop_database
+from tests.conftest import migrated_database
 
 
 @pytest.fixture(scope="module")
 def empty_engine():
     """A throwaway database for one test module: migrated and seeded, with no boundaries."""
-    url = create_throwaway_database("pave_geo")
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(connection=conn), "head")
-        with Session(engine) as session, session.begin():
-            load_fixtures(session)
+    with migrated_database("pave_geo") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(url)
 
 
 @pytest.fixture

@@ -11,18 +11,15 @@ import threading
 import uuid
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.categories.fixtures import load_fixtures
-from app.cli import alembic_config
 from app.db import Database
 from app.tickets import outbox
 from app.tickets.services import notify_new_report, transition
 from app.tickets.worker import SmtpSender, drain
-from tests.conftest import create_throwaway_database, drop_database
+from tests.conftest import migrated_database
 from tests.tickets.helpers import CREW
 from tests.tickets.smtp import Inbox, SmtpServer
 
@@ -49,19 +46,8 @@ REPORT_SQL = text(
 
 @pytest.fixture(scope="module")
 def engine():
-    url = create_throwaway_database("pave_outbox")
-    engine = create_engine(url, pool_size=5)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(connection=conn), "head")
-        with Session(engine) as session, session.begin():
-            load_fixtures(session)
-            for statement in SEED_SQL:
-                session.execute(text(statement))
+    with migrated_database("pave_outbox", seed_sql=SEED_SQL) as engine:
         yield engine
-    finally:
-        engine.dispose()
-        drop_database(url)
 
 
 @pytest.fixture(autouse=True)
@@ -69,20 +55,6 @@ def empty_outbox(engine):
     yield
     with engine.begin() as db:
         db.execute(text("DELETE FROM outbox_messages"))
-
-
-@pytest.fixture
-def smtp():
-    """The server a test talks to; `smtp.messages` is what it received."""
-    server = SmtpServer(Inbox())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def sender(smtp):
-    return SmtpSender(host="127.0.0.1", port=smtp.port, from_address="Pavé <pave@example.org>")
 
 
 def _enqueue(engine, count=1, language="fr"):
