@@ -36,13 +36,13 @@ UPSERT_GROUP = text(
 UPSERT_CATEGORY = text(
     """
     INSERT INTO categories (code, group_code, name_fr, name_nl, name_de, name_en, handler,
-                            body_id, position)
+                            body_id, position, sensitive)
     VALUES (:code, :group, :fr, :nl, :de, :en, :handler,
-            (SELECT id FROM bodies WHERE code = :body), :position)
+            (SELECT id FROM bodies WHERE code = :body), :position, :sensitive)
     ON CONFLICT (code) DO UPDATE SET group_code = EXCLUDED.group_code,
         name_fr = EXCLUDED.name_fr, name_nl = EXCLUDED.name_nl, name_de = EXCLUDED.name_de,
         name_en = EXCLUDED.name_en, handler = EXCLUDED.handler, body_id = EXCLUDED.body_id,
-        position = EXCLUDED.position
+        position = EXCLUDED.position, sensitive = EXCLUDED.sensitive
     """
 )
 
@@ -83,6 +83,7 @@ def load_fixtures(session: Session, directory: Path = FIXTURES) -> dict[str, int
                 "handler": cat.get("handler", "commune"),
                 "body": cat.get("body"),
                 "position": position,
+                "sensitive": bool(cat.get("sensitive", False)),
             },
         )
     return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -41,6 +41,9 @@ class Category(Base):
     body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
     position: Mapped[int] = mapped_column(Integer, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # Reports of a sensitive category could point at a home (dumped rubbish in front of a
+    # house): open data shows them on a 100 m grid with times rounded to the hour.
+    sensitive: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
     group: Mapped[CategoryGroup] = relationship(lazy="joined")
 

@@ -7,9 +7,11 @@ import uuid
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
     func,
     text,
 )
@@ -52,6 +55,10 @@ class Report(Base):
             text("ST_Transform(location, 3812)"),
             postgresql_using="gist",
         ),
+        # Open data (migration 0009): bbox queries on the published location, and the
+        # exports' "changed since" walk.
+        Index("ix_reports_public_location", "public_location", postgresql_using="gist"),
+        Index("ix_reports_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -88,6 +95,21 @@ class Report(Base):
     planned_for: Mapped[dt.date | None] = mapped_column(Date)
     duplicate_of: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("reports.id", ondelete="SET NULL"), index=True
+    )
+    # Open data (migration 0009). Staff mark the resident's free text publishable; until then
+    # no export shows it. The database keeps the other two: a trigger sets resolved_at when the
+    # ticket becomes resolved (and clears it otherwise) and public_location, the location as
+    # published (generalised for sensitive categories), whenever the location, category or
+    # commune changes.
+    description_public: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    public_location = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=False),
+        nullable=False,
+        server_default=FetchedValue(),
+        server_onupdate=FetchedValue(),
     )
 
     category: Mapped[Category] = relationship(lazy="joined")

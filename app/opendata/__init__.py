@@ -1,0 +1,1 @@
+"""Open data: what Pavé publishes about reports, always from the anonymised view."""

@@ -1,0 +1,126 @@
+"""The public record of a report: one row of the `open_data_reports` view, with filters.
+
+Every open-data output (CSV and GeoJSON exports, OGC API Features, the dashboard) reads
+reports through this module, and this module reads only the anonymised view of migration
+0009: no reporter identity or contact, no idempotency key, no internal note, the free text
+only once staff marked it publishable, hidden photos left out, sensitive categories on a
+100 m grid with times rounded to the hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.sql.elements import TextClause
+
+from app.reports.states import CLOSED_STATUSES, Status
+
+# The published columns, in the order of the CSV export. Each is an SQL expression over the
+# view `v`; the geometry is published as WGS84 lon/lat (6 decimals, about 10 cm) and as
+# Belgian Lambert 2008 x/y (EPSG:3812, centimetres).
+COLUMNS: dict[str, str] = {
+    "id": "v.id",
+    "status": "v.status",
+    "open311_status": "v.open311_status",
+    "oslo_status_uri": "v.oslo_status_uri",
+    "category_code": "v.category_code",
+    "category_name_fr": "v.category_name_fr",
+    "category_name_nl": "v.category_name_nl",
+    "category_name_de": "v.category_name_de",
+    "category_name_en": "v.category_name_en",
+    "commune_nis_code": "v.commune_nis_code",
+    "commune_name_fr": "v.commune_name_fr",
+    "commune_name_nl": "v.commune_name_nl",
+    "commune_name_de": "v.commune_name_de",
+    "region_code": "v.region_code",
+    "region": "v.region_slug",
+    "body_code": "v.body_code",
+    "body_name_fr": "v.body_name_fr",
+    "body_name_nl": "v.body_name_nl",
+    "created_at": "v.created_at",
+    "updated_at": "v.updated_at",
+    "resolved_at": "v.resolved_at",
+    "resolution_hours": "round((extract(epoch FROM v.resolved_at - v.created_at) / 3600)::numeric, 2)",
+    "description": "v.description",
+    "duplicate_of": "v.duplicate_of",
+    "photo_key": "v.photo_key",
+    "location_generalised": "v.generalised",
+    "lon": "round(ST_X(v.location)::numeric, 6)",
+    "lat": "round(ST_Y(v.location)::numeric, 6)",
+    "x_lambert2008": "round(ST_X(ST_Transform(v.location, 3812))::numeric, 2)",
+    "y_lambert2008": "round(ST_Y(ST_Transform(v.location, 3812))::numeric, 2)",
+}
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """What a reader may narrow the published reports to; every field is optional.
+
+    `statuses` takes lifecycle statuses and Open311's "open" and "closed". The period
+    compares `created_at` (as published): `start` inclusive, `end` exclusive. `bbox` is
+    (min lon, min lat, max lon, max lat) in WGS84.
+    """
+
+    region: str | None = None
+    commune: str | None = None
+    category: str | None = None
+    statuses: tuple[str, ...] = ()
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def expand_statuses(statuses: tuple[str, ...]) -> list[str]:
+    """Lifecycle statuses named by `statuses`, where "open" and "closed" stand for several."""
+    wanted: set[str] = set()
+    for status in statuses:
+        if status == "closed":
+            wanted |= {s.value for s in CLOSED_STATUSES}
+        elif status == "open":
+            wanted |= {s.value for s in Status if s not in CLOSED_STATUSES}
+        else:
+            wanted.add(Status(status).value)
+    return sorted(wanted)
+
+
+def where_clause(flt: RecordFilter) -> tuple[str, dict]:
+    """The SQL condition over the view `v` for `flt`, and its bound parameters."""
+    conditions: list[str] = []
+    params: dict = {}
+    if flt.region:
+        conditions.append("v.region_slug = :region")
+        params["region"] = flt.region
+    if flt.commune:
+        conditions.append("v.commune_nis_code = :commune")
+        params["commune"] = flt.commune
+    if flt.category:
+        conditions.append("v.category_code = :category")
+        params["category"] = flt.category
+    if flt.statuses:
+        conditions.append("v.status = ANY(:statuses)")
+        params["statuses"] = expand_statuses(flt.statuses)
+    if flt.start:
+        conditions.append("v.created_at >= :start")
+        params["start"] = flt.start
+    if flt.end:
+        conditions.append("v.created_at < :end")
+        params["end"] = flt.end
+    if flt.bbox:
+        conditions.append("v.location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)")
+        params.update(zip(("minx", "miny", "maxx", "maxy"), flt.bbox, strict=True))
+    return (" AND ".join(conditions) or "true"), params
+
+
+def select(
+    flt: RecordFilter = RecordFilter(),
+    columns: list[str] | None = None,
+    order_by: str = "v.created_at, v.id",
+) -> tuple[TextClause, dict]:
+    """SELECT of the published `columns` (all by default) matching `flt`, in a stable order."""
+    names = columns or list(COLUMNS)
+    selected = ", ".join(f"{COLUMNS[name]} AS {name}" for name in names)
+    where, params = where_clause(flt)
+    sql = f"SELECT {selected} FROM open_data_reports v WHERE {where} ORDER BY {order_by}"
+    return text(sql), params
