@@ -10,7 +10,9 @@ BOUNDARIES_FILE ?= $(abspath ../shared/data/be-municipalities-2025.geojson)
 export BOUNDARIES_FILE
 
 # Use DATABASE_URL when it is set; otherwise start the project's own cluster under var/.
-WITH_DB = export DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python app/localdb.py ensure)}" &&
+# (A plain assignment, then export: `export X=$$(cmd)` would hide the failure of cmd.)
+WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python app/localdb.py ensure)}" && \
+  export DATABASE_URL &&
 FLASK = $(BIN)/flask --app app
 
 PWA := pwa

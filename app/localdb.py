@@ -160,11 +160,12 @@ def ensure(dbname: str = "pave") -> str:
     # Unix socket paths are limited to 107 bytes; a deep checkout would fail obscurely.
     if len(str(RUN / f".s.PGSQL.{PORT}").encode()) > 107:
         raise RuntimeError(f"socket path under {RUN} is too long; move the checkout higher up")
-    _ensure_packages()
     PG_DIR.mkdir(parents=True, exist_ok=True)
-    # A lock serialises concurrent `ensure` calls, e.g. from parallel make targets.
+    # A lock serialises concurrent `ensure` calls, e.g. from parallel make targets; the
+    # package install is inside it, since two apt-get runs at once fail on dpkg's own lock.
     with open(PG_DIR / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        _ensure_packages()
         if server_pid() is None:
             _prepare_dirs()
             _start()
