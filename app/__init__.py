@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 from app.db import Database
@@ -14,6 +15,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(Config.from_env())
     if config:
         app.config.update(config)
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
     # Keep fields in the order the schemas declare them; easier for people to read.
     app.json.sort_keys = False
 

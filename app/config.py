@@ -67,6 +67,11 @@ class Config:
     # Login rate limits share REDIS_URL between processes; without it each process counts alone.
     REDIS_URL = ""
     LOGIN_RATE_LIMIT = "5 per minute"
+    # How many reverse proxies stand in front of Pavé. Their X-Forwarded-For, -Proto, -Host
+    # and -Prefix are trusted only then: the login limit counts the client's address, not the
+    # proxy's, and absolute links (Open311, open data, emails) use the public scheme and host.
+    # Left at 0, those headers are ignored, since anyone could send them.
+    PROXY_COUNT = 0
     # Where an invited staff member chooses a password; {token} is the invitation token.
     STAFF_INVITATION_URL = "http://127.0.0.1:8000/staff/#invitation={token}"
 
@@ -93,6 +98,18 @@ class Config:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     # Swagger UI's assets come from the swagger-ui-bundle package, so the docs work offline.
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+
+    # Open data: absolute URLs in the DCAT-AP catalogue start with PUBLIC_BASE_URL (default:
+    # the scheme and host the request came to). The publisher is described by its name and
+    # ADMS publisher type (http://purl.org/adms/publishertype/<type>); harvesters and reusers
+    # write to the contact email.
+    PUBLIC_BASE_URL = ""
+    OPENDATA_PUBLISHER_NAME = "Pavé"
+    OPENDATA_PUBLISHER_TYPE = "NonProfitOrganisation"
+    OPENDATA_CONTACT_EMAIL = "opendata@pave.localhost"
+    # The official DCAT-AP SHACL shapes the tests validate the catalogue against (not copied
+    # into this repository; see ../shared/data/shacl/README.md).
+    SHACL_DIR = str(SHARED_DATA / "shacl")
 
     @classmethod
     def from_env(cls) -> dict:
