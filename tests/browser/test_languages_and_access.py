@@ -147,3 +147,25 @@ def test_chromium_finds_the_app_installable(context):
     session = context.new_cdp_session(page)
     errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
     assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+
+def test_every_category_shows_a_drawn_pictogram_without_needing_an_emoji_font(
+    context_without_sw,
+):
+    # Debian's headless chromium has no colour emoji font: emoji pictograms showed as
+    # empty boxes there and on phones without one. Each category now draws an inline SVG.
+    page = context_without_sw.new_page()
+    open_app(page)
+    choices = page.locator(".choice")
+    expect(choices.first).to_be_visible()
+    sizes = choices.evaluate_all(
+        """labels => labels.map(label => {
+            const svg = label.querySelector('svg.category-icon');
+            const box = svg && svg.getBoundingClientRect();
+            return box ? [box.width, box.height, svg.querySelectorAll('path, circle, rect').length]
+                       : null;
+        })"""
+    )
+    assert len(sizes) >= 11
+    assert all(s and s[0] >= 16 and s[1] >= 16 and s[2] > 0 for s in sizes), sizes
+    assert page.locator(".choice").first.inner_text().strip() == "Pothole"

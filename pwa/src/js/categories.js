@@ -1,25 +1,49 @@
 /** Categories from the API, kept on the phone so the form works offline after one visit. */
 
+import {
+  BrickWall,
+  Construction,
+  createElement,
+  Droplets,
+  LightbulbOff,
+  MapPin,
+  OctagonAlert,
+  Signpost,
+  Sofa,
+  SprayCan,
+  Trash,
+  TreeDeciduous,
+} from 'lucide';
+
 import { getJson } from './api.js';
 
 const STORAGE_KEY = 'pave.categories';
 
-// One pictogram per category (decorative: the name is always written next to it).
+// One pictogram per category (decorative: the name is always written next to it). Lucide's
+// line icons are inline SVG, so they look the same on every phone; emoji needed a colour
+// emoji font and showed as empty boxes where there was none.
 const ICONS = {
-  pothole: '🕳️',
-  damaged_pavement: '🧱',
-  damaged_sign: '🚧',
-  streetlight_out: '💡',
-  traffic_light_fault: '🚦',
-  illegal_dumping: '🗑️',
-  overflowing_bin: '🚮',
-  graffiti: '🎨',
-  blocked_drain: '🌊',
-  fallen_tree: '🌳',
+  pothole: Construction,
+  damaged_pavement: BrickWall,
+  damaged_sign: Signpost,
+  streetlight_out: LightbulbOff,
+  traffic_light_fault: OctagonAlert,
+  illegal_dumping: Sofa,
+  overflowing_bin: Trash,
+  graffiti: SprayCan,
+  blocked_drain: Droplets,
+  fallen_tree: TreeDeciduous,
 };
 
+/** The category's pictogram as an <svg> element, hidden from screen readers. */
 export function iconFor(code) {
-  return ICONS[code] || '📍';
+  return createElement(ICONS[code] || MapPin, {
+    class: 'category-icon',
+    width: 24,
+    height: 24,
+    'aria-hidden': 'true',
+    focusable: 'false',
+  });
 }
 
 export function cachedCategories() {

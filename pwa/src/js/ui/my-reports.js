@@ -63,7 +63,8 @@ export class MyReports {
     const title = document.createElement('h2');
     const icon = document.createElement('span');
     icon.setAttribute('aria-hidden', 'true');
-    icon.textContent = `${iconFor(item.body.category)} `;
+    icon.className = 'icon';
+    icon.append(iconFor(item.body.category));
     const name = document.createElement('span');
     name.textContent = category ? nameIn(category, lang) : item.body.category;
     title.append(icon, name);

@@ -95,7 +95,7 @@ export class ReportForm {
         const icon = document.createElement('span');
         icon.className = 'icon';
         icon.setAttribute('aria-hidden', 'true');
-        icon.textContent = iconFor(category.code);
+        icon.append(iconFor(category.code));
         const name = document.createElement('span');
         name.textContent = nameIn(category, lang);
         label.append(input, icon, name);
