@@ -21,7 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
     # Keep fields in the order the schemas declare them; easier for people to read.
     app.json.sort_keys = False
 
+    from flask_compress import Compress
+
     from app import api, cli, web
+
+    Compress(app)
     from app.open311.routes import blp as open311_blp
 
     api.init_app(app)

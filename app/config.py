@@ -72,6 +72,18 @@ class Config:
     # proxy's, and absolute links (Open311, open data, emails) use the public scheme and host.
     # Left at 0, those headers are ignored, since anyone could send them.
     PROXY_COUNT = 0
+    # Compression (Flask-Compress) of the app shell only: JSON answers keep their ETags as
+    # they are (the staff API's If-Match compares them), and exports stream uncompressed.
+    COMPRESS_MIMETYPES = (
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/manifest+json",
+        "image/svg+xml",
+    )
+    COMPRESS_ALGORITHM = ("br", "gzip")
+    COMPRESS_STREAMS = False
     # Where an invited staff member chooses a password; {token} is the invitation token.
     STAFF_INVITATION_URL = "http://127.0.0.1:8000/staff/#invitation={token}"
 
@@ -125,6 +137,8 @@ class Config:
                 settings[key] = int(raw)
             elif isinstance(default, float):
                 settings[key] = float(raw)
+            elif isinstance(default, tuple):
+                settings[key] = tuple(item.strip() for item in raw.split(",") if item.strip())
             else:
                 settings[key] = raw
         if not settings["SECRET_KEY"]:

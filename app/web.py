@@ -32,6 +32,10 @@ def _send(name: str, cache_control: str, mimetype: str | None = None):
             {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
         )
     response = send_from_directory(directory, name, mimetype=mimetype, max_age=None)
+    # The app's files are small: read them whole (the file is closed at once), so that
+    # Flask-Compress sends them compressed and answers conditional requests on the result.
+    response.direct_passthrough = False
+    response.make_sequence()
     response.headers["Cache-Control"] = cache_control
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

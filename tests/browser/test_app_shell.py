@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import urllib.request
 
+import brotli
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -41,3 +43,33 @@ def test_hashed_assets_are_cached_for_a_year_and_all_precached(live_server):
 def test_the_map_is_off_when_no_tile_url_is_configured(live_server):
     _, body = fetch(live_server, "/config.json")
     assert json.loads(body)["tile_url"] == ""
+
+
+def _get(live_server, path: str, encoding: str):
+    request = urllib.request.Request(
+        f"{live_server.url}{path}", headers={"Accept-Encoding": encoding}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers, response.read()
+
+
+def test_the_app_shell_is_sent_compressed_to_browsers_that_ask(live_server):
+    _, page = fetch(live_server, "/")
+    script = re.search(r'"/assets/([^"]+\.js)"', page.decode()).group(1)
+    for path in ("/", f"/assets/{script}", "/sw.js"):
+        _, plain = _get(live_server, path, "identity")
+        headers, squeezed = _get(live_server, path, "br, gzip")
+        assert headers["Content-Encoding"] == "br", path
+        assert brotli.decompress(squeezed) == plain, path
+        assert len(squeezed) < len(plain) / 2, path
+        # Browsers offer brotli only over https; on plain http they get gzip.
+        headers, squeezed = _get(live_server, path, "gzip, deflate")
+        assert headers["Content-Encoding"] == "gzip", path
+        assert gzip.decompress(squeezed) == plain, path
+
+
+def test_api_answers_keep_their_etags_uncompressed(live_server):
+    # The staff API compares If-Match with the ETag it sent: compression must not alter it.
+    headers, body = _get(live_server, "/api/v1/categories", "br, gzip")
+    assert "Content-Encoding" not in headers
+    assert json.loads(body)
