@@ -51,9 +51,9 @@ chromium: ## Install Debian's chromium for the browser tests, if missing
 db: venv ## Start the local PostGIS (unless DATABASE_URL is set), migrate, load seed data
 	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) fixtures load && $(FLASK) boundaries load-default
 
-run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) with gunicorn
-	@$(WITH_DB) echo "Pavé at http://127.0.0.1:$(PORT)/ (API docs: /api/v1/docs)" && \
-	  exec $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --no-control-socket --access-logfile - 'app:create_app()'
+run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) (gunicorn) with the email worker beside it
+	@$(WITH_DB) echo "Pavé at http://127.0.0.1:$(PORT)/ (API docs: /api/v1/docs); Ctrl-C stops it" && \
+	  WORKERS=$(WORKERS) exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 stop: ## Stop the local PostgreSQL cluster
 	@python3 app/localdb.py stop
@@ -71,6 +71,7 @@ bench: venv pwa chromium ## Run the benchmarks and print their tables
 	@$(WITH_DB) $(BIN)/python -m bench.pwa
 	@$(WITH_DB) $(BIN)/python -m bench.lighthouse
 	@$(WITH_DB) $(BIN)/python -m bench.tickets
+	@$(WITH_DB) $(BIN)/python -m bench.opendata
 
 lint: venv ## ruff check and ruff format --check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -92,14 +92,19 @@ class Config:
     FOLLOW_BASE_URL = ""
     FOLLOW_LINK_EXPIRY_DAYS = 180
 
-    # Who runs this Open311 endpoint, as its discovery document says.
+    # Who runs this Open311 endpoint, as its discovery document says, and the one
+    # jurisdiction_id it serves (a request naming another gets a 404).
     OPEN311_CONTACT = "Pavé"
+    OPEN311_JURISDICTION_ID = "pave.be"
 
     # The outbox worker sends notifications through this SMTP server.
     SMTP_HOST = "localhost"
     SMTP_PORT = 25
     SMTP_FROM = "Pavé <no-reply@pave.localhost>"
     SMTP_TIMEOUT_S = 10.0
+    # The worker queues the bodies' daily digests from this hour on, local time (0-23).
+    DIGEST_HOUR = 7
+    DIGEST_TIMEZONE = "Europe/Brussels"
 
     # flask-smorest / OpenAPI
     API_TITLE = "Pavé API"

@@ -55,8 +55,6 @@ class User(Base):
     # None until an invited user chooses a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    # Stored in every session cookie; raising it (deactivation, new password) ends them all.
-    session_version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     # SHA-256 of the one-time invitation token; cleared once the invitation is accepted.
     invitation_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invitation_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -110,6 +108,26 @@ class RoleGrant(Base):
 
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
     body: Mapped[Body | None] = relationship(lazy="joined")
+
+
+class StaffSession(Base):
+    """A logged-in browser. Its cookie holds a random token; the row, only the token's SHA-256.
+
+    The row is the session: deleting it (logout, a new password, deactivation) ends the
+    session at once, even for a copy of the cookie that is still validly signed.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    # Moved forward at most once a minute; sessions idle longer than their lifetime are purged.
+    last_seen_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
 
 
 class ApiToken(Base):

@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts import access
@@ -19,7 +19,7 @@ from app.accounts.errors import (
     InvalidGrantError,
     InvalidInvitationError,
 )
-from app.accounts.models import BODY_ROLES, ApiToken, Role, RoleGrant, User
+from app.accounts.models import BODY_ROLES, ApiToken, Role, RoleGrant, StaffSession, User
 from app.accounts.passwords import check_strength, hash_password, verify_password
 from app.bodies.models import Body
 from app.errors import NotFoundError
@@ -27,7 +27,8 @@ from app.geo.models import Region
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 TOKEN_PREFIX = "pave_"
-# Touching last_used_at on every call would turn each read into a write.
+# Touching last_used_at (or a session's last_seen_at) on every call would turn each read into
+# a write.
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 # One message for every login failure, so that it tells nothing about which emails exist.
 LOGIN_FAILED = "The email or the password is incorrect."
@@ -202,14 +203,59 @@ def set_password(session: Session, user: User, password: str) -> None:
     """A new password ends every session opened with the old one."""
     check_strength(password)
     user.password_hash = hash_password(password)
-    user.session_version += 1
-    session.flush()
+    end_all_sessions(session, user)
 
 
 def deactivate_user(session: Session, user: User) -> None:
     """The user can no longer log in, and their open sessions and tokens stop working."""
     user.active = False
-    user.session_version += 1
+    end_all_sessions(session, user)
+
+
+def open_session(
+    session: Session, user: User, lifetime: dt.timedelta, now: dt.datetime | None = None
+) -> str:
+    """A new session of `user`; returns its token, for the (signed) cookie only.
+
+    Sessions idle for longer than `lifetime` are removed on the way: their cookies have
+    expired too, so nothing can use them any more.
+    """
+    now = now or _now()
+    session.execute(delete(StaffSession).where(StaffSession.last_seen_at < now - lifetime))
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(token_hash=sha256(token), user_id=user.id, last_seen_at=now))
+    session.flush()
+    return token
+
+
+def user_for_session(
+    session: Session, token: str, lifetime: dt.timedelta, now: dt.datetime | None = None
+) -> User | None:
+    """The active user of an open session, or None: logged out, idle too long, deactivated."""
+    found = session.execute(
+        select(StaffSession, User)
+        .join(User, User.id == StaffSession.user_id)
+        .where(StaffSession.token_hash == sha256(token))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    now = now or _now()
+    if not user.active or row.last_seen_at < now - lifetime:
+        return None
+    if now - row.last_seen_at >= TOKEN_USE_RESOLUTION:
+        row.last_seen_at = now
+        session.flush()
+    return user
+
+
+def end_session(session: Session, token: str) -> None:
+    """Log out: the session's row goes, so every copy of its cookie stops working at once."""
+    session.execute(delete(StaffSession).where(StaffSession.token_hash == sha256(token)))
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
     session.flush()
 
 

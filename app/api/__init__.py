@@ -61,4 +61,7 @@ def init_app(app: Flask) -> None:
     from app.api.tickets.routes import blp as tickets_blp
 
     api.register_blueprint(tickets_blp, url_prefix=f"/api/v1{tickets_blp.url_prefix}")
+    from app.api.members.routes import blp as members_blp
+
+    api.register_blueprint(members_blp, url_prefix=f"/api/v1{members_blp.url_prefix}")
     register_domain_errors(app)

@@ -7,12 +7,16 @@ exactly what the native API accepts; only the shape (form fields, lat/long) diff
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from marshmallow import ValidationError
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.api.reports.schemas import ReportCreateSchema
+from app.errors import IdempotencyKeyReuseError
 from app.geo.search import fold, search_communes
 from app.open311.requests import Open311QueryError
 from app.reports.services import NewReport
@@ -135,3 +139,45 @@ def parse_new_request(session: Session, params: Mapping[str, str]) -> NewReport:
         reporter_email=reporter_data.get("email"),
         reporter_phone=reporter_data.get("phone"),
     )
+
+
+MEDIA_URL_MAX = 2000
+MEDIA_URL_SQL = text("SELECT media_url FROM reports WHERE id = :id")
+SET_MEDIA_URL_SQL = text("UPDATE reports SET media_url = :url WHERE id = :id")
+
+
+def parse_media_url(params: Mapping[str, str]) -> str | None:
+    """The posted media_url: an absolute http(s) address, or Open311QueryError (400).
+
+    Only the address is kept, shown back as media_url; Pavé never fetches it, so it cannot
+    be made to reach into a network it should not (the photo pipeline takes uploads only).
+    """
+    value = _value(params, "media_url")
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or len(value) > MEDIA_URL_MAX
+        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value)
+    ):
+        raise Open311QueryError(
+            f"media_url must be an http or https address of at most {MEDIA_URL_MAX} characters."
+        )
+    return value
+
+
+def attach_media_url(
+    session: Session, report_id: uuid.UUID, url: str | None, *, replayed: bool
+) -> None:
+    """Keep the link with a new report; a replay must have posted the same one."""
+    db = session.connection()
+    if replayed:
+        if db.execute(MEDIA_URL_SQL, {"id": report_id}).scalar_one() != url:
+            raise IdempotencyKeyReuseError(
+                "This Idempotency-Key was already used for a request with another media_url; "
+                "use a new key for a new request."
+            )
+    elif url is not None:
+        db.execute(SET_MEDIA_URL_SQL, {"id": report_id, "url": url})

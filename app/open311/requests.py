@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -20,13 +21,18 @@ from app.categories.models import Category
 from app.errors import PaveError
 from app.i18n import LANGUAGES, pick_name
 from app.media.models import Photo
-from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, open311_status
+from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, Status, open311_status
 from app.reports.views import PUBLIC_VIEW_SQL, ReportView
 from app.tickets.states import REASON_REQUIRED
 
 # The spec's default and largest window, and its default number of requests.
 WINDOW = dt.timedelta(days=90)
 MAX_REQUESTS = 1000
+# A planned date is a day in Belgium: expected_datetime is its first moment there.
+BELGIAN_TIME = ZoneInfo("Europe/Brussels")
+# The work is expected on the planned date while it is planned or under way; a ticket that
+# was planned, then reopened or closed, keeps a date that no longer says anything.
+EXPECTING = frozenset({Status.PLANNED.value, Status.IN_PROGRESS.value})
 
 
 class Open311QueryError(PaveError):
@@ -133,13 +139,16 @@ def find_service(session: Session, code: str) -> Category | None:
 # ---- service requests --------------------------------------------------------------------
 
 # The public view, plus the reason given to the resident for the current status if it needs
-# one (a rejection or a transfer); the notes of other changes are for colleagues only.
+# one (a rejection or a transfer); the notes of other changes are for colleagues only. Also
+# the planned date and the picture a client linked when it posted the request.
 REQUESTS_SQL = (
-    "SELECT v.*, (SELECT h.note FROM report_status_changes h "
+    "SELECT v.*, x.planned_for, x.media_url AS media_link, (SELECT h.note "
+    "FROM report_status_changes h "
     "WHERE h.report_id = v.id AND h.to_status = v.status AND h.to_status = ANY(:reasons) "
     "ORDER BY h.id DESC LIMIT 1) AS status_notes FROM ("
     + PUBLIC_VIEW_SQL.format(source="reports")
-    + ") AS v WHERE {where} ORDER BY v.created_at DESC, v.id DESC LIMIT :limit OFFSET :offset"
+    + ") AS v JOIN reports x ON x.id = v.id "
+    "WHERE {where} ORDER BY v.created_at DESC, v.id DESC LIMIT :limit OFFSET :offset"
 )
 
 
@@ -147,7 +156,10 @@ REQUESTS_SQL = (
 class ServiceRequest:
     view: ReportView
     status_notes: str | None
+    # The first visible photo's file, or else the link posted with the request.
     media_key: str | None
+    media_link: str | None = None
+    planned_for: dt.date | None = None
 
 
 def find_requests(session: Session, query: RequestQuery, now: dt.datetime) -> list[ServiceRequest]:
@@ -173,7 +185,13 @@ def find_requests(session: Session, query: RequestQuery, now: dt.datetime) -> li
     rows = session.connection().execute(sql, params).all()
     media = first_photos(session, [row.id for row in rows])
     return [
-        ServiceRequest(ReportView.from_row(row), row.status_notes, media.get(row.id))
+        ServiceRequest(
+            ReportView.from_row(row),
+            row.status_notes,
+            media.get(row.id),
+            media_link=row.media_link,
+            planned_for=row.planned_for,
+        )
         for row in rows
     ]
 
@@ -191,6 +209,14 @@ def first_photos(session: Session, report_ids: list[uuid.UUID]) -> dict[uuid.UUI
     return {photo.report_id: photo.display_key for photo in photos}
 
 
+def expected_datetime(item: ServiceRequest) -> str | None:
+    """The planned date's first moment in Belgium, with its offset (2031-05-04T00:00:00+02:00):
+    written in UTC it would read as the evening before."""
+    if item.planned_for is None or item.view.status not in EXPECTING:
+        return None
+    return dt.datetime.combine(item.planned_for, dt.time(), BELGIAN_TIME).isoformat()
+
+
 def request_fields(item: ServiceRequest, lang: str, media_url: str | None) -> dict[str, Any]:
     """One request in the spec's order of fields; the address is the commune's name."""
     view = item.view
@@ -206,13 +232,13 @@ def request_fields(item: ServiceRequest, lang: str, media_url: str | None) -> di
         "service_notice": None,
         "requested_datetime": view.created_at,
         "updated_datetime": view.updated_at,
-        "expected_datetime": None,
+        "expected_datetime": expected_datetime(item),
         "address": f"{commune} ({view.commune_nis_code})",
         "address_id": None,
         "zipcode": None,
         "lat": view.lat,
         "long": view.lon,
-        "media_url": media_url,
+        "media_url": media_url or item.media_link,
     }
 
 

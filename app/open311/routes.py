@@ -84,6 +84,17 @@ def _http_error(exc: HTTPException):
     return response
 
 
+@blp.before_request
+def _jurisdiction():
+    """This endpoint serves one jurisdiction: naming it is optional, naming another a 404."""
+    served = current_app.config["OPEN311_JURISDICTION_ID"]
+    sent = param("jurisdiction_id")
+    if sent is not None and sent.lower() != served.lower():
+        raise NotFound(
+            f"There is no jurisdiction_id {sent!r} here: this endpoint serves {served!r}."
+        )
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise NotFound(f"There is no format {fmt!r}: use .xml or .json.")
@@ -142,6 +153,8 @@ def discovery(fmt: str):
     body = {
         "changeset": CHANGESET,
         "contact": current_app.config["OPEN311_CONTACT"],
+        # Not a field of the spec's discovery: where clients learn the jurisdiction_id to send.
+        "jurisdiction_id": current_app.config["OPEN311_JURISDICTION_ID"],
         "key_service": "API keys are API tokens of Pavé accounts, given by an administrator.",
         "endpoints": [endpoint],
     }
@@ -210,6 +223,7 @@ def post_request(fmt: str):
     config = current_app.config
     try:
         new = intake.parse_new_request(session, request.form)
+        media_url = intake.parse_media_url(request.form)
         created = create_report(
             session,
             new,
@@ -218,6 +232,7 @@ def post_request(fmt: str):
             hint_distance_m=config["ROUTING_HINT_DISTANCE_M"],
             reporter_language=_language(),
         )
+        intake.attach_media_url(session, created.report_id, media_url, replayed=created.replayed)
         if not created.replayed and (new.reporter_email or created.body_notified_at_once):
             notify_new_report(session, created.report_id, follow_base_url=follow_base_url())
         view = created.view or get_report(session, created.report_id)

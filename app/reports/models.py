@@ -45,6 +45,7 @@ class Report(Base):
         CheckConstraint(f"priority IN ({PRIORITY_VALUES})", name="priority"),
         CheckConstraint(f"reporter_language IN ({LANGUAGE_VALUES})", name="reporter_language"),
         CheckConstraint("duplicate_of <> id", name="not_duplicate_of_itself"),
+        CheckConstraint("media_url ~ '^https?://'", name="media_url_http"),
         # Newest-first listing and its keyset cursor walk this index.
         Index("ix_reports_created_at_id", "created_at", "id"),
         # A body's tickets newest first: the staff list and map stop after a page of it.
@@ -111,6 +112,9 @@ class Report(Base):
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),
     )
+    # A picture elsewhere, linked by a commune's system through Open311's media_url (migration
+    # 0010): http or https only; Open311 shows it when the report has no photo of its own.
+    media_url: Mapped[str | None] = mapped_column(String(2000))
 
     category: Mapped[Category] = relationship(lazy="joined")
     commune: Mapped[Commune] = relationship(lazy="joined")

@@ -10,8 +10,10 @@ from app.reports.models import Report
 
 # Columns of the public view, read from a report relation aliased `r` (the reports table, or
 # the RETURNING rows of an INSERT) joined to its category, commune and body.
+# The resident's free text is public only once staff marked it publishable: it may hold a
+# name, a phone number or a neighbour's plate. Until then every public answer says null.
 PUBLIC_VIEW_SQL = """
-    SELECT r.id, r.description, r.status, r.created_at, r.updated_at, r.accuracy_m,
+    SELECT r.id, CASE WHEN r.description_public THEN r.description END AS description, r.status, r.created_at, r.updated_at, r.accuracy_m,
            ST_X(r.location) AS lon, ST_Y(r.location) AS lat,
            c.code AS category_code, c.name_fr AS category_fr, c.name_nl AS category_nl,
            c.name_de AS category_de, c.name_en AS category_en,
@@ -83,7 +85,7 @@ class ReportView:
         """From an ORM Report with its category, commune and body loaded."""
         return cls(
             id=report.id,
-            description=report.description,
+            description=report.description if report.description_public else None,
             status=report.status,
             created_at=report.created_at,
             updated_at=report.updated_at,

@@ -1,22 +1,27 @@
-"""The daily digest: `flask --app app digest` tells each body on a digest of its new tickets.
+"""The daily digest: each body on a digest hears of its new tickets once a day.
 
 A body with notify_mode 'daily' and a contact email receives one message listing the tickets
-it received since its last digest: new reports and tickets transferred to it. Each body's
-bookmark (the end of the span its last digest covered) is moved in the transaction that
-writes the message, so running the command twice in a row sends nothing the second time,
-and two runs at once wait for each other on the bookmark's row lock.
+it received since its last digest: new reports and tickets transferred to it. The worker
+(`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
+(DIGEST_TIMEZONE); `flask --app app digest` does the same at once.
+
+Each body's bookmark (the end of the span its last digest covered, and the day it was for) is
+moved in the transaction that writes the message, under the bookmark's row lock: two workers
+at the same hour wait for each other there, and the second finds the day's digest written, so
+a body gets at most one digest a day however many workers run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import DateTime, ForeignKey, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import Date, DateTime, ForeignKey, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.bodies import models as _bodies  # noqa: F401  (the foreign key's table)
@@ -42,6 +47,8 @@ class BodyDigest(Base):
         ForeignKey("bodies.id", ondelete="CASCADE"), primary_key=True
     )
     last_sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The local day of the last scheduled digest: the worker sends at most one a day.
+    last_digest_day: Mapped[dt.date | None] = mapped_column(Date)
 
 
 BODIES_SQL = text(
@@ -53,9 +60,12 @@ BOOKMARK_SQL = text(
     "ON CONFLICT (body_id) DO NOTHING"
 )
 LOCK_BOOKMARK_SQL = text(
-    "SELECT last_sent_at FROM body_digests WHERE body_id = :body_id FOR UPDATE"
+    "SELECT last_sent_at, last_digest_day FROM body_digests WHERE body_id = :body_id FOR UPDATE"
 )
-MOVE_BOOKMARK_SQL = text("UPDATE body_digests SET last_sent_at = :until WHERE body_id = :body_id")
+MOVE_BOOKMARK_SQL = text(
+    "UPDATE body_digests SET last_sent_at = :until, "
+    "last_digest_day = coalesce(CAST(:day AS date), last_digest_day) WHERE body_id = :body_id"
+)
 # The body's tickets that arrived in (since, until]: made there, or transferred to it.
 TICKETS_SQL = text(
     """
@@ -98,12 +108,13 @@ def _item(ticket, language: str) -> str:
     return f"{line}\n  {ticket.id}"
 
 
-def _digest_one(db: Connection, body, until: dt.datetime) -> Digest:
+def _digest_one(db: Connection, body, until: dt.datetime, day: dt.date | None) -> Digest:
     params = {"body_id": body.id, "first_since": until - FIRST_SPAN}
     db.execute(BOOKMARK_SQL, params)
-    since = db.execute(LOCK_BOOKMARK_SQL, params).scalar_one()
-    if since >= until:
-        # Another run covered this span already.
+    bookmark = db.execute(LOCK_BOOKMARK_SQL, params).one()
+    since = bookmark.last_sent_at
+    if since >= until or (day and bookmark.last_digest_day and bookmark.last_digest_day >= day):
+        # Another run covered this span, or wrote this day's digest, already.
         return Digest(body.code, 0, None)
     tickets = db.execute(TICKETS_SQL, {"body_id": body.id, "since": since, "until": until}).all()
     message_id = None
@@ -118,30 +129,75 @@ def _digest_one(db: Connection, body, until: dt.datetime) -> Digest:
             since=f"{since:%Y-%m-%d %H:%M %Z}".strip(),
             items="\n".join(_item(t, language) for t in tickets),
         )
-    db.execute(MOVE_BOOKMARK_SQL, {"body_id": body.id, "until": until})
+    db.execute(MOVE_BOOKMARK_SQL, {"body_id": body.id, "until": until, "day": day})
     return Digest(body.code, len(tickets), message_id)
 
 
-def send_digests(session: Session, *, until: dt.datetime | None = None) -> list[Digest]:
+def send_digests(
+    session: Session, *, until: dt.datetime | None = None, day: dt.date | None = None
+) -> list[Digest]:
     """Queue each digest body's message of the tickets up to `until`; the caller commits.
 
     `until` defaults to SETTLE before the database's clock. A body with no new ticket gets
-    no message, and its bookmark still moves.
+    no message, and its bookmark still moves. With `day` (the local date the digest is
+    for), a body whose digest of that day was written already is left alone.
     """
     db = session.connection()
     if until is None:
         until = db.execute(NOW_SQL).scalar_one() - SETTLE
-    return [_digest_one(db, body, until) for body in db.execute(BODIES_SQL).all()]
+    return [_digest_one(db, body, until, day) for body in db.execute(BODIES_SQL).all()]
+
+
+@dataclass
+class DailyDigests:
+    """When a worker queues the digests: once a day, from `hour` o'clock in `timezone`.
+
+    `done_for` spares the worker a look at the database on every turn once the day's
+    digests are written; the bookmarks, not this, keep two workers from sending twice.
+    """
+
+    hour: int
+    timezone: str = "Europe/Brussels"
+    done_for: dt.date | None = None
+
+    def today(self, now: dt.datetime | None = None) -> dt.date | None:
+        """The local day whose digests are due at `now` (default: now), or None."""
+        local = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(self.timezone))
+        if local.hour < self.hour or local.date() == self.done_for:
+            return None
+        return local.date()
+
+    def run(self, engine: Engine, now: dt.datetime | None = None) -> list[Digest]:
+        """Queue the day's digests if they are due; the ones queued by this call.
+
+        Without `now`, the digests cover tickets up to the database's clock (less SETTLE).
+        """
+        day = self.today(now)
+        if day is None:
+            return []
+        until = now - SETTLE if now else None
+        with Session(engine) as session, session.begin():
+            digests = send_digests(session, until=until, day=day)
+        self.done_for = day
+        return [d for d in digests if d.message_id is not None]
+
+
+def local_today(timezone: str) -> dt.date:
+    return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
 @click.command("digest")
 @with_appcontext
 def digest_command() -> None:
-    """Queue the daily digest of new tickets of each body set to notify_mode 'daily'."""
+    """Queue today's digest of new tickets of each body on notify_mode 'daily', unless written.
+
+    The worker does this by itself every day from DIGEST_HOUR; this queues them now.
+    """
     from app import get_database
 
+    day = local_today(current_app.config["DIGEST_TIMEZONE"])
     with get_database(current_app).session() as session:
-        digests = send_digests(session)
+        digests = send_digests(session, day=day)
     sent = [d for d in digests if d.message_id is not None]
     for digest in sent:
         click.echo(f"{digest.body_code}: {digest.tickets} ticket(s)")

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     Uuid,
@@ -94,3 +95,28 @@ class OutboxMessage(Base):
     )
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class StaffRequestKey(Base):
+    """A staff change made under an Idempotency-Key: a retry with the key is answered, not redone.
+
+    Written in the change's own transaction, so the key exists if and only if the change does.
+    Keys belong to the user who sent them: another user's key never replays for someone else.
+    """
+
+    __tablename__ = "staff_request_keys"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # SHA-256 of the operation, the ticket and the validated body: a reused key is told apart.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # The status the first answer had (200 or 201), which a replay answers with again.
+    response_status: Mapped[int] = mapped_column(SmallInteger)
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -84,6 +84,7 @@ class TicketDetail:
     accuracy_m: float | None
     planned_for: dt.date | None
     duplicate_of: uuid.UUID | None
+    description_public: bool
     reporter: dict[str, str | None] | None
     history: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -302,6 +303,7 @@ def get_ticket(
         Report.accuracy_m,
         Report.planned_for,
         Report.duplicate_of,
+        Report.description_public,
         Report.reporter_name,
         Report.reporter_email,
         Report.reporter_phone,
@@ -318,6 +320,7 @@ def get_ticket(
         accuracy_m=found["accuracy_m"],
         planned_for=found["planned_for"],
         duplicate_of=found["duplicate_of"],
+        description_public=found["description_public"],
         reporter=reporter,
         history=_history(session, report_id),
         updates=_updates(session, report_id, with_internal),

@@ -215,6 +215,21 @@ class Timeline:
     history: list[Row]
 
 
+OWN_DESCRIPTION_SQL = text(
+    "SELECT description FROM reports WHERE id = :id AND lower(reporter_email) = lower(:email)"
+)
+
+
+def own_description(session: Session, follower: Follower) -> str | None:
+    """The report's text when the follower wrote it, published or not; None otherwise.
+
+    The public view holds the text back until staff publish it, but a reporter may always
+    read what they wrote; a neighbour who follows the same report may not.
+    """
+    params = {"id": follower.report_id, "email": follower.email}
+    return session.execute(OWN_DESCRIPTION_SQL, params).scalar_one_or_none()
+
+
 def timeline(session: Session, report_id: uuid.UUID) -> Timeline:
     db = session.connection()
     reasons = [status.value for status in REASON_REQUIRED]

@@ -65,6 +65,7 @@ class Ticket:
     assignee_user_id: int | None
     planned_for: dt.date | None
     duplicate_of: uuid.UUID | None
+    description_public: bool
 
     def snapshot(self) -> dict[str, Any]:
         """JSON-ready values for the audit log."""
@@ -78,18 +79,25 @@ class Ticket:
 LOCK_SQL = text(
     """
     SELECT r.id, r.status, r.version, b.code AS body_code, r.priority, r.assignee_user_id,
-           r.planned_for, r.duplicate_of
+           r.planned_for, r.duplicate_of, r.description_public
     FROM reports r JOIN bodies b ON b.id = r.body_id
     WHERE r.id = :id
     FOR UPDATE OF r
     """
 )
 
+# Marking a duplicate locks two reports. Taking both in the order of their ids, before
+# anything else, means two crews merging A into B and B into A at the same moment queue on
+# the first row instead of deadlocking; the second then finds its original is a duplicate.
+# (ORDER BY sorts before FOR UPDATE locks, so rows are locked in that order.)
+LOCK_PAIR_SQL = text("SELECT id FROM reports WHERE id IN (:a, :b) ORDER BY id FOR UPDATE")
+
 UPDATE_SQL = text(
     """
     UPDATE reports SET status = :status, body_id = (SELECT id FROM bodies WHERE code = :body_code),
            priority = :priority, assignee_user_id = :assignee_user_id,
            planned_for = :planned_for, duplicate_of = :duplicate_of,
+           description_public = :description_public,
            version = version + 1, updated_at = now()
     WHERE id = :id
     """
@@ -174,9 +182,20 @@ def _lock(db: Connection, report_id: uuid.UUID, expected_version: int | None) ->
 
 
 def _save(
-    db: Connection, before: Ticket, after: Ticket, actor: Actor, action: str, **extra: Any
+    db: Connection,
+    before: Ticket,
+    after: Ticket,
+    actor: Actor,
+    action: str,
+    *,
+    was: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> Ticket:
-    """Store `after`, bump the version and write the audit row of what changed."""
+    """Store `after`, bump the version and write the audit row of what changed.
+
+    `was` and `extra` are what the action changed beyond the ticket's own fields, before and
+    after (a photo's visibility, the text of an update).
+    """
     db.execute(UPDATE_SQL, {**after.__dict__})
     saved = Ticket(**{**after.__dict__, "version": before.version + 1})
     old, new = before.snapshot(), saved.snapshot()
@@ -186,7 +205,7 @@ def _save(
         "actor_user_id": actor.user_id,
         "report_id": before.id,
         "action": action,
-        "before": {key: old[key] for key in changed},
+        "before": {key: old[key] for key in changed} | (was or {}),
         "after": {key: new[key] for key in changed} | extra,
     }
     db.execute(AUDIT_SQL, audit)
@@ -265,8 +284,10 @@ def transition(
 ) -> Ticket:
     """Move a ticket to `to_status` if the lifecycle allows it; the caller commits."""
     db = session.connection()
-    ticket = _lock(db, report_id, expected_version)
     to = Status(to_status)
+    if to is Status.DUPLICATE and duplicate_of is not None and duplicate_of != report_id:
+        db.execute(LOCK_PAIR_SQL, {"a": report_id, "b": duplicate_of})
+    ticket = _lock(db, report_id, expected_version)
     allowed = allowed_transitions(ticket.status, by_reporter=actor.is_reporter)
     if to not in allowed:
         raise InvalidTransitionError(
@@ -365,6 +386,50 @@ def set_priority(
     ticket = _lock(db, report_id, expected_version)
     after = Ticket(**{**ticket.__dict__, "priority": value})
     return _save(db, ticket, after, actor, "set_priority")
+
+
+def set_description_public(
+    session: Session,
+    report_id: uuid.UUID,
+    publishable: bool,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Whether the resident's description may be published as open data (staff decide)."""
+    db = session.connection()
+    ticket = _lock(db, report_id, expected_version)
+    after = Ticket(**{**ticket.__dict__, "description_public": bool(publishable)})
+    return _save(db, ticket, after, actor, "set_description_public")
+
+
+PHOTO_HIDDEN_SQL = text(
+    "SELECT hidden FROM photos WHERE id = :photo_id AND report_id = :report_id FOR UPDATE"
+)
+SET_PHOTO_HIDDEN_SQL = text("UPDATE photos SET hidden = :hidden WHERE id = :photo_id")
+
+
+def set_photo_hidden(
+    session: Session,
+    report_id: uuid.UUID,
+    photo_id: int,
+    hidden: bool,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Hide a photo of the ticket (a face, a number plate) from every public view, or show it
+    again; a change of the ticket like any other: its version moves and the audit keeps it."""
+    db = session.connection()
+    ticket = _lock(db, report_id, expected_version)
+    params = {"photo_id": photo_id, "report_id": report_id, "hidden": bool(hidden)}
+    was_hidden = db.execute(PHOTO_HIDDEN_SQL, params).scalar_one_or_none()
+    if was_hidden is None:
+        raise NotFoundError(f"Ticket {report_id} has no photo {photo_id}.")
+    db.execute(SET_PHOTO_HIDDEN_SQL, params)
+    action = "hide_photo" if hidden else "show_photo"
+    was = {"photo": photo_id, "hidden": was_hidden}
+    return _save(db, ticket, ticket, actor, action, was=was, photo=photo_id, hidden=bool(hidden))
 
 
 def add_update(

@@ -1,9 +1,13 @@
-"""The outbox worker: `flask --app app worker` sends due messages over SMTP, with retries."""
+"""The outbox worker: `flask --app app worker` sends due messages over SMTP, with retries,
+and queues the bodies' daily digests once a day (DIGEST_HOUR, DIGEST_TIMEZONE)."""
 
 from __future__ import annotations
 
+import signal
 import smtplib
-import time
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -12,8 +16,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from app.tickets import outbox
+from app.tickets.digest import DailyDigests
 
 
 @dataclass(frozen=True)
@@ -47,13 +53,21 @@ class DrainResult:
     errors: list[str] = field(default_factory=list)
 
 
-def drain(engine: Engine, sender: SmtpSender, *, limit: int | None = None) -> DrainResult:
+def drain(
+    engine: Engine,
+    sender: SmtpSender,
+    *,
+    limit: int | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> DrainResult:
     """Send every message due now, each in its own transaction; return what happened.
 
     A failed message is pushed back by its backoff, so one drain tries it at most once.
+    `stopping` is asked before each message: a worker told to stop finishes the message it
+    is sending, and leaves the others to the next run.
     """
     result = DrainResult()
-    while limit is None or result.sent + result.failed < limit:
+    while (limit is None or result.sent + result.failed < limit) and not stopping():
         with engine.begin() as db:
             message = outbox.claim(db)
             if message is None:
@@ -79,8 +93,25 @@ def sender_from_config(config) -> SmtpSender:
     )
 
 
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT (Ctrl-C, or `make run` stopping its processes);
+    the previous handlers come back when the block ends."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in signals}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Do what is due now (emails, digests), then exit.")
 @click.option(
     "--interval",
     type=float,
@@ -90,15 +121,33 @@ def sender_from_config(config) -> SmtpSender:
 )
 @with_appcontext
 def worker_command(once: bool, interval: float) -> None:
-    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM)."""
+    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), and queue the
+    daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day."""
     from app import get_database
 
+    config = current_app.config
+    if not 0 <= config["DIGEST_HOUR"] <= 23:
+        raise click.BadParameter(
+            f"DIGEST_HOUR is an hour from 0 to 23, not {config['DIGEST_HOUR']}."
+        )
     engine = get_database(current_app).engine
-    sender = sender_from_config(current_app.config)
-    while True:
-        result = drain(engine, sender)
-        if result.sent or result.failed:
-            click.echo(f"{result.sent} sent, {result.failed} failed (will retry)")
-        if once:
-            return
-        time.sleep(interval)
+    sender = sender_from_config(config)
+    digests = DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"])
+    with _stop_on_signals() as stop:
+        while not stop.is_set():
+            try:
+                for digest in digests.run(engine):
+                    click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
+                result = drain(engine, sender, stopping=stop.is_set)
+            except OperationalError as exc:
+                if once:
+                    raise
+                # The database is down or restarting: nothing was lost, try again later
+                # rather than exit (under `make run`, that would stop the web server too).
+                click.echo(f"database unavailable, retrying in {interval:g} s: {exc}", err=True)
+            else:
+                if result.sent or result.failed:
+                    click.echo(f"{result.sent} sent, {result.failed} failed (will retry)")
+            if once:
+                return
+            stop.wait(interval)

@@ -10,11 +10,12 @@ import { openStaffDb } from '../src/js/staff/store.js';
 
 /**
  * A ticket behind the staff API, as the real one behaves: If-Match must name the current
- * version, and the Idempotency-Key of a transition is not honoured (a replay meets a 412).
+ * version, and a retry under an Idempotency-Key already applied is answered, not redone.
  */
 class TicketServer {
   constructor() {
     this.ticket = { id: 't1', status: 'new', version: 1 };
+    this.keys = new Map();
     this.history = [];
     this.photos = new Set();
     this.requests = [];
@@ -26,6 +27,7 @@ class TicketServer {
     const trouble = this.trouble.shift();
     if (trouble === 'offline') throw new TypeError('Failed to fetch');
     if (typeof trouble === 'number') return { status: trouble, body: { status: trouble } };
+    if (typeof trouble === 'object') return trouble;
     const response = work();
     if (trouble === 'lost-answer') throw new TypeError('Failed to fetch');
     return response;
@@ -44,9 +46,11 @@ class TicketServer {
   }
 
   transition(item) {
+    if (this.keys.has(item.key)) return { status: 200, body: { ...this.ticket }, replayed: true };
     if (item.version !== this.ticket.version) return { status: 412, body: { status: 412 } };
     this.ticket = { ...this.ticket, status: item.body.to, version: this.ticket.version + 1 };
     this.history.push(item.body.to);
+    this.keys.set(item.key, 200);
     return { status: 200, body: { ...this.ticket } };
   }
 
@@ -57,6 +61,7 @@ class TicketServer {
   }
 }
 
+const PROBLEMS = 'https://pave.example/problems/';
 let outbox;
 let server;
 const run = () => flush(outbox, server.transport(), { now: () => 1000, random: () => 0.5 });
@@ -94,16 +99,36 @@ describe('a status change', () => {
     assert.deepEqual(server.history, ['acknowledged']);
   });
 
-  test("whose answer was lost is delivered on its retry's 412, not applied twice", async () => {
+  test('whose answer was lost is answered again on its retry, not applied twice', async () => {
     const item = await outbox.put(change('acknowledged'));
     server.trouble.push('lost-answer');
     await run();
     await flush(outbox, server.transport(), { force: true });
     const stored = await outbox.get(item.id);
     assert.equal(stored.state, State.SENT);
-    assert.equal(stored.result.replayed, true);
+    assert.equal(stored.result.status, 'acknowledged');
     assert.deepEqual(server.history, ['acknowledged']);
-    assert.deepEqual(server.requests, ['transition', 'transition', 'get']);
+    assert.deepEqual(server.requests, ['transition', 'transition']);
+  });
+
+  test('retries while an earlier attempt is still in flight, then is delivered', async () => {
+    const item = await outbox.put(change('acknowledged'));
+    server.trouble.push({ status: 409, body: { type: `${PROBLEMS}request-in-flight` } });
+    await run();
+    assert.equal((await outbox.get(item.id)).state, State.WAITING);
+    await flush(outbox, server.transport(), { force: true });
+    assert.equal((await outbox.get(item.id)).state, State.SENT);
+    assert.deepEqual(server.history, ['acknowledged']);
+  });
+
+  test('not allowed from the ticket\'s status (409) needs attention, without retries', async () => {
+    const item = await outbox.put(change('acknowledged'));
+    server.trouble.push({ status: 409, body: { type: `${PROBLEMS}invalid-transition` } });
+    await run();
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.state, State.ATTENTION);
+    assert.equal(stored.problem.status, 409);
+    assert.deepEqual(server.history, []);
   });
 
   test("over someone else's change is kept aside with the 412 and the ticket's status", async () => {

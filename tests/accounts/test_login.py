@@ -88,6 +88,40 @@ def test_logout_ends_the_session(client, make_staff):
     assert_problem(client.get(ME), 401)
 
 
+def _copy_session_cookie(source, target) -> None:
+    name = source.application.config["SESSION_COOKIE_NAME"]
+    target.set_cookie(name, source.get_cookie(name).value)
+
+
+def test_a_copied_cookie_stops_working_at_logout(client, make_staff):
+    user = make_staff(Role.CREW_MEMBER)
+    csrf = login(client, user)
+    # Someone kept a copy of the cookie (a shared computer, a stolen backup, a proxy log).
+    copy = client.application.test_client()
+    _copy_session_cookie(client, copy)
+    assert copy.get(ME).status_code == 200
+
+    assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+
+    assert_problem(copy.get(ME), 401)
+    changed = copy.post(
+        "/api/v1/auth/tokens", json={"name": "after logout"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert_problem(changed, 401)
+
+
+def test_logging_out_on_one_device_keeps_the_others(client, make_staff):
+    user = make_staff(Role.CREW_MEMBER)
+    phone = client.application.test_client()
+    login(phone, user)
+    csrf = login(client, user)
+
+    client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})
+
+    assert_problem(client.get(ME), 401)
+    assert phone.get(ME).status_code == 200
+
+
 def test_logout_without_a_session_is_harmless(client):
     assert client.post("/api/v1/auth/logout").status_code == 204
 

@@ -26,8 +26,10 @@ from app.accounts.services import (
     deactivate_user,
     invite,
     issue_token,
+    open_session,
     revoke_token,
     sha256,
+    user_for_session,
     user_for_token,
 )
 from app.errors import NotFoundError
@@ -198,11 +200,11 @@ def test_nobody_else_revokes_my_token(session, make_staff):
 def test_deactivated_user_can_neither_log_in_nor_use_tokens(session, make_staff):
     user = make_staff(Role.CREW_MEMBER)
     _, token = issue_token(session, user, "ticketing system")
-    version = user.session_version
+    cookie_token = open_session(session, user, dt.timedelta(hours=12))
 
     deactivate_user(session, user)
 
-    assert user.session_version == version + 1
+    assert user_for_session(session, cookie_token, dt.timedelta(hours=12)) is None
     with pytest.raises(AuthenticationError):
         authenticate(session, user.email, PASSWORD)
     assert user_for_token(session, token) is None
@@ -221,3 +223,24 @@ def test_visible_bodies_follow_the_grants(session, make_staff, places):
     assert len(seen) == 19 + 1, "the 19 Brussels communes and Brussels Mobility"
     assert visible_body_ids(session, reviewer, "tickets.update") == frozenset()
     assert visible_body_ids(session, make_staff(Role.ADMINISTRATOR)) is None
+
+
+def test_a_session_idle_longer_than_its_lifetime_is_ended_and_purged(session, make_staff):
+    user = make_staff(Role.CREW_MEMBER)
+    lifetime = dt.timedelta(hours=12)
+    idle = open_session(session, user, lifetime, now=NOW)
+    active = open_session(session, user, lifetime, now=NOW)
+
+    later = NOW + dt.timedelta(hours=11)
+    assert user_for_session(session, active, lifetime, now=later) == user
+    # Twelve hours after its last use: over, even with a cookie that is still signed.
+    too_late = NOW + dt.timedelta(hours=12, minutes=1)
+    assert user_for_session(session, idle, lifetime, now=too_late) is None
+    assert user_for_session(session, active, lifetime, now=too_late) == user
+
+    # Opening another session removes the ones nobody can use any more.
+    open_session(session, user, lifetime, now=too_late)
+    hashes = session.execute(
+        text("SELECT token_hash FROM staff_sessions WHERE user_id = :id"), {"id": user.id}
+    ).scalars()
+    assert sha256(idle) not in set(hashes)

@@ -1,12 +1,16 @@
 """GET /api/v1/reports/{id}, and the reporter's privacy on every public endpoint."""
 
 import pytest
+from sqlalchemy import text
 
 from tests.api.helpers import GEOJSON, assert_problem
 
 
-def test_one_report_has_its_public_view(client, report_factory):
+def test_one_report_has_its_public_view(client, report_factory, session):
     report = report_factory(in_namur=True, category="graffiti", description="Tag on the wall")
+    session.execute(
+        text("UPDATE reports SET description_public = true WHERE id = :id"), {"id": report.id}
+    )
 
     response = client.get(f"/api/v1/reports/{report.id}")
 
@@ -19,6 +23,18 @@ def test_one_report_has_its_public_view(client, report_factory):
     assert body["commune"] == {"nis_code": "92094", "name": "Namur"}
     assert body["location"]["lat"] == pytest.approx(50.4594)
     assert body["location"]["lon"] == pytest.approx(4.8620)
+
+
+def test_free_text_stays_private_until_staff_mark_it_publishable(client, report_factory, session):
+    report = report_factory(description="Call me on 0470 12 34 56, I live at number 3")
+    routes = (f"/api/v1/reports/{report.id}", "/api/v1/reports", "/open311/v2/requests.json")
+    for route in routes:
+        assert "0470 12 34 56" not in client.get(route).get_data(as_text=True), route
+    session.execute(
+        text("UPDATE reports SET description_public = true WHERE id = :id"), {"id": report.id}
+    )
+    for route in routes:
+        assert "0470 12 34 56" in client.get(route).get_data(as_text=True), route
 
 
 def test_a_closed_report_shows_its_status(client, report_factory):

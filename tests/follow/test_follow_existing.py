@@ -111,3 +111,22 @@ def test_a_closed_report_cannot_be_followed(client, session, post_report):
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     assert _emails_to(session, report_id, NEIGHBOUR) == []
+
+
+def test_the_reporter_reads_their_own_text_a_neighbour_only_once_published(
+    client, session, post_report
+):
+    report_id = post_report()
+    _follow(client, report_id, language="fr")
+    (reporter_token,) = links_in(session, report_id, "resident_received")
+    (neighbour_token,) = links_in(session, report_id, "resident_following")
+
+    def shown(token):
+        return client.get(f"/api/v1/follow/{token}").get_json()["report"]["description"]
+
+    assert shown(reporter_token) == "A deep hole in front of number 12"
+    assert shown(neighbour_token) is None
+    session.execute(
+        text("UPDATE reports SET description_public = true WHERE id = :id"), {"id": report_id}
+    )
+    assert shown(neighbour_token) == "A deep hole in front of number 12"

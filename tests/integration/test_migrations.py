@@ -138,7 +138,8 @@ def test_downgrade_one_step_and_upgrade_again(engine):
     _migrate(engine, "downgrade", "-1")
     previous = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
     assert _revision(engine) == previous
-    assert _columns(engine) < at_head, "the last revision adds columns, so stepping back drops some"
+    # 0010 also drops a column, which stepping back restores: compare what goes, not subsets.
+    assert at_head - _columns(engine), "the last revision adds columns, so stepping back drops some"
     _migrate(engine, "upgrade", "head")
     assert _revision(engine) == HEAD
     assert _tables(engine) == _model_tables()

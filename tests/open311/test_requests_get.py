@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from tests.open311.conftest import BASE, json_array, json_error, parse_xml, xml_error, xml_items
 
@@ -25,8 +26,12 @@ def stamp(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_a_request_has_the_spec_fields_in_xml(client, report_factory):
+def test_a_request_has_the_spec_fields_in_xml(client, report_factory, session):
     report = report_factory(in_ixelles=True, description="Trou profond")
+    # Free text is published once staff marked it publishable (see test_reports_read).
+    session.execute(
+        text("UPDATE reports SET description_public = true WHERE id = :id"), {"id": report.id}
+    )
     [request] = xml_items(
         client.get(f"{BASE}/requests/{report.id}.xml"), "service_requests", "request"
     )

@@ -43,8 +43,28 @@ EXPECTED = {
     "detail": _row(DETAIL, 403),
     "transition": _row(CHANGE, 403),
     "patch": _row(CHANGE, 403),
+    "publishable": _row(CHANGE, 403),
     "update": _row({c: 201 for c in CHANGE}, 403),
     "photo": _row({c: 201 for c in CHANGE}, 403),
+    "hide_photo": _row(CHANGE, 403),
+    # Who works on the ticket's body (app/api/members): for those who may read its tickets.
+    "members": _row(DETAIL, 403),
+}
+
+
+# The route and method each operation calls (PATCH of a ticket twice: two kinds of change).
+_TICKET = f"{TICKETS}/<uuid:report_id>"
+ROUTES = {
+    "list": (TICKETS, "GET"),
+    "map": (f"{TICKETS}/map", "GET"),
+    "detail": (_TICKET, "GET"),
+    "transition": (f"{_TICKET}/transitions", "POST"),
+    "patch": (_TICKET, "PATCH"),
+    "publishable": (_TICKET, "PATCH"),
+    "update": (f"{_TICKET}/updates", "POST"),
+    "photo": (f"{_TICKET}/photos", "POST"),
+    "hide_photo": (f"{_TICKET}/photos/<int:photo_id>", "PATCH"),
+    "members": ("/api/v1/staff/bodies/<string:body_code>/members", "GET"),
 }
 
 
@@ -67,7 +87,21 @@ def _caller(client, staff_as, places, caller):
     return staff.client, staff.csrf
 
 
-def _call(client, csrf, operation, ticket_id):
+def _resident_photo(client, connection, ticket_id) -> int:
+    """A photo the resident added to the ticket; returns its id."""
+    response = client.post(
+        f"/api/v1/reports/{ticket_id}/photos",
+        data={"photo": (io.BytesIO(_jpeg()), "a.jpg")},
+        headers={"Idempotency-Key": "resident-photo"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    return connection.execute(
+        text("SELECT id FROM photos WHERE report_id = :id"), {"id": ticket_id}
+    ).scalar_one()
+
+
+def _call(client, csrf, operation, ticket_id, photo_id=None):
     change = {**csrf, "If-Match": '"v1"'}
     path = f"{TICKETS}/{ticket_id}"
     if operation in ("list", "map"):
@@ -77,10 +111,16 @@ def _call(client, csrf, operation, ticket_id):
         return response.status_code, str(ticket_id) in {i["id"] for i in items}
     if operation == "detail":
         return client.get(path).status_code
+    if operation == "members":
+        return client.get("/api/v1/staff/bodies/commune-21004/members").status_code
     if operation == "transition":
         return client.post(f"{path}/transitions", json={"to": "acknowledged"}, headers=change)
     if operation == "patch":
         return client.patch(path, json={"priority": "high"}, headers=change)
+    if operation == "publishable":
+        return client.patch(path, json={"description_public": True}, headers=change)
+    if operation == "hide_photo":
+        return client.patch(f"{path}/photos/{photo_id}", json={"hidden": True}, headers=change)
     if operation == "update":
         return client.post(f"{path}/updates", json={"body": "b", "public": True}, headers=change)
     return client.post(
@@ -101,19 +141,23 @@ CASES = [
 @pytest.mark.parametrize(("caller", "operation", "expected"), CASES)
 def test_matrix(client, staff_as, places, report_factory, connection, caller, operation, expected):
     ticket = report_factory(in_brussels=True, with_reporter=True)
+    photo_id = _resident_photo(client, connection, ticket.id) if operation == "hide_photo" else None
+    photos = 1 if photo_id else 0
     staff_client, csrf = _caller(client, staff_as, places, caller)
 
-    result = _call(staff_client, csrf, operation, ticket.id)
+    result = _call(staff_client, csrf, operation, ticket.id, photo_id)
 
     status = result if isinstance(result, tuple | int) else result.status_code
     assert status == expected, getattr(result, "get_json", lambda: result)()
     if expected in (401, 403):
         unchanged = connection.execute(
             text(
-                "SELECT version = 1 AND NOT EXISTS (SELECT 1 FROM photos WHERE report_id = :id) "
+                "SELECT version = 1 AND NOT description_public "
+                "AND (SELECT count(*) FROM photos WHERE report_id = :id) = :photos "
+                "AND NOT EXISTS (SELECT 1 FROM photos WHERE report_id = :id AND hidden) "
                 "FROM reports WHERE id = :id"
             ),
-            {"id": ticket.id},
+            {"id": ticket.id, "photos": photos},
         ).scalar_one()
         assert unchanged
 
@@ -126,5 +170,6 @@ def test_every_caller_and_endpoint_is_in_the_matrix(app):
         if rule.rule.startswith("/api/v1/staff/")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    # One operation of the matrix for each staff route and method.
-    assert len(staff_rules) == len(EXPECTED)
+    # Every staff route and method is called by at least one operation of the matrix.
+    assert staff_rules == set(ROUTES.values())
+    assert set(ROUTES) == set(EXPECTED)

@@ -23,12 +23,13 @@ import hmac
 import secrets
 from functools import wraps
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 
 from app import db_session
 from app.accounts import access
 from app.accounts.models import User
-from app.accounts.services import user_for_token
+from app.accounts.services import end_session as end_staff_session
+from app.accounts.services import open_session, user_for_session, user_for_token
 from app.api.errors import problem_doc
 from app.errors import PaveError
 
@@ -51,18 +52,24 @@ class CsrfTokenError(PaveError):
 
 
 def start_session(user: User) -> str:
-    """Log `user` in on this client; returns the session's new CSRF token."""
+    """Log `user` in on this client (the caller commits); returns the new CSRF token."""
     # A fresh session at each login: nothing from before the login carries over.
     session.clear()
     session.permanent = True
-    session["uid"] = user.id
-    session["sv"] = user.session_version
+    # The cookie names a row of staff_sessions: the signed cookie alone is not enough, so
+    # that a logout ends the session for every copy of the cookie.
+    session["sid"] = open_session(db_session(), user, current_app.permanent_session_lifetime)
     session["csrf"] = secrets.token_urlsafe(32)
     g.staff = (user, "session")
     return session["csrf"]
 
 
 def end_session() -> None:
+    """Log out on the server as well as in this client's cookie."""
+    token = session.get("sid")
+    if token:
+        end_staff_session(db_session(), token)
+        db_session().commit()
     session.clear()
     g.staff = (None, None)
 
@@ -86,14 +93,16 @@ def _authenticate() -> tuple[User | None, str | None]:
         # Keep the token's last use even when the request itself changes nothing.
         db_session().commit()
         return user, "token"
-    user_id = session.get("uid")
-    if user_id is None:
+    token = session.get("sid")
+    if token is None:
         return None, None
-    user = db_session().get(User, user_id)
-    # Deactivation and new passwords raise the version, which ends the older sessions.
-    if user is None or not user.active or session.get("sv") != user.session_version:
+    user = user_for_session(db_session(), token, current_app.permanent_session_lifetime)
+    # Logged out, idle too long, deactivated, or the password changed: the row is gone.
+    if user is None:
         session.clear()
         return None, None
+    # Keep the session's last use, as for tokens.
+    db_session().commit()
     return user, "session"
 
 

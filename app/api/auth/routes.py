@@ -56,8 +56,9 @@ class Login(MethodView):
         """Log in with email and password; sets the session cookie"""
         session = db_session()
         user = services.authenticate(session, data["email"], data["password"])
+        csrf = start_session(user)
         session.commit()
-        return {"user": user, "csrf_token": start_session(user)}
+        return {"user": user, "csrf_token": csrf}
 
 
 @blp.route("/logout")
@@ -65,7 +66,7 @@ class Logout(MethodView):
     @blp.response(204)
     @blp.alt_response(403, **problem_doc("The CSRF token is missing or invalid"))
     def post(self):
-        """Log out: ends this session (a no-op without one)"""
+        """Log out: ends this session on the server, for every copy of its cookie"""
         if current_staff() is not None:
             # Only a real session is guarded: a forged logout is a nuisance, still refused.
             require_staff()
@@ -156,8 +157,9 @@ class InvitationAccept(MethodView):
         """Accept an invitation: choose a password, and be logged in"""
         session = db_session()
         user = services.accept_invitation(session, data["token"], data["password"], data["name"])
+        csrf = start_session(user)
         session.commit()
-        return {"user": user, "csrf_token": start_session(user)}
+        return {"user": user, "csrf_token": csrf}
 
 
 def invitation_url(token: str) -> str:

@@ -6,6 +6,8 @@ too long ago a 410. Nothing here needs a login, so nothing here shows more than 
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -61,6 +63,10 @@ def follow_view(session, token: str) -> dict:
     """The follow page's data: the public report and its public timeline."""
     follower = _follower(session, token)
     report = get_report(session, follower.report_id)
+    if report.description is None:
+        report = dataclasses.replace(
+            report, description=resident.own_description(session, follower)
+        )
     photos = photos_for_report(session, follower.report_id)
     timeline = resident.timeline(session, follower.report_id)
     return {

@@ -20,7 +20,8 @@ from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadS
 from app.api.tickets import geojson, views
 from app.api.tickets.etag import InvalidAssigneeError, etag, expected_version
 from app.api.tickets.schemas import (
-    IfMatchHeadersSchema,
+    ChangeHeadersSchema,
+    PhotoPatchSchema,
     TicketDetailSchema,
     TicketFeatureCollectionSchema,
     TicketMapQueryArgsSchema,
@@ -33,8 +34,9 @@ from app.api.tickets.schemas import (
 from app.errors import NotFoundError, RequestInFlightError
 from app.media.processing import MB
 from app.media.services import add_photo
-from app.tickets import queries, services
+from app.tickets import idempotency, queries, services
 from app.tickets.errors import InvalidDuplicateError
+from app.tickets.idempotency import StaffKey
 from app.tickets.models import AuditEntry
 
 blp = Blueprint("tickets", __name__, url_prefix="/staff/tickets", description="Staff: tickets")
@@ -157,6 +159,43 @@ class TicketMap(MethodView):
         return Response(body, mimetype=GEOJSON)
 
 
+def _change(headers: dict, report_id: uuid.UUID, operation: str, data, apply, status=200):
+    """Apply a staff change with If-Match, and once only under an Idempotency-Key.
+
+    `apply(session, version)` makes the change on the version the client last read. With a
+    key already applied to the same request, nothing is applied again: the answer is the
+    first one's status with the ticket as it is now, and no If-Match is needed, since an
+    offline client only knew the ETag the first attempt was sent with. The same key with
+    another request is a 422; while the first is still being processed, a 409.
+    """
+    session = db_session()
+    user = current_staff()
+    sent_key = headers.get("idempotency_key")
+    key = sent_key and StaffKey.of(user.id, sent_key, operation, report_id, data)
+    try:
+        # The key first: a crew member who transferred a ticket away may no longer change it,
+        # and their retry must still be answered rather than refused.
+        if key and (earlier := idempotency.claim(session.connection(), key)) is not None:
+            session.rollback()
+            body, _status, etag_header = _detail_response(report_id)
+            return body, earlier, {**etag_header, "Idempotent-Replayed": "true"}
+        _ticket_scope(report_id, "tickets.update")
+        apply(session, expected_version())
+        if key:
+            idempotency.record(session.connection(), key, report_id, status)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        # Only the key's primary key can clash here: the same key's first request won.
+        raise RequestInFlightError(
+            "Another request with this Idempotency-Key was just processed; retry to get it."
+        ) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    return _detail_response(report_id, status)
+
+
 @blp.route("/<uuid:report_id>")
 class TicketById(MethodView):
     @staff_required(blp, "tickets.read")
@@ -168,25 +207,32 @@ class TicketById(MethodView):
         return _detail_response(report_id)
 
     @staff_required(blp, "tickets.update")
-    @blp.arguments(IfMatchHeadersSchema, location="headers")
+    @blp.arguments(ChangeHeadersSchema, location="headers")
     @blp.arguments(TicketPatchSchema)
     @blp.response(200, TicketDetailSchema, headers=ETAG_HEADER)
     @change_errors
-    def patch(self, _headers, data, report_id: uuid.UUID):
-        """Set the priority or the crew member assigned (null takes the ticket back)"""
-        body_id, _region = _ticket_scope(report_id, "tickets.update")
-        version = expected_version()
+    def patch(self, headers, data, report_id: uuid.UUID):
+        """Set the priority, the crew member assigned (null takes the ticket back) or whether
+        the description may be published as open data"""
         actor = _actor(current_staff())
 
-        def change(session):
-            ticket = None
+        def apply(session, version):
             if "priority" in data:
-                ticket = services.set_priority(
+                version = services.set_priority(
                     session, report_id, data["priority"], actor=actor, expected_version=version
-                )
+                ).version
+            if "description_public" in data:
+                version = services.set_description_public(
+                    session,
+                    report_id,
+                    data["description_public"],
+                    actor=actor,
+                    expected_version=version,
+                ).version
             if "assignee_user_id" in data:
                 assignee_id = data["assignee_user_id"]
                 if assignee_id is not None:
+                    body_id, _region = _ticket_scope(report_id, "tickets.update")
                     assignee = queries.active_user(session, assignee_id)
                     if not access.can(assignee, "tickets.update", body_id=body_id):
                         raise InvalidAssigneeError(
@@ -194,39 +240,39 @@ class TicketById(MethodView):
                             assignee_user_id=assignee_id,
                         )
                 services.assign(
-                    session,
-                    report_id,
-                    assignee_id,
-                    actor=actor,
-                    expected_version=ticket.version if ticket else version,
+                    session, report_id, assignee_id, actor=actor, expected_version=version
                 )
 
-        _commit_or_rollback(change)
-        return _detail_response(report_id)
+        return _change(headers, report_id, "patch", data, apply)
 
 
 @blp.route("/<uuid:report_id>/transitions")
 class TicketTransitions(MethodView):
     @staff_required(blp, "tickets.update")
-    @blp.arguments(IfMatchHeadersSchema, location="headers")
+    @blp.arguments(ChangeHeadersSchema, location="headers")
     @blp.arguments(TransitionSchema)
     @blp.response(200, TicketDetailSchema, headers=ETAG_HEADER)
-    @blp.alt_response(409, **problem_doc("Not allowed from the current status; see `allowed`"))
+    @blp.alt_response(
+        409,
+        **problem_doc(
+            "Not allowed from the current status (see `allowed`), or the same "
+            "Idempotency-Key is still being processed"
+        ),
+    )
     @change_errors
-    def post(self, _headers, data, report_id: uuid.UUID):
+    def post(self, headers, data, report_id: uuid.UUID):
         """Change the ticket's status (with a reason, a planned date, an original or a body)"""
-        _ticket_scope(report_id, "tickets.update")
-        version = expected_version()
         user = current_staff()
-        original = data.get("duplicate_of")
-        if original is not None and original != report_id:
-            found = queries.ticket_scope_of(db_session(), original)
-            if found is None or not access.can(
-                user, "tickets.read", body_id=found[0], region_code=found[1]
-            ):
-                raise InvalidDuplicateError(f"No report {original} to be the original.")
-        _commit_or_rollback(
-            lambda session: services.transition(
+
+        def apply(session, version):
+            original = data.get("duplicate_of")
+            if original is not None and original != report_id:
+                found = queries.ticket_scope_of(session, original)
+                if found is None or not access.can(
+                    user, "tickets.read", body_id=found[0], region_code=found[1]
+                ):
+                    raise InvalidDuplicateError(f"No report {original} to be the original.")
+            services.transition(
                 session,
                 report_id,
                 data["to"],
@@ -238,24 +284,24 @@ class TicketTransitions(MethodView):
                 to_body_code=data.get("to_body"),
                 expected_version=version,
             )
-        )
-        return _detail_response(report_id)
+
+        return _change(headers, report_id, "transition", data, apply)
 
 
 @blp.route("/<uuid:report_id>/updates")
 class TicketUpdates(MethodView):
     @staff_required(blp, "tickets.update")
-    @blp.arguments(IfMatchHeadersSchema, location="headers")
+    @blp.arguments(ChangeHeadersSchema, location="headers")
     @blp.arguments(UpdateCreateSchema)
     @blp.response(201, TicketDetailSchema, headers=ETAG_HEADER)
+    @blp.alt_response(409, **problem_doc("The same Idempotency-Key is still being processed"))
     @change_errors
-    def post(self, _headers, data, report_id: uuid.UUID):
+    def post(self, headers, data, report_id: uuid.UUID):
         """Add a public update (the resident reads it) or an internal note"""
-        _ticket_scope(report_id, "tickets.update")
-        version = expected_version()
         actor = _actor(current_staff())
-        _commit_or_rollback(
-            lambda session: services.add_update(
+
+        def apply(session, version):
+            services.add_update(
                 session,
                 report_id,
                 data["body"],
@@ -263,8 +309,29 @@ class TicketUpdates(MethodView):
                 public=data["public"],
                 expected_version=version,
             )
-        )
-        return _detail_response(report_id, 201)
+
+        return _change(headers, report_id, "update", data, apply, status=201)
+
+
+@blp.route("/<uuid:report_id>/photos/<int:photo_id>")
+class TicketPhotoById(MethodView):
+    @staff_required(blp, "tickets.update")
+    @blp.arguments(ChangeHeadersSchema, location="headers")
+    @blp.arguments(PhotoPatchSchema)
+    @blp.response(200, TicketDetailSchema, headers=ETAG_HEADER)
+    @blp.alt_response(409, **problem_doc("The same Idempotency-Key is still being processed"))
+    @change_errors
+    def patch(self, headers, data, report_id: uuid.UUID, photo_id: int):
+        """Hide a photo from every public view (a face, a number plate), or show it again"""
+        actor = _actor(current_staff())
+
+        def apply(session, version):
+            services.set_photo_hidden(
+                session, report_id, photo_id, data["hidden"], actor=actor, expected_version=version
+            )
+
+        operation = f"photo:{photo_id}"
+        return _change(headers, report_id, operation, data, apply)
 
 
 @blp.route("/<uuid:report_id>/photos")

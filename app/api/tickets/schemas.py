@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 from webargs.fields import DelimitedList
 
-from app.api.common import NO_NUL
+from app.api.common import NO_NUL, idempotency_key_header
 from app.api.photos.schemas import PhotoSchema
 from app.api.reports.schemas import BBOX_PATTERN, BBoxField, CategoryRefSchema, CommuneRefSchema
 from app.reports.states import Priority, Status
@@ -88,10 +88,26 @@ class OsloStatusSchema(Schema):
     label = fields.String(required=True)
 
 
+class StaffPhotoSchema(PhotoSchema):
+    id = fields.Integer(required=True, metadata={"description": "For PATCH …/photos/{id}"})
+    hidden = fields.Boolean(
+        required=True,
+        metadata={"description": "Hidden by staff: in no public view, and its files not served"},
+    )
+
+
 class TicketDetailSchema(TicketSummarySchema):
     description = fields.String(required=True, allow_none=True)
+    description_public = fields.Boolean(
+        required=True,
+        metadata={"description": "Staff marked the description publishable as open data"},
+    )
     accuracy_m = fields.Float(required=True, allow_none=True)
-    photos = fields.List(fields.Nested(PhotoSchema), required=True)
+    photos = fields.List(
+        fields.Nested(StaffPhotoSchema),
+        required=True,
+        metadata={"description": "Every photo, hidden ones too"},
+    )
     history = fields.List(fields.Nested(HistoryEntrySchema), required=True)
     updates = fields.List(
         fields.Nested(UpdateEntrySchema),
@@ -164,15 +180,24 @@ class TicketMapQueryArgsSchema(Schema):
     assigned_to_me = fields.Boolean(load_default=False)
 
 
-class IfMatchHeadersSchema(Schema):
-    """Documents If-Match; the view reads it itself to answer 428 when it is missing."""
+class ChangeHeadersSchema(Schema):
+    """If-Match (the view reads it itself, to answer 428 when it is missing) and the optional
+    Idempotency-Key of a change."""
 
     class Meta:
         unknown = EXCLUDE
 
     if_match = fields.String(
         data_key="If-Match",
-        metadata={"description": 'The ETag last read, "v<version>"; required (428 without)'},
+        metadata={
+            "description": 'The ETag last read, "v<version>"; required (428 without), except '
+            "on a retry under an Idempotency-Key already applied"
+        },
+    )
+    idempotency_key = idempotency_key_header(
+        "Optional, made by the client (the crews' outbox sends its item's id): a retry with the "
+        "same key and request is answered as the first time (header Idempotent-Replayed) and "
+        "applies nothing again; the same key with another request is a 422"
     )
 
 
@@ -194,11 +219,23 @@ class TransitionSchema(Schema):
 class TicketPatchSchema(Schema):
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
     assignee_user_id = fields.Integer(allow_none=True, validate=validate.Range(1, 2**31 - 1))
+    description_public = fields.Boolean(
+        metadata={"description": "The resident's description may be published as open data"}
+    )
 
     @validates_schema
     def _something(self, data, **_kwargs):
         if not data:
-            raise ValidationError("Send priority, assignee_user_id or both.")
+            raise ValidationError(
+                "Send at least one of priority, assignee_user_id and description_public."
+            )
+
+
+class PhotoPatchSchema(Schema):
+    hidden = fields.Boolean(
+        required=True,
+        metadata={"description": "true hides the photo from every public view; false shows it"},
+    )
 
 
 class UpdateCreateSchema(Schema):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts import access
 from app.accounts.models import User
-from app.api.photos.routes import photos_for_report
+from app.api.photos.routes import photo_view
 from app.i18n import pick_name
+from app.media.models import Photo
 from app.tickets import queries
 from app.tickets.states import allowed_transitions, open311_status, oslo_status
 
@@ -51,6 +53,14 @@ def summary(row: queries.TicketRow, lang: str | None) -> dict:
     return {**properties(row, lang), "location": {"lat": row.lat, "lon": row.lon}}
 
 
+def staff_photos(session: Session, report_id: uuid.UUID) -> list[dict]:
+    """Every photo of the ticket in upload order, hidden ones too, each with its id."""
+    photos = session.scalars(
+        select(Photo).where(Photo.report_id == report_id).order_by(Photo.position)
+    )
+    return [{**photo_view(p), "id": p.id, "hidden": p.hidden} for p in photos]
+
+
 def ticket_detail(session: Session, user: User, report_id: uuid.UUID, lang: str | None) -> dict:
     """The TicketDetail as `user` may see it: contact and internal notes only if allowed.
 
@@ -74,8 +84,9 @@ def ticket_detail(session: Session, user: User, report_id: uuid.UUID, lang: str 
     may_update = can("tickets.update")
     return {
         **summary(row, lang),
+        "description_public": detail.description_public,
         "accuracy_m": detail.accuracy_m,
-        "photos": photos_for_report(session, report_id),
+        "photos": staff_photos(session, report_id),
         "history": detail.history,
         "updates": detail.updates,
         "audit": detail.audit,

@@ -68,29 +68,70 @@ function ticketSummary(ticket) {
 }
 
 /**
+ * The same, once a change is applied. The answer to a retry (replayed) shows the ticket as it
+ * is now: if it moved on further than the change itself moves it (`steps` versions), someone
+ * else changed it too, and the crew's later changes must not be rebased past that.
+ */
+function appliedSummary(item, response) {
+  const summary = ticketSummary(response.body);
+  const further = response.replayed && summary.version !== item.version + (item.steps ?? 1);
+  return further ? { ...summary, replayed: true } : summary;
+}
+
+/**
  * A crew's status change, sent with If-Match = the ticket's version when the change was
- * made, so it never overwrites someone else's. A 412 (or 409) may also be the echo of our
- * own earlier attempt whose answer was lost: then the ticket already has the status we
- * asked for, and the change counts as delivered rather than applied twice.
+ * made, so it never overwrites someone else's, and its Idempotency-Key: if the answer to an
+ * earlier attempt was lost, the server answers the retry as it did then (200, replayed) and
+ * applies nothing twice. A 412 is someone else's change; the problem keeps the ticket as it
+ * is now, for the crew to see.
  */
 async function sendTransition(transport, item) {
   const response = await transport.transition(item);
   if (response.status === 200 || response.status === 201) {
-    return { serverId: item.ticketId, result: ticketSummary(response.body) };
+    return { serverId: item.ticketId, result: appliedSummary(item, response) };
   }
-  if (response.status === 412 || response.status === 409) {
+  if (response.status === 412) {
     const now = await transport.getTicket(item.ticketId);
-    if (now.status === 200 && now.body?.status === item.body.to) {
-      return { serverId: item.ticketId, result: { ...ticketSummary(now.body), replayed: true } };
-    }
     if (now.status !== 200 && isRetryable(now.status)) return { retry: now.status };
     const problem = problemOf(response);
     if (now.status === 200) problem.current = ticketSummary(now.body);
     return { problem };
   }
-  // Unlike a report's, a transition's 409 means "not allowed from this status": handled above.
+  // Unlike a report's, a transition's 409 means "not allowed from this status", unless the
+  // same change is still being processed (an earlier attempt): then it is retried.
+  const inFlight = String(response.body?.type || '').endsWith('/request-in-flight');
+  if (response.status === 409 && !inFlight) return { problem: problemOf(response) };
   if (isRetryable(response.status)) return { retry: response.status };
   return { problem: problemOf(response) };
+}
+
+/**
+ * A crew's edit of a ticket (priority, assignee, an update or a note), with If-Match and its
+ * own Idempotency-Key: the server answers a retry with the first answer, never applies it twice.
+ */
+async function sendTicketEdit(transport, item) {
+  const response = await transport.editTicket(item);
+  if (response.status === 200 || response.status === 201) {
+    return { serverId: item.ticketId, result: appliedSummary(item, response) };
+  }
+  if (isRetryable(response.status)) return { retry: response.status };
+  return { problem: problemOf(response) };
+}
+
+const SENDERS = { transition: sendTransition, 'ticket-edit': sendTicketEdit };
+
+/**
+ * The crew's later changes to the same ticket were made on the version this change was made
+ * on; once it is applied, they follow it (otherwise each would meet a 412 of our own making).
+ */
+async function rebaseLater(outbox, applied, version) {
+  const base = applied.version;
+  for (const later of await outbox.all()) {
+    if (later.ticketId !== applied.ticketId || later.createdAt <= applied.createdAt) continue;
+    const waiting = later.state === State.WAITING || later.state === State.SENDING;
+    if (!waiting || later.version !== base) continue;
+    await outbox.update(later.id, (it) => (it.version === base ? { ...it, version } : it));
+  }
 }
 
 /** Is this item due for an attempt now? */
@@ -110,7 +151,7 @@ async function deliverItem(outbox, transport, id, now, onChange) {
   if (!item) return null;
   onChange(item);
   if (!item.serverId) {
-    const send = item.kind === 'transition' ? sendTransition : sendReport;
+    const send = SENDERS[item.kind] || sendReport;
     const sent = await send(transport, item);
     if (sent.retry) {
       throw new RetryLaterError(`HTTP ${sent.retry}`, sent.retry);
@@ -129,6 +170,9 @@ async function deliverItem(outbox, transport, id, now, onChange) {
       result: sent.result,
     }));
     if (!item) return null;
+    if (item.ticketId && !sent.result.replayed) {
+      await rebaseLater(outbox, item, sent.result.version);
+    }
     onChange(item);
   }
   for (const photo of item.photos) {
@@ -178,8 +222,15 @@ export async function flush(
   const result = { sent: 0, attention: 0, nextAttemptAt: 0 };
   const items = await outbox.all();
   let stopped = false;
+  // A crew's changes to a ticket go in the order they were made: none overtakes one waiting.
+  const held = new Set();
   for (const candidate of items) {
-    if (stopped || !isDue(candidate, now(), force)) continue;
+    if (stopped || held.has(candidate.ticketId)) continue;
+    if (!isDue(candidate, now(), force)) {
+      const waiting = candidate.state === State.WAITING || candidate.state === State.SENDING;
+      if (waiting && candidate.ticketId) held.add(candidate.ticketId);
+      continue;
+    }
     try {
       const item = await deliverItem(outbox, transport, candidate.id, now, onChange);
       if (item?.state === State.SENT) result.sent += 1;

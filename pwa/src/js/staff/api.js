@@ -1,4 +1,4 @@
-/** The staff API over fetch: login, tickets, and the transport that delivers status changes. */
+/** The staff API over fetch: login, tickets, members, and the transport of the crew's changes. */
 
 const JSON_ACCEPT = 'application/json, application/problem+json';
 
@@ -7,6 +7,13 @@ export function bodyCode(typed) {
   const value = typed.trim();
   return /^\d{5}$/.test(value) ? `commune-${value}` : value;
 }
+
+/** Each kind of ticket edit: its method and path. */
+const EDITS = {
+  patch: (item) => ['PATCH', `/staff/tickets/${item.ticketId}`],
+  update: (item) => ['POST', `/staff/tickets/${item.ticketId}/updates`],
+  photo: (item) => ['PATCH', `/staff/tickets/${item.ticketId}/photos/${item.photoId}`],
+};
 
 async function answer(response) {
   let body = null;
@@ -18,7 +25,13 @@ async function answer(response) {
       body = null;
     }
   }
-  return { status: response.status, body, etag: response.headers.get('ETag') };
+  return {
+    status: response.status,
+    body,
+    etag: response.headers.get('ETag'),
+    // The answer to a retry of a change already applied (the first answer was lost).
+    replayed: response.headers.get('Idempotent-Replayed') === 'true',
+  };
 }
 
 /**
@@ -56,6 +69,16 @@ export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl
     logout: () => call('POST', '/auth/logout'),
     list: (query) => call('GET', `/staff/tickets?${query}`),
     getTicket: (id) => call('GET', `/staff/tickets/${id}`),
+    members: (body) => call('GET', `/staff/bodies/${encodeURIComponent(body)}/members`),
+
+    /** For delivery.js: one outbox item of kind 'ticket-edit' (see edits.js). */
+    editTicket(item) {
+      const [method, path] = EDITS[item.action](item);
+      return call(method, path, {
+        json: item.body,
+        headers: { 'If-Match': `"v${item.version}"`, 'Idempotency-Key': item.key },
+      });
+    },
 
     /** For delivery.js: one outbox item of kind 'transition'. */
     transition: (item) =>

@@ -2,6 +2,8 @@
 
 import { language, say, t } from '../i18n.js';
 import { State } from '../outbox.js';
+import { isPendingChange } from './edits.js';
+import { membersOf } from './members.js';
 
 const $ = (id) => document.getElementById(id);
 const OPEN = 'new,acknowledged,planned,in_progress,transferred,reopened';
@@ -21,11 +23,12 @@ export function listQuery(status, mine) {
   return params.toString();
 }
 
-/** The status change waiting in the outbox for each ticket (undelivered ones only). */
+/** The changes (status changes and edits) of each ticket not yet applied, oldest first. */
 export async function pendingByTicket(outbox) {
   const pending = new Map();
   for (const item of await outbox.all()) {
-    if (item.kind === 'transition' && item.state !== State.SENT) pending.set(item.ticketId, item);
+    if (!isPendingChange(item)) continue;
+    pending.set(item.ticketId, [...(pending.get(item.ticketId) || []), item]);
   }
   return pending;
 }
@@ -77,6 +80,10 @@ export class TicketList {
   }
 
   async prefetch(items) {
+    // Who may be assigned, for tickets opened later without a network.
+    for (const code of new Set(items.map((item) => item.body.code))) {
+      await membersOf(this.api, this.cache, code);
+    }
     for (const item of items.slice(0, PREFETCH)) {
       const known = await this.cache.get(`ticket:${item.id}`);
       if (known && known.version === item.version) continue;
@@ -104,7 +111,9 @@ export class TicketList {
 
   renderItem(item, pending) {
     const li = document.createElement('li');
-    const change = pending.get(item.id);
+    const changes = pending.get(item.id) || [];
+    const change = changes.filter((it) => it.kind === 'transition').pop();
+    const edits = changes.filter((it) => it.kind === 'ticket-edit');
     li.className = `report ticket status-${item.status}`;
     const link = document.createElement('a');
     link.href = `#/t/${item.id}`;
@@ -119,8 +128,17 @@ export class TicketList {
       const waiting = document.createElement('p');
       waiting.className = change.state === State.ATTENTION ? 'reason' : 'note';
       const attention = change.state === State.ATTENTION;
-      say(waiting, attention ? 'staff.pending.attention' : 'staff.pending.waiting', { status: t(`status.${change.body.to}`) });
+      const key = attention ? 'staff.pending.attention' : 'staff.pending.waiting';
+      say(waiting, key, { status: t(`status.${change.body.to}`) });
       li.append(waiting);
+    }
+    if (edits.length) {
+      const refused = edits.some((it) => it.state === State.ATTENTION);
+      const note = document.createElement('p');
+      note.className = refused ? 'reason' : 'note';
+      const key = refused ? 'staff.list.editRefused' : 'staff.list.editsWaiting';
+      say(note, key, { n: edits.length });
+      li.append(note);
     }
     const meta = document.createElement('p');
     meta.className = 'note';
@@ -140,7 +158,7 @@ export class TicketList {
   /** "n changes waiting to be sent", and the button to send them now. */
   async renderOutbox(pending) {
     pending ??= await pendingByTicket(this.outbox);
-    const waiting = [...pending.values()].filter((it) => it.state !== State.ATTENTION);
+    const waiting = [...pending.values()].flat().filter((it) => it.state !== State.ATTENTION);
     const summary = $('outbox-summary');
     if (!waiting.length) say(summary, null);
     else if (!navigator.onLine) say(summary, 'staff.outbox.offline', { n: waiting.length });

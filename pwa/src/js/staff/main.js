@@ -1,4 +1,4 @@
-/** The crews' screens: log in, my tickets (list, map), a ticket, status changes via the outbox. */
+/** The crews' screens: log in, my tickets (list, map), a ticket, its changes via the outbox. */
 
 import { DeliveryLoop } from '../delivery-loop.js';
 import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
@@ -82,6 +82,7 @@ async function main() {
     api,
     cache,
     outbox,
+    me: () => session?.user ?? null,
     onUnauthorized,
     onQueued: () => {
       loop.requestBackgroundSync();

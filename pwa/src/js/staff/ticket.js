@@ -1,14 +1,30 @@
-/** One ticket: its facts, photos, history and updates, and the form that changes its status. */
+/** One ticket: its facts, photos, timeline and audit log, and the forms that change it. */
 
 import { language, say, t } from '../i18n.js';
 import { newTransition, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
 import { bodyCode } from './api.js';
-import { formatDate, pendingByTicket } from './list.js';
+import { baseVersion, isPendingChange, mayUpdate, pendingPhotos } from './edits.js';
+import { formatDate } from './list.js';
+import { membersOf } from './members.js';
+import { describeEdit, TicketEditor } from './ticket-edit.js';
+import { personName, renderAudit, renderTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
 const REASON_REQUIRED = new Set(['rejected', 'transferred']);
 const MAX_PHOTOS = 3;
+const PENDING = {
+  transition: {
+    online: 'staff.pending.waiting',
+    offline: 'staff.pending.offline',
+    attention: 'staff.pending.attention',
+  },
+  'ticket-edit': {
+    online: 'staff.pending.editWaiting',
+    offline: 'staff.pending.editOffline',
+    attention: 'staff.pending.editAttention',
+  },
+};
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -18,13 +34,22 @@ function el(tag, className, text) {
 }
 
 export class TicketView {
-  constructor({ api, cache, outbox, onUnauthorized, onQueued }) {
-    Object.assign(this, { api, cache, outbox, onUnauthorized, onQueued });
+  constructor({ api, cache, outbox, me, onUnauthorized, onQueued }) {
+    Object.assign(this, { api, cache, outbox, me, onUnauthorized, onQueued });
     this.ticket = null;
     this.id = null;
     this.live = false;
     this.photos = [];
+    this.members = [];
     this.delivered = new Set();
+    this.editor = new TicketEditor({
+      outbox,
+      context: () => ({ ticket: this.ticket, members: this.members, me: this.me() }),
+      onQueued: async (item) => {
+        await this.render();
+        this.onQueued(item);
+      },
+    });
     $('change-to').addEventListener('change', () => this.showFields());
     $('change-photo').addEventListener('change', (event) => this.addPhoto(event.target));
     $('change-form').addEventListener('submit', (event) => {
@@ -41,6 +66,8 @@ export class TicketView {
     }
     this.id = id;
     this.ticket = (await this.cache.get(`ticket:${id}`)) || this.ticket;
+    const code = this.ticket?.body?.code;
+    this.members = (code && (await this.cache.get(`members:${code}`))) || [];
     this.live = false;
     await this.render();
     await this.fetch();
@@ -63,6 +90,7 @@ export class TicketView {
       this.ticket = answer.body;
       this.live = true;
       await this.cache.put(`ticket:${id}`, answer.body);
+      this.members = await membersOf(this.api, this.cache, answer.body.body.code);
     } else if (answer.status === 403 || answer.status === 404) {
       // Transferred to another body, for instance: no longer ours to see.
       this.ticket = null;
@@ -76,7 +104,7 @@ export class TicketView {
     if (!this.id || $('screen-ticket').hidden) return;
     let arrived = false;
     for (const item of await this.outbox.all()) {
-      if (item.kind !== 'transition' || item.ticketId !== this.id) continue;
+      if (!['transition', 'ticket-edit'].includes(item.kind) || item.ticketId !== this.id) continue;
       if (item.state === State.SENT && !this.delivered.has(item.id)) {
         this.delivered.add(item.id);
         arrived = true;
@@ -93,12 +121,13 @@ export class TicketView {
     if (!ticket) {
       say(heading, this.gone ? 'staff.ticket.gone' : 'staff.ticket.unavailable');
       for (const id of ['ticket-status', 'ticket-cached']) say($(id), null);
-      for (const id of ['ticket-facts', 'ticket-photos', 'ticket-history', 'ticket-updates']) {
+      for (const id of ['ticket-facts', 'ticket-photos', 'ticket-timeline', 'ticket-audit']) {
         $(id).replaceChildren();
       }
       $('ticket-pending').replaceChildren();
-      $('change-form').hidden = true;
-      $('change-none').hidden = true;
+      for (const id of ['change-form', 'change-none', 'edit-form', 'update-form']) {
+        $(id).hidden = true;
+      }
       return;
     }
     this.gone = false;
@@ -107,22 +136,30 @@ export class TicketView {
     say($('ticket-status'), 'staff.ticket.status', { status: t(`status.${ticket.status}`) });
     if (this.live) say($('ticket-cached'), null);
     else say($('ticket-cached'), 'staff.ticket.cached');
-    this.renderFacts(ticket);
-    this.renderPhotos(ticket);
-    this.renderHistory(ticket);
-    const pending = (await pendingByTicket(this.outbox)).get(ticket.id);
-    this.renderPending(pending);
+    const people = { members: this.members, me: this.me(), photos: ticket.photos || [] };
+    const items = await this.outbox.all();
+    const editable = mayUpdate(this.me(), ticket.body?.code);
+    this.renderFacts(ticket, people);
+    this.renderPhotos(ticket, items, editable);
+    renderTimeline($('ticket-timeline'), ticket);
+    renderAudit($('ticket-audit'), ticket.audit, people);
+    const mine = items.filter((item) => item.ticketId === ticket.id && isPendingChange(item));
+    this.renderPending(mine, people);
+    // One status change at a time: the next depends on the status it leads to.
+    const pending = mine.some((item) => item.kind === 'transition');
     const allowed = ticket.allowed_transitions || [];
-    $('change-form').hidden = Boolean(pending) || allowed.length === 0;
-    $('change-none').hidden = Boolean(pending) || allowed.length > 0;
+    $('change-form').hidden = pending || allowed.length === 0;
+    $('change-none').hidden = pending || allowed.length > 0;
     this.fillOptions(allowed);
+    this.editor.render(items, editable);
   }
 
-  renderFacts(ticket) {
+  renderFacts(ticket, people) {
     const facts = [
       t('staff.ticket.body', { body: ticket.body?.name ?? '' }),
       t('staff.ticket.created', { at: formatDate(ticket.created_at) }),
       t('staff.ticket.priority', { priority: t(`staff.priority.${ticket.priority || 'normal'}`) }),
+      t('staff.ticket.assignee', { who: personName(ticket.assignee_user_id, people) }),
     ];
     if (ticket.planned_for) {
       const day = new Date(`${ticket.planned_for}T12:00:00`).toLocaleDateString(language());
@@ -146,9 +183,27 @@ export class TicketView {
     $('ticket-facts').replaceChildren(...nodes);
   }
 
-  renderPhotos(ticket) {
+  /** The photos, each with a button to hide it from the public (a face, a plate) or show it. */
+  renderPhotos(ticket, outboxItems, editable) {
+    const waiting = pendingPhotos(outboxItems, ticket.id);
     const items = (ticket.photos || []).map((photo, index) => {
       const li = el('li');
+      const n = index + 1;
+      if (editable) {
+        const hidden = waiting.get(photo.id) ?? photo.hidden;
+        const label = t(hidden ? 'staff.photo.show' : 'staff.photo.hide', { n });
+        const toggle = el('button', 'secondary small', label);
+        toggle.type = 'button';
+        toggle.addEventListener('click', () =>
+          this.editor.queue('photo', { hidden: !hidden }, { photoId: photo.id }),
+        );
+        li.append(toggle);
+      }
+      // A hidden photo's files are served to nobody: its place says so.
+      if (photo.hidden) {
+        li.prepend(el('p', 'note', t('staff.photo.hidden', { n })));
+        return li;
+      }
       const link = el('a');
       link.href = photo.url;
       const img = el('img');
@@ -158,56 +213,38 @@ export class TicketView {
       img.height = 96;
       img.loading = 'lazy';
       link.append(img);
-      li.append(link);
+      li.prepend(link);
       return li;
     });
     $('ticket-photos').replaceChildren(...items);
   }
 
-  renderHistory(ticket) {
-    const history = (ticket.history || []).map((row) => {
-      const li = el('li');
-      const to = t(`status.${row.to_status}`);
-      const line = row.from_status
-        ? t('staff.history.change', { from: t(`status.${row.from_status}`), to })
-        : t('staff.history.start', { to });
-      li.append(el('strong', '', line), ` ${formatDate(row.at)}`);
-      const actor = typeof row.actor === 'object' ? row.actor?.name || row.actor?.email : row.actor;
-      if (actor) li.append(el('span', 'note', ` — ${actor}`));
-      if (row.note) li.append(el('p', '', row.note));
-      return li;
-    });
-    $('ticket-history').replaceChildren(...history);
-    const updates = (ticket.updates || []).map((row) => {
-      const li = el('li');
-      const author = typeof row.author === 'object' ? row.author?.name : row.author;
-      const kind = t(row.public ? 'staff.update.public' : 'staff.update.internal');
-      li.append(el('strong', '', `${formatDate(row.at)} — ${author || ''} (${kind})`));
-      li.append(el('p', '', row.body));
-      return li;
-    });
-    $('ticket-updates').replaceChildren(...updates);
+  /** My changes to this ticket not applied yet: waiting to be sent, or refused. */
+  renderPending(items, people) {
+    const nodes = items.flatMap((item) => this.pendingNodes(item, people));
+    $('ticket-pending').replaceChildren(...nodes);
   }
 
-  renderPending(item) {
-    const box = $('ticket-pending');
-    box.replaceChildren();
-    if (!item) return;
-    const status = t(`status.${item.body.to}`);
+  pendingNodes(item, people) {
+    const keys = PENDING[item.kind];
+    // A status change names its status; an edit says what it changes.
+    const vars =
+      item.kind === 'ticket-edit'
+        ? { what: describeEdit(item, people) }
+        : { status: t(`status.${item.body.to}`) };
     if (item.state !== State.ATTENTION) {
-      const key = navigator.onLine ? 'staff.pending.waiting' : 'staff.pending.offline';
-      box.append(el('p', 'confirm', t(key, { status })));
-      return;
+      return [el('p', 'confirm', t(navigator.onLine ? keys.online : keys.offline, vars))];
     }
+    const nodes = [];
     const p = item.problem || {};
     let key = 'staff.problem.other';
     if (p.status === 412) key = 'staff.problem.stale';
     else if (p.status === 409) key = 'staff.problem.notAllowed';
     else if (p.status === 401 || p.status === 403) key = 'staff.problem.login';
     else if (p.status === 422) key = 'staff.problem.invalid';
-    box.append(el('p', 'reason', t('staff.pending.attention', { status })));
-    box.append(el('p', 'reason', t(key, { status: p.status ?? '?' })));
-    if (p.detail) box.append(el('p', 'note', p.detail));
+    nodes.push(el('p', 'reason', t(keys.attention, vars)));
+    nodes.push(el('p', 'reason', t(key, { status: p.status ?? '?' })));
+    if (p.detail) nodes.push(el('p', 'note', p.detail));
     const discard = el('button', 'secondary', t('staff.pending.discard'));
     discard.type = 'button';
     discard.addEventListener('click', async () => {
@@ -215,7 +252,8 @@ export class TicketView {
       await this.fetch();
       await this.render();
     });
-    box.append(discard);
+    nodes.push(discard);
+    return nodes;
   }
 
   fillOptions(allowed) {
@@ -314,7 +352,7 @@ export class TicketView {
     const photos = body.to === 'resolved' ? this.photos : [];
     const item = newTransition({
       ticketId: ticket.id,
-      version: ticket.version,
+      version: baseVersion(await this.outbox.all(), ticket.id, ticket.version),
       body,
       photos: photos.map(({ id, type, data }) => ({ id, type, data })),
       lang: language(),

@@ -1,0 +1,116 @@
+/** A ticket's timeline (status changes, updates, internal notes) and audit log, newest first. */
+
+import { language, t } from '../i18n.js';
+import { formatDate } from './list.js';
+
+// Audit fields that say nothing to a person (the version, ids) or are shown elsewhere (texts).
+const SILENT_FIELDS = new Set(['version', 'update_id', 'body', 'note', 'reason', 'photo', 'was']);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function when(iso) {
+  const time = el('time', '', formatDate(iso));
+  time.dateTime = iso;
+  return time;
+}
+
+// Rows come oldest first; several made in one transaction share a time, and keep their
+// order reversed (the sort is stable).
+const newestFirst = (rows) =>
+  [...rows].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+
+/** A translation if there is one, `fallback` otherwise (an action this screen does not know). */
+function tOr(key, fallback, vars) {
+  const text = t(key, vars);
+  return text === key ? fallback : text;
+}
+
+/** The photo's number on the ticket (1, 2, …), as the photos are shown. */
+export function photoNumber(id, photos = []) {
+  const index = photos.findIndex((photo) => photo.id === id);
+  return index < 0 ? '?' : index + 1;
+}
+
+/** A staff member's name from their id: "me", a colleague, or their number. */
+export function personName(id, { members = [], me = null } = {}) {
+  if (id === null || id === undefined) return t('staff.assignee.nobody');
+  if (me && me.id === id) return t('staff.assignee.me', { name: me.name || me.email });
+  const member = members.find((m) => m.id === id);
+  return member ? member.name : t('staff.assignee.unknown', { id });
+}
+
+/** A value of the audit log in words: a status, a priority, a person, a date, yes or no. */
+function value(field, raw, people) {
+  if (field === 'assignee_user_id') return personName(raw, people);
+  if (raw === null || raw === undefined || raw === '') return '—';
+  if (field === 'status') return t(`status.${raw}`);
+  if (field === 'priority') return t(`staff.priority.${raw}`);
+  if (field === 'planned_for') return new Date(`${raw}T12:00:00`).toLocaleDateString(language());
+  if (typeof raw === 'boolean') return t(raw ? 'staff.audit.yes' : 'staff.audit.no');
+  return String(raw);
+}
+
+/** "Priority: normal → high", one line per field the entry changed. */
+export function changedFields(entry, people) {
+  const after = entry.after || {};
+  // A photo's change keeps what it was in `was` (the photo is not a field of the ticket).
+  const before = { ...(entry.before || {}), ...(after.was || {}) };
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return fields
+    .filter((field) => !SILENT_FIELDS.has(field))
+    .map((field) => {
+      const n = photoNumber(after.photo, people.photos);
+      const name = tOr(`staff.audit.field.${field}`, field, { n });
+      const from = field in before ? value(field, before[field], people) : '—';
+      const to = field in after ? value(field, after[field], people) : '—';
+      return t('staff.audit.change', { field: name, from, to });
+    });
+}
+
+/** The audit log: who, when (local time), what they did and what changed, newest first. */
+export function renderAudit(list, entries, people) {
+  const items = newestFirst(entries || []).map((entry) => {
+    const li = el('li');
+    const action = tOr(`staff.audit.action.${entry.action}`, entry.action.replaceAll('_', ' '));
+    li.append(when(entry.at), ` — ${entry.actor}: `, el('strong', '', action));
+    const lines = changedFields(entry, people);
+    if (lines.length) {
+      const ul = el('ul', 'changes');
+      ul.append(...lines.map((line) => el('li', '', line)));
+      li.append(ul);
+    }
+    return li;
+  });
+  list.replaceChildren(...items);
+}
+
+/** Status changes and updates together; internal notes marked, for staff eyes only. */
+export function renderTimeline(list, ticket) {
+  const changes = (ticket.history || []).map((row) => ({ at: row.at, row, status: true }));
+  const updates = (ticket.updates || []).map((row) => ({ at: row.at, row, status: false }));
+  const items = newestFirst([...changes, ...updates]).map(({ row, status }) => {
+    const li = el('li');
+    if (status) {
+      const to = t(`status.${row.to_status}`);
+      const line = row.from_status
+        ? t('staff.history.change', { from: t(`status.${row.from_status}`), to })
+        : t('staff.history.start', { to });
+      li.append(el('strong', '', line), ' ', when(row.at));
+      if (row.actor) li.append(el('span', 'note', ` — ${row.actor}`));
+      if (row.note) li.append(el('p', '', row.note));
+      return li;
+    }
+    li.className = row.public ? 'update' : 'update internal';
+    const kind = t(row.public ? 'staff.update.public' : 'staff.update.internal');
+    li.append(el('strong', 'kind', kind), ' ', when(row.at));
+    if (row.author) li.append(el('span', 'note', ` — ${row.author}`));
+    li.append(el('p', '', row.body));
+    return li;
+  });
+  list.replaceChildren(...items);
+}
