@@ -107,6 +107,7 @@ def boundaries_load_default() -> None:
 
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
+    from app.opendata.cli import opendata_cli
     from app.tickets.digest import digest_command
     from app.tickets.worker import worker_command
 
@@ -117,5 +118,6 @@ def init_app(app: Flask) -> None:
         staff_cli,
         worker_command,
         digest_command,
+        opendata_cli,
     ):
         app.cli.add_command(command_or_group)

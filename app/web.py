@@ -1,4 +1,5 @@
-"""The PWA (pwa/dist): the residents' page at /, the crews' at /staff/, assets and service worker."""
+"""The PWA (pwa/dist): the residents' page at /, the crews' at /staff/, the open-data dashboard
+at /dashboard/, assets and service worker."""
 
 from __future__ import annotations
 
@@ -60,6 +61,17 @@ def staff():
 @blp.get("/staff/manifest.webmanifest")
 def staff_manifest():
     return _send("staff/manifest.webmanifest", REVALIDATE, "application/manifest+json")
+
+
+@blp.get("/dashboard")
+def dashboard_redirect():
+    return redirect("/dashboard/", code=308)
+
+
+@blp.get("/dashboard/")
+def dashboard():
+    """The open-data dashboard: public figures by region, commune, category and period."""
+    return _send("dashboard/index.html", REVALIDATE, "text/html")
 
 
 # The follow page's address holds the resident's private token: no cache on the way may keep

@@ -1,8 +1,9 @@
 """Staff tickets benchmark: a commune with 100,000 tickets, its list and its map, beside plain SQL.
 
 `python -m bench.tickets` prints a Markdown table. A throwaway database gets 100,000 tickets
-in Bruxelles (21004) and 50,000 in the other communes of the Brussels region, with statuses,
-categories, priorities and ages spread like a busy back office's. A crew member of Bruxelles
+in Bruxelles (21004) and 50,000 in the other communes of the Brussels region, made by the
+open-data generator (app/opendata/generate.py: two years of reports, realistic categories,
+priorities and statuses for their age, seed 42). A crew member of Bruxelles
 then asks, through the Flask test client (the whole app: session, scope, schemas, JSON), for
 
 - the filtered list: open statuses, one category, the last 365 days, newest first, 50 rows;
@@ -14,6 +15,7 @@ driver, the floor any implementation pays.
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 import time
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import URL, create_engine, text
 from sqlalchemy.orm import Session
 
+from app.opendata.generate import insert_reports
 from bench.db import create_database, drop_database, log
 
 TICKETS_IN_COMMUNE = 100_000
@@ -38,26 +41,6 @@ LIST_QUERY = {
 }
 # The heart of Bruxelles: several thousand of its tickets, so the map is full at 1,000.
 MAP_BBOX = (4.340, 50.835, 4.370, 50.855)
-
-GENERATE_SQL = text(
-    """
-    INSERT INTO reports (id, category_id, description, location, accuracy_m, commune_id,
-                         body_id, status, priority, created_at, updated_at)
-    SELECT gen_random_uuid(),
-           (ARRAY(SELECT id FROM categories ORDER BY id))[1 + (p.path[1] * 7 + m.id) % 9],
-           'Benchmark ticket ' || p.path[1],
-           p.geom, 10, m.id, b.id,
-           (ARRAY['new','acknowledged','planned','in_progress','resolved','resolved',
-                  'rejected','duplicate','transferred','reopened'])[1 + p.path[1] % 10],
-           (ARRAY['normal','normal','low','high','urgent'])[1 + (p.path[1] / 10) % 5],
-           now() - make_interval(secs => (p.path[1]::bigint * 7919) % (730 * 86400)),
-           now() - make_interval(secs => (p.path[1]::bigint * 104729) % (30 * 86400))
-    FROM communes m
-    JOIN bodies b ON b.nis_code = m.nis_code
-    CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(m.boundary, :per_commune, 42)) AS p
-    WHERE m.nis_code = ANY(:nis_codes)
-    """
-)
 
 # The plain SQL of the same rows: the floor under the app's own query. The map's bbox test is
 # the app's: for points, the same as ST_Intersects with the envelope, at a fraction of its cost.
@@ -122,17 +105,16 @@ def _seed(url: URL) -> tuple[int, str]:
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(GENERATE_SQL, {"per_commune": TICKETS_IN_COMMUNE, "nis_codes": ["21004"]})
             around = conn.execute(
                 text(
                     "SELECT array_agg(nis_code) FROM communes "
                     "WHERE region_code = '04000' AND nis_code <> '21004'"
                 )
             ).scalar_one()
-            conn.execute(
-                GENERATE_SQL,
-                {"per_commune": TICKETS_AROUND // len(around), "nis_codes": around},
-            )
+            counts = {"21004": TICKETS_IN_COMMUNE}
+            counts |= {nis: TICKETS_AROUND // len(around) for nis in around}
+            end = dt.datetime.now(dt.UTC)
+            insert_reports(conn, counts, seed=42, start=end - dt.timedelta(days=730), end=end)
         with Session(engine) as session, session.begin():
             body_id = session.execute(
                 text("SELECT id FROM bodies WHERE code = 'commune-21004'")

@@ -35,7 +35,11 @@ await mkdir(join(dist, 'assets'), { recursive: true });
 
 // 1. Styles: the app's own, and the map's (Leaflet), each with a content hash in its name.
 const css = await esbuild.build({
-  entryPoints: { app: join(src, 'css/app.css'), map: join(src, 'css/map.css') },
+  entryPoints: {
+    app: join(src, 'css/app.css'),
+    map: join(src, 'css/map.css'),
+    dashboard: join(src, 'css/dashboard.css'),
+  },
   bundle: true,
   minify: true,
   outdir: join(dist, 'assets'),
@@ -49,6 +53,7 @@ const css = await esbuild.build({
 const cssOut = outputsOf(css).filter((p) => p.endsWith('.css'));
 const appCss = cssOut.find((p) => /\/app-[^/]+\.css$/.test(p));
 const mapCss = cssOut.find((p) => /\/map-[^/]+\.css$/.test(p));
+const dashboardCss = cssOut.find((p) => /\/dashboard-[^/]+\.css$/.test(p));
 
 // 2. Scripts. The photo worker first, as a classic script of its own (no module workers in
 // older browsers), so the app knows its hashed name.
@@ -72,6 +77,7 @@ const js = await esbuild.build({
     app: join(src, 'js/main.js'),
     staff: join(src, 'js/staff/main.js'),
     follow: join(src, 'js/follow/main.js'),
+    dashboard: join(src, 'js/dashboard/main.js'),
   },
   bundle: true,
   minify: true,
@@ -92,10 +98,17 @@ const jsOut = outputsOf(js).filter((p) => p.endsWith('.js'));
 const appJs = jsOut.find((p) => /\/app-[^/]+\.js$/.test(p));
 const staffJs = jsOut.find((p) => /\/staff-[^/]+\.js$/.test(p));
 const followJs = jsOut.find((p) => /\/follow-[^/]+\.js$/.test(p));
+const dashboardJs = jsOut.find((p) => /\/dashboard-[^/]+\.js$/.test(p));
 // Every chunk that contains Leaflet is the map library's, outside the app's size budget.
 const mapChunks = new Set(
   Object.entries(js.metafile.outputs)
     .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes('leaflet')))
+    .map(([path]) => join(root, path)),
+);
+// Likewise Chart.js, which only the dashboard loads, when it draws its first chart.
+const chartChunks = new Set(
+  Object.entries(js.metafile.outputs)
+    .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes('node_modules/chart.js')))
     .map(([path]) => join(root, path)),
 );
 
@@ -119,6 +132,14 @@ const followHtml = (await readFile(join(src, 'follow.html'), 'utf8'))
   .replace('%FOLLOW_JS%', url(followJs));
 await mkdir(join(dist, 'follow'), { recursive: true });
 await writeFile(join(dist, 'follow', 'index.html'), followHtml);
+// The open-data dashboard at /dashboard/: public, for reviewers and anyone; not part of the
+// app phones install, so neither it nor its charts are precached.
+const dashboardHtml = (await readFile(join(src, 'dashboard.html'), 'utf8'))
+  .replace('%APP_CSS%', url(appCss))
+  .replace('%DASHBOARD_CSS%', url(dashboardCss))
+  .replace('%DASHBOARD_JS%', url(dashboardJs));
+await mkdir(join(dist, 'dashboard'), { recursive: true });
+await writeFile(join(dist, 'dashboard', 'index.html'), dashboardHtml);
 await cp(join(src, 'icons'), join(dist, 'icons'), { recursive: true });
 
 // 4. Version = hash of everything built so far and of the sources (the service worker's own
@@ -132,7 +153,10 @@ for (const path of [...built, ...(await files(src)).sort()]) {
 const version = hash.digest('hex').slice(0, 12);
 // Pages are fetched by their directory's URL: dist/index.html is /, dist/staff/index.html /staff/,
 // dist/follow/index.html /follow/.
-const precache = built.map((path) => url(path).replace(/\/index\.html$/, '/'));
+const dashboardOnly = new Set([join(dist, 'dashboard', 'index.html'), dashboardJs, dashboardCss, ...chartChunks]);
+const precache = built
+  .filter((path) => !dashboardOnly.has(path))
+  .map((path) => url(path).replace(/\/index\.html$/, '/'));
 
 await esbuild.build({
   entryPoints: [join(src, 'sw.js')],
@@ -151,21 +175,39 @@ await writeFile(
 
 // 5. The budget: the app's own JS and CSS, gzipped, the map library excluded.
 let own = 0;
-const ownFiles = [...jsOut.filter((p) => !mapChunks.has(p)), photoWorker, appCss, join(dist, 'sw.js')];
+const ownFiles = [
+  ...jsOut.filter((p) => !mapChunks.has(p) && !dashboardOnly.has(p)),
+  photoWorker,
+  appCss,
+  join(dist, 'sw.js'),
+];
 for (const path of ownFiles) {
   own += gzipSync(await readFile(path), { level: 9 }).length;
 }
 let map = 0;
 for (const path of [...mapChunks, mapCss]) map += (await stat(path)).size;
+// The dashboard's own page, script and styles (gzipped), and Chart.js (raw), for information.
+let dashboard = 0;
+for (const path of [dashboardJs, dashboardCss]) dashboard += gzipSync(await readFile(path), { level: 9 }).length;
+let chart = 0;
+for (const path of chartChunks) chart += (await stat(path)).size;
 // For bench/pwa.py; written after the precache list, so phones never download it.
 await writeFile(
   join(dist, 'build-stats.json'),
-  `${JSON.stringify({ version, appGzipBytes: own, mapRawBytes: map, budgetGzipBytes: BUDGET_GZIP })}\n`,
+  `${JSON.stringify({
+    version,
+    appGzipBytes: own,
+    mapRawBytes: map,
+    budgetGzipBytes: BUDGET_GZIP,
+    dashboardGzipBytes: dashboard,
+    chartRawBytes: chart,
+  })}\n`,
 );
 console.log(
   `pwa: version ${version}, ${precache.length} files precached; ` +
     `app JS+CSS ${(own / 1024).toFixed(1)} KB gzipped (budget ${BUDGET_GZIP / 1024} KB), ` +
-    `map library ${(map / 1024).toFixed(1)} KB raw, loaded on demand`,
+    `map library ${(map / 1024).toFixed(1)} KB raw, loaded on demand; dashboard ` +
+    `${(dashboard / 1024).toFixed(1)} KB gzipped, Chart.js ${(chart / 1024).toFixed(1)} KB raw`,
 );
 if (own > BUDGET_GZIP) {
   console.error('pwa: over the size budget');

@@ -64,4 +64,16 @@ def init_app(app: Flask) -> None:
     from app.api.members.routes import blp as members_blp
 
     api.register_blueprint(members_blp, url_prefix=f"/api/v1{members_blp.url_prefix}")
+    from app.api.opendata.catalog import blp as catalog_blp
+
+    api.register_blueprint(catalog_blp)
+    from app.api.opendata.exports import blp as exports_blp
+
+    api.register_blueprint(exports_blp)
+    from app.api.opendata.dashboard import blp as dashboard_blp
+
+    api.register_blueprint(dashboard_blp)
+    from app.api.ogc.routes import blp as ogc_blp
+
+    app.register_blueprint(ogc_blp)  # a plain blueprint: OGC formats, errors and OpenAPI
     register_domain_errors(app)

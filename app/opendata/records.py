@@ -10,6 +10,7 @@ only once staff marked it publishable, hidden photos left out, sensitive categor
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -60,7 +61,10 @@ class RecordFilter:
 
     `statuses` takes lifecycle statuses and Open311's "open" and "closed". The period
     compares `created_at` (as published): `start` inclusive, `end` exclusive. `bbox` is
-    (min lon, min lat, max lon, max lat) in WGS84.
+    (min lon, min lat, max lon, max lat) in WGS84, where min lon > max lon is a box across
+    the antimeridian; or (min x, min y, max x, max y) in the projected CRS whose EPSG code
+    is `bbox_crs` (Belgian Lambert 72 or 2008). `ids` picks records by id; `after_id` and
+    `before_id` page through records in id order (keyset paging, as the OGC API does).
     """
 
     region: str | None = None
@@ -70,6 +74,10 @@ class RecordFilter:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     bbox: tuple[float, float, float, float] | None = None
+    bbox_crs: int = 4326
+    ids: tuple[uuid.UUID, ...] = ()
+    after_id: uuid.UUID | None = None
+    before_id: uuid.UUID | None = None
 
 
 def expand_statuses(statuses: tuple[str, ...]) -> list[str]:
@@ -108,19 +116,79 @@ def where_clause(flt: RecordFilter) -> tuple[str, dict]:
         conditions.append("v.created_at < :end")
         params["end"] = flt.end
     if flt.bbox:
-        conditions.append("v.location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)")
+        conditions.append(_bbox_condition(flt))
         params.update(zip(("minx", "miny", "maxx", "maxy"), flt.bbox, strict=True))
+        if flt.bbox_crs != 4326:
+            params["bbox_crs"] = flt.bbox_crs
+    if flt.ids:
+        conditions.append("v.id = ANY(:ids)")
+        params["ids"] = list(flt.ids)
+    if flt.after_id:
+        conditions.append("v.id > :after_id")
+        params["after_id"] = flt.after_id
+    if flt.before_id:
+        conditions.append("v.id < :before_id")
+        params["before_id"] = flt.before_id
     return (" AND ".join(conditions) or "true"), params
+
+
+def _bbox_condition(flt: RecordFilter) -> str:
+    if flt.bbox_crs != 4326:
+        # A rectangle in a projection is no rectangle in lon/lat (its edges curve): its
+        # outline, with a vertex every kilometre, is taken to lon/lat once, and the points
+        # tested against that polygon (within 2 cm of the true edges) through the index.
+        box = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, :bbox_crs)"
+        return f"ST_Intersects(v.location, ST_Transform(ST_Segmentize({box}, 1000), 4326))"
+    if flt.bbox[0] > flt.bbox[2]:
+        # Across the antimeridian: from min lon east to 180, and from -180 east to max lon.
+        return (
+            "(v.location && ST_MakeEnvelope(:minx, :miny, 180, :maxy, 4326)"
+            " OR v.location && ST_MakeEnvelope(-180, :miny, :maxx, :maxy, 4326))"
+        )
+    return "v.location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
 
 
 def select(
     flt: RecordFilter = RecordFilter(),
     columns: list[str] | None = None,
     order_by: str = "v.created_at, v.id",
+    expressions: dict[str, str] | None = None,
+    *,
+    limit: int | None = None,
 ) -> tuple[TextClause, dict]:
-    """SELECT of the published `columns` (all by default) matching `flt`, in a stable order."""
+    """SELECT of the published `columns` (all by default) matching `flt`, in a stable order.
+
+    `expressions` adds columns, or replaces how one is written (e.g. a timestamp as text for
+    a CSV file), as SQL over the view `v`; their bound parameters are the caller's to add.
+    `limit` keeps the first rows only.
+    """
+    available = {**COLUMNS, **(expressions or {})}
     names = columns or list(COLUMNS)
-    selected = ", ".join(f"{COLUMNS[name]} AS {name}" for name in names)
+    selected = ", ".join(f"{available[name]} AS {name}" for name in names)
     where, params = where_clause(flt)
     sql = f"SELECT {selected} FROM open_data_reports v WHERE {where} ORDER BY {order_by}"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return text(sql), params
+
+
+def rfc3339(expression: str) -> str:
+    """SQL writing a timestamp expression as RFC 3339 text, in UTC, to the second."""
+    return f"""to_char(({expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+
+def count(
+    flt: RecordFilter = RecordFilter(), *, at_most: int | None = None
+) -> tuple[TextClause, dict]:
+    """SELECT count(*) of the published reports matching `flt`.
+
+    With `at_most`, counting stops there: a count of `at_most` means "that many or more",
+    at a cost bounded whatever the number of matches.
+    """
+    where, params = where_clause(flt)
+    if at_most is None:
+        return text(f"SELECT count(*) FROM open_data_reports v WHERE {where}"), params
+    params["at_most"] = at_most
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM open_data_reports v WHERE {where} LIMIT :at_most) x"
     return text(sql), params

@@ -53,6 +53,8 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (url.pathname.startsWith('/api/') || url.pathname === '/config.json') return;
+  // The open-data dashboard is not part of the installed app: it always comes from the network.
+  if (url.pathname === '/dashboard' || url.pathname.startsWith('/dashboard/')) return;
   if (request.mode === 'navigate') {
     // The follow page reads the resident's token from the address, so one cached copy serves
     // every /follow/<token> (and its unsubscribe address); no token ever becomes a cache key.

@@ -1,0 +1,1 @@
+"""/opendata: the DCAT-AP catalogue (catalog.py) and the anonymised exports."""

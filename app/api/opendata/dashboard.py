@@ -1,0 +1,433 @@
+"""/opendata/dashboard/…: the regional dashboard's figures as JSON and CSV, public.
+
+Each figure (communes, categories, statuses, trend) takes the same filters: `region` (a slug;
+absent for all of Belgium), `category`, and a period `start`/`end` on the creation time
+(dates are whole days in Belgian time, both included). Ask for CSV with a `.csv` suffix or
+`?format=csv`: a file to download (Content-Disposition: attachment) with the numbers of the
+JSON. The queries are in app.opendata.dashboard; they read the anonymised view only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from app import db_session
+from app.api.common import NO_NUL, NamesSchema, request_language
+from app.api.errors import problem, problem_doc
+from app.api.opendata.exports import PeriodBoundField
+from app.errors import NotFoundError
+from app.i18n import pick_name
+from app.opendata import dashboard
+from app.opendata.export import (
+    BELGIAN_TIME,
+    UnknownFilterValueError,
+    check_period,
+    check_values,
+)
+from app.opendata.records import RecordFilter
+
+blp = Blueprint(
+    "opendata_dashboard",
+    __name__,
+    url_prefix="/opendata/dashboard",
+    description="Open data: the regional dashboard's figures (JSON, or CSV to download)",
+)
+
+FORMATS = ("json", "csv")
+FILTER_NAMES = ("region", "category", "start", "end")
+CSV_TYPE = "text/csv; charset=utf-8; header=present"
+GEOJSON = "application/geo+json"
+# The figures move with every report: caches may keep them for a few minutes.
+CACHE_CONTROL = "public, max-age=300"
+FORMAT_PARAMETER = {
+    "in": "path",
+    "name": "fmt",
+    "required": True,
+    "description": "json or csv",
+    "schema": {"type": "string", "enum": list(FORMATS)},
+}
+
+
+class DashboardFigureQueryArgsSchema(Schema):
+    """The filters every figure takes: those of the exports, less commune and status."""
+
+    region = fields.String(
+        validate=[validate.Length(max=40), NO_NUL],
+        metadata={"description": "A region's slug (GET …/regions); absent: all of Belgium"},
+    )
+    category = fields.String(
+        validate=[validate.Length(max=60), NO_NUL],
+        metadata={"description": "A category code from GET /api/v1/categories"},
+    )
+    start = PeriodBoundField(
+        metadata={
+            "description": "Created at or after: a date (from its midnight, Belgian time) "
+            "or an RFC 3339 date-time with offset"
+        }
+    )
+    end = PeriodBoundField(
+        end=True,
+        metadata={
+            "description": "Created before: a date (that day included, Belgian time) or an "
+            "RFC 3339 date-time with offset (excluded)"
+        },
+    )
+    format = fields.String(
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": "json (default) or csv; the same as the .csv suffix"},
+    )
+
+    @pre_load
+    def _empty_is_absent(self, data, **_kwargs):
+        # `category=` (a form's "all categories") is no filter, as for the exports.
+        return {k: v for k, v in data.items() if not (v == "" and k in FILTER_NAMES)}
+
+    @validates_schema
+    def _period(self, data, **_kwargs):
+        try:
+            check_period(data.get("start"), data.get("end"))
+        except ValueError as exc:
+            raise ValidationError(str(exc), "end") from exc
+
+
+class DashboardCommuneQueryArgsSchema(DashboardFigureQueryArgsSchema):
+    geometry = fields.Boolean(
+        load_default=True,
+        metadata={"description": "Include the simplified outlines (JSON only; default true)"},
+    )
+
+
+class DashboardTrendQueryArgsSchema(DashboardFigureQueryArgsSchema):
+    interval = fields.String(
+        validate=validate.OneOf(dashboard.INTERVALS),
+        metadata={"description": "week or month; by default weeks up to a year, else months"},
+    )
+
+
+class DashboardRegionSchema(Schema):
+    slug = fields.String(required=True, metadata={"description": "The `region` filter's value"})
+    code = fields.String(required=True, metadata={"description": "REFNIS code"})
+    name = fields.String(required=True)
+    names = fields.Nested(NamesSchema, required=True)
+
+
+class DashboardCommuneFiguresSchema(Schema):
+    nis_code = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "In the negotiated language"})
+    names = fields.Nested(NamesSchema, required=True)
+    region = fields.String(required=True)
+    area_km2 = fields.Float(required=True)
+    open = fields.Integer(required=True, metadata={"description": "Open reports"})
+    open_per_km2 = fields.Float(required=True)
+    total = fields.Integer(required=True)
+    resolved = fields.Integer(required=True)
+    median_resolution_hours = fields.Float(
+        required=True, allow_none=True, metadata={"description": "Of the resolved reports"}
+    )
+
+
+class DashboardCommuneFeatureSchema(Schema):
+    type = fields.String(required=True, metadata={"enum": ["Feature"]})
+    id = fields.String(required=True, metadata={"description": "NIS code"})
+    geometry = fields.Dict(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Simplified outline (50 m), WGS84, 5 decimals"},
+    )
+    properties = fields.Nested(DashboardCommuneFiguresSchema, required=True)
+
+
+class DashboardCommuneCollectionSchema(Schema):
+    type = fields.String(required=True, metadata={"enum": ["FeatureCollection"]})
+    features = fields.List(fields.Nested(DashboardCommuneFeatureSchema), required=True)
+
+
+class DashboardCategoryFiguresSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    names = fields.Nested(NamesSchema, required=True)
+    total = fields.Integer(required=True)
+    open = fields.Integer(required=True)
+    closed = fields.Integer(required=True)
+
+
+class DashboardStatusFiguresSchema(Schema):
+    status = fields.String(required=True)
+    open311_status = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class DashboardTrendPointSchema(Schema):
+    period_start = fields.Date(required=True)
+    created = fields.Integer(required=True, metadata={"description": "Reports created"})
+    resolved = fields.Integer(
+        required=True, metadata={"description": "Reports resolved (whenever created)"}
+    )
+
+
+def _items(schema: type[Schema]) -> type[Schema]:
+    return Schema.from_dict(
+        {"items": fields.List(fields.Nested(schema), required=True)},
+        name=f"{schema.__name__.removesuffix('Schema')}ListSchema",
+    )
+
+
+class DashboardTrendSchema(Schema):
+    interval = fields.String(required=True, metadata={"enum": list(dashboard.INTERVALS)})
+    items = fields.List(fields.Nested(DashboardTrendPointSchema), required=True)
+
+
+@blp.url_value_preprocessor
+def _known_format(_endpoint, values) -> None:
+    fmt = (values or {}).get("fmt")
+    if fmt is not None and fmt not in FORMATS:
+        raise NotFoundError(
+            f"There is no {fmt!r} format of this figure; ask for .json or .csv.",
+            formats=list(FORMATS),
+        )
+
+
+def _format(args: dict, fmt: str | None) -> str:
+    if fmt and args.get("format") and args["format"] != fmt:
+        abort(
+            422,
+            messages={"query": {"format": [f"The address asks for .{fmt}: leave format out."]}},
+        )
+    return fmt or args.get("format") or "json"
+
+
+def _filters(args: dict) -> dict:
+    """The figures' filters from the query, refused when they name nothing that exists."""
+    flt = RecordFilter(region=args.get("region"), category=args.get("category"))
+    check_values(db_session(), flt)
+    return {
+        "region": args.get("region"),
+        "category": args.get("category"),
+        "start": args.get("start"),
+        "end": args.get("end"),
+    }
+
+
+def _unknown_value(exc: UnknownFilterValueError) -> Response:
+    error = {"pointer": exc.parameter, "location": "query", "detail": exc.detail}
+    return problem(422, "Invalid request", f"{exc.parameter}: {exc.detail}", errors=[error])
+
+
+def _csv(figure: str, args: dict, columns: list[str], rows: Iterable[dict]) -> Response:
+    """A CSV file of `rows` (dicts with at least `columns`), to download."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    day = dt.datetime.now(BELGIAN_TIME).date().isoformat()
+    parts = ["dashboard", figure, args.get("region") or "belgium", args.get("category"), day]
+    response = Response(out.getvalue(), content_type=CSV_TYPE)
+    response.headers.set(
+        "Content-Disposition", "attachment", filename="-".join(p for p in parts if p) + ".csv"
+    )
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def commune_properties(figures: dashboard.CommuneFigures) -> dict:
+    outline = figures.outline
+    return {
+        "nis_code": outline.nis_code,
+        "names": outline.names,
+        "region": outline.region,
+        "area_km2": round(outline.area_km2, 2),
+        "open": figures.open,
+        "open_per_km2": figures.open_per_km2,
+        "total": figures.total,
+        "resolved": figures.resolved,
+        "median_resolution_hours": figures.median_resolution_hours,
+    }
+
+
+def _cached(body):
+    return body, 200, {"Cache-Control": CACHE_CONTROL}
+
+
+def _geojson(body: dict) -> Response:
+    # Made here rather than by the response decorator, which would keep application/json.
+    response = jsonify(DashboardCommuneCollectionSchema().dump(body))
+    response.mimetype = GEOJSON
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+# Each figure is also a CSV file, with ?format=csv or the .csv suffix.
+CSV_DOC = {
+    "schema": {"type": "string"},
+    "content_type": "text/csv",
+    "description": "The figure: JSON, or CSV (UTF-8, a header row) to download, with "
+    "Content-Disposition "
+    "attachment; filename=dashboard-<figure>-<region>[-<category>]-<date>.csv",
+    "success": True,
+}
+BAD_VALUE = problem_doc("A filter names no region or category, or a parameter is malformed")
+NO_FORMAT = problem_doc("No such format: .json and .csv exist")
+
+
+@blp.route("/regions")
+class Regions(MethodView):
+    @blp.response(200, _items(DashboardRegionSchema))
+    def get(self):
+        """The regions a dashboard can show (the `region` filter's values)"""
+        lang = request_language() or "en"
+        items = [
+            {"slug": r.slug, "code": r.code, "name": pick_name(r.names, lang), "names": r.names}
+            for r in dashboard.regions(db_session())
+        ]
+        return _cached({"items": items})
+
+
+@blp.route("/communes.<string:fmt>", endpoint="CommunesFile", parameters=[FORMAT_PARAMETER])
+@blp.route("/communes")
+class Communes(MethodView):
+    @blp.arguments(DashboardCommuneQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, DashboardCommuneCollectionSchema, content_type=GEOJSON)
+    @blp.alt_response(200, **CSV_DOC)
+    @blp.alt_response(404, **NO_FORMAT)
+    @blp.alt_response(422, **BAD_VALUE)
+    def get(self, args, fmt: str | None = None):
+        """Every commune of the region with its figures and outline (GeoJSON), or as CSV"""
+        fmt = _format(args, fmt)
+        try:
+            filters = _filters(args)
+        except UnknownFilterValueError as exc:
+            return _unknown_value(exc)
+        figures = dashboard.communes(db_session(), **filters)
+        rows = [commune_properties(f) for f in figures]
+        if fmt == "csv":
+            columns = ["nis_code", "name_fr", "name_nl", "name_de", "region", "area_km2"]
+            columns += ["open", "open_per_km2", "total", "resolved", "median_resolution_hours"]
+            names = ({f"name_{k}": v for k, v in f.outline.names.items()} for f in figures)
+            return _csv(
+                "communes", args, columns, (r | n for r, n in zip(rows, names, strict=True))
+            )
+        lang = request_language()
+        geometry = args["geometry"]
+        features = [
+            {
+                "type": "Feature",
+                "id": f.outline.nis_code,
+                "geometry": f.outline.geometry if geometry else None,
+                "properties": {
+                    **properties,
+                    "name": pick_name(f.outline.names, lang, f.outline.region_code),
+                },
+            }
+            for f, properties in zip(figures, rows, strict=True)
+        ]
+        return _geojson({"type": "FeatureCollection", "features": features})
+
+
+@blp.route("/categories.<string:fmt>", endpoint="CategoriesFile", parameters=[FORMAT_PARAMETER])
+@blp.route("/categories")
+class Categories(MethodView):
+    @blp.arguments(DashboardFigureQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, _items(DashboardCategoryFiguresSchema))
+    @blp.alt_response(200, **CSV_DOC)
+    @blp.alt_response(404, **NO_FORMAT)
+    @blp.alt_response(422, **BAD_VALUE)
+    def get(self, args, fmt: str | None = None):
+        """Reports per category: total, open and closed"""
+        fmt = _format(args, fmt)
+        try:
+            filters = _filters(args)
+        except UnknownFilterValueError as exc:
+            return _unknown_value(exc)
+        rows = dashboard.by_category(db_session(), **filters)
+        if fmt == "csv":
+            columns = ["code", "name_fr", "name_nl", "name_de", "name_en"]
+            return _csv(
+                "categories",
+                args,
+                [*columns, "total", "open", "closed"],
+                ({**vars(r), **{f"name_{k}": v for k, v in r.names.items()}} for r in rows),
+            )
+        lang = request_language() or "en"
+        items = [
+            {
+                "code": r.code,
+                "name": pick_name(r.names, lang),
+                "names": r.names,
+                "total": r.total,
+                "open": r.open,
+                "closed": r.closed,
+            }
+            for r in rows
+        ]
+        return _cached({"items": items})
+
+
+@blp.route("/statuses.<string:fmt>", endpoint="StatusesFile", parameters=[FORMAT_PARAMETER])
+@blp.route("/statuses")
+class Statuses(MethodView):
+    @blp.arguments(DashboardFigureQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, _items(DashboardStatusFiguresSchema))
+    @blp.alt_response(200, **CSV_DOC)
+    @blp.alt_response(404, **NO_FORMAT)
+    @blp.alt_response(422, **BAD_VALUE)
+    def get(self, args, fmt: str | None = None):
+        """Reports per status of the lifecycle, each with Open311's open or closed"""
+        fmt = _format(args, fmt)
+        try:
+            filters = _filters(args)
+        except UnknownFilterValueError as exc:
+            return _unknown_value(exc)
+        rows = dashboard.by_status(db_session(), **filters)
+        if fmt == "csv":
+            columns = ["status", "open311_status", "count"]
+            return _csv("statuses", args, columns, (vars(r) for r in rows))
+        items = [
+            {"status": r.status, "open311_status": r.open311_status, "count": r.count} for r in rows
+        ]
+        return _cached({"items": items})
+
+
+@blp.route("/trend.<string:fmt>", endpoint="TrendFile", parameters=[FORMAT_PARAMETER])
+@blp.route("/trend")
+class TrendView(MethodView):
+    @blp.arguments(DashboardTrendQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, DashboardTrendSchema)
+    @blp.alt_response(200, **CSV_DOC)
+    @blp.alt_response(404, **NO_FORMAT)
+    @blp.alt_response(422, **BAD_VALUE)
+    def get(self, args, fmt: str | None = None):
+        """Reports created and resolved per week (or month), with zeros where none were"""
+        fmt = _format(args, fmt)
+        try:
+            filters = _filters(args)
+        except UnknownFilterValueError as exc:
+            return _unknown_value(exc)
+        result = dashboard.trend(db_session(), **filters, interval=args.get("interval"))
+        if fmt == "csv":
+            return _csv(
+                "trend",
+                args,
+                ["period_start", "interval", "created", "resolved"],
+                ({**vars(p), "interval": result.interval} for p in result.points),
+            )
+        items = [
+            {"period_start": p.period_start, "created": p.created, "resolved": p.resolved}
+            for p in result.points
+        ]
+        return _cached({"interval": result.interval, "items": items})

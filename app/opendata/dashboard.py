@@ -1,0 +1,345 @@
+"""The regional dashboard's figures: per commune, by category, by status, and over time.
+
+Every figure counts the published reports (the anonymised view, through
+app.opendata.records) that match one filter: a region (or all of Belgium), a category, and a
+period on the creation time. "Open" is Open311's open (not resolved, rejected or duplicate);
+resolution times are those of resolved reports, from creation to resolution, as published.
+Rates are per km² of the commune (geodesic area): there are no population figures here.
+
+Communes are those of the boundary set routing uses (their parts are in commune_parts); a
+commune without reports is listed with zeros. Their outlines are simplified for a map of a
+region (ST_SimplifyPreserveTopology in Lambert 2008 with a 50 m tolerance, GeoJSON with 5
+decimals, about a metre). The 2025 boundaries of ../shared/data are coarse already (46,000
+vertices, 0.9 MB of GeoJSON for Belgium); official full-resolution ones lose most of theirs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from app.opendata import records
+from app.reports.states import CLOSED_STATUSES, Status
+
+BELGIAN_TIME = ZoneInfo("Europe/Brussels")
+SIMPLIFY_TOLERANCE_M = 50
+GEOJSON_DECIMALS = 5
+# Up to a year, weeks (Monday to Sunday, Belgian time); beyond, months.
+WEEKLY_UP_TO = dt.timedelta(days=366)
+INTERVALS = ("week", "month")
+# Lifecycle order, as the status chart shows them.
+STATUSES = tuple(Status)
+
+
+@dataclass(frozen=True)
+class Region:
+    slug: str
+    code: str
+    names: dict[str, str]
+
+
+REGIONS_SQL = text(
+    "SELECT slug, code, name_fr, name_nl, name_de, name_en FROM regions ORDER BY code"
+)
+
+
+def regions(db: Session | Connection) -> list[Region]:
+    return [
+        Region(r.slug, r.code, {"fr": r.name_fr, "nl": r.name_nl, "de": r.name_de, "en": r.name_en})
+        for r in db.execute(REGIONS_SQL)
+    ]
+
+
+def _filter(region: str | None, category: str | None, start, end) -> records.RecordFilter:
+    return records.RecordFilter(region=region, category=category, start=start, end=end)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a commune's figures show beside them: its names, region, area and outline."""
+
+    nis_code: str
+    names: dict[str, str]
+    region: str
+    region_code: str
+    area_km2: float
+    geometry: dict
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    outline: Outline
+    open: int
+    open_per_km2: float
+    total: int
+    resolved: int
+    median_resolution_hours: float | None
+
+
+# Names the outlines routing uses: rebuilding its parts (a boundary import, or any change to
+# the boundaries) gives them new ids, so a changed outline is never served from the cache.
+OUTLINES_KEY_SQL = text("SELECT current_database(), max(id), count(*) FROM commune_parts")
+OUTLINES_SQL = text(
+    f"""
+    SELECT c.nis_code, c.name_fr, c.name_nl, c.name_de, c.region_code, reg.slug AS region,
+           ST_Area(c.boundary::geography) / 1e6 AS area_km2,
+           ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(
+               ST_Transform(c.boundary, 3812), {SIMPLIFY_TOLERANCE_M}), 4326),
+               {GEOJSON_DECIMALS}) AS geometry
+    FROM communes c JOIN regions reg ON reg.code = c.region_code
+    WHERE c.id IN (SELECT commune_id FROM commune_parts)
+    ORDER BY c.nis_code
+    """
+)
+# Simplifying and measuring Belgium's communes takes a second or two; their outlines change
+# only with a new boundary import, so each process keeps those of the last few sets.
+_OUTLINES: OrderedDict[tuple, dict[str, Outline]] = OrderedDict()
+_OUTLINE_SETS_KEPT = 4
+
+
+def outlines(db: Session | Connection) -> dict[str, Outline]:
+    """The current communes by NIS code: names, region, area (km²), simplified outline."""
+    key = tuple(db.execute(OUTLINES_KEY_SQL).one())
+    found = _OUTLINES.get(key)
+    if found is None:
+        found = {
+            r.nis_code: Outline(
+                nis_code=r.nis_code,
+                names={
+                    lang: name
+                    for lang, name in (("fr", r.name_fr), ("nl", r.name_nl), ("de", r.name_de))
+                    if name
+                },
+                region=r.region,
+                region_code=r.region_code,
+                area_km2=r.area_km2,
+                geometry=json.loads(r.geometry),
+            )
+            for r in db.execute(OUTLINES_SQL)
+        }
+        _OUTLINES[key] = found
+        while len(_OUTLINES) > _OUTLINE_SETS_KEPT:
+            _OUTLINES.popitem(last=False)
+    return found
+
+
+COMMUNE_FIGURES_SQL = """
+SELECT v.commune_nis_code AS nis_code,
+       count(*) AS total,
+       count(*) FILTER (WHERE v.open311_status = 'open') AS open,
+       count(*) FILTER (WHERE v.status = 'resolved') AS resolved,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM v.resolved_at - v.created_at) / 3600
+       ) FILTER (WHERE v.status = 'resolved') AS median_hours
+FROM open_data_reports v
+WHERE {where}
+GROUP BY v.commune_nis_code
+"""
+
+
+def communes(
+    db: Session | Connection,
+    *,
+    region: str | None = None,
+    category: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[CommuneFigures]:
+    """Every current commune of `region` (all of Belgium if None) with its figures."""
+    where, params = records.where_clause(_filter(region, category, start, end))
+    figures = {
+        r.nis_code: r for r in db.execute(text(COMMUNE_FIGURES_SQL.format(where=where)), params)
+    }
+    out = []
+    for outline in outlines(db).values():
+        if region is not None and outline.region != region:
+            continue
+        f = figures.get(outline.nis_code)
+        open_ = f.open if f else 0
+        out.append(
+            CommuneFigures(
+                outline=outline,
+                open=open_,
+                open_per_km2=round(open_ / outline.area_km2, 3),
+                total=f.total if f else 0,
+                resolved=f.resolved if f else 0,
+                median_resolution_hours=(
+                    round(f.median_hours, 1) if f and f.median_hours is not None else None
+                ),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CategoryFigures:
+    code: str
+    names: dict[str, str]
+    total: int
+    open: int
+    closed: int
+
+
+# Every active category, and any other that has reports, in the app's order.
+CATEGORIES_SQL = """
+WITH figures AS (
+    SELECT v.category_code AS code, count(*) AS total,
+           count(*) FILTER (WHERE v.open311_status = 'open') AS open
+    FROM open_data_reports v
+    WHERE {where}
+    GROUP BY v.category_code
+)
+SELECT cat.code, cat.name_fr, cat.name_nl, cat.name_de, cat.name_en,
+       coalesce(f.total, 0) AS total, coalesce(f.open, 0) AS open
+FROM categories cat
+JOIN category_groups g ON g.code = cat.group_code
+LEFT JOIN figures f ON f.code = cat.code
+WHERE (cat.active OR f.total > 0)
+  AND (CAST(:category_only AS text) IS NULL OR cat.code = :category_only)
+ORDER BY g.position, cat.position, cat.code
+"""
+
+
+def by_category(
+    db: Session | Connection,
+    *,
+    region: str | None = None,
+    category: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[CategoryFigures]:
+    """Reports per category (all of them, or the one of the filter), open and closed."""
+    where, params = records.where_clause(_filter(region, category, start, end))
+    rows = db.execute(
+        text(CATEGORIES_SQL.format(where=where)), {**params, "category_only": category}
+    )
+    return [
+        CategoryFigures(
+            code=r.code,
+            names={"fr": r.name_fr, "nl": r.name_nl, "de": r.name_de, "en": r.name_en},
+            total=r.total,
+            open=r.open,
+            closed=r.total - r.open,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class StatusFigures:
+    status: str
+    open311_status: str
+    count: int
+
+
+STATUSES_SQL = """
+SELECT v.status, count(*) AS count FROM open_data_reports v WHERE {where} GROUP BY v.status
+"""
+
+
+def by_status(
+    db: Session | Connection,
+    *,
+    region: str | None = None,
+    category: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[StatusFigures]:
+    """Reports per lifecycle status, every status listed, in lifecycle order."""
+    where, params = records.where_clause(_filter(region, category, start, end))
+    counts = dict(db.execute(text(STATUSES_SQL.format(where=where)), params).all())
+    return [
+        StatusFigures(
+            status.value,
+            "closed" if status in CLOSED_STATUSES else "open",
+            counts.get(status.value, 0),
+        )
+        for status in STATUSES
+    ]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period_start: dt.date
+    created: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    interval: str
+    points: list[TrendPoint]
+
+
+# Reports created in each week (or month), and reports resolved in it, whenever they were
+# created: the flow in and out of the backlog. Periods are Belgian calendar weeks (from
+# Monday) or months; every one of the period is listed, with zeros where nothing happened.
+TREND_SQL = """
+WITH events AS (
+    -- One pass over the reports: each is an event when created, and one when resolved.
+    SELECT e.kind,
+           date_trunc(CAST(:interval AS text), e.at AT TIME ZONE 'Europe/Brussels')::date
+             AS period
+    FROM open_data_reports v
+    CROSS JOIN LATERAL (VALUES
+        ('created', v.created_at),
+        ('resolved', CASE WHEN v.status = 'resolved' THEN v.resolved_at END)
+    ) AS e(kind, at)
+    WHERE {where} AND e.at >= :first AND e.at < :last
+), counted AS (
+    SELECT period, count(*) FILTER (WHERE kind = 'created') AS created,
+           count(*) FILTER (WHERE kind = 'resolved') AS resolved
+    FROM events GROUP BY period
+)
+SELECT s.period::date AS period, coalesce(c.created, 0) AS created,
+       coalesce(c.resolved, 0) AS resolved
+FROM generate_series(
+    date_trunc(CAST(:interval AS text), CAST(:first AS timestamptz) AT TIME ZONE 'Europe/Brussels'),
+    date_trunc(CAST(:interval AS text), CAST(:last AS timestamptz) AT TIME ZONE 'Europe/Brussels'
+               - interval '1 microsecond'),
+    CAST('1 ' || CAST(:interval AS text) AS interval)) AS s(period)
+LEFT JOIN counted c ON c.period = s.period::date
+ORDER BY s.period
+"""
+SPAN_SQL = """
+SELECT min(v.created_at) FROM open_data_reports v WHERE {where}
+"""
+
+
+def trend(
+    db: Session | Connection,
+    *,
+    region: str | None = None,
+    category: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    interval: str | None = None,
+    now: dt.datetime | None = None,
+) -> Trend:
+    """Reports created and resolved per week or month, from `start` (or the first report)
+    to `end` (or now). `interval` None picks weeks up to a year, months beyond."""
+    now = now or dt.datetime.now(dt.UTC)
+    last = end or now
+    first = start
+    if first is None:
+        where, params = records.where_clause(_filter(region, category, None, end))
+        first = db.execute(text(SPAN_SQL.format(where=where)), params).scalar() or last
+    first = min(first, last)
+    if interval is None:
+        interval = "week" if last - first <= WEEKLY_UP_TO else "month"
+    if interval not in INTERVALS:
+        raise ValueError(f"interval is one of {', '.join(INTERVALS)}")
+    # Created in the period, or resolved in it whenever created: the period is the events'.
+    where, params = records.where_clause(_filter(region, category, None, None))
+    rows = db.execute(
+        text(TREND_SQL.format(where=where)),
+        {**params, "interval": interval, "first": first, "last": last},
+    ).all()
+    return Trend(interval, [TrendPoint(r.period, r.created, r.resolved) for r in rows])

@@ -1,0 +1,282 @@
+"""Exports of the published reports as CSV and GeoJSON, streamed, whatever their size.
+
+One implementation, two callers: the HTTP route (/opendata/reports.csv|geojson) and the
+command `flask opendata export`. Both open an `Export`, which takes a database connection of
+its own and a snapshot, counts the rows (`total`, for a progress bar), then hands out the
+file in chunks of about 64 KB while it reads the rows from the server:
+
+- CSV is PostgreSQL's own `COPY (…) TO STDOUT` of the records query, so quoting and escaping
+  are PostgreSQL's and Python only gathers chunks;
+- GeoJSON is built by PostgreSQL too, one Feature per row as JSON text
+  (json_build_object, ST_AsGeoJSON), read through a server-side cursor; Python joins them.
+
+Memory stays flat: nothing holds more than one chunk and one batch of rows. Rows come from
+app.opendata.records (the anonymised view), never from the reports table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import TextClause
+
+from app.errors import PaveError
+from app.opendata import records
+from app.reports.states import Status
+
+CHUNK_BYTES = 64 * 1024
+# Rows per round trip of the GeoJSON's server-side cursor.
+FETCH_ROWS = 2000
+BELGIAN_TIME = ZoneInfo("Europe/Brussels")
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    media_type: str
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8; header=present"),
+    "geojson": ExportFormat("geojson", "application/geo+json"),
+}
+
+# The exported columns: the published ones, in their order, with the photo's address beside
+# its key. GeoJSON has the same as properties, less `id` (the Feature's) and lon/lat (its
+# geometry).
+COLUMNS: list[str] = []
+for _name in records.COLUMNS:
+    COLUMNS.append(_name)
+    if _name == "photo_key":
+        COLUMNS.append("photo_url")
+PROPERTIES = [name for name in COLUMNS if name not in {"id", "lon", "lat"}]
+
+# Times as the same text in both formats, to the second, in UTC: 2026-03-04T10:17:42Z.
+TIMESTAMPS = ("created_at", "updated_at", "resolved_at")
+# NULL when there is no photo: `||` with NULL is NULL.
+PHOTO_URL_SQL = ":photo_url_prefix || v.photo_key"
+
+STATUS_WORDS = ("open", "closed", *(s.value for s in Status))
+NIS_CODE = re.compile(r"\d{5}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+class UnknownFilterValueError(PaveError):
+    """A filter names a region, commune or category that does not exist."""
+
+    title = "Unknown filter value"
+
+    def __init__(self, parameter: str, detail: str):
+        super().__init__(detail, parameter=parameter)
+        self.parameter = parameter
+
+
+def parse_bound(value: str, *, end: bool = False) -> dt.datetime:
+    """A bound of the period on created_at: a date, or an RFC 3339 date-time with its offset.
+
+    A date is a whole day in Belgian time: as `start` it begins there, as `end` it is
+    included (the period ends when the next day begins). Raises ValueError saying why.
+    """
+    try:
+        if _DATE.fullmatch(value):
+            day = dt.date.fromisoformat(value)
+            if end:
+                day += dt.timedelta(days=1)
+            return dt.datetime.combine(day, dt.time(), BELGIAN_TIME)
+        if _RFC3339.fullmatch(value):
+            return dt.datetime.fromisoformat(value.upper())
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"{value!r} is not a valid date or date-time ({exc}).") from exc
+    raise ValueError(
+        f"{value!r} is neither a date (2026-03-01) nor an RFC 3339 date-time with its offset "
+        "(2026-03-01T08:30:00+01:00 or 2026-03-01T07:30:00Z)."
+    )
+
+
+def parse_statuses(value: str) -> tuple[str, ...]:
+    """Comma-separated lifecycle statuses, or open/closed. Raises ValueError naming the bad."""
+    names = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [name for name in names if name not in STATUS_WORDS]
+    if unknown or not names:
+        raise ValueError(
+            f"Unknown status {', '.join(map(repr, unknown)) or '(none given)'}; "
+            f"use one or more of {', '.join(STATUS_WORDS)}, comma-separated."
+        )
+    return names
+
+
+def check_period(start: dt.datetime | None, end: dt.datetime | None) -> None:
+    if start and end and start >= end:
+        raise ValueError("The period must end after it starts.")
+
+
+def check_values(session: Session, flt: records.RecordFilter) -> None:
+    """Refuse a region, commune or category that does not exist, rather than export nothing."""
+    if flt.region:
+        slugs = list(session.execute(text("SELECT slug FROM regions ORDER BY slug")).scalars())
+        if flt.region not in slugs:
+            raise UnknownFilterValueError(
+                "region", f"No region {flt.region!r}; use one of {', '.join(slugs)}."
+            )
+    if (
+        flt.commune
+        and not session.execute(
+            text("SELECT EXISTS (SELECT 1 FROM communes WHERE nis_code = :code)"),
+            {"code": flt.commune},
+        ).scalar_one()
+    ):
+        raise UnknownFilterValueError("commune", f"No commune has the NIS code {flt.commune}.")
+    if (
+        flt.category
+        and not session.execute(
+            text("SELECT EXISTS (SELECT 1 FROM categories WHERE code = :code)"),
+            {"code": flt.category},
+        ).scalar_one()
+    ):
+        raise UnknownFilterValueError(
+            "category",
+            f"No category has the code {flt.category!r}; GET /api/v1/categories lists them.",
+        )
+
+
+def filename(flt: records.RecordFilter, fmt: str, day: dt.date | None = None) -> str:
+    """reports-<region>-<commune>-<category>-<date>.<format>, naming only the filters given."""
+    day = day or dt.datetime.now(BELGIAN_TIME).date()
+    parts = ["reports", flt.region, flt.commune, flt.category, day.isoformat()]
+    return "-".join(p for p in parts if p) + "." + fmt
+
+
+def csv_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[TextClause, dict]:
+    """The records query of the CSV file: every column, times and booleans as text."""
+    expressions = {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
+    expressions["location_generalised"] = f"({records.COLUMNS['location_generalised']})::text"
+    expressions["photo_url"] = PHOTO_URL_SQL
+    sql, params = records.select(flt, COLUMNS, expressions=expressions)
+    return sql, {**params, "photo_url_prefix": photo_url_prefix}
+
+
+def geojson_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[TextClause, dict]:
+    """The records query of the GeoJSON file: one Feature per row, as JSON text."""
+    expressions = {**records.COLUMNS, "photo_url": PHOTO_URL_SQL}
+    expressions |= {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
+    properties = ", ".join(f"'{name}', {expressions[name]}" for name in PROPERTIES)
+    feature = (
+        "json_build_object('type', 'Feature', 'id', v.id, "
+        "'geometry', ST_AsGeoJSON(v.location, 6)::json, "
+        f"'properties', json_build_object({properties}))::text"
+    )
+    sql, params = records.select(flt, ["feature"], expressions={"feature": feature})
+    return sql, {**params, "photo_url_prefix": photo_url_prefix}
+
+
+def driver_sql(connection: Connection, sql: TextClause, params: dict) -> tuple[str, dict]:
+    """The statement in psycopg's own placeholders (%(name)s), for COPY."""
+    compiled = sql.bindparams(**params).compile(dialect=connection.dialect)
+    return compiled.string, compiled.params
+
+
+class Export:
+    """One export being written: its own session and snapshot, its row count, then its bytes.
+
+    Iterate it (once) for the file's chunks; `rows` says how many rows they hold so far.
+    `close()` gives the connection back to the pool, even midway (an unfinished COPY is
+    cancelled first); a complete iteration closes it by itself.
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        fmt: str,
+        flt: records.RecordFilter,
+        photo_url_prefix: str,
+    ):
+        self.format = FORMATS[fmt]
+        self.filter = flt
+        self.rows = 0
+        self._photo_url_prefix = photo_url_prefix
+        self._chunks: Iterator[bytes] | None = None
+        self._session = sessions()
+        try:
+            self._connection = self._session.connection()
+            # The count and the rows from one snapshot, so `total` is what the file holds.
+            # Inside a caller's transaction (a savepoint: the tests) that transaction's view
+            # already is one, and its isolation can no longer be set.
+            if not self._connection.in_nested_transaction():
+                self._connection.exec_driver_sql(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                )
+            # Per-row reprojections make the plan look costly, and PostgreSQL would spend
+            # seconds JIT-compiling expressions that are calls into PostGIS: no gain.
+            self._connection.exec_driver_sql("SET LOCAL jit = off")
+            check_values(self._session, flt)
+            sql, params = records.count(flt)
+            self.total: int = self._connection.execute(sql, params).scalar_one()
+        except BaseException:
+            self._session.close()
+            raise
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._chunks is None:
+            self._chunks = self._csv() if self.format.name == "csv" else self._geojson()
+        return self._chunks
+
+    def close(self) -> None:
+        if self._chunks is not None:
+            # Stops a generator paused mid-file: its COPY is cancelled, its cursor closed.
+            self._chunks.close()
+        self._session.close()
+
+    def _csv(self) -> Iterator[bytes]:
+        try:
+            sql, params = csv_select(self.filter, self._photo_url_prefix)
+            query, values = driver_sql(self._connection, sql, params)
+            # COPY takes no bound parameters: psycopg merges them client-side, quoted as
+            # literals by its adapters (never by string formatting).
+            copy_sql = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')"
+            raw = self._connection.connection.driver_connection
+            with raw.cursor() as cursor, cursor.copy(copy_sql, values) as copy:
+                # COPY hands out one row at a time, the header first.
+                rows = iter(copy)
+                buffer = bytearray(next(rows, b""))
+                for row in rows:
+                    buffer += row
+                    self.rows += 1
+                    if len(buffer) >= CHUNK_BYTES:
+                        yield bytes(buffer)
+                        buffer.clear()
+            yield bytes(buffer)
+        finally:
+            self._session.close()
+
+    def _geojson(self) -> Iterator[bytes]:
+        try:
+            sql, params = geojson_select(self.filter, self._photo_url_prefix)
+            result = self._connection.execute(
+                sql, params, execution_options={"yield_per": FETCH_ROWS}
+            )
+            try:
+                # One Feature per line, so a client can count lines against X-Total-Count.
+                buffer = bytearray(b'{"type":"FeatureCollection","features":[\n')
+                separator = b""
+                for feature in result.scalars():
+                    buffer += separator
+                    buffer += feature.encode()
+                    separator = b",\n"
+                    self.rows += 1
+                    if len(buffer) >= CHUNK_BYTES:
+                        yield bytes(buffer)
+                        buffer.clear()
+                buffer += b"\n]}\n"
+                yield bytes(buffer)
+            finally:
+                result.close()
+        finally:
+            self._session.close()

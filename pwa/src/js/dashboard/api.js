@@ -1,0 +1,38 @@
+/** The dashboard's figures: /opendata/dashboard/… as JSON, and the same as CSV to download. */
+
+const BASE = '/opendata/dashboard';
+export const FILTERS = ['region', 'category', 'start', 'end'];
+
+/** The query string of the filters that are set (an empty filter is no filter). */
+export function queryString(filters) {
+  const params = new URLSearchParams();
+  for (const name of FILTERS) {
+    if (filters[name]) params.set(name, filters[name]);
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function csvUrl(figure, filters) {
+  return `${BASE}/${figure}.csv${queryString(filters)}`;
+}
+
+/** GET a figure as JSON; resolves to {status, body} (a problem+json body when refused). */
+export async function getFigure(path, filters, lang) {
+  const response = await fetch(`${BASE}/${path}${queryString(filters)}`, {
+    headers: { Accept: 'application/json', 'Accept-Language': lang },
+  });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  return { status: response.status, body };
+}
+
+export async function getCategories(lang) {
+  const response = await fetch('/api/v1/categories', { headers: { 'Accept-Language': lang } });
+  if (!response.ok) throw new Error(`categories: ${response.status}`);
+  return response.json();
+}

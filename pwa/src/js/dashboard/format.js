@@ -1,0 +1,35 @@
+/** Numbers, dates and names in the reader's language. */
+
+// The usual language of each region, for a name missing in the reader's (as app/i18n.py).
+const REGION_LANGUAGES = { brussels: ['fr', 'nl'], flanders: ['nl', 'fr'], wallonia: ['fr', 'de'] };
+
+export function pickName(names, lang, region) {
+  for (const candidate of [lang, ...(REGION_LANGUAGES[region] || []), 'fr', 'nl', 'de', 'en']) {
+    if (names?.[candidate]) return names[candidate];
+  }
+  return '';
+}
+
+export function number(value, lang, decimals = 0) {
+  return new Intl.NumberFormat(lang, {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(value);
+}
+
+/** A period's first day (YYYY-MM-DD), as a week's Monday or as a month. */
+export function period(isoDate, interval, lang) {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const options =
+    interval === 'month'
+      ? { year: 'numeric', month: 'short', timeZone: 'UTC' }
+      : { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(lang, options).format(date);
+}
+
+/** YYYY-MM-DD of a local date. */
+export function isoDay(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}

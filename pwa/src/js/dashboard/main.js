@@ -1,0 +1,244 @@
+/** The open-data dashboard: a region's communes, categories, statuses and trend, from the API. */
+
+import { initialLanguage, language, onLanguageChange, say, setLanguage, t, translate } from '../i18n.js';
+import { csvUrl, FILTERS, getCategories, getFigure } from './api.js';
+import { categoryChart, statusChart, trendChart } from './charts.js';
+import { isoDay, number, period, pickName } from './format.js';
+import { Choropleth } from './map.js';
+
+const $ = (id) => document.getElementById(id);
+
+function cell(text, numeric = false) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (numeric) td.className = 'num';
+  return td;
+}
+
+function row(...cells) {
+  const tr = document.createElement('tr');
+  tr.append(...cells);
+  return tr;
+}
+
+/** The last twelve months, today included. */
+function defaultPeriod() {
+  const end = new Date();
+  const start = new Date(end.getFullYear() - 1, end.getMonth(), end.getDate() + 1);
+  return { start: isoDay(start), end: isoDay(end) };
+}
+
+class Dashboard {
+  constructor() {
+    this.map = new Choropleth($('map'), $('legend-items'));
+    this.regions = [];
+    this.categories = [];
+    this.figures = null;
+    this.request = 0;
+    $('filters').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.apply();
+    });
+  }
+
+  /** The filters in the form. */
+  filters() {
+    return Object.fromEntries(FILTERS.map((name) => [name, $(name).value]));
+  }
+
+  /** The filters of the page's address, or the defaults, into the form. */
+  readAddress() {
+    const params = new URLSearchParams(location.search);
+    const defaults = defaultPeriod();
+    $('region').value = params.get('region') || '';
+    $('category').value = params.get('category') || '';
+    $('start').value = params.get('start') ?? defaults.start;
+    $('end').value = params.get('end') ?? defaults.end;
+  }
+
+  async loadChoices() {
+    const lang = language();
+    const [regions, categories] = await Promise.all([
+      getFigure('regions', {}, lang),
+      getCategories(lang),
+    ]);
+    if (regions.status !== 200) throw new Error(`regions: ${regions.status}`);
+    this.regions = regions.body.items;
+    this.categories = categories;
+    this.renderChoices();
+  }
+
+  renderChoices() {
+    const lang = language();
+    const fill = (select, items, valueOf, labelOf) => {
+      const chosen = select.value;
+      const first = select.options[0];
+      select.replaceChildren(
+        first,
+        ...items.map((item) => {
+          const option = document.createElement('option');
+          option.value = valueOf(item);
+          option.textContent = labelOf(item);
+          return option;
+        }),
+      );
+      select.value = chosen;
+    };
+    fill($('region'), this.regions, (r) => r.slug, (r) => pickName(r.names, lang));
+    const sorted = [...this.categories].sort((a, b) =>
+      pickName(a.names, lang).localeCompare(pickName(b.names, lang), lang),
+    );
+    fill($('category'), sorted, (c) => c.code, (c) => pickName(c.names, lang));
+  }
+
+  apply() {
+    const { start, end } = this.filters();
+    if (start && end && start > end) {
+      say($('filter-error'), 'dashboard.error.period');
+      $('end').setAttribute('aria-invalid', 'true');
+      $('end').focus();
+      return;
+    }
+    say($('filter-error'), null);
+    $('end').removeAttribute('aria-invalid');
+    const query = new URLSearchParams(
+      Object.entries(this.filters()).filter(([, value]) => value),
+    ).toString();
+    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+    this.load();
+  }
+
+  async load() {
+    const request = ++this.request;
+    const filters = this.filters();
+    const lang = language();
+    document.body.dataset.figures = 'loading';
+    say($('load-status'), 'dashboard.loading');
+    let answers;
+    try {
+      answers = await Promise.all(
+        ['communes', 'categories', 'statuses', 'trend'].map((path) => getFigure(path, filters, lang)),
+      );
+    } catch {
+      answers = null;
+    }
+    if (request !== this.request) return; // a newer choice is on its way
+    const refused = answers?.find((answer) => answer.status !== 200);
+    if (!answers || refused) {
+      say($('load-status'), refused ? 'dashboard.error.refused' : 'dashboard.error.offline', {
+        detail: refused?.body?.detail || '',
+      });
+      document.body.dataset.figures = 'failed';
+      return;
+    }
+    const [communes, categories, statuses, trend] = answers.map((answer) => answer.body);
+    this.figures = { filters, communes, categories, statuses, trend };
+    await this.render();
+    if (request !== this.request) return;
+    say($('load-status'), null);
+    document.body.dataset.figures = 'loaded';
+  }
+
+  async render() {
+    const { filters, communes, categories, statuses, trend } = this.figures;
+    const lang = language();
+    for (const figure of ['communes', 'categories', 'statuses', 'trend']) {
+      $(`csv-${figure}`).href = csvUrl(figure, filters);
+    }
+    $('csv-resolution').href = csvUrl('communes', filters);
+
+    const total = statuses.items.reduce((sum, s) => sum + s.count, 0);
+    const open = statuses.items.filter((s) => s.open311_status === 'open').reduce((sum, s) => sum + s.count, 0);
+    const resolved = statuses.items.find((s) => s.status === 'resolved')?.count ?? 0;
+    $('total-reports').textContent = number(total, lang);
+    $('total-open').textContent = number(open, lang);
+    $('total-resolved').textContent = number(resolved, lang);
+    $('summary').hidden = false;
+    $('figures').hidden = false;
+
+    const communeName = (p) => pickName(p.names, lang, p.region);
+    const byRate = [...communes.features].sort(
+      (a, b) => b.properties.open_per_km2 - a.properties.open_per_km2 ||
+        communeName(a.properties).localeCompare(communeName(b.properties), lang),
+    );
+    $('table-communes').tBodies[0].replaceChildren(
+      ...byRate.map(({ properties: p }) =>
+        row(
+          cell(communeName(p)),
+          cell(number(p.open, lang), true),
+          cell(number(p.open_per_km2, lang, 3), true),
+          cell(number(p.area_km2, lang, 2), true),
+          cell(number(p.total, lang), true),
+        ),
+      ),
+    );
+
+    const resolvedCommunes = communes.features
+      .map((f) => f.properties)
+      .filter((p) => p.median_resolution_hours !== null)
+      .sort((a, b) => b.median_resolution_hours - a.median_resolution_hours);
+    const slowest = resolvedCommunes[0]?.median_resolution_hours || 1;
+    $('table-resolution').tBodies[0].replaceChildren(
+      ...resolvedCommunes.map((p) => {
+        const bar = document.createElement('div');
+        bar.className = 'median-bar';
+        bar.style.width = `${(100 * p.median_resolution_hours) / slowest}%`;
+        const barCell = cell('');
+        barCell.append(bar);
+        return row(
+          cell(communeName(p)),
+          cell(number(p.resolved, lang), true),
+          cell(number(p.median_resolution_hours, lang, 1), true),
+          barCell,
+        );
+      }),
+    );
+    $('resolution-none').hidden = resolvedCommunes.length > 0;
+
+    const categoryName = (c) => pickName(c.names, lang);
+    $('table-categories').tBodies[0].replaceChildren(
+      ...categories.items.map((c) =>
+        row(cell(categoryName(c)), cell(number(c.total, lang), true), cell(number(c.open, lang), true), cell(number(c.closed, lang), true)),
+      ),
+    );
+    $('table-statuses').tBodies[0].replaceChildren(
+      ...statuses.items.map((s) => row(cell(t(`status.${s.status}`)), cell(number(s.count, lang), true))),
+    );
+    const labelOf = (p) => period(p.period_start, trend.interval, lang);
+    $('table-trend').tBodies[0].replaceChildren(
+      ...trend.items.map((p) =>
+        row(cell(labelOf(p)), cell(number(p.created, lang), true), cell(number(p.resolved, lang), true)),
+      ),
+    );
+    say($('trend-interval'), trend.interval === 'week' ? 'dashboard.trend.weekly' : 'dashboard.trend.monthly');
+
+    await Promise.all([
+      this.map.show(communes, lang),
+      categoryChart($('chart-categories'), categories.items, categoryName),
+      statusChart($('chart-statuses'), statuses.items),
+      trendChart($('chart-trend'), trend.items, labelOf),
+    ]);
+  }
+}
+
+async function main() {
+  setLanguage(initialLanguage());
+  $('lang').value = language();
+  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+  const dashboard = new Dashboard();
+  try {
+    await dashboard.loadChoices();
+  } catch {
+    say($('load-status'), 'dashboard.error.offline', { detail: '' });
+  }
+  dashboard.readAddress();
+  onLanguageChange(() => {
+    dashboard.renderChoices();
+    translate();
+    if (dashboard.figures) dashboard.render();
+  });
+  document.body.dataset.ready = 'true';
+  await dashboard.load();
+}
+
+main();
