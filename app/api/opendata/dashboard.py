@@ -224,7 +224,9 @@ def _filters(args: dict) -> dict:
     }
 
 
+@blp.errorhandler(UnknownFilterValueError)
 def _unknown_value(exc: UnknownFilterValueError) -> Response:
+    """A filter naming a region, commune or category that does not exist: 422, naming it."""
     error = {"pointer": exc.parameter, "location": "query", "detail": exc.detail}
     return problem(422, "Invalid request", f"{exc.parameter}: {exc.detail}", errors=[error])
 
@@ -309,10 +311,7 @@ class Communes(MethodView):
     def get(self, args, fmt: str | None = None):
         """Every commune of the region with its figures and outline (GeoJSON), or as CSV"""
         fmt = _format(args, fmt)
-        try:
-            filters = _filters(args)
-        except UnknownFilterValueError as exc:
-            return _unknown_value(exc)
+        filters = _filters(args)
         figures = dashboard.communes(db_session(), **filters)
         rows = [commune_properties(f) for f in figures]
         if fmt == "csv":
@@ -350,10 +349,7 @@ class Categories(MethodView):
     def get(self, args, fmt: str | None = None):
         """Reports per category: total, open and closed"""
         fmt = _format(args, fmt)
-        try:
-            filters = _filters(args)
-        except UnknownFilterValueError as exc:
-            return _unknown_value(exc)
+        filters = _filters(args)
         rows = dashboard.by_category(db_session(), **filters)
         if fmt == "csv":
             columns = ["code", "name_fr", "name_nl", "name_de", "name_en"]
@@ -389,10 +385,7 @@ class Statuses(MethodView):
     def get(self, args, fmt: str | None = None):
         """Reports per status of the lifecycle, each with Open311's open or closed"""
         fmt = _format(args, fmt)
-        try:
-            filters = _filters(args)
-        except UnknownFilterValueError as exc:
-            return _unknown_value(exc)
+        filters = _filters(args)
         rows = dashboard.by_status(db_session(), **filters)
         if fmt == "csv":
             columns = ["status", "open311_status", "count"]
@@ -414,10 +407,7 @@ class TrendView(MethodView):
     def get(self, args, fmt: str | None = None):
         """Reports created and resolved per week (or month), with zeros where none were"""
         fmt = _format(args, fmt)
-        try:
-            filters = _filters(args)
-        except UnknownFilterValueError as exc:
-            return _unknown_value(exc)
+        filters = _filters(args)
         result = dashboard.trend(db_session(), **filters, interval=args.get("interval"))
         if fmt == "csv":
             return _csv(
