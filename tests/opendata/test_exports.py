@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import time
 
 import pytest
 from sqlalchemy import text
@@ -326,9 +327,21 @@ def pooled_client(pooled_database):
     return create_app({"TESTING": True, "DATABASE": pooled_database}).test_client()
 
 
-def _busy_backends(database) -> int:
-    with database.engine.connect() as conn:
-        return conn.execute(BUSY_SQL).scalar_one()
+def _busy_backends(database, settle_s: float = 5.0) -> int:
+    """Backends still working on this database, once a cancelled query has had time to stop.
+
+    A cancel reaches the server as a signal, so on a loaded machine the backend can still show
+    as active for a moment after the client moved on; a query left running stays busy (its
+    client holds the connection open without reading), so waiting a bounded moment tells them
+    apart without timing anything.
+    """
+    deadline = time.monotonic() + settle_s
+    while True:
+        with database.engine.connect() as conn:
+            busy = conn.execute(BUSY_SQL).scalar_one()
+        if busy == 0 or time.monotonic() > deadline:
+            return busy
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson"])
