@@ -116,6 +116,30 @@ def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
         assert secret not in written
 
 
+def test_the_apps_error_log_under_gunicorn_masks_a_follow_token(app, caplog, tmp_path):
+    """An unhandled error is logged by Flask as "Exception on <path>": with the Procfile's
+    logger class, a follow token in that path, or in the error, is masked too."""
+    from gunicorn.config import Config
+
+    from app.accesslog import TokenMaskingLogger
+
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    TokenMaskingLogger(config)
+    token = secrets.token_urlsafe(32)
+
+    def broken(token):
+        raise RuntimeError(f"no follower with {BASE_URL}/follow/{token}")
+
+    app.add_url_rule("/broken/follow/<token>", view_func=broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get(f"/broken/follow/{token}")
+    assert response.status_code == 500
+    assert "Exception on /broken/follow/*** [GET]" in caplog.text
+    assert f"RuntimeError: no follower with {BASE_URL}/follow/***" in caplog.text
+    assert token not in caplog.text
+
+
 # --- The outbox -----------------------------------------------------------------------------
 
 
