@@ -155,6 +155,8 @@ def mark_failed(
     """Record a failed attempt: retried after its backoff, or given up (True) when it was the
     last of `max_attempts` (None: never given up)."""
     attempts = message.attempts + 1
+    # PostgreSQL text cannot hold NUL: an error quoting one must not fail the marking too.
+    error = error.replace("\x00", "\\x00")
     if max_attempts is not None and attempts >= max_attempts:
         subject, body = message.redacted()
         params = {"id": message.id, "error": error[:2000], "subject": subject, "body": body}
