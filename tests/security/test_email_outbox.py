@@ -30,10 +30,11 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
+from app.accounts.models import Role
 from app.db import Database
 from app.tickets import outbox
 from app.tickets.worker import drain
-from tests.accounts.conftest import make_staff, places
+from tests.accounts.conftest import login, make_staff, places
 from tests.api.helpers import assert_problem, report_body, row_counts
 from tests.conftest import migrated_database
 from tests.open311.conftest import BASE as OPEN311
@@ -96,6 +97,24 @@ def test_an_open311_request_with_such_an_email_is_refused_naming_the_parameter(
     response = client.post(f"{OPEN311}/requests.json", data=form(api_key, email=POISON))
     assert json_error(response, 400).startswith("email:")
     assert row_counts(connection) == before
+
+
+def test_a_manager_inviting_such_an_address_gets_a_422_and_nothing_is_queued(
+    client, session, make_staff, places
+):
+    csrf = login(client, make_staff(Role.COMMUNE_MANAGER))
+    # Not whitespace, so the account services' own check let it through.
+    response = client.post(
+        "/api/v1/auth/invitations",
+        json={"email": '"a\u0001b"@example.org', "role": "crew_member", "body_id": places.brussels},
+        headers={"X-CSRF-Token": csrf},
+    )
+    problem = assert_problem(response, 422)
+    assert "email" in _field_errors(problem) and "U+0001" in _field_errors(problem)
+    queued = session.execute(
+        text("SELECT count(*) FROM outbox_messages WHERE kind = 'staff_invitation'")
+    ).scalar_one()
+    assert queued == 0
 
 
 def test_an_internationalised_address_is_stored_normalised(client, session):
