@@ -102,6 +102,9 @@ class Config:
     SMTP_PORT = 25
     SMTP_FROM = "Pavé <no-reply@pave.localhost>"
     SMTP_TIMEOUT_S = 10.0
+    # A message that failed this many times (backoff 1, 2, 4 ... min, at most 6 h between
+    # two: 12 attempts span about a day) is given up and kept, with its error, in the outbox.
+    OUTBOX_MAX_ATTEMPTS = 12
     # The worker queues the bodies' daily digests from this hour on, local time (0-23).
     DIGEST_HOUR = 7
     DIGEST_TIMEZONE = "Europe/Brussels"

@@ -19,7 +19,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -68,12 +68,12 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        # The worker only ever looks for unsent messages that are due.
+        # The worker only ever looks for due messages neither sent nor given up.
         Index(
             "ix_outbox_messages_due",
             "next_attempt_at",
             "id",
-            postgresql_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
         ),
     )
 
@@ -95,6 +95,10 @@ class OutboxMessage(Base):
     )
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set when the worker gave up after OUTBOX_MAX_ATTEMPTS; the row is kept for inspection.
+    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The private links in the body, replaced by a marker once the message is sent or given up.
+    redactions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
 
 
 class StaffRequestKey(Base):

@@ -14,7 +14,13 @@ A message is sent once: it is claimed, sent and marked sent in one transaction, 
 lock keeps every other worker away until that commit. The one window left is a crash after
 the SMTP server accepted the message and before the commit (no mail queue can close it, as
 SMTP cannot join a database transaction); the message is then sent again with the same
-Message-ID, so that mail systems can drop the copy. A failure only pushes the message back.
+Message-ID, so that mail systems can drop the copy.
+
+A failure (any error, building the message as much as sending it) pushes the message back
+by an exponential backoff; after OUTBOX_MAX_ATTEMPTS failures the message is given up
+(`failed_at`), kept with its last error, and never claimed again. Once a message is sent or
+given up, the private links it carried (follow, unsubscribe, invitation, password reset) are
+replaced in the stored body by a marker: a row at rest holds no working token.
 """
 
 from __future__ import annotations
@@ -28,14 +34,16 @@ from sqlalchemy.engine import Connection
 
 from app.tickets.messages import render
 
-# Retries wait 1, 2, 4 ... minutes, at most 6 hours; a message is never given up.
+# Retries wait 1, 2, 4 ... minutes, at most 6 hours, up to the worker's maximum attempts.
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_MAX = dt.timedelta(hours=6)
+# What replaces a private link in a message once it is sent or given up.
+REDACTED = "[link removed once sent]"
 
 INSERT_SQL = text(
     """
-    INSERT INTO outbox_messages (kind, report_id, recipient, language, subject, body)
-    VALUES (:kind, :report_id, :recipient, :language, :subject, :body)
+    INSERT INTO outbox_messages (kind, report_id, recipient, language, subject, body, redactions)
+    VALUES (:kind, :report_id, :recipient, :language, :subject, :body, :redactions)
     RETURNING id
     """
 )
@@ -45,9 +53,9 @@ INSERT_SQL = text(
 # re-checks `sent_at IS NULL` on the row's newest version before locking it, so it is skipped.
 CLAIM_SQL = text(
     """
-    SELECT id, kind, report_id, recipient, language, subject, body, attempts
+    SELECT id, kind, report_id, recipient, language, subject, body, attempts, redactions
     FROM outbox_messages
-    WHERE sent_at IS NULL AND next_attempt_at <= now()
+    WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
     ORDER BY next_attempt_at, id
     LIMIT 1
     FOR UPDATE SKIP LOCKED
@@ -56,12 +64,18 @@ CLAIM_SQL = text(
 
 SENT_SQL = text(
     "UPDATE outbox_messages SET sent_at = clock_timestamp(), attempts = attempts + 1, "
-    "last_error = NULL WHERE id = :id"
+    "last_error = NULL, subject = :subject, body = :body, redactions = NULL WHERE id = :id"
 )
 
 FAILED_SQL = text(
     "UPDATE outbox_messages SET attempts = attempts + 1, last_error = :error, "
     "next_attempt_at = clock_timestamp() + :delay WHERE id = :id"
+)
+
+GIVEN_UP_SQL = text(
+    "UPDATE outbox_messages SET attempts = attempts + 1, last_error = :error, "
+    "failed_at = clock_timestamp(), subject = :subject, body = :body, redactions = NULL "
+    "WHERE id = :id"
 )
 
 
@@ -75,6 +89,21 @@ class Message:
     subject: str
     body: str
     attempts: int
+    redactions: list[str] | None = None
+
+    def redacted(self) -> tuple[str, str]:
+        """The subject and body with every private link replaced by a marker."""
+        subject, body = self.subject, self.body
+        # The longest first: an unsubscribe link starts with its follow link.
+        for secret in sorted(self.redactions or (), key=len, reverse=True):
+            subject, body = subject.replace(secret, REDACTED), body.replace(secret, REDACTED)
+        return subject, body
+
+
+def is_private_link(name: str) -> bool:
+    """Whether a placeholder holds a link that carries a token (follow_url, unsubscribe_url,
+    an invitation's or a password reset's link): such values are redacted once sent."""
+    return name == "link" or name.endswith(("_url", "_link"))
 
 
 def enqueue(
@@ -88,6 +117,9 @@ def enqueue(
 ) -> int:
     """Write a message in the caller's transaction: it exists if and only if the change does."""
     email = render(kind, language, **values)
+    links = sorted(
+        {v for k, v in values.items() if is_private_link(k) and isinstance(v, str) and v}
+    )
     params = {
         "kind": kind,
         "report_id": report_id,
@@ -95,6 +127,7 @@ def enqueue(
         "language": email.language,
         "subject": email.subject,
         "body": email.body,
+        "redactions": links or None,
     }
     return db.execute(INSERT_SQL, params).scalar_one()
 
@@ -112,9 +145,22 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def mark_sent(db: Connection, message: Message) -> None:
-    db.execute(SENT_SQL, {"id": message.id})
+    subject, body = message.redacted()
+    db.execute(SENT_SQL, {"id": message.id, "subject": subject, "body": body})
 
 
-def mark_failed(db: Connection, message: Message, error: str) -> None:
-    delay = backoff(message.attempts + 1)
-    db.execute(FAILED_SQL, {"id": message.id, "error": error[:2000], "delay": delay})
+def mark_failed(
+    db: Connection, message: Message, error: str, *, max_attempts: int | None = None
+) -> bool:
+    """Record a failed attempt: retried after its backoff, or given up (True) when it was the
+    last of `max_attempts` (None: never given up)."""
+    attempts = message.attempts + 1
+    # PostgreSQL text cannot hold NUL: an error quoting one must not fail the marking too.
+    error = error.replace("\x00", "\\x00")
+    if max_attempts is not None and attempts >= max_attempts:
+        subject, body = message.redacted()
+        params = {"id": message.id, "error": error[:2000], "subject": subject, "body": body}
+        db.execute(GIVEN_UP_SQL, params)
+        return True
+    db.execute(FAILED_SQL, {"id": message.id, "error": error[:2000], "delay": backoff(attempts)})
+    return False

@@ -1,5 +1,10 @@
 """The outbox worker: `flask --app app worker` sends due messages over SMTP, with retries,
-and queues the bodies' daily digests once a day (DIGEST_HOUR, DIGEST_TIMEZONE)."""
+and queues the bodies' daily digests once a day (DIGEST_HOUR, DIGEST_TIMEZONE).
+
+No one message can stop it: whatever error building or sending a message raises, that
+message is marked failed with the error and retried later, up to OUTBOX_MAX_ATTEMPTS, and
+the worker goes on with the next one. Under `make run`, the Procfile restarts the worker
+should it stop anyway, so the web server never depends on it."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 import click
+import idna
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import Engine
@@ -34,7 +40,7 @@ class SmtpSender:
     def send(self, message: outbox.Message) -> None:
         email = EmailMessage()
         email["From"] = self.from_address
-        email["To"] = message.recipient
+        email["To"] = ascii_domain(message.recipient)
         email["Subject"] = message.subject
         email["Date"] = formatdate(localtime=False)
         # The same id on every attempt lets a mail system drop a copy sent after a crash.
@@ -46,10 +52,20 @@ class SmtpSender:
             smtp.send_message(email)
 
 
+def ascii_domain(address: str) -> str:
+    """The address with an internationalised domain in its IDNA (xn--) form, which every
+    SMTP server takes; the API stores the domain normalised, in Unicode."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+
+
 @dataclass
 class DrainResult:
     sent: int = 0
     failed: int = 0
+    given_up: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -58,13 +74,17 @@ def drain(
     sender: SmtpSender,
     *,
     limit: int | None = None,
+    max_attempts: int | None = None,
     stopping: Callable[[], bool] = lambda: False,
 ) -> DrainResult:
     """Send every message due now, each in its own transaction; return what happened.
 
-    A failed message is pushed back by its backoff, so one drain tries it at most once.
-    `stopping` is asked before each message: a worker told to stop finishes the message it
-    is sending, and leaves the others to the next run.
+    A failed message is pushed back by its backoff, so one drain tries it at most once; its
+    `max_attempts`-th failure gives it up (None: retried for ever). Any exception counts as a
+    failure of that message, not of the drain: an address that cannot go in a header fails
+    its own message, and the next one is sent. `stopping` is asked before each message: a
+    worker told to stop finishes the message it is sending, and leaves the others to the next
+    run.
     """
     result = DrainResult()
     while (limit is None or result.sent + result.failed < limit) and not stopping():
@@ -74,10 +94,12 @@ def drain(
                 break
             try:
                 sender.send(message)
-            except (OSError, smtplib.SMTPException) as exc:
-                outbox.mark_failed(db, message, f"{type(exc).__name__}: {exc}")
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                if outbox.mark_failed(db, message, error, max_attempts=max_attempts):
+                    result.given_up += 1
                 result.failed += 1
-                result.errors.append(str(exc))
+                result.errors.append(error)
             else:
                 outbox.mark_sent(db, message)
                 result.sent += 1
@@ -132,22 +154,35 @@ def worker_command(once: bool, interval: float) -> None:
         )
     engine = get_database(current_app).engine
     sender = sender_from_config(config)
+    max_attempts = config["OUTBOX_MAX_ATTEMPTS"]
     digests = DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"])
     with _stop_on_signals() as stop:
         while not stop.is_set():
             try:
                 for digest in digests.run(engine):
                     click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
-                result = drain(engine, sender, stopping=stop.is_set)
+                result = drain(engine, sender, max_attempts=max_attempts, stopping=stop.is_set)
             except OperationalError as exc:
                 if once:
                     raise
                 # The database is down or restarting: nothing was lost, try again later
                 # rather than exit (under `make run`, that would stop the web server too).
                 click.echo(f"database unavailable, retrying in {interval:g} s: {exc}", err=True)
+            except Exception as exc:
+                if once:
+                    raise
+                # Not one message's fault (those are marked failed in drain): say it, and
+                # look again later rather than exit.
+                click.echo(f"worker error, retrying in {interval:g} s: {exc!r}", err=True)
             else:
                 if result.sent or result.failed:
-                    click.echo(f"{result.sent} sent, {result.failed} failed (will retry)")
+                    retried = result.failed - result.given_up
+                    click.echo(
+                        f"{result.sent} sent, {result.failed} failed "
+                        f"({retried} will be retried, {result.given_up} given up)"
+                    )
+                for error in result.errors:
+                    click.echo(f"  {error}", err=True)
             if once:
                 return
             stop.wait(interval)

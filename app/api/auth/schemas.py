@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH
+from app.api.common import EmailAddress
 
 ROLES = [r.value for r in Role]
 
@@ -75,7 +76,8 @@ class TokenListSchema(Schema):
 
 
 class InvitationCreateSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    # The invitation is emailed: the address is checked as strictly as a resident's.
+    email = EmailAddress(required=True)
     name = fields.String(load_default="", validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     body_id = fields.Integer(load_default=None, allow_none=True)

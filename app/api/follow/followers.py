@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app import db_session
-from app.api.common import NO_NUL, request_language
+from app.api.common import EmailAddress, request_language
 from app.api.errors import problem, problem_doc
 from app.api.reports.routes import follow_base_url
 from app.i18n import LANGUAGES
@@ -28,7 +28,7 @@ blp = Blueprint(
 
 
 class FollowRequestSchema(Schema):
-    email = fields.Email(required=True, validate=[validate.Length(3, 254), NO_NUL])
+    email = EmailAddress(required=True)
     language = fields.String(
         validate=validate.OneOf(LANGUAGES),
         metadata={"description": "Language of the emails; Accept-Language otherwise"},

@@ -1,0 +1,254 @@
+"""Private tokens stay out of the logs and out of the outbox once used (issue 10, item 7).
+
+The attacks: whoever reads gunicorn's access log (a log shipper, a colleague helping with
+support) found there every resident's follow token (`/follow/<token>`, which is the whole
+credential of a report) and Open311 clients' `api_key` values; whoever reads the database, or
+a backup of it, found in every delivered outbox row the follow, unsubscribe and invitation
+links, tokens in clear, while the tokens themselves are only stored hashed.
+
+The defences, tested here with the real processes:
+- the Procfile runs gunicorn with app.accesslog.TokenMaskingLogger, which masks follow
+  tokens and api_key values in every field the access log can show;
+- the outbox keeps, beside a message, the private links written in it; once the worker has
+  sent the message (or given it up), they are replaced by a marker in the stored row.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.db import Database
+from app.tickets import outbox
+from app.tickets.worker import drain
+from tests.api.helpers import report_body
+from tests.conftest import migrated_database
+from tests.tickets.smtp import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE_URL = "https://pave.example"
+FOLLOW_TOKEN = re.compile(r"/follow/([A-Za-z0-9_-]{20,})")
+INVITATION_TOKEN = re.compile(r"#invitation=([A-Za-z0-9_-]{20,})")
+
+
+# --- gunicorn's access log ----------------------------------------------------------------
+
+
+def _web_command() -> str:
+    """The Procfile's web entry, exactly as `make run` starts it."""
+    (line,) = [x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:")]
+    return line.removeprefix("web:").strip()
+
+
+def _request(url: str, method: str = "GET", headers: dict | None = None) -> int | None:
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
+    database_url, tmp_path
+):
+    tokens = [secrets.token_urlsafe(32) for _ in range(5)]
+    api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url.render_as_string(hide_password=False),
+        "PORT": str(port),
+        "WORKERS": "1",
+    }
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as output:
+        gunicorn = subprocess.Popen(
+            ["sh", "-c", _web_command()],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while _request(f"{base}/api/v1/health") != 200:
+            assert gunicorn.poll() is None, log.read_text()
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn did not answer")
+            time.sleep(0.2)
+        answers = [
+            _request(f"{base}/follow/{tokens[0]}"),
+            _request(f"{base}/follow/{tokens[1]}/unsubscribe"),
+            _request(f"{base}/api/v1/follow/{tokens[2]}"),
+            _request(f"{base}/api/v1/follow/{tokens[3]}/unsubscribe", method="POST"),
+            _request(f"{base}/open311/v2/requests.json?jurisdiction_id=pave.be&api_key={api_key}"),
+            _request(f"{base}/api/v1/health", headers={"Referer": f"{base}/follow/{tokens[4]}"}),
+        ]
+        assert answers == [200, 200, 404, 404, 200, 200]
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=60)
+    written = log.read_text()
+    # Every request is in the log, with its secrets masked.
+    assert "GET /follow/*** HTTP/1.1" in written
+    assert "GET /follow/***/unsubscribe HTTP/1.1" in written
+    assert "GET /api/v1/follow/*** HTTP/1.1" in written
+    assert "POST /api/v1/follow/***/unsubscribe HTTP/1.1" in written
+    assert "api_key=*** HTTP/1.1" in written
+    assert f'"{base}/follow/***"' in written
+    for secret in [*tokens, api_key]:
+        assert secret not in written
+
+
+def test_the_apps_error_log_under_gunicorn_masks_a_follow_token(app, caplog, tmp_path):
+    """An unhandled error is logged by Flask as "Exception on <path>": with the Procfile's
+    logger class, a follow token in that path, or in the error, is masked too."""
+    from gunicorn.config import Config
+
+    from app.accesslog import TokenMaskingLogger
+
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    TokenMaskingLogger(config)
+    token = secrets.token_urlsafe(32)
+
+    def broken(token):
+        raise RuntimeError(f"no follower with {BASE_URL}/follow/{token}")
+
+    app.add_url_rule("/broken/follow/<token>", view_func=broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get(f"/broken/follow/{token}")
+    assert response.status_code == 500
+    assert "Exception on /broken/follow/*** [GET]" in caplog.text
+    assert f"RuntimeError: no follower with {BASE_URL}/follow/***" in caplog.text
+    assert token not in caplog.text
+
+
+# --- The outbox -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def own_engine():
+    """A database of its own, with the communes: the API, the command line and the worker
+    commit."""
+    with migrated_database("pave_secrets", boundaries=True) as engine:
+        yield engine
+
+
+@pytest.fixture
+def live(own_engine, smtp):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": Database(own_engine),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp.port,
+            "FOLLOW_BASE_URL": BASE_URL,
+            "PUBLIC_BASE_URL": BASE_URL,
+            "STAFF_INVITATION_URL": BASE_URL + "/staff/#invitation={token}",
+        }
+    )
+    yield app
+    with own_engine.begin() as db:
+        db.execute(text("DELETE FROM outbox_messages"))
+
+
+def _run_worker(app) -> None:
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+
+
+def _rows_as_text(engine) -> list[str]:
+    """Every outbox row, every column of it, as text."""
+    with engine.connect() as db:
+        return list(
+            db.execute(text("SELECT row_to_json(o)::text FROM outbox_messages o")).scalars()
+        )
+
+
+def _pending(engine) -> int:
+    with engine.connect() as db:
+        return db.execute(
+            text("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL")
+        ).scalar_one()
+
+
+def test_a_delivered_residents_email_leaves_no_follow_token_in_the_outbox(live, own_engine, smtp):
+    client = live.test_client()
+    response = client.post(
+        "/api/v1/reports", json=report_body(reporter={"email": "marie@example.org"})
+    )
+    assert response.status_code == 201, response.get_json()
+    rows_before = _rows_as_text(own_engine)
+    _run_worker(live)
+    assert _pending(own_engine) == 0
+    (received,) = [m for m in smtp.messages if m["To"] == "marie@example.org"]
+    tokens = set(FOLLOW_TOKEN.findall(received.get_content()))
+    assert tokens, received.get_content()
+    # Before delivery the row had to hold the link; after, no column of any row does.
+    assert any(token in row for row in rows_before for token in tokens)
+    rows_after = _rows_as_text(own_engine)
+    assert len(rows_after) == len(rows_before)
+    for token in tokens:
+        assert all(token not in row for row in rows_after)
+    assert any(outbox.REDACTED in row and "marie@example.org" in row for row in rows_after)
+    # The resident's link itself still works: only the stored copy is gone.
+    (token,) = tokens
+    assert client.get(f"/api/v1/follow/{token}").status_code == 200
+
+
+def test_a_delivered_invitation_leaves_no_invitation_token_in_the_outbox(live, own_engine, smtp):
+    result = live.test_cli_runner().invoke(
+        args=["staff", "invite", "new.admin@example.org", "--role", "administrator"]
+    )
+    assert result.exit_code == 0, result.output
+    _run_worker(live)
+    (received,) = smtp.messages
+    (token,) = INVITATION_TOKEN.findall(received.get_content())
+    rows = _rows_as_text(own_engine)
+    assert len(rows) == 1
+    assert token not in rows[0]
+    assert outbox.REDACTED in rows[0]
+
+
+def test_a_message_given_up_keeps_no_token_either(own_engine, smtp, sender):
+    token = secrets.token_urlsafe(32)
+    with own_engine.begin() as db:
+        outbox.enqueue(
+            db,
+            "resident_resolved",
+            recipient='"a\u000bb"@example.org',
+            language="en",
+            ref="R1",
+            category="Pothole",
+            commune="Bruxelles",
+            body="Ville de Bruxelles",
+            follow_url=f"{BASE_URL}/follow/{token}",
+            unsubscribe_url=f"{BASE_URL}/follow/{token}/unsubscribe",
+        )
+    try:
+        assert token in _rows_as_text(own_engine)[0]
+        result = drain(own_engine, sender, max_attempts=1)
+        assert (result.failed, result.given_up) == (1, 1)
+        (row,) = _rows_as_text(own_engine)
+        assert token not in row
+        assert '"failed_at": null' not in row
+    finally:
+        with own_engine.begin() as db:
+            db.execute(text("DELETE FROM outbox_messages"))
