@@ -19,7 +19,6 @@ from app import db_session
 from app.accounts import access
 from app.accounts.services import user_for_token
 from app.api.common import request_language
-from app.api.reports.routes import follow_base_url
 from app.errors import NotFoundError, PaveError, RequestInFlightError, UnknownCategoryError
 from app.i18n import pick_name
 from app.open311 import documents, intake, requests
@@ -234,7 +233,7 @@ def post_request(fmt: str):
         )
         intake.attach_media_url(session, created.report_id, media_url, replayed=created.replayed)
         if not created.replayed and (new.reporter_email or created.body_notified_at_once):
-            notify_new_report(session, created.report_id, follow_base_url=follow_base_url())
+            notify_new_report(session, created.report_id)
         view = created.view or get_report(session, created.report_id)
         session.commit()
     except IntegrityError as exc:

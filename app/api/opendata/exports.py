@@ -26,7 +26,6 @@ from marshmallow import (
 from app import get_database
 from app.api.common import NO_NUL
 from app.api.errors import problem, problem_doc
-from app.api.opendata.catalog import public_base_url
 from app.errors import NotFoundError
 from app.opendata import records
 from app.opendata.export import (
@@ -40,6 +39,7 @@ from app.opendata.export import (
     parse_bound,
     parse_statuses,
 )
+from app.urls import public_url
 
 blp = Blueprint(
     "opendata_exports",
@@ -202,7 +202,7 @@ class ReportsExport(MethodView):
             start=args.get("start"),
             end=args.get("end"),
         )
-        prefix = photo_url_prefix(public_base_url())
+        prefix = photo_url_prefix(public_url("/"))
         try:
             export = Export(get_database(current_app).sessionmaker, fmt, flt, prefix)
         except UnknownFilterValueError as exc:
