@@ -136,9 +136,12 @@ class ExportQueryArgsSchema(Schema):
 EXPORT_DOC = {
     "responses": {
         "200": {
-            "description": "The reports, streamed. CSV: UTF-8 with a header row; GeoJSON: a "
-            "FeatureCollection with one Feature per line. X-Total-Count gives the number of "
-            "rows before they arrive.",
+            "description": "The reports, streamed. CSV: UTF-8 with a header row; a text cell "
+            "that starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe "
+            "(') so that spreadsheets do not run it as a formula (the numeric columns lon, lat, "
+            "x_lambert2008, y_lambert2008 and resolution_hours are plain numbers). GeoJSON: a "
+            "FeatureCollection with one Feature per line, texts as written. X-Total-Count "
+            "gives the number of rows before they arrive.",
             "headers": {
                 "X-Total-Count": {
                     "description": "Number of reports in the file",
