@@ -51,8 +51,12 @@ chromium: ## Install Debian's chromium for the browser tests, if missing
 db: venv ## Start the local PostGIS (unless DATABASE_URL is set), migrate, load seed data
 	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) fixtures load && $(FLASK) boundaries load-default
 
+# Links in emails and printed by the CLI start with PUBLIC_BASE_URL: unset, the server make runs.
+WITH_PUBLIC_URL = PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" && \
+  export PUBLIC_BASE_URL &&
+
 run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) (gunicorn) with the email worker beside it
-	@$(WITH_DB) echo "Pavé at http://127.0.0.1:$(PORT)/ (API docs: /api/v1/docs); Ctrl-C stops it" && \
+	@$(WITH_DB) $(WITH_PUBLIC_URL) echo "Pavé at http://127.0.0.1:$(PORT)/ (API docs: /api/v1/docs); Ctrl-C stops it" && \
 	  WORKERS=$(WORKERS) exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 stop: ## Stop the local PostgreSQL cluster

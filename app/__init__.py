@@ -15,6 +15,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(Config.from_env())
     if config:
         app.config.update(config)
+    from app.hosts import PublicHost
+
+    # Inside ProxyFix (when there is one), so the forwarded host is the one checked.
+    app.wsgi_app = PublicHost(app.wsgi_app, app.config)
     if app.config["PROXY_COUNT"]:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)

@@ -84,12 +84,8 @@ class Config:
     )
     COMPRESS_ALGORITHM = ("br", "gzip")
     COMPRESS_STREAMS = False
-    # Where an invited staff member chooses a password; {token} is the invitation token.
-    STAFF_INVITATION_URL = "http://127.0.0.1:8000/staff/#invitation={token}"
-
-    # Residents' private follow links: their base (default: the host the report was sent to)
-    # and how long after closure a link keeps working.
-    FOLLOW_BASE_URL = ""
+    # Residents' private follow links (under PUBLIC_BASE_URL): how long after closure a link
+    # keeps working.
     FOLLOW_LINK_EXPIRY_DAYS = 180
 
     # Who runs this Open311 endpoint, as its discovery document says, and the one
@@ -119,11 +115,18 @@ class Config:
     # Swagger UI's assets come from the swagger-ui-bundle package, so the docs work offline.
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
 
-    # Open data: absolute URLs in the DCAT-AP catalogue start with PUBLIC_BASE_URL (default:
-    # the scheme and host the request came to). The publisher is described by its name and
-    # ADMS publisher type (http://purl.org/adms/publishertype/<type>); harvesters and reusers
-    # write to the contact email.
+    # The one source of every absolute URL (emails, invitations, password resets, DCAT-AP,
+    # exports, OGC API, Open311, photos), never the request's Host: scheme, host and any
+    # path prefix a proxy strips. Empty: http://127.0.0.1:8000 (`make run` sets it from PORT).
     PUBLIC_BASE_URL = ""
+    # The hosts a request may name (Host, or X-Forwarded-Host behind PROXY_COUNT proxies),
+    # comma-separated; a leading dot accepts subdomains. Any other gets a 400. Empty: the
+    # host of PUBLIC_BASE_URL, localhost and 127.0.0.1. The host of PUBLIC_BASE_URL is
+    # always accepted.
+    TRUSTED_HOSTS: tuple[str, ...] = ()
+    # Open data: the publisher is described by its name and ADMS publisher type
+    # (http://purl.org/adms/publishertype/<type>); harvesters and reusers write to the
+    # contact email.
     OPENDATA_PUBLISHER_NAME = "Pavé"
     OPENDATA_PUBLISHER_TYPE = "NonProfitOrganisation"
     OPENDATA_CONTACT_EMAIL = "opendata@pave.localhost"

@@ -142,6 +142,8 @@ def app(engine, session_factory, database_url):
             "TESTING": True,
             "DATABASE_URL": database_url.render_as_string(hide_password=False),
             "DATABASE": Database(engine, session_factory),
+            # The test client's own host: links in answers and emails read http://localhost/….
+            "PUBLIC_BASE_URL": "http://localhost",
         }
     )
 

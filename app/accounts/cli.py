@@ -18,6 +18,7 @@ from app.accounts.models import BODY_ROLES, Role
 from app.accounts.services import Grant, create_user, invite
 from app.bodies.models import Body
 from app.tickets.notifications import notify_invitation
+from app.urls import public_url
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
 
@@ -80,7 +81,7 @@ def invite_staff(email: str, role: str, body: str | None, region: str | None, na
                 session, email, Grant(role, body_id, region), name=name, invited_by=None
             )
             expires = user.invitation_expires_at
-            link = current_app.config["STAFF_INVITATION_URL"].format(token=token)
+            link = public_url(f"/staff/#invitation={token}")
             # Emailed by the outbox worker; the link is printed too, for a first setup without mail.
             notify_invitation(
                 session.connection(),

@@ -13,6 +13,8 @@ import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from app.xmltext import xml_text
+
 FORMATS = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 # The element name of one item of each list the spec and its extensions define.
@@ -57,13 +59,15 @@ def parse_w3c(name: str, value: str) -> dt.datetime:
 
 
 def _text(value: Any) -> str | None:
+    """An element's text; without the characters XML 1.0 forbids, which residents and
+    clients may send, so that one text cannot make a whole document unreadable."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
         return w3c(value)
-    return str(value)
+    return xml_text(str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

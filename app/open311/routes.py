@@ -11,15 +11,13 @@ import re
 import uuid
 
 from flask import Blueprint, Response, current_app, request, url_for
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app import db_session
-from app.accounts import access
 from app.accounts.services import user_for_token
 from app.api.common import request_language
-from app.api.reports.routes import follow_base_url
+from app.api.tickets.routes import check_original, may_change_ticket
 from app.errors import NotFoundError, PaveError, RequestInFlightError, UnknownCategoryError
 from app.i18n import pick_name
 from app.open311 import documents, intake, requests
@@ -234,7 +232,7 @@ def post_request(fmt: str):
         )
         intake.attach_media_url(session, created.report_id, media_url, replayed=created.replayed)
         if not created.replayed and (new.reporter_email or created.body_notified_at_once):
-            notify_new_report(session, created.report_id, follow_base_url=follow_base_url())
+            notify_new_report(session, created.report_id)
         view = created.view or get_report(session, created.report_id)
         session.commit()
     except IntegrityError as exc:
@@ -281,9 +279,6 @@ def updates(fmt: str):
     return document("service_requests_updates", rows)
 
 
-REPORT_BODY_SQL = text("SELECT body_id FROM reports WHERE id = :id")
-
-
 @blp.post("/servicerequestupdates.<fmt>")
 def post_update(fmt: str):
     """A commune's system pushes a change: its key's account must be allowed to make it."""
@@ -296,13 +291,18 @@ def post_update(fmt: str):
     report_id = requests.parse_ids(request_id)
     if len(report_id) != 1:
         raise Open311QueryError("Send one service_request_id.")
-    body_id = session.connection().execute(REPORT_BODY_SQL, {"id": report_id[0]}).scalar()
-    if body_id is None:
-        raise NotFoundError(f"There is no service request {request_id!r}.")
-    if not access.can(user, "tickets.update", body_id=body_id):
+    # The staff API's checks, on every ticket the update touches: the ticket itself, and the
+    # original it is merged into (whose followers it changes).
+    try:
+        allowed = may_change_ticket(session, user, report_id[0])
+    except NotFoundError:
+        raise NotFoundError(f"There is no service request {request_id!r}.") from None
+    if not allowed:
         raise ApiKeyError("This api_key's account may not update this service request.")
     _datetime("updated_datetime")  # Validated; the change is dated when Pavé records it.
     duplicate_of = requests.parse_ids(param("duplicate_of"))
+    if duplicate_of:
+        check_original(session, user, report_id[0], duplicate_of[0])
     update = IncomingUpdate(
         report_id=report_id[0],
         status=status,

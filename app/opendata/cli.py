@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.urls import public_url
+
 opendata_cli = AppGroup("opendata", help="Open data: exports and generated demo data.")
 
 REGIONS = ("brussels", "flanders", "wallonia")
@@ -106,7 +108,7 @@ def _bound(ctx, param, value: str | None) -> dt.datetime | None:
 )
 @click.option(
     "--base-url",
-    help="Where photo addresses start (default: PUBLIC_BASE_URL, or http://127.0.0.1:8000/).",
+    help="Where photo addresses start (default: PUBLIC_BASE_URL).",
 )
 def export(
     fmt: str,
@@ -140,7 +142,7 @@ def export(
     flt = RecordFilter(
         region=region, commune=commune, category=category, statuses=status, start=start, end=end
     )
-    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000/"
+    base_url = base_url or public_url("/")
     sessions = get_database(current_app).sessionmaker
     try:
         exported = Export(sessions, fmt, flt, photo_url_prefix(base_url))

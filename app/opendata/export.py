@@ -6,7 +6,8 @@ its own and a snapshot, counts the rows (`total`, for a progress bar), then hand
 file in chunks of about 64 KB while it reads the rows from the server:
 
 - CSV is PostgreSQL's own `COPY (…) TO STDOUT` of the records query, so quoting and escaping
-  are PostgreSQL's and Python only gathers chunks;
+  are PostgreSQL's and Python only gathers chunks; a text cell that a spreadsheet would run
+  as a formula gets a leading apostrophe there too (`csv_text`);
 - GeoJSON is built by PostgreSQL too, one Feature per row as JSON text
   (json_build_object, ST_AsGeoJSON), read through a server-side cursor; Python joins them.
 
@@ -57,6 +58,23 @@ for _name in records.COLUMNS:
     if _name == "photo_key":
         COLUMNS.append("photo_url")
 PROPERTIES = [name for name in COLUMNS if name not in {"id", "lon", "lat"}]
+
+# CSV formula injection: a spreadsheet runs a cell that starts with =, +, -, @ (or a tab or
+# a carriage return before one) as a formula. In the CSV file every text cell that starts
+# with one of them gets a leading apostrophe, which spreadsheets read as "text": a published
+# description "=HYPERLINK(…)" is written '=HYPERLINK(…). The numeric columns stay numbers;
+# GeoJSON, for programs, keeps the text as it is.
+NUMERIC_COLUMNS = frozenset({"resolution_hours", "lon", "lat", "x_lambert2008", "y_lambert2008"})
+FORMULA_STARTS_SQL = r"'=', '+', '-', '@', E'\t', E'\r'"
+
+
+def csv_text(expression: str) -> str:
+    """SQL of a CSV text cell: `expression` as text, with an apostrophe before a formula."""
+    cell = f"({expression})::text"
+    return (
+        f"CASE WHEN left({cell}, 1) IN ({FORMULA_STARTS_SQL}) THEN '''' || {cell} ELSE {cell} END"
+    )
+
 
 # Times as the same text in both formats, to the second, in UTC: 2026-03-04T10:17:42Z.
 TIMESTAMPS = ("created_at", "updated_at", "resolved_at")
@@ -159,6 +177,11 @@ def csv_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[TextCl
     expressions = {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
     expressions["location_generalised"] = f"({records.COLUMNS['location_generalised']})::text"
     expressions["photo_url"] = PHOTO_URL_SQL
+    expressions = {
+        name: expression if name in NUMERIC_COLUMNS else csv_text(expression)
+        for name in COLUMNS
+        for expression in [expressions.get(name) or records.COLUMNS[name]]
+    }
     sql, params = records.select(flt, COLUMNS, expressions=expressions)
     return sql, {**params, "photo_url_prefix": photo_url_prefix}
 

@@ -7,9 +7,8 @@ Every email to a resident carries a private follow link of its own. Only the SHA
 link's token is stored, so the clear token exists in that one email and nowhere else; a later
 email cannot repeat an earlier link, and gets a new token for the same report and reporter
 instead (all of them stay valid, and unsubscribing through any one stops every email of the
-report). The absolute address of the links is known where the report is made, from the
-request or FOLLOW_BASE_URL; later emails, written by staff requests or the command line,
-reuse the address stored with the report's earlier links.
+report). The links start with PUBLIC_BASE_URL, whoever's request writes the email: never
+with a request's Host, which anyone can set.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from sqlalchemy.engine import Connection, Row
 
 from app.i18n import REGION_LANGUAGES, pick_name
 from app.tickets import outbox
+from app.urls import public_url
 
 FOLLOW_PATH = "/follow/{token}"
 UNSUBSCRIBE_PATH = "/follow/{token}/unsubscribe"
@@ -51,17 +51,9 @@ FACTS_SQL = text(
     """
 )
 
-# A new token; without a base address given, the one of the report's earlier links.
 ISSUE_LINK_SQL = text(
-    """
-    INSERT INTO resident_follow_tokens (report_id, email, token_hash, link_base)
-    SELECT :report_id, :email, :token_hash,
-           coalesce(CAST(:link_base AS text),
-                    (SELECT link_base FROM resident_follow_tokens
-                     WHERE report_id = :report_id ORDER BY id DESC LIMIT 1),
-                    '')
-    RETURNING link_base
-    """
+    "INSERT INTO resident_follow_tokens (report_id, email, token_hash) "
+    "VALUES (:report_id, :email, :token_hash)"
 )
 
 
@@ -76,22 +68,15 @@ class FollowLink:
     unsubscribe_url: str
 
 
-def issue_link(
-    db: Connection, report_id: uuid.UUID, email: str, link_base: str | None = None
-) -> FollowLink:
+def issue_link(db: Connection, report_id: uuid.UUID, email: str) -> FollowLink:
     """Store a new follow token of the reporter and return its links (the token only here)."""
     token = secrets.token_urlsafe(32)
-    params = {
-        "report_id": report_id,
-        "email": email,
-        "token_hash": token_hash(token),
-        "link_base": link_base.rstrip("/") if link_base is not None else None,
-    }
-    base = db.execute(ISSUE_LINK_SQL, params).scalar_one()
+    params = {"report_id": report_id, "email": email, "token_hash": token_hash(token)}
+    db.execute(ISSUE_LINK_SQL, params)
     return FollowLink(
         token=token,
-        follow_url=base + FOLLOW_PATH.format(token=token),
-        unsubscribe_url=base + UNSUBSCRIBE_PATH.format(token=token),
+        follow_url=public_url(FOLLOW_PATH.format(token=token)),
+        unsubscribe_url=public_url(UNSUBSCRIBE_PATH.format(token=token)),
     )
 
 
@@ -139,17 +124,12 @@ def notify_body(db: Connection, row: Row) -> None:
     )
 
 
-def notify_resident(
-    db: Connection, row: Row, kind: str, *, link_base: str | None = None, **extra: object
-) -> int | None:
+def notify_resident(db: Connection, row: Row, kind: str, **extra: object) -> int | None:
     """Write the resident's email of `kind` with a new follow link; None if nobody to tell."""
     if not row.reporter_email or row.reporter_unsubscribed:
         return None
-    link = issue_link(db, row.id, row.reporter_email, link_base)
-    # A link without an absolute address would not work from a mail client: leave it out.
-    links = {}
-    if link.follow_url.startswith(("http://", "https://")):
-        links = {"follow_url": link.follow_url, "unsubscribe_url": link.unsubscribe_url}
+    link = issue_link(db, row.id, row.reporter_email)
+    links = {"follow_url": link.follow_url, "unsubscribe_url": link.unsubscribe_url}
     language = row.reporter_language
     return outbox.enqueue(
         db,

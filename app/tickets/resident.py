@@ -50,8 +50,6 @@ class FollowToken(Base):
     )
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Scheme and host of the links, so that later emails point where the first one did.
-    link_base: Mapped[str] = mapped_column(String(500), server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -74,7 +72,6 @@ class ReportFollower(Base):
     # Kept in lower case: one follower per address, however the reports spelled it.
     email: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(2))
-    link_base: Mapped[str] = mapped_column(String(500), server_default="")
     # The duplicate they followed before; an unsubscribe through its links reaches here.
     merged_from: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("reports.id", ondelete="SET NULL"), index=True
@@ -300,15 +297,13 @@ REPORT_STATUS_SQL = text(
 )
 # One row per address and report: a second request for the same address adds nothing.
 FOLLOW_SQL = text(
-    "INSERT INTO report_followers (report_id, email, language, link_base) "
-    "VALUES (:report_id, lower(:email), :language, :link_base) "
+    "INSERT INTO report_followers (report_id, email, language) "
+    "VALUES (:report_id, lower(:email), :language) "
     "ON CONFLICT (report_id, email) DO NOTHING RETURNING id"
 )
 
 
-def follow(
-    session: Session, report_id: uuid.UUID, email: str, language: str, link_base: str
-) -> bool:
+def follow(session: Session, report_id: uuid.UUID, email: str, language: str) -> bool:
     """Someone follows an open report they did not make; True if they are new to it.
 
     A new follower gets one email with a follow link of their own, and then the reporter's
@@ -328,12 +323,7 @@ def follow(
         )
     if report.reporter_email == email.lower():
         return False
-    params = {
-        "report_id": report_id,
-        "email": email,
-        "language": language,
-        "link_base": link_base.rstrip("/"),
-    }
+    params = {"report_id": report_id, "email": email, "language": language}
     if db.execute(FOLLOW_SQL, params).scalar_one_or_none() is None:
         return False
     facts = notifications.facts(db, report_id)
@@ -344,5 +334,5 @@ def follow(
         "reporter_unsubscribed": False,
     }
     row = SimpleNamespace(**(facts._asdict() | as_follower))
-    notifications.notify_resident(db, row, "resident_following", link_base=link_base)
+    notifications.notify_resident(db, row, "resident_following")
     return True

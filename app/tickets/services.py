@@ -131,11 +131,8 @@ ORIGINAL_SQL = text("SELECT status FROM reports WHERE id = :id FOR SHARE")
 # unsubscribed from the duplicate or already follow the original (or left it).
 MOVE_FOLLOWERS_SQL = text(
     """
-    INSERT INTO report_followers (report_id, email, language, link_base, merged_from)
-    SELECT DISTINCT ON (f.email) :original, f.email, f.language,
-           coalesce((SELECT link_base FROM resident_follow_tokens
-                     WHERE report_id = :duplicate ORDER BY id DESC LIMIT 1), ''),
-           :duplicate
+    INSERT INTO report_followers (report_id, email, language, merged_from)
+    SELECT DISTINCT ON (f.email) :original, f.email, f.language, :duplicate
     FROM (SELECT lower(reporter_email) AS email, reporter_language AS language, 0 AS rank
           FROM reports WHERE id = :duplicate AND reporter_email IS NOT NULL
           UNION ALL
@@ -154,7 +151,7 @@ MOVE_FOLLOWERS_SQL = text(
 # Who hears of the report besides its reporter: once per address, never its reporter again.
 FOLLOWERS_SQL = text(
     """
-    SELECT f.email, f.language, f.link_base
+    SELECT f.email, f.language
     FROM report_followers f JOIN reports r ON r.id = f.report_id
     WHERE f.report_id = :id AND f.unsubscribed_at IS NULL
       AND f.email IS DISTINCT FROM lower(r.reporter_email)
@@ -212,18 +209,14 @@ def _save(
     return saved
 
 
-def notify_new_report(
-    session: Session, report_id: uuid.UUID, *, follow_base_url: str | None = None
-) -> None:
+def notify_new_report(session: Session, report_id: uuid.UUID) -> None:
     """Queue the emails of a new ticket: to its body if it wants them one by one, and the
     confirmation to the reporter, with their private follow link, if they left an email.
-
-    `follow_base_url` is the address the follow links start with (scheme and host).
     """
     db = session.connection()
     row = notifications.facts(db, report_id)
     notifications.notify_body(db, row)
-    notifications.notify_resident(db, row, "resident_received", link_base=follow_base_url)
+    notifications.notify_resident(db, row, "resident_received")
 
 
 def _check_fields(
@@ -351,7 +344,7 @@ def _notify_followers(db: Connection, facts: Row, kind: str, **extra: Any) -> No
         # The follower reads the email the reporter would, with a follow link of their own.
         as_reporter = {"reporter_email": follower.email, "reporter_language": follower.language}
         row = SimpleNamespace(**(facts._asdict() | as_reporter | {"reporter_unsubscribed": False}))
-        notifications.notify_resident(db, row, kind, link_base=follower.link_base or None, **extra)
+        notifications.notify_resident(db, row, kind, **extra)
 
 
 def assign(

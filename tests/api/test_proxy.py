@@ -40,12 +40,19 @@ def test_without_a_proxy_setting_forwarded_headers_are_ignored(client):
     assert_problem(_fail_login(client, "other@example.org", "203.0.113.9"), 429)
 
 
-def test_links_use_the_public_scheme_and_host(proxied, client):
+def test_links_use_the_public_base_url_and_only_trusted_forwarded_hosts(app, client):
+    behind_proxy = create_app(
+        {**app.config, "PROXY_COUNT": 1, "PUBLIC_BASE_URL": "https://pave.example.be"}
+    ).test_client()
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "pave.example.be"}
-    behind = proxied.get("/open311/v2/discovery.json", headers=headers, environ_base=PROXY)
+    behind = behind_proxy.get("/open311/v2/discovery.json", headers=headers, environ_base=PROXY)
     assert behind.status_code == 200
     urls = [e["url"] for e in behind.get_json()["endpoints"]]
     assert urls and all(u.startswith("https://pave.example.be/open311/v2") for u in urls)
+    # The proxy passes on whatever host the client named: one not trusted is refused.
+    forged = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+    refused = behind_proxy.get("/open311/v2/discovery.json", headers=forged, environ_base=PROXY)
+    assert_problem(refused, 400)
 
     direct = client.get("/open311/v2/discovery.json", headers=headers)
     assert all("pave.example.be" not in e["url"] for e in direct.get_json()["endpoints"])

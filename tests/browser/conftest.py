@@ -110,9 +110,12 @@ def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
     url = live_database_url.render_as_string(hide_password=False)
     # Made here, not by the app, so the test can close its connections at the end.
     database = Database.from_url(url)
+    port = _free_port()
     app = create_app(
         {
             "DATABASE_URL": url,
+            # The links in emails and answers point at this server, as `make run` sets it.
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
             "DATABASE": database,
             "PHOTO_STORAGE": "local",
             "PHOTO_DIR": str(tmp_path_factory.mktemp("photos")),
@@ -120,7 +123,7 @@ def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
             "PWA_TILE_URL": "",
         }
     )
-    server = LiveServer(app, _free_port())
+    server = LiveServer(app, port)
     server.start()
     try:
         yield server

@@ -70,8 +70,8 @@ def test_the_confirmation_carries_a_follow_link_and_an_unsubscribe_link(post_rep
     assert list(stored) == [hashlib.sha256(token.encode()).hexdigest()]
 
 
-def test_follow_base_url_sets_the_address_of_the_links(app, client, session):
-    app.config["FOLLOW_BASE_URL"] = "https://pave.example.be/"
+def test_public_base_url_sets_the_address_of_the_links(app, client, session):
+    app.config["PUBLIC_BASE_URL"] = "https://pave.example.be/"
     response = client.post("/api/v1/reports", json=report_body())
     report_id = response.get_json()["id"]
     (message,) = _messages(session, report_id)

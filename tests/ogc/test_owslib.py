@@ -51,7 +51,11 @@ def live_db():
 def live(live_db) -> Iterator[LiveServer]:
     url = live_db.url.render_as_string(hide_password=False)
     database = Database.from_url(url)
-    server = LiveServer(create_app({"DATABASE_URL": url, "DATABASE": database}), _free_port())
+    port = _free_port()
+    app = create_app(
+        {"DATABASE_URL": url, "DATABASE": database, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+    )
+    server = LiveServer(app, port)
     server.start()
     try:
         yield server

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -30,6 +30,7 @@ from app.api.auth.schemas import (
 )
 from app.api.errors import problem_doc
 from app.tickets.notifications import notify_invitation
+from app.urls import public_url
 
 JSON = "application/json"
 
@@ -163,4 +164,4 @@ class InvitationAccept(MethodView):
 
 
 def invitation_url(token: str) -> str:
-    return current_app.config["STAFF_INVITATION_URL"].format(token=token)
+    return public_url(f"/staff/#invitation={token}")

@@ -15,7 +15,6 @@ from marshmallow import Schema, fields, validate
 from app import db_session
 from app.api.common import EmailAddress, request_language
 from app.api.errors import problem, problem_doc
-from app.api.reports.routes import follow_base_url
 from app.i18n import LANGUAGES
 from app.tickets import resident
 
@@ -54,6 +53,6 @@ class ReportFollowers(MethodView):
         """Follow a report: an email with a private follow link goes to the address, once"""
         session = db_session()
         language = data.get("language") or request_language() or "fr"
-        resident.follow(session, report_id, data["email"], language, follow_base_url())
+        resident.follow(session, report_id, data["email"], language)
         session.commit()
         return {"message": "An email goes to this address unless it follows the report already."}

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 from app import db_session
 from app.api.errors import problem, problem_doc
 from app.opendata.catalog import CatalogSettings, build_catalog
+from app.urls import public_url
 
 blp = Blueprint(
     "opendata_catalog", __name__, url_prefix="/opendata", description="Open data: DCAT-AP catalogue"
@@ -63,13 +64,8 @@ def _check_settings(state) -> None:
     CatalogSettings.from_config(state.app.config, "http://localhost/")
 
 
-def public_base_url() -> str:
-    """Where absolute URLs start: PUBLIC_BASE_URL, or this request's host."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-
-
 def catalog_response(media_type: str) -> Response:
-    settings = CatalogSettings.from_config(current_app.config, public_base_url())
+    settings = CatalogSettings.from_config(current_app.config, public_url("/"))
     graph = build_catalog(db_session(), settings)
     if media_type == JSON_LD:
         body = graph.serialize(format="json-ld", context=JSON_LD_CONTEXT, auto_compact=True)

@@ -26,7 +26,6 @@ from marshmallow import (
 from app import get_database
 from app.api.common import NO_NUL
 from app.api.errors import problem, problem_doc
-from app.api.opendata.catalog import public_base_url
 from app.errors import NotFoundError
 from app.opendata import records
 from app.opendata.export import (
@@ -40,6 +39,7 @@ from app.opendata.export import (
     parse_bound,
     parse_statuses,
 )
+from app.urls import public_url
 
 blp = Blueprint(
     "opendata_exports",
@@ -136,9 +136,12 @@ class ExportQueryArgsSchema(Schema):
 EXPORT_DOC = {
     "responses": {
         "200": {
-            "description": "The reports, streamed. CSV: UTF-8 with a header row; GeoJSON: a "
-            "FeatureCollection with one Feature per line. X-Total-Count gives the number of "
-            "rows before they arrive.",
+            "description": "The reports, streamed. CSV: UTF-8 with a header row; a text cell "
+            "that starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe "
+            "(') so that spreadsheets do not run it as a formula (the numeric columns lon, lat, "
+            "x_lambert2008, y_lambert2008 and resolution_hours are plain numbers). GeoJSON: a "
+            "FeatureCollection with one Feature per line, texts as written. X-Total-Count "
+            "gives the number of rows before they arrive.",
             "headers": {
                 "X-Total-Count": {
                     "description": "Number of reports in the file",
@@ -202,7 +205,7 @@ class ReportsExport(MethodView):
             start=args.get("start"),
             end=args.get("end"),
         )
-        prefix = photo_url_prefix(public_base_url())
+        prefix = photo_url_prefix(public_url("/"))
         try:
             export = Export(get_database(current_app).sessionmaker, fmt, flt, prefix)
         except UnknownFilterValueError as exc:

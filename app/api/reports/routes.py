@@ -106,11 +106,6 @@ def _require_json_body():
         )
 
 
-def follow_base_url() -> str:
-    """Where the resident's follow links start: FOLLOW_BASE_URL, or this request's host."""
-    return current_app.config.get("FOLLOW_BASE_URL") or request.host_url.rstrip("/")
-
-
 def report_properties(view: ReportView, lang: str | None) -> dict:
     """The public view: nothing about the reporter, ever."""
     return {
@@ -258,7 +253,7 @@ class Reports(MethodView):
             )
             # The emails of a new report are written in its transaction; a replay sends none.
             if not created.replayed and (new.reporter_email or created.body_notified_at_once):
-                notify_new_report(session, created.report_id, follow_base_url=follow_base_url())
+                notify_new_report(session, created.report_id)
             added = [
                 add_photo(
                     session,

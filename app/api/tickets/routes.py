@@ -99,6 +99,30 @@ def _ticket_scope(report_id: uuid.UUID, action: str) -> tuple[int, str]:
     return body_id, region_code
 
 
+def may_change_ticket(session, user, report_id: uuid.UUID) -> bool:
+    """May `user` change this ticket (tickets.update on its body and region)? 404 if none.
+
+    The rule of `_ticket_scope`, for callers authenticated otherwise (Open311's api_key).
+    """
+    found = queries.ticket_scope_of(session, report_id)
+    if found is None:
+        raise NotFoundError(f"There is no ticket {report_id}.")
+    return access.can(user, "tickets.update", body_id=found[0], region_code=found[1])
+
+
+def check_original(session, user, report_id: uuid.UUID, original: uuid.UUID | None) -> None:
+    """A duplicate's original must be a ticket `user` may read; one they may not read does
+    not exist for them (its followers would otherwise move there, and its existence show).
+    Used by the staff API's transitions and by Open311's servicerequestupdates."""
+    if original is None or original == report_id:
+        return
+    found = queries.ticket_scope_of(session, original)
+    if found is None or not access.can(
+        user, "tickets.read", body_id=found[0], region_code=found[1]
+    ):
+        raise InvalidDuplicateError(f"No report {original} to be the original.")
+
+
 def _detail_response(report_id: uuid.UUID, status: int = 200):
     body = views.ticket_detail(db_session(), current_staff(), report_id, request_language())
     return body, status, {"ETag": etag(body["version"])}
@@ -266,12 +290,7 @@ class TicketTransitions(MethodView):
 
         def apply(session, version):
             original = data.get("duplicate_of")
-            if original is not None and original != report_id:
-                found = queries.ticket_scope_of(session, original)
-                if found is None or not access.can(
-                    user, "tickets.read", body_id=found[0], region_code=found[1]
-                ):
-                    raise InvalidDuplicateError(f"No report {original} to be the original.")
+            check_original(session, user, report_id, original)
             services.transition(
                 session,
                 report_id,
