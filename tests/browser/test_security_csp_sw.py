@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import new_context
 from tests.browser.crew_helpers import log_in, make_crew, report_through_api, ticket_link
-from tests.browser.helpers import camera_photo, marker, open_app
+from tests.browser.helpers import camera_photo, marker, open_app, wait_for_service_worker
 from tests.browser.test_follow_page import email_links, report_with_email
 
 pytestmark = pytest.mark.slow
@@ -220,3 +220,61 @@ def test_an_injected_inline_script_is_refused(watched):
     page.wait_for_function("() => document.querySelector('img[onerror]').complete")
     assert page.evaluate("window.pwned === undefined")
     assert any("script-src" in message for message in violations.messages)
+
+
+# --- Item 13: the service worker ---------------------------------------------------------
+
+
+def real_page_or_resident_app(page) -> bool:
+    """Is the resident app what this tab shows? (its form is the tell)"""
+    return page.locator("#form-heading").count() > 0
+
+
+def test_once_installed_the_worker_leaves_other_pages_to_the_server(watched, live_db, live_server):
+    context, _ = watched()
+    page = context.new_page()
+    open_app(page)
+    wait_for_service_worker(page)
+    # The worker is in charge: it serves the app's own pages, offline too.
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="New report")).to_be_visible()
+    context.set_offline(False)
+
+    checks = [
+        ("/staff", lambda: expect(page.get_by_role("heading", name="Log in")).to_be_visible()),
+        ("/staff/", lambda: expect(page.get_by_role("heading", name="Log in")).to_be_visible()),
+        ("/ogc/", lambda: expect(page.get_by_role("link", name="The collections")).to_be_visible()),
+        (
+            "/ogc/collections/reports?f=html",
+            lambda: expect(page.get_by_role("link", name="Browse the features")).to_be_visible(),
+        ),
+        (
+            "/open311/v2/discovery.json",
+            lambda: expect(page.locator("body")).to_contain_text('"endpoints"'),
+        ),
+        ("/api/v1/docs", lambda: expect(page.locator(".swagger-ui .info .title")).to_be_visible()),
+        (
+            "/dashboard/",
+            lambda: expect(
+                page.get_by_role("heading", name="Street problems by commune")
+            ).to_be_visible(),
+        ),
+    ]
+    for path, shows_itself in checks:
+        page.goto(path)
+        shows_itself()
+        assert not real_page_or_resident_app(page), f"{path} shows the resident app"
+
+    # The open-data catalogue: Turtle, which the browser shows as text.
+    page.goto("/opendata/catalog")
+    expect(page.locator("body")).to_contain_text("dcat:Catalog")
+    assert not real_page_or_resident_app(page)
+
+    # The follow page is one of the app's own: it still opens, from the cache if need be.
+    word = marker()
+    follow_url, _ = email_links(live_db, report_with_email(live_server, f"Hole {word}"))
+    page.goto(follow_url)
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    expect(page.get_by_text(f"Hole {word}")).to_be_visible()
+    assert not real_page_or_resident_app(page)
