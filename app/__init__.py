@@ -38,6 +38,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(web.blp)
     # Open311 GeoReport v2 speaks its own formats (XML, bare JSON arrays, its error lists).
     app.register_blueprint(open311_blp)
+    # Security headers of every response (CSP, frames, referrer, permissions, HSTS).
+    from app import security_headers
+
+    security_headers.init_app(app)
 
     @app.teardown_appcontext
     def _close_session(_exc):

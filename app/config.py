@@ -72,6 +72,9 @@ class Config:
     # proxy's, and absolute links (Open311, open data, emails) use the public scheme and host.
     # Left at 0, those headers are ignored, since anyone could send them.
     PROXY_COUNT = 0
+    # Over HTTPS (directly or per the proxies above), browsers are told to use HTTPS alone for
+    # this host for so many seconds (Strict-Transport-Security); 0 sends no such header.
+    HSTS_MAX_AGE = 365 * 24 * 3600
     # Compression (Flask-Compress) of the app shell only: JSON answers keep their ETags as
     # they are (the staff API's If-Match compares them), and exports stream uncompressed.
     COMPRESS_MIMETYPES = (

@@ -38,7 +38,6 @@ def _send(name: str, cache_control: str, mimetype: str | None = None):
     response.direct_passthrough = False
     response.make_sequence()
     response.headers["Cache-Control"] = cache_control
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -75,7 +74,7 @@ def dashboard():
 
 
 # The follow page's address holds the resident's private token: no cache on the way may keep
-# it, and no request the page makes may carry it on as a Referer.
+# it, and no request the page makes may carry it on as a Referer (app/security_headers.py).
 PRIVATE = "no-store"
 
 
@@ -90,7 +89,6 @@ def follow(token: str | None = None):
     """
     response = make_response(_send("follow/index.html", PRIVATE, "text/html"))
     response.headers["Cache-Control"] = PRIVATE
-    response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

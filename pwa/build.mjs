@@ -69,6 +69,20 @@ const worker = await esbuild.build({
   logLevel: 'warning',
 });
 const photoWorker = outputsOf(worker).find((p) => p.endsWith('.js'));
+// The pages' first script, which picks the language before the first paint: a classic script
+// file (no inline script may run under the pages' Content-Security-Policy).
+const langBoot = await esbuild.build({
+  entryPoints: { 'lang-pending': join(src, 'js/lang-pending.js') },
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  outdir: join(dist, 'assets'),
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  target: TARGET,
+  logLevel: 'warning',
+});
+const langJs = outputsOf(langBoot).find((p) => p.endsWith('.js'));
 
 // Then the apps: the residents', the crews' and the follow page (sharing chunks such as the
 // outbox and the strings), Leaflet split into its own chunk that loads only with a map.
@@ -115,13 +129,15 @@ const chartChunks = new Set(
 // 3. The page, the manifest and the icons.
 const html = (await readFile(join(src, 'index.html'), 'utf8'))
   .replace('%APP_CSS%', url(appCss))
-  .replace('%APP_JS%', url(appJs));
+  .replace('%APP_JS%', url(appJs))
+  .replace('%LANG_JS%', url(langJs));
 await writeFile(join(dist, 'index.html'), html);
 await cp(join(src, 'manifest.webmanifest'), join(dist, 'manifest.webmanifest'));
 // The crews' page lives under /staff/, with a manifest of its own so it installs on its own.
 const staffHtml = (await readFile(join(src, 'staff.html'), 'utf8'))
   .replace('%APP_CSS%', url(appCss))
-  .replace('%STAFF_JS%', url(staffJs));
+  .replace('%STAFF_JS%', url(staffJs))
+  .replace('%LANG_JS%', url(langJs));
 await mkdir(join(dist, 'staff'), { recursive: true });
 await writeFile(join(dist, 'staff', 'index.html'), staffHtml);
 await cp(join(src, 'staff.webmanifest'), join(dist, 'staff', 'manifest.webmanifest'));
@@ -129,7 +145,8 @@ await cp(join(src, 'staff.webmanifest'), join(dist, 'staff', 'manifest.webmanife
 // address), precached as /follow/ so a phone with the app installed opens it from the cache.
 const followHtml = (await readFile(join(src, 'follow.html'), 'utf8'))
   .replace('%APP_CSS%', url(appCss))
-  .replace('%FOLLOW_JS%', url(followJs));
+  .replace('%FOLLOW_JS%', url(followJs))
+  .replace('%LANG_JS%', url(langJs));
 await mkdir(join(dist, 'follow'), { recursive: true });
 await writeFile(join(dist, 'follow', 'index.html'), followHtml);
 // The open-data dashboard at /dashboard/: public, for reviewers and anyone; not part of the
@@ -137,7 +154,8 @@ await writeFile(join(dist, 'follow', 'index.html'), followHtml);
 const dashboardHtml = (await readFile(join(src, 'dashboard.html'), 'utf8'))
   .replace('%APP_CSS%', url(appCss))
   .replace('%DASHBOARD_CSS%', url(dashboardCss))
-  .replace('%DASHBOARD_JS%', url(dashboardJs));
+  .replace('%DASHBOARD_JS%', url(dashboardJs))
+  .replace('%LANG_JS%', url(langJs));
 await mkdir(join(dist, 'dashboard'), { recursive: true });
 await writeFile(join(dist, 'dashboard', 'index.html'), dashboardHtml);
 await cp(join(src, 'icons'), join(dist, 'icons'), { recursive: true });
@@ -178,6 +196,7 @@ let own = 0;
 const ownFiles = [
   ...jsOut.filter((p) => !mapChunks.has(p) && !dashboardOnly.has(p)),
   photoWorker,
+  langJs,
   appCss,
   join(dist, 'sw.js'),
 ];

@@ -5,6 +5,7 @@ import { flush, withOutboxLock } from './js/delivery.js';
 import { openOutbox, State } from './js/outbox.js';
 import { staffApi } from './js/staff/api.js';
 import { openStaffDb } from './js/staff/store.js';
+import { appPage } from './js/sw-pages.js';
 
 // Both are written by build.mjs: the content hash of the build and the files it produced.
 const VERSION = __VERSION__;
@@ -56,11 +57,10 @@ self.addEventListener('fetch', (event) => {
   // The open-data dashboard is not part of the installed app: it always comes from the network.
   if (url.pathname === '/dashboard' || url.pathname.startsWith('/dashboard/')) return;
   if (request.mode === 'navigate') {
-    // The follow page reads the resident's token from the address, so one cached copy serves
-    // every /follow/<token> (and its unsubscribe address); no token ever becomes a cache key.
-    let page = '/';
-    if (url.pathname.startsWith('/staff/')) page = '/staff/';
-    else if (/^\/follow\//.test(url.pathname)) page = '/follow/';
+    // Only the app's own pages come from the cache; every other page of the site (the OGC and
+    // Open311 APIs, the open-data catalogue, the API docs...) is the server's to answer.
+    const page = appPage(url.pathname);
+    if (!page) return;
     event.respondWith(
       caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(request)),
     );

@@ -55,7 +55,8 @@ def _get(live_server, path: str, encoding: str):
 
 def test_the_app_shell_is_sent_compressed_to_browsers_that_ask(live_server):
     _, page = fetch(live_server, "/")
-    script = re.search(r'"/assets/([^"]+\.js)"', page.decode()).group(1)
+    # The app's own bundle (the module), not the small language script before it.
+    script = re.search(r'type="module" src="/assets/([^"]+\.js)"', page.decode()).group(1)
     for path in ("/", f"/assets/{script}", "/sw.js"):
         _, plain = _get(live_server, path, "identity")
         headers, squeezed = _get(live_server, path, "br, gzip")
