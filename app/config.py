@@ -64,9 +64,18 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     # A staff session lasts a working day after its last request.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
-    # Login rate limits share REDIS_URL between processes; without it each process counts alone.
+    # Failed logins are counted in Redis when REDIS_URL is set, in PostgreSQL otherwise
+    # (table login_throttle): every process shares the counts (app/api/auth/ratelimit.py).
     REDIS_URL = ""
+    # Failures per email and client address together, before each further attempt from that
+    # pair must wait: the window, then twice as long each time, up to LOGIN_BACKOFF_MAX seconds.
     LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_BACKOFF_MAX = 3600
+    # Failures per client address whatever the email (password spraying); then 429 until
+    # the window, counted from the first failure, ends.
+    LOGIN_ADDRESS_RATE_LIMIT = "20 per minute"
+    # Where the Redis counters live, so that several apps can share one Redis.
+    LOGIN_THROTTLE_REDIS_PREFIX = "pave:login:"
     # How many reverse proxies stand in front of Pavé. Their X-Forwarded-For, -Proto, -Host
     # and -Prefix are trusted only then: the login limit counts the client's address, not the
     # proxy's, and absolute links (Open311, open data, emails) use the public scheme and host.

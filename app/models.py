@@ -2,6 +2,7 @@
 
 
 def import_all() -> None:
+    from app.accounts import login_throttle as _login_throttle  # noqa: F401
     from app.accounts import models as _accounts  # noqa: F401
     from app.bodies import models as _bodies  # noqa: F401
     from app.categories import models as _categories  # noqa: F401

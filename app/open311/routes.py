@@ -123,11 +123,38 @@ def _page() -> tuple[int, int]:
     return page, size
 
 
+def _header_key() -> str | None:
+    """The api_key sent as `Authorization: Bearer <api_key>`, if it is sent that way."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, key = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise ApiKeyError(
+            "Send the api_key as the api_key parameter or as `Authorization: Bearer <api_key>`."
+        )
+    return key.strip()
+
+
 def _staff_for_key():
-    """The active staff account whose API token is the api_key; 403 otherwise."""
-    key = param("api_key")
+    """The active staff account whose API token is the api_key; 403 otherwise.
+
+    The spec's `api_key` parameter, or the same key in the `Authorization: Bearer` header,
+    which keeps it out of URLs and access logs; if both are sent, they must agree.
+    """
+    sent = param("api_key")
+    in_header = _header_key()
+    if sent is not None and in_header is not None and sent != in_header:
+        raise ApiKeyError(
+            "The api_key parameter and the Authorization header name different keys; "
+            "send one of them."
+        )
+    key = in_header or sent
     if key is None:
-        raise ApiKeyError("An api_key is required: an API token of a Pavé account.")
+        raise ApiKeyError(
+            "An api_key is required: an API token of a Pavé account, as the api_key "
+            "parameter or as `Authorization: Bearer <api_key>`."
+        )
     user = user_for_token(db_session(), key)
     if user is None:
         raise ApiKeyError("Invalid api_key: it is unknown, revoked, or its account is inactive.")
@@ -153,7 +180,11 @@ def discovery(fmt: str):
         "contact": current_app.config["OPEN311_CONTACT"],
         # Not a field of the spec's discovery: where clients learn the jurisdiction_id to send.
         "jurisdiction_id": current_app.config["OPEN311_JURISDICTION_ID"],
-        "key_service": "API keys are API tokens of Pavé accounts, given by an administrator.",
+        "key_service": (
+            "API keys are API tokens of Pavé accounts, given by an administrator; send one "
+            "as the api_key parameter or, to keep it out of URLs and logs, as the header "
+            "`Authorization: Bearer <api_key>`."
+        ),
         "endpoints": [endpoint],
     }
     return document("discovery", body)

@@ -324,7 +324,7 @@ def get_ticket(
         reporter=reporter,
         history=_history(session, report_id),
         updates=_updates(session, report_id, with_internal),
-        audit=_audit(session, report_id),
+        audit=_audit(session, report_id, with_internal),
     )
 
 
@@ -357,14 +357,23 @@ def _updates(session: Session, report_id: uuid.UUID, with_internal: bool) -> lis
     return [dict(r) for r in session.execute(query).mappings()]
 
 
-def _audit(session: Session, report_id: uuid.UUID) -> list[dict[str, Any]]:
-    query = (
-        select(
-            AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.before, AuditEntry.after
+def _audit(session: Session, report_id: uuid.UUID, with_internal: bool) -> list[dict[str, Any]]:
+    """The audit trail; without internal notes, their entries too (their text is in `after`)."""
+    query = select(
+        AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.before, AuditEntry.after
+    ).where(AuditEntry.report_id == report_id)
+    if not with_internal:
+        internal = select(ReportUpdate.id).where(
+            ReportUpdate.report_id == report_id, ReportUpdate.public.is_(False)
         )
-        .where(AuditEntry.report_id == report_id)
-        .order_by(AuditEntry.id)
-    )
+        query = query.where(
+            AuditEntry.action != "internal_note",
+            or_(
+                ~AuditEntry.after.has_key("update_id"),
+                AuditEntry.after["update_id"].as_integer().not_in(internal.scalar_subquery()),
+            ),
+        )
+    query = query.order_by(AuditEntry.id)
     return [dict(r) for r in session.execute(query).mappings()]
 
 

@@ -142,6 +142,19 @@ describe('a status change', () => {
     assert.deepEqual(server.history, ['rejected']);
   });
 
+  test('a transfer whose answer was lost is done when its retry is refused as replayed', async () => {
+    const item = await outbox.put(change('transferred'));
+    server.trouble.push('lost-answer');
+    await run();
+    // The ticket left the crew's commune: the server no longer shows it to them.
+    server.trouble.push({ status: 403, body: { status: 403 }, replayed: true });
+    await flush(outbox, server.transport(), { force: true });
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.state, State.SENT);
+    assert.equal(stored.problem ?? null, null);
+    assert.deepEqual(server.history, ['transferred']);
+  });
+
   test('retries after a 503, and needs attention after a 403', async () => {
     const first = await outbox.put(change('acknowledged'));
     server.trouble.push(503);

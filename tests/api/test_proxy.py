@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from limits import parse
 
 from app import create_app
+from app.config import Config
 from tests.api.helpers import assert_problem
 
 LOGIN = "/api/v1/auth/login"
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}
+# Failed logins one address may make, whatever the emails.
+PER_ADDRESS = parse(Config.LOGIN_ADDRESS_RATE_LIMIT).amount
 
 
 def _fail_login(client, email: str, client_address: str):
@@ -26,7 +30,7 @@ def proxied(app):
 
 
 def test_login_limit_counts_each_client_behind_the_proxy(proxied):
-    for n in range(5):
+    for n in range(PER_ADDRESS):
         _fail_login(proxied, f"guess{n}@example.org", "198.51.100.7")
     assert_problem(_fail_login(proxied, "other@example.org", "198.51.100.7"), 429)
     # Another resident behind the same proxy is not locked out by the first one's guesses.
@@ -34,7 +38,7 @@ def test_login_limit_counts_each_client_behind_the_proxy(proxied):
 
 
 def test_without_a_proxy_setting_forwarded_headers_are_ignored(client):
-    for n in range(5):
+    for n in range(PER_ADDRESS):
         _fail_login(client, f"guess{n}@example.org", f"198.51.100.{n}")
     # Forging X-Forwarded-For does not buy an attacker fresh attempts.
     assert_problem(_fail_login(client, "other@example.org", "203.0.113.9"), 429)

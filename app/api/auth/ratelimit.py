@@ -1,62 +1,126 @@
-"""Login rate limits (Flask-Limiter): per client address and per email, failures only."""
+"""Login limits, shared by every process (app/accounts/login_throttle.py keeps the counts).
+
+Two counters per attempt, failures only:
+- per email and client address together, LOGIN_RATE_LIMIT failures (e.g. "5 per minute"),
+  then an exponential backoff up to LOGIN_BACKOFF_MAX seconds: a stranger failing logins
+  against a colleague's email slows only themselves down, never the colleague elsewhere;
+- per client address, LOGIN_ADDRESS_RATE_LIMIT failures whatever the email, against
+  password spraying (one address trying one password on many emails).
+The counts live in PostgreSQL, or in Redis when REDIS_URL is set; never in one process.
+"""
 
 from __future__ import annotations
 
-import math
-import time
+import hashlib
+from functools import wraps
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter, RateLimitExceeded
+from limits import parse
 
+from app.accounts.errors import AuthenticationError
+from app.accounts.login_throttle import (
+    PostgresStore,
+    RedisStore,
+    Rule,
+    ThrottleUnavailableError,
+)
 from app.api.errors import problem
+from app.errors import PaveError
 
-# Failed logins are what a brute force produces; a team logging in behind one office address
-# at eight o'clock should not lock itself out by succeeding.
+EXTENSION = "pave_login_throttle"
+# What a failed login answers (AuthenticationError); anything else is not a failure.
 LOGIN_FAILED_STATUS = 401
 
-limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", strategy="moving-window")
+
+class TooManyAttemptsError(PaveError):
+    title = "Too many attempts"
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _rule(setting: str, **kwargs) -> Rule:
+    """A Rule from a setting written as flask-limiter writes limits ("5 per minute")."""
+    item = parse(current_app.config[setting])
+    return Rule(amount=item.amount, window=float(item.get_expiry()), **kwargs)
 
 
-def _address_key() -> str:
-    return f"login-address:{request.remote_addr or 'unknown'}"
+def _digest(*parts: str) -> str:
+    # The email never reaches the store as such; a hash also keeps any byte out of its keys.
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
-def _email_key() -> str:
+def _counters() -> dict[str, Rule]:
+    address = request.remote_addr or "unknown"
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
-    return f"login-email:{str(email).strip().lower() if email else ''}"
+    email = str(email).strip().lower() if email else ""
+    pair = _rule(
+        "LOGIN_RATE_LIMIT",
+        backoff=True,
+        max_wait=float(current_app.config["LOGIN_BACKOFF_MAX"]),
+        reset_on_success=True,
+    )
+    return {
+        f"pair:{_digest(email, address)}": pair,
+        f"address:{_digest(address)}": _rule("LOGIN_ADDRESS_RATE_LIMIT"),
+    }
 
 
-def _failed(response) -> bool:
-    return response.status_code == LOGIN_FAILED_STATUS
+def store():
+    """This application's store: Redis if REDIS_URL is set, PostgreSQL otherwise."""
+    found = current_app.extensions.get(EXTENSION)
+    if found is None:
+        from app import get_database
+
+        url = current_app.config.get("REDIS_URL")
+        if url:
+            found = RedisStore(url, current_app.config["LOGIN_THROTTLE_REDIS_PREFIX"])
+        else:
+            found = PostgresStore(get_database(current_app).sessionmaker)
+        current_app.extensions[EXTENSION] = found
+    return found
 
 
 def login_limits(view):
-    """Decorate a login view: at most LOGIN_RATE_LIMIT failures per address and per email."""
-    view = limiter.limit(_login_limit, key_func=_email_key, deduct_when=_failed)(view)
-    return limiter.limit(_login_limit, key_func=_address_key, deduct_when=_failed)(view)
+    """Decorate a login view: refused with 429 once its counters hold logins back."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        counters = _counters()
+        wait = store().attempt(counters)
+        if wait:
+            raise TooManyAttemptsError(
+                f"Too many failed logins from this address; try again in {wait} seconds.",
+                retry_after=wait,
+            )
+        failed = False
+        try:
+            response = view(*args, **kwargs)
+            failed = getattr(response, "status_code", 200) == LOGIN_FAILED_STATUS
+            return response
+        except AuthenticationError:
+            failed = True
+            raise
+        finally:
+            if not failed:
+                # Counted in advance; a login that did not fail is given back.
+                try:
+                    store().release(counters)
+                except ThrottleUnavailableError:
+                    current_app.logger.exception("login counts: a success not given back")
+
+    return wrapper
 
 
 def init_app(app: Flask) -> None:
-    # Each application gets its own storage: with memory:// that is a fresh count, which also
-    # keeps tests (one app each) independent of one another.
-    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
-    limiter.init_app(app)
-
-    @app.errorhandler(RateLimitExceeded)
-    def _too_many(error: RateLimitExceeded):
-        current = limiter.current_limit
-        # window[0] is when the oldest counted failure leaves the window.
-        wait = max(1, math.ceil(current.window[0] - time.time())) if current else 60
-        response = problem(
-            429,
-            "Too many attempts",
-            f"Too many failed logins; try again in {wait} seconds.",
-            "too-many-attempts",
-        )
+    @app.errorhandler(TooManyAttemptsError)
+    def _too_many(error: TooManyAttemptsError):
+        wait = error.extra["retry_after"]
+        response = problem(429, error.title, error.detail, "too-many-attempts")
         response.headers["Retry-After"] = str(wait)
+        return response
+
+    @app.errorhandler(ThrottleUnavailableError)
+    def _unavailable(error: ThrottleUnavailableError):
+        app.logger.error("login limits: %s (%s)", error.detail, error.__cause__)
+        response = problem(503, error.title, error.detail, "login-throttle-unavailable")
+        response.headers["Retry-After"] = "30"
         return response

@@ -53,6 +53,7 @@ class Login(MethodView):
     @blp.response(200, SessionSchema)
     @blp.alt_response(401, **problem_doc("Wrong email or password (one message for both)"))
     @blp.alt_response(429, **problem_doc("Too many failed logins; see Retry-After"))
+    @blp.alt_response(503, **problem_doc("The failed-login counter cannot be reached"))
     def post(self, data):
         """Log in with email and password; sets the session cookie"""
         session = db_session()

@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from app import db_session
 from app.accounts import access
 from app.accounts.models import User
-from app.api.auth.guard import current_staff, require, require_staff, staff_required
+from app.api.auth.guard import (
+    PermissionDeniedError,
+    current_staff,
+    require,
+    require_staff,
+    staff_required,
+)
 from app.api.common import request_language
 from app.api.errors import problem_doc
 from app.api.photos.routes import photo_limits, photo_storage, photo_view, upload_limit
@@ -183,14 +189,35 @@ class TicketMap(MethodView):
         return Response(body, mimetype=GEOJSON)
 
 
+def _replay(report_id: uuid.UUID, status: int):
+    """The answer to a change already applied under its Idempotency-Key: a read made now.
+
+    The caller may have lost the ticket since (transferred away, moved to another body): the
+    replay is then refused as a read would be, with the same 403 and nothing of the ticket,
+    only marked replayed so that an offline client knows its change was applied. Otherwise
+    the body is the ticket as the caller may see it now (`ticket_detail` judges that), never
+    a copy stored with the key, which could hold what the caller may no longer read.
+    """
+    replayed = {"Idempotent-Replayed": "true"}
+    try:
+        _ticket_scope(report_id, "tickets.read")
+    except PermissionDeniedError as refused:
+        # The very answer a read gets, from the same error handler.
+        response = current_app.make_response(current_app.handle_user_exception(refused))
+        response.headers.update(replayed)
+        return response
+    body, _status, etag_header = _detail_response(report_id)
+    return body, status, {**etag_header, **replayed}
+
+
 def _change(headers: dict, report_id: uuid.UUID, operation: str, data, apply, status=200):
     """Apply a staff change with If-Match, and once only under an Idempotency-Key.
 
     `apply(session, version)` makes the change on the version the client last read. With a
     key already applied to the same request, nothing is applied again: the answer is the
-    first one's status with the ticket as it is now, and no If-Match is needed, since an
-    offline client only knew the ETag the first attempt was sent with. The same key with
-    another request is a 422; while the first is still being processed, a 409.
+    first one's status with the ticket as it is now (see `_replay`), and no If-Match is
+    needed, since an offline client only knew the ETag the first attempt was sent with. The
+    same key with another request is a 422; while the first is still being processed, a 409.
     """
     session = db_session()
     user = current_staff()
@@ -198,11 +225,10 @@ def _change(headers: dict, report_id: uuid.UUID, operation: str, data, apply, st
     key = sent_key and StaffKey.of(user.id, sent_key, operation, report_id, data)
     try:
         # The key first: a crew member who transferred a ticket away may no longer change it,
-        # and their retry must still be answered rather than refused.
+        # and their retry must still be told that it was applied (if not shown the ticket).
         if key and (earlier := idempotency.claim(session.connection(), key)) is not None:
             session.rollback()
-            body, _status, etag_header = _detail_response(report_id)
-            return body, earlier, {**etag_header, "Idempotent-Replayed": "true"}
+            return _replay(report_id, earlier)
         _ticket_scope(report_id, "tickets.update")
         apply(session, expected_version())
         if key:

@@ -79,6 +79,16 @@ function appliedSummary(item, response) {
 }
 
 /**
+ * A retry of a change applied earlier, after which the ticket left the crew's reach (they
+ * transferred it): the server says the change was applied (replayed) but, as to any read,
+ * answers 403 and shows nothing of the ticket. The change is done; there is nothing to show.
+ */
+function appliedOutOfReach(item, response) {
+  if (!response.replayed || (response.status !== 403 && response.status !== 404)) return null;
+  return { serverId: item.ticketId, result: { id: item.ticketId, replayed: true } };
+}
+
+/**
  * A crew's status change, sent with If-Match = the ticket's version when the change was
  * made, so it never overwrites someone else's, and its Idempotency-Key: if the answer to an
  * earlier attempt was lost, the server answers the retry as it did then (200, replayed) and
@@ -90,6 +100,8 @@ async function sendTransition(transport, item) {
   if (response.status === 200 || response.status === 201) {
     return { serverId: item.ticketId, result: appliedSummary(item, response) };
   }
+  const outOfReach = appliedOutOfReach(item, response);
+  if (outOfReach) return outOfReach;
   if (response.status === 412) {
     const now = await transport.getTicket(item.ticketId);
     if (now.status !== 200 && isRetryable(now.status)) return { retry: now.status };
@@ -114,6 +126,8 @@ async function sendTicketEdit(transport, item) {
   if (response.status === 200 || response.status === 201) {
     return { serverId: item.ticketId, result: appliedSummary(item, response) };
   }
+  const outOfReach = appliedOutOfReach(item, response);
+  if (outOfReach) return outOfReach;
   if (isRetryable(response.status)) return { retry: response.status };
   return { problem: problemOf(response) };
 }

@@ -31,6 +31,8 @@ async function answer(response) {
     etag: response.headers.get('ETag'),
     // The answer to a retry of a change already applied (the first answer was lost).
     replayed: response.headers.get('Idempotent-Replayed') === 'true',
+    // Seconds to wait, on a 429 (the login's backoff) or a 503.
+    retryAfter: Number(response.headers.get('Retry-After')) || null,
   };
 }
 

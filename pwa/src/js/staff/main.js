@@ -127,7 +127,13 @@ async function main() {
       return;
     }
     if (answer.status !== 200) {
-      say(error, answer.status === 429 ? 'staff.login.tooMany' : 'staff.login.failed');
+      if (answer.status === 429) {
+        // The wait grows with each failure: say how long this one is.
+        const minutes = Math.max(1, Math.ceil((answer.retryAfter || 60) / 60));
+        say(error, 'staff.login.tooMany', { minutes });
+      } else {
+        say(error, answer.status === 503 ? 'staff.login.unavailable' : 'staff.login.failed');
+      }
       return;
     }
     const before = await cache.get('session');
