@@ -54,6 +54,9 @@ class PublicHost:
         public = urlsplit(public_base_url(self.config))
         port = public.port or (443 if public.scheme == "https" else 80)
         environ["pave.request_host"] = environ.get("HTTP_HOST", "")
+        # How the request really arrived (behind PROXY_COUNT proxies: their X-Forwarded-Proto),
+        # before it is presented as addressed to PUBLIC_BASE_URL: HSTS is sent over HTTPS only.
+        environ["pave.request_scheme"] = environ.get("wsgi.url_scheme", "http")
         environ["wsgi.url_scheme"] = public.scheme
         environ["HTTP_HOST"] = public.netloc
         environ["SERVER_NAME"] = public.hostname or ""

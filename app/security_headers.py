@@ -9,8 +9,8 @@ Leaflet's and Swagger UI's icons).
 
 The crews' screens and the follow page can never be framed (clickjacking); the follow page
 sends no Referer (its address holds the resident's token); only the resident app may ask for
-the phone's position and camera. Every response is nosniff, and over HTTPS (request.is_secure,
-which behind PROXY_COUNT proxies follows their X-Forwarded-Proto) pins HTTPS with HSTS.
+the phone's position and camera. Every response is nosniff, and a request that really arrived
+over HTTPS (behind PROXY_COUNT proxies: their X-Forwarded-Proto) gets HSTS.
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
     max_age = current_app.config["HSTS_MAX_AGE"]
-    if request.is_secure and max_age:
+    arrived_over = request.environ.get("pave.request_scheme", request.scheme)
+    if arrived_over == "https" and max_age:
         headers["Strict-Transport-Security"] = f"max-age={max_age}"
     if response.mimetype != "text/html":
         return response
