@@ -1,7 +1,7 @@
 """Failed-login counters shared by every process (app/accounts/login_throttle.py).
 
-Revision ID: 0011_d_login_throttle
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-04
 
 - `login_throttle`: one row per counter (email and client address together, or the address
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_d_login_throttle"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Outbox: messages the worker gives up on, and links dropped from sent messages.
 
-Revision ID: 0011_b_outbox_failures
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-04
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY
 
-revision = "0011_b_outbox_failures"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """Follow links start with PUBLIC_BASE_URL: drop the per-report link base taken from Host.
 
-Revision ID: 0011_c_drop_link_base
-Revises: 0011_b_outbox_failures
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-04
 
 The scheme and host of a report's first follow link used to be stored
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_c_drop_link_base"
-down_revision = "0011_b_outbox_failures"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
