@@ -1,4 +1,4 @@
-"""`flask staff …`: create the first administrator and invite staff from the command line."""
+"""`flask staff …`: create the first administrator, invite staff, and offboard them."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.accounts.emails import queue_invitation_email
 from app.accounts.errors import (
     AccountExistsError,
     InvalidGrantError,
+    InvitationConflictError,
+    NoPendingInvitationError,
     WeakPasswordError,
 )
 from app.accounts.models import BODY_ROLES, Role
-from app.accounts.services import Grant, create_user, invite
+from app.accounts.services import Grant, create_user, invite, resend_invitation
 from app.bodies.models import Body
-from app.tickets.notifications import notify_invitation
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
 
@@ -82,18 +84,28 @@ def invite_staff(email: str, role: str, body: str | None, region: str | None, na
             expires = user.invitation_expires_at
             link = current_app.config["STAFF_INVITATION_URL"].format(token=token)
             # Emailed by the outbox worker; the link is printed too, for a first setup without mail.
-            notify_invitation(
-                session.connection(),
-                email=user.email,
-                name=user.name,
-                role=role.value,
-                body_id=body_id,
-                region_code=region,
-                link=link,
-                expires_at=expires,
-            )
-    except (AccountExistsError, InvalidGrantError) as exc:
+            queue_invitation_email(session, user, link)
+    except (InvitationConflictError, InvalidGrantError) as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"An email with the link to {email} is queued (sent by `flask worker`).")
     click.echo(f"Invitation for {email} as {role.value}, valid until {expires:%Y-%m-%d %H:%M %Z}:")
+    click.echo(link)
+
+
+@staff_cli.command("resend-invitation")
+@click.argument("email")
+def resend_staff_invitation(email: str) -> None:
+    """Send EMAIL's pending invitation again with a new link; the previous link stops working."""
+    from app import get_database
+
+    try:
+        with get_database(current_app).session() as session:
+            user, token = resend_invitation(session, email, sent_by=None)
+            expires = user.invitation_expires_at
+            link = current_app.config["STAFF_INVITATION_URL"].format(token=token)
+            queue_invitation_email(session, user, link)
+    except NoPendingInvitationError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"An email with the new link to {email} is queued (sent by `flask worker`).")
+    click.echo(f"Invitation for {email}, valid until {expires:%Y-%m-%d %H:%M %Z}:")
     click.echo(link)

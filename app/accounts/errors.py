@@ -35,3 +35,15 @@ class InvalidGrantError(PaveError):
     """The role and its scope do not fit together, or the scope does not exist."""
 
     title = "Invalid role or scope"
+
+
+class InvitationConflictError(PaveError):
+    """The email already has an account or a pending invitation: one error for both."""
+
+    title = "Email already in use"
+
+
+class NoPendingInvitationError(PaveError):
+    """No pending invitation the caller may send again: unknown, accepted, or not theirs."""
+
+    title = "No invitation to send again"

@@ -10,6 +10,8 @@ from app.accounts.errors import (
     GrantNotAllowedError,
     InvalidGrantError,
     InvalidInvitationError,
+    InvitationConflictError,
+    NoPendingInvitationError,
     WeakPasswordError,
 )
 from app.api.auth import guard, ratelimit
@@ -24,6 +26,8 @@ ERROR_STATUS: dict[type[PaveError], tuple[int, str]] = {
     WeakPasswordError: (422, "weak-password"),
     GrantNotAllowedError: (403, "role-not-allowed"),
     InvalidGrantError: (422, "invalid-role-scope"),
+    InvitationConflictError: (409, "email-in-use"),
+    NoPendingInvitationError: (404, "no-pending-invitation"),
 }
 
 
