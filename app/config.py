@@ -84,6 +84,9 @@ class Config:
     )
     COMPRESS_ALGORITHM = ("br", "gzip")
     COMPRESS_STREAMS = False
+    # How long a password reset link (emailed by an administrator or a manager) works, in
+    # seconds; it works once.
+    PASSWORD_RESET_LIFETIME = 2 * 3600
     # Where an invited staff member chooses a password; {token} is the invitation token.
     STAFF_INVITATION_URL = "http://127.0.0.1:8000/staff/#invitation={token}"
 
