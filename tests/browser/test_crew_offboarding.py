@@ -18,7 +18,12 @@ from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
 from tests.browser.conftest import new_context
 from tests.browser.crew_helpers import PASSWORD, make_crew, open_staff
-from tests.browser.test_languages_and_access import assert_every_string_in, expected, strings
+from tests.browser.test_languages_and_access import (
+    assert_every_string_in,
+    axe_violations,
+    expected,
+    strings,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -55,10 +60,13 @@ def test_a_manager_deactivates_a_crew_member(browser, live_server, live_db, tmp_
                 {"role": table["staff.role.crew_member"], "scope": "commune-21004"},
             )
         )
+        assert axe_violations(page) == []
         account.get_by_role("button", name=table["staff.team.deactivate"], exact=True).click()
         expect(account).to_contain_text(
             expected(table["staff.team.confirm"], {"name": "Crew member"})
         )
+        account.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / f"team-confirm-{lang}.png"))
         account.get_by_role("button", name=table["staff.team.confirmYes"]).click()
 
         done = expected(table["staff.team.doneDeactivate"], {"name": "Crew member"})

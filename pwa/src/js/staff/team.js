@@ -121,7 +121,7 @@ export class TeamView {
           'staff.team.confirmYes',
           {},
           () => this.act(() => this.api.deactivate(account.id), account, 'staff.team.doneDeactivate'),
-          'danger small',
+          'secondary danger small',
         ),
         button('staff.team.cancel', {}, () => {
           this.confirming = null;
