@@ -156,6 +156,10 @@ def remove_grant(session: Session, actor: User | None, user: User, grant_id: int
         raise AccountActionNotAllowedError("You may not remove this role.")
     removed = {"role": grant.role, "body_id": grant.body_id, "region_code": grant.region_code}
     user.grants.remove(grant)
+    if not user.grants and user.password_hash is None:
+        # A pending invitation without any role left is withdrawn, not accepted empty.
+        user.invitation_hash = None
+        user.invitation_expires_at = None
     audit(session, actor, "account.remove_grant", user, before={"grant": removed})
     session.flush()
 

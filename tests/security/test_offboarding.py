@@ -217,3 +217,28 @@ def test_command_line_offboarding_is_audited(app, staff, places, connection):
         ("command line", "account.remove_grant"),
         ("command line", "account.deactivate"),
     ]
+
+
+def test_removing_the_only_role_of_a_pending_invitation_withdraws_it(app, staff, places):
+    _, client, headers = staff(Role.COMMUNE_MANAGER)
+    invited = client.post(
+        "/api/v1/auth/invitations",
+        json={"email": "soon@bruxelles.example", "role": "crew_member", "body_id": places.brussels},
+        headers=headers,
+    ).get_json()
+    token = invited["invitation_url"].rsplit("=", 1)[1]
+    grant_id = next(
+        a
+        for a in client.get(ACCOUNTS).get_json()["accounts"]
+        if a["email"] == "soon@bruxelles.example"
+    )["grants"][0]["id"]
+
+    removed = client.delete(
+        f"{ACCOUNTS}/{invited['user']['id']}/grants/{grant_id}", headers=headers
+    )
+
+    assert removed.status_code == 200, removed.get_json()
+    accepted = app.test_client().post(
+        "/api/v1/auth/invitations/accept", json={"token": token, "password": NEW_PASSWORD}
+    )
+    assert_problem(accepted, 400)
