@@ -6,6 +6,7 @@ then the crew member is out at once (the server ends their sessions and tokens).
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -90,3 +91,36 @@ def test_a_manager_deactivates_a_crew_member(browser, live_server, live_db, tmp_
             {"email": crew},
         ).scalar_one()
     assert active is False and audited == 1
+
+
+def test_a_crew_member_chooses_a_new_password_from_the_emailed_link(browser, live_server, live_db):
+    """The link of a password reset opens the form; the new password logs in, once."""
+    from app.accounts.offboarding import find_account, request_password_reset
+
+    crew = make_crew(live_db, "commune-21004")
+    with Session(live_db) as session, session.begin():
+        _, token = request_password_reset(
+            session, None, find_account(session, crew), dt.timedelta(hours=2)
+        )
+    table = strings("fr")
+    context = new_context(browser, live_server, locale="fr-BE")
+    try:
+        page = context.new_page()
+        page.goto(f"/staff/#reset={token}")
+        expect(page.get_by_role("heading", name=table["staff.password.heading"])).to_be_visible()
+        assert_every_string_in(page, "fr")
+        page.get_by_label(table["staff.password.label"]).fill("court")
+        page.get_by_role("button", name=table["staff.password.submit"]).click()
+        expect(page.get_by_role("alert")).to_have_text(table["staff.password.weak"])
+
+        page.get_by_label(table["staff.password.label"]).fill("un tout nouveau mot de passe")
+        page.get_by_role("button", name=table["staff.password.submit"]).click()
+        expect(page.get_by_role("heading", name=table["staff.list.heading"])).to_be_visible()
+        assert "reset=" not in page.url
+
+        page.goto(f"/staff/#reset={token}")
+        page.get_by_label(table["staff.password.label"]).fill("encore un autre mot de passe")
+        page.get_by_role("button", name=table["staff.password.submit"]).click()
+        expect(page.get_by_role("alert")).to_have_text(table["staff.password.invalid"])
+    finally:
+        context.close()
