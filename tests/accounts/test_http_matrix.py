@@ -206,3 +206,45 @@ def test_every_account_route_is_in_the_matrix(app):
         ("/api/v1/auth/accounts/<int:user_id>/sessions", "DELETE"),
     }
     assert set(LIST_EXPECTED) == set(CALLERS)
+
+
+# Sending a pending invitation again: only for whoever may grant every role it carries; any
+# other invitation is answered as an unknown one (404), telling nothing about it.
+RESEND = {
+    Role.CREW_MEMBER: {"crew_own": 403, "administrator": 403},
+    Role.COMMUNE_MANAGER: {"crew_own": 200, "administrator": 404},
+    Role.REGION_REVIEWER: {"crew_own": 403, "administrator": 403},
+    Role.ADMINISTRATOR: {"crew_own": 200, "administrator": 200},
+    ANONYMOUS: {"crew_own": 401, "administrator": 401},
+    DEACTIVATED: {"crew_own": 401, "administrator": 401},
+}
+
+
+@pytest.mark.parametrize(
+    ("caller", "pending", "expected"),
+    [
+        pytest.param(c, p, s, id=f"{getattr(c, 'value', c)}-resend-{p}")
+        for c, row in RESEND.items()
+        for p, s in row.items()
+    ],
+)
+def test_resend_invitation(client, session, make_staff, places, caller, pending, expected):
+    from app.accounts.services import Grant, invite
+
+    grant = Grant(Role.CREW_MEMBER, places.brussels)
+    if pending == "administrator":
+        grant = Grant(Role.ADMINISTRATOR)
+    _, token = invite(session, "pending@example.org", grant)
+    session.commit()
+    staff_client, headers = _caller_client(client, session, make_staff, caller)
+
+    response = staff_client.post(
+        "/api/v1/auth/invitations/resend", json={"email": "pending@example.org"}, headers=headers
+    )
+
+    assert response.status_code == expected, response.get_json()
+    # The old link works unless the invitation was sent again.
+    accepted = client.application.test_client().post(
+        "/api/v1/auth/invitations/accept", json={"token": token, "password": "long enough now"}
+    )
+    assert accepted.status_code == (400 if expected == 200 else 200)
