@@ -96,6 +96,9 @@ class Config:
     )
     COMPRESS_ALGORITHM = ("br", "gzip")
     COMPRESS_STREAMS = False
+    # How long a password reset link (emailed by an administrator or a manager) works, in
+    # seconds; it works once.
+    PASSWORD_RESET_LIFETIME = 2 * 3600
     # Residents' private follow links (under PUBLIC_BASE_URL): how long after closure a link
     # keeps working.
     FOLLOW_LINK_EXPIRY_DAYS = 180

@@ -1,4 +1,4 @@
-"""`flask staff …`: create the first administrator and invite staff from the command line."""
+"""`flask staff …`: create the first administrator, invite staff, and offboard them."""
 
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.accounts.emails import invitation_link, queue_invitation_email, queue_password_reset_email
 from app.accounts.errors import (
     AccountExistsError,
+    AccountNotActiveError,
     InvalidGrantError,
+    InvitationConflictError,
+    NoPendingInvitationError,
     WeakPasswordError,
 )
 from app.accounts.models import BODY_ROLES, Role
-from app.accounts.services import Grant, create_user, invite
+from app.accounts.services import Grant, create_user, invite, resend_invitation
 from app.bodies.models import Body
-from app.tickets.notifications import notify_invitation
-from app.urls import public_url
+from app.errors import NotFoundError
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
 
@@ -81,20 +84,112 @@ def invite_staff(email: str, role: str, body: str | None, region: str | None, na
                 session, email, Grant(role, body_id, region), name=name, invited_by=None
             )
             expires = user.invitation_expires_at
-            link = public_url(f"/staff/#invitation={token}")
+            link = invitation_link(token)
             # Emailed by the outbox worker; the link is printed too, for a first setup without mail.
-            notify_invitation(
-                session.connection(),
-                email=user.email,
-                name=user.name,
-                role=role.value,
-                body_id=body_id,
-                region_code=region,
-                link=link,
-                expires_at=expires,
-            )
-    except (AccountExistsError, InvalidGrantError) as exc:
+            queue_invitation_email(session, user, link)
+    except (InvitationConflictError, InvalidGrantError) as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"An email with the link to {email} is queued (sent by `flask worker`).")
     click.echo(f"Invitation for {email} as {role.value}, valid until {expires:%Y-%m-%d %H:%M %Z}:")
+    click.echo(link)
+
+
+@staff_cli.command("resend-invitation")
+@click.argument("email")
+def resend_staff_invitation(email: str) -> None:
+    """Send EMAIL's pending invitation again with a new link; the previous link stops working."""
+    from app import get_database
+
+    try:
+        with get_database(current_app).session() as session:
+            user, token = resend_invitation(session, email, sent_by=None)
+            expires = user.invitation_expires_at
+            link = invitation_link(token)
+            queue_invitation_email(session, user, link)
+    except NoPendingInvitationError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"An email with the new link to {email} is queued (sent by `flask worker`).")
+    click.echo(f"Invitation for {email}, valid until {expires:%Y-%m-%d %H:%M %Z}:")
+    click.echo(link)
+
+
+def _account(session, email: str):
+    from app.accounts.offboarding import find_account
+
+    try:
+        return find_account(session, email)
+    except NotFoundError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+@staff_cli.command("deactivate")
+@click.argument("email")
+def deactivate_staff(email: str) -> None:
+    """Deactivate EMAIL's account: no more logins; its sessions and API tokens end at once."""
+    from app import get_database
+    from app.accounts.offboarding import deactivate
+
+    with get_database(current_app).session() as session:
+        deactivate(session, None, _account(session, email))
+    click.echo(f"{email} is deactivated; their sessions and API tokens have ended.")
+
+
+@staff_cli.command("revoke")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), help="The role to remove.")
+@click.option("--body", help="Its body (code or id), for a crew member or manager.")
+@click.option("--region", help="Its region code, for a region reviewer.")
+@click.option("--sessions", is_flag=True, help="End all of EMAIL's sessions and API tokens.")
+def revoke_staff(
+    email: str, role: str | None, body: str | None, region: str | None, sessions: bool
+) -> None:
+    """Remove one role of EMAIL (--role …), or end all their sessions and tokens (--sessions)."""
+    from app import get_database
+    from app.accounts.offboarding import end_sessions, remove_grant
+
+    if bool(role) == sessions:
+        raise click.UsageError("give either --role (with its --body or --region) or --sessions")
+    with get_database(current_app).session() as session:
+        user = _account(session, email)
+        if sessions:
+            end_sessions(session, None, user)
+            message = f"Every session and API token of {email} has ended."
+        else:
+            body_id = _body_id(session, body) if body else None
+            grant = next(
+                (
+                    g
+                    for g in user.grants
+                    if (g.role, g.body_id, g.region_code) == (role, body_id, region)
+                ),
+                None,
+            )
+            if grant is None:
+                raise click.ClickException(f"{email} has no such role.")
+            remove_grant(session, None, user, grant.id)
+            message = f"{email} is no longer {role}" + (
+                f" of {body or region}." if body_id or region else "."
+            )
+    click.echo(message)
+
+
+@staff_cli.command("reset-password")
+@click.argument("email")
+def reset_staff_password(email: str) -> None:
+    """Email EMAIL a one-time link to choose a new password; prints the link too."""
+    from app import get_database
+    from app.accounts.offboarding import request_password_reset
+    from app.api.auth.accounts import reset_lifetime, reset_url
+
+    try:
+        with get_database(current_app).session() as session:
+            user = _account(session, email)
+            row, token = request_password_reset(session, None, user, reset_lifetime())
+            link = reset_url(token)
+            expires = row.expires_at
+            queue_password_reset_email(session, user, link, expires)
+    except AccountNotActiveError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"An email with the link to {email} is queued (sent by `flask worker`).")
+    click.echo(f"Password reset link for {email}, valid once until {expires:%Y-%m-%d %H:%M %Z}:")
     click.echo(link)

@@ -35,3 +35,33 @@ class InvalidGrantError(PaveError):
     """The role and its scope do not fit together, or the scope does not exist."""
 
     title = "Invalid role or scope"
+
+
+class InvitationConflictError(PaveError):
+    """The email already has an account or a pending invitation: one error for both."""
+
+    title = "Email already in use"
+
+
+class NoPendingInvitationError(PaveError):
+    """No pending invitation the caller may send again: unknown, accepted, or not theirs."""
+
+    title = "No invitation to send again"
+
+
+class InvalidPasswordResetError(PaveError):
+    """The password reset token is unknown, already used, expired, or its account is off."""
+
+    title = "Invalid password reset link"
+
+
+class AccountNotActiveError(PaveError):
+    """The action needs an active account (a password reset of a deactivated one, say)."""
+
+    title = "Account not active"
+
+
+class AccountActionNotAllowedError(PaveError):
+    """The acting user may not offboard this account or remove this grant."""
+
+    title = "Not allowed"

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts import access
@@ -18,6 +19,8 @@ from app.accounts.errors import (
     GrantNotAllowedError,
     InvalidGrantError,
     InvalidInvitationError,
+    InvitationConflictError,
+    NoPendingInvitationError,
 )
 from app.accounts.models import BODY_ROLES, ApiToken, Role, RoleGrant, StaffSession, User
 from app.accounts.passwords import check_strength, hash_password, verify_password
@@ -32,6 +35,13 @@ TOKEN_PREFIX = "pave_"
 TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
 # One message for every login failure, so that it tells nothing about which emails exist.
 LOGIN_FAILED = "The email or the password is incorrect."
+# One refusal for an email that has an account and for one that is only invited: a manager
+# must not learn which of the two it is (nor hijack the pending invitation, issue 10).
+INVITATION_CONFLICT = (
+    "This email already has an account or a pending invitation. A pending invitation can be "
+    "sent again by someone who may grant all of its roles."
+)
+NO_PENDING_INVITATION = "There is no pending invitation for this email that you may send again."
 
 
 @dataclass(frozen=True)
@@ -130,8 +140,11 @@ def invite(
 ) -> tuple[User, str]:
     """An inactive user with `grant` and a one-time token to choose a password; returns both.
 
-    `invited_by` None means the command line, which the server's operator runs. Inviting
-    someone whose earlier invitation is still pending adds the role and renews the token.
+    `invited_by` None means the command line, which the server's operator runs. An email
+    that already has a user row (an account, or a pending invitation) is refused with one
+    error, after the same work in both cases: a pending invitation is never renewed or
+    extended here, so its link keeps exactly the roles it was made with. Sending it again is
+    `resend_invitation`.
     """
     grant = check_grant(session, grant)
     if invited_by is not None and not access.can_grant(invited_by, grant.role, grant.body_id):
@@ -139,20 +152,73 @@ def invite(
             f"You may not make someone a {grant.role.value} in this scope.", role=grant.role.value
         )
     email = normalise_email(email)
-    user = find_user_by_email(session, email)
-    if user is not None and (user.active or user.password_hash is not None):
-        raise AccountExistsError(f"An account for {email} already exists.")
-    if user is None:
-        user = User(email=email, name=name, active=False)
-        session.add(user)
+    if find_user_by_email(session, email) is not None:
+        raise InvitationConflictError(INVITATION_CONFLICT)
+    user = User(email=email, name=name, active=False, invited_by_id=_id(invited_by))
+    try:
+        # Two invitations of the same new email at once: the unique index keeps one.
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise InvitationConflictError(INVITATION_CONFLICT) from None
+    token = _new_invitation_token(user, now)
+    grant_role(session, user, grant, granted_by=invited_by)
+    return user, token
+
+
+def _id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
+def _new_invitation_token(user: User, now: dt.datetime | None) -> str:
     token = secrets.token_urlsafe(32)
     user.invitation_hash = sha256(token)
     user.invitation_expires_at = (now or _now()) + INVITATION_LIFETIME
-    user.invited_by_id = invited_by.id if invited_by else None
-    if name:
-        user.name = name
+    return token
+
+
+def is_pending_invitation(user: User | None) -> bool:
+    return (
+        user is not None
+        and not user.active
+        and user.password_hash is None
+        and user.invitation_hash is not None
+    )
+
+
+def may_resend(actor: User | None, user: User) -> bool:
+    """May `actor` send `user`'s pending invitation again? Only if they may grant all of it.
+
+    None is the command line. A manager may thus send again the invitation of a crew member
+    of their body, never one that carries a role they could not give themselves.
+    """
+    if not user.grants:
+        return False
+    if actor is None:
+        return True
+    return all(access.can_grant(actor, grant.role, grant.body_id) for grant in user.grants)
+
+
+def resend_invitation(
+    session: Session,
+    email: str,
+    *,
+    sent_by: User | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[User, str]:
+    """A new token (and lifetime) for a pending invitation; the previous link stops working.
+
+    The roles stay those of the invitation. Unknown emails, accounts already in use and
+    invitations the caller may not send all get the same NoPendingInvitationError.
+    """
+    user = session.scalar(
+        select(User).where(func.lower(User.email) == email.strip().lower()).with_for_update()
+    )
+    if not is_pending_invitation(user) or not may_resend(sent_by, user):
+        raise NoPendingInvitationError(NO_PENDING_INVITATION)
+    token = _new_invitation_token(user, now)
     session.flush()
-    grant_role(session, user, grant, granted_by=invited_by)
     return user, token
 
 
@@ -167,7 +233,7 @@ def accept_invitation(
     user = session.scalar(
         select(User).where(User.invitation_hash == sha256(token)).with_for_update()
     )
-    if user is None or user.invitation_expires_at is None:
+    if user is None or user.invitation_expires_at is None or not is_pending_invitation(user):
         raise InvalidInvitationError("This invitation link is not valid, or was already used.")
     if user.invitation_expires_at <= (now or _now()):
         raise InvalidInvitationError(

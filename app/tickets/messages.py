@@ -205,6 +205,32 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Choose your password with this link, valid once until $expires:\n$link\n",
         ),
     },
+    "staff_password_reset": {
+        "fr": (
+            "Nouveau mot de passe pour Pavé",
+            "Bonjour $name,\n\nVotre responsable a demandé un nouveau mot de passe pour votre "
+            "compte Pavé.\nChoisissez-le avec ce lien, valable une fois jusqu'au $expires :\n"
+            "$link\n\nVos sessions ouvertes se fermeront.\n",
+        ),
+        "nl": (
+            "Nieuw wachtwoord voor Pavé",
+            "Hallo $name,\n\nUw verantwoordelijke heeft een nieuw wachtwoord voor uw "
+            "Pavé-account aangevraagd.\nKies het met deze link, eenmaal geldig tot $expires:\n"
+            "$link\n\nUw open sessies worden afgesloten.\n",
+        ),
+        "de": (
+            "Neues Passwort für Pavé",
+            "Guten Tag $name,\n\nIhre Verantwortlichen haben ein neues Passwort für Ihr "
+            "Pavé-Konto angefordert.\nWählen Sie es mit diesem Link, einmal gültig bis "
+            "$expires:\n$link\n\nIhre offenen Sitzungen werden beendet.\n",
+        ),
+        "en": (
+            "New password for Pavé",
+            "Hello $name,\n\nYour manager asked for a new password for your Pavé account.\n"
+            "Choose it with this link, valid once until $expires:\n$link\n\n"
+            "Your open sessions will end.\n",
+        ),
+    },
 }
 
 

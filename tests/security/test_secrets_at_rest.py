@@ -159,9 +159,7 @@ def live(own_engine, smtp):
             "DATABASE": Database(own_engine),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp.port,
-            "FOLLOW_BASE_URL": BASE_URL,
             "PUBLIC_BASE_URL": BASE_URL,
-            "STAFF_INVITATION_URL": BASE_URL + "/staff/#invitation={token}",
         }
     )
     yield app

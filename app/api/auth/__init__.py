@@ -5,11 +5,16 @@ from __future__ import annotations
 from flask import Flask
 
 from app.accounts.errors import (
+    AccountActionNotAllowedError,
     AccountExistsError,
+    AccountNotActiveError,
     AuthenticationError,
     GrantNotAllowedError,
     InvalidGrantError,
     InvalidInvitationError,
+    InvalidPasswordResetError,
+    InvitationConflictError,
+    NoPendingInvitationError,
     WeakPasswordError,
 )
 from app.api.auth import guard, ratelimit
@@ -24,11 +29,17 @@ ERROR_STATUS: dict[type[PaveError], tuple[int, str]] = {
     WeakPasswordError: (422, "weak-password"),
     GrantNotAllowedError: (403, "role-not-allowed"),
     InvalidGrantError: (422, "invalid-role-scope"),
+    InvitationConflictError: (409, "email-in-use"),
+    NoPendingInvitationError: (404, "no-pending-invitation"),
+    AccountActionNotAllowedError: (403, "forbidden"),
+    AccountNotActiveError: (409, "account-not-active"),
+    InvalidPasswordResetError: (400, "invalid-password-reset"),
 }
 
 
 def init_app(app: Flask, api) -> None:
     """Register the auth blueprint, the login limits, the security schemes and the errors."""
+    from app.api.auth.accounts import blp as accounts_blp
     from app.api.auth.routes import blp
 
     ratelimit.init_app(app)
@@ -41,6 +52,7 @@ def init_app(app: Flask, api) -> None:
         {"type": "http", "scheme": "bearer", "description": "An API token: pave_…"},
     )
     api.register_blueprint(blp, url_prefix="/api/v1/auth")
+    api.register_blueprint(accounts_blp, url_prefix="/api/v1/auth")
 
     def handle(error: PaveError):
         status, slug = ERROR_STATUS[type(error)]

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from app import db_session
 from app.accounts import services
+from app.accounts.emails import invitation_link, queue_invitation_email
 from app.accounts.models import Role
 from app.api.auth.guard import (
     csrf_token,
@@ -21,6 +22,7 @@ from app.api.auth.ratelimit import login_limits
 from app.api.auth.schemas import (
     InvitationAcceptSchema,
     InvitationCreateSchema,
+    InvitationResendSchema,
     InvitationSchema,
     LoginSchema,
     SessionSchema,
@@ -29,8 +31,6 @@ from app.api.auth.schemas import (
     TokenListSchema,
 )
 from app.api.errors import problem_doc
-from app.tickets.notifications import notify_invitation
-from app.urls import public_url
 
 JSON = "application/json"
 
@@ -121,7 +121,9 @@ class Invitations(MethodView):
     @staff_required(blp, "staff.invite")
     @blp.arguments(InvitationCreateSchema)
     @blp.response(201, InvitationSchema)
-    @blp.alt_response(409, **problem_doc("An account with this email already exists"))
+    @blp.alt_response(
+        409, **problem_doc("The email already has an account or a pending invitation")
+    )
     @blp.alt_response(422, **problem_doc("The role and its scope do not fit"))
     def post(self, data):
         """Invite a staff member: managers invite crew to their bodies, administrators anyone"""
@@ -130,23 +132,34 @@ class Invitations(MethodView):
         user, token = services.invite(
             session, data["email"], grant, name=data["name"], invited_by=current_staff()
         )
-        # The email goes through the outbox, in this transaction: no invitation without it.
-        notify_invitation(
-            session.connection(),
-            email=user.email,
-            name=user.name,
-            role=grant.role.value,
-            body_id=grant.body_id,
-            region_code=grant.region_code,
-            link=invitation_url(token),
-            expires_at=user.invitation_expires_at,
-        )
-        session.commit()
-        return {
-            "user": user,
-            "invitation_url": invitation_url(token),
-            "expires_at": user.invitation_expires_at,
-        }
+        return _send_invitation(session, user, token)
+
+
+@blp.route("/invitations/resend")
+class InvitationResend(MethodView):
+    @staff_required(blp, "staff.invite")
+    @blp.arguments(InvitationResendSchema)
+    @blp.response(200, InvitationSchema)
+    @blp.alt_response(
+        404, **problem_doc("No pending invitation for this email that you may send again")
+    )
+    def post(self, data):
+        """Send a pending invitation again, with a new link (the previous one stops working).
+
+        Only someone who may grant every role of the invitation may do it; the roles stay
+        those of the invitation.
+        """
+        session = db_session()
+        user, token = services.resend_invitation(session, data["email"], sent_by=current_staff())
+        return _send_invitation(session, user, token)
+
+
+def _send_invitation(session, user, token: str) -> dict:
+    """Queue the invitation's email (in this transaction: no invitation without it), commit."""
+    link = invitation_link(token)
+    queue_invitation_email(session, user, link)
+    session.commit()
+    return {"user": user, "invitation_url": link, "expires_at": user.invitation_expires_at}
 
 
 @blp.route("/invitations/accept")
@@ -162,7 +175,3 @@ class InvitationAccept(MethodView):
         csrf = start_session(user)
         session.commit()
         return {"user": user, "csrf_token": csrf}
-
-
-def invitation_url(token: str) -> str:
-    return public_url(f"/staff/#invitation={token}")

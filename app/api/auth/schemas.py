@@ -84,6 +84,10 @@ class InvitationCreateSchema(Schema):
     region_code = fields.String(load_default=None, allow_none=True)
 
 
+class InvitationResendSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+
+
 class InvitationSchema(Schema):
     user = fields.Nested(UserSchema, required=True)
     invitation_url = fields.String(

@@ -72,6 +72,15 @@ export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl
     list: (query) => call('GET', `/staff/tickets?${query}`),
     getTicket: (id) => call('GET', `/staff/tickets/${id}`),
     members: (body) => call('GET', `/staff/bodies/${encodeURIComponent(body)}/members`),
+    accounts: () => call('GET', '/auth/accounts'),
+    deactivate: (id) => call('POST', `/auth/accounts/${id}/deactivate`),
+    removeGrant: (id, grantId) => call('DELETE', `/auth/accounts/${id}/grants/${grantId}`),
+    endSessions: (id) => call('DELETE', `/auth/accounts/${id}/sessions`),
+    sendPasswordReset: (id) => call('POST', `/auth/accounts/${id}/password-reset`),
+    resetPassword: (token, password) =>
+      call('POST', '/auth/password-reset', { json: { token, password } }),
+    acceptInvitation: (token, password) =>
+      call('POST', '/auth/invitations/accept', { json: { token, password } }),
 
     /** For delivery.js: one outbox item of kind 'ticket-edit' (see edits.js). */
     editTicket(item) {

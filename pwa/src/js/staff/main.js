@@ -1,11 +1,12 @@
 /** The crews' screens: log in, my tickets (list, map), a ticket, its changes via the outbox. */
 
 import { DeliveryLoop } from '../delivery-loop.js';
-import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
+import { initialLanguage, language, onLanguageChange, say, setLanguage, translate } from '../i18n.js';
 import { State } from '../outbox.js';
 import { staffApi } from './api.js';
 import { TicketList } from './list.js';
 import { openStaffDb } from './store.js';
+import { TeamView, managesStaff, passwordLink } from './team.js';
 import { TicketView } from './ticket.js';
 
 export const STAFF_CHANNEL = 'pave-staff-outbox';
@@ -49,11 +50,16 @@ async function restoreSession(api, cache) {
   return cache.get('session');
 }
 
+const SCREENS = ['login', 'list', 'ticket', 'team', 'password'];
+
 function showScreen(name, { focus }) {
-  for (const screen of ['login', 'list', 'ticket']) $(`screen-${screen}`).hidden = screen !== name;
-  $('staff-nav').hidden = name === 'login';
-  if (name === 'list') $('nav-tickets').setAttribute('aria-current', 'page');
-  else $('nav-tickets').removeAttribute('aria-current');
+  for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
+  $('staff-nav').hidden = name === 'login' || name === 'password';
+  $('nav-team').hidden = !managesStaff(session?.user);
+  for (const [screen, link] of [['list', 'nav-tickets'], ['team', 'nav-team']]) {
+    if (name === screen) $(link).setAttribute('aria-current', 'page');
+    else $(link).removeAttribute('aria-current');
+  }
   if (focus) $(`${name}-heading`).focus();
 }
 
@@ -89,6 +95,7 @@ async function main() {
       loop.run({ force: true });
     },
   });
+  const team = new TeamView({ api, onUnauthorized });
   loop = new DeliveryLoop(outbox, {
     transport: api,
     channel: STAFF_CHANNEL,
@@ -99,13 +106,56 @@ async function main() {
   });
   $('send-now').addEventListener('click', () => loop.run({ force: true }));
 
+  /** The form to choose a password from an emailed link, in the page only while it is open. */
+  function showPasswordForm(link) {
+    const screen = $('screen-password');
+    screen.replaceChildren($('password-template').content.cloneNode(true));
+    translate(screen);
+    say($('password-heading'), link.kind === 'reset' ? 'staff.password.heading' : 'staff.password.invitation');
+    $('password-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const error = $('password-error');
+      say(error, null);
+      const password = $('new-password').value;
+      const send = link.kind === 'reset' ? api.resetPassword : api.acceptInvitation;
+      let answer;
+      try {
+        answer = await send(link.token, password);
+      } catch {
+        say(error, 'staff.password.offline');
+        return;
+      }
+      if (answer.status !== 200) {
+        say(error, answer.status === 422 ? 'staff.password.weak' : 'staff.password.invalid');
+        return;
+      }
+      $('new-password').value = '';
+      await cache.clear();
+      session = answer.body;
+      await cache.put('session', session);
+      // The token leaves the address bar (and the history) once used.
+      history.replaceState(null, '', '#/');
+      await route({ focus: true });
+    });
+  }
+
   async function route({ focus }) {
+    const link = passwordLink(window.location.hash);
+    if (link) {
+      showPasswordForm(link);
+      showScreen('password', { focus });
+      return;
+    }
+    $('screen-password').replaceChildren();
     if (!session) {
       showScreen('login', { focus });
       return;
     }
     const open = window.location.hash.match(/^#\/t\/([\w-]+)$/);
-    if (open) {
+    if (window.location.hash === '#/team' && managesStaff(session.user)) {
+      showScreen('team', { focus });
+      await team.load();
+    } else if (open) {
       showScreen('ticket', { focus });
       await view.show(open[1]);
     } else {
@@ -167,6 +217,7 @@ async function main() {
   onLanguageChange(() => {
     list.render();
     view.render();
+    team.render();
   });
   window.addEventListener('online', showNetwork);
   window.addEventListener('offline', showNetwork);

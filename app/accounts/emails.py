@@ -1,0 +1,59 @@
+"""Emails to staff about their accounts, queued in the outbox in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.tickets import outbox
+from app.tickets.notifications import INVITATION_SCOPE_SQL, body_language, notify_invitation
+from app.urls import public_url
+
+
+def invitation_link(token: str) -> str:
+    """Where an invited staff member chooses a password (the crew screens read the fragment)."""
+    return public_url(f"/staff/#invitation={token}")
+
+
+def queue_invitation_email(session: Session, user: User, link: str) -> None:
+    """The invitation email of a pending user, naming their role (the API and the CLI)."""
+    grant = user.grants[0]
+    notify_invitation(
+        session.connection(),
+        email=user.email,
+        name=user.name,
+        role=grant.role,
+        body_id=grant.body_id,
+        region_code=grant.region_code,
+        link=link,
+        expires_at=user.invitation_expires_at,
+    )
+
+
+def queue_password_reset_email(
+    session: Session, user: User, link: str, expires_at: dt.datetime
+) -> int:
+    """The one-time password reset link, to the account's own address only.
+
+    Written in the first language of the region of the account's first body or region.
+    """
+    grant = user.grants[0] if user.grants else None
+    db = session.connection()
+    scope = db.execute(
+        INVITATION_SCOPE_SQL,
+        {
+            "body_id": grant.body_id if grant else None,
+            "region_code": grant.region_code if grant else None,
+        },
+    ).one()
+    return outbox.enqueue(
+        db,
+        "staff_password_reset",
+        recipient=user.email,
+        language=body_language(scope.region_code),
+        name=user.name or user.email,
+        link=link,
+        expires=f"{expires_at:%Y-%m-%d %H:%M %Z}".strip(),
+    )

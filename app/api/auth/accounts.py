@@ -1,0 +1,193 @@
+"""/api/v1/auth/accounts: offboarding staff (administrators, and managers for their bodies).
+
+Deactivate an account, remove one of its grants, send it a one-time password reset link by
+email, end all of its sessions and API tokens; each audited. And the public half of a
+reset: `POST /api/v1/auth/password-reset` with the link's token and the new password.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+
+from app import db_session
+from app.accounts import offboarding
+from app.accounts.emails import queue_password_reset_email
+from app.accounts.passwords import MAX_LENGTH
+from app.api.auth.guard import current_staff, staff_required, start_session
+from app.api.auth.schemas import GrantSchema, SessionSchema, UserSchema
+from app.api.errors import problem_doc
+from app.urls import public_url
+
+blp = Blueprint(
+    "staff_accounts", __name__, url_prefix="/auth", description="Staff accounts: offboarding"
+)
+# Managing accounts is for those who may invite someone: administrators and managers.
+ACTION = "staff.invite"
+
+
+@blp.before_request
+def _require_json_body():
+    sent = request.mimetype or request.content_length
+    if (
+        request.method in {"POST", "PUT", "PATCH"}
+        and sent
+        and request.mimetype != "application/json"
+    ):
+        abort(415, message="Send JSON with Content-Type: application/json.")
+
+
+class ManagedGrantSchema(GrantSchema):
+    id = fields.Integer(required=True)
+    body_code = fields.String(allow_none=True)
+    removable = fields.Boolean(required=True, metadata={"description": "May I remove it?"})
+
+
+class AccountSchema(UserSchema):
+    grants = fields.List(fields.Nested(ManagedGrantSchema), required=True)
+    pending = fields.Boolean(
+        required=True, metadata={"description": "Invited, has not chosen a password yet"}
+    )
+    manageable = fields.Boolean(
+        required=True,
+        metadata={"description": "May I deactivate it, end its sessions, reset its password?"},
+    )
+
+
+class AccountListSchema(Schema):
+    accounts = fields.List(fields.Nested(AccountSchema), required=True)
+
+
+class PasswordResetSentSchema(Schema):
+    expires_at = fields.DateTime(
+        required=True, metadata={"description": "The emailed link works once, until then."}
+    )
+
+
+class PasswordResetSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
+    )
+
+
+def _account(actor, user) -> dict:
+    fields_ = ("id", "email", "name", "active", "created_at", "last_login_at")
+    return {
+        **{name: getattr(user, name) for name in fields_},
+        "pending": user.password_hash is None and user.invitation_hash is not None,
+        "manageable": offboarding.may_manage(actor, user),
+        "grants": [
+            {
+                "id": grant.id,
+                "role": grant.role,
+                "body_id": grant.body_id,
+                "body_code": grant.body.code if grant.body else None,
+                "region_code": grant.region_code,
+                "removable": offboarding.may_remove(actor, user, grant),
+            }
+            for grant in user.grants
+        ],
+    }
+
+
+_NOT_YOURS = problem_doc("Not allowed: an administrator, another body's or a manager's account")
+
+
+@blp.route("/accounts")
+class Accounts(MethodView):
+    @staff_required(blp, ACTION)
+    @blp.response(200, AccountListSchema)
+    def get(self):
+        """The accounts I may manage: everyone's for administrators, my bodies' for managers"""
+        actor = current_staff()
+        accounts = offboarding.manageable_accounts(db_session(), actor)
+        return {"accounts": [_account(actor, user) for user in accounts]}
+
+
+@blp.route("/accounts/<int:user_id>/deactivate")
+class Deactivate(MethodView):
+    @staff_required(blp, ACTION)
+    @blp.response(200, AccountSchema)
+    @blp.alt_response(404, **problem_doc("No such account"))
+    def post(self, user_id: int):
+        """Deactivate an account: no more logins; its sessions and API tokens end at once"""
+        session, actor = db_session(), current_staff()
+        user = offboarding.account_for(session, actor, user_id)
+        offboarding.deactivate(session, actor, user)
+        session.commit()
+        return _account(actor, user)
+
+
+@blp.route("/accounts/<int:user_id>/grants/<int:grant_id>")
+class GrantById(MethodView):
+    @staff_required(blp, ACTION)
+    @blp.response(200, AccountSchema)
+    @blp.alt_response(404, **problem_doc("No such account or grant"))
+    def delete(self, user_id: int, grant_id: int):
+        """Remove one role of an account (only one I could have given)"""
+        session, actor = db_session(), current_staff()
+        # Someone's grant of my body is mine to remove even when they have others elsewhere.
+        user = offboarding.account_for(session, actor, user_id, check=False)
+        offboarding.remove_grant(session, actor, user, grant_id)
+        session.commit()
+        return _account(actor, user)
+
+
+@blp.route("/accounts/<int:user_id>/sessions")
+class Sessions(MethodView):
+    @staff_required(blp, ACTION)
+    @blp.response(204)
+    @blp.alt_response(404, **problem_doc("No such account"))
+    def delete(self, user_id: int):
+        """End every session of an account and revoke its API tokens, at once"""
+        session, actor = db_session(), current_staff()
+        user = offboarding.account_for(session, actor, user_id)
+        offboarding.end_sessions(session, actor, user)
+        session.commit()
+
+
+@blp.route("/accounts/<int:user_id>/password-reset")
+class PasswordResetRequest(MethodView):
+    @staff_required(blp, ACTION)
+    @blp.response(202, PasswordResetSentSchema)
+    @blp.alt_response(404, **problem_doc("No such account"))
+    @blp.alt_response(409, **problem_doc("The account is not active"))
+    def post(self, user_id: int):
+        """Email the account's owner a one-time link to choose a new password"""
+        session, actor = db_session(), current_staff()
+        user = offboarding.account_for(session, actor, user_id)
+        row, token = offboarding.request_password_reset(
+            session, actor, user, reset_lifetime(), now=dt.datetime.now(dt.UTC)
+        )
+        # The link goes to the owner's mailbox only, never to the caller.
+        queue_password_reset_email(session, user, reset_url(token), row.expires_at)
+        session.commit()
+        return {"expires_at": row.expires_at}
+
+
+@blp.route("/password-reset")
+class PasswordReset(MethodView):
+    @blp.arguments(PasswordResetSchema)
+    @blp.response(200, SessionSchema)
+    @blp.alt_response(400, **problem_doc("Unknown, used or expired link"))
+    @blp.alt_response(422, **problem_doc("Password too weak"))
+    def post(self, data):
+        """Choose a new password with an emailed reset link, and be logged in"""
+        session = db_session()
+        user = offboarding.reset_password(session, data["token"], data["password"])
+        csrf = start_session(user)
+        session.commit()
+        return {"user": user, "csrf_token": csrf}
+
+
+def reset_lifetime() -> dt.timedelta:
+    return dt.timedelta(seconds=current_app.config["PASSWORD_RESET_LIFETIME"])
+
+
+def reset_url(token: str) -> str:
+    return public_url(f"/staff/#reset={token}")

@@ -1,0 +1,126 @@
+"""A commune manager deactivates a crew member from the crew screens, on a phone, in fr and nl.
+
+The "My team" screen lists the accounts of the manager's body; deactivating asks once more,
+then the crew member is out at once (the server ends their sessions and tokens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Role
+from app.accounts.services import Grant, create_user
+from app.bodies.models import Body
+from tests.browser.conftest import new_context
+from tests.browser.crew_helpers import PASSWORD, make_crew, open_staff
+from tests.browser.test_languages_and_access import (
+    assert_every_string_in,
+    axe_violations,
+    expected,
+    strings,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def make_manager(engine, body_code: str) -> str:
+    email = f"manager-{uuid.uuid4().hex[:8]}@commune.example"
+    with Session(engine) as session, session.begin():
+        body_id = session.scalar(select(Body.id).where(Body.code == body_code))
+        grant = Grant(Role.COMMUNE_MANAGER, body_id)
+        create_user(session, email, PASSWORD, name="Manager", grants=(grant,))
+    return email
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("fr-BE", "fr"), ("nl-BE", "nl")])
+def test_a_manager_deactivates_a_crew_member(browser, live_server, live_db, tmp_path, locale, lang):
+    table = strings(lang)
+    crew = make_crew(live_db, "commune-21004")
+    manager = make_manager(live_db, "commune-21004")
+    context = new_context(browser, live_server, locale=locale)
+    try:
+        page = context.new_page()
+        open_staff(page)
+        page.get_by_label(table["staff.login.email"]).fill(manager)
+        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
+        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        page.get_by_role("link", name=table["staff.nav.team"]).click()
+        expect(page.get_by_role("heading", name=table["staff.team.heading"])).to_be_visible()
+
+        account = page.locator("#team-list > li").filter(has_text=crew)
+        expect(account).to_contain_text(table["staff.team.active"])
+        expect(account).to_contain_text(
+            expected(
+                table["staff.team.grant"],
+                {"role": table["staff.role.crew_member"], "scope": "commune-21004"},
+            )
+        )
+        assert axe_violations(page) == []
+        account.get_by_role("button", name=table["staff.team.deactivate"], exact=True).click()
+        expect(account).to_contain_text(
+            expected(table["staff.team.confirm"], {"name": "Crew member"})
+        )
+        account.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / f"team-confirm-{lang}.png"))
+        account.get_by_role("button", name=table["staff.team.confirmYes"]).click()
+
+        done = expected(table["staff.team.doneDeactivate"], {"name": "Crew member"})
+        expect(page.locator("#team-status")).to_have_text(done)
+        expect(account).to_contain_text(table["staff.team.inactive"])
+        expect(account.get_by_role("button", name=table["staff.team.deactivate"])).to_have_count(0)
+        assert_every_string_in(page, lang)
+        account.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / f"team-{lang}.png"), full_page=False)
+    finally:
+        context.close()
+    with live_db.connect() as conn:
+        active = conn.execute(
+            text("SELECT active FROM users WHERE email = :email"), {"email": crew}
+        ).scalar_one()
+        audited = conn.execute(
+            text(
+                "SELECT count(*) FROM audit_log WHERE action = 'account.deactivate' "
+                "AND after ->> 'email' = :email"
+            ),
+            {"email": crew},
+        ).scalar_one()
+    assert active is False and audited == 1
+
+
+def test_a_crew_member_chooses_a_new_password_from_the_emailed_link(browser, live_server, live_db):
+    """The link of a password reset opens the form; the new password logs in, once."""
+    from app.accounts.offboarding import find_account, request_password_reset
+
+    crew = make_crew(live_db, "commune-21004")
+    with Session(live_db) as session, session.begin():
+        _, token = request_password_reset(
+            session, None, find_account(session, crew), dt.timedelta(hours=2)
+        )
+    table = strings("fr")
+    context = new_context(browser, live_server, locale="fr-BE")
+    try:
+        page = context.new_page()
+        page.goto(f"/staff/#reset={token}")
+        expect(page.get_by_role("heading", name=table["staff.password.heading"])).to_be_visible()
+        assert_every_string_in(page, "fr")
+        page.get_by_label(table["staff.password.label"]).fill("court")
+        page.get_by_role("button", name=table["staff.password.submit"]).click()
+        expect(page.get_by_role("alert")).to_have_text(table["staff.password.weak"])
+
+        page.get_by_label(table["staff.password.label"]).fill("un tout nouveau mot de passe")
+        page.get_by_role("button", name=table["staff.password.submit"]).click()
+        expect(page.get_by_role("heading", name=table["staff.list.heading"])).to_be_visible()
+        assert "reset=" not in page.url
+
+        page.goto(f"/staff/#reset={token}")
+        page.get_by_label(table["staff.password.label"]).fill("encore un autre mot de passe")
+        page.get_by_role("button", name=table["staff.password.submit"]).click()
+        expect(page.get_by_role("alert")).to_have_text(table["staff.password.invalid"])
+    finally:
+        context.close()
