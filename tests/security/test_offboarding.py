@@ -154,7 +154,7 @@ def test_reset_link_goes_to_the_owner_only_works_once_and_ends_other_sessions(
     assert sent.status_code == 202, sent.get_json()
     link = _reset_link(connection, crew.email)
     token = link.rsplit("=", 1)[1]
-    assert link == f"http://127.0.0.1:8000/staff/#reset={token}"
+    assert link == f"{app.config['PUBLIC_BASE_URL']}/staff/#reset={token}"
     assert token not in sent.get_data(as_text=True)
     stored = connection.execute(text("SELECT token_hash FROM password_resets")).scalar_one()
     assert token not in stored and len(stored) == 64
