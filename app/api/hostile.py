@@ -5,7 +5,7 @@ U+DFFF, which JSON's "\\ud800" escape and Python's decoders let through), and Py
 parser recurses once per nesting level. None of them is a valid value of any field, so they
 are refused for every endpoint in one place, in the request's own terms:
 
-- the path, a query parameter, a header: 400 (path, header) or 422 (query parameter);
+- the path: 404, since it names nothing; a header: 400; a query parameter: 422;
 - a JSON body (or the `report` JSON part of a multipart body): 422, naming each value by its
   JSON pointer, or 400 when it is nested deeper than JSON_MAX_DEPTH;
 - a form field (urlencoded or multipart): 422, checked when the form is parsed, so that each
@@ -22,10 +22,13 @@ import json
 from typing import Any
 
 from flask import Flask, Request, request
-from werkzeug.exceptions import BadRequest, UnprocessableEntity
+from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
 
 NUL_MESSAGE = "Must not contain NUL characters (U+0000)."
 SURROGATE_MESSAGE = "Must not contain unpaired surrogates (U+D800 to U+DFFF)."
+# The problem type of a refused text: the apps show their own translated words for it (a
+# browser's maxlength can cut an emoji in half and leave a lone surrogate).
+INVALID_TEXT = "invalid-text"
 TOO_DEEP_MESSAGE = "The JSON body is nested too deeply (at most {depth} levels)."
 
 
@@ -91,12 +94,13 @@ def reject(location: str, problems: list[tuple[tuple[str, ...], str]]):
     messages: dict = {}
     for path, message in problems:
         _nested(path, message, messages)
-    named = ", ".join("/".join(printable(p) for p in path) or "the body" for path, _ in problems)
+    names = ("/".join(printable(p) for p in path) or "the body" for path, _ in problems)
+    named = ", ".join(dict.fromkeys(names))
     error = UnprocessableEntity(
         f"Text that cannot be stored, in {location}: {named}. {problems[0][1]}"
     )
     # problem_from_http_exception lists `messages` as field errors (JSON pointers for json).
-    error.data = {"messages": {location: messages}}
+    error.data = {"messages": {location: messages}, "type_slug": INVALID_TEXT}
     raise error
 
 
@@ -121,7 +125,8 @@ def parse_json(raw: bytes | str, max_depth: int) -> Any:
 def _check_path_and_headers() -> None:
     message = text_problem(request.path)
     if message:
-        raise BadRequest(f"The path cannot be served. {message}")
+        # Such a path names no resource at all: "not found", as for any other unknown path.
+        raise NotFound(f"No resource has such a path. A path {message[0].lower()}{message[1:]}")
     for name, value in request.headers.items():
         message = text_problem(name) or text_problem(value)
         if message:
@@ -131,7 +136,9 @@ def _check_path_and_headers() -> None:
 def _check_pairs(location: str, pairs) -> None:
     problems = []
     for key, value in pairs:
-        message = text_problem(key) or (isinstance(value, str) and text_problem(value))
+        message = (isinstance(key, str) and text_problem(key)) or (
+            isinstance(value, str) and text_problem(value)
+        )
         if message:
             problems.append(((key,), message))
     if problems:

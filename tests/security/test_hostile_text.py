@@ -6,10 +6,11 @@ escape produces) made UTF-8 encoding raise, a JSON body nested 100,000 levels de
 parser raise RecursionError: each was a 500, some after part of the work was written.
 
 The defence (app/api/hostile.py) refuses them at the edge, for every endpoint at once,
-before any view runs: 400 for the path, a header or a body nested deeper than
-JSON_MAX_DEPTH, 422 naming each field for a query parameter, a JSON member or a form field.
-Overlong strings get the 422 of each field's maximum length (every string field of the
-OpenAPI documents has one).
+before any view runs: 404 for a path (it names nothing), 400 for a header or for a body
+nested deeper than JSON_MAX_DEPTH, 422 naming each field for a query parameter, a JSON
+member or a form field (problem type invalid-text, which the apps translate). Overlong
+strings get the 422 of each field's maximum length (every string input of the OpenAPI
+documents has one). Open311 keeps its own error format, with 400 for what the API calls 422.
 
 The sweep below is not a hand-written list: it enumerates `app.url_map`, so a new endpoint
 is attacked as soon as it exists, with the parameter and body field names of the OpenAPI
@@ -24,6 +25,7 @@ import io
 import json
 import re
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -475,31 +477,32 @@ def test_json_nested_100000_levels_is_a_400(client):
     assert "nested too deeply" in problem["detail"]
 
 
-def test_nul_in_a_body_code_in_the_path_is_a_400(admin):
+def test_nul_in_a_body_code_in_the_path_is_a_404(admin):
     client, _ = admin
     response = client.get("/api/v1/staff/bodies/commune-21004%00/members")
-    problem = assert_problem(response, 400)
+    problem = assert_problem(response, 404)
     assert "NUL" in problem["detail"]
 
 
-@pytest.mark.parametrize("path", ["/follow/abc%00def", "/api/v1/follow/abc%00def"])
-def test_nul_in_a_follow_token_is_a_400(client, path):
-    problem = assert_problem(client.get(path), 400)
+def test_nul_in_a_follow_token_is_a_404(client):
+    problem = assert_problem(client.get("/api/v1/follow/abc%00def"), 404)
     assert "NUL" in problem["detail"]
+    # The resident app's page answers its own plain 404.
+    assert client.get("/follow/abc%00def").status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_nul_in_open311_service_code_keeps_open311_errors(client, fmt):
     response = client.get(f"/open311/v2/services/pot%00hole.{fmt}")
-    assert response.status_code == 400
+    assert response.status_code == 404
     if fmt == "json":
         assert response.mimetype == "application/json"
         [error] = response.get_json()
-        assert error["code"] == 400
+        assert error["code"] == 404
         assert "NUL" in error["description"]
     else:
         assert response.mimetype == "text/xml"
-        assert b"<code>400</code>" in response.data
+        assert b"<code>404</code>" in response.data
         assert b"NUL" in response.data
 
 
@@ -519,3 +522,83 @@ def test_nul_in_open311_posted_service_code_is_a_400_and_nothing_is_written(admi
 def test_overlong_query_parameter_is_a_422(client):
     problem = assert_problem(client.get(f"/api/v1/communes?q={OVERLONG}"), 422)
     assert "q" in field_errors(problem)
+
+
+def test_lone_surrogate_answer_has_the_type_the_apps_translate(client):
+    data = json.dumps(report_body(description="\ud83d"))  # half of an emoji, as maxlength cuts it
+    response = client.post("/api/v1/reports", data=data, content_type="application/json")
+    assert assert_problem(response, 422)["type"].endswith("/invalid-text")
+    root = Path(__file__).resolve().parents[2] / "pwa" / "src"
+    assert "'invalid-text'" in (root / "js" / "ui" / "my-reports.js").read_text()
+    for lang in ("fr", "nl", "de", "en"):
+        strings = json.loads((root / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+        assert strings["problem.invalid-text"] and strings["follow.problem.invalidText"]
+
+
+def _unbounded_strings(spec: dict, schema: dict, path: str, seen: set) -> list[str]:
+    """Request string fields with neither a maxLength nor an enum nor a bounded format."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return []
+        seen = {*seen, name}
+    schema = _resolve(spec, schema)
+    kind = schema.get("type")
+    if kind == "object":
+        return [
+            found
+            for key, child in schema.get("properties", {}).items()
+            if not child.get("readOnly")
+            for found in _unbounded_strings(spec, child, f"{path}/{key}", seen)
+        ]
+    if kind == "array":
+        return _unbounded_strings(spec, schema.get("items", {}), f"{path}/-", seen)
+    bounded = "maxLength" in schema or "enum" in schema or "pattern" in schema
+    if kind == "string" and not bounded and schema.get("format") not in BOUNDED_FORMATS:
+        return [path]
+    return []
+
+
+BOUNDED_FORMATS = {"uuid", "date", "date-time", "binary"}
+
+
+def test_every_documented_string_input_has_a_maximum_length(app):
+    """An overlong value gets its field's 422: every string a client sends has a maxLength."""
+    documents = Documents(app.test_client())
+    unbounded = []
+    for spec in (documents.api, documents.ogc):
+        for path, item in spec.get("paths", {}).items():
+            for method, operation in item.items():
+                if not isinstance(operation, dict) or method == "parameters":
+                    continue
+                for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                    if "$ref" in parameter:
+                        name = parameter["$ref"].rsplit("/", 1)[-1]
+                        parameter = spec["components"]["parameters"][name]
+                    if parameter.get("in") == "query":
+                        where = f"{method.upper()} {path} {parameter['in']} {parameter['name']}"
+                        unbounded += _unbounded_strings(
+                            spec, parameter.get("schema", {}), where, set()
+                        )
+                for media in operation.get("requestBody", {}).get("content", {}).values():
+                    where = f"{method.upper()} {path} body "
+                    unbounded += _unbounded_strings(spec, media.get("schema", {}), where, set())
+    assert not unbounded, "\n".join(unbounded)
+
+
+@pytest.mark.parametrize(
+    ("header", "path"),
+    [
+        ("Idempotency-Key", "/api/v1/reports"),
+        ("Authorization", "/api/v1/auth/me"),
+        ("Accept-Language", "/api/v1/categories"),
+    ],
+)
+def test_nul_in_a_header_is_a_400(client, connection, header, path):
+    before = row_counts(connection)
+    value = "Bearer pave_x\x00y" if header == "Authorization" else "fr\x00"
+    method = "POST" if path == "/api/v1/reports" else "GET"
+    response = client.open(path, method=method, json=report_body(), headers={header: value})
+    problem = assert_problem(response, 400)
+    assert header in problem["detail"] and "NUL" in problem["detail"]
+    assert row_counts(connection) == before
