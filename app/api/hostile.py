@@ -11,8 +11,9 @@ are refused for every endpoint in one place, in the request's own terms:
 - a form field (urlencoded or multipart): 422, checked when the form is parsed, so that each
   blueprint's own size limits for uploads still apply first.
 
-The answers are HTTP exceptions: the API's handler makes them problem+json, Open311's its own
-error list.
+The answers are HTTP exceptions: the API's handler makes them problem+json (type
+invalid-text for refused text), Open311's and the OGC API's handlers their own error
+documents, with 400 where the API says 422.
 """
 
 from __future__ import annotations

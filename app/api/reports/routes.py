@@ -53,18 +53,12 @@ blp = Blueprint("reports", __name__, url_prefix="/reports", description="Street 
 
 GEOJSON = "application/geo+json"
 MULTIPART = "multipart/form-data"
-# The `report` part of a multipart report is at most as long as a JSON body may be.
-REPORT_PART_MAX = 256 * 1024
 # The multipart form of POST /reports, documented beside its JSON form.
 REPORT_WITH_PHOTOS_DOC = {
     "type": "object",
     "required": ["report"],
     "properties": {
-        "report": {
-            "type": "string",
-            "maxLength": REPORT_PART_MAX,
-            "description": "The report as JSON (ReportCreate)",
-        },
+        "report": {"type": "string", "description": "The report as JSON (ReportCreate)"},
         "photo": {
             "type": "array",
             "maxItems": 5,
@@ -85,9 +79,6 @@ class ReportBodyParser(FlaskParser):
             part = req.form.get("report")
             if part is None:
                 message = "Missing: the report as JSON in a part named `report`."
-                abort(422, messages={"form": {"report": [message]}})
-            if len(part) > REPORT_PART_MAX:
-                message = f"Longer than maximum length {REPORT_PART_MAX}."
                 abort(422, messages={"form": {"report": [message]}})
             return hostile.parse_json(part, current_app.config["JSON_MAX_DEPTH"])
         return super()._raw_load_json(req)
