@@ -33,6 +33,9 @@ class Config:
     DESCRIPTION_MAX_LENGTH = 5000
     # JSON bodies are small; uploads of photos get their own limit later.
     MAX_CONTENT_LENGTH = 256 * 1024
+    # A JSON body nested deeper than this is refused with 400 (no endpoint needs more; the
+    # parser recurses once per level). See app/api/hostile.py.
+    JSON_MAX_DEPTH = 32
     REPORTS_PAGE_DEFAULT = 50
     REPORTS_PAGE_MAX = 500
     NEARBY_RADIUS_DEFAULT_M = 50.0

@@ -45,6 +45,10 @@ def init_app(app: Flask) -> None:
     from app.api.reports.routes import blp as reports_blp
 
     api.init_app(app)
+    # Before any view: NUL, lone surrogates and deep JSON are refused for every endpoint.
+    from app.api import hostile
+
+    hostile.init_app(app)
     app.register_blueprint(docs_assets_blp)
     for blp in (health_blp, categories_blp, communes_blp, reports_blp):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

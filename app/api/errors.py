@@ -148,7 +148,7 @@ def problem_from_http_exception(error: HTTPException):
         if data.get("message"):
             detail = data["message"]
     code = error.code or 500
-    response = problem(code, title, detail, **extra)
+    response = problem(code, title, detail, data.get("type_slug"), **extra)
     for name, value in headers.items():
         response.headers[name] = value
     if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.ogc import crs as crs_
 from app.ogc.collections import COLLECTIONS, AttributeFilter
-from app.ogc.params import DEFAULT_LIMIT, MAX_LIMIT
+from app.ogc.params import DEFAULT_LIMIT, MAX_LIMIT, MAX_PARAMETER_LENGTH
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
 GEOJSON = "application/geo+json"
@@ -31,6 +31,8 @@ def _ref(kind: str, name: str) -> dict:
 
 
 def _query(name: str, description: str, schema: dict, *, explode: bool = False) -> dict:
+    if schema.get("type") == "string" and "enum" not in schema:
+        schema = {**schema, "maxLength": MAX_PARAMETER_LENGTH}
     return {
         "name": name,
         "in": "query",

@@ -23,6 +23,11 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
 
 
+# No query parameter of the OGC API needs more (the longest are a datetime interval and a
+# cursor); a longer one is refused with 400 before it is parsed.
+MAX_PARAMETER_LENGTH = 1000
+
+
 class InvalidParameter(ValueError):
     """A query parameter the API does not know, or whose value it cannot use (HTTP 400)."""
 

@@ -76,7 +76,9 @@ def _datetime_error(exc: InvalidDatetimeError):
 
 @blp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    response = error(exc.code or 400, exc.description or exc.name)
+    # The spec answers 400 for any request it cannot fulfil, where the API says 422.
+    code = 400 if exc.code in (None, 422) else exc.code
+    response = error(code, exc.description or exc.name)
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response

@@ -205,7 +205,9 @@ def test_an_unknown_or_malformed_feature_id_is_a_404_exception(client, report_fa
 
     for feature_id in (uuid.uuid4(), "not-a-uuid", "1", "%00"):
         response = client.get(f"{BASE}/collections/reports/items/{feature_id}")
-        assert "no feature" in ogc_error(response, 404)
+        message = ogc_error(response, 404)
+        # A NUL is refused before the collection is asked (app/api/hostile.py), saying so.
+        assert "NUL" in message if feature_id == "%00" else "no feature" in message
         assert response.get_json()["code"] == "NotFound"
 
 

@@ -81,7 +81,9 @@ class InvitationCreateSchema(Schema):
     name = fields.String(load_default="", validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     body_id = fields.Integer(load_default=None, allow_none=True)
-    region_code = fields.String(load_default=None, allow_none=True)
+    region_code = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=10)
+    )
 
 
 class InvitationResendSchema(Schema):

@@ -61,7 +61,11 @@ def _http_error(exc: HTTPException):
     code = exc.name.replace(" ", "")
     if isinstance(exc, InternalServerError):
         code = "ServerError"
-    response = exception(exc.code or 500, code, exc.description or exc.name)
+    status = exc.code or 500
+    if status == 422:
+        # A parameter refused before it got here (app/api/hostile.py): OGC says 400 for it.
+        status, code = 400, params.InvalidParameter.code
+    response = exception(status, code, exc.description or exc.name)
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
@@ -83,6 +87,11 @@ def _args(*allowed: str) -> dict[str, str]:
     """The query parameters, each known and given once (else 400, Requirement 8)."""
     given = request.args.to_dict(flat=False)
     params.check_names(given, ("f", *allowed))
+    for name, values in given.items():
+        if len(values[0]) > params.MAX_PARAMETER_LENGTH:
+            raise params.InvalidParameter(
+                name, f"at most {params.MAX_PARAMETER_LENGTH} characters."
+            )
     return {name: values[0] for name, values in given.items()}
 
 

@@ -63,8 +63,29 @@ def photo_url_prefix(base_url: str) -> str:
     return url.removesuffix(_KEY)
 
 
-class PeriodBoundField(fields.String):
+class BoundedParsedString(fields.String):
+    """A string parsed into something else, refused (422) beyond max_length characters.
+
+    Its validators would see the parsed value, so the length is checked before parsing.
+    """
+
+    max_length = 200
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"maxLength": self.max_length, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        if len(raw) > self.max_length:
+            raise ValidationError(f"Longer than maximum length {self.max_length}.")
+        return raw
+
+
+class PeriodBoundField(BoundedParsedString):
     """A date (a whole day in Belgian time) or an RFC 3339 date-time with its offset."""
+
+    max_length = 40
 
     def __init__(self, *, end: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -78,7 +99,7 @@ class PeriodBoundField(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
-class StatusesField(fields.String):
+class StatusesField(BoundedParsedString):
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             return parse_statuses(super()._deserialize(value, attr, data, **kwargs))

@@ -9,10 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 from sqlalchemy.exc import IntegrityError
-from webargs.core import parse_json
 from webargs.flaskparser import FlaskParser
 
 from app import db_session
+from app.api import hostile
 from app.api.common import request_language
 from app.api.errors import problem_doc
 from app.api.photos.routes import (
@@ -80,7 +80,7 @@ class ReportBodyParser(FlaskParser):
             if part is None:
                 message = "Missing: the report as JSON in a part named `report`."
                 abort(422, messages={"form": {"report": [message]}})
-            return parse_json(part)
+            return hostile.parse_json(part, current_app.config["JSON_MAX_DEPTH"])
         return super()._raw_load_json(req)
 
 

@@ -13,6 +13,7 @@ function refusalKey(answer) {
   if (answer.status === 410) return 'follow.expired.heading';
   if (answer.status === 409) return 'follow.problem.notResolved';
   if (type.endsWith('/reopen-window-closed')) return 'follow.problem.late';
+  if (type.endsWith('/invalid-text')) return 'follow.problem.invalidText';
   if (answer.status === 422) return 'follow.problem.refused';
   return 'follow.problem.other';
 }

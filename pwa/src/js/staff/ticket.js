@@ -241,6 +241,7 @@ export class TicketView {
     if (p.status === 412) key = 'staff.problem.stale';
     else if (p.status === 409) key = 'staff.problem.notAllowed';
     else if (p.status === 401 || p.status === 403) key = 'staff.problem.login';
+    else if (String(p.type || '').endsWith('/invalid-text')) key = 'staff.problem.invalidText';
     else if (p.status === 422) key = 'staff.problem.invalid';
     nodes.push(el('p', 'reason', t(keys.attention, vars)));
     nodes.push(el('p', 'reason', t(key, { status: p.status ?? '?' })));
