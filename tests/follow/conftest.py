@@ -12,6 +12,21 @@ from tests.factories import GRAND_PLACE
 
 LINK = re.compile(r"https?://[^\s]+/follow/([A-Za-z0-9_-]+)\n")
 RESIDENT_EMAIL = "marie@example.org"
+BODY_EMAIL = "travaux@bruxelles.example"
+BOX = "ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))"
+# One commune (a box around Brussels) and its body, for tests that need a database of their own.
+ONE_COMMUNE_SQL = [
+    "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "
+    "VALUES (1, 'test', 'test', '2025-01-01', 1)",
+    "INSERT INTO communes (id, nis_code, name_fr, name_nl, region_code, boundary_set_id, "
+    f"valid_from, boundary) VALUES (1, '21004', 'Bruxelles', 'Brussel', '04000', 1, "
+    f"'2025-01-01', {BOX})",
+    "INSERT INTO commune_parts (commune_id, geom) "
+    "VALUES (1, ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))",
+    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
+    "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
+    f"'04000', '{BODY_EMAIL}')",
+]
 
 
 def report_body(email: str | None = RESIDENT_EMAIL, **extra) -> dict:

@@ -21,29 +21,15 @@ from app.db import Database
 from app.tickets.services import Actor, transition
 from app.tickets.worker import drain
 from tests.conftest import migrated_database
-from tests.follow.conftest import RESIDENT_EMAIL, report_body
+from tests.follow.conftest import BODY_EMAIL, ONE_COMMUNE_SQL, RESIDENT_EMAIL, report_body
 
-BODY_EMAIL = "travaux@bruxelles.example"
-BOX = "ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))"
-SEED_SQL = [
-    "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "
-    "VALUES (1, 'test', 'test', '2025-01-01', 1)",
-    "INSERT INTO communes (id, nis_code, name_fr, name_nl, region_code, boundary_set_id, "
-    f"valid_from, boundary) VALUES (1, '21004', 'Bruxelles', 'Brussel', '04000', 1, "
-    f"'2025-01-01', {BOX})",
-    "INSERT INTO commune_parts (commune_id, geom) "
-    "VALUES (1, ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))",
-    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
-    "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
-    f"'04000', '{BODY_EMAIL}')",
-]
 LINK = re.compile(r"https://pave\.example\.be(/follow/[A-Za-z0-9_-]+)\r?\n")
 CREW = Actor(name="crew:anne", user_id=7)
 
 
 @pytest.fixture(scope="module")
 def engine():
-    with migrated_database("pave_follow", seed_sql=SEED_SQL) as engine:
+    with migrated_database("pave_follow", seed_sql=ONE_COMMUNE_SQL) as engine:
         yield engine
 
 

@@ -33,23 +33,11 @@ from app.tickets.worker import drain
 from tests.accounts.conftest import PASSWORD
 from tests.api.helpers import assert_problem, report_body
 from tests.conftest import migrated_database
+from tests.follow.conftest import ONE_COMMUNE_SQL
 
 PUBLIC = "https://pave.example.be"
 EVIL = "evil.example"
 URL = re.compile(r"https?://[^\s\"'<>]+")
-BOX = "ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))"
-SEED_SQL = [
-    "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "
-    "VALUES (1, 'test', 'test', '2025-01-01', 1)",
-    "INSERT INTO communes (id, nis_code, name_fr, name_nl, region_code, boundary_set_id, "
-    f"valid_from, boundary) VALUES (1, '21004', 'Bruxelles', 'Brussel', '04000', 1, "
-    f"'2025-01-01', {BOX})",
-    "INSERT INTO commune_parts (commune_id, geom) "
-    "VALUES (1, ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))",
-    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
-    "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
-    "'04000', 'travaux@bruxelles.example')",
-]
 REPORTER = "reporter@example.org"
 STRANGER = "stranger@example.org"
 
@@ -57,7 +45,7 @@ STRANGER = "stranger@example.org"
 @pytest.fixture(scope="module")
 def engine():
     """A database of its own: the worker commits what it sends."""
-    with migrated_database("pave_sec_host", seed_sql=SEED_SQL) as engine:
+    with migrated_database("pave_sec_host", seed_sql=ONE_COMMUNE_SQL) as engine:
         yield engine
 
 
