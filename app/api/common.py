@@ -30,7 +30,8 @@ class EmailAddress(fields.String):
     """
 
     def __init__(self, **kwargs):
-        metadata = {"format": "email", **kwargs.pop("metadata", {})}
+        # 254: the longest address SMTP carries (RFC 5321 path limit), as email-validator checks.
+        metadata = {"format": "email", "maxLength": 254, **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
