@@ -660,7 +660,16 @@ def test_nul_in_a_header_is_a_400(client, connection, header, path):
 
 @pytest.mark.parametrize(
     "value",
-    ["9999-12-31", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59.999999Z", "2026-01-01/9999-12-31"],
+    [
+        "9999-12-31",
+        "9999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59.999999Z",
+        "2026-01-01/9999-12-31",
+        "9999-12-31/P2D",
+        "P1D/9999-12-31",
+        "P3000Y/0002-01-01",
+        "0001-01-01/..",
+    ],
 )
 def test_ogc_datetime_at_the_end_of_the_calendar_is_open_ended(client, value):
     # A valid RFC 3339 date: its end (10000-01-01) has no datetime, so the period is open.
