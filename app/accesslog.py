@@ -19,10 +19,22 @@ from flask.logging import default_handler
 from gunicorn.glogging import Logger
 
 MASK = "***"
-# A follow token: the path segment after /follow/ (page, API and its sub-resources).
-FOLLOW_TOKEN = re.compile(r"(/follow/)[^/?#\s\"]+", re.IGNORECASE)
-# An api_key parameter, its name percent-encoded or not, in a query string or a whole URL.
-API_KEY = re.compile(r"((?:^|[?&;])api(?:_|%5f)key=)[^&;#\s\"]*", re.IGNORECASE)
+
+
+def _spelled(word: str) -> str:
+    """A pattern of `word` with any of its characters percent-encoded, as a URL may send it
+    and Werkzeug decodes it before routing (`/api/v1/%66ollow/…` is `/api/v1/follow/…`)."""
+    return "".join(f"(?:{re.escape(c)}|%{ord(c):02x})" for c in word)
+
+
+_SLASH = "(?:/|%2f)"
+# A follow token: the path segment after a segment that reads "follow" (page, API and its
+# sub-resources), in any spelling the app routes: percent-encoded characters or slashes,
+# repeated slashes (`//follow//…`, which the app redirects). Case is ignored, to be safe.
+FOLLOW_TOKEN = re.compile(rf"({_SLASH}{_spelled('follow')}{_SLASH}+)[^/?#\s\"]+", re.IGNORECASE)
+# An api_key parameter, any of its characters percent-encoded or not, in a query string or
+# a whole URL.
+API_KEY = re.compile(rf"((?:^|[?&;]){_spelled('api_key')}=)[^&;#\s\"]*", re.IGNORECASE)
 # Request headers that hold credentials of their own, should a log format name them.
 SECRET_HEADER = re.compile(r"^\{(authorization|cookie|[a-z-]*api[-_]?key[a-z-]*)\}i$")
 

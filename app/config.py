@@ -152,6 +152,9 @@ class Config:
     OPENDATA_PUBLISHER_NAME = "Pavé"
     OPENDATA_PUBLISHER_TYPE = "NonProfitOrganisation"
     OPENDATA_CONTACT_EMAIL = "opendata@pave.localhost"
+    # The most periods (weeks or months) the dashboard's trend computes for one request:
+    # 1200 is 100 years of months, 23 years of weeks. A longer span gets a 422 saying so.
+    DASHBOARD_MAX_PERIODS = 1200
     # The official DCAT-AP SHACL shapes the tests validate the catalogue against (not copied
     # into this repository; see ../shared/data/shacl/README.md).
     SHACL_DIR = str(SHARED_DATA / "shacl")

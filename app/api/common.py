@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from email_validator import EmailNotValidError, validate_email
 from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
@@ -41,6 +43,34 @@ class EmailAddress(fields.String):
         except EmailNotValidError as exc:
             raise ValidationError(f"Not a valid email address: {exc}") from None
         return checked.normalized
+
+
+class SingleLineText(fields.String):
+    """A one-line text (a person's name, a token's name): no control character, bounded.
+
+    Such text is put into emails and lists ("Bonjour {name},"): a line break in it would let
+    whoever types it write their own paragraphs into an official message. Control characters
+    (C0, DEL, C1, so line breaks and tabs too) and the Unicode line and paragraph separators
+    are refused, with a 422 naming the field. `person=True` also refuses a web address
+    ("://"), which no one's name holds and which an email would show as a link.
+    """
+
+    _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+    def __init__(self, *, max_length: int = 200, min_length: int = 0, person=False, **kwargs):
+        metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
+        super().__init__(
+            metadata=metadata,
+            validate=[validate.Length(min=min_length, max=max_length), self._one_line],
+            **kwargs,
+        )
+        self.person = person
+
+    def _one_line(self, value: str) -> None:
+        if self._CONTROL.search(value):
+            raise ValidationError("Must be one line, without control characters or line breaks.")
+        if self.person and "://" in value:
+            raise ValidationError("A name cannot hold a web address.")
 
 
 class NamesSchema(Schema):

@@ -168,6 +168,25 @@ class Period:
     end: dt.datetime | None
 
 
+# The largest UTC offset PostgreSQL takes (Python takes up to 23:59).
+MAX_UTC_OFFSET = dt.timedelta(hours=15, minutes=59)
+
+
+LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _later(moment: dt.datetime, span: dt.timedelta) -> dt.datetime | None:
+    """`moment` + `span`, or None (open) past the last datetime, 9999-12-31T23:59:59.999999.
+
+    "9999-12-31" is a valid RFC 3339 date, so OGC API Features wants it answered, not refused
+    with a 400; the span it names reaches the end of the calendar, which is an open end.
+    """
+    try:
+        return moment + span
+    except OverflowError:
+        return None
+
+
 def _moment(text: str) -> Period:
     """A date or date-time as the span it names, to the precision it is written in.
 
@@ -177,12 +196,21 @@ def _moment(text: str) -> Period:
     try:
         if _DATE.fullmatch(text):
             day = dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
-            return Period(day, day + dt.timedelta(days=1))
+            return Period(day, _later(day, dt.timedelta(days=1)))
         match = _DATE_TIME.fullmatch(text)
         if match:
             moment = dt.datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+            if abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+                # Refused below: an InvalidParameter (a ValueError) here would be swallowed.
+                raise OverflowError
             digits = len(match.group(1) or ".") - 1
-            return Period(moment, moment + dt.timedelta(microseconds=10 ** max(0, 6 - digits)))
+            return Period(
+                moment, _later(moment, dt.timedelta(microseconds=10 ** max(0, 6 - digits)))
+            )
+    except OverflowError:
+        raise InvalidParameter(
+            "datetime", f"{text!r} has a UTC offset beyond ±15:59, which no one uses."
+        ) from None
     except ValueError:
         pass  # Matches the pattern but is no real time (2026-02-30, 25:00:00).
     raise InvalidParameter(
@@ -227,12 +255,18 @@ def parse_datetime(raw: str | None) -> Period | None:
         if first in _OPEN:
             raise InvalidParameter("datetime", "a duration needs a start before it.")
         start = _moment(first).start
-        return Period(start, start + second_span)
+        try:
+            return Period(start, start + second_span)
+        except (ValueError, OverflowError):  # Past 9999: open-ended, as above.
+            return Period(start, None)
     if first_span:
         if second in _OPEN:
             raise InvalidParameter("datetime", "a duration needs an end after it.")
         end = _moment(second).end
-        return Period(end - first_span, end)
+        try:
+            return Period((end or LAST) - first_span, end)
+        except (ValueError, OverflowError):  # Before year 1: open-ended.
+            return Period(None, end)
     start = None if first in _OPEN else _moment(first).start
     end = None if second in _OPEN else _moment(second).end
     if start and end and start >= end:

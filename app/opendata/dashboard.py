@@ -313,6 +313,35 @@ SELECT min(v.created_at) FROM open_data_reports v WHERE {where}
 """
 
 
+class TooManyPeriodsError(ValueError):
+    """The trend would have more periods than a request may ask for."""
+
+    def __init__(self, interval: str, count: int, maximum: int):
+        coarser = " with interval=month" if interval == "week" else ""
+        super().__init__(
+            f"The trend from start to end has {count} {interval}s; it shows at most "
+            f"{maximum} periods. Ask for a shorter period{coarser}."
+        )
+        self.interval, self.count, self.maximum = interval, count, maximum
+
+
+def _belgian_day(moment: dt.datetime) -> dt.date:
+    try:
+        return moment.astimezone(BELGIAN_TIME).date()
+    except OverflowError:  # The first day of year 1 in Belgian time is in year 0 in UTC.
+        return moment.date()
+
+
+def period_count(first: dt.datetime, last: dt.datetime, interval: str) -> int:
+    """How many weeks or months (Belgian calendar) the trend from `first` to `last` has."""
+    start = _belgian_day(first)
+    end = _belgian_day(max(first, last - dt.timedelta(microseconds=1)))
+    if interval == "week":
+        monday = start - dt.timedelta(days=start.weekday())
+        return (end - monday).days // 7 + 1
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def trend(
     db: Session | Connection,
     *,
@@ -322,9 +351,11 @@ def trend(
     end: dt.datetime | None = None,
     interval: str | None = None,
     now: dt.datetime | None = None,
+    max_periods: int | None = None,
 ) -> Trend:
     """Reports created and resolved per week or month, from `start` (or the first report)
-    to `end` (or now). `interval` None picks weeks up to a year, months beyond."""
+    to `end` (or now). `interval` None picks weeks up to a year, months beyond. Raises
+    TooManyPeriodsError beyond `max_periods` periods."""
     now = now or dt.datetime.now(dt.UTC)
     last = end or now
     first = start
@@ -336,6 +367,10 @@ def trend(
         interval = "week" if last - first <= WEEKLY_UP_TO else "month"
     if interval not in INTERVALS:
         raise ValueError(f"interval is one of {', '.join(INTERVALS)}")
+    if max_periods is not None and last > first:
+        count = period_count(first, last, interval)
+        if count > max_periods:
+            raise TooManyPeriodsError(interval, count, max_periods)
     # Created in the period, or resolved in it whenever created: the period is the events'.
     where, params = records.where_clause(_filter(region, category, None, None))
     rows = db.execute(

@@ -84,6 +84,8 @@ PHOTO_URL_SQL = ":photo_url_prefix || v.photo_key"
 STATUS_WORDS = ("open", "closed", *(s.value for s in Status))
 NIS_CODE = re.compile(r"\d{5}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The largest UTC offset PostgreSQL takes (Python takes up to 23:59).
+MAX_UTC_OFFSET = dt.timedelta(hours=15, minutes=59)
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
@@ -110,7 +112,11 @@ def parse_bound(value: str, *, end: bool = False) -> dt.datetime:
                 day += dt.timedelta(days=1)
             return dt.datetime.combine(day, dt.time(), BELGIAN_TIME)
         if _RFC3339.fullmatch(value):
-            return dt.datetime.fromisoformat(value.upper())
+            moment = dt.datetime.fromisoformat(value.upper())
+            if abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+                raise ValueError("PostgreSQL takes UTC offsets up to ±15:59")
+            moment.astimezone(dt.UTC)  # OverflowError before year 1 or after 9999 in UTC
+            return moment
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"{value!r} is not a valid date or date-time ({exc}).") from exc
     raise ValueError(

@@ -230,3 +230,23 @@ def test_a_period_that_ends_before_it_starts_is_refused_on_the_page(page):
     page.get_by_label("To (included)").fill("2026-04-01")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("alert")).to_have_text("The period must end on or after its first day.")
+
+
+def test_a_period_longer_than_the_trend_computes_is_refused_on_the_page(page):
+    """The server answers at most DASHBOARD_MAX_PERIODS (1200) periods of trend: the page,
+    which lets the server pick months beyond a year, never asks for more than 100 years."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/opendata/dashboard/" in r.url else None)
+    page.goto("/dashboard/?start=0001-01-01&end=9999-12-30")
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    expect(page.get_by_role("alert")).to_have_text("The period can be at most 100 years long.")
+    page.get_by_label("From").fill("1930-01-01")
+    page.get_by_label("To (included)").fill("2030-01-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("alert")).to_have_text("The period can be at most 100 years long.")
+    page.get_by_label("To (included)").fill("2029-12-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("body[data-figures='loaded']")).to_be_attached()
+    expect(page.locator("#table-trend tbody tr")).to_have_count(1200)
+    trend = [url for url in asked if "/opendata/dashboard/trend" in url]
+    assert trend and all("start=1930-01-01" in url for url in trend), trend

@@ -652,3 +652,67 @@ def test_nul_in_a_header_is_a_400(client, connection, header, path):
     problem = assert_problem(response, 400)
     assert header in problem["detail"] and "NUL" in problem["detail"]
     assert row_counts(connection) == before
+
+
+# Dates at the edges of what Python and PostgreSQL can hold: the OGC API's `datetime`, and
+# the `start`/`end` of the open-data exports and dashboard figures.
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31",
+        "9999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59.999999Z",
+        "2026-01-01/9999-12-31",
+        "9999-12-31/P2D",
+        "P1D/9999-12-31",
+        "P3000Y/0002-01-01",
+        "0001-01-01/..",
+    ],
+)
+def test_ogc_datetime_at_the_end_of_the_calendar_is_open_ended(client, value):
+    # A valid RFC 3339 date: its end (10000-01-01) has no datetime, so the period is open.
+    response = client.get("/ogc/collections/reports/items", query_string={"datetime": value})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["type"] == "FeatureCollection"
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-01-01T00:00:00-20:00", "0001-01-01T00:00:00+23:59", "2026-01-01T00:00:00+16:00"]
+)
+def test_ogc_datetime_with_an_offset_no_database_holds_is_a_400(client, value):
+    response = client.get("/ogc/collections/reports/items", query_string={"datetime": value})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.get_json()["code"] == "InvalidParameterValue"
+    assert "offset" in response.get_json()["description"]
+
+
+PERIOD_PATHS = (
+    "/opendata/reports.csv",
+    "/opendata/reports.geojson",
+    "/opendata/dashboard/communes",
+    "/opendata/dashboard/categories",
+    "/opendata/dashboard/statuses",
+    "/opendata/dashboard/trend.csv",
+)
+
+
+@pytest.mark.parametrize("path", PERIOD_PATHS)
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ("start", "2026-01-01T00:00:00-20:00"),
+        ("start", "0001-01-01T00:00:00-23:59"),
+        ("end", "2026-01-01T00:00:00+16:00"),
+        ("start", "0001-01-01T00:00:00+01:00"),  # before year 1 in UTC
+        ("end", "9999-12-31T23:00:00-05:00"),  # after year 9999 in UTC
+        ("end", "9999-12-31"),  # the day after it ends has no date
+    ],
+)
+def test_period_bound_no_database_or_calendar_holds_is_a_422_naming_it(
+    client, path, parameter, value
+):
+    response = client.get(path, query_string={parameter: value})
+    problem = assert_problem(response, 422)
+    assert parameter in problem["detail"], problem

@@ -216,3 +216,72 @@ def test_cli_resends_a_pending_invitation_and_refuses_anything_else(app, session
     grants = accepted.get_json()["user"]["grants"]
     assert [(g["role"], g["body_id"]) for g in grants] == [("crew_member", places.brussels)]
     assert missing.exit_code == 1
+
+
+# Text injection (issue 10, item 8): the invitation email says "Bonjour {name},". A name with
+# line breaks let a manager write their own paragraphs, and a link, into an official email.
+PHISHING_NAME = (
+    "Jean,\n\nURGENT: your account will be closed. Log in at "
+    "https://pave-login.evil.example/ to keep it.\n\nThe Pavé team"
+)
+
+
+def _queued(connection) -> int:
+    return connection.execute(text("SELECT count(*) FROM outbox_messages")).scalar_one()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        PHISHING_NAME,
+        "Jean\r\nURGENT",
+        "Jean\u2028URGENT",
+        "Jean\tDupont",
+        "Jean \x85 Dupont",
+        "Jean, see https://pave-login.evil.example/",
+        "J" * 201,
+    ],
+)
+def test_invitation_name_with_line_breaks_or_a_link_is_a_422_and_no_email(
+    manager, places, connection, name
+):
+    before = _queued(connection)
+
+    answer = _invite(
+        manager, "jean@example.org", name=name, role="crew_member", body_id=places.brussels
+    )
+
+    problem = assert_problem(answer, 422)
+    assert "/name" in {error["pointer"] for error in problem.get("errors", [])}, problem
+    assert _queued(connection) == before
+
+
+def test_a_plain_name_is_still_invited(manager, places, connection):
+    before = _queued(connection)
+    answer = _invite(
+        manager,
+        "jean@example.org",
+        name="Jean-Édouard D'Hondt-Van der Berg",
+        role="crew_member",
+        body_id=places.brussels,
+    )
+    assert answer.status_code == 201, answer.get_json()
+    assert _queued(connection) == before + 1
+
+
+def test_name_set_when_accepting_an_invitation_is_one_line_too(app, admin):
+    token = _token(_invite(admin, TARGET, role="administrator"))
+    answer = app.test_client().post(
+        f"{INVITATIONS}/accept",
+        json={"token": token, "password": "my own long passphrase", "name": "X\n\nURGENT"},
+    )
+    problem = assert_problem(answer, 422)
+    assert "/name" in {error["pointer"] for error in problem.get("errors", [])}, problem
+
+
+def test_api_token_name_is_one_line(admin):
+    client, headers = admin
+    answer = client.post("/api/v1/auth/tokens", json={"name": "ci\nroot"}, headers=headers)
+    problem = assert_problem(answer, 422)
+    assert "/name" in {error["pointer"] for error in problem.get("errors", [])}, problem
+    assert client.get("/api/v1/auth/tokens").get_json()["tokens"] == []

@@ -15,6 +15,8 @@ The defences, tested here with the real processes:
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import re
 import secrets
@@ -62,11 +64,9 @@ def _request(url: str, method: str = "GET", headers: dict | None = None) -> int 
         return None
 
 
-def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
-    database_url, tmp_path
-):
-    tokens = [secrets.token_urlsafe(32) for _ in range(5)]
-    api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
+@contextlib.contextmanager
+def _gunicorn(database_url, log: Path):
+    """The Procfile's web process on a free port, with its output in `log`: its base URL."""
     port = free_port()
     env = {
         **os.environ,
@@ -74,7 +74,6 @@ def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
         "PORT": str(port),
         "WORKERS": "1",
     }
-    log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         gunicorn = subprocess.Popen(
             ["sh", "-c", _web_command()],
@@ -92,6 +91,19 @@ def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
             if time.monotonic() > deadline:
                 pytest.fail("gunicorn did not answer")
             time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=60)
+
+
+def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
+    database_url, tmp_path
+):
+    tokens = [secrets.token_urlsafe(32) for _ in range(5)]
+    api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
+    log = tmp_path / "gunicorn.log"
+    with _gunicorn(database_url, log) as base:
         answers = [
             _request(f"{base}/follow/{tokens[0]}"),
             _request(f"{base}/follow/{tokens[1]}/unsubscribe"),
@@ -101,9 +113,6 @@ def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
             _request(f"{base}/api/v1/health", headers={"Referer": f"{base}/follow/{tokens[4]}"}),
         ]
         assert answers == [200, 200, 404, 404, 200, 200]
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=60)
     written = log.read_text()
     # Every request is in the log, with its secrets masked.
     assert "GET /follow/*** HTTP/1.1" in written
@@ -114,6 +123,55 @@ def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
     assert f'"{base}/follow/***"' in written
     for secret in [*tokens, api_key]:
         assert secret not in written
+
+
+def _raw(base: str, path: str, method: str = "GET") -> int:
+    """The status of a request sent with exactly this path: no client normalises it."""
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+    try:
+        connection.request(method, path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_access_log_masks_follow_tokens_and_api_keys_however_the_address_spells_them(
+    live, own_engine, tmp_path
+):
+    """Werkzeug routes a percent-encoded path (`/api/v1/%66ollow/…`) and redirects repeated
+    slashes (`//follow//…`): the log showed those tokens in clear, as it showed an api_key
+    whose name was percent-encoded."""
+    client = live.test_client()
+    created = client.post("/api/v1/reports", json=report_body(reporter={"email": "a@example.org"}))
+    assert created.status_code == 201, created.get_json()
+    # The resident's link, from the email queued for them.
+    (token,) = {t for row in _rows_as_text(own_engine) for t in FOLLOW_TOKEN.findall(row)}
+    api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
+    log = tmp_path / "gunicorn.log"
+    with _gunicorn(own_engine.url, log) as base:
+        answers = {
+            path: _raw(base, path)
+            for path in (
+                f"/api/v1/%66ollow/{token}",
+                f"/api/v1/%66%6F%6c%6C%6f%77/{token}",
+                f"//follow//{token}",
+                f"/api/v1//follow//{token}",
+                f"/api/v1/follow%2F{token}",
+                f"/%66ollow/{token}/unsubscribe",
+                f"/open311/v2/requests.json?jurisdiction_id=pave.be&api%5Fkey={api_key}",
+                f"/open311/v2/requests.json?jurisdiction_id=pave.be&%61pi_k%65y={api_key}",
+            )
+        }
+    # The app serves the token behind these spellings: they are credentials, not noise.
+    assert answers[f"/api/v1/%66ollow/{token}"] == 200, answers
+    assert answers[f"//follow//{token}"] in (301, 308), answers
+    written = log.read_text()
+    # Every request is in the log, its secret masked.
+    for path in answers:
+        masked = path.replace(token, "***").replace(api_key, "***")
+        assert f"GET {masked} HTTP/1.1" in written, written
+    assert token not in written
+    assert api_key not in written
 
 
 def test_the_apps_error_log_under_gunicorn_masks_a_follow_token(app, caplog, tmp_path):

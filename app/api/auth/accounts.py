@@ -20,6 +20,7 @@ from app.accounts.emails import queue_password_reset_email
 from app.accounts.passwords import MAX_LENGTH
 from app.api.auth.guard import current_staff, staff_required, start_session
 from app.api.auth.schemas import GrantSchema, SessionSchema, UserSchema
+from app.api.common import NamesSchema
 from app.api.errors import problem_doc
 from app.urls import public_url
 
@@ -44,6 +45,9 @@ def _require_json_body():
 class ManagedGrantSchema(GrantSchema):
     id = fields.Integer(required=True)
     body_code = fields.String(allow_none=True)
+    body_names = fields.Nested(
+        NamesSchema, allow_none=True, metadata={"description": "The body's name in each language"}
+    )
     removable = fields.Boolean(required=True, metadata={"description": "May I remove it?"})
 
 
@@ -87,6 +91,7 @@ def _account(actor, user) -> dict:
                 "role": grant.role,
                 "body_id": grant.body_id,
                 "body_code": grant.body.code if grant.body else None,
+                "body_names": grant.body.names() if grant.body else None,
                 "region_code": grant.region_code,
                 "removable": offboarding.may_remove(actor, user, grant),
             }

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH
-from app.api.common import EmailAddress
+from app.api.common import EmailAddress, SingleLineText
 
 ROLES = [r.value for r in Role]
 
@@ -52,7 +52,7 @@ class SessionSchema(Schema):
 
 
 class TokenCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = SingleLineText(required=True, min_length=1, max_length=100)
 
 
 class TokenSchema(Schema):
@@ -78,7 +78,7 @@ class TokenListSchema(Schema):
 class InvitationCreateSchema(Schema):
     # The invitation is emailed: the address is checked as strictly as a resident's.
     email = EmailAddress(required=True)
-    name = fields.String(load_default="", validate=validate.Length(max=200))
+    name = SingleLineText(load_default="", person=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     body_id = fields.Integer(load_default=None, allow_none=True)
     region_code = fields.String(
@@ -103,4 +103,4 @@ class InvitationAcceptSchema(Schema):
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
     )
-    name = fields.String(load_default=None, validate=validate.Length(max=200))
+    name = SingleLineText(load_default=None, person=True)

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import (
@@ -408,7 +408,25 @@ class TrendView(MethodView):
         """Reports created and resolved per week (or month), with zeros where none were"""
         fmt = _format(args, fmt)
         filters = _filters(args)
-        result = dashboard.trend(db_session(), **filters, interval=args.get("interval"))
+        try:
+            result = dashboard.trend(
+                db_session(),
+                **filters,
+                interval=args.get("interval"),
+                max_periods=current_app.config["DASHBOARD_MAX_PERIODS"],
+            )
+        except dashboard.TooManyPeriodsError as exc:
+            error = {"pointer": "end", "location": "query", "detail": str(exc)}
+            return problem(
+                422,
+                "Invalid request",
+                str(exc),
+                "too-many-periods",
+                errors=[error],
+                max_periods=exc.maximum,
+                periods=exc.count,
+                interval=exc.interval,
+            )
         if fmt == "csv":
             return _csv(
                 "trend",

@@ -16,7 +16,7 @@ from marshmallow import (
 )
 from webargs.fields import DelimitedList
 
-from app.api.common import NO_NUL, EmailAddress, idempotency_key_header
+from app.api.common import NO_NUL, EmailAddress, SingleLineText, idempotency_key_header
 from app.api.photos.schemas import PhotoSchema
 from app.reports.states import Status
 
@@ -41,7 +41,7 @@ class LocationSchema(Schema):
 
 
 class ReporterSchema(Schema):
-    name = fields.String(validate=[validate.Length(1, 200), NO_NUL], allow_none=True)
+    name = SingleLineText(min_length=1, person=True, allow_none=True)
     email = EmailAddress(allow_none=True)
     phone = fields.String(validate=PHONE, allow_none=True)
 

@@ -33,3 +33,15 @@ export function isoDay(date) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
+
+// The most periods the server's trend computes (DASHBOARD_MAX_PERIODS): 100 years of months.
+export const MAX_PERIODS = 1200;
+
+/** Calendar months from `start` to `end` (YYYY-MM-DD; empty is today), both included: the
+ * most periods the trend of that period has, since the page lets the server pick weeks only
+ * up to a year. */
+export function monthsBetween(start, end, today = new Date()) {
+  const [y1, m1] = (start || isoDay(today)).split('-').map(Number);
+  const [y2, m2] = (end || isoDay(today)).split('-').map(Number);
+  return (y2 - y1) * 12 + m2 - m1 + 1;
+}

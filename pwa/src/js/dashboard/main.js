@@ -3,7 +3,7 @@
 import { initialLanguage, language, onLanguageChange, say, setLanguage, t, translate } from '../i18n.js';
 import { csvUrl, FILTERS, getCategories, getFigure } from './api.js';
 import { categoryChart, statusChart, trendChart } from './charts.js';
-import { isoDay, number, period, pickName } from './format.js';
+import { isoDay, MAX_PERIODS, monthsBetween, number, period, pickName } from './format.js';
 import { Choropleth } from './map.js';
 
 const $ = (id) => document.getElementById(id);
@@ -91,16 +91,24 @@ class Dashboard {
     fill($('category'), sorted, (c) => c.code, (c) => pickName(c.names, lang));
   }
 
-  apply() {
+  /** Whether the period in the form is one the server answers; if not, says why. */
+  checkPeriod() {
     const { start, end } = this.filters();
-    if (start && end && start > end) {
-      say($('filter-error'), 'dashboard.error.period');
+    let error = null;
+    if (start && end && start > end) error = 'dashboard.error.period';
+    else if (monthsBetween(start, end) > MAX_PERIODS) error = 'dashboard.error.period-too-long';
+    say($('filter-error'), error, { years: MAX_PERIODS / 12 });
+    if (error) {
       $('end').setAttribute('aria-invalid', 'true');
       $('end').focus();
-      return;
+      return false;
     }
-    say($('filter-error'), null);
     $('end').removeAttribute('aria-invalid');
+    return true;
+  }
+
+  apply() {
+    if (!this.checkPeriod()) return;
     const query = new URLSearchParams(
       Object.entries(this.filters()).filter(([, value]) => value),
     ).toString();
@@ -124,6 +132,14 @@ class Dashboard {
     }
     if (request !== this.request) return; // a newer choice is on its way
     const refused = answers?.find((answer) => answer.status !== 200);
+    if (refused?.body?.type?.endsWith('/too-many-periods')) {
+      // A trend longer than the server computes (from the first report, when start is empty).
+      say($('load-status'), 'dashboard.error.period-too-long', {
+        years: Math.floor(refused.body.max_periods / 12),
+      });
+      document.body.dataset.figures = 'failed';
+      return;
+    }
     if (!answers || refused) {
       say($('load-status'), refused ? 'dashboard.error.refused' : 'dashboard.error.offline', {
         detail: refused?.body?.detail || '',
@@ -238,7 +254,8 @@ async function main() {
     if (dashboard.figures) dashboard.render();
   });
   document.body.dataset.ready = 'true';
-  await dashboard.load();
+  // An address may hold any period: the form's own check comes first, as for a new choice.
+  if (dashboard.checkPeriod()) await dashboard.load();
 }
 
 main();

@@ -1,6 +1,6 @@
 /** My team: the accounts a manager (or an administrator) may offboard, and the actions. */
 
-import { say, t } from '../i18n.js';
+import { language, say, t } from '../i18n.js';
 
 const $ = (id) => document.getElementById(id);
 const MANAGING_ROLES = ['commune_manager', 'administrator'];
@@ -99,7 +99,8 @@ export class TeamView {
     for (const grant of account.grants) {
       const item = document.createElement('li');
       const role = t(`staff.role.${grant.role}`);
-      const scope = grant.body_code || grant.region_code || '';
+      const names = grant.body_names || {};
+      const scope = names[language()] || names.fr || names.nl || grant.body_code || grant.region_code || '';
       item.append(line(scope ? 'staff.team.grant' : 'staff.team.grantEverywhere', { role, scope }, ''));
       if (grant.removable) {
         item.append(
