@@ -79,7 +79,7 @@ def publicly_visible(photo=Photo):
 
     Files are content-addressed, so the same picture sent to another report has the same
     files and URLs: once staff hide a picture, it stays hidden wherever it was or will be
-    sent (a re-upload cannot bring it back). Migration 0015_h keeps the open data view to the
+    sent (a re-upload cannot bring it back). Migration 0015 keeps the open data view to the
     same rule, and PhotoFile serves a file only when no hidden row names it.
     """
     other = aliased(Photo)

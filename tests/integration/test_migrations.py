@@ -151,7 +151,7 @@ def test_downgrade_one_step_and_upgrade_again(engine):
     previous = ScriptDirectory.from_config(alembic_config()).get_revision(HEAD).down_revision
     assert _revision(engine) == previous
     # 0010 also drops a column, which stepping back restores: compare what goes, not subsets.
-    # A revision that only redefines a view (0015_h) changes its definition instead.
+    # A revision that only redefines a view (0015) changes its definition instead.
     assert at_head - _columns(engine) or _views(engine) != views_at_head, (
         "the last revision adds columns or redefines a view, so stepping back undoes it"
     )

@@ -1,6 +1,6 @@
 """Open data: a photo hidden by staff stays hidden wherever the same picture was sent.
 
-Revision ID: 0015_h
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-04
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from alembic import op
 
-revision = "0015_h"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
