@@ -45,6 +45,10 @@ class Config:
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 50_000_000
     PHOTOS_PER_REPORT = 5
+    # How long after a report's creation its reporter may still add photos to it (POST
+    # /reports/{id}/photos with the creation's Idempotency-Key as Report-Key): long enough for
+    # a phone that stayed offline, short enough that a leaked key soon stops mattering.
+    PHOTO_UPLOAD_WINDOW_DAYS = 7
     PHOTO_STORAGE = "local"
     PHOTO_DIR = str(ROOT / "var" / "photos")
     S3_BUCKET = ""

@@ -43,3 +43,9 @@ class PhotoStorageError(PaveError):
     """Storing the processed files failed; nothing was written to the database."""
 
     title = "Photo storage unavailable"
+
+
+class PhotoUploadForbiddenError(PaveError):
+    """Only the report's creator may add photos after its creation, for a while."""
+
+    title = "Not allowed to add photos to this report"

@@ -15,10 +15,13 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    and_,
+    exists,
     false,
     func,
+    or_,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from app.db import Base
 
@@ -69,3 +72,20 @@ class Photo(Base):
     @property
     def thumbnail_key(self) -> str:
         return f"{self.thumbnail_sha256}.{self.extension}"
+
+
+def publicly_visible(photo=Photo):
+    """The condition every public reader puts on a photo: not hidden, here or anywhere.
+
+    Files are content-addressed, so the same picture sent to another report has the same
+    files and URLs: once staff hide a picture, it stays hidden wherever it was or will be
+    sent (a re-upload cannot bring it back). Migration 0015 keeps the open data view to the
+    same rule, and PhotoFile serves a file only when no hidden row names it.
+    """
+    other = aliased(Photo)
+    hashes = (photo.display_sha256, photo.thumbnail_sha256)
+    hidden_elsewhere = exists().where(
+        other.hidden.is_(True),
+        or_(other.display_sha256.in_(hashes), other.thumbnail_sha256.in_(hashes)),
+    )
+    return and_(photo.hidden.is_(False), ~hidden_elsewhere)

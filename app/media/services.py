@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -11,7 +12,11 @@ from sqlalchemy import event, func, or_, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.errors import IdempotencyKeyReuseError, NotFoundError
-from app.media.errors import PhotoLimitReachedError, PhotoStorageError
+from app.media.errors import (
+    PhotoLimitReachedError,
+    PhotoStorageError,
+    PhotoUploadForbiddenError,
+)
 from app.media.models import Photo
 from app.media.processing import MAX_BYTES, MAX_PIXELS, Location, check_size, process_photo
 from app.media.storage import PhotoStorage
@@ -42,6 +47,43 @@ class _Pending:
 
     storage: PhotoStorage
     keys: list[str] = field(default_factory=list)
+
+
+REPORT_KEY_SQL = text(
+    "SELECT idempotency_key, created_at > now() - make_interval(days => :days) AS open "
+    "FROM reports WHERE id = :id"
+)
+
+
+def check_report_key(
+    session: Session, report_id: uuid.UUID, report_key: str | None, *, window_days: int
+) -> None:
+    """Let only the report's creator add a photo after its creation, and only for a while.
+
+    The credential is the Idempotency-Key the report was created with: the creator's app made
+    it (the PWA's outbox item id, random) and holds it from before the report exists, so a
+    phone that stays offline between the report and its photos still has it; it is never
+    shown publicly. A report created without one takes photos only in its creating request.
+    Raises NotFoundError or PhotoUploadForbiddenError; stores nothing.
+    """
+    row = session.execute(REPORT_KEY_SQL, {"id": report_id, "days": window_days}).first()
+    if row is None:
+        raise NotFoundError(f"There is no report {report_id}.")
+    stored, open_ = row
+    if not report_key:
+        raise PhotoUploadForbiddenError(
+            "Only the report's creator may add photos: send the Idempotency-Key the report "
+            "was created with in the Report-Key header."
+        )
+    if stored is None or not hmac.compare_digest(stored.encode(), report_key.encode()):
+        raise PhotoUploadForbiddenError(
+            "This Report-Key is not the one the report was created with: only the report's "
+            "creator may add photos."
+        )
+    if not open_:
+        raise PhotoUploadForbiddenError(
+            f"Photos can be added to a report only within {window_days} days of its creation."
+        )
 
 
 def add_photo(

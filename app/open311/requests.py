@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.categories.models import Category
 from app.errors import PaveError
 from app.i18n import LANGUAGES, pick_name
-from app.media.models import Photo
+from app.media.models import Photo, publicly_visible
 from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, Status, open311_status
 from app.reports.views import PUBLIC_VIEW_SQL, ReportView
 from app.tickets.states import REASON_REQUIRED
@@ -202,7 +202,7 @@ def first_photos(session: Session, report_ids: list[uuid.UUID]) -> dict[uuid.UUI
         return {}
     photos = session.scalars(
         select(Photo)
-        .where(Photo.report_id.in_(report_ids), Photo.hidden.is_(False))
+        .where(Photo.report_id.in_(report_ids), publicly_visible())
         .order_by(Photo.report_id, Photo.position)
         .ext(distinct_on(Photo.report_id))
     )

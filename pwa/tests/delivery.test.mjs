@@ -3,6 +3,7 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
+import { apiTransport } from '../src/js/api.js';
 import { BACKOFF_MAX_MS, backoffDelay, flush, isRetryable } from '../src/js/delivery.js';
 import { newItem, openOutbox, State } from '../src/js/outbox.js';
 import { FakeServer } from './fake-server.mjs';
@@ -126,6 +127,50 @@ describe('a bad network', () => {
     assert.equal((await outbox.get(item.id)).state, State.SENT);
     assert.equal(server.photos.size, 1);
     assert.deepEqual(server.requests, ['report', 'photo', 'photo']);
+  });
+});
+
+describe("a report's photos", () => {
+  test('go with the report key, even when sent long after the report', async () => {
+    const item = await outbox.put(report('pothole', ['image/jpeg', 'image/jpeg']));
+    // The report reaches the server; then the phone goes offline for its photos.
+    server.trouble = [undefined, 'offline'];
+    await run();
+    const halfway = await outbox.get(item.id);
+    assert.equal(halfway.state, State.WAITING);
+    assert.equal(halfway.serverId, 'server-1');
+    clock += 3 * 24 * 3600 * 1000;
+    await run({ force: true });
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.state, State.SENT);
+    assert.ok(stored.photos.every((p) => p.sent && !p.rejected));
+    assert.equal(server.photos.size, 2);
+    assert.equal(server.reports.size, 1);
+  });
+
+  test("a photo the server refuses to add (403) is set aside, the report stays sent", async () => {
+    const item = await outbox.put(report('pothole', ['image/jpeg']));
+    server.trouble = [undefined, 403];
+    await run();
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.state, State.SENT);
+    assert.equal(stored.photos[0].rejected.status, 403);
+    assert.deepEqual(server.requests, ['report', 'photo']);
+  });
+
+  test('the API transport sends the report key as Report-Key, the photo id as Idempotency-Key', async () => {
+    const sent = [];
+    const fetchImpl = async (url, init) => {
+      sent.push({ url, headers: init.headers });
+      return new Response('{}', { status: 201, headers: { 'Content-Type': 'application/json' } });
+    };
+    const item = report('pothole', ['image/jpeg']);
+    const transport = apiTransport({ base: 'https://pave.test', fetchImpl });
+    await transport.addPhoto('abc', item.photos[0], item);
+    assert.equal(sent[0].url, 'https://pave.test/api/v1/reports/abc/photos');
+    assert.equal(sent[0].headers['Report-Key'], item.key);
+    assert.equal(sent[0].headers['Idempotency-Key'], item.photos[0].id);
+    assert.notEqual(item.key, item.photos[0].id);
   });
 });
 

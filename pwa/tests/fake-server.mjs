@@ -13,8 +13,8 @@ export class FakeServer {
   transport() {
     return {
       createReport: async (item) => this.handle('report', () => this.createReport(item)),
-      addPhoto: async (serverId, photo) =>
-        this.handle('photo', () => this.addPhoto(serverId, photo)),
+      addPhoto: async (serverId, photo, item) =>
+        this.handle('photo', () => this.addPhoto(serverId, photo, item.key)),
     };
   }
 
@@ -56,7 +56,19 @@ export class FakeServer {
     return { status: 201, body: report };
   }
 
-  addPhoto(serverId, photo) {
+  addPhoto(serverId, photo, reportKey) {
+    // Only the report's creator may add photos: the Report-Key is the report's own key.
+    if (this.reports.get(reportKey)?.id !== serverId) {
+      return {
+        status: 403,
+        body: {
+          type: 'https://pave.example/problems/photo-upload-forbidden',
+          title: 'Not allowed to add photos to this report',
+          status: 403,
+          detail: 'This Report-Key is not the one the report was created with.',
+        },
+      };
+    }
     if (photo.type === 'text/plain') {
       return { status: 415, body: { title: 'Not an image', status: 415, detail: 'Not a photo.' } };
     }

@@ -42,14 +42,18 @@ def make_colleague(engine, name: str) -> int:
         return user.id
 
 
-def add_photo(live_server, report_id) -> None:
-    """The resident's photo of the report, sent as the resident app sends it."""
+def add_photo(live_server, live_db, report_id) -> None:
+    """The resident's photo of the report, sent as the resident app sends it: with the
+    report's creation key (which only the resident's app holds) as Report-Key."""
+    ((creation_key,),) = db_rows(
+        live_db, "SELECT idempotency_key FROM reports WHERE id = :id", report_id
+    )
     jpeg = io.BytesIO()
     Image.new("RGB", (640, 480), (200, 40, 40)).save(jpeg, "JPEG")
     response = httpx.post(
         f"{live_server.url}/api/v1/reports/{report_id}/photos",
         files={"photo": ("photo.jpg", jpeg.getvalue(), "image/jpeg")},
-        headers={"Idempotency-Key": str(uuid.uuid4())},
+        headers={"Idempotency-Key": str(uuid.uuid4()), "Report-Key": creation_key},
         timeout=30,
     )
     assert response.status_code == 201, response.text
@@ -181,7 +185,7 @@ def test_the_description_is_marked_publishable_and_a_photo_is_hidden_from_the_pu
     crew = make_crew(live_db, BRUXELLES)
     word = marker()
     report_id = report_with_email(live_server, f"Sign knocked over {word}")
-    add_photo(live_server, report_id)
+    add_photo(live_server, live_db, report_id)
     follow_url, _ = email_links(live_db, report_id)
     resident = new_context(browser, live_server)
     context, page = small_phone(browser, live_server)

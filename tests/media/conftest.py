@@ -36,10 +36,15 @@ def photo_client(photo_app):
     return photo_app.test_client()
 
 
+# The Idempotency-Key the `report_id` report was created with: its creator's credential to
+# add photos (the Report-Key header).
+REPORT_KEY = "report-creation-key"
+
+
 @pytest.fixture
 def report_id(session) -> uuid.UUID:
     created = create_report(
-        session, NewReport(category="pothole", lon=4.3525, lat=50.8467), str(uuid.uuid4())
+        session, NewReport(category="pothole", lon=4.3525, lat=50.8467), REPORT_KEY
     )
     session.commit()
     return created.report_id

@@ -20,8 +20,9 @@ PHOTO_SQL = text(
     " content_type, display_sha256, display_width, display_height, display_bytes,"
     " thumbnail_sha256, thumbnail_width, thumbnail_height, thumbnail_bytes, hidden)"
     " VALUES (:id, 'p1', repeat('a', 64), 0, 'image/jpeg', repeat(:sha, 64), 10, 10,"
-    " 100, repeat('c', 64), 5, 5, 50, :hidden)"
+    " 100, repeat(:sha, 63) || 'c', 5, 5, 50, :hidden)"
 )
+# Each photo its own thumbnail file too: a file a hidden photo shares is hidden with it.
 # Many reports at once, in Bruxelles, straight into the table (the trigger still fills the
 # public location): enough for a file of several chunks.
 MANY_SQL = text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -66,5 +67,11 @@ def crew(staff_as):
 
 @pytest.fixture
 def ticket(report_factory):
-    """A new ticket at the Grand-Place (Bruxelles), with the reporter's contact."""
-    return report_factory(in_brussels=True, with_reporter=True, description="Deep pothole")
+    """A new ticket at the Grand-Place (Bruxelles), with the reporter's contact, created under
+    an Idempotency-Key as the resident app does (its creator adds photos with it)."""
+    return report_factory(
+        in_brussels=True,
+        with_reporter=True,
+        description="Deep pothole",
+        idempotency_key=f"creation-{uuid.uuid4()}",
+    )

@@ -87,12 +87,13 @@ def _caller(client, staff_as, places, caller):
     return staff.client, staff.csrf
 
 
-def _resident_photo(client, connection, ticket_id) -> int:
-    """A photo the resident added to the ticket; returns its id."""
+def _resident_photo(client, connection, ticket) -> int:
+    """A photo the resident added to the ticket (with its creation key); returns its id."""
+    ticket_id = ticket.id
     response = client.post(
         f"/api/v1/reports/{ticket_id}/photos",
         data={"photo": (io.BytesIO(_jpeg()), "a.jpg")},
-        headers={"Idempotency-Key": "resident-photo"},
+        headers={"Idempotency-Key": "resident-photo", "Report-Key": ticket.idempotency_key},
         content_type="multipart/form-data",
     )
     assert response.status_code == 201, response.get_json()
@@ -140,8 +141,8 @@ CASES = [
 
 @pytest.mark.parametrize(("caller", "operation", "expected"), CASES)
 def test_matrix(client, staff_as, places, report_factory, connection, caller, operation, expected):
-    ticket = report_factory(in_brussels=True, with_reporter=True)
-    photo_id = _resident_photo(client, connection, ticket.id) if operation == "hide_photo" else None
+    ticket = report_factory(in_brussels=True, with_reporter=True, idempotency_key="creation-key")
+    photo_id = _resident_photo(client, connection, ticket) if operation == "hide_photo" else None
     photos = 1 if photo_id else 0
     staff_client, csrf = _caller(client, staff_as, places, caller)
 

@@ -60,11 +60,12 @@ def test_publishable_is_a_boolean_and_needs_if_match(crew, ticket, connection):
     assert crew.ticket(ticket.id)["version"] == 1
 
 
-def _resident_photo(client, ticket_id, key="resident-1", colour=(120, 60, 30)) -> dict:
+def _resident_photo(client, ticket, key="resident-1", colour=(120, 60, 30)) -> dict:
+    """The resident's photo, sent with the ticket's creation key as the resident app does."""
     response = client.post(
-        f"/api/v1/reports/{ticket_id}/photos",
+        f"/api/v1/reports/{ticket.id}/photos",
         data={"photo": (io.BytesIO(_jpeg(colour)), "photo.jpg")},
-        headers={"Idempotency-Key": key},
+        headers={"Idempotency-Key": key, "Report-Key": ticket.idempotency_key},
         content_type="multipart/form-data",
     )
     assert response.status_code == 201, response.get_json()
@@ -72,7 +73,7 @@ def _resident_photo(client, ticket_id, key="resident-1", colour=(120, 60, 30)) -
 
 
 def test_a_hidden_photo_leaves_every_public_view_and_can_be_shown_again(client, crew, ticket):
-    photo = _resident_photo(client, ticket.id)
+    photo = _resident_photo(client, ticket)
     (listed,) = crew.ticket(ticket.id)["photos"]
     assert listed["hidden"] is False
     path = f"{TICKETS}/{ticket.id}/photos/{listed['id']}"
@@ -102,8 +103,8 @@ def test_a_hidden_photo_leaves_every_public_view_and_can_be_shown_again(client, 
 
 
 def test_hiding_a_photo_of_another_ticket_is_a_404(client, crew, ticket, report_factory):
-    other = report_factory(in_brussels=True)
-    _resident_photo(client, other.id)
+    other = report_factory(in_brussels=True, idempotency_key="other-creation-key")
+    _resident_photo(client, other)
     (theirs,) = crew.ticket(other.id)["photos"]
 
     response = crew.change(
@@ -118,7 +119,7 @@ def test_hiding_a_photo_of_another_ticket_is_a_404(client, crew, ticket, report_
 def test_hiding_needs_if_match_a_boolean_and_the_tickets_body(
     client, crew, staff_as, places, ticket
 ):
-    _resident_photo(client, ticket.id)
+    _resident_photo(client, ticket)
     (listed,) = crew.ticket(ticket.id)["photos"]
     path = f"{TICKETS}/{ticket.id}/photos/{listed['id']}"
     reviewer = staff_as(Role.REGION_REVIEWER)
@@ -136,7 +137,7 @@ def test_hiding_needs_if_match_a_boolean_and_the_tickets_body(
 
 
 def test_hiding_a_photo_retried_with_its_key_is_applied_once(client, crew, ticket):
-    _resident_photo(client, ticket.id)
+    _resident_photo(client, ticket)
     (listed,) = crew.ticket(ticket.id)["photos"]
     path = f"{TICKETS}/{ticket.id}/photos/{listed['id']}"
     key = {"Idempotency-Key": "hide-1"}

@@ -7,7 +7,7 @@ import uuid
 from flask import current_app, jsonify, make_response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,9 +15,9 @@ from app import db_session
 from app.api.errors import problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
 from app.errors import NotFoundError, RequestInFlightError
-from app.media.models import Photo
+from app.media.models import Photo, publicly_visible
 from app.media.processing import EXTENSIONS, MB, OUTPUT
-from app.media.services import PhotoLimits, add_photo
+from app.media.services import PhotoLimits, add_photo, check_report_key
 from app.media.storage import CACHE_CONTROL, KEY_PATTERN, PhotoStorage, storage_from_settings
 
 blp = Blueprint("photos", __name__, description="Photos of reports")
@@ -65,7 +65,7 @@ def photos_for_report(session: Session, report_id: uuid.UUID) -> list[dict]:
     """The report's visible photos in upload order, for its public view (needs a request)."""
     photos = session.scalars(
         select(Photo)
-        .where(Photo.report_id == report_id, Photo.hidden.is_(False))
+        .where(Photo.report_id == report_id, publicly_visible())
         .order_by(Photo.position)
     )
     return [photo_view(photo) for photo in photos]
@@ -101,6 +101,12 @@ class ReportPhotos(MethodView):
             },
         },
     )
+    @blp.alt_response(
+        403,
+        **problem_doc(
+            "No Report-Key, not the report's creation Idempotency-Key, or over 7 days late"
+        ),
+    )
     @blp.alt_response(404, **problem_doc("No such report"))
     @blp.alt_response(409, **problem_doc("The report already has its 5 photos"))
     @blp.alt_response(413, **problem_doc("The upload is over 15 MB"))
@@ -113,11 +119,21 @@ class ReportPhotos(MethodView):
     )
     @blp.alt_response(503, **problem_doc("The photo storage is unavailable"))
     def post(self, headers, files, report_id: uuid.UUID):
-        """Add a photo to a report; it is stored upright, resized and without any metadata"""
+        """Add a photo to a report; it is stored upright, resized and without any metadata
+
+        Only the report's creator may: the Report-Key header must carry the Idempotency-Key
+        the report was created with, within PHOTO_UPLOAD_WINDOW_DAYS of its creation.
+        """
         upload = files["photo"]
         data = upload.read()
         session = db_session()
         try:
+            check_report_key(
+                session,
+                report_id,
+                headers.get("report_key"),
+                window_days=current_app.config["PHOTO_UPLOAD_WINDOW_DAYS"],
+            )
             added = add_photo(
                 session,
                 photo_storage(),
@@ -167,16 +183,13 @@ class PhotoFile(MethodView):
         if not KEY_PATTERN.fullmatch(key):
             raise NotFoundError("There is no such photo.")
         sha, extension = key.split(".", 1)
-        visible = db_session().scalar(
-            select(Photo.id)
-            .where(
-                or_(Photo.display_sha256 == sha, Photo.thumbnail_sha256 == sha),
-                Photo.content_type == EXTENSIONS[extension],
-                Photo.hidden.is_(False),
-            )
-            .limit(1)
-        )
-        if visible is None:
+        names = or_(Photo.display_sha256 == sha, Photo.thumbnail_sha256 == sha)
+        known = select(Photo.id).where(names, Photo.content_type == EXTENSIONS[extension])
+        # Hidden on any report, hidden everywhere: the same bytes sent again to another
+        # report must not bring a picture staff hid back to its URL.
+        hidden = select(Photo.id).where(names, Photo.hidden.is_(True))
+        visible = db_session().scalar(select(and_(known.exists(), ~hidden.exists())))
+        if not visible:
             raise NotFoundError("There is no such photo.")
         response = make_response(photo_storage().get(key))
         response.mimetype = EXTENSIONS[extension]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.api.common import idempotency_key_header
 
@@ -25,6 +25,14 @@ class PhotoHeadersSchema(Schema):
     idempotency_key = idempotency_key_header(
         "The client's own id of the photo: a retry with the same id returns the stored photo "
         "and stores nothing new"
+    )
+    report_key = fields.String(
+        data_key="Report-Key",
+        validate=validate.Length(1, 255),
+        metadata={
+            "description": "The Idempotency-Key the report was created with: only its creator "
+            "knows it, and it lets them add photos for PHOTO_UPLOAD_WINDOW_DAYS (7) days"
+        },
     )
 
 

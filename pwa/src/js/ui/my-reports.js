@@ -9,7 +9,12 @@ const $ = (id) => document.getElementById(id);
 /** A sentence saying why the server refused an item, in the resident's language. */
 export function reasonKey(problem) {
   const slug = (problem?.type || '').split('/').pop();
-  const known = ['unknown-category', 'outside-service-area', 'invalid-text'];
+  const known = [
+    'unknown-category',
+    'outside-service-area',
+    'invalid-text',
+    'photo-upload-forbidden',
+  ];
   if (known.includes(slug)) return [`problem.${slug}`, {}];
   if (problem?.status === 422 && problem.errors?.length) return ['problem.validation', {}];
   return ['problem.other', { status: problem?.status ?? '?' }];
