@@ -55,34 +55,26 @@ const appCss = cssOut.find((p) => /\/app-[^/]+\.css$/.test(p));
 const mapCss = cssOut.find((p) => /\/map-[^/]+\.css$/.test(p));
 const dashboardCss = cssOut.find((p) => /\/dashboard-[^/]+\.css$/.test(p));
 
-// 2. Scripts. The photo worker first, as a classic script of its own (no module workers in
-// older browsers), so the app knows its hashed name.
-const worker = await esbuild.build({
-  entryPoints: { 'photo-worker': join(src, 'js/photo-worker.js') },
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  outdir: join(dist, 'assets'),
-  entryNames: '[name]-[hash]',
-  metafile: true,
-  target: TARGET,
-  logLevel: 'warning',
-});
-const photoWorker = outputsOf(worker).find((p) => p.endsWith('.js'));
-// The pages' first script, which picks the language before the first paint: a classic script
-// file (no inline script may run under the pages' Content-Security-Policy).
-const langBoot = await esbuild.build({
-  entryPoints: { 'lang-pending': join(src, 'js/lang-pending.js') },
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  outdir: join(dist, 'assets'),
-  entryNames: '[name]-[hash]',
-  metafile: true,
-  target: TARGET,
-  logLevel: 'warning',
-});
-const langJs = outputsOf(langBoot).find((p) => p.endsWith('.js'));
+// 2. Scripts. Two classic scripts of their own first, each as a hashed file: the photo worker
+// (no module workers in older browsers), so the app knows its name, and the pages' first
+// script, which picks the language before the first paint (no inline script may run under
+// the pages' Content-Security-Policy).
+async function classicScript(name, file) {
+  const built = await esbuild.build({
+    entryPoints: { [name]: join(src, file) },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    outdir: join(dist, 'assets'),
+    entryNames: '[name]-[hash]',
+    metafile: true,
+    target: TARGET,
+    logLevel: 'warning',
+  });
+  return outputsOf(built).find((p) => p.endsWith('.js'));
+}
+const photoWorker = await classicScript('photo-worker', 'js/photo-worker.js');
+const langJs = await classicScript('lang-pending', 'js/lang-pending.js');
 
 // Then the apps: the residents', the crews' and the follow page (sharing chunks such as the
 // outbox and the strings), Leaflet split into its own chunk that loads only with a map.
