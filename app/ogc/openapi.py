@@ -9,7 +9,8 @@ The parameters and schemas follow the building blocks of OGC API Features Part 1
 from __future__ import annotations
 
 from app.ogc import crs as crs_
-from app.ogc.collections import COLLECTIONS, AttributeFilter
+from app.ogc.collections import COLLECTIONS
+from app.ogc.features import AttributeFilter
 from app.ogc.params import DEFAULT_LIMIT, MAX_LIMIT, MAX_PARAMETER_LENGTH
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"

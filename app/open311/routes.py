@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from app import db_session
 from app.accounts.services import user_for_token
 from app.api.common import request_language
-from app.api.tickets.routes import check_original, may_change_ticket
+from app.api.tickets.scope import check_original, may_change_ticket
 from app.errors import NotFoundError, PaveError, RequestInFlightError, UnknownCategoryError
 from app.i18n import pick_name
 from app.open311 import documents, intake, requests

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.open311.requests import MAX_REQUESTS, Open311QueryError, window
 from app.reports.states import CLOSED_STATUSES, Status
-from app.tickets import services
+from app.tickets import edits, services
 from app.tickets.states import REASON_REQUIRED
 
 # Pavé's status as the extended status a mySociety client knows.
@@ -153,7 +153,7 @@ def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor
                 f"The request is already {extended_status(current)}: send a description "
                 "to add an update, or another status."
             )
-        services.add_update(session, update.report_id, update.description, actor=actor, public=True)
+        edits.add_update(session, update.report_id, update.description, actor=actor, public=True)
         return f"update-{db.execute(LAST_UPDATE_SQL, {'id': update.report_id}).scalar_one()}"
     reason = update.description if to in REASON_REQUIRED else None
     services.transition(
@@ -170,5 +170,5 @@ def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor
     if update.description and not reason:
         # A note of a status change stays inside, but what a commune pushes is meant for
         # everyone, as on FixMyStreet: it is published as an update too.
-        services.add_update(session, update.report_id, update.description, actor=actor, public=True)
+        edits.add_update(session, update.report_id, update.description, actor=actor, public=True)
     return f"status-{update_id}"

@@ -21,7 +21,7 @@ from app.db import Base
 from app.errors import NotFoundError, PaveError
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
 from app.reports.states import CLOSED_STATUSES, Status
-from app.tickets import notifications, services
+from app.tickets import edits, notifications, services
 from app.tickets.notifications import token_hash
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS
 
@@ -238,7 +238,7 @@ def timeline(session: Session, report_id: uuid.UUID) -> Timeline:
 
 def comment(session: Session, follower: Follower, body: str) -> None:
     """The reporter's comment, a public update of the ticket (audited)."""
-    services.add_update(
+    edits.add_update(
         session, follower.report_id, body, actor=services.Actor.reporter(), public=True
     )
 
@@ -248,7 +248,7 @@ def say_fixed(session: Session, follower: Follower, comment_text: str | None = N
     text_ = FIXED_TEXT.get(follower.language, FIXED_TEXT["fr"])
     if comment_text:
         text_ = f"{text_}\n\n{comment_text}"
-    services.add_update(
+    edits.add_update(
         session,
         follower.report_id,
         text_,
@@ -263,7 +263,7 @@ def say_not_fixed(session: Session, follower: Follower, comment_text: str | None
     actor = services.Actor.reporter()
     services.transition(session, follower.report_id, Status.REOPENED, actor=actor)
     if comment_text:
-        services.add_update(session, follower.report_id, comment_text, actor=actor, public=True)
+        edits.add_update(session, follower.report_id, comment_text, actor=actor, public=True)
 
 
 def unsubscribe(session: Session, follower: Follower) -> None:

@@ -1,4 +1,4 @@
-"""Changing a ticket: status transitions, assignment, priority and updates, each audited.
+"""Changing a ticket: status transitions (the other edits are in `edits`), each audited.
 
 Every function locks the report row, checks the version the caller last saw, applies the
 change, writes its history, audit and outbox rows, and leaves the commit to the caller: the
@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import bindparam
 
 from app.errors import NotFoundError
-from app.reports.states import Priority, Status
+from app.reports.states import Status
 from app.tickets import notifications
 from app.tickets.errors import (
     InvalidDuplicateError,
-    InvalidPriorityError,
     InvalidTransferError,
     InvalidTransitionError,
     MissingPlannedDateError,
@@ -113,10 +112,6 @@ AUDIT_SQL = text(
     "VALUES (:actor, :actor_user_id, :report_id, :action, :before, :after)"
 ).bindparams(bindparam("before", type_=JSONB), bindparam("after", type_=JSONB))
 
-UPDATE_INSERT_SQL = text(
-    "INSERT INTO report_updates (report_id, author, author_user_id, body, public) "
-    "VALUES (:report_id, :author, :author_user_id, :body, :public) RETURNING id"
-)
 
 RESOLVED_AGE_SQL = text(
     "SELECT now() - max(at) > make_interval(days => :days) FROM report_status_changes "
@@ -164,7 +159,7 @@ FOLLOWERS_SQL = text(
 BODY_SQL = text("SELECT id FROM bodies WHERE code = :code")
 
 
-def _lock(db: Connection, report_id: uuid.UUID, expected_version: int | None) -> Ticket:
+def lock_ticket(db: Connection, report_id: uuid.UUID, expected_version: int | None) -> Ticket:
     row = db.execute(LOCK_SQL, {"id": report_id}).one_or_none()
     if row is None:
         raise NotFoundError(f"No report {report_id}.")
@@ -178,7 +173,7 @@ def _lock(db: Connection, report_id: uuid.UUID, expected_version: int | None) ->
     return ticket
 
 
-def _save(
+def save_ticket(
     db: Connection,
     before: Ticket,
     after: Ticket,
@@ -280,7 +275,7 @@ def transition(
     to = Status(to_status)
     if to is Status.DUPLICATE and duplicate_of is not None and duplicate_of != report_id:
         db.execute(LOCK_PAIR_SQL, {"a": report_id, "b": duplicate_of})
-    ticket = _lock(db, report_id, expected_version)
+    ticket = lock_ticket(db, report_id, expected_version)
     allowed = allowed_transitions(ticket.status, by_reporter=actor.is_reporter)
     if to not in allowed:
         raise InvalidTransitionError(
@@ -307,7 +302,7 @@ def transition(
         to_body_code=to_body_code,
     )
     extra = {k: v for k, v in (("reason", reason), ("note", note)) if v}
-    saved = _save(db, ticket, after, actor, "transition", **extra)
+    saved = save_ticket(db, ticket, after, actor, "transition", **extra)
     history = {
         "report_id": report_id,
         "from_status": ticket.status,
@@ -345,110 +340,3 @@ def _notify_followers(db: Connection, facts: Row, kind: str, **extra: Any) -> No
         as_reporter = {"reporter_email": follower.email, "reporter_language": follower.language}
         row = SimpleNamespace(**(facts._asdict() | as_reporter | {"reporter_unsubscribed": False}))
         notifications.notify_resident(db, row, kind, **extra)
-
-
-def assign(
-    session: Session,
-    report_id: uuid.UUID,
-    assignee_user_id: int | None,
-    *,
-    actor: Actor,
-    expected_version: int | None = None,
-) -> Ticket:
-    """Give the ticket to a crew member (a user id; None takes it back)."""
-    db = session.connection()
-    ticket = _lock(db, report_id, expected_version)
-    after = Ticket(**{**ticket.__dict__, "assignee_user_id": assignee_user_id})
-    return _save(db, ticket, after, actor, "assign")
-
-
-def set_priority(
-    session: Session,
-    report_id: uuid.UUID,
-    priority: Priority | str,
-    *,
-    actor: Actor,
-    expected_version: int | None = None,
-) -> Ticket:
-    try:
-        value = Priority(priority).value
-    except ValueError:
-        choices = ", ".join(p.value for p in Priority)
-        raise InvalidPriorityError(f"Priority is one of {choices}, not {priority!r}.") from None
-    db = session.connection()
-    ticket = _lock(db, report_id, expected_version)
-    after = Ticket(**{**ticket.__dict__, "priority": value})
-    return _save(db, ticket, after, actor, "set_priority")
-
-
-def set_description_public(
-    session: Session,
-    report_id: uuid.UUID,
-    publishable: bool,
-    *,
-    actor: Actor,
-    expected_version: int | None = None,
-) -> Ticket:
-    """Whether the resident's description may be published as open data (staff decide)."""
-    db = session.connection()
-    ticket = _lock(db, report_id, expected_version)
-    after = Ticket(**{**ticket.__dict__, "description_public": bool(publishable)})
-    return _save(db, ticket, after, actor, "set_description_public")
-
-
-PHOTO_HIDDEN_SQL = text(
-    "SELECT hidden FROM photos WHERE id = :photo_id AND report_id = :report_id FOR UPDATE"
-)
-SET_PHOTO_HIDDEN_SQL = text("UPDATE photos SET hidden = :hidden WHERE id = :photo_id")
-
-
-def set_photo_hidden(
-    session: Session,
-    report_id: uuid.UUID,
-    photo_id: int,
-    hidden: bool,
-    *,
-    actor: Actor,
-    expected_version: int | None = None,
-) -> Ticket:
-    """Hide a photo of the ticket (a face, a number plate) from every public view, or show it
-    again; a change of the ticket like any other: its version moves and the audit keeps it."""
-    db = session.connection()
-    ticket = _lock(db, report_id, expected_version)
-    params = {"photo_id": photo_id, "report_id": report_id, "hidden": bool(hidden)}
-    was_hidden = db.execute(PHOTO_HIDDEN_SQL, params).scalar_one_or_none()
-    if was_hidden is None:
-        raise NotFoundError(f"Ticket {report_id} has no photo {photo_id}.")
-    db.execute(SET_PHOTO_HIDDEN_SQL, params)
-    action = "hide_photo" if hidden else "show_photo"
-    was = {"photo": photo_id, "hidden": was_hidden}
-    return _save(db, ticket, ticket, actor, action, was=was, photo=photo_id, hidden=bool(hidden))
-
-
-def add_update(
-    session: Session,
-    report_id: uuid.UUID,
-    body: str,
-    *,
-    actor: Actor,
-    public: bool,
-    expected_version: int | None = None,
-    action: str | None = None,
-) -> Ticket:
-    """A public update (the resident and everyone read it) or an internal note of the crews.
-
-    `action` names the audit entry when the update says more than a comment (the reporter's
-    "it is fixed", for one).
-    """
-    db = session.connection()
-    ticket = _lock(db, report_id, expected_version)
-    params = {
-        "report_id": report_id,
-        "author": actor.name,
-        "author_user_id": actor.user_id,
-        "body": body,
-        "public": public,
-    }
-    update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
-    action = action or ("public_update" if public else "internal_note")
-    return _save(db, ticket, ticket, actor, action, update_id=update_id, body=body)

@@ -8,7 +8,8 @@ import secrets
 import pytest
 from sqlalchemy import text
 
-from app.tickets.services import Actor, add_update, transition
+from app.tickets.edits import add_update
+from app.tickets.services import Actor, transition
 from tests.follow.conftest import RESIDENT_EMAIL
 
 CREW = Actor(name="crew:anne.dupont", user_id=7)

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from app.ogc import crs, params
-from app.ogc.collections import COLLECTIONS, Query
+from app.ogc.collections import COLLECTIONS
+from app.ogc.features import Query
 from tests.factories import FLAGEY, GRAND_PLACE, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL
 from tests.ogc.conftest import BASE, copy_report, features, ids, ogc_error
 

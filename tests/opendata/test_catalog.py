@@ -17,13 +17,13 @@ from sqlalchemy import text
 
 from app import create_app
 from app.config import Config
-from app.opendata.catalog import (
+from app.opendata.catalog import CatalogSettingsError
+from app.opendata.catalog_vocabulary import (
     BE_THEME,
     BELGIAN_TIME,
     EU,
     EU_THEME,
     VCARD,
-    CatalogSettingsError,
 )
 from tests.factories import FLAGEY
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from app.tickets.edits import add_update, assign, set_priority
 from app.tickets.errors import InvalidPriorityError, StaleVersionError
-from app.tickets.services import add_update, assign, set_priority
 from tests.tickets.helpers import CREW, audit, state
 
 

@@ -19,7 +19,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from app import db_session
 from app.ogc import crs as crs_
 from app.ogc import params
-from app.ogc.collections import COLLECTIONS, Query
+from app.ogc.collections import COLLECTIONS
+from app.ogc.features import Query
 from app.ogc.openapi import CONFORMANCE, GEOJSON, HTML, JSON, OPENAPI_MEDIA_TYPE, document
 
 blp = Blueprint("ogc", __name__, url_prefix="/ogc")

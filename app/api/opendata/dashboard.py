@@ -19,25 +19,29 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import (
     RAISE,
-    Schema,
-    ValidationError,
-    fields,
-    pre_load,
-    validate,
-    validates_schema,
 )
 
 from app import db_session
-from app.api.common import NO_NUL, NamesSchema, request_language
+from app.api.common import request_language
 from app.api.errors import problem, problem_doc
-from app.api.opendata.exports import PeriodBoundField
+from app.api.opendata.dashboard_schemas import (
+    FORMATS,
+    DashboardCategoryFiguresSchema,
+    DashboardCommuneCollectionSchema,
+    DashboardCommuneQueryArgsSchema,
+    DashboardFigureQueryArgsSchema,
+    DashboardRegionSchema,
+    DashboardStatusFiguresSchema,
+    DashboardTrendQueryArgsSchema,
+    DashboardTrendSchema,
+    list_of,
+)
 from app.errors import NotFoundError
 from app.i18n import pick_name
 from app.opendata import dashboard
 from app.opendata.export import (
     BELGIAN_TIME,
     UnknownFilterValueError,
-    check_period,
     check_values,
 )
 from app.opendata.records import RecordFilter
@@ -49,8 +53,6 @@ blp = Blueprint(
     description="Open data: the regional dashboard's figures (JSON, or CSV to download)",
 )
 
-FORMATS = ("json", "csv")
-FILTER_NAMES = ("region", "category", "start", "end")
 CSV_TYPE = "text/csv; charset=utf-8; header=present"
 GEOJSON = "application/geo+json"
 # The figures move with every report: caches may keep them for a few minutes.
@@ -62,135 +64,6 @@ FORMAT_PARAMETER = {
     "description": "json or csv",
     "schema": {"type": "string", "enum": list(FORMATS)},
 }
-
-
-class DashboardFigureQueryArgsSchema(Schema):
-    """The filters every figure takes: those of the exports, less commune and status."""
-
-    region = fields.String(
-        validate=[validate.Length(max=40), NO_NUL],
-        metadata={"description": "A region's slug (GET …/regions); absent: all of Belgium"},
-    )
-    category = fields.String(
-        validate=[validate.Length(max=60), NO_NUL],
-        metadata={"description": "A category code from GET /api/v1/categories"},
-    )
-    start = PeriodBoundField(
-        metadata={
-            "description": "Created at or after: a date (from its midnight, Belgian time) "
-            "or an RFC 3339 date-time with offset"
-        }
-    )
-    end = PeriodBoundField(
-        end=True,
-        metadata={
-            "description": "Created before: a date (that day included, Belgian time) or an "
-            "RFC 3339 date-time with offset (excluded)"
-        },
-    )
-    format = fields.String(
-        validate=validate.OneOf(FORMATS),
-        metadata={"description": "json (default) or csv; the same as the .csv suffix"},
-    )
-
-    @pre_load
-    def _empty_is_absent(self, data, **_kwargs):
-        # `category=` (a form's "all categories") is no filter, as for the exports.
-        return {k: v for k, v in data.items() if not (v == "" and k in FILTER_NAMES)}
-
-    @validates_schema
-    def _period(self, data, **_kwargs):
-        try:
-            check_period(data.get("start"), data.get("end"))
-        except ValueError as exc:
-            raise ValidationError(str(exc), "end") from exc
-
-
-class DashboardCommuneQueryArgsSchema(DashboardFigureQueryArgsSchema):
-    geometry = fields.Boolean(
-        load_default=True,
-        metadata={"description": "Include the simplified outlines (JSON only; default true)"},
-    )
-
-
-class DashboardTrendQueryArgsSchema(DashboardFigureQueryArgsSchema):
-    interval = fields.String(
-        validate=validate.OneOf(dashboard.INTERVALS),
-        metadata={"description": "week or month; by default weeks up to a year, else months"},
-    )
-
-
-class DashboardRegionSchema(Schema):
-    slug = fields.String(required=True, metadata={"description": "The `region` filter's value"})
-    code = fields.String(required=True, metadata={"description": "REFNIS code"})
-    name = fields.String(required=True)
-    names = fields.Nested(NamesSchema, required=True)
-
-
-class DashboardCommuneFiguresSchema(Schema):
-    nis_code = fields.String(required=True)
-    name = fields.String(required=True, metadata={"description": "In the negotiated language"})
-    names = fields.Nested(NamesSchema, required=True)
-    region = fields.String(required=True)
-    area_km2 = fields.Float(required=True)
-    open = fields.Integer(required=True, metadata={"description": "Open reports"})
-    open_per_km2 = fields.Float(required=True)
-    total = fields.Integer(required=True)
-    resolved = fields.Integer(required=True)
-    median_resolution_hours = fields.Float(
-        required=True, allow_none=True, metadata={"description": "Of the resolved reports"}
-    )
-
-
-class DashboardCommuneFeatureSchema(Schema):
-    type = fields.String(required=True, metadata={"enum": ["Feature"]})
-    id = fields.String(required=True, metadata={"description": "NIS code"})
-    geometry = fields.Dict(
-        required=True,
-        allow_none=True,
-        metadata={"description": "Simplified outline (50 m), WGS84, 5 decimals"},
-    )
-    properties = fields.Nested(DashboardCommuneFiguresSchema, required=True)
-
-
-class DashboardCommuneCollectionSchema(Schema):
-    type = fields.String(required=True, metadata={"enum": ["FeatureCollection"]})
-    features = fields.List(fields.Nested(DashboardCommuneFeatureSchema), required=True)
-
-
-class DashboardCategoryFiguresSchema(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
-    names = fields.Nested(NamesSchema, required=True)
-    total = fields.Integer(required=True)
-    open = fields.Integer(required=True)
-    closed = fields.Integer(required=True)
-
-
-class DashboardStatusFiguresSchema(Schema):
-    status = fields.String(required=True)
-    open311_status = fields.String(required=True)
-    count = fields.Integer(required=True)
-
-
-class DashboardTrendPointSchema(Schema):
-    period_start = fields.Date(required=True)
-    created = fields.Integer(required=True, metadata={"description": "Reports created"})
-    resolved = fields.Integer(
-        required=True, metadata={"description": "Reports resolved (whenever created)"}
-    )
-
-
-def _items(schema: type[Schema]) -> type[Schema]:
-    return Schema.from_dict(
-        {"items": fields.List(fields.Nested(schema), required=True)},
-        name=f"{schema.__name__.removesuffix('Schema')}ListSchema",
-    )
-
-
-class DashboardTrendSchema(Schema):
-    interval = fields.String(required=True, metadata={"enum": list(dashboard.INTERVALS)})
-    items = fields.List(fields.Nested(DashboardTrendPointSchema), required=True)
 
 
 @blp.url_value_preprocessor
@@ -289,7 +162,7 @@ NO_FORMAT = problem_doc("No such format: .json and .csv exist")
 
 @blp.route("/regions")
 class Regions(MethodView):
-    @blp.response(200, _items(DashboardRegionSchema))
+    @blp.response(200, list_of(DashboardRegionSchema))
     def get(self):
         """The regions a dashboard can show (the `region` filter's values)"""
         lang = request_language() or "en"
@@ -342,7 +215,7 @@ class Communes(MethodView):
 @blp.route("/categories")
 class Categories(MethodView):
     @blp.arguments(DashboardFigureQueryArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, _items(DashboardCategoryFiguresSchema))
+    @blp.response(200, list_of(DashboardCategoryFiguresSchema))
     @blp.alt_response(200, **CSV_DOC)
     @blp.alt_response(404, **NO_FORMAT)
     @blp.alt_response(422, **BAD_VALUE)
@@ -378,7 +251,7 @@ class Categories(MethodView):
 @blp.route("/statuses")
 class Statuses(MethodView):
     @blp.arguments(DashboardFigureQueryArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, _items(DashboardStatusFiguresSchema))
+    @blp.response(200, list_of(DashboardStatusFiguresSchema))
     @blp.alt_response(200, **CSV_DOC)
     @blp.alt_response(404, **NO_FORMAT)
     @blp.alt_response(422, **BAD_VALUE)

@@ -11,11 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app import db_session
 from app.accounts import access
-from app.accounts.models import User
 from app.api.auth.guard import (
-    PermissionDeniedError,
     current_staff,
-    require,
     require_staff,
     staff_required,
 )
@@ -24,7 +21,8 @@ from app.api.errors import problem_doc
 from app.api.photos.routes import photo_limits, photo_storage, photo_view, upload_limit
 from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadSchema
 from app.api.tickets import geojson, views
-from app.api.tickets.etag import InvalidAssigneeError, etag, expected_version
+from app.api.tickets.changes import apply_change, commit_or_rollback, detail_response
+from app.api.tickets.etag import InvalidAssigneeError
 from app.api.tickets.schemas import (
     ChangeHeadersSchema,
     PhotoPatchSchema,
@@ -37,12 +35,11 @@ from app.api.tickets.schemas import (
     TransitionSchema,
     UpdateCreateSchema,
 )
-from app.errors import NotFoundError, RequestInFlightError
+from app.api.tickets.scope import actor_of, check_original, ticket_scope
+from app.errors import RequestInFlightError
 from app.media.processing import MB
 from app.media.services import add_photo
-from app.tickets import idempotency, queries, services
-from app.tickets.errors import InvalidDuplicateError
-from app.tickets.idempotency import StaffKey
+from app.tickets import edits, queries, services
 from app.tickets.models import AuditEntry
 
 blp = Blueprint("tickets", __name__, url_prefix="/staff/tickets", description="Staff: tickets")
@@ -89,62 +86,6 @@ def _staff_then_body_type():
         abort(415, message="Send JSON with Content-Type: application/json.")
 
 
-def _actor(user: User) -> services.Actor:
-    return services.Actor(name=user.name or user.email, user_id=user.id)
-
-
-def _ticket_scope(report_id: uuid.UUID, action: str) -> tuple[int, str]:
-    """The ticket's (body id, region), once the caller is known to be allowed `action` on it."""
-    found = queries.ticket_scope_of(db_session(), report_id)
-    if found is None:
-        raise NotFoundError(f"There is no ticket {report_id}.")
-    body_id, region_code = found
-    # Report ids are public (the residents' map shows them): a refusal hides nothing by
-    # being a 403 rather than a 404, and tells the caller what is wrong.
-    require(action, body_id=body_id, region_code=region_code)
-    return body_id, region_code
-
-
-def may_change_ticket(session, user, report_id: uuid.UUID) -> bool:
-    """May `user` change this ticket (tickets.update on its body and region)? 404 if none.
-
-    The rule of `_ticket_scope`, for callers authenticated otherwise (Open311's api_key).
-    """
-    found = queries.ticket_scope_of(session, report_id)
-    if found is None:
-        raise NotFoundError(f"There is no ticket {report_id}.")
-    return access.can(user, "tickets.update", body_id=found[0], region_code=found[1])
-
-
-def check_original(session, user, report_id: uuid.UUID, original: uuid.UUID | None) -> None:
-    """A duplicate's original must be a ticket `user` may read; one they may not read does
-    not exist for them (its followers would otherwise move there, and its existence show).
-    Used by the staff API's transitions and by Open311's servicerequestupdates."""
-    if original is None or original == report_id:
-        return
-    found = queries.ticket_scope_of(session, original)
-    if found is None or not access.can(
-        user, "tickets.read", body_id=found[0], region_code=found[1]
-    ):
-        raise InvalidDuplicateError(f"No report {original} to be the original.")
-
-
-def _detail_response(report_id: uuid.UUID, status: int = 200):
-    body = views.ticket_detail(db_session(), current_staff(), report_id, request_language())
-    return body, status, {"ETag": etag(body["version"])}
-
-
-def _commit_or_rollback(change):
-    session = db_session()
-    try:
-        result = change(session)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
-
-
 @blp.route("")
 class Tickets(MethodView):
     @staff_required(blp, "tickets.read")
@@ -189,63 +130,6 @@ class TicketMap(MethodView):
         return Response(body, mimetype=GEOJSON)
 
 
-def _replay(report_id: uuid.UUID, status: int):
-    """The answer to a change already applied under its Idempotency-Key: a read made now.
-
-    The caller may have lost the ticket since (transferred away, moved to another body): the
-    replay is then refused as a read would be, with the same 403 and nothing of the ticket,
-    only marked replayed so that an offline client knows its change was applied. Otherwise
-    the body is the ticket as the caller may see it now (`ticket_detail` judges that), never
-    a copy stored with the key, which could hold what the caller may no longer read.
-    """
-    replayed = {"Idempotent-Replayed": "true"}
-    try:
-        _ticket_scope(report_id, "tickets.read")
-    except PermissionDeniedError as refused:
-        # The very answer a read gets, from the same error handler.
-        response = current_app.make_response(current_app.handle_user_exception(refused))
-        response.headers.update(replayed)
-        return response
-    body, _status, etag_header = _detail_response(report_id)
-    return body, status, {**etag_header, **replayed}
-
-
-def _change(headers: dict, report_id: uuid.UUID, operation: str, data, apply, status=200):
-    """Apply a staff change with If-Match, and once only under an Idempotency-Key.
-
-    `apply(session, version)` makes the change on the version the client last read. With a
-    key already applied to the same request, nothing is applied again: the answer is the
-    first one's status with the ticket as it is now (see `_replay`), and no If-Match is
-    needed, since an offline client only knew the ETag the first attempt was sent with. The
-    same key with another request is a 422; while the first is still being processed, a 409.
-    """
-    session = db_session()
-    user = current_staff()
-    sent_key = headers.get("idempotency_key")
-    key = sent_key and StaffKey.of(user.id, sent_key, operation, report_id, data)
-    try:
-        # The key first: a crew member who transferred a ticket away may no longer change it,
-        # and their retry must still be told that it was applied (if not shown the ticket).
-        if key and (earlier := idempotency.claim(session.connection(), key)) is not None:
-            session.rollback()
-            return _replay(report_id, earlier)
-        _ticket_scope(report_id, "tickets.update")
-        apply(session, expected_version())
-        if key:
-            idempotency.record(session.connection(), key, report_id, status)
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        # Only the key's primary key can clash here: the same key's first request won.
-        raise RequestInFlightError(
-            "Another request with this Idempotency-Key was just processed; retry to get it."
-        ) from exc
-    except BaseException:
-        session.rollback()
-        raise
-    return _detail_response(report_id, status)
-
-
 @blp.route("/<uuid:report_id>")
 class TicketById(MethodView):
     @staff_required(blp, "tickets.read")
@@ -253,8 +137,8 @@ class TicketById(MethodView):
     @blp.alt_response(404, **problem_doc("No such ticket"))
     def get(self, report_id: uuid.UUID):
         """A ticket with its photos, history, updates, audit trail and (for its body) reporter"""
-        _ticket_scope(report_id, "tickets.read")
-        return _detail_response(report_id)
+        ticket_scope(report_id, "tickets.read")
+        return detail_response(report_id)
 
     @staff_required(blp, "tickets.update")
     @blp.arguments(ChangeHeadersSchema, location="headers")
@@ -264,15 +148,15 @@ class TicketById(MethodView):
     def patch(self, headers, data, report_id: uuid.UUID):
         """Set the priority, the crew member assigned (null takes the ticket back) or whether
         the description may be published as open data"""
-        actor = _actor(current_staff())
+        actor = actor_of(current_staff())
 
         def apply(session, version):
             if "priority" in data:
-                version = services.set_priority(
+                version = edits.set_priority(
                     session, report_id, data["priority"], actor=actor, expected_version=version
                 ).version
             if "description_public" in data:
-                version = services.set_description_public(
+                version = edits.set_description_public(
                     session,
                     report_id,
                     data["description_public"],
@@ -282,18 +166,16 @@ class TicketById(MethodView):
             if "assignee_user_id" in data:
                 assignee_id = data["assignee_user_id"]
                 if assignee_id is not None:
-                    body_id, _region = _ticket_scope(report_id, "tickets.update")
+                    body_id, _region = ticket_scope(report_id, "tickets.update")
                     assignee = queries.active_user(session, assignee_id)
                     if not access.can(assignee, "tickets.update", body_id=body_id):
                         raise InvalidAssigneeError(
                             f"User {assignee_id} is not an active member of this ticket's body.",
                             assignee_user_id=assignee_id,
                         )
-                services.assign(
-                    session, report_id, assignee_id, actor=actor, expected_version=version
-                )
+                edits.assign(session, report_id, assignee_id, actor=actor, expected_version=version)
 
-        return _change(headers, report_id, "patch", data, apply)
+        return apply_change(headers, report_id, "patch", data, apply)
 
 
 @blp.route("/<uuid:report_id>/transitions")
@@ -321,7 +203,7 @@ class TicketTransitions(MethodView):
                 session,
                 report_id,
                 data["to"],
-                actor=_actor(user),
+                actor=actor_of(user),
                 note=data.get("note"),
                 reason=data.get("reason"),
                 planned_for=data.get("planned_for"),
@@ -330,7 +212,7 @@ class TicketTransitions(MethodView):
                 expected_version=version,
             )
 
-        return _change(headers, report_id, "transition", data, apply)
+        return apply_change(headers, report_id, "transition", data, apply)
 
 
 @blp.route("/<uuid:report_id>/updates")
@@ -343,10 +225,10 @@ class TicketUpdates(MethodView):
     @change_errors
     def post(self, headers, data, report_id: uuid.UUID):
         """Add a public update (the resident reads it) or an internal note"""
-        actor = _actor(current_staff())
+        actor = actor_of(current_staff())
 
         def apply(session, version):
-            services.add_update(
+            edits.add_update(
                 session,
                 report_id,
                 data["body"],
@@ -355,7 +237,7 @@ class TicketUpdates(MethodView):
                 expected_version=version,
             )
 
-        return _change(headers, report_id, "update", data, apply, status=201)
+        return apply_change(headers, report_id, "update", data, apply, status=201)
 
 
 @blp.route("/<uuid:report_id>/photos/<int:photo_id>")
@@ -368,15 +250,15 @@ class TicketPhotoById(MethodView):
     @change_errors
     def patch(self, headers, data, report_id: uuid.UUID, photo_id: int):
         """Hide a photo from every public view (a face, a number plate), or show it again"""
-        actor = _actor(current_staff())
+        actor = actor_of(current_staff())
 
         def apply(session, version):
-            services.set_photo_hidden(
+            edits.set_photo_hidden(
                 session, report_id, photo_id, data["hidden"], actor=actor, expected_version=version
             )
 
         operation = f"photo:{photo_id}"
-        return _change(headers, report_id, operation, data, apply)
+        return apply_change(headers, report_id, operation, data, apply)
 
 
 @blp.route("/<uuid:report_id>/photos")
@@ -393,7 +275,7 @@ class TicketPhotos(MethodView):
     @blp.alt_response(503, **problem_doc("The photo storage is unavailable"))
     def post(self, headers, files, report_id: uuid.UUID):
         """Add an "after" photo, through the same pipeline as the residents' photos"""
-        _ticket_scope(report_id, "tickets.update")
+        ticket_scope(report_id, "tickets.update")
         upload = files["photo"]
         data = upload.read()
         user = current_staff()
@@ -419,7 +301,7 @@ class TicketPhotos(MethodView):
                 session.flush()
                 session.add(
                     AuditEntry(
-                        actor=_actor(user).name,
+                        actor=actor_of(user).name,
                         actor_user_id=user.id,
                         report_id=report_id,
                         action="add_photo",
@@ -430,7 +312,7 @@ class TicketPhotos(MethodView):
             return added
 
         try:
-            added = _commit_or_rollback(change)
+            added = commit_or_rollback(change)
         except IntegrityError as exc:
             raise RequestInFlightError(
                 "Another upload of this photo was just processed; retry to get it."

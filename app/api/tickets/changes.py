@@ -1,0 +1,92 @@
+"""How a staff change is applied: If-Match, once only under an Idempotency-Key, and the
+answer (the ticket as the caller may read it now, also for a replay)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from app import db_session
+from app.api.auth.guard import PermissionDeniedError, current_staff
+from app.api.common import request_language
+from app.api.tickets import views
+from app.api.tickets.etag import etag, expected_version
+from app.api.tickets.scope import ticket_scope
+from app.errors import RequestInFlightError
+from app.tickets import idempotency
+from app.tickets.idempotency import StaffKey
+
+
+def detail_response(report_id: uuid.UUID, status: int = 200):
+    body = views.ticket_detail(db_session(), current_staff(), report_id, request_language())
+    return body, status, {"ETag": etag(body["version"])}
+
+
+def commit_or_rollback(change):
+    session = db_session()
+    try:
+        result = change(session)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def replay(report_id: uuid.UUID, status: int):
+    """The answer to a change already applied under its Idempotency-Key: a read made now.
+
+    The caller may have lost the ticket since (transferred away, moved to another body): the
+    replay is then refused as a read would be, with the same 403 and nothing of the ticket,
+    only marked replayed so that an offline client knows its change was applied. Otherwise
+    the body is the ticket as the caller may see it now (`ticket_detail` judges that), never
+    a copy stored with the key, which could hold what the caller may no longer read.
+    """
+    replayed = {"Idempotent-Replayed": "true"}
+    try:
+        ticket_scope(report_id, "tickets.read")
+    except PermissionDeniedError as refused:
+        # The very answer a read gets, from the same error handler.
+        response = current_app.make_response(current_app.handle_user_exception(refused))
+        response.headers.update(replayed)
+        return response
+    body, _status, etag_header = detail_response(report_id)
+    return body, status, {**etag_header, **replayed}
+
+
+def apply_change(headers: dict, report_id: uuid.UUID, operation: str, data, apply, status=200):
+    """Apply a staff change with If-Match, and once only under an Idempotency-Key.
+
+    `apply(session, version)` makes the change on the version the client last read. With a
+    key already applied to the same request, nothing is applied again: the answer is the
+    first one's status with the ticket as it is now (see `replay`), and no If-Match is
+    needed, since an offline client only knew the ETag the first attempt was sent with. The
+    same key with another request is a 422; while the first is still being processed, a 409.
+    """
+    session = db_session()
+    user = current_staff()
+    sent_key = headers.get("idempotency_key")
+    key = sent_key and StaffKey.of(user.id, sent_key, operation, report_id, data)
+    try:
+        # The key first: a crew member who transferred a ticket away may no longer change it,
+        # and their retry must still be told that it was applied (if not shown the ticket).
+        if key and (earlier := idempotency.claim(session.connection(), key)) is not None:
+            session.rollback()
+            return replay(report_id, earlier)
+        ticket_scope(report_id, "tickets.update")
+        apply(session, expected_version())
+        if key:
+            idempotency.record(session.connection(), key, report_id, status)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        # Only the key's primary key can clash here: the same key's first request won.
+        raise RequestInFlightError(
+            "Another request with this Idempotency-Key was just processed; retry to get it."
+        ) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    return detail_response(report_id, status)

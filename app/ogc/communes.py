@@ -1,0 +1,140 @@
+"""The communes collection: Belgium's communes in force today, with their boundaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import ClassVar
+
+from sqlalchemy import text
+
+from app.ogc import crs as crs_
+from app.ogc.features import (
+    BELGIUM_BBOX,
+    REGIONS,
+    AttributeFilter,
+    Db,
+    Page,
+    Query,
+    extent_of,
+    feature_sql,
+    geometry_sql,
+    paged,
+)
+from app.ogc.params import Bbox, clip_to_belgium
+
+COMMUNE_PROPERTIES = (
+    "nis_code", "name_fr", "name_nl", "name_de", "region", "region_code", "valid_from", "valid_to",
+)  # fmt: skip
+
+
+class Communes:
+    id = "communes"
+    title = "Communes"
+    description = (
+        "Belgium's communes (municipalities) in force today, with their NIS code, names, "
+        "region and boundary as Pavé routes reports with them."
+    )
+    keywords = ("commune", "gemeente", "Gemeinde", "municipality", "boundary", "Belgium")
+    key_pattern = re.compile(r"[0-9]{5}")
+    temporal_property = "valid_from"
+    properties = COMMUNE_PROPERTIES
+    filters: ClassVar[dict[str, AttributeFilter]] = {
+        "region": AttributeFilter("a region: brussels, flanders or wallonia", enum=REGIONS),
+    }
+
+    def _where(self, query: Query | None, key: str | None = None) -> tuple[str, dict] | None:
+        conditions = ["c.valid_to IS NULL"]
+        params: dict = {}
+        if key is not None:
+            conditions.append("c.nis_code = :key")
+            params["key"] = key
+        if query is None:
+            return " AND ".join(conditions), params
+        if query.bbox is not None:
+            bbox = clip_to_belgium(query.bbox)
+            if bbox is None:
+                return None
+            conditions.append(_polygon_bbox_condition(bbox))
+            params.update(zip(("minx", "miny", "maxx", "maxy"), bbox.coordinates, strict=True))
+        if query.period is not None:
+            # A commune is in force from valid_from to the end of valid_to (or still).
+            if query.period.end is not None:
+                conditions.append("c.valid_from < :end")
+                params["end"] = query.period.end
+            if query.period.start is not None:
+                conditions.append("(c.valid_to IS NULL OR c.valid_to + 1 > :start)")
+                params["start"] = query.period.start
+        if "region" in query.filters:
+            conditions.append("reg.slug = :region")
+            params["region"] = query.filters["region"]
+        return " AND ".join(conditions), params
+
+    def _select(self, where: str, crs: crs_.Crs, descending: bool = False, limit: str = "") -> str:
+        order = "DESC" if descending else "ASC"
+        inner = (
+            "SELECT c.nis_code, c.name_fr, c.name_nl, c.name_de, reg.slug AS region,"
+            " c.region_code, c.valid_from, c.valid_to,"
+            f" {geometry_sql('c.boundary', crs)} AS geometry"
+            " FROM communes c JOIN regions reg ON reg.code = c.region_code"
+            f" WHERE {where} ORDER BY c.nis_code {order} {limit}"
+        )
+        return feature_sql(inner, "nis_code", self.properties) + f" ORDER BY p.nis_code {order}"
+
+    def extent(self, db: Db) -> dict:
+        row = db.execute(
+            text(
+                "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), t FROM"
+                " (SELECT ST_Extent(boundary) AS e, min(valid_from) AS t FROM communes"
+                " WHERE valid_to IS NULL) x"
+            )
+        ).one()
+        bbox = BELGIUM_BBOX if row[0] is None else tuple(round(float(c), 6) for c in row[:4])
+        start = None if row[4] is None else dt.datetime.combine(row[4], dt.time(), dt.UTC)
+        return extent_of(bbox, start)
+
+    def page(self, db: Db, query: Query) -> Page:
+        found = self._where(query)
+        if found is None:
+            return Page([], None, None, 0)
+        where, params = found
+        matched = db.execute(
+            text(
+                "SELECT count(*) FROM communes c JOIN regions reg ON reg.code = c.region_code"
+                f" WHERE {where}"
+            ),
+            params,
+        ).scalar_one()
+        descending = False
+        if query.cursor:
+            direction, key = query.cursor
+            descending = direction == "before"
+            where += " AND c.nis_code < :key" if descending else " AND c.nis_code > :key"
+            params["key"] = key
+        params["limit"] = query.limit + 1
+        sql = self._select(where, query.crs, descending, "LIMIT :limit")
+        rows = db.execute(text(sql), params).all()
+        rows, next_cursor, prev_cursor = paged(rows, query)
+        return Page([r.feature for r in rows], next_cursor, prev_cursor, matched)
+
+    def feature(self, db: Db, key: str, query: Query) -> str | None:
+        """The feature `key` (its geometry in query.crs), as JSON text; None if there is none."""
+        if not self.key_pattern.fullmatch(key):
+            return None
+        where, params = self._where(None, key)
+        row = db.execute(text(self._select(where, query.crs)), params).first()
+        return row.feature if row else None
+
+
+def _polygon_bbox_condition(bbox: Bbox) -> str:
+    """A boundary that intersects `bbox` (ST_Intersects goes through the GiST index)."""
+    if bbox.crs is not crs_.CRS84:
+        # As records.py does: the box's outline, densified, taken to lon/lat.
+        box = f"ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, {bbox.crs.srid})"
+        return f"ST_Intersects(c.boundary, ST_Transform(ST_Segmentize({box}, 1000), 4326))"
+    if bbox.minx > bbox.maxx:  # across the antimeridian
+        return (
+            "(ST_Intersects(c.boundary, ST_MakeEnvelope(:minx, :miny, 180, :maxy, 4326))"
+            " OR ST_Intersects(c.boundary, ST_MakeEnvelope(-180, :miny, :maxx, :maxy, 4326)))"
+        )
+    return "ST_Intersects(c.boundary, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))"

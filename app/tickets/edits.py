@@ -1,0 +1,131 @@
+"""Editing a ticket beside its status: assignment, priority, publishable description, photo
+visibility, public updates and internal notes. Each locks the ticket at the version the
+caller last saw and is audited like a transition (`services.save_ticket`); the commit is the
+caller's.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.errors import NotFoundError
+from app.reports.states import Priority
+from app.tickets.errors import InvalidPriorityError
+from app.tickets.services import Actor, Ticket, lock_ticket, save_ticket
+
+UPDATE_INSERT_SQL = text(
+    "INSERT INTO report_updates (report_id, author, author_user_id, body, public) "
+    "VALUES (:report_id, :author, :author_user_id, :body, :public) RETURNING id"
+)
+
+
+def assign(
+    session: Session,
+    report_id: uuid.UUID,
+    assignee_user_id: int | None,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Give the ticket to a crew member (a user id; None takes it back)."""
+    db = session.connection()
+    ticket = lock_ticket(db, report_id, expected_version)
+    after = Ticket(**{**ticket.__dict__, "assignee_user_id": assignee_user_id})
+    return save_ticket(db, ticket, after, actor, "assign")
+
+
+def set_priority(
+    session: Session,
+    report_id: uuid.UUID,
+    priority: Priority | str,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    try:
+        value = Priority(priority).value
+    except ValueError:
+        choices = ", ".join(p.value for p in Priority)
+        raise InvalidPriorityError(f"Priority is one of {choices}, not {priority!r}.") from None
+    db = session.connection()
+    ticket = lock_ticket(db, report_id, expected_version)
+    after = Ticket(**{**ticket.__dict__, "priority": value})
+    return save_ticket(db, ticket, after, actor, "set_priority")
+
+
+def set_description_public(
+    session: Session,
+    report_id: uuid.UUID,
+    publishable: bool,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Whether the resident's description may be published as open data (staff decide)."""
+    db = session.connection()
+    ticket = lock_ticket(db, report_id, expected_version)
+    after = Ticket(**{**ticket.__dict__, "description_public": bool(publishable)})
+    return save_ticket(db, ticket, after, actor, "set_description_public")
+
+
+PHOTO_HIDDEN_SQL = text(
+    "SELECT hidden FROM photos WHERE id = :photo_id AND report_id = :report_id FOR UPDATE"
+)
+SET_PHOTO_HIDDEN_SQL = text("UPDATE photos SET hidden = :hidden WHERE id = :photo_id")
+
+
+def set_photo_hidden(
+    session: Session,
+    report_id: uuid.UUID,
+    photo_id: int,
+    hidden: bool,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Hide a photo of the ticket (a face, a number plate) from every public view, or show it
+    again; a change of the ticket like any other: its version moves and the audit keeps it."""
+    db = session.connection()
+    ticket = lock_ticket(db, report_id, expected_version)
+    params = {"photo_id": photo_id, "report_id": report_id, "hidden": bool(hidden)}
+    was_hidden = db.execute(PHOTO_HIDDEN_SQL, params).scalar_one_or_none()
+    if was_hidden is None:
+        raise NotFoundError(f"Ticket {report_id} has no photo {photo_id}.")
+    db.execute(SET_PHOTO_HIDDEN_SQL, params)
+    action = "hide_photo" if hidden else "show_photo"
+    was = {"photo": photo_id, "hidden": was_hidden}
+    return save_ticket(
+        db, ticket, ticket, actor, action, was=was, photo=photo_id, hidden=bool(hidden)
+    )
+
+
+def add_update(
+    session: Session,
+    report_id: uuid.UUID,
+    body: str,
+    *,
+    actor: Actor,
+    public: bool,
+    expected_version: int | None = None,
+    action: str | None = None,
+) -> Ticket:
+    """A public update (the resident and everyone read it) or an internal note of the crews.
+
+    `action` names the audit entry when the update says more than a comment (the reporter's
+    "it is fixed", for one).
+    """
+    db = session.connection()
+    ticket = lock_ticket(db, report_id, expected_version)
+    params = {
+        "report_id": report_id,
+        "author": actor.name,
+        "author_user_id": actor.user_id,
+        "body": body,
+        "public": public,
+    }
+    update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
+    action = action or ("public_update" if public else "internal_note")
+    return save_ticket(db, ticket, ticket, actor, action, update_id=update_id, body=body)
