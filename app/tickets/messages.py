@@ -164,6 +164,35 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "You will get an email at each step.\n",
         ),
     },
+    "resident_follow_confirm": {
+        "fr": (
+            "Confirmez le suivi du signalement $ref",
+            "Bonjour,\n\nQuelqu'un a demandé à suivre le signalement $ref ($category, "
+            "$commune) avec cette adresse e-mail. Pour le suivre, confirmez avec ce lien "
+            "avant le $expires :\n$confirm_url\n\nSi ce n'était pas vous, ignorez ce "
+            "message : vous ne recevrez rien d'autre.\n",
+        ),
+        "nl": (
+            "Bevestig het volgen van melding $ref",
+            "Hallo,\n\nIemand heeft gevraagd om melding $ref ($category, $commune) te volgen "
+            "met dit e-mailadres. Bevestig met deze link vóór $expires om ze te volgen:\n"
+            "$confirm_url\n\nWas u dit niet, negeer dan dit bericht: u krijgt niets meer.\n",
+        ),
+        "de": (
+            "Bestätigen Sie, dass Sie die Meldung $ref verfolgen",
+            "Guten Tag,\n\nJemand hat mit dieser E-Mail-Adresse angefragt, die Meldung $ref "
+            "($category, $commune) zu verfolgen. Bestätigen Sie dies mit diesem Link vor dem "
+            "$expires:\n$confirm_url\n\nWaren Sie das nicht, ignorieren Sie diese "
+            "Nachricht: Sie erhalten nichts weiter.\n",
+        ),
+        "en": (
+            "Confirm that you follow report $ref",
+            "Hello,\n\nSomeone asked to follow report $ref ($category, $commune) with this "
+            "email address. To follow it, confirm with this link before $expires:\n"
+            "$confirm_url\n\nIf it was not you, ignore this message: nothing else will "
+            "be sent.\n",
+        ),
+    },
     "body_digest": {
         "fr": (
             "Signalements du jour : $count nouveau(x)",
@@ -231,6 +260,15 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Your open sessions will end.\n",
         ),
     },
+}
+
+
+# What a follower reads instead of a reason that staff gave the reporter alone.
+REASON_WITHHELD: dict[str, str] = {
+    "fr": "communiqué à la personne qui a fait le signalement",
+    "nl": "meegedeeld aan de persoon die de melding deed",
+    "de": "der meldenden Person mitgeteilt",
+    "en": "given to the person who made the report",
 }
 
 
