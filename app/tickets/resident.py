@@ -303,6 +303,7 @@ def comment(session: Session, follower: Follower, body: str) -> int:
         body,
         actor=_actor(follower),
         public=False,
+        action="resident_comment",
         follow_token_id=follower.token_id,
     )
     return session.execute(LAST_UPDATE_SQL, {"id": follower.report_id}).scalar_one()
