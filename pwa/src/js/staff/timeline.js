@@ -102,6 +102,10 @@ export function renderAudit(list, entries, people) {
   list.replaceChildren(...items);
 }
 
+// The texts being edited for publication, by update id: the timeline is redrawn (the outbox,
+// a language switch, a refresh) while a crew member edits, and must not lose their words.
+const drafts = new Map();
+
 /** The publish control of a resident's comment: its text, editable, and a button. */
 function publishForm(row, onPublish) {
   const form = el('form', 'publish');
@@ -109,14 +113,17 @@ function publishForm(row, onPublish) {
   const label = el('label', '', t('staff.publish.label'));
   label.htmlFor = id;
   const text = el('textarea');
-  Object.assign(text, { id, rows: 3, maxLength: 5000, value: row.body });
+  Object.assign(text, { id, rows: 3, maxLength: 5000, value: drafts.get(row.id) ?? row.body });
+  text.addEventListener('input', () => drafts.set(row.id, text.value));
   const button = el('button', 'secondary', t('staff.publish.button'));
   button.type = 'submit';
   form.append(label, text, button);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const body = text.value.trim();
-    if (body) onPublish(row, body);
+    if (!body) return;
+    drafts.delete(row.id);
+    onPublish(row, body);
   });
   return form;
 }
