@@ -109,6 +109,7 @@ def test_a_forged_confirmation_is_a_404_problem(client):
         response = client.post(f"/api/v1/follow-confirmations/{token}")
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
+        assert "confirmation link is not valid" in response.get_json()["detail"]
 
 
 def test_the_confirmation_page_changes_nothing_on_get(client, session, post_report):

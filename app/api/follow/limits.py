@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
+from app.accounts.login_throttle import ThrottleUnavailableError
 from app.api.auth.ratelimit import TooManyAttemptsError, _digest, _rule, store
 
 
@@ -21,7 +22,14 @@ def check_follow_request(email: str) -> None:
         f"follow-address:{_digest(email.strip().lower())}": _rule("FOLLOW_ADDRESS_RATE_LIMIT"),
         f"follow-client:{_digest(client)}": _rule("FOLLOW_CLIENT_RATE_LIMIT"),
     }
-    wait = store().attempt(counters)
+    try:
+        wait = store().attempt(counters)
+    except ThrottleUnavailableError as exc:
+        # Never counted in one process's memory instead: refused until the store is back.
+        raise ThrottleUnavailableError(
+            "The follow request counter cannot be reached; follow requests are refused until "
+            "it can."
+        ) from exc.__cause__
     if wait:
         current_app.logger.info("follow requests: limit reached, %s s to wait", wait)
         raise TooManyAttemptsError(
