@@ -141,5 +141,6 @@ def confirm(session: Session, token: str) -> str:
         **notifications.values(facts, row.language),
         follow_url=link.follow_url,
         unsubscribe_url=link.unsubscribe_url,
+        link_role="follower",
     )
     return link.token

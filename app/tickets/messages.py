@@ -296,6 +296,28 @@ RESIDENT_FOOTER: dict[str, str] = {
 }
 
 
+# A follower's link reads and comments, and never says whether it is fixed: their footer
+# offers only that.
+FOLLOWER_FOOTER: dict[str, str] = {
+    "fr": (
+        "\nSuivre ce signalement ou écrire à l'administration :\n$follow_url\n\n"
+        "Ne plus recevoir d'e-mails pour ce signalement :\n$unsubscribe_url\n"
+    ),
+    "nl": (
+        "\nDeze melding volgen of de administratie schrijven:\n$follow_url\n\n"
+        "Geen e-mails meer over deze melding:\n$unsubscribe_url\n"
+    ),
+    "de": (
+        "\nDiese Meldung verfolgen oder der Verwaltung schreiben:\n$follow_url\n\n"
+        "Keine E-Mails mehr zu dieser Meldung:\n$unsubscribe_url\n"
+    ),
+    "en": (
+        "\nFollow this report or write to the administration:\n$follow_url\n\n"
+        "Stop the emails about this report:\n$unsubscribe_url\n"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Email:
     language: str
@@ -306,13 +328,15 @@ class Email:
 def render(kind: str, language: str | None, **values: object) -> Email:
     """The message of `kind` in `language` (French when it is not one of ours).
 
-    A `follow_url` (with its `unsubscribe_url`) adds the resident's footer to the body.
+    A `follow_url` (with its `unsubscribe_url`) adds the resident's footer to the body; a
+    follower's (`link_role` "follower") when the link is a follower's.
     """
     lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
     subject, body = TEMPLATES[kind][lang]
     text = {key: "" if value is None else str(value) for key, value in values.items()}
     if text.get("follow_url"):
-        body += RESIDENT_FOOTER[lang]
+        footers = FOLLOWER_FOOTER if text.get("link_role") == "follower" else RESIDENT_FOOTER
+        body += footers[lang]
     return Email(
         language=lang,
         subject=Template(subject).substitute(text),

@@ -142,7 +142,11 @@ def notify_resident(
     if not row.reporter_email or row.reporter_unsubscribed:
         return None
     link = issue_link(db, row.id, row.reporter_email, role)
-    links = {"follow_url": link.follow_url, "unsubscribe_url": link.unsubscribe_url}
+    links = {
+        "follow_url": link.follow_url,
+        "unsubscribe_url": link.unsubscribe_url,
+        "link_role": role,
+    }
     language = row.reporter_language
     return outbox.enqueue(
         db,

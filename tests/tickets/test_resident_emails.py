@@ -59,3 +59,15 @@ def test_the_request_to_confirm_a_follow_carries_only_its_confirmation_link(lang
     assert f"{confirm_url}\n" in email.body
     assert email.body.count("https://") == 1
     assert "ab12cd34" in email.subject
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+def test_a_followers_email_does_not_offer_to_say_it_is_fixed(language):
+    reporter = render("resident_resolved", language, **VALUES)
+    follower = render("resident_resolved", language, **VALUES, link_role="follower")
+    assert "https://pave.example.be/follow/TOKEN\n" in follower.body
+    assert "https://pave.example.be/follow/TOKEN/unsubscribe\n" in follower.body
+    assert follower.body != reporter.body
+    fixed = {"fr": "réparé", "nl": "hersteld", "de": "behoben", "en": "fixed"}[language]
+    footer = follower.body.split("\n\n")[-2:]
+    assert not any(fixed in part for part in footer)
