@@ -81,6 +81,10 @@ class Config:
     # Failures per client address whatever the email (password spraying); then 429 until
     # the window, counted from the first failure, ends.
     LOGIN_ADDRESS_RATE_LIMIT = "20 per minute"
+    # Follow requests (each sends a confirmation email), counted in the same store: per address
+    # asked for, and per client address; then 429 until the window ends.
+    FOLLOW_ADDRESS_RATE_LIMIT = "3 per hour"
+    FOLLOW_CLIENT_RATE_LIMIT = "20 per hour"
     # Where the Redis counters live, so that several apps can share one Redis.
     LOGIN_THROTTLE_REDIS_PREFIX = "pave:login:"
     # How many reverse proxies stand in front of Pavé. Their X-Forwarded-For, -Proto, -Host

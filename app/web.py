@@ -81,11 +81,12 @@ PRIVATE = "no-store"
 @blp.get("/follow/")
 @blp.get("/follow/<string:token>")
 @blp.get("/follow/<string:token>/unsubscribe")
+@blp.get("/follow/confirm/<string:token>")
 def follow(token: str | None = None):
     """The resident's follow page; it reads the token from its own address, the server never.
 
-    The unsubscribe address shows the same page with a button to confirm: mail scanners open
-    every link of an email, so a GET must never unsubscribe anyone.
+    The unsubscribe and confirmation addresses show the same page with a button to confirm:
+    mail scanners open every link of an email, so a GET must never change anything.
     """
     response = make_response(_send("follow/index.html", PRIVATE, "text/html"))
     response.headers["Cache-Control"] = PRIVATE

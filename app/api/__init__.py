@@ -57,8 +57,10 @@ def init_app(app: Flask) -> None:
 
     api.register_blueprint(follow_blp, url_prefix=f"/api/v1{follow_blp.url_prefix}")
     from app.api.follow.followers import blp as followers_blp
+    from app.api.follow.followers import confirmations as confirmations_blp
 
     api.register_blueprint(followers_blp, url_prefix=f"/api/v1{followers_blp.url_prefix}")
+    api.register_blueprint(confirmations_blp, url_prefix=f"/api/v1{confirmations_blp.url_prefix}")
     from app.api import auth
 
     auth.init_app(app, api)

@@ -138,13 +138,14 @@ def find_service(session: Session, code: str) -> Category | None:
 
 # ---- service requests --------------------------------------------------------------------
 
-# The public view, plus the reason given to the resident for the current status if it needs
-# one (a rejection or a transfer); the notes of other changes are for colleagues only. Also
+# The public view, plus the reason given for the current status if it needs one (a rejection
+# or a transfer) and staff made it public; the notes of other changes are for colleagues only. Also
 # the planned date and the picture a client linked when it posted the request.
 REQUESTS_SQL = (
     "SELECT v.*, x.planned_for, x.media_url AS media_link, (SELECT h.note "
     "FROM report_status_changes h "
     "WHERE h.report_id = v.id AND h.to_status = v.status AND h.to_status = ANY(:reasons) "
+    "AND h.reason_public "
     "ORDER BY h.id DESC LIMIT 1) AS status_notes FROM ("
     + PUBLIC_VIEW_SQL.format(source="reports")
     + ") AS v JOIN reports x ON x.id = v.id "

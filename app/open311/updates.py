@@ -72,12 +72,14 @@ def target_status(incoming: str, current: str) -> Status | None:
 
 
 # Status changes after the first ("received", which the request itself tells), with the
-# reason only where the resident is meant to read it, and the public updates.
+# reason only where staff made it public, and the published updates (a resident's comment
+# only once staff published it).
 UPDATES_SQL = text(
     """
     SELECT * FROM (
         SELECT 'status-' || h.id AS update_id, h.report_id, h.to_status AS status, h.at,
-               CASE WHEN h.to_status = ANY(:reasons) THEN h.note END AS description
+               CASE WHEN h.to_status = ANY(:reasons) AND h.reason_public THEN h.note END
+                   AS description
         FROM report_status_changes h
         WHERE h.from_status IS NOT NULL AND h.at >= :start AND h.at <= :end
         UNION ALL
@@ -156,6 +158,7 @@ def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor
         edits.add_update(session, update.report_id, update.description, actor=actor, public=True)
         return f"update-{db.execute(LAST_UPDATE_SQL, {'id': update.report_id}).scalar_one()}"
     reason = update.description if to in REASON_REQUIRED else None
+    # What a commune's system pushes is meant for everyone, its reasons too (see below).
     services.transition(
         session,
         update.report_id,
@@ -163,6 +166,7 @@ def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor
         actor=actor,
         note=None if reason else update.description,
         reason=reason,
+        reason_public=True,
         planned_for=update.expected.date() if update.expected else None,
         duplicate_of=update.duplicate_of,
     )

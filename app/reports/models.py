@@ -138,5 +138,8 @@ class StatusChange(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    # A rejection's or transfer's reason is told to the reporter; published only if staff
+    # marked it so.
+    reason_public: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
     report: Mapped[Report] = relationship(back_populates="history")

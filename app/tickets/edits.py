@@ -17,8 +17,9 @@ from app.tickets.errors import InvalidPriorityError
 from app.tickets.services import Actor, Ticket, lock_ticket, save_ticket
 
 UPDATE_INSERT_SQL = text(
-    "INSERT INTO report_updates (report_id, author, author_user_id, body, public) "
-    "VALUES (:report_id, :author, :author_user_id, :body, :public) RETURNING id"
+    "INSERT INTO report_updates (report_id, author, author_user_id, body, public, "
+    "follow_token_id) "
+    "VALUES (:report_id, :author, :author_user_id, :body, :public, :follow_token_id) RETURNING id"
 )
 
 
@@ -111,11 +112,13 @@ def add_update(
     public: bool,
     expected_version: int | None = None,
     action: str | None = None,
+    follow_token_id: int | None = None,
 ) -> Ticket:
     """A public update (the resident and everyone read it) or an internal note of the crews.
 
     `action` names the audit entry when the update says more than a comment (the reporter's
-    "it is fixed", for one).
+    "it is fixed", for one). A resident's comment names the follow link it came through: it
+    is not public, but its author reads it.
     """
     db = session.connection()
     ticket = lock_ticket(db, report_id, expected_version)
@@ -125,7 +128,47 @@ def add_update(
         "author_user_id": actor.user_id,
         "body": body,
         "public": public,
+        "follow_token_id": follow_token_id,
     }
     update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
     action = action or ("public_update" if public else "internal_note")
     return save_ticket(db, ticket, ticket, actor, action, update_id=update_id, body=body)
+
+
+UPDATE_ROW_SQL = text(
+    "SELECT author, body, public FROM report_updates "
+    "WHERE id = :update_id AND report_id = :report_id FOR UPDATE"
+)
+SET_UPDATE_SQL = text(
+    "UPDATE report_updates SET body = :body, public = :public WHERE id = :update_id"
+)
+
+
+def review_update(
+    session: Session,
+    report_id: uuid.UUID,
+    update_id: int,
+    *,
+    public: bool | None = None,
+    body: str | None = None,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Publish an update (a resident's comment, once read), possibly edited, or withdraw it.
+
+    Only the text as published is kept on the update; the audit keeps what it said before, for
+    staff.
+    """
+    db = session.connection()
+    ticket = lock_ticket(db, report_id, expected_version)
+    row = db.execute(UPDATE_ROW_SQL, {"update_id": update_id, "report_id": report_id}).first()
+    if row is None:
+        raise NotFoundError(f"Ticket {report_id} has no update {update_id}.")
+    after = {
+        "body": row.body if body is None else body,
+        "public": row.public if public is None else bool(public),
+    }
+    db.execute(SET_UPDATE_SQL, after | {"update_id": update_id})
+    action = "publish_update" if after["public"] and not row.public else "review_update"
+    was = {"update": update_id, "body": row.body, "public": row.public}
+    return save_ticket(db, ticket, ticket, actor, action, was=was, update=update_id, **after)

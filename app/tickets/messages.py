@@ -164,6 +164,35 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "You will get an email at each step.\n",
         ),
     },
+    "resident_follow_confirm": {
+        "fr": (
+            "Confirmez le suivi du signalement $ref",
+            "Bonjour,\n\nQuelqu'un a demandé à suivre le signalement $ref ($category, "
+            "$commune) avec cette adresse e-mail. Pour le suivre, confirmez avec ce lien "
+            "avant le $expires :\n$confirm_url\n\nSi ce n'était pas vous, ignorez ce "
+            "message : vous ne recevrez rien d'autre.\n",
+        ),
+        "nl": (
+            "Bevestig het volgen van melding $ref",
+            "Hallo,\n\nIemand heeft gevraagd om melding $ref ($category, $commune) te volgen "
+            "met dit e-mailadres. Bevestig met deze link vóór $expires om ze te volgen:\n"
+            "$confirm_url\n\nWas u dit niet, negeer dan dit bericht: u krijgt niets meer.\n",
+        ),
+        "de": (
+            "Bestätigen Sie, dass Sie die Meldung $ref verfolgen",
+            "Guten Tag,\n\nJemand hat mit dieser E-Mail-Adresse angefragt, die Meldung $ref "
+            "($category, $commune) zu verfolgen. Bestätigen Sie dies mit diesem Link vor dem "
+            "$expires:\n$confirm_url\n\nWaren Sie das nicht, ignorieren Sie diese "
+            "Nachricht: Sie erhalten nichts weiter.\n",
+        ),
+        "en": (
+            "Confirm that you follow report $ref",
+            "Hello,\n\nSomeone asked to follow report $ref ($category, $commune) with this "
+            "email address. To follow it, confirm with this link before $expires:\n"
+            "$confirm_url\n\nIf it was not you, ignore this message: nothing else will "
+            "be sent.\n",
+        ),
+    },
     "body_digest": {
         "fr": (
             "Signalements du jour : $count nouveau(x)",
@@ -234,6 +263,15 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# What a follower reads instead of a reason that staff gave the reporter alone.
+REASON_WITHHELD: dict[str, str] = {
+    "fr": "communiqué à la personne qui a fait le signalement",
+    "nl": "meegedeeld aan de persoon die de melding deed",
+    "de": "der meldenden Person mitgeteilt",
+    "en": "given to the person who made the report",
+}
+
+
 # Every email to a resident ends with their private link: follow the ticket, comment, say
 # whether it is fixed, or stop the emails. Kept apart from the texts above so that no
 # template can forget it.
@@ -258,6 +296,28 @@ RESIDENT_FOOTER: dict[str, str] = {
 }
 
 
+# A follower's link reads and comments, and never says whether it is fixed: their footer
+# offers only that.
+FOLLOWER_FOOTER: dict[str, str] = {
+    "fr": (
+        "\nSuivre ce signalement ou écrire à l'administration :\n$follow_url\n\n"
+        "Ne plus recevoir d'e-mails pour ce signalement :\n$unsubscribe_url\n"
+    ),
+    "nl": (
+        "\nDeze melding volgen of de administratie schrijven:\n$follow_url\n\n"
+        "Geen e-mails meer over deze melding:\n$unsubscribe_url\n"
+    ),
+    "de": (
+        "\nDiese Meldung verfolgen oder der Verwaltung schreiben:\n$follow_url\n\n"
+        "Keine E-Mails mehr zu dieser Meldung:\n$unsubscribe_url\n"
+    ),
+    "en": (
+        "\nFollow this report or write to the administration:\n$follow_url\n\n"
+        "Stop the emails about this report:\n$unsubscribe_url\n"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Email:
     language: str
@@ -268,13 +328,15 @@ class Email:
 def render(kind: str, language: str | None, **values: object) -> Email:
     """The message of `kind` in `language` (French when it is not one of ours).
 
-    A `follow_url` (with its `unsubscribe_url`) adds the resident's footer to the body.
+    A `follow_url` (with its `unsubscribe_url`) adds the resident's footer to the body; a
+    follower's (`link_role` "follower") when the link is a follower's.
     """
     lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
     subject, body = TEMPLATES[kind][lang]
     text = {key: "" if value is None else str(value) for key, value in values.items()}
     if text.get("follow_url"):
-        body += RESIDENT_FOOTER[lang]
+        footers = FOLLOWER_FOOTER if text.get("link_role") == "follower" else RESIDENT_FOOTER
+        body += footers[lang]
     return Email(
         language=lang,
         subject=Template(subject).substitute(text),

@@ -38,6 +38,11 @@ class ReportUpdate(Base):
     author_user_id: Mapped[int | None] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     public: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # The follow link that wrote a resident's comment: its author reads it before staff
+    # publish it.
+    follow_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident_follow_tokens.id", ondelete="SET NULL")
+    )
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

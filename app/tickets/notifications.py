@@ -52,8 +52,8 @@ FACTS_SQL = text(
 )
 
 ISSUE_LINK_SQL = text(
-    "INSERT INTO resident_follow_tokens (report_id, email, token_hash) "
-    "VALUES (:report_id, :email, :token_hash)"
+    "INSERT INTO resident_follow_tokens (report_id, email, token_hash, role) "
+    "VALUES (:report_id, :email, :token_hash, :role)"
 )
 
 
@@ -68,10 +68,20 @@ class FollowLink:
     unsubscribe_url: str
 
 
-def issue_link(db: Connection, report_id: uuid.UUID, email: str) -> FollowLink:
-    """Store a new follow token of the reporter and return its links (the token only here)."""
+def issue_link(
+    db: Connection, report_id: uuid.UUID, email: str, role: str = "reporter"
+) -> FollowLink:
+    """Store a new follow token and return its links (the token only here).
+
+    `role` is what the link may do: only a "reporter" link speaks as the reporter.
+    """
     token = secrets.token_urlsafe(32)
-    params = {"report_id": report_id, "email": email, "token_hash": token_hash(token)}
+    params = {
+        "report_id": report_id,
+        "email": email,
+        "token_hash": token_hash(token),
+        "role": role,
+    }
     db.execute(ISSUE_LINK_SQL, params)
     return FollowLink(
         token=token,
@@ -124,12 +134,19 @@ def notify_body(db: Connection, row: Row) -> None:
     )
 
 
-def notify_resident(db: Connection, row: Row, kind: str, **extra: object) -> int | None:
-    """Write the resident's email of `kind` with a new follow link; None if nobody to tell."""
+def notify_resident(
+    db: Connection, row: Row, kind: str, *, role: str = "reporter", **extra: object
+) -> int | None:
+    """Write the resident's email of `kind` with a new follow link of `role`; None if nobody
+    to tell."""
     if not row.reporter_email or row.reporter_unsubscribed:
         return None
-    link = issue_link(db, row.id, row.reporter_email)
-    links = {"follow_url": link.follow_url, "unsubscribe_url": link.unsubscribe_url}
+    link = issue_link(db, row.id, row.reporter_email, role)
+    links = {
+        "follow_url": link.follow_url,
+        "unsubscribe_url": link.unsubscribe_url,
+        "link_role": role,
+    }
     language = row.reporter_language
     return outbox.enqueue(
         db,

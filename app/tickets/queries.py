@@ -336,6 +336,7 @@ def _history(session: Session, report_id: uuid.UUID) -> list[dict[str, Any]]:
             StatusChange.to_status,
             StatusChange.actor,
             StatusChange.note,
+            StatusChange.reason_public,
         )
         .where(StatusChange.report_id == report_id)
         .order_by(StatusChange.id)

@@ -11,9 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, func, text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -21,7 +29,7 @@ from app.db import Base
 from app.errors import NotFoundError, PaveError
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
 from app.reports.states import CLOSED_STATUSES, Status
-from app.tickets import edits, notifications, services
+from app.tickets import edits, services
 from app.tickets.notifications import token_hash
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS
 
@@ -40,9 +48,14 @@ FIXED_TEXT = {
 
 
 class FollowToken(Base):
-    """A private link of a reporter to one report; only the token's SHA-256 is kept."""
+    """A private link to one report; only the token's SHA-256 is kept.
+
+    Its role says what it may do: a reporter's link speaks as the reporter (says fixed or not
+    fixed, reopens); a follower's link reads the public view and comments as a follower.
+    """
 
     __tablename__ = "resident_follow_tokens"
+    __table_args__ = (CheckConstraint("role IN ('reporter', 'follower')", name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[uuid.UUID] = mapped_column(
@@ -55,6 +68,7 @@ class FollowToken(Base):
     )
     # Set on every token of the report and reporter at once: no more emails about it.
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    role: Mapped[str] = mapped_column(String(10), server_default=text("'reporter'"))
 
 
 class ReportFollower(Base):
@@ -80,6 +94,11 @@ class ReportFollower(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # A request to follow waits for its address to confirm it (by the link of the one email
+    # it sends) until confirm_expires_at; nothing else is sent there before.
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    confirm_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    confirm_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FollowLinkExpiredError(PaveError):
@@ -92,7 +111,7 @@ class ReportClosedError(PaveError):
 
 FIND_SQL = text(
     """
-    SELECT t.report_id, t.email, r.status, r.reporter_language, r.planned_for,
+    SELECT t.id AS token_id, t.role, t.report_id, t.email, r.status, r.reporter_language, r.planned_for,
            CASE WHEN r.status = 'duplicate' THEN r.duplicate_of END AS merged_into,
            (SELECT max(h.at) FROM report_status_changes h
             WHERE h.report_id = r.id AND h.to_status = r.status) AS status_since,
@@ -105,16 +124,23 @@ FIND_SQL = text(
     """
 )
 
+# The published updates, and the comments the link's own person wrote (through any of their
+# links of the same role) that staff have not published yet: a resident's comment is read by
+# staff and its author only until then.
 UPDATES_SQL = text(
-    "SELECT author = 'reporter' AS by_reporter, body, created_at FROM report_updates "
-    "WHERE report_id = :id AND public ORDER BY id"
+    "SELECT u.id, u.author, u.body, u.created_at, u.public FROM report_updates u "
+    "LEFT JOIN resident_follow_tokens t ON t.id = u.follow_token_id "
+    "WHERE u.report_id = :id AND (u.public OR (t.report_id = u.report_id "
+    "AND lower(t.email) = lower(:email) AND t.role = :role)) ORDER BY u.id"
 )
 
-# Only the reasons the resident is meant to read: those a rejection or transfer requires.
-# Notes of other changes may be written for colleagues, so they stay inside.
+# Only the reasons the resident is meant to read: those a rejection or transfer requires,
+# to the reporter always, to a follower when staff made the reason public. Notes of other
+# changes may be written for colleagues, so they stay inside.
 HISTORY_SQL = text(
     "SELECT from_status, to_status, at, actor = 'reporter' AS by_reporter, "
-    "CASE WHEN to_status = ANY(:public_reasons) THEN note END AS reason "
+    "CASE WHEN to_status = ANY(:public_reasons) AND (reason_public OR :is_reporter) "
+    "THEN note END AS reason "
     "FROM report_status_changes WHERE report_id = :id ORDER BY id"
 )
 
@@ -146,10 +172,17 @@ WITHDRAW_SQL = text(
 )
 
 
+class NotTheReporterError(PaveError):
+    title = "Only the reporter may do this"
+
+
 @dataclass(frozen=True)
 class Follower:
-    """The reporter behind a valid token, and the state of their report."""
+    """The person behind a valid token (the reporter or a follower), and their report."""
 
+    token_id: int
+    # What the link may do: only the reporter's says fixed or not fixed and speaks as them.
+    is_reporter: bool
     report_id: uuid.UUID
     email: str
     status: str
@@ -183,6 +216,8 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
     if row is None:
         raise NotFoundError("This follow link is not valid: check that it was copied whole.")
     follower = Follower(
+        token_id=row.token_id,
+        is_reporter=row.role == "reporter",
         report_id=row.report_id,
         email=row.email,
         status=row.status,
@@ -223,47 +258,85 @@ def own_description(session: Session, follower: Follower) -> str | None:
     The public view holds the text back until staff publish it, but a reporter may always
     read what they wrote; a neighbour who follows the same report may not.
     """
+    if not follower.is_reporter:
+        return None
     params = {"id": follower.report_id, "email": follower.email}
     return session.execute(OWN_DESCRIPTION_SQL, params).scalar_one_or_none()
 
 
-def timeline(session: Session, report_id: uuid.UUID) -> Timeline:
+def timeline(session: Session, follower: Follower) -> Timeline:
     db = session.connection()
     reasons = [status.value for status in REASON_REQUIRED]
+    own = {
+        "id": follower.report_id,
+        "email": follower.email,
+        "role": "reporter" if follower.is_reporter else "follower",
+    }
+    history = {"id": follower.report_id, "public_reasons": reasons}
     return Timeline(
-        updates=db.execute(UPDATES_SQL, {"id": report_id}).all(),
-        history=db.execute(HISTORY_SQL, {"id": report_id, "public_reasons": reasons}).all(),
+        updates=db.execute(UPDATES_SQL, own).all(),
+        history=db.execute(HISTORY_SQL, history | {"is_reporter": follower.is_reporter}).all(),
     )
 
 
-def comment(session: Session, follower: Follower, body: str) -> None:
-    """The reporter's comment, a public update of the ticket (audited)."""
-    edits.add_update(
-        session, follower.report_id, body, actor=services.Actor.reporter(), public=True
-    )
+def _actor(follower: Follower) -> services.Actor:
+    return services.Actor.reporter() if follower.is_reporter else services.Actor(name="follower")
 
 
-def say_fixed(session: Session, follower: Follower, comment_text: str | None = None) -> None:
-    """The reporter confirms the problem is fixed: a public update the crews can act on."""
-    text_ = FIXED_TEXT.get(follower.language, FIXED_TEXT["fr"])
-    if comment_text:
-        text_ = f"{text_}\n\n{comment_text}"
+def _require_reporter(follower: Follower) -> None:
+    if not follower.is_reporter:
+        raise NotTheReporterError(
+            "This is a follower's link: only the person who made the report can say whether "
+            "the problem is fixed."
+        )
+
+
+def comment(session: Session, follower: Follower, body: str) -> int:
+    """A resident's comment (as the reporter or as a follower), audited; its id.
+
+    It is not public: staff read it, and publish it, possibly edited, if it may be. Until
+    then its author alone reads it on their follow page.
+    """
     edits.add_update(
         session,
         follower.report_id,
-        text_,
+        body,
+        actor=_actor(follower),
+        public=False,
+        action="resident_comment",
+        follow_token_id=follower.token_id,
+    )
+    return session.execute(LAST_UPDATE_SQL, {"id": follower.report_id}).scalar_one()
+
+
+LAST_UPDATE_SQL = text("SELECT max(id) FROM report_updates WHERE report_id = :id")
+
+
+def say_fixed(session: Session, follower: Follower, comment_text: str | None = None) -> None:
+    """The reporter confirms the problem is fixed: a public update the crews can act on.
+
+    The sentence is ours and public; a comment with it waits for staff like any other.
+    """
+    _require_reporter(follower)
+    edits.add_update(
+        session,
+        follower.report_id,
+        FIXED_TEXT.get(follower.language, FIXED_TEXT["fr"]),
         actor=services.Actor.reporter(),
         public=True,
         action="reporter_says_fixed",
     )
+    if comment_text:
+        comment(session, follower, comment_text)
 
 
 def say_not_fixed(session: Session, follower: Follower, comment_text: str | None = None) -> None:
     """Reopen a resolved ticket, within REPORTER_REOPEN_DAYS of its resolution."""
+    _require_reporter(follower)
     actor = services.Actor.reporter()
     services.transition(session, follower.report_id, Status.REOPENED, actor=actor)
     if comment_text:
-        edits.add_update(session, follower.report_id, comment_text, actor=actor, public=True)
+        comment(session, follower, comment_text)
 
 
 def unsubscribe(session: Session, follower: Follower) -> None:
@@ -290,49 +363,3 @@ def unsubscribe(session: Session, follower: Follower) -> None:
             "after": {"withdrawn_messages": withdrawn},
         }
         db.execute(services.AUDIT_SQL, audit)
-
-
-REPORT_STATUS_SQL = text(
-    "SELECT status, lower(reporter_email) AS reporter_email FROM reports WHERE id = :id FOR SHARE"
-)
-# One row per address and report: a second request for the same address adds nothing.
-FOLLOW_SQL = text(
-    "INSERT INTO report_followers (report_id, email, language) "
-    "VALUES (:report_id, lower(:email), :language) "
-    "ON CONFLICT (report_id, email) DO NOTHING RETURNING id"
-)
-
-
-def follow(session: Session, report_id: uuid.UUID, email: str, language: str) -> bool:
-    """Someone follows an open report they did not make; True if they are new to it.
-
-    A new follower gets one email with a follow link of their own, and then the reporter's
-    emails of each step. Following again, or following one's own report, changes nothing and
-    sends nothing, so the answer cannot tell who else follows the report.
-    """
-    db = session.connection()
-    # The share lock orders this with a change of the report: its status email is written
-    # either before the follower arrives or after, to them too.
-    report = db.execute(REPORT_STATUS_SQL, {"id": report_id}).one_or_none()
-    if report is None:
-        raise NotFoundError(f"There is no report {report_id}.")
-    if Status(report.status) in CLOSED_STATUSES:
-        raise ReportClosedError(
-            "This report is closed and can no longer be followed; make a new report if the "
-            "problem is still there."
-        )
-    if report.reporter_email == email.lower():
-        return False
-    params = {"report_id": report_id, "email": email, "language": language}
-    if db.execute(FOLLOW_SQL, params).scalar_one_or_none() is None:
-        return False
-    facts = notifications.facts(db, report_id)
-    # The follower reads what the reporter would, with a follow link of their own.
-    as_follower = {
-        "reporter_email": email.lower(),
-        "reporter_language": language,
-        "reporter_unsubscribed": False,
-    }
-    row = SimpleNamespace(**(facts._asdict() | as_follower))
-    notifications.notify_resident(db, row, "resident_following")
-    return True

@@ -31,6 +31,7 @@ from app.tickets.errors import (
     ReopenWindowClosedError,
     StaleVersionError,
 )
+from app.tickets.messages import REASON_WITHHELD
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS, allowed_transitions
 
 # Statuses the resident hears about, by email in their language.
@@ -103,8 +104,8 @@ UPDATE_SQL = text(
 )
 
 HISTORY_SQL = text(
-    "INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note) "
-    "VALUES (:report_id, :from_status, :to_status, :actor, :note)"
+    "INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note, "
+    "reason_public) VALUES (:report_id, :from_status, :to_status, :actor, :note, :reason_public)"
 )
 
 AUDIT_SQL = text(
@@ -123,23 +124,29 @@ RESOLVED_AGE_SQL = text(
 ORIGINAL_SQL = text("SELECT status FROM reports WHERE id = :id FOR SHARE")
 
 # The duplicate's reporter and its own moved followers follow the original, unless they
-# unsubscribed from the duplicate or already follow the original (or left it).
+# unsubscribed from the duplicate or already follow the original (or left it). They confirmed
+# their address already (the reporter by making the report), so they follow it at once; a
+# request of theirs still waiting on the original is confirmed by the same token.
 MOVE_FOLLOWERS_SQL = text(
     """
-    INSERT INTO report_followers (report_id, email, language, merged_from)
-    SELECT DISTINCT ON (f.email) :original, f.email, f.language, :duplicate
+    INSERT INTO report_followers (report_id, email, language, merged_from, confirmed_at)
+    SELECT DISTINCT ON (f.email) :original, f.email, f.language, :duplicate, now()
     FROM (SELECT lower(reporter_email) AS email, reporter_language AS language, 0 AS rank
           FROM reports WHERE id = :duplicate AND reporter_email IS NOT NULL
           UNION ALL
           SELECT email, language, 1 FROM report_followers
-          WHERE report_id = :duplicate AND unsubscribed_at IS NULL) AS f
+          WHERE report_id = :duplicate AND unsubscribed_at IS NULL
+            AND confirmed_at IS NOT NULL) AS f
     WHERE NOT EXISTS (SELECT 1 FROM resident_follow_tokens t
                       WHERE t.report_id = :duplicate AND lower(t.email) = f.email
                         AND t.unsubscribed_at IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM reports o
                       WHERE o.id = :original AND lower(o.reporter_email) = f.email)
     ORDER BY f.email, f.rank
-    ON CONFLICT (report_id, email) DO NOTHING
+    ON CONFLICT (report_id, email) DO UPDATE
+       SET confirmed_at = now(), confirm_token_hash = NULL, confirm_expires_at = NULL,
+           merged_from = EXCLUDED.merged_from
+     WHERE report_followers.confirmed_at IS NULL AND report_followers.unsubscribed_at IS NULL
     """
 )
 
@@ -148,7 +155,7 @@ FOLLOWERS_SQL = text(
     """
     SELECT f.email, f.language
     FROM report_followers f JOIN reports r ON r.id = f.report_id
-    WHERE f.report_id = :id AND f.unsubscribed_at IS NULL
+    WHERE f.report_id = :id AND f.unsubscribed_at IS NULL AND f.confirmed_at IS NOT NULL
       AND f.email IS DISTINCT FROM lower(r.reporter_email)
       AND NOT EXISTS (SELECT 1 FROM resident_follow_tokens t
                       WHERE t.report_id = f.report_id AND lower(t.email) = f.email
@@ -269,8 +276,13 @@ def transition(
     duplicate_of: uuid.UUID | None = None,
     to_body_code: str | None = None,
     expected_version: int | None = None,
+    reason_public: bool = False,
 ) -> Ticket:
-    """Move a ticket to `to_status` if the lifecycle allows it; the caller commits."""
+    """Move a ticket to `to_status` if the lifecycle allows it; the caller commits.
+
+    A reason (rejection, transfer) is told to the reporter; it is published, and told to the
+    followers, only with `reason_public`.
+    """
     db = session.connection()
     to = Status(to_status)
     if to is Status.DUPLICATE and duplicate_of is not None and duplicate_of != report_id:
@@ -302,6 +314,9 @@ def transition(
         to_body_code=to_body_code,
     )
     extra = {k: v for k, v in (("reason", reason), ("note", note)) if v}
+    reason_public = bool(reason and reason_public)
+    if reason_public:
+        extra["reason_public"] = True
     saved = save_ticket(db, ticket, after, actor, "transition", **extra)
     history = {
         "report_id": report_id,
@@ -309,6 +324,7 @@ def transition(
         "to_status": to.value,
         "actor": actor.name,
         "note": reason or note,
+        "reason_public": reason_public,
     }
     db.execute(HISTORY_SQL, history)
     if to is Status.DUPLICATE:
@@ -316,7 +332,9 @@ def transition(
     if to in RESIDENT_NOTIFIED or to is Status.TRANSFERRED:
         facts = notifications.facts(db, report_id)
         if to in RESIDENT_NOTIFIED:
-            _notify_followers(db, facts, f"resident_{to.value}", reason=reason or "")
+            _notify_followers(
+                db, facts, f"resident_{to.value}", reason or "", reason_public=reason_public
+            )
         if to is Status.TRANSFERRED:
             notifications.notify_body(db, facts)
     return saved
@@ -332,11 +350,22 @@ def _move_followers(db: Connection, duplicate: uuid.UUID, original: uuid.UUID, a
         db.execute(AUDIT_SQL, audit | {"action": "merge_followers", "before": {}, "after": after})
 
 
-def _notify_followers(db: Connection, facts: Row, kind: str, **extra: Any) -> None:
-    """The resident's email of `kind` to the reporter and to each follower, in their language."""
-    notifications.notify_resident(db, facts, kind, **extra)
+def _notify_followers(
+    db: Connection, facts: Row, kind: str, reason: str, *, reason_public: bool
+) -> None:
+    """The resident's email of `kind` to the reporter and to each follower, in their language.
+
+    The followers read the reason only when it is public; the reporter always does.
+    """
+    notifications.notify_resident(db, facts, kind, reason=reason)
     for follower in db.execute(FOLLOWERS_SQL, {"id": facts.id}).all():
+        told = (
+            reason
+            if reason_public or not reason
+            else REASON_WITHHELD.get(follower.language, REASON_WITHHELD["fr"])
+        )
+        extra = {"reason": told}
         # The follower reads the email the reporter would, with a follow link of their own.
         as_reporter = {"reporter_email": follower.email, "reporter_language": follower.language}
         row = SimpleNamespace(**(facts._asdict() | as_reporter | {"reporter_unsubscribed": False}))
-        notifications.notify_resident(db, row, kind, **extra)
+        notifications.notify_resident(db, row, kind, role="follower", **extra)

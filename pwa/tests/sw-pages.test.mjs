@@ -11,6 +11,7 @@ test("the app's own pages come from the cache", () => {
   assert.equal(appPage('/staff/'), '/staff/');
   assert.equal(appPage('/follow/Ab3_-x9'), '/follow/');
   assert.equal(appPage('/follow/Ab3_-x9/unsubscribe'), '/follow/');
+  assert.equal(appPage('/follow/confirm/Ab3_-x9'), '/follow/');
 });
 
 test('every other page is left to the network', () => {
@@ -30,6 +31,7 @@ test('every other page is left to the network', () => {
     '/follow/',
     '/follow/a/b',
     '/follow/a/unsubscribe/more',
+    '/follow/confirm/a/unsubscribe',
     '/anything',
   ]) {
     assert.equal(appPage(path), null, path);

@@ -83,7 +83,7 @@ def test_a_transferred_ticket_leaves_my_list_and_reaches_the_other_commune(
         "Transfer",
         **{
             "Transfer to (commune NIS code, or body code)": "21009",
-            "Reason (the resident reads it)": "The street belongs to Ixelles",
+            "Reason (told to the person who reported it)": "The street belongs to Ixelles",
         },
     )
     expect(

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow
 # test reports, so that this report is the nearest of its kind.
 GRAND_PLACE = {"lat": 50.8467, "lon": 4.3525}
 FOLLOW_LINK = re.compile(r"https?://\S+/follow/([A-Za-z0-9_-]+)\n")
+CONFIRM_LINK = re.compile(r"(https?://\S+/follow/confirm/[A-Za-z0-9_-]+)\n")
 
 
 def report_blocked_drain(live_server, description: str) -> uuid.UUID:
@@ -68,12 +69,28 @@ def test_the_resident_follows_the_report_already_made(context, live_server, live
     assert axe_violations(page) == []
     nearby.get_by_role("button", name="Send me the link").click()
     expect(nearby.get_by_role("status")).to_have_text(
-        "You will get an email with a link to follow it."
+        "You will get an email to confirm your address; once confirmed, you follow this report."
     )
 
+    # The one email asks to confirm; its link opens a page that changes nothing until the
+    # resident presses its button (mail scanners open links).
     [message] = emails_to(live_db, email)
     assert message["report_id"] == report_id
+    assert message["kind"] == "resident_follow_confirm"
+    assert FOLLOW_LINK.findall(message["body"]) == []
+    (confirm_url,) = CONFIRM_LINK.findall(message["body"])
+    page.goto(confirm_url)
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    assert [m["kind"] for m in emails_to(live_db, email)] == ["resident_follow_confirm"]
+    page.get_by_role("button", name="Yes, follow this report").click()
+    expect(page).to_have_url(re.compile(r"/follow/[A-Za-z0-9_-]{20,}$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Blocked drain")
+    # A follower reads the public view: the reporter's text is not published.
+    expect(page.get_by_text(re.compile("Drain full of leaves"))).to_have_count(0)
+
+    message = emails_to(live_db, email)[-1]
     assert message["kind"] == "resident_following"
     (token,) = FOLLOW_LINK.findall(message["body"])
+    assert page.url.endswith(f"/follow/{token}")
     with urllib.request.urlopen(f"{live_server.url}/api/v1/follow/{token}", timeout=30) as page_:
         assert json.loads(page_.read())["report"]["id"] == str(report_id)

@@ -104,12 +104,17 @@ def test_a_resident_follows_comments_and_reopens_from_their_email(context, live_
 
     page.get_by_label(re.compile("Add a comment")).fill(f"It got bigger {word}")
     page.get_by_role("button", name="Send the comment").click()
-    expect(page.get_by_role("status").filter(has_text="Your comment was added.")).to_be_visible()
+    done = page.get_by_role("status").filter(
+        has_text="Your comment was sent to the administration."
+    )
+    expect(done).to_be_visible()
     expect(page.locator("#report-updates")).to_contain_text(f"It got bigger {word}")
+    expect(page.locator("#report-updates")).to_contain_text("Not public yet")
+    # Staff read it first: stored, not public.
     stored = db_value(
         live_db,
         "SELECT count(*) FROM report_updates "
-        f"WHERE report_id = :id AND public AND body = 'It got bigger {word}'",
+        f"WHERE report_id = :id AND NOT public AND body = 'It got bigger {word}'",
         report_id,
     )
     assert stored == 1

@@ -8,9 +8,12 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from tests.accounts.conftest import make_staff, places  # noqa: F401  (fixtures)
 from tests.factories import GRAND_PLACE
+from tests.staff.conftest import crew, staff_as  # noqa: F401  (fixtures)
 
 LINK = re.compile(r"https?://[^\s]+/follow/([A-Za-z0-9_-]+)\n")
+CONFIRM_LINK = re.compile(r"https?://[^\s]+/follow/confirm/([A-Za-z0-9_-]+)\n")
 RESIDENT_EMAIL = "marie@example.org"
 BODY_EMAIL = "travaux@bruxelles.example"
 BOX = "ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))"
@@ -48,6 +51,29 @@ def links_in(session, report_id: uuid.UUID, kind: str) -> list[str]:
         {"id": report_id, "kind": kind},
     ).scalars()
     return [token for body in bodies for token in LINK.findall(body)]
+
+
+def confirmations_in(session, report_id: uuid.UUID, recipient: str) -> list[str]:
+    """The confirmation tokens of the follow requests of `recipient`, oldest first."""
+    bodies = session.execute(
+        text(
+            "SELECT body FROM outbox_messages WHERE report_id = :id "
+            "AND kind = 'resident_follow_confirm' AND recipient = lower(:to) ORDER BY id"
+        ),
+        {"id": report_id, "to": recipient},
+    ).scalars()
+    return [token for body in bodies for token in CONFIRM_LINK.findall(body)]
+
+
+def follow_and_confirm(client, session, report_id, email: str, language: str = "fr") -> str:
+    """Ask to follow the report as `email`, confirm from the email's link; the follow token."""
+    body = {"email": email, "language": language}
+    response = client.post(f"/api/v1/reports/{report_id}/followers", json=body)
+    assert response.status_code == 202, response.get_json()
+    confirmation = confirmations_in(session, report_id, email)[-1]
+    confirmed = client.post(f"/api/v1/follow-confirmations/{confirmation}")
+    assert confirmed.status_code == 201, confirmed.get_json()
+    return confirmed.get_json()["token"]
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ def test_the_link_shows_the_report_its_public_updates_and_history(client, sessio
             "author": "staff",
             "body": "We will fix it next week.",
             "created_at": body["updates"][0]["created_at"],
+            "public": True,
         }
     ]
     assert [h["to_status"] for h in body["history"]] == [
@@ -115,17 +116,19 @@ def test_a_forged_or_unknown_link_is_a_404_problem(client, followed):
         assert post.status_code == 404
 
 
-def test_a_comment_is_a_public_update_by_the_reporter_and_is_audited(client, session, followed):
+def test_a_comment_is_the_reporters_not_yet_public_and_is_audited(client, session, followed):
     report_id, token = followed
     response = client.post(FOLLOW + token + "/comments", json={"body": "  It got bigger.  "})
     assert response.status_code == 201
     assert response.get_json()["body"] == "It got bigger."
+    assert response.get_json()["public"] is False
     page = client.get(FOLLOW + token).get_json()
-    assert [(u["author"], u["body"]) for u in page["updates"]] == [("reporter", "It got bigger.")]
+    updates = [(u["author"], u["body"], u["public"]) for u in page["updates"]]
+    assert updates == [("reporter", "It got bigger.", False)]
     actions = session.execute(
         text("SELECT actor, action FROM audit_log WHERE report_id = :id"), {"id": report_id}
     ).all()
-    assert ("reporter", "public_update") in actions
+    assert ("reporter", "resident_comment") in actions
 
 
 def test_a_blank_comment_is_refused(client, followed):

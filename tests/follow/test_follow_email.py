@@ -24,6 +24,8 @@ from tests.conftest import migrated_database
 from tests.follow.conftest import BODY_EMAIL, ONE_COMMUNE_SQL, RESIDENT_EMAIL, report_body
 
 LINK = re.compile(r"https://pave\.example\.be(/follow/[A-Za-z0-9_-]+)\r?\n")
+CONFIRM = re.compile(r"https://pave\.example\.be/follow/confirm/([A-Za-z0-9_-]+)\r?\n")
+NEIGHBOUR = "jan@example.org"
 CREW = Actor(name="crew:anne", user_id=7)
 
 
@@ -39,6 +41,7 @@ def clean(engine):
     with engine.begin() as db:
         db.execute(text("DELETE FROM outbox_messages"))
         db.execute(text("DELETE FROM reports"))
+        db.execute(text("DELETE FROM login_throttle"))
 
 
 @pytest.fixture
@@ -111,3 +114,37 @@ def test_after_unsubscribing_the_resident_gets_no_more_email(client, engine, smt
         transition(session, report_id, "resolved", actor=CREW)
     assert drain(engine, sender).sent == 0
     assert len(_to(smtp, RESIDENT_EMAIL)) == 2
+
+
+def test_a_neighbour_hears_nothing_but_the_question_until_they_confirm(
+    client, engine, smtp, sender
+):
+    report_id = _post(client, "fr")
+    body = {"email": NEIGHBOUR, "language": "nl"}
+    assert client.post(f"/api/v1/reports/{report_id}/followers", json=body).status_code == 202
+    with client.application.app_context(), Session(engine) as session, session.begin():
+        transition(session, report_id, "acknowledged", actor=CREW)
+    drain(engine, sender)
+
+    (question,) = _to(smtp, NEIGHBOUR)
+    assert question["Subject"] == f"Bevestig het volgen van melding {str(report_id)[:8]}"
+    assert question["Content-Language"] == "nl"
+    text_ = question.get_content()
+    assert LINK.findall(text_) == []
+    assert "A deep hole" not in text_
+    (confirmation,) = CONFIRM.findall(text_)
+
+    confirmed = client.post(f"/api/v1/follow-confirmations/{confirmation}")
+    assert confirmed.status_code == 201
+    with client.application.app_context(), Session(engine) as session, session.begin():
+        transition(session, report_id, "planned", actor=CREW, planned_for=dt.date(2026, 12, 14))
+    drain(engine, sender)
+
+    question, following, planned = _to(smtp, NEIGHBOUR)
+    assert following["Subject"].startswith("U volgt melding")
+    assert planned["Subject"].startswith("Uw melding")
+    link = LINK.findall(following.get_content())[0]
+    assert link == f"/follow/{confirmed.get_json()['token']}"
+    page = client.get(f"/api/v1{link}").get_json()
+    assert page["is_reporter"] is False
+    assert client.post(f"/api/v1{link}/fixed").status_code == 403

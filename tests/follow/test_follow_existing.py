@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import text
 
 from app.tickets.services import Actor, transition
-from tests.follow.conftest import RESIDENT_EMAIL, links_in
+from tests.follow.conftest import RESIDENT_EMAIL, confirmations_in, follow_and_confirm, links_in
 
 NEIGHBOUR = "jan@example.org"
 CREW = Actor(name="crew:anne.dupont", user_id=7)
@@ -27,17 +28,27 @@ def _emails_to(session, report_id, address):
     ).all()
 
 
-def test_a_neighbour_follows_a_report_and_gets_a_working_link(client, session, post_report):
+def test_a_neighbour_confirms_then_gets_a_working_link(client, session, post_report):
     report_id = post_report()
     response = _follow(client, report_id, language="nl")
     assert response.status_code == 202
     (email,) = _emails_to(session, report_id, NEIGHBOUR)
-    assert email.kind == "resident_following"
+    assert email.kind == "resident_follow_confirm"
     assert email.language == "nl"
-    (token,) = links_in(session, report_id, "resident_following")
+    assert links_in(session, report_id, "resident_follow_confirm") == []
+    (confirmation,) = confirmations_in(session, report_id, NEIGHBOUR)
+    confirmed = client.post(f"/api/v1/follow-confirmations/{confirmation}")
+    assert confirmed.status_code == 201
+    token = confirmed.get_json()["token"]
+    assert links_in(session, report_id, "resident_following") == [token]
     page = client.get(f"/api/v1/follow/{token}")
     assert page.status_code == 200
     assert page.get_json()["report"]["id"] == str(report_id)
+    assert page.get_json()["is_reporter"] is False
+    # The confirmation link works once.
+    again = client.post(f"/api/v1/follow-confirmations/{confirmation}")
+    assert again.status_code == 404
+    assert again.mimetype == "application/problem+json"
 
 
 def test_the_language_comes_from_the_browser_when_not_given(client, session, post_report):
@@ -63,13 +74,19 @@ def test_following_twice_sends_one_email(client, session, post_report):
     assert count == 1
 
 
-def test_the_follower_hears_of_the_next_step(client, session, post_report):
+def test_the_follower_hears_of_the_next_steps_only_once_confirmed(client, session, post_report):
     report_id = post_report()
     _follow(client, report_id, language="en")
     transition(session, report_id, "acknowledged", actor=CREW)
     session.commit()
     kinds = [e.kind for e in _emails_to(session, report_id, NEIGHBOUR)]
-    assert kinds == ["resident_following", "resident_acknowledged"]
+    assert kinds == ["resident_follow_confirm"]
+    (confirmation,) = confirmations_in(session, report_id, NEIGHBOUR)
+    assert client.post(f"/api/v1/follow-confirmations/{confirmation}").status_code == 201
+    transition(session, report_id, "planned", actor=CREW, planned_for=dt.date(2026, 12, 14))
+    session.commit()
+    kinds = [e.kind for e in _emails_to(session, report_id, NEIGHBOUR)]
+    assert kinds == ["resident_follow_confirm", "resident_following", "resident_planned"]
 
 
 def test_the_answer_tells_nothing_about_other_followers(client, session, post_report):
@@ -117,9 +134,8 @@ def test_the_reporter_reads_their_own_text_a_neighbour_only_once_published(
     client, session, post_report
 ):
     report_id = post_report()
-    _follow(client, report_id, language="fr")
+    neighbour_token = follow_and_confirm(client, session, report_id, NEIGHBOUR)
     (reporter_token,) = links_in(session, report_id, "resident_received")
-    (neighbour_token,) = links_in(session, report_id, "resident_following")
 
     def shown(token):
         return client.get(f"/api/v1/follow/{token}").get_json()["report"]["description"]

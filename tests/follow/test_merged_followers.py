@@ -137,3 +137,29 @@ def test_the_followers_move_with_the_transition_or_not_at_all(session, post_repo
     assert [r for r, _ in _sent(session, original, "resident_acknowledged")] == [RESIDENT_EMAIL]
     followers = session.execute(text("SELECT count(*) FROM report_followers")).scalar_one()
     assert followers == 0
+
+
+def test_a_merged_reporter_follows_at_once_as_a_follower_and_a_pending_request_stays(
+    client, session, post_report
+):
+    original = post_report("fr")
+    duplicate = post_report("nl", JAN)
+    # Someone asked to follow the duplicate and never confirmed: they move nowhere.
+    pending = "piet@example.org"
+    body = {"email": pending, "language": "nl"}
+    assert client.post(f"/api/v1/reports/{duplicate}/followers", json=body).status_code == 202
+    _merge(session, duplicate, original)
+    _move(session, original, ("acknowledged", {}))
+
+    # Jan made a report and so confirmed his address: no confirmation asked.
+    assert _sent(session, original, "resident_follow_confirm") == []
+    assert (JAN, "nl") in _sent(session, original, "resident_acknowledged")
+    assert pending not in {r for r, _ in _sent(session, original, "resident_acknowledged")}
+    # His link to the original is a follower's: he did not report the original.
+    (token,) = [
+        t
+        for t in links_in(session, original, "resident_acknowledged")
+        if client.get(FOLLOW + t).get_json()["is_reporter"] is False
+    ]
+    _move(session, original, ("resolved", {}))
+    assert client.post(FOLLOW + token + "/not-fixed").status_code == 403

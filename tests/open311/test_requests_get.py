@@ -58,16 +58,27 @@ def test_json_is_a_bare_array_with_numbers_and_nulls(client, report_factory):
     assert W3C_UTC.match(request["requested_datetime"])
 
 
-def test_closed_statuses_are_closed_with_the_reason_given_to_the_resident(
+def test_closed_statuses_are_closed_with_the_reason_only_when_staff_made_it_public(
     client, report_factory, session
 ):
     from app.tickets.services import Actor, transition
 
-    report = report_factory()
-    transition(session, report.id, "rejected", actor=Actor("Crew"), reason="Private land.")
+    told, published = report_factory(), report_factory()
+    transition(session, told.id, "rejected", actor=Actor("Crew"), reason="Mr Dupont's land.")
+    transition(
+        session,
+        published.id,
+        "rejected",
+        actor=Actor("Crew"),
+        reason="Private land.",
+        reason_public=True,
+    )
     session.commit()
-    [request] = json_array(client.get(f"{BASE}/requests/{report.id}.json"))
+    [request] = json_array(client.get(f"{BASE}/requests/{told.id}.json"))
     assert request["status"] == "closed"
+    assert request["status_notes"] is None
+    assert "Dupont" not in client.get(f"{BASE}/requests/{told.id}.xml").get_data(as_text=True)
+    [request] = json_array(client.get(f"{BASE}/requests/{published.id}.json"))
     assert request["status_notes"] == "Private land."
 
 

@@ -47,6 +47,7 @@ EXPECTED = {
     "update": _row({c: 201 for c in CHANGE}, 403),
     "photo": _row({c: 201 for c in CHANGE}, 403),
     "hide_photo": _row(CHANGE, 403),
+    "publish_comment": _row(CHANGE, 403),
     # Who works on the ticket's body (app/api/members): for those who may read its tickets.
     "members": _row(DETAIL, 403),
 }
@@ -64,6 +65,7 @@ ROUTES = {
     "update": (f"{_TICKET}/updates", "POST"),
     "photo": (f"{_TICKET}/photos", "POST"),
     "hide_photo": (f"{_TICKET}/photos/<int:photo_id>", "PATCH"),
+    "publish_comment": (f"{_TICKET}/updates/<int:update_id>", "PATCH"),
     "members": ("/api/v1/staff/bodies/<string:body_code>/members", "GET"),
 }
 
@@ -102,6 +104,17 @@ def _resident_photo(client, connection, ticket) -> int:
     ).scalar_one()
 
 
+def _resident_comment(connection, ticket) -> int:
+    """A comment the reporter left on their follow page, not yet public; returns its id."""
+    return connection.execute(
+        text(
+            "INSERT INTO report_updates (report_id, author, body, public) "
+            "VALUES (:id, 'reporter', 'Call me on 0470 12 34 56', false) RETURNING id"
+        ),
+        {"id": ticket.id},
+    ).scalar_one()
+
+
 def _call(client, csrf, operation, ticket_id, photo_id=None):
     change = {**csrf, "If-Match": '"v1"'}
     path = f"{TICKETS}/{ticket_id}"
@@ -122,6 +135,9 @@ def _call(client, csrf, operation, ticket_id, photo_id=None):
         return client.patch(path, json={"description_public": True}, headers=change)
     if operation == "hide_photo":
         return client.patch(f"{path}/photos/{photo_id}", json={"hidden": True}, headers=change)
+    if operation == "publish_comment":
+        body = {"public": True, "body": "Edited"}
+        return client.patch(f"{path}/updates/{photo_id}", json=body, headers=change)
     if operation == "update":
         return client.post(f"{path}/updates", json={"body": "b", "public": True}, headers=change)
     return client.post(
@@ -144,6 +160,9 @@ def test_matrix(client, staff_as, places, report_factory, connection, caller, op
     ticket = report_factory(in_brussels=True, with_reporter=True, idempotency_key="creation-key")
     photo_id = _resident_photo(client, connection, ticket) if operation == "hide_photo" else None
     photos = 1 if photo_id else 0
+    if operation == "publish_comment":
+        # The comment's id goes where a photo's would.
+        photo_id = _resident_comment(connection, ticket)
     staff_client, csrf = _caller(client, staff_as, places, caller)
 
     result = _call(staff_client, csrf, operation, ticket.id, photo_id)
@@ -156,6 +175,7 @@ def test_matrix(client, staff_as, places, report_factory, connection, caller, op
                 "SELECT version = 1 AND NOT description_public "
                 "AND (SELECT count(*) FROM photos WHERE report_id = :id) = :photos "
                 "AND NOT EXISTS (SELECT 1 FROM photos WHERE report_id = :id AND hidden) "
+                "AND NOT EXISTS (SELECT 1 FROM report_updates WHERE report_id = :id AND public) "
                 "FROM reports WHERE id = :id"
             ),
             {"id": ticket.id, "photos": photos},

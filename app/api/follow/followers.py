@@ -1,7 +1,9 @@
-"""/api/v1/reports/<id>/followers: a resident follows an open report instead of repeating it.
+"""/api/v1/reports/<id>/followers: a resident asks to follow an open report instead of
+repeating it; /api/v1/follow-confirmations/<token>: they confirm from the email's link.
 
-The answer is the same whether the address is new to the report, already follows it or made
-it, so nobody learns from it who else follows a report.
+The answer to a request is the same whether the address is new to the report, already
+follows it, asked already or made it, so nobody learns from it who else follows a report.
+Requests are limited per address and per client (app/api/follow/limits.py).
 """
 
 from __future__ import annotations
@@ -15,14 +17,21 @@ from marshmallow import Schema, fields, validate
 from app import db_session
 from app.api.common import EmailAddress, request_language
 from app.api.errors import problem, problem_doc
+from app.api.follow.limits import check_follow_request
 from app.i18n import LANGUAGES
-from app.tickets import resident
+from app.tickets import following, resident
 
 blp = Blueprint(
     "followers",
     __name__,
     url_prefix="/reports",
     description="Follow a report someone else made (no account needed)",
+)
+confirmations = Blueprint(
+    "follow_confirmations",
+    __name__,
+    url_prefix="/follow-confirmations",
+    description="Confirm a request to follow a report, from the link of its email",
 )
 
 
@@ -38,9 +47,27 @@ class FollowAcceptedSchema(Schema):
     message = fields.String(required=True)
 
 
-@blp.errorhandler(resident.ReportClosedError)
+class FollowConfirmedSchema(Schema):
+    token = fields.String(
+        required=True,
+        metadata={"description": "The follower's own follow link's token (/follow/<token>)"},
+    )
+
+
 def _closed(error: resident.ReportClosedError):
     return problem(409, error.title, error.detail, "report-closed")
+
+
+blp.errorhandler(resident.ReportClosedError)(_closed)
+confirmations.errorhandler(resident.ReportClosedError)(_closed)
+
+
+@confirmations.after_request
+def _private(response):
+    # The token is in the address and in the answer: nothing on the way may keep either.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @blp.route("/<uuid:report_id>/followers")
@@ -49,10 +76,28 @@ class ReportFollowers(MethodView):
     @blp.response(202, FollowAcceptedSchema)
     @blp.alt_response(404, **problem_doc("There is no such report"))
     @blp.alt_response(409, **problem_doc("The report is closed: make a new report instead"))
+    @blp.alt_response(429, **problem_doc("Too many requests for this address or from this client"))
     def post(self, data, report_id: uuid.UUID):
-        """Follow a report: an email with a private follow link goes to the address, once"""
+        """Ask to follow a report: one email goes to the address, asking it to confirm"""
+        check_follow_request(data["email"])
         session = db_session()
         language = data.get("language") or request_language() or "fr"
-        resident.follow(session, report_id, data["email"], language)
+        following.request(session, report_id, data["email"], language)
         session.commit()
-        return {"message": "An email goes to this address unless it follows the report already."}
+        return {
+            "message": "Unless this address follows the report already, an email asks it to "
+            f"confirm within {following.CONFIRM_HOURS} hours; nothing else is sent before."
+        }
+
+
+@confirmations.route("/<string:token>")
+class FollowConfirmation(MethodView):
+    @confirmations.response(201, FollowConfirmedSchema)
+    @confirmations.alt_response(404, **problem_doc("Unknown, used or expired confirmation"))
+    @confirmations.alt_response(409, **problem_doc("The report was closed in the meantime"))
+    def post(self, token: str):
+        """Confirm the request: the address follows the report, with a link of its own"""
+        session = db_session()
+        follow_token = following.confirm(session, token)
+        session.commit()
+        return {"token": follow_token}

@@ -1,7 +1,10 @@
 """/api/v1/follow/<token>: a resident follows their report, comments, reopens, unsubscribes.
 
 The token is the credential: a forged or unknown one is a 404, one whose report was closed
-too long ago a 410. Nothing here needs a login, so nothing here shows more than the public.
+too long ago a 410. Nothing here needs a login, so nothing here shows more than the public,
+besides what the link's own person wrote (their description, comments not yet published)
+and, to the reporter, the reasons staff gave them. Only the reporter's link says fixed or not
+fixed (403 for a follower's).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ blp = Blueprint(
 
 NOT_FOUND = problem_doc("The link is not valid")
 EXPIRED = problem_doc("The report was closed too long ago: the link has expired")
+NOT_REPORTER = problem_doc("A follower's link: only the reporter's may do this")
 
 
 @blp.after_request
@@ -43,6 +47,11 @@ def _private(response):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@blp.errorhandler(resident.NotTheReporterError)
+def _not_reporter(error: resident.NotTheReporterError):
+    return problem(403, error.title, error.detail, "not-the-reporter")
 
 
 @blp.errorhandler(resident.FollowLinkExpiredError)
@@ -55,8 +64,18 @@ def _follower(session, token: str) -> resident.Follower:
     return resident.find(session, token, expiry_days=days)
 
 
-def _who(by_reporter: bool) -> str:
-    return "reporter" if by_reporter else "staff"
+def _who(author: str) -> str:
+    # Staff sign with their account or system name; never shown to residents.
+    return author if author in ("reporter", "follower") else "staff"
+
+
+def _update(update) -> dict:
+    return {
+        "author": _who(update.author),
+        "body": update.body,
+        "created_at": update.created_at,
+        "public": update.public,
+    }
 
 
 def follow_view(session, token: str) -> dict:
@@ -68,24 +87,22 @@ def follow_view(session, token: str) -> dict:
             report, description=resident.own_description(session, follower)
         )
     photos = photos_for_report(session, follower.report_id)
-    timeline = resident.timeline(session, follower.report_id)
+    timeline = resident.timeline(session, follower)
     return {
         "report": report_view(report, request_language(), photos),
         "planned_for": follower.planned_for,
         "subscribed": not follower.unsubscribed,
-        "can_reopen": follower.can_reopen,
+        "can_reopen": follower.can_reopen and follower.is_reporter,
         "reopen_until": follower.reopen_until,
         "merged_into": follower.merged_into,
-        "updates": [
-            {"author": _who(u.by_reporter), "body": u.body, "created_at": u.created_at}
-            for u in timeline.updates
-        ],
+        "is_reporter": follower.is_reporter,
+        "updates": [_update(u) for u in timeline.updates],
         "history": [
             {
                 "from_status": h.from_status,
                 "to_status": h.to_status,
                 "at": h.at,
-                "by": _who(h.by_reporter),
+                "by": "reporter" if h.by_reporter else "staff",
                 "reason": h.reason,
             }
             for h in timeline.history
@@ -110,24 +127,25 @@ class FollowComments(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(410, **EXPIRED)
     def post(self, data, token: str):
-        """Add a comment to the report; everyone following it can read it"""
+        """Add a comment for staff, who may publish it; until then only its author reads it"""
         session = db_session()
         follower = _follower(session, token)
         body = data["body"].strip()
-        resident.comment(session, follower, body)
-        update = resident.timeline(session, follower.report_id).updates[-1]
+        update_id = resident.comment(session, follower, body)
+        (update,) = [u for u in resident.timeline(session, follower).updates if u.id == update_id]
         session.commit()
-        return {"author": "reporter", "body": body, "created_at": update.created_at}
+        return _update(update)
 
 
 @blp.route("/<string:token>/fixed")
 class FollowFixed(MethodView):
     @blp.arguments(FollowSaySchema, required=False)
     @blp.response(200, FollowSchema)
+    @blp.alt_response(403, **NOT_REPORTER)
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(410, **EXPIRED)
     def post(self, data, token: str):
-        """Say that the problem is fixed"""
+        """Say that the problem is fixed (the reporter's link only)"""
         session = db_session()
         resident.say_fixed(session, _follower(session, token), data.get("comment"))
         session.commit()
@@ -138,6 +156,7 @@ class FollowFixed(MethodView):
 class FollowNotFixed(MethodView):
     @blp.arguments(FollowSaySchema, required=False)
     @blp.response(200, FollowSchema)
+    @blp.alt_response(403, **NOT_REPORTER)
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(409, **problem_doc("The report is not resolved, so it cannot reopen"))
     @blp.alt_response(410, **EXPIRED)

@@ -10,7 +10,7 @@ from app.reports.states import Status
 
 COMMENT_MAX = 5000
 STATUSES = [s.value for s in Status]
-WHO = ["reporter", "staff"]
+WHO = ["reporter", "follower", "staff"]
 
 
 def _not_blank(value: str) -> None:
@@ -24,16 +24,26 @@ class FollowUpdateSchema(Schema):
     )
     body = fields.String(required=True)
     created_at = fields.DateTime(required=True)
+    public = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "false: a comment of this link's person that staff have not "
+            "published; nobody else reads it"
+        },
+    )
 
 
 class FollowHistorySchema(Schema):
     from_status = fields.String(allow_none=True, validate=validate.OneOf(STATUSES))
     to_status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     at = fields.DateTime(required=True)
-    by = fields.String(required=True, validate=validate.OneOf(WHO))
+    by = fields.String(required=True, validate=validate.OneOf(["reporter", "staff"]))
     reason = fields.String(
         allow_none=True,
-        metadata={"description": "The reason given to the resident (rejection, transfer)"},
+        metadata={
+            "description": "The reason of a rejection or transfer: always to the reporter, "
+            "to a follower when staff made it public"
+        },
     )
 
 
@@ -47,6 +57,13 @@ class FollowSchema(Schema):
         required=True, metadata={"description": 'Whether "it is not fixed" is possible now'}
     )
     reopen_until = fields.DateTime(allow_none=True)
+    is_reporter = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The reporter's link: it may say fixed or not fixed; a follower's "
+            "may not"
+        },
+    )
     merged_into = fields.UUID(
         allow_none=True,
         metadata={

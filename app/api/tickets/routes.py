@@ -34,6 +34,7 @@ from app.api.tickets.schemas import (
     TicketQueryArgsSchema,
     TransitionSchema,
     UpdateCreateSchema,
+    UpdatePatchSchema,
 )
 from app.api.tickets.scope import actor_of, check_original, ticket_scope
 from app.errors import RequestInFlightError
@@ -206,6 +207,7 @@ class TicketTransitions(MethodView):
                 actor=actor_of(user),
                 note=data.get("note"),
                 reason=data.get("reason"),
+                reason_public=data.get("reason_public", False),
                 planned_for=data.get("planned_for"),
                 duplicate_of=original,
                 to_body_code=data.get("to_body"),
@@ -238,6 +240,33 @@ class TicketUpdates(MethodView):
             )
 
         return apply_change(headers, report_id, "update", data, apply, status=201)
+
+
+@blp.route("/<uuid:report_id>/updates/<int:update_id>")
+class TicketUpdateById(MethodView):
+    @staff_required(blp, "tickets.update")
+    @blp.arguments(ChangeHeadersSchema, location="headers")
+    @blp.arguments(UpdatePatchSchema)
+    @blp.response(200, TicketDetailSchema, headers=ETAG_HEADER)
+    @blp.alt_response(409, **problem_doc("The same Idempotency-Key is still being processed"))
+    @change_errors
+    def patch(self, headers, data, report_id: uuid.UUID, update_id: int):
+        """Publish a resident's comment, edited if need be (phone numbers, names), or
+        withdraw an update from the public"""
+        actor = actor_of(current_staff())
+
+        def apply(session, version):
+            edits.review_update(
+                session,
+                report_id,
+                update_id,
+                public=data.get("public"),
+                body=data.get("body"),
+                actor=actor,
+                expected_version=version,
+            )
+
+        return apply_change(headers, report_id, f"update:{update_id}", data, apply)
 
 
 @blp.route("/<uuid:report_id>/photos/<int:photo_id>")

@@ -59,12 +59,21 @@ class HistoryEntrySchema(Schema):
     to_status = fields.String(required=True)
     actor = fields.String(required=True)
     note = fields.String(required=True, allow_none=True)
+    reason_public = fields.Boolean(
+        required=True, metadata={"description": "The reason is published, not only told"}
+    )
 
 
 class UpdateEntrySchema(Schema):
     id = fields.Integer(required=True)
     at = fields.AwareDateTime(required=True)
-    author = fields.String(required=True)
+    author = fields.String(
+        required=True,
+        metadata={
+            "description": '"reporter" or "follower" for a resident\'s comment (unpublished '
+            "until staff publish it), else the member of staff or system"
+        },
+    )
     body = fields.String(required=True)
     public = fields.Boolean(required=True)
 
@@ -208,6 +217,13 @@ class TransitionSchema(Schema):
         validate=[validate.Length(max=4000), NO_NUL],
         metadata={"description": "Required for rejected and transferred; the resident reads it"},
     )
+    reason_public = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Publish the reason (Open311, the API, followers' pages); it is "
+            "always given to the reporter"
+        },
+    )
     planned_for = fields.Date(metadata={"description": "Required for planned"})
     duplicate_of = fields.UUID(metadata={"description": "The original, for duplicate"})
     to_body = fields.String(
@@ -241,3 +257,20 @@ class PhotoPatchSchema(Schema):
 class UpdateCreateSchema(Schema):
     body = fields.String(required=True, validate=[validate.Length(1, 4000), NO_NUL])
     public = fields.Boolean(required=True)
+
+
+class UpdatePatchSchema(Schema):
+    public = fields.Boolean(
+        metadata={"description": "true publishes the update (a resident's comment, once read)"}
+    )
+    body = fields.String(
+        validate=[validate.Length(1, 5000), NO_NUL],
+        metadata={"description": "The text as published, edited if need be"},
+    )
+
+    @validates_schema
+    def _something(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("Send public, body or both.")
+        if "body" in data and not data["body"].strip():
+            raise ValidationError("Must not be blank.", "body")

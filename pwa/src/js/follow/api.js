@@ -1,16 +1,37 @@
 /** The resident's follow API (/api/v1/follow/<token>): every call answers {status, body}. */
 
-/** The token of the page's address: /follow/<token> or /follow/<token>/unsubscribe. */
+/**
+ * The token of the page's address: /follow/<token>, /follow/<token>/unsubscribe, or
+ * /follow/confirm/<token> (a request to follow, confirmed from its email; `confirm` is true).
+ */
 export function parseFollowPath(pathname) {
+  const decode = (raw) => {
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return '';
+    }
+  };
+  const confirm = /^\/follow\/confirm\/([^/]+)\/?$/.exec(pathname);
+  if (confirm) return { token: decode(confirm[1]), unsubscribe: false, confirm: true };
   const match = /^\/follow\/([^/]+)(\/unsubscribe)?\/?$/.exec(pathname);
-  if (!match) return { token: '', unsubscribe: false };
-  let token = '';
-  try {
-    token = decodeURIComponent(match[1]);
-  } catch {
-    token = '';
-  }
-  return { token, unsubscribe: Boolean(match[2]) };
+  if (!match) return { token: '', unsubscribe: false, confirm: false };
+  return { token: decode(match[1]), unsubscribe: Boolean(match[2]), confirm: false };
+}
+
+/**
+ * Confirm a request to follow (a POST: mail scanners open the email's links, and a GET must
+ * change nothing). Answers {status, body}; body.token is the follower's own link on 201.
+ */
+export async function confirmFollow(token, { lang = () => '', fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
+  const response = await fetchImpl(`/api/v1/follow-confirmations/${encodeURIComponent(token)}`, {
+    method: 'POST',
+    headers: { Accept: 'application/json, application/problem+json', 'Accept-Language': lang() },
+    cache: 'no-store',
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
+  });
+  return answer(response);
 }
 
 async function answer(response) {

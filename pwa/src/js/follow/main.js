@@ -1,7 +1,7 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
 import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
-import { followApi, parseFollowPath } from './api.js';
+import { confirmFollow, followApi, parseFollowPath } from './api.js';
 import { renderReport } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -20,9 +20,10 @@ function refusalKey(answer) {
 
 class FollowPage {
   constructor() {
-    const { token, unsubscribe } = parseFollowPath(location.pathname);
+    const { token, unsubscribe, confirm } = parseFollowPath(location.pathname);
     this.token = token;
     this.unsubscribePath = unsubscribe;
+    this.confirmPath = confirm;
     this.api = followApi(token, { lang: language });
     this.data = null;
     if (!unsubscribe) {
@@ -37,6 +38,36 @@ class FollowPage {
     $('say-fixed').addEventListener('click', () => this.say('fixed'));
     $('say-not-fixed').addEventListener('click', () => this.say('notFixed'));
     $('unsubscribe').addEventListener('click', () => this.unsubscribe());
+    $('confirm-follow').addEventListener('click', () => this.confirm());
+  }
+
+  /** The confirmation address: a button, since only a person's POST may confirm. */
+  showConfirm() {
+    say($('load-status'), null);
+    $('confirm-box').hidden = false;
+  }
+
+  async confirm() {
+    const button = $('confirm-follow');
+    button.disabled = true;
+    say($('confirm-error'), null);
+    let answer = null;
+    try {
+      answer = await confirmFollow(this.token, { lang: language });
+    } catch {
+      answer = null;
+    } finally {
+      button.disabled = false;
+    }
+    if (answer?.status === 201 && answer.body?.token) {
+      // The follower's own page from now on; the confirmation link is spent.
+      location.replace(`/follow/${encodeURIComponent(answer.body.token)}`);
+      return;
+    }
+    if (!answer) say($('confirm-error'), 'follow.offline.action');
+    else if (answer.status === 404) say($('confirm-error'), 'follow.confirm.invalid');
+    else if (answer.status === 409) say($('confirm-error'), 'follow.confirm.closed');
+    else say($('confirm-error'), 'follow.problem.other', { status: answer.status });
   }
 
   async load({ focus = false } = {}) {
@@ -209,6 +240,11 @@ async function main() {
   $('lang').value = language();
   $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
   const page = new FollowPage();
+  if (page.confirmPath) {
+    page.showConfirm();
+    document.body.dataset.ready = 'true';
+    return;
+  }
   await page.load();
   // Category and commune are named by the server in the language asked for: ask again.
   onLanguageChange(() => {

@@ -56,11 +56,22 @@ function renderPhotos(report) {
   $('report-photos').replaceChildren(...items);
 }
 
-function renderUpdates(updates) {
+// Who wrote an update, as this link's person reads it: "you" for their own words.
+function author(row, isReporter) {
+  if (row.public === false) return t('follow.by.you');
+  if (row.author === 'reporter') return t(isReporter ? 'follow.by.you' : 'follow.by.reporter');
+  if (row.author === 'follower') return t('follow.by.follower');
+  return t('follow.by.commune');
+}
+
+function renderUpdates(updates, isReporter) {
   const items = updates.map((row) => {
     const li = el('li');
-    const who = t(row.author === 'reporter' ? 'follow.by.you' : 'follow.by.commune');
-    li.append(el('strong', '', who), ` — ${formatDate(row.created_at)}`);
+    li.append(el('strong', '', author(row, isReporter)), ` — ${formatDate(row.created_at)}`);
+    if (row.public === false) {
+      li.classList.add('not-public');
+      li.append(' ', el('em', 'note not-public-mark', t('follow.notPublic')));
+    }
     li.append(el('p', '', row.body));
     return li;
   });
@@ -68,7 +79,7 @@ function renderUpdates(updates) {
   $('updates-none').hidden = items.length > 0;
 }
 
-function renderHistory(history) {
+function renderHistory(history, isReporter) {
   const items = history.map((row) => {
     const li = el('li');
     const to = t(`status.${row.to_status}`);
@@ -76,7 +87,8 @@ function renderHistory(history) {
       ? t('follow.history.change', { from: t(`status.${row.from_status}`), to })
       : t('follow.history.start', { to });
     li.append(el('strong', '', line), ` — ${formatDate(row.at)}`);
-    const who = t(row.by === 'reporter' ? 'follow.by.you' : 'follow.by.commune');
+    const reporter = isReporter ? 'follow.by.you' : 'follow.by.reporter';
+    const who = t(row.by === 'reporter' ? reporter : 'follow.by.commune');
     li.append(el('span', 'note', ` (${who})`));
     if (row.reason) li.append(el('p', '', t('follow.reason', { reason: row.reason })));
     return li;
@@ -93,10 +105,12 @@ export function renderReport(data) {
   say($('report-status'), 'follow.status', { status: t(`status.${report.status}`) });
   renderFacts(data);
   renderPhotos(report);
-  renderUpdates(data.updates || []);
-  renderHistory(data.history || []);
+  const isReporter = data.is_reporter !== false;
+  renderUpdates(data.updates || [], isReporter);
+  renderHistory(data.history || [], isReporter);
   const resolved = report.status === 'resolved';
-  $('fixed-box').hidden = !resolved;
+  // Only the reporter's link says whether it is fixed; a follower's never shows the question.
+  $('fixed-box').hidden = !resolved || !isReporter;
   if (resolved && data.can_reopen && data.reopen_until) {
     say($('fixed-until'), 'follow.fixed.until', { date: formatDate(data.reopen_until) });
   } else if (resolved) {

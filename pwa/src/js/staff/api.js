@@ -13,6 +13,7 @@ const EDITS = {
   patch: (item) => ['PATCH', `/staff/tickets/${item.ticketId}`],
   update: (item) => ['POST', `/staff/tickets/${item.ticketId}/updates`],
   photo: (item) => ['PATCH', `/staff/tickets/${item.ticketId}/photos/${item.photoId}`],
+  publish: (item) => ['PATCH', `/staff/tickets/${item.ticketId}/updates/${item.updateId}`],
 };
 
 async function answer(response) {

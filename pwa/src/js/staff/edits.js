@@ -6,9 +6,10 @@ import { newItem, State } from '../outbox.js';
  * An edit for the outbox, delivered exactly once like a status change: `version` is the
  * ticket's version it was made on (If-Match), its id the Idempotency-Key. `action` is
  * 'patch' (body: priority, assignee_user_id, description_public), 'update' ({body, public})
- * or 'photo' ({hidden}, with `photoId`).
+ * 'photo' ({hidden}, with `photoId`) or 'publish' ({public, body}, with `updateId`: a
+ * resident's comment published, edited if need be).
  */
-export function newTicketEdit({ ticketId, version, action, body, photoId, lang, now }) {
+export function newTicketEdit({ ticketId, version, action, body, photoId, updateId, lang, now }) {
   return {
     ...newItem({ body, lang, now }),
     kind: 'ticket-edit',
@@ -16,6 +17,7 @@ export function newTicketEdit({ ticketId, version, action, body, photoId, lang, 
     version,
     action,
     ...(photoId === undefined ? {} : { photoId }),
+    ...(updateId === undefined ? {} : { updateId }),
     // The server moves the version once per field it sets (see delivery.js, appliedSummary).
     steps: action === 'patch' ? Object.keys(body).length : 1,
   };

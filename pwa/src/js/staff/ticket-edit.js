@@ -136,6 +136,7 @@ export function describeEdit(item, people) {
   if (item.action === 'update') {
     return t(item.body.public ? 'staff.update.public' : 'staff.update.internal');
   }
+  if (item.action === 'publish') return t('staff.edit.publishComment');
   if (item.action === 'photo') {
     const n = photoNumber(item.photoId, people.photos);
     return t(item.body.hidden ? 'staff.edit.photoHidden' : 'staff.edit.photoShown', { n });

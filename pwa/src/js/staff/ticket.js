@@ -141,7 +141,9 @@ export class TicketView {
     const editable = mayUpdate(this.me(), ticket.body?.code);
     this.renderFacts(ticket, people);
     this.renderPhotos(ticket, items, editable);
-    renderTimeline($('ticket-timeline'), ticket);
+    const publish = (row, text) =>
+      this.editor.queue('publish', { public: true, body: text }, { updateId: row.id });
+    renderTimeline($('ticket-timeline'), ticket, editable ? publish : null);
     renderAudit($('ticket-audit'), ticket.audit, people);
     const mine = items.filter((item) => item.ticketId === ticket.id && isPendingChange(item));
     this.renderPending(mine, people);
@@ -285,6 +287,8 @@ export class TicketView {
       $(id).value = '';
       $(id).removeAttribute('aria-invalid');
     }
+    // Back to the safe choice: a reason is told to the reporter alone unless staff say so.
+    $('change-reason-public').checked = false;
     this.photos = [];
     $('change-photos').replaceChildren();
     say($('change-photo-status'), null);
@@ -335,7 +339,10 @@ export class TicketView {
     if (to === 'planned') body.planned_for = need('change-date', 'staff.change.needDate');
     if (to === 'transferred') body.to_body = bodyCode(need('change-body', 'staff.change.needBody'));
     if (to === 'duplicate') body.duplicate_of = need('change-dup', 'staff.change.needDuplicate');
-    if (REASON_REQUIRED.has(to)) body.reason = need('change-reason', 'staff.change.needReason');
+    if (REASON_REQUIRED.has(to)) {
+      body.reason = need('change-reason', 'staff.change.needReason');
+      body.reason_public = $('change-reason-public').checked;
+    }
     return body;
   }
 

@@ -4,7 +4,20 @@ import { language, t } from '../i18n.js';
 import { formatDate } from './list.js';
 
 // Audit fields that say nothing to a person (the version, ids) or are shown elsewhere (texts).
-const SILENT_FIELDS = new Set(['version', 'update_id', 'body', 'note', 'reason', 'photo', 'was']);
+const SILENT_FIELDS = new Set([
+  'version',
+  'update_id',
+  'update',
+  'body',
+  'note',
+  'reason',
+  'photo',
+  'was',
+]);
+// Statuses whose reason is told to the reporter, and published only when staff say so.
+const REASONS = new Set(['rejected', 'transferred']);
+// A resident's comment: staff read it first, and publish it (edited if need be) or not.
+const RESIDENTS = new Set(['reporter', 'follower']);
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -89,8 +102,38 @@ export function renderAudit(list, entries, people) {
   list.replaceChildren(...items);
 }
 
-/** Status changes and updates together; internal notes marked, for staff eyes only. */
-export function renderTimeline(list, ticket) {
+// The texts being edited for publication, by update id: the timeline is redrawn (the outbox,
+// a language switch, a refresh) while a crew member edits, and must not lose their words.
+const drafts = new Map();
+
+/** The publish control of a resident's comment: its text, editable, and a button. */
+function publishForm(row, onPublish) {
+  const form = el('form', 'publish');
+  const id = `publish-${row.id}`;
+  const label = el('label', '', t('staff.publish.label'));
+  label.htmlFor = id;
+  const text = el('textarea');
+  Object.assign(text, { id, rows: 3, maxLength: 5000, value: drafts.get(row.id) ?? row.body });
+  text.addEventListener('input', () => drafts.set(row.id, text.value));
+  const button = el('button', 'secondary', t('staff.publish.button'));
+  button.type = 'submit';
+  form.append(label, text, button);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = text.value.trim();
+    if (!body) return;
+    drafts.delete(row.id);
+    onPublish(row, body);
+  });
+  return form;
+}
+
+/**
+ * Status changes and updates together; internal notes and residents' comments not yet
+ * published marked, for staff eyes only. `onPublish(row, text)`, when given, offers to
+ * publish those comments.
+ */
+export function renderTimeline(list, ticket, onPublish = null) {
   const changes = (ticket.history || []).map((row) => ({ at: row.at, row, status: true }));
   const updates = (ticket.updates || []).map((row) => ({ at: row.at, row, status: false }));
   const items = newestFirst([...changes, ...updates]).map(({ row, status }) => {
@@ -103,13 +146,21 @@ export function renderTimeline(list, ticket) {
       li.append(el('strong', '', line), ' ', when(row.at));
       if (row.actor) li.append(el('span', 'note', ` — ${row.actor}`));
       if (row.note) li.append(el('p', '', row.note));
+      if (row.note && REASONS.has(row.to_status)) {
+        const key = row.reason_public ? 'staff.history.reasonPublic' : 'staff.history.reasonPrivate';
+        li.append(el('p', 'note', t(key)));
+      }
       return li;
     }
+    const resident = RESIDENTS.has(row.author);
     li.className = row.public ? 'update' : 'update internal';
-    const kind = t(row.public ? 'staff.update.public' : 'staff.update.internal');
+    let kind = t(row.public ? 'staff.update.public' : 'staff.update.internal');
+    if (resident && !row.public) kind = t('staff.update.resident');
     li.append(el('strong', 'kind', kind), ' ', when(row.at));
-    if (row.author) li.append(el('span', 'note', ` — ${row.author}`));
+    const author = resident ? t(`staff.author.${row.author}`) : row.author;
+    if (author) li.append(el('span', 'note', ` — ${author}`));
     li.append(el('p', '', row.body));
+    if (resident && !row.public && onPublish) li.append(publishForm(row, onPublish));
     return li;
   });
   list.replaceChildren(...items);

@@ -15,9 +15,13 @@ async function postFollow(reportId, email) {
       },
       body: JSON.stringify({ email, language: language() }),
     });
-    return response.ok;
+    if (response.status === 429) {
+      const seconds = Number(response.headers.get('Retry-After')) || 60;
+      return { ok: false, limited: Math.max(1, Math.ceil(seconds / 60)) };
+    }
+    return { ok: response.ok };
   } catch {
-    return false;
+    return { ok: false };
   }
 }
 
@@ -71,9 +75,11 @@ export function addFollowControls(li, reportId, defaultEmail) {
     }
     input.removeAttribute('aria-invalid');
     send.disabled = true;
-    const ok = await postFollow(reportId, email);
+    const { ok, limited } = await postFollow(reportId, email);
     send.disabled = false;
-    if (ok) {
+    if (limited) {
+      say(status, 'nearby.follow_limited', { minutes: limited });
+    } else if (ok) {
       box.hidden = true;
       open.hidden = true;
       say(status, 'nearby.followed');

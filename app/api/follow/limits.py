@@ -1,0 +1,39 @@
+"""Limits on follow requests, in the login counters' shared store (app/accounts/login_throttle).
+
+Every request counts, whatever it leads to: per address asked for (FOLLOW_ADDRESS_RATE_LIMIT),
+so that nobody floods one inbox with confirmation emails, one per open report; and per client
+(FOLLOW_CLIENT_RATE_LIMIT, the address after ProxyFix when PROXY_COUNT is set), so that one
+client cannot send them to many inboxes. Past either, 429 with Retry-After, whether the address
+follows the report or not: the limit tells nothing about the followers.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from app.accounts.login_throttle import ThrottleUnavailableError
+from app.api.auth.ratelimit import TooManyAttemptsError, _digest, _rule, store
+
+
+def check_follow_request(email: str) -> None:
+    """Count a follow request for `email` from this client; TooManyAttemptsError past a limit."""
+    client = request.remote_addr or "unknown"
+    counters = {
+        f"follow-address:{_digest(email.strip().lower())}": _rule("FOLLOW_ADDRESS_RATE_LIMIT"),
+        f"follow-client:{_digest(client)}": _rule("FOLLOW_CLIENT_RATE_LIMIT"),
+    }
+    try:
+        wait = store().attempt(counters)
+    except ThrottleUnavailableError as exc:
+        # Never counted in one process's memory instead: refused until the store is back.
+        raise ThrottleUnavailableError(
+            "The follow request counter cannot be reached; follow requests are refused until "
+            "it can."
+        ) from exc.__cause__
+    if wait:
+        current_app.logger.info("follow requests: limit reached, %s s to wait", wait)
+        raise TooManyAttemptsError(
+            f"Too many follow requests for this address or from this client; try again in "
+            f"{wait} seconds.",
+            retry_after=wait,
+        )

@@ -1,0 +1,121 @@
+"""A neighbour who follows a report is not its reporter, and a comment waits for staff.
+
+A phone-size journey in French and Dutch: the follower confirms from the email's link and
+sees no "is it fixed?" question; the reporter comments and sees it marked as not yet public,
+under a label that says who will read it. Screenshots are kept in the test's directory.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from tests.browser.conftest import new_context
+from tests.browser.helpers import marker
+from tests.browser.test_follow_page import (
+    email_links,
+    move,
+    open_follow,
+    report_with_email,
+)
+from tests.browser.test_languages_and_access import axe_violations
+
+pytestmark = pytest.mark.slow
+
+CONFIRM_LINK = re.compile(r"(https?://\S+/follow/confirm/[A-Za-z0-9_-]+)\n")
+# Copies for a person to look at after a run (the test's own directory is pruned).
+SHOTS = Path("/tmp/pave-follow-roles")
+
+WORDS = {
+    "fr": {
+        "confirm": "Oui, suivre ce signalement",
+        "status": "Statut",
+        "label": "Seule l'administration lira votre commentaire ; elle peut le publier.",
+        "send": "Envoyer le commentaire",
+        "not_public": "Pas encore public : seule l'administration le lit",
+        "not_fixed": "Non, ce n'est pas réparé",
+    },
+    "nl": {
+        "confirm": "Ja, deze melding volgen",
+        "status": "Status",
+        "label": "Alleen de administratie leest uw opmerking; ze kan ze publiceren.",
+        "send": "Opmerking versturen",
+        "not_public": "Nog niet openbaar: alleen de administratie leest het",
+        "not_fixed": "Nee, het is niet hersteld",
+    },
+}
+
+
+def ask_to_follow(live_server, live_db, report_id, email: str, language: str) -> str:
+    """The neighbour's request through the API; the confirmation link of its one email."""
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/reports/{report_id}/followers",
+        data=json.dumps({"email": email, "language": language}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 202
+    with live_db.connect() as conn:
+        body = conn.execute(
+            text(
+                "SELECT body FROM outbox_messages WHERE report_id = :id AND recipient = :to "
+                "AND kind = 'resident_follow_confirm'"
+            ),
+            {"id": report_id, "to": email},
+        ).scalar_one()
+    (link,) = CONFIRM_LINK.findall(body)
+    return link
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_a_follower_confirms_and_the_reporters_comment_waits(
+    browser, live_server, live_db, tmp_path, language
+):
+    words = WORDS[language]
+    report_id = report_with_email(live_server, f"Hole {marker()}")
+    confirm_url = ask_to_follow(
+        live_server, live_db, report_id, f"{marker()}@example.org", language
+    )
+    context = new_context(browser, live_server, locale=f"{language}-BE")
+    try:
+        page = context.new_page()
+        open_follow(page, confirm_url)
+        button = page.get_by_role("button", name=words["confirm"])
+        expect(button).to_be_visible()
+        page.screenshot(path=str(tmp_path / f"confirm-{language}.png"))
+        button.click()
+        expect(page).to_have_url(re.compile(r"/follow/[A-Za-z0-9_-]{20,}$"))
+        expect(page.get_by_text(re.compile(words["status"]))).to_be_visible()
+        # The commune says it is fixed: the reporter is asked, the follower is not.
+        move(live_db, report_id, "acknowledged", "resolved")
+        page.reload()
+        expect(page.locator("body[data-ready='true']")).to_be_attached()
+        expect(page.get_by_text(re.compile(words["status"]))).to_be_visible()
+        # A follower is never asked whether it is fixed.
+        expect(page.locator("#fixed-box")).to_be_hidden()
+        expect(page.get_by_role("button", name=words["not_fixed"])).to_have_count(0)
+        assert axe_violations(page) == []
+        page.screenshot(path=str(tmp_path / f"follower-{language}.png"), full_page=True)
+
+        follow_url, _ = email_links(live_db, report_id)
+        open_follow(page, follow_url)
+        expect(page.get_by_role("button", name=words["not_fixed"])).to_be_visible()
+        field = page.get_by_label(words["label"])
+        field.fill("Appelez-moi au 0470 12 34 56" if language == "fr" else "Bel me op 0470")
+        page.get_by_role("button", name=words["send"]).click()
+        expect(page.locator("#report-updates")).to_contain_text(words["not_public"])
+        assert axe_violations(page) == []
+        page.screenshot(path=str(tmp_path / f"reporter-{language}.png"), full_page=True)
+    finally:
+        context.close()
+    SHOTS.mkdir(exist_ok=True)
+    for shot in tmp_path.glob("*.png"):
+        shutil.copy(shot, SHOTS / shot.name)
