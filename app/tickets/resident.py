@@ -93,6 +93,7 @@ class ReportClosedError(PaveError):
 FIND_SQL = text(
     """
     SELECT t.report_id, t.email, r.status, r.reporter_language, r.planned_for,
+           coalesce(lower(t.email) = lower(r.reporter_email), false) AS is_reporter,
            CASE WHEN r.status = 'duplicate' THEN r.duplicate_of END AS merged_into,
            (SELECT max(h.at) FROM report_status_changes h
             WHERE h.report_id = r.id AND h.to_status = r.status) AS status_since,
@@ -105,15 +106,19 @@ FIND_SQL = text(
     """
 )
 
+# Times as published (pave_public_time) unless the reader is the report's author.
 UPDATES_SQL = text(
-    "SELECT author = 'reporter' AS by_reporter, body, created_at FROM report_updates "
-    "WHERE report_id = :id AND public ORDER BY id"
+    "SELECT author = 'reporter' AS by_reporter, body, "
+    "CASE WHEN :exact THEN created_at ELSE pave_public_time(created_at, report_id) END "
+    "AS created_at FROM report_updates WHERE report_id = :id AND public ORDER BY id"
 )
 
 # Only the reasons the resident is meant to read: those a rejection or transfer requires.
 # Notes of other changes may be written for colleagues, so they stay inside.
 HISTORY_SQL = text(
-    "SELECT from_status, to_status, at, actor = 'reporter' AS by_reporter, "
+    "SELECT from_status, to_status, "
+    "CASE WHEN :exact THEN at ELSE pave_public_time(at, report_id) END AS at, "
+    "actor = 'reporter' AS by_reporter, "
     "CASE WHEN to_status = ANY(:public_reasons) THEN note END AS reason "
     "FROM report_status_changes WHERE report_id = :id ORDER BY id"
 )
@@ -161,6 +166,8 @@ class Follower:
     status_since: dt.datetime | None
     unsubscribed: bool
     db_now: dt.datetime
+    # The token is the report's author's (its address is the reporter's), not a follower's.
+    is_reporter: bool = False
 
     @property
     def reopen_until(self) -> dt.datetime | None:
@@ -192,6 +199,7 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         status_since=row.status_since,
         unsubscribed=row.unsubscribed,
         db_now=row.db_now,
+        is_reporter=row.is_reporter,
     )
     closed = Status(follower.status) in CLOSED_STATUSES
     if closed and follower.status_since is not None:
@@ -212,27 +220,14 @@ class Timeline:
     history: list[Row]
 
 
-OWN_DESCRIPTION_SQL = text(
-    "SELECT description FROM reports WHERE id = :id AND lower(reporter_email) = lower(:email)"
-)
-
-
-def own_description(session: Session, follower: Follower) -> str | None:
-    """The report's text when the follower wrote it, published or not; None otherwise.
-
-    The public view holds the text back until staff publish it, but a reporter may always
-    read what they wrote; a neighbour who follows the same report may not.
-    """
-    params = {"id": follower.report_id, "email": follower.email}
-    return session.execute(OWN_DESCRIPTION_SQL, params).scalar_one_or_none()
-
-
-def timeline(session: Session, report_id: uuid.UUID) -> Timeline:
+def timeline(session: Session, report_id: uuid.UUID, *, exact: bool = True) -> Timeline:
+    """The public updates and history; with `exact` false, their times as published."""
     db = session.connection()
     reasons = [status.value for status in REASON_REQUIRED]
+    params = {"id": report_id, "exact": exact}
     return Timeline(
-        updates=db.execute(UPDATES_SQL, {"id": report_id}).all(),
-        history=db.execute(HISTORY_SQL, {"id": report_id, "public_reasons": reasons}).all(),
+        updates=db.execute(UPDATES_SQL, params).all(),
+        history=db.execute(HISTORY_SQL, {**params, "public_reasons": reasons}).all(),
     )
 
 

@@ -6,8 +6,6 @@ too long ago a 410. Nothing here needs a login, so nothing here shows more than 
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -23,7 +21,7 @@ from app.api.follow.schemas import (
 )
 from app.api.photos.routes import photos_for_report
 from app.api.reports.routes import report_view
-from app.reports.queries import get_report
+from app.reports.queries import get_own_report, get_report
 from app.tickets import resident
 
 blp = Blueprint(
@@ -60,15 +58,18 @@ def _who(by_reporter: bool) -> str:
 
 
 def follow_view(session, token: str) -> dict:
-    """The follow page's data: the public report and its public timeline."""
+    """The follow page's data: the report and its public timeline.
+
+    The reporter reads their report as they sent it (exact place and times, their own text,
+    published or not); anyone else who follows it reads the public projection, as published.
+    """
     follower = _follower(session, token)
-    report = get_report(session, follower.report_id)
-    if report.description is None:
-        report = dataclasses.replace(
-            report, description=resident.own_description(session, follower)
-        )
+    if follower.is_reporter:
+        report = get_own_report(session, follower.report_id)
+    else:
+        report = get_report(session, follower.report_id)
     photos = photos_for_report(session, follower.report_id)
-    timeline = resident.timeline(session, follower.report_id)
+    timeline = resident.timeline(session, follower.report_id, exact=follower.is_reporter)
     return {
         "report": report_view(report, request_language(), photos),
         "planned_for": follower.planned_for,
