@@ -18,7 +18,8 @@ The accuracy of a generalised location is withheld: the published point is a gri
 and a radius around it would only say how far from that corner the resident stood.
 
 "Nearby" measures distances to the published point in Lambert 2008, through the expression
-index below, so that radii from several places cannot trilaterate the exact point.
+index below (which replaces the one on the exact point, that nothing reads any more), so
+that radii from several places cannot trilaterate the exact point.
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ def _view() -> str:
 def upgrade() -> None:
     op.execute(TIME_FUNCTIONS)
     op.execute(_view())
+    # Nothing measures to the exact point any more: its index makes way for the published one.
+    op.execute("DROP INDEX ix_reports_location_3812")
     op.execute(
         "CREATE INDEX ix_reports_public_location_3812 ON reports "
         "USING gist (ST_Transform(public_location, 3812))"
@@ -129,6 +132,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP INDEX ix_reports_public_location_3812")
+    op.execute(
+        "CREATE INDEX ix_reports_location_3812 ON reports USING gist (ST_Transform(location, 3812))"
+    )
     # The view loses columns: it is made again as 0015 left it.
     op.execute("DROP VIEW open_data_reports")
     m0015 = _migration("0015_hidden_photo_content.py")
