@@ -54,6 +54,8 @@ class Report(Base):
         # exports' "changed since" walk.
         Index("ix_reports_public_location", "public_location", postgresql_using="gist"),
         Index("ix_reports_updated_at_id", "updated_at", "id"),
+        # Public lists, newest first as published, and their keyset cursor (migration 0016).
+        Index("ix_reports_public_created_at_id", "public_created_at", "id"),
         # "Nearby" measures to the published point in Lambert 2008 (migration 0016); the index
         # makes it a range scan.
         Index(
@@ -109,6 +111,14 @@ class Report(Base):
     )
     public_location = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=False),
+        nullable=False,
+        server_default=FetchedValue(),
+        server_onupdate=FetchedValue(),
+    )
+    # The creation time as published (migration 0016: to the hour for a sensitive category),
+    # kept by the same trigger, so that public lists walk an index newest first.
+    public_created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True),
         nullable=False,
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),

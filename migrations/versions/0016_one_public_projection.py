@@ -17,6 +17,11 @@ history and updates. `pave_public_time(moment, report_id)` looks the category up
 The accuracy of a generalised location is withheld: the published point is a grid corner,
 and a radius around it would only say how far from that corner the resident stood.
 
+The published creation time is also kept in `reports.public_created_at`, by the trigger that
+keeps `public_location`: public lists are newest first as published, and an index on a
+stored column serves that order and its keyset cursor (a sensitive flag lives in another
+table, so no expression index could).
+
 "Nearby" measures distances to the published point in Lambert 2008, through the expression
 index below (which replaces the one on the exact point, that nothing reads any more), so
 that radii from several places cannot trilaterate the exact point.
@@ -49,6 +54,41 @@ RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 """
 
+# 0009's trigger, which also keeps the published creation time (with created_at, which
+# imports and generated data set, and the category).
+REPORT_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION pave_reports_public_fields() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    -- A new report, a move, or a category that became (or stopped being) sensitive, whose
+    -- trigger clears public_location.
+    regeneralise boolean := TG_OP = 'INSERT'
+       OR NEW.location IS DISTINCT FROM OLD.location
+       OR NEW.category_id IS DISTINCT FROM OLD.category_id
+       OR NEW.commune_id IS DISTINCT FROM OLD.commune_id
+       OR NEW.public_location IS NULL;
+BEGIN
+    IF regeneralise THEN
+        NEW.public_location := pave_public_location(NEW.location, NEW.category_id, NEW.commune_id);
+    END IF;
+    IF regeneralise
+       OR NEW.created_at IS DISTINCT FROM OLD.created_at
+       OR NEW.public_created_at IS NULL THEN
+        NEW.public_created_at := pave_public_time(NEW.created_at, coalesce(
+            (SELECT sensitive FROM categories WHERE id = NEW.category_id), true));
+    END IF;
+    -- When it was last resolved; a reopened or otherwise unresolved ticket has no such time.
+    -- An insert may bring its own (imports, generated data); a change to resolved is now.
+    IF NEW.status <> 'resolved' THEN
+        NEW.resolved_at := NULL;
+    ELSIF TG_OP = 'INSERT' THEN
+        NEW.resolved_at := coalesce(NEW.resolved_at, now());
+    ELSIF OLD.status IS DISTINCT FROM 'resolved' THEN
+        NEW.resolved_at := now();
+    END IF;
+    RETURN NEW;
+END $$;
+"""
+
 # 0009's columns in their order (CREATE OR REPLACE VIEW may only add columns at the end),
 # with 0015's rule for hidden photos, then the columns the API and Open311 need.
 VIEW = """
@@ -76,7 +116,7 @@ SELECT
     b.name_nl AS body_name_nl,
     b.name_de AS body_name_de,
     b.name_en AS body_name_en,
-    pave_public_time(r.created_at, cat.sensitive) AS created_at,
+    r.public_created_at AS created_at,
     pave_public_time(r.updated_at, cat.sensitive) AS updated_at,
     pave_public_time(r.resolved_at, cat.sensitive) AS resolved_at,
     CASE WHEN r.description_public THEN r.description END AS description,
@@ -121,6 +161,12 @@ def _view() -> str:
 
 def upgrade() -> None:
     op.execute(TIME_FUNCTIONS)
+    op.execute("ALTER TABLE reports ADD COLUMN public_created_at timestamptz")
+    op.execute(REPORT_TRIGGER_FUNCTION)
+    # The trigger fills the new column of existing rows (it is NULL).
+    op.execute("UPDATE reports SET public_created_at = NULL")
+    op.execute("ALTER TABLE reports ALTER COLUMN public_created_at SET NOT NULL")
+    op.execute("CREATE INDEX ix_reports_public_created_at_id ON reports (public_created_at, id)")
     op.execute(_view())
     # Nothing measures to the exact point any more: its index makes way for the published one.
     op.execute("DROP INDEX ix_reports_location_3812")
@@ -139,5 +185,11 @@ def downgrade() -> None:
     op.execute("DROP VIEW open_data_reports")
     m0015 = _migration("0015_hidden_photo_content.py")
     op.execute(m0015._view_0009().replace(m0015.OLD, m0015.NEW))
+    m0009 = _migration("0009_open_data_view.py")
+    op.execute("DROP TRIGGER reports_public_fields ON reports")
+    op.execute("DROP FUNCTION pave_reports_public_fields()")
+    op.execute(m0009.REPORT_TRIGGER)
+    op.execute("DROP INDEX ix_reports_public_created_at_id")
+    op.execute("ALTER TABLE reports DROP COLUMN public_created_at")
     op.execute("DROP FUNCTION pave_public_time(timestamptz, uuid)")
     op.execute("DROP FUNCTION pave_public_time(timestamptz, boolean)")

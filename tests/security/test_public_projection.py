@@ -12,6 +12,7 @@ filters must not reveal more than they return: no tiny bbox or radius finds the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -346,3 +347,30 @@ def test_the_period_filters_compare_the_published_time(client, sensitive):
     rid = str(sensitive.id)
     assert rid not in listed(since=created - dt.timedelta(seconds=1))
     assert rid in listed(since=hour, until=hour + dt.timedelta(seconds=1))
+
+
+def test_a_neighbour_s_follow_page_of_a_resolved_report_tells_no_exact_moment(
+    client, session, sensitive
+):
+    resolved = sensitive.times[2] + dt.timedelta(minutes=3, seconds=5)  # hh:51:14
+    session.execute(
+        text(
+            "INSERT INTO report_status_changes (report_id, from_status, to_status, actor, at) "
+            "VALUES (:id, 'acknowledged', 'resolved', 'staff', :at)"
+        ),
+        {"id": sensitive.id, "at": resolved},
+    )
+    session.execute(
+        text("UPDATE reports SET status = 'resolved', updated_at = :at WHERE id = :id"),
+        {"id": sensitive.id, "at": resolved},
+    )
+    session.commit()
+    moment = dataclasses.replace(sensitive, times=(resolved,))
+
+    neighbour = _get(client, f"/api/v1/follow/{sensitive.neighbour_token}")
+    reporter = client.get(f"/api/v1/follow/{sensitive.reporter_token}").get_json()
+
+    assert _leaks({"neighbour": neighbour}, _exact_time_strings(moment)) == {}
+    assert json.loads(neighbour)["reopen_until"] is None
+    # The reporter may still say it is not fixed, until 30 days after the exact moment.
+    assert dt.datetime.fromisoformat(reporter["reopen_until"]) == resolved + dt.timedelta(days=30)

@@ -75,7 +75,8 @@ def follow_view(session, token: str) -> dict:
         "planned_for": follower.planned_for,
         "subscribed": not follower.unsubscribed,
         "can_reopen": follower.can_reopen,
-        "reopen_until": follower.reopen_until,
+        # Counted from the exact moment it was resolved: the reporter's to know, no one else's.
+        "reopen_until": follower.reopen_until if follower.is_reporter else None,
         "merged_into": follower.merged_into,
         "updates": [
             {"author": _who(u.by_reporter), "body": u.body, "created_at": u.created_at}
