@@ -1,7 +1,8 @@
 """/api/v1/follow/<token>: a resident follows their report, comments, reopens, unsubscribes.
 
 The token is the credential: a forged or unknown one is a 404, one whose report was closed
-too long ago a 410. Nothing here needs a login, so nothing here shows more than the public.
+too long ago a 410. Nothing here needs a login, so nothing here shows more than the public,
+except to the reporter, whose own link shows their report as they sent it.
 """
 
 from __future__ import annotations
