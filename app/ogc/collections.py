@@ -73,7 +73,8 @@ class Reports:
         "Problems residents reported in Belgian streets and what became of them, anonymised: "
         "no reporter's identity or contact, the description only once staff marked it "
         "publishable, and for sensitive categories a location on a 100 m grid within the "
-        "commune and times rounded to the hour."
+        "commune and times rounded to the hour. The same records, under the same ids, as "
+        "Pavé's report API and Open311."
     )
     keywords = ("street", "incident", "report", "public space", "Belgium")
     key_pattern = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -14,15 +14,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from app.categories.models import Category
 from app.errors import PaveError
 from app.i18n import LANGUAGES, pick_name
-from app.media.models import Photo, publicly_visible
+from app.opendata.records import VIEW
 from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, Status, open311_status
-from app.reports.views import PUBLIC_VIEW_SQL, ReportView
+from app.reports.views import PUBLIC_COLUMNS, ReportView
 from app.tickets.states import REASON_REQUIRED
 
 # The spec's default and largest window, and its default number of requests.
@@ -138,18 +137,18 @@ def find_service(session: Session, code: str) -> Category | None:
 
 # ---- service requests --------------------------------------------------------------------
 
-# The public view, plus the reason given for the current status if it needs one (a rejection
-# or a transfer) and staff made it public; the notes of other changes are for colleagues only. Also
-# the planned date and the picture a client linked when it posted the request.
+# The public projection, plus the reason given for the current status if it needs one (a
+# rejection or a transfer) and staff made it public; the notes of other changes are for
+# colleagues only. The planned date, the first visible photo and the picture a client linked come from the
+# projection too; the window and the order are those of the published times.
 REQUESTS_SQL = (
-    "SELECT v.*, x.planned_for, x.media_url AS media_link, (SELECT h.note "
+    "SELECT " + PUBLIC_COLUMNS + ", v.planned_for, v.photo_key, v.media_link, (SELECT h.note "
     "FROM report_status_changes h "
     "WHERE h.report_id = v.id AND h.to_status = v.status AND h.to_status = ANY(:reasons) "
     "AND h.reason_public "
-    "ORDER BY h.id DESC LIMIT 1) AS status_notes FROM ("
-    + PUBLIC_VIEW_SQL.format(source="reports")
-    + ") AS v JOIN reports x ON x.id = v.id "
-    "WHERE {where} ORDER BY v.created_at DESC, v.id DESC LIMIT :limit OFFSET :offset"
+    "ORDER BY h.id DESC LIMIT 1) AS status_notes FROM "
+    + VIEW
+    + " v WHERE {where} ORDER BY v.created_at DESC, v.id DESC LIMIT :limit OFFSET :offset"
 )
 
 
@@ -184,30 +183,16 @@ def find_requests(session: Session, query: RequestQuery, now: dt.datetime) -> li
     params["offset"] = (query.page - 1) * query.page_size
     sql = text(REQUESTS_SQL.format(where=" AND ".join(where)))
     rows = session.connection().execute(sql, params).all()
-    media = first_photos(session, [row.id for row in rows])
     return [
         ServiceRequest(
             ReportView.from_row(row),
             row.status_notes,
-            media.get(row.id),
+            row.photo_key,
             media_link=row.media_link,
             planned_for=row.planned_for,
         )
         for row in rows
     ]
-
-
-def first_photos(session: Session, report_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """The display key of each report's first visible photo, in one query for the page."""
-    if not report_ids:
-        return {}
-    photos = session.scalars(
-        select(Photo)
-        .where(Photo.report_id.in_(report_ids), publicly_visible())
-        .order_by(Photo.report_id, Photo.position)
-        .ext(distinct_on(Photo.report_id))
-    )
-    return {photo.report_id: photo.display_key for photo in photos}
 
 
 def expected_datetime(item: ServiceRequest) -> str | None:

@@ -266,7 +266,7 @@ def post_request(fmt: str):
         intake.attach_media_url(session, created.report_id, media_url, replayed=created.replayed)
         if not created.replayed and (new.reporter_email or created.body_notified_at_once):
             notify_new_report(session, created.report_id)
-        view = created.view or get_report(session, created.report_id)
+        view = get_report(session, created.report_id)
         session.commit()
     except IntegrityError as exc:
         # Only a race on the unique idempotency key gets here: the other request won.

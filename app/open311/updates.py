@@ -73,20 +73,28 @@ def target_status(incoming: str, current: str) -> Status | None:
 
 # Status changes after the first ("received", which the request itself tells), with the
 # reason only where staff made it public, and the published updates (a resident's comment
-# only once staff published it).
+# only once staff published it). Their times are published as the report's are
+# (pave_public_time: to the hour for a sensitive category), and the window compares those, so that it cannot be narrowed down to the exact moment (the
+# exact times are only pre-filtered, on a window an hour longer: a published time is at most
+# an hour earlier than the exact one).
 UPDATES_SQL = text(
     """
     SELECT * FROM (
-        SELECT 'status-' || h.id AS update_id, h.report_id, h.to_status AS status, h.at,
+        SELECT 'status-' || h.id AS update_id, h.report_id, h.to_status AS status,
+               pave_public_time(h.at, h.report_id) AS at,
                CASE WHEN h.to_status = ANY(:reasons) AND h.reason_public THEN h.note END
                    AS description
         FROM report_status_changes h
-        WHERE h.from_status IS NOT NULL AND h.at >= :start AND h.at <= :end
+        WHERE h.from_status IS NOT NULL
+          AND h.at >= :start AND h.at < CAST(:end AS timestamptz) + interval '1 hour'
         UNION ALL
-        SELECT 'update-' || u.id, u.report_id, r.status, u.created_at, u.body
+        SELECT 'update-' || u.id, u.report_id, r.status,
+               pave_public_time(u.created_at, u.report_id), u.body
         FROM report_updates u JOIN reports r ON r.id = u.report_id
-        WHERE u.public AND u.created_at >= :start AND u.created_at <= :end
+        WHERE u.public
+          AND u.created_at >= :start AND u.created_at < CAST(:end AS timestamptz) + interval '1 hour'
     ) AS updates
+    WHERE at >= :start AND at <= :end
     ORDER BY at, update_id LIMIT :limit OFFSET :offset
     """
 )

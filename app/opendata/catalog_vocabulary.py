@@ -81,7 +81,10 @@ ANONYMISATION_POLICY: Texts = {
         "medewerker ze als publiceerbaar heeft aangeduid, en een foto alleen als medewerkers "
         "ze niet verborgen hebben. Voor gevoelige categorieën wordt de locatie op een raster "
         "van 100 m in Belgische Lambert 2008 (EPSG:3812) gelegd, binnen dezelfde gemeente, en "
-        "worden de tijdstippen naar beneden afgerond op het uur."
+        "worden de tijdstippen (ook die van statuswijzigingen en updates) naar beneden "
+        "afgerond op het uur, zonder nauwkeurigheid van de locatie. De API van Pavé, Open311 "
+        "en OGC API Features publiceren dezelfde geanonimiseerde projectie onder dezelfde "
+        "identificatoren."
     ),
     "fr": (
         "Anonymisées dès la conception : les données ne contiennent jamais le nom, l'adresse "
@@ -90,7 +93,10 @@ ANONYMISATION_POLICY: Texts = {
         "membre du personnel l'a marquée comme publiable, et une photo seulement si le "
         "personnel ne l'a pas masquée. Pour les catégories sensibles, la position est "
         "ramenée sur une grille de 100 m en Lambert belge 2008 (EPSG:3812), sans sortir de "
-        "la commune, et les heures sont arrondies à l'heure inférieure."
+        "la commune, sans précision de position, et les heures (y compris celles des "
+        "changements de statut et des mises à jour) sont arrondies à l'heure inférieure. "
+        "L'API de Pavé, Open311 et OGC API Features publient la même projection anonymisée, "
+        "sous les mêmes identifiants."
     ),
     "de": (
         "Von vornherein anonymisiert: Die Daten enthalten nie Name, E-Mail-Adresse oder "
@@ -99,7 +105,10 @@ ANONYMISATION_POLICY: Texts = {
         "sie als veröffentlichbar markiert hat, und ein Foto nur, wenn das Personal es nicht "
         "ausgeblendet hat. Bei sensiblen Kategorien wird der Standort auf ein 100-m-Raster im "
         "belgischen Lambert 2008 (EPSG:3812) gelegt, innerhalb derselben Gemeinde, und die "
-        "Zeitangaben werden auf die volle Stunde abgerundet."
+        "Zeitangaben (auch die von Statusänderungen und Aktualisierungen) werden auf die "
+        "volle Stunde abgerundet, ohne Angabe der Standortgenauigkeit. Die API von Pavé, "
+        "Open311 und OGC API Features veröffentlichen dieselbe anonymisierte Projektion unter "
+        "denselben Kennungen."
     ),
     "en": (
         "Anonymised by design: the data never contain the reporter's name, email address or "
@@ -107,7 +116,9 @@ ANONYMISATION_POLICY: Texts = {
         "published only after a member of staff marked it publishable, and a photo only when "
         "staff did not hide it. For sensitive categories, the location is snapped to a 100 m "
         "grid in Belgian Lambert 2008 (EPSG:3812) and kept within the same commune, and the "
-        "times are rounded down to the hour."
+        "times (those of status changes and updates too) are rounded down to the hour, "
+        "without the location's accuracy. Pavé's API, Open311 and OGC API Features publish "
+        "the same anonymised projection, under the same identifiers."
     ),
 }
 
@@ -255,20 +266,24 @@ SERVICES = {
         },
         "description": {
             "nl": (
-                "Open311 GeoReport v2: de categorieën als services en de meldingen in XML "
-                "en JSON, met de servicerequestupdates van mySociety."
+                "Open311 GeoReport v2: de categorieën als services en de geanonimiseerde "
+                "meldingen (dezelfde als in de open data) in XML en JSON, met de "
+                "servicerequestupdates van mySociety."
             ),
             "fr": (
-                "Open311 GeoReport v2 : les catégories comme services et les signalements en "
-                "XML et en JSON, avec les servicerequestupdates de mySociety."
+                "Open311 GeoReport v2 : les catégories comme services et les signalements "
+                "anonymisés (les mêmes que dans les données ouvertes) en XML et en JSON, avec "
+                "les servicerequestupdates de mySociety."
             ),
             "de": (
-                "Open311 GeoReport v2: die Kategorien als Services und die Meldungen in XML "
-                "und JSON, mit den servicerequestupdates von mySociety."
+                "Open311 GeoReport v2: die Kategorien als Services und die anonymisierten "
+                "Meldungen (dieselben wie in den offenen Daten) in XML und JSON, mit den "
+                "servicerequestupdates von mySociety."
             ),
             "en": (
-                "Open311 GeoReport v2: the categories as services and the reports in XML and "
-                "JSON, with mySociety's servicerequestupdates."
+                "Open311 GeoReport v2: the categories as services and the anonymised reports "
+                "(the same as in the open data) in XML and JSON, with mySociety's "
+                "servicerequestupdates."
             ),
         },
         "keywords": ("Open311", "GeoReport v2"),

@@ -1,10 +1,12 @@
 """The public record of a report: one row of the `open_data_reports` view, with filters.
 
+The view is the one public projection of a report (app.reports.views says who reads it).
 Every open-data output (CSV and GeoJSON exports, OGC API Features, the dashboard) reads
-reports through this module, and this module reads only the anonymised view of migration
-0009: no reporter identity or contact, no idempotency key, no internal note, the free text
-only once staff marked it publishable, hidden photos left out, sensitive categories on a
-100 m grid with times rounded to the hour.
+reports through this module, and the report API's list filters with it too: no reporter
+identity or contact, no idempotency key, no internal note, the free text only once staff
+marked it publishable, hidden photos left out, sensitive categories on a 100 m grid with the
+accuracy withheld and times rounded to the hour. Filters compare the published location and
+times, so that no filter tells more than the records it returns.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from sqlalchemy import text
 from sqlalchemy.sql.elements import TextClause
 
 from app.reports.states import CLOSED_STATUSES, Status
+
+# The anonymised view (migrations 0009, 0015, 0016): the only relation public readers read.
+VIEW = "open_data_reports"
 
 # The published columns, in the order of the CSV export. Each is an SQL expression over the
 # view `v`; the geometry is published as WGS84 lon/lat (6 decimals, about 10 cm) and as
@@ -166,7 +171,7 @@ def select(
     names = columns or list(COLUMNS)
     selected = ", ".join(f"{available[name]} AS {name}" for name in names)
     where, params = where_clause(flt)
-    sql = f"SELECT {selected} FROM open_data_reports v WHERE {where} ORDER BY {order_by}"
+    sql = f"SELECT {selected} FROM {VIEW} v WHERE {where} ORDER BY {order_by}"
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = limit
@@ -188,7 +193,7 @@ def count(
     """
     where, params = where_clause(flt)
     if at_most is None:
-        return text(f"SELECT count(*) FROM open_data_reports v WHERE {where}"), params
+        return text(f"SELECT count(*) FROM {VIEW} v WHERE {where}"), params
     params["at_most"] = at_most
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM open_data_reports v WHERE {where} LIMIT :at_most) x"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {VIEW} v WHERE {where} LIMIT :at_most) x"
     return text(sql), params

@@ -50,16 +50,19 @@ class Report(Base):
         Index("ix_reports_created_at_id", "created_at", "id"),
         # A body's tickets newest first: the staff list and map stop after a page of it.
         Index("ix_reports_body_id_created_at_id", "body_id", "created_at", "id"),
-        # Distances are measured in Lambert 2008; the index makes "nearby" a range scan.
-        Index(
-            "ix_reports_location_3812",
-            text("ST_Transform(location, 3812)"),
-            postgresql_using="gist",
-        ),
         # Open data (migration 0009): bbox queries on the published location, and the
         # exports' "changed since" walk.
         Index("ix_reports_public_location", "public_location", postgresql_using="gist"),
         Index("ix_reports_updated_at_id", "updated_at", "id"),
+        # Public lists, newest first as published, and their keyset cursor (migration 0016).
+        Index("ix_reports_public_created_at_id", "public_created_at", "id"),
+        # "Nearby" measures to the published point in Lambert 2008 (migration 0016); the index
+        # makes it a range scan.
+        Index(
+            "ix_reports_public_location_3812",
+            text("ST_Transform(public_location, 3812)"),
+            postgresql_using="gist",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -108,6 +111,14 @@ class Report(Base):
     )
     public_location = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=False),
+        nullable=False,
+        server_default=FetchedValue(),
+        server_onupdate=FetchedValue(),
+    )
+    # The creation time as published (migration 0016: to the hour for a sensitive category),
+    # kept by the same trigger, so that public lists walk an index newest first.
+    public_created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True),
         nullable=False,
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),

@@ -1,4 +1,10 @@
-"""Read side of reports: one by id, filtered pages with a keyset cursor, and nearby ones."""
+"""Read side of reports: one by id, filtered pages with a keyset cursor, and nearby ones.
+
+All of them read the public projection (app.reports.views): filters, the cursor and nearby's
+radius and distances work on the published location and times, never the exact ones, or a
+stranger could find the exact point of a sensitive report by asking for ever smaller boxes
+or radii. Only `get_own_report` reads the report itself, for its author.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,14 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.categories.models import Category
 from app.errors import InvalidCursorError, NotFoundError
-from app.geo.models import Commune
 from app.geo.projection import near_belgium
-from app.reports.models import Report
+from app.opendata.records import VIEW, RecordFilter, where_clause
 from app.reports.states import OPEN_STATUSES
-from app.reports.views import PUBLIC_VIEW_SQL, ReportView
+from app.reports.views import PUBLIC_COLUMNS, PUBLIC_VIEW_SQL, ReportView
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,40 @@ class Page:
     next_cursor: str | None
 
 
-def _with_coordinates():
-    return select(Report, func.ST_X(Report.location), func.ST_Y(Report.location))
-
-
-GET_REPORT_SQL = text(PUBLIC_VIEW_SQL.format(source="reports") + " WHERE r.id = :id")
+GET_REPORT_SQL = text(PUBLIC_VIEW_SQL + " WHERE v.id = :id")
 
 
 def get_report(session: Session, report_id: uuid.UUID) -> ReportView:
     row = session.connection().execute(GET_REPORT_SQL, {"id": report_id}).first()
+    if row is None:
+        raise NotFoundError(f"There is no report {report_id}.")
+    return ReportView.from_row(row)
+
+
+# The author's own report, as they sent it: exact location and times, their own text.
+OWN_REPORT_SQL = text(
+    """
+    SELECT r.id, r.description, r.status, r.created_at, r.updated_at, r.accuracy_m,
+           ST_X(r.location) AS lon, ST_Y(r.location) AS lat, false AS generalised,
+           c.code AS category_code, c.name_fr AS category_fr, c.name_nl AS category_nl,
+           c.name_de AS category_de, c.name_en AS category_en,
+           m.nis_code AS commune_nis_code, m.name_fr AS commune_fr, m.name_nl AS commune_nl,
+           m.name_de AS commune_de, m.region_code AS commune_region,
+           b.code AS body_code, b.kind AS body_kind, b.name_fr AS body_fr,
+           b.name_nl AS body_nl, b.name_de AS body_de, b.name_en AS body_en,
+           b.region_code AS body_region
+    FROM reports r
+    JOIN categories c ON c.id = r.category_id
+    JOIN communes m ON m.id = r.commune_id
+    JOIN bodies b ON b.id = r.body_id
+    WHERE r.id = :id
+    """
+)
+
+
+def get_own_report(session: Session, report_id: uuid.UUID) -> ReportView:
+    """The report as its author sent it; only for the author (their follow link)."""
+    row = session.connection().execute(OWN_REPORT_SQL, {"id": report_id}).first()
     if row is None:
         raise NotFoundError(f"There is no report {report_id}.")
     return ReportView.from_row(row)
@@ -72,39 +101,44 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
 def list_reports(
     session: Session, filters: ReportFilter, limit: int, cursor: str | None = None
 ) -> Page:
-    """Newest first; the cursor is the (created_at, id) of the last row of the previous page."""
-    query = _with_coordinates()
-    if filters.bbox:
-        minx, miny, maxx, maxy = filters.bbox
-        query = query.where(
-            func.ST_Intersects(Report.location, func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326))
+    """Newest first (as published); the cursor is the (created_at, id) of the previous
+    page's last row, both as published."""
+    where, params = where_clause(
+        RecordFilter(
+            commune=filters.commune,
+            category=filters.category,
+            statuses=filters.status,
+            start=filters.since,
+            end=filters.until,
+            bbox=filters.bbox,
         )
-    if filters.commune:
-        query = query.where(
-            Report.commune_id.in_(select(Commune.id).where(Commune.nis_code == filters.commune))
-        )
-    if filters.category:
-        query = query.where(
-            Report.category_id.in_(select(Category.id).where(Category.code == filters.category))
-        )
-    if filters.status:
-        query = query.where(Report.status.in_(filters.status))
-    if filters.since:
-        query = query.where(Report.created_at >= filters.since)
-    if filters.until:
-        query = query.where(Report.created_at < filters.until)
+    )
     if cursor:
         at, rid = decode_cursor(cursor)
-        query = query.where(
-            or_(Report.created_at < at, and_(Report.created_at == at, Report.id < rid))
+        where += (
+            " AND (v.created_at < :cursor_at OR (v.created_at = :cursor_at AND v.id < :cursor_id))"
         )
-    query = query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit + 1)
-    rows = [ReportView.from_report(*r) for r in session.execute(query)]
+        params |= {"cursor_at": at, "cursor_id": rid}
+    sql = f"{PUBLIC_VIEW_SQL} WHERE {where} ORDER BY v.created_at DESC, v.id DESC LIMIT :limit"
+    params["limit"] = limit + 1
+    rows = [ReportView.from_row(r) for r in session.connection().execute(text(sql), params)]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
     return Page(rows, next_cursor)
+
+
+# Distances in Lambert 2008 to the published point, through the index of migration 0016.
+NEARBY_SQL = f"""
+    SELECT {PUBLIC_COLUMNS}, ST_Distance(ST_Transform(v.location, 3812), q.here) AS distance_m
+    FROM {VIEW} v,
+         (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 3812) AS here) q
+    WHERE ST_DWithin(ST_Transform(v.location, 3812), q.here, :radius)
+      AND v.status = ANY(:statuses) {{category}}
+    ORDER BY distance_m, v.created_at DESC, v.id DESC
+    LIMIT :limit
+"""
 
 
 def nearby_reports(
@@ -115,20 +149,17 @@ def nearby_reports(
     category: str | None = None,
     limit: int = 20,
 ) -> list[ReportView]:
-    """Open reports within radius_m (measured in Lambert 2008), nearest first."""
+    """Open reports whose published point is within radius_m (in Lambert 2008), nearest first."""
     if not near_belgium(lon, lat):
         return []  # Every report lies in Belgium.
-    point = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326), 3812)
-    located = func.ST_Transform(Report.location, 3812)
-    distance = func.ST_Distance(located, point).label("distance")
-    query = (
-        select(Report, func.ST_X(Report.location), func.ST_Y(Report.location), distance)
-        .where(func.ST_DWithin(located, point, radius_m))
-        .where(Report.status.in_([s.value for s in OPEN_STATUSES]))
-    )
+    params = {
+        "lon": lon,
+        "lat": lat,
+        "radius": radius_m,
+        "statuses": [s.value for s in OPEN_STATUSES],
+        "limit": limit,
+    }
     if category:
-        query = query.where(
-            Report.category_id.in_(select(Category.id).where(Category.code == category))
-        )
-    query = query.order_by(distance, Report.created_at.desc()).limit(limit)
-    return [ReportView.from_report(*r) for r in session.execute(query)]
+        params["category"] = category
+    sql = NEARBY_SQL.format(category="AND v.category_code = :category" if category else "")
+    return [ReportView.from_row(r) for r in session.connection().execute(text(sql), params)]

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app.errors import IdempotencyKeyReuseError, RequestInFlightError, UnknownCategoryError
 from app.geo.routing import locate
 from app.reports.states import Status
-from app.reports.views import PUBLIC_VIEW_SQL, ReportView
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,6 @@ class NewReport:
 class Created:
     report_id: uuid.UUID
     replayed: bool
-    # The public view of a new report, read in the INSERT's own round trip.
-    view: ReportView | None = None
     # Whether the new report's body wants an email for each new ticket: read in the same
     # round trip, so that the common report (no email to send) costs no extra query.
     body_notified_at_once: bool = False
@@ -92,11 +89,9 @@ INSERT_SQL = text(
         INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note)
         SELECT id, NULL, status, 'reporter', 'Report received' FROM report
     )
-    SELECT v.*, (n.notify_mode = 'immediate' AND n.contact_email IS NOT NULL)
+    SELECT report.id, (n.notify_mode = 'immediate' AND n.contact_email IS NOT NULL)
                 AS body_notified_at_once
-    FROM ("""
-    + PUBLIC_VIEW_SQL.format(source="report")
-    + """) AS v JOIN bodies n ON n.code = v.body_code
+    FROM report JOIN bodies n ON n.id = report.body_id
     """
 )
 
@@ -115,7 +110,8 @@ def create_report(
     `reporter_language` (fr, nl, de or en) is the language of the reporter's emails; it is
     not part of the request's fingerprint, as a retry from another browser is the same report.
 
-    The common case costs three round trips: key and category, routing, and the INSERT.
+    The common case costs three round trips: key and category, routing, and the INSERT. The
+    caller reads the new report's public view (app.reports.queries.get_report) if it needs it.
     """
     fingerprint = new.fingerprint()
     # Core execution on the session's connection skips the ORM's per-statement bookkeeping.
@@ -176,6 +172,5 @@ def create_report(
     return Created(
         row.id,
         replayed=False,
-        view=ReportView.from_row(row),
         body_notified_at_once=row.body_notified_at_once,
     )

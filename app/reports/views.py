@@ -1,4 +1,13 @@
-"""The public view of a report: what anyone may see, never the reporter's identity."""
+"""The public projection of a report: the one way anyone but staff or its author sees a report.
+
+Every public reader (the report API's one, list and nearby; Open311 GET; the follow page of
+someone who is not the author; OGC API Features, the exports and the dashboard through
+app.opendata.records) reads the database view `open_data_reports` (migrations 0009, 0015,
+0016). The view holds the rules, once: no reporter identity or contact, the free text only
+once staff marked it publishable, hidden photos left out, and for a sensitive category the
+location on a 100 m grid inside the commune, the accuracy withheld and every time rounded
+down to the hour (`pave_public_time`, also used for a report's history and updates).
+"""
 
 from __future__ import annotations
 
@@ -6,27 +15,22 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from app.reports.models import Report
+from app.opendata.records import VIEW
 
-# Columns of the public view, read from a report relation aliased `r` (the reports table, or
-# the RETURNING rows of an INSERT) joined to its category, commune and body.
-# The resident's free text is public only once staff marked it publishable: it may hold a
-# name, a phone number or a neighbour's plate. Until then every public answer says null.
-PUBLIC_VIEW_SQL = """
-    SELECT r.id, CASE WHEN r.description_public THEN r.description END AS description, r.status, r.created_at, r.updated_at, r.accuracy_m,
-           ST_X(r.location) AS lon, ST_Y(r.location) AS lat,
-           c.code AS category_code, c.name_fr AS category_fr, c.name_nl AS category_nl,
-           c.name_de AS category_de, c.name_en AS category_en,
-           m.nis_code AS commune_nis_code, m.name_fr AS commune_fr, m.name_nl AS commune_nl,
-           m.name_de AS commune_de, m.region_code AS commune_region,
-           b.code AS body_code, b.kind AS body_kind, b.name_fr AS body_fr,
-           b.name_nl AS body_nl, b.name_de AS body_de, b.name_en AS body_en,
-           b.region_code AS body_region
-    FROM {source} r
-    JOIN categories c ON c.id = r.category_id
-    JOIN communes m ON m.id = r.commune_id
-    JOIN bodies b ON b.id = r.body_id
+# The view's columns as ReportView reads them, from the view aliased `v`.
+PUBLIC_COLUMNS = """
+    v.id, v.description, v.status, v.created_at, v.updated_at, v.accuracy_m,
+           ST_X(v.location) AS lon, ST_Y(v.location) AS lat, v.generalised,
+           v.category_code, v.category_name_fr AS category_fr, v.category_name_nl AS category_nl,
+           v.category_name_de AS category_de, v.category_name_en AS category_en,
+           v.commune_nis_code, v.commune_name_fr AS commune_fr,
+           v.commune_name_nl AS commune_nl, v.commune_name_de AS commune_de,
+           v.region_code AS commune_region,
+           v.body_code, v.body_kind, v.body_name_fr AS body_fr, v.body_name_nl AS body_nl,
+           v.body_name_de AS body_de, v.body_name_en AS body_en,
+           v.body_region_code AS body_region
 """
+PUBLIC_VIEW_SQL = f"SELECT {PUBLIC_COLUMNS} FROM {VIEW} v"
 
 
 def _names(row, prefix: str, languages=("fr", "nl", "de", "en")) -> dict[str, str]:
@@ -54,10 +58,12 @@ class ReportView:
     body_names: dict[str, str]
     body_region: str | None
     distance_m: float | None = None
+    # A sensitive category's report: the location and times above are generalised.
+    generalised: bool = False
 
     @classmethod
     def from_row(cls, row) -> ReportView:
-        """From a row of PUBLIC_VIEW_SQL."""
+        """From a row of PUBLIC_VIEW_SQL (or of the author's own, app.reports.queries)."""
         return cls(
             id=row.id,
             description=row.description,
@@ -76,30 +82,6 @@ class ReportView:
             body_kind=row.body_kind,
             body_names=_names(row, "body"),
             body_region=row.body_region,
-        )
-
-    @classmethod
-    def from_report(
-        cls, report: Report, lon: float, lat: float, distance_m: float | None = None
-    ) -> ReportView:
-        """From an ORM Report with its category, commune and body loaded."""
-        return cls(
-            id=report.id,
-            description=report.description if report.description_public else None,
-            status=report.status,
-            created_at=report.created_at,
-            updated_at=report.updated_at,
-            accuracy_m=report.accuracy_m,
-            lon=lon,
-            lat=lat,
-            category_code=report.category.code,
-            category_names=report.category.names(),
-            commune_nis_code=report.commune.nis_code,
-            commune_names=report.commune.names(),
-            commune_region=report.commune.region_code,
-            body_code=report.body.code,
-            body_kind=report.body.kind,
-            body_names=report.body.names(),
-            body_region=report.body.region_code,
-            distance_m=distance_m,
+            distance_m=getattr(row, "distance_m", None),
+            generalised=row.generalised,
         )

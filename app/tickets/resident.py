@@ -126,9 +126,12 @@ FIND_SQL = text(
 
 # The published updates, and the comments the link's own person wrote (through any of their
 # links of the same role) that staff have not published yet: a resident's comment is read by
-# staff and its author only until then.
+# staff and its author only until then. Times as published (pave_public_time) unless the
+# reader is the report's author.
 UPDATES_SQL = text(
-    "SELECT u.id, u.author, u.body, u.created_at, u.public FROM report_updates u "
+    "SELECT u.id, u.author, u.body, u.public, "
+    "CASE WHEN :exact THEN u.created_at ELSE pave_public_time(u.created_at, u.report_id) END "
+    "AS created_at FROM report_updates u "
     "LEFT JOIN resident_follow_tokens t ON t.id = u.follow_token_id "
     "WHERE u.report_id = :id AND (u.public OR (t.report_id = u.report_id "
     "AND lower(t.email) = lower(:email) AND t.role = :role)) ORDER BY u.id"
@@ -138,7 +141,9 @@ UPDATES_SQL = text(
 # to the reporter always, to a follower when staff made the reason public. Notes of other
 # changes may be written for colleagues, so they stay inside.
 HISTORY_SQL = text(
-    "SELECT from_status, to_status, at, actor = 'reporter' AS by_reporter, "
+    "SELECT from_status, to_status, "
+    "CASE WHEN :exact THEN at ELSE pave_public_time(at, report_id) END AS at, "
+    "actor = 'reporter' AS by_reporter, "
     "CASE WHEN to_status = ANY(:public_reasons) AND (reason_public OR :is_reporter) "
     "THEN note END AS reason "
     "FROM report_status_changes WHERE report_id = :id ORDER BY id"
@@ -247,35 +252,28 @@ class Timeline:
     history: list[Row]
 
 
-OWN_DESCRIPTION_SQL = text(
-    "SELECT description FROM reports WHERE id = :id AND lower(reporter_email) = lower(:email)"
-)
-
-
-def own_description(session: Session, follower: Follower) -> str | None:
-    """The report's text when the follower wrote it, published or not; None otherwise.
-
-    The public view holds the text back until staff publish it, but a reporter may always
-    read what they wrote; a neighbour who follows the same report may not.
-    """
-    if not follower.is_reporter:
-        return None
-    params = {"id": follower.report_id, "email": follower.email}
-    return session.execute(OWN_DESCRIPTION_SQL, params).scalar_one_or_none()
-
-
 def timeline(session: Session, follower: Follower) -> Timeline:
+    """What the follow page shows of the timeline to this link's person.
+
+    The reporter reads exact times; anyone else reads them as published (pave_public_time).
+    """
     db = session.connection()
     reasons = [status.value for status in REASON_REQUIRED]
     own = {
         "id": follower.report_id,
         "email": follower.email,
         "role": "reporter" if follower.is_reporter else "follower",
+        "exact": follower.is_reporter,
     }
-    history = {"id": follower.report_id, "public_reasons": reasons}
+    history = {
+        "id": follower.report_id,
+        "public_reasons": reasons,
+        "is_reporter": follower.is_reporter,
+        "exact": follower.is_reporter,
+    }
     return Timeline(
         updates=db.execute(UPDATES_SQL, own).all(),
-        history=db.execute(HISTORY_SQL, history | {"is_reporter": follower.is_reporter}).all(),
+        history=db.execute(HISTORY_SQL, history).all(),
     )
 
 

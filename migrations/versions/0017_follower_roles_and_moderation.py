@@ -1,7 +1,7 @@
 """Followers who are not the reporter, and residents' text public only after review.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-04
 
 - resident_follow_tokens.role: what a link may do. Only the reporter's links say fixed or not
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

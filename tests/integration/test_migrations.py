@@ -28,7 +28,7 @@ SPATIAL_INDEXES = {
     ("communes", "idx_communes_boundary"),
     ("commune_parts", "idx_commune_parts_geom"),
     ("reports", "idx_reports_location"),
-    ("reports", "ix_reports_location_3812"),
+    ("reports", "ix_reports_public_location_3812"),
 }
 # Columns whose default lives in the database (raw SQL inserts rely on it) while the model only
 # sets a Python-side default. Harmless, but the models should say server_default too; until

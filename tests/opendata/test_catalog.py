@@ -323,6 +323,26 @@ def test_services_describe_the_ogc_api_and_open311_endpoints(app, client, publis
     )
 
 
+def test_the_catalogue_says_the_api_and_open311_publish_the_same_anonymised_reports(
+    client, published
+):
+    graph = catalogue(client)
+
+    open311 = next(
+        s for s in graph.subjects(RDF.type, DCAT.DataService) if "open311" in str(s).lower()
+    )
+    said = {d.language: str(d) for d in graph.objects(open311, DCTERMS.description)}
+    assert "anonymised reports (the same as in the open data)" in said["en"]
+    assert "signalements anonymisés" in said["fr"]
+    assert "geanonimiseerde meldingen" in said["nl"]
+    assert "anonymisierten Meldungen" in said["de"]
+    en = next(
+        str(d) for d in graph.objects(dataset(graph), DCTERMS.description) if d.language == "en"
+    )
+    assert "Pavé's API, Open311 and OGC API Features publish the same anonymised projection" in en
+    assert "status changes and updates too" in en
+
+
 def test_dates_and_temporal_coverage_come_from_the_reports(client, published):
     graph = catalogue(client)
 

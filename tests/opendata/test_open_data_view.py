@@ -100,12 +100,16 @@ def test_a_sensitive_report_is_on_a_100_m_grid_in_its_commune_with_times_to_the_
 
 
 def test_making_a_category_sensitive_generalises_its_reports_at_once(session, report_factory):
-    report = report_factory(category="graffiti", lon=FLAGEY[0], lat=FLAGEY[1])
+    created = dt.datetime(2026, 3, 4, 10, 17, 42, tzinfo=dt.UTC)
+    report = report_factory(category="graffiti", lon=FLAGEY[0], lat=FLAGEY[1], created_at=created)
     assert _published(session, report.id)["location_generalised"] is False
     session.execute(text("UPDATE categories SET sensitive = true WHERE code = 'graffiti'"))
     row = _published(session, report.id)
     assert row["location_generalised"] is True
     assert (float(row["lon"]), float(row["lat"])) != FLAGEY
+    assert row["created_at"] == dt.datetime(2026, 3, 4, 10, tzinfo=dt.UTC)
+    session.execute(text("UPDATE categories SET sensitive = false WHERE code = 'graffiti'"))
+    assert _published(session, report.id)["created_at"] == created
 
 
 def test_resolution_time_comes_from_resolving_and_goes_with_reopening(session, report_factory):

@@ -2,14 +2,12 @@
 
 The token is the credential: a forged or unknown one is a 404, one whose report was closed
 too long ago a 410. Nothing here needs a login, so nothing here shows more than the public,
-besides what the link's own person wrote (their description, comments not yet published)
-and, to the reporter, the reasons staff gave them. Only the reporter's link says fixed or not
-fixed (403 for a follower's).
+besides what the link's own person wrote (comments not yet published) and, to the reporter,
+their report as they sent it and the reasons staff gave them. Only the reporter's link says
+fixed or not fixed (403 for a follower's).
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 from flask import current_app
 from flask.views import MethodView
@@ -26,7 +24,7 @@ from app.api.follow.schemas import (
 )
 from app.api.photos.routes import photos_for_report
 from app.api.reports.routes import report_view
-from app.reports.queries import get_report
+from app.reports.queries import get_own_report, get_report
 from app.tickets import resident
 
 blp = Blueprint(
@@ -79,13 +77,16 @@ def _update(update) -> dict:
 
 
 def follow_view(session, token: str) -> dict:
-    """The follow page's data: the public report and its public timeline."""
+    """The follow page's data: the report and its public timeline.
+
+    The reporter reads their report as they sent it (exact place and times, their own text,
+    published or not); anyone else who follows it reads the public projection, as published.
+    """
     follower = _follower(session, token)
-    report = get_report(session, follower.report_id)
-    if report.description is None:
-        report = dataclasses.replace(
-            report, description=resident.own_description(session, follower)
-        )
+    if follower.is_reporter:
+        report = get_own_report(session, follower.report_id)
+    else:
+        report = get_report(session, follower.report_id)
     photos = photos_for_report(session, follower.report_id)
     timeline = resident.timeline(session, follower)
     return {
@@ -93,7 +94,8 @@ def follow_view(session, token: str) -> dict:
         "planned_for": follower.planned_for,
         "subscribed": not follower.unsubscribed,
         "can_reopen": follower.can_reopen and follower.is_reporter,
-        "reopen_until": follower.reopen_until,
+        # Counted from the exact moment it was resolved: the reporter's to know, no one else's.
+        "reopen_until": follower.reopen_until if follower.is_reporter else None,
         "merged_into": follower.merged_into,
         "is_reporter": follower.is_reporter,
         "updates": [_update(u) for u in timeline.updates],

@@ -268,9 +268,10 @@ class Reports(MethodView):
                 )
                 for position, upload in enumerate(uploads)
             ]
-            # A replay reads the stored report inside the same transaction.
-            view = created.view or get_report(session, created.report_id)
-            photos = [photo_view(a.photo) for a in added] if added or created.view else None
+            # The answer is the public projection (app.reports.views), read inside the same
+            # transaction, for a new report as for a replay.
+            view = get_report(session, created.report_id)
+            photos = [photo_view(a.photo) for a in added] if added or not created.replayed else None
             if photos is None:
                 photos = photos_for_report(session, created.report_id)
             session.commit()
