@@ -93,6 +93,7 @@ class ReportClosedError(PaveError):
 FIND_SQL = text(
     """
     SELECT t.report_id, t.email, r.status, r.reporter_language, r.planned_for,
+           lower(t.email) = lower(r.reporter_email) IS TRUE AS is_reporter,
            CASE WHEN r.status = 'duplicate' THEN r.duplicate_of END AS merged_into,
            (SELECT max(h.at) FROM report_status_changes h
             WHERE h.report_id = r.id AND h.to_status = r.status) AS status_since,
@@ -161,6 +162,8 @@ class Follower:
     status_since: dt.datetime | None
     unsubscribed: bool
     db_now: dt.datetime
+    # The link was made for the report's author, not for a neighbour who follows it.
+    is_reporter: bool = False
 
     @property
     def reopen_until(self) -> dt.datetime | None:
@@ -192,6 +195,7 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         status_since=row.status_since,
         unsubscribed=row.unsubscribed,
         db_now=row.db_now,
+        is_reporter=row.is_reporter,
     )
     closed = Status(follower.status) in CLOSED_STATUSES
     if closed and follower.status_since is not None:
