@@ -10,6 +10,7 @@ The purge commits, so these tests run on a database of their own, emptied after 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 
@@ -20,6 +21,7 @@ from werkzeug.test import encode_multipart
 
 from app import create_app
 from app.db import Database
+from app.privacy import retention
 from tests.conftest import migrated_database
 from tests.follow.conftest import ONE_COMMUNE_SQL, links_in
 from tests.media import images
@@ -261,3 +263,23 @@ def test_the_worker_purges_once_a_day(app, engine, world, smtp):
     assert "privacy purge: 1 closed ticket(s) anonymised" in result.output
     assert traces(engine, REPORTER["email"]) == []
     assert traces(engine, OPEN_REPORTER["email"])
+
+
+def test_the_purge_goes_batch_by_batch_and_the_worker_once_a_day(app, engine, world):
+    client = app.test_client()
+    others = [make_report(client, {"email": f"autre-{n}@example.org"}) for n in range(3)]
+    for created in others:
+        age(engine, created["id"], 400)
+        close(engine, created["id"], days_ago=200)
+
+    erased = retention.purge(engine, 180, batch=1)
+
+    assert erased.reports == 4
+    for n in range(3):
+        assert traces(engine, f"autre-{n}@example.org") == []
+    # Once a day: the same day's second turn does nothing, the next day's looks again.
+    daily = retention.DailyPurge(days=180)
+    today = dt.date(2026, 12, 4)
+    assert daily.run(engine, today=today).reports == 0
+    assert daily.run(engine, today=today) is None
+    assert daily.run(engine, today=today + dt.timedelta(days=1)) is not None

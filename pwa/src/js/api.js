@@ -45,7 +45,7 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
           'Idempotency-Key': photo.id,
           // The photo token of the report's creation answer, kept with the item and never
           // shown publicly: the server lets only the report's author add photos to it.
-          'Report-Key': item.photoToken || '',
+          ...(item.photoToken ? { 'Report-Key': item.photoToken } : {}),
         },
         body: form,
       });
