@@ -108,6 +108,7 @@ def boundaries_load_default() -> None:
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
     from app.opendata.cli import opendata_cli
+    from app.privacy.cli import privacy_cli
     from app.tickets.digest import digest_command
     from app.tickets.worker import worker_command
 
@@ -119,5 +120,6 @@ def init_app(app: Flask) -> None:
         worker_command,
         digest_command,
         opendata_cli,
+        privacy_cli,
     ):
         app.cli.add_command(command_or_group)

@@ -113,6 +113,11 @@ class Config:
     # Residents' private follow links (under PUBLIC_BASE_URL): how long after closure a link
     # keeps working.
     FOLLOW_LINK_EXPIRY_DAYS = 180
+    # How long after a ticket closed the reporter's contact details, the followers' addresses
+    # and the emails about it are kept (README, "Privacy"); `flask privacy purge`, which the
+    # worker runs daily, then erases them. As long as the follow link lives, so that the
+    # purge never empties a page a resident may still open.
+    PRIVACY_RETENTION_DAYS = 180
 
     # Who runs this Open311 endpoint, as its discovery document says, and the one
     # jurisdiction_id it serves (a request naming another gets a 404).

@@ -36,6 +36,7 @@ DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
     media.PhotoLimitReachedError: (409, "photo-limit-reached"),
     media.PhotoStorageError: (503, "photo-storage-unavailable"),
     media.PhotoUploadForbiddenError: (403, "photo-upload-forbidden"),
+    media.PhotoReportClosedError: (409, "report-closed"),
     # The ticket lifecycle: a 409 lists in `allowed` the statuses that may follow.
     tickets.InvalidTransitionError: (409, "invalid-transition"),
     tickets.StaleVersionError: (412, "stale-version"),

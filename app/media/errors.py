@@ -49,3 +49,9 @@ class PhotoUploadForbiddenError(PaveError):
     """Only the report's creator may add photos after its creation, for a while."""
 
     title = "Not allowed to add photos to this report"
+
+
+class PhotoReportClosedError(PaveError):
+    """The report is closed: its author may no longer add photos (staff still may)."""
+
+    title = "This report is closed"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -12,14 +11,17 @@ from sqlalchemy import event, func, or_, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.errors import IdempotencyKeyReuseError, NotFoundError
+from app.media.capability import is_photo_token
 from app.media.errors import (
     PhotoLimitReachedError,
+    PhotoReportClosedError,
     PhotoStorageError,
     PhotoUploadForbiddenError,
 )
 from app.media.models import Photo
 from app.media.processing import MAX_BYTES, MAX_PIXELS, Location, check_size, process_photo
 from app.media.storage import PhotoStorage
+from app.reports.states import CLOSED_STATUSES, Status
 
 log = logging.getLogger(__name__)
 
@@ -50,39 +52,56 @@ class _Pending:
 
 
 REPORT_KEY_SQL = text(
-    "SELECT idempotency_key, created_at > now() - make_interval(days => :days) AS open "
+    "SELECT status, created_at > now() - make_interval(days => :days) AS open "
     "FROM reports WHERE id = :id"
 )
 
 
 def check_report_key(
-    session: Session, report_id: uuid.UUID, report_key: str | None, *, window_days: int
+    session: Session,
+    report_id: uuid.UUID,
+    report_key: str | None,
+    *,
+    secret_key: str,
+    window_days: int,
 ) -> None:
-    """Let only the report's creator add a photo after its creation, and only for a while.
+    """Let only the report's author add a photo after its creation, and only for a while.
 
-    The credential is the Idempotency-Key the report was created with: the creator's app made
-    it (the PWA's outbox item id, random) and holds it from before the report exists, so a
-    phone that stays offline between the report and its photos still has it; it is never
-    shown publicly. A report created without one takes photos only in its creating request.
-    Raises NotFoundError or PhotoUploadForbiddenError; stores nothing.
+    The credential is the report's photo token (app.media.capability), which the creation's
+    answer gave the creating app, and a replay of the creation gives again: a phone that
+    stays offline between the report and its photos delivers them once it has the answer.
+    The creation's Idempotency-Key no longer serves: the client chose it, maybe weakly, and
+    the server kept it in clear. Raises NotFoundError, PhotoUploadForbiddenError or
+    PhotoReportClosedError; stores nothing.
     """
     row = session.execute(REPORT_KEY_SQL, {"id": report_id, "days": window_days}).first()
     if row is None:
         raise NotFoundError(f"There is no report {report_id}.")
-    stored, open_ = row
+    status, open_ = row
     if not report_key:
         raise PhotoUploadForbiddenError(
-            "Only the report's creator may add photos: send the Idempotency-Key the report "
-            "was created with in the Report-Key header."
+            "Only the report's author may add photos: send the photo_token of the report's "
+            "creation answer in the Report-Key header, or use the follow link."
         )
-    if stored is None or not hmac.compare_digest(stored.encode(), report_key.encode()):
+    if not is_photo_token(secret_key, report_id, report_key):
         raise PhotoUploadForbiddenError(
-            "This Report-Key is not the one the report was created with: only the report's "
-            "creator may add photos."
+            "This Report-Key is not the report's photo token: only the report's author may "
+            "add photos."
         )
+    ensure_open(status)
     if not open_:
         raise PhotoUploadForbiddenError(
-            f"Photos can be added to a report only within {window_days} days of its creation."
+            f"Photos can be added to a report only within {window_days} days of its creation; "
+            "the follow link still can while the report is open."
+        )
+
+
+def ensure_open(status: str) -> None:
+    """Refuse an author's photo to a closed report: nobody would look at it any more."""
+    if Status(status) in CLOSED_STATUSES:
+        raise PhotoReportClosedError(
+            f"This report is closed ({status}): photos can no longer be added to it; make a "
+            "new report if the problem is still there."
         )
 
 

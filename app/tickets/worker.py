@@ -1,5 +1,6 @@
 """The outbox worker: `flask --app app worker` sends due messages over SMTP, with retries,
-and queues the bodies' daily digests once a day (DIGEST_HOUR, DIGEST_TIMEZONE).
+queues the bodies' daily digests once a day (DIGEST_HOUR, DIGEST_TIMEZONE), and erases the
+personal data past its retention period once a day (`flask privacy purge`).
 
 No one message can stop it: whatever error building or sending a message raises, that
 message is marked failed with the error and retried later, up to OUTBOX_MAX_ATTEMPTS, and
@@ -24,6 +25,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from app.privacy.retention import DailyPurge
 from app.tickets import outbox
 from app.tickets.digest import DailyDigests
 
@@ -143,8 +145,9 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 )
 @with_appcontext
 def worker_command(once: bool, interval: float) -> None:
-    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), and queue the
-    daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day."""
+    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
+    daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, and erase the personal data
+    of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day."""
     from app import get_database
 
     config = current_app.config
@@ -156,11 +159,15 @@ def worker_command(once: bool, interval: float) -> None:
     sender = sender_from_config(config)
     max_attempts = config["OUTBOX_MAX_ATTEMPTS"]
     digests = DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"])
+    purges = DailyPurge(days=config["PRIVACY_RETENTION_DAYS"])
     with _stop_on_signals() as stop:
         while not stop.is_set():
             try:
                 for digest in digests.run(engine):
                     click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
+                purged = purges.run(engine)
+                if purged is not None and purged.reports:
+                    click.echo(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
                 result = drain(engine, sender, max_attempts=max_attempts, stopping=stop.is_set)
             except OperationalError as exc:
                 if once:

@@ -131,7 +131,7 @@ describe('a bad network', () => {
 });
 
 describe("a report's photos", () => {
-  test('go with the report key, even when sent long after the report', async () => {
+  test('go with the photo token, even when sent long after the report', async () => {
     const item = await outbox.put(report('pothole', ['image/jpeg', 'image/jpeg']));
     // The report reaches the server; then the phone goes offline for its photos.
     server.trouble = [undefined, 'offline'];
@@ -158,17 +158,49 @@ describe("a report's photos", () => {
     assert.deepEqual(server.requests, ['report', 'photo']);
   });
 
-  test('the API transport sends the report key as Report-Key, the photo id as Idempotency-Key', async () => {
+  test('keep the photo token of the creation answer in the outbox, for a later page', async () => {
+    const item = await outbox.put(report('pothole', ['image/jpeg']));
+    server.trouble = [undefined, 'offline'];
+    await run();
+    // The page closes here; the next one finds the item in IndexedDB with its token.
+    const halfway = await outbox.get(item.id);
+    assert.equal(halfway.photoToken, 'token-of-server-1');
+    await run({ force: true });
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.state, State.SENT);
+    assert.ok(stored.photos[0].sent);
+    assert.equal(server.photos.size, 1);
+    // The report was sent once: the token came with its first answer.
+    assert.deepEqual(server.requests, ['report', 'photo', 'photo']);
+  });
+
+  test('an item delivered without its token gets it from the creation replay, once', async () => {
+    const item = report('pothole', ['image/jpeg', 'image/jpeg']);
+    // As an older app left it: the report on the server, its photos not, no token kept.
+    server.createReport(item);
+    await outbox.put({ ...item, serverId: 'server-1', photoToken: undefined });
+    await run();
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.state, State.SENT);
+    assert.equal(stored.photoToken, 'token-of-server-1');
+    assert.ok(stored.photos.every((p) => p.sent && !p.rejected));
+    assert.deepEqual(server.requests, ['report', 'photo', 'photo']);
+    assert.equal(server.reports.size, 1);
+    assert.equal(server.photos.size, 2);
+  });
+
+  test('the API transport sends the photo token as Report-Key, the photo id as Idempotency-Key', async () => {
     const sent = [];
     const fetchImpl = async (url, init) => {
       sent.push({ url, headers: init.headers });
       return new Response('{}', { status: 201, headers: { 'Content-Type': 'application/json' } });
     };
-    const item = report('pothole', ['image/jpeg']);
+    const item = { ...report('pothole', ['image/jpeg']), photoToken: 'the-token' };
     const transport = apiTransport({ base: 'https://pave.test', fetchImpl });
     await transport.addPhoto('abc', item.photos[0], item);
     assert.equal(sent[0].url, 'https://pave.test/api/v1/reports/abc/photos');
-    assert.equal(sent[0].headers['Report-Key'], item.key);
+    assert.equal(sent[0].headers['Report-Key'], 'the-token');
+    assert.notEqual(sent[0].headers['Report-Key'], item.key);
     assert.equal(sent[0].headers['Idempotency-Key'], item.photos[0].id);
     assert.notEqual(item.key, item.photos[0].id);
   });

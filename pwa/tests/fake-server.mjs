@@ -14,7 +14,7 @@ export class FakeServer {
     return {
       createReport: async (item) => this.handle('report', () => this.createReport(item)),
       addPhoto: async (serverId, photo, item) =>
-        this.handle('photo', () => this.addPhoto(serverId, photo, item.key)),
+        this.handle('photo', () => this.addPhoto(serverId, photo, item.photoToken)),
     };
   }
 
@@ -45,8 +45,11 @@ export class FakeServer {
         },
       };
     }
+    const id = `server-${this.reports.size + 1}`;
     const report = {
-      id: `server-${this.reports.size + 1}`,
+      id,
+      // As the server derives it: the same for the creation and each of its replays.
+      photo_token: `token-of-${id}`,
       status: 'new',
       category: { code: item.body.category, name: item.body.category },
       commune: { nis_code: '21004', name: 'Bruxelles' },
@@ -57,15 +60,15 @@ export class FakeServer {
   }
 
   addPhoto(serverId, photo, reportKey) {
-    // Only the report's creator may add photos: the Report-Key is the report's own key.
-    if (this.reports.get(reportKey)?.id !== serverId) {
+    // Only the report's author may add photos: the Report-Key is its creation's photo token.
+    if (!reportKey || reportKey !== `token-of-${serverId}`) {
       return {
         status: 403,
         body: {
           type: 'https://pave.example/problems/photo-upload-forbidden',
           title: 'Not allowed to add photos to this report',
           status: 403,
-          detail: 'This Report-Key is not the one the report was created with.',
+          detail: "This Report-Key is not the report's photo token.",
         },
       };
     }

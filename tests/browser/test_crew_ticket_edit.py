@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
+from app.media.capability import photo_token
 from tests.browser.conftest import new_context
 from tests.browser.crew_helpers import PASSWORD, log_in, make_crew, report_through_api, ticket_link
 from tests.browser.helpers import marker
@@ -44,10 +45,8 @@ def make_colleague(engine, name: str) -> int:
 
 def add_photo(live_server, live_db, report_id) -> None:
     """The resident's photo of the report, sent as the resident app sends it: with the
-    report's creation key (which only the resident's app holds) as Report-Key."""
-    ((creation_key,),) = db_rows(
-        live_db, "SELECT idempotency_key FROM reports WHERE id = :id", report_id
-    )
+    report's photo token (which only the resident's app was given) as Report-Key."""
+    creation_key = photo_token(live_server.app.config["SECRET_KEY"], uuid.UUID(str(report_id)))
     jpeg = io.BytesIO()
     Image.new("RGB", (640, 480), (200, 40, 40)).save(jpeg, "JPEG")
     response = httpx.post(

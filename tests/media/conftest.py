@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from app.media.capability import photo_token
 from app.media.storage import LocalStorage
 from app.reports.services import NewReport, create_report
 
@@ -36,9 +37,13 @@ def photo_client(photo_app):
     return photo_app.test_client()
 
 
-# The Idempotency-Key the `report_id` report was created with: its creator's credential to
-# add photos (the Report-Key header).
+# The Idempotency-Key the `report_id` report was created with (not a credential any more).
 REPORT_KEY = "report-creation-key"
+
+
+def token_for(app, report_id) -> str:
+    """The report's photo token, as its creation answered it: its author's Report-Key."""
+    return photo_token(app.config["SECRET_KEY"], uuid.UUID(str(report_id)))
 
 
 @pytest.fixture

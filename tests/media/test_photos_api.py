@@ -15,7 +15,7 @@ from app.api.photos.routes import photos_for_report
 from app.media.processing import OUTPUT
 from tests.api.helpers import assert_problem
 from tests.media import images
-from tests.media.conftest import REPORT_KEY, photo_rows, stored_files
+from tests.media.conftest import photo_rows, stored_files, token_for
 
 
 def multipart(name: str, data: bytes, filename: str, content_type: str | None = None):
@@ -35,7 +35,10 @@ def upload(client, report_id, data: bytes, *, key=None, filename="photo.jpg", co
         f"/api/v1/reports/{report_id}/photos",
         data=body,
         content_type=form_type,
-        headers={"Report-Key": REPORT_KEY, **({"Idempotency-Key": key} if key else {})},
+        headers={
+            "Report-Key": token_for(client.application, report_id),
+            **({"Idempotency-Key": key} if key else {}),
+        },
     )
 
 

@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from app.accounts.models import Role
+from tests.media.conftest import token_for
 from tests.staff.conftest import BRUSSELS_REGION, TICKETS, WALLONIA
 
 CALLERS = {
@@ -90,12 +91,15 @@ def _caller(client, staff_as, places, caller):
 
 
 def _resident_photo(client, connection, ticket) -> int:
-    """A photo the resident added to the ticket (with its creation key); returns its id."""
+    """A photo the resident added to the ticket (with its photo token); returns its id."""
     ticket_id = ticket.id
     response = client.post(
         f"/api/v1/reports/{ticket_id}/photos",
         data={"photo": (io.BytesIO(_jpeg()), "a.jpg")},
-        headers={"Idempotency-Key": "resident-photo", "Report-Key": ticket.idempotency_key},
+        headers={
+            "Idempotency-Key": "resident-photo",
+            "Report-Key": token_for(client.application, ticket.id),
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 201, response.get_json()

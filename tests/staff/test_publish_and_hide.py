@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from app.accounts.models import Role
 from tests.api.helpers import assert_problem
+from tests.media.conftest import token_for
 from tests.staff.conftest import TICKETS
 
 
@@ -61,11 +62,11 @@ def test_publishable_is_a_boolean_and_needs_if_match(crew, ticket, connection):
 
 
 def _resident_photo(client, ticket, key="resident-1", colour=(120, 60, 30)) -> dict:
-    """The resident's photo, sent with the ticket's creation key as the resident app does."""
+    """The resident's photo, sent with the ticket's photo token as the resident app does."""
     response = client.post(
         f"/api/v1/reports/{ticket.id}/photos",
         data={"photo": (io.BytesIO(_jpeg(colour)), "photo.jpg")},
-        headers={"Idempotency-Key": key, "Report-Key": ticket.idempotency_key},
+        headers={"Idempotency-Key": key, "Report-Key": token_for(client.application, ticket.id)},
         content_type="multipart/form-data",
     )
     assert response.status_code == 201, response.get_json()

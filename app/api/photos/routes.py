@@ -12,13 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import db_session
-from app.api.errors import problem_doc
+from app.api.errors import problem, problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
 from app.errors import NotFoundError, RequestInFlightError
+from app.media.errors import PhotoUploadForbiddenError
 from app.media.models import Photo, publicly_visible
 from app.media.processing import EXTENSIONS, MB, OUTPUT
-from app.media.services import PhotoLimits, add_photo, check_report_key
+from app.media.services import PhotoLimits, add_photo, check_report_key, ensure_open
 from app.media.storage import CACHE_CONTROL, KEY_PATTERN, PhotoStorage, storage_from_settings
+from app.tickets import resident
 
 blp = Blueprint("photos", __name__, description="Photos of reports")
 
@@ -103,12 +105,10 @@ class ReportPhotos(MethodView):
     )
     @blp.alt_response(
         403,
-        **problem_doc(
-            "No Report-Key, not the report's creation Idempotency-Key, or over 7 days late"
-        ),
+        **problem_doc("No Report-Key, not the report's photo token, or over 7 days late"),
     )
     @blp.alt_response(404, **problem_doc("No such report"))
-    @blp.alt_response(409, **problem_doc("The report already has its 5 photos"))
+    @blp.alt_response(409, **problem_doc("The report is closed, or has its 5 photos already"))
     @blp.alt_response(413, **problem_doc("The upload is over 15 MB"))
     @blp.alt_response(
         415, **problem_doc("Not multipart, or not a JPEG, PNG, WebP or HEIC, or a lying type")
@@ -121,51 +121,95 @@ class ReportPhotos(MethodView):
     def post(self, headers, files, report_id: uuid.UUID):
         """Add a photo to a report; it is stored upright, resized and without any metadata
 
-        Only the report's creator may: the Report-Key header must carry the Idempotency-Key
-        the report was created with, within PHOTO_UPLOAD_WINDOW_DAYS of its creation.
+        Only the report's author may: the Report-Key header must carry the `photo_token` of
+        the report's creation answer, within PHOTO_UPLOAD_WINDOW_DAYS of its creation, and
+        while the report is open. The follow link (POST /follow/{token}/photos) and staff
+        (POST /tickets/{id}/photos) are the other ways in.
         """
-        upload = files["photo"]
-        data = upload.read()
         session = db_session()
-        try:
-            check_report_key(
-                session,
-                report_id,
-                headers.get("report_key"),
-                window_days=current_app.config["PHOTO_UPLOAD_WINDOW_DAYS"],
-            )
-            added = add_photo(
-                session,
-                photo_storage(),
-                report_id,
-                data,
-                upload.filename,
-                upload.mimetype,
-                headers.get("idempotency_key"),
-                limits=photo_limits(),
-            )
-            session.commit()
-        except IntegrityError as exc:
-            # The report lock serialises uploads; only a race with a deletion gets here.
-            session.rollback()
-            raise RequestInFlightError(
-                "Another upload of this photo was just processed; retry to get it."
-            ) from exc
-        except BaseException:
-            # An explicit rollback, not just the session's close at teardown: it is what
-            # removes the files of a photo whose row did not commit.
-            session.rollback()
-            raise
-        body = photo_view(added.photo)
-        location = added.location_suggestion
-        body["location_suggestion"] = (
-            {"lat": location.lat, "lon": location.lon} if location else None
+        check_report_key(
+            session,
+            report_id,
+            headers.get("report_key"),
+            secret_key=current_app.config["SECRET_KEY"],
+            window_days=current_app.config["PHOTO_UPLOAD_WINDOW_DAYS"],
         )
-        response = jsonify(PhotoCreatedSchema().dump(body))
-        response.status_code = 201
-        response.headers["Location"] = body["url"]
-        if added.replayed:
-            response.headers["Idempotent-Replayed"] = "true"
+        return store_upload(session, report_id, files["photo"], headers.get("idempotency_key"))
+
+
+def store_upload(session: Session, report_id: uuid.UUID, upload, client_photo_id: str | None):
+    """Add the uploaded photo to the report, commit, and answer 201 (after the caller's checks)."""
+    data = upload.read()
+    try:
+        added = add_photo(
+            session,
+            photo_storage(),
+            report_id,
+            data,
+            upload.filename,
+            upload.mimetype,
+            client_photo_id,
+            limits=photo_limits(),
+        )
+        session.commit()
+    except IntegrityError as exc:
+        # The report lock serialises uploads; only a race with a deletion gets here.
+        session.rollback()
+        raise RequestInFlightError(
+            "Another upload of this photo was just processed; retry to get it."
+        ) from exc
+    except BaseException:
+        # An explicit rollback, not just the session's close at teardown: it is what
+        # removes the files of a photo whose row did not commit.
+        session.rollback()
+        raise
+    body = photo_view(added.photo)
+    location = added.location_suggestion
+    body["location_suggestion"] = {"lat": location.lat, "lon": location.lon} if location else None
+    response = jsonify(PhotoCreatedSchema().dump(body))
+    response.status_code = 201
+    response.headers["Location"] = body["url"]
+    if added.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@blp.errorhandler(resident.FollowLinkExpiredError)
+def _expired(error: resident.FollowLinkExpiredError):
+    return problem(410, error.title, error.detail, "follow-link-expired")
+
+
+@blp.route("/follow/<string:token>/photos")
+class FollowPhotos(MethodView):
+    @blp.arguments(PhotoHeadersSchema, location="headers")
+    @blp.arguments(PhotoUploadSchema, location="files")
+    @blp.response(201, PhotoCreatedSchema)
+    @blp.alt_response(403, **problem_doc("The link is a follower's, not the report's author's"))
+    @blp.alt_response(404, **problem_doc("The link is not valid"))
+    @blp.alt_response(409, **problem_doc("The report is closed, or has its 5 photos already"))
+    @blp.alt_response(410, **problem_doc("The report was closed too long ago"))
+    @blp.alt_response(413, **problem_doc("The upload is over 15 MB"))
+    @blp.alt_response(415, **problem_doc("Not multipart, or not a JPEG, PNG, WebP or HEIC"))
+    def post(self, headers, files, token: str):
+        """Add a photo to one's own report through its follow link, while it is open
+
+        Only the reporter's link may: a follower's link reads the report but adds nothing.
+        """
+        session = db_session()
+        days = current_app.config["FOLLOW_LINK_EXPIRY_DAYS"]
+        follower = resident.find(session, token, expiry_days=days)
+        if not follower.is_reporter:
+            raise PhotoUploadForbiddenError(
+                "Only the person who made the report may add photos to it; this follow link "
+                "is a follower's."
+            )
+        ensure_open(follower.status)
+        response = store_upload(
+            session, follower.report_id, files["photo"], headers.get("idempotency_key")
+        )
+        # As on the follow page: the token is in the address.
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
 

@@ -30,8 +30,9 @@ class PhotoHeadersSchema(Schema):
         data_key="Report-Key",
         validate=validate.Length(1, 255),
         metadata={
-            "description": "The Idempotency-Key the report was created with: only its creator "
-            "knows it, and it lets them add photos for PHOTO_UPLOAD_WINDOW_DAYS (7) days"
+            "description": "The report's `photo_token`, from its creation's 201 answer: only "
+            "its author's app has it, and it lets them add photos for "
+            "PHOTO_UPLOAD_WINDOW_DAYS (7) days while the report is open"
         },
     )
 

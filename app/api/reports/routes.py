@@ -27,12 +27,14 @@ from app.api.reports.schemas import (
     IdempotencyHeadersSchema,
     NearbyCollectionSchema,
     NearbyQueryArgsSchema,
+    ReportCreatedSchema,
     ReportCreateSchema,
     ReportQueryArgsSchema,
     ReportSchema,
 )
 from app.errors import RequestInFlightError
 from app.i18n import pick_name
+from app.media.capability import photo_token
 from app.media.errors import PhotoLimitReachedError
 from app.media.processing import MB
 from app.media.services import add_photo
@@ -68,7 +70,7 @@ REPORT_WITH_PHOTOS_DOC = {
     },
 }
 # Building a marshmallow schema costs more than dumping with it; these are made once.
-REPORT_SCHEMA = ReportSchema()
+REPORT_CREATED_SCHEMA = ReportCreatedSchema()
 
 
 class ReportBodyParser(FlaskParser):
@@ -197,7 +199,7 @@ class Reports(MethodView):
     @blp.arguments(ReportCreateSchema)
     @blp.response(
         201,
-        ReportSchema,
+        ReportCreatedSchema,
         headers={
             "Location": {"description": "URL of the report", "schema": {"type": "string"}},
             "Idempotent-Replayed": {
@@ -286,7 +288,9 @@ class Reports(MethodView):
             session.rollback()
             raise
         body = report_view(view, request_language(), photos)
-        response = jsonify(REPORT_SCHEMA.dump(body))
+        # Derived, not stored: a replay answers the same token (app.media.capability).
+        body["photo_token"] = photo_token(config["SECRET_KEY"], created.report_id)
+        response = jsonify(REPORT_CREATED_SCHEMA.dump(body))
         response.status_code = 201
         response.headers["Location"] = url_for(
             "reports.ReportById", report_id=created.report_id, _external=True

@@ -117,6 +117,17 @@ class ReportSchema(ReportPropertiesSchema):
     )
 
 
+class ReportCreatedSchema(ReportSchema):
+    photo_token = fields.String(
+        required=True,
+        metadata={
+            "description": "The author's capability to add photos later: send it as Report-Key "
+            "to POST /reports/{id}/photos. Keep it private; a retry of the creation returns it "
+            "again"
+        },
+    )
+
+
 class NearbyPropertiesSchema(ReportPropertiesSchema):
     distance_m = fields.Float(required=True)
 

@@ -43,9 +43,9 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
           Accept: 'application/json, application/problem+json',
           'Accept-Language': item.lang,
           'Idempotency-Key': photo.id,
-          // The report's own Idempotency-Key, made on this phone and never shown publicly:
-          // the server lets only the report's creator add photos to it.
-          'Report-Key': item.key,
+          // The photo token of the report's creation answer, kept with the item and never
+          // shown publicly: the server lets only the report's author add photos to it.
+          ...(item.photoToken ? { 'Report-Key': item.photoToken } : {}),
         },
         body: form,
       });

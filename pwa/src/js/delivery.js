@@ -56,10 +56,24 @@ function problemOf(response) {
 async function sendReport(transport, item) {
   const response = await transport.createReport(item);
   if (response.status === 200 || response.status === 201) {
-    return { serverId: response.body.id, result: summary(response.body) };
+    return {
+      serverId: response.body.id,
+      result: summary(response.body),
+      photoToken: response.body.photo_token || null,
+    };
   }
   if (isRetryable(response.status)) return { retry: response.status };
   return { problem: problemOf(response) };
+}
+
+/**
+ * A report on the server whose photos still wait, without the photo token they need: an
+ * item an older version of the app delivered. Sending the report again is harmless (the
+ * server replays the creation, with the same token) and gets it.
+ */
+function needsPhotoToken(item) {
+  if (SENDERS[item.kind] || !item.serverId || item.photoToken) return false;
+  return item.photos.some((p) => !p.sent && !p.rejected);
 }
 
 /** What the crew's phone keeps of a ticket after a status change it made. */
@@ -164,7 +178,7 @@ async function deliverItem(outbox, transport, id, now, onChange) {
   // The resident may delete an item while it is being sent; then there is nothing to do.
   if (!item) return null;
   onChange(item);
-  if (!item.serverId) {
+  if (!item.serverId || needsPhotoToken(item)) {
     const send = SENDERS[item.kind] || sendReport;
     const sent = await send(transport, item);
     if (sent.retry) {
@@ -178,10 +192,13 @@ async function deliverItem(outbox, transport, id, now, onChange) {
       onChange(item);
       return item;
     }
+    // Saved with the server id, in the same write: a page closed before the photos are sent
+    // leaves an item that can still send them.
     item = await outbox.update(id, (it) => ({
       ...it,
       serverId: sent.serverId,
       result: sent.result,
+      ...(sent.photoToken ? { photoToken: sent.photoToken } : {}),
     }));
     if (!item) return null;
     if (item.ticketId && !sent.result.replayed) {

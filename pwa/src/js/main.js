@@ -29,18 +29,19 @@ async function loadConfig() {
   }
 }
 
+const SCREENS = { report: 'form-heading', mine: 'mine-heading', privacy: 'privacy-heading' };
+
 function showScreen(route, { focus }) {
-  const mine = route === 'mine';
-  $('screen-report').hidden = mine;
-  $('screen-mine').hidden = !mine;
+  for (const screen of Object.keys(SCREENS)) $(`screen-${screen}`).hidden = screen !== route;
   for (const [id, current] of [
-    ['nav-new', !mine],
-    ['nav-mine', mine],
+    ['nav-new', route === 'report'],
+    ['nav-mine', route === 'mine'],
+    ['nav-privacy', route === 'privacy'],
   ]) {
     if (current) $(id).setAttribute('aria-current', 'page');
     else $(id).removeAttribute('aria-current');
   }
-  if (focus) $(mine ? 'mine-heading' : 'form-heading').focus();
+  if (focus) $(SCREENS[route]).focus();
 }
 
 async function askPersistentStorage() {
@@ -106,7 +107,8 @@ async function main() {
         return;
       }
     }
-    showScreen(hash === '#/mine' ? 'mine' : 'report', { focus });
+    const screens = { '#/mine': 'mine', '#/privacy': 'privacy' };
+    showScreen(screens[hash] || 'report', { focus });
     if (hash === '#/mine') mine.refreshStatuses();
   };
   window.addEventListener('hashchange', () => route({ focus: true }));

@@ -123,6 +123,8 @@ export function newItem({ body, photos = [], lang = 'en', now = Date.now(), id }
     lastError: null,
     problem: null,
     serverId: null,
+    // The creation answer's capability to add the photos (Report-Key); a secret of this phone.
+    photoToken: null,
     result: null,
     sentAt: null,
   };
