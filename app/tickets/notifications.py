@@ -68,12 +68,11 @@ class FollowLink:
     unsubscribe_url: str
 
 
-def issue_link(
-    db: Connection, report_id: uuid.UUID, email: str, role: str = "reporter"
-) -> FollowLink:
+def issue_link(db: Connection, report_id: uuid.UUID, email: str, role: str) -> FollowLink:
     """Store a new follow token and return its links (the token only here).
 
-    `role` is what the link may do: only a "reporter" link speaks as the reporter.
+    `role` is what the link may do: only a "reporter" link speaks as the reporter. It has no
+    default, here or in the database, so that no path hands out a reporter's link by omission.
     """
     token = secrets.token_urlsafe(32)
     params = {
@@ -135,7 +134,7 @@ def notify_body(db: Connection, row: Row) -> None:
 
 
 def notify_resident(
-    db: Connection, row: Row, kind: str, *, role: str = "reporter", **extra: object
+    db: Connection, row: Row, kind: str, *, role: str, **extra: object
 ) -> int | None:
     """Write the resident's email of `kind` with a new follow link of `role`; None if nobody
     to tell."""

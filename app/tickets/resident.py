@@ -68,7 +68,7 @@ class FollowToken(Base):
     )
     # Set on every token of the report and reporter at once: no more emails about it.
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    role: Mapped[str] = mapped_column(String(10), server_default=text("'reporter'"))
+    role: Mapped[str] = mapped_column(String(10))
 
 
 class ReportFollower(Base):

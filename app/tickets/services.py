@@ -218,7 +218,7 @@ def notify_new_report(session: Session, report_id: uuid.UUID) -> None:
     db = session.connection()
     row = notifications.facts(db, report_id)
     notifications.notify_body(db, row)
-    notifications.notify_resident(db, row, "resident_received")
+    notifications.notify_resident(db, row, "resident_received", role="reporter")
 
 
 def _check_fields(
@@ -357,7 +357,7 @@ def _notify_followers(
 
     The followers read the reason only when it is public; the reporter always does.
     """
-    notifications.notify_resident(db, facts, kind, reason=reason)
+    notifications.notify_resident(db, facts, kind, role="reporter", reason=reason)
     for follower in db.execute(FOLLOWERS_SQL, {"id": facts.id}).all():
         told = (
             reason

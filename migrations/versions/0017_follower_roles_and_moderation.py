@@ -42,6 +42,8 @@ def upgrade() -> None:
         "WHERE r.id = t.report_id "
         "AND lower(t.email) IS DISTINCT FROM lower(r.reporter_email)"
     )
+    # The default only filled the existing rows: every new link states its role.
+    op.alter_column("resident_follow_tokens", "role", server_default=None)
     op.add_column("report_followers", sa.Column("confirmed_at", sa.DateTime(timezone=True)))
     op.add_column("report_followers", sa.Column("confirm_token_hash", sa.String(64)))
     op.add_column("report_followers", sa.Column("confirm_expires_at", sa.DateTime(timezone=True)))

@@ -23,7 +23,7 @@ from app import create_app
 from app.db import Database
 from app.privacy import retention
 from tests.conftest import migrated_database
-from tests.follow.conftest import ONE_COMMUNE_SQL, links_in
+from tests.follow.conftest import ONE_COMMUNE_SQL, follow_and_confirm, links_in
 from tests.media import images
 
 POINT = {"lon": 4.3525, "lat": 50.8467}
@@ -178,8 +178,8 @@ def world(app, engine):
     client = app.test_client()
     old = make_report(client, REPORTER, CREATION_KEY)
     add_photo(client, old)
-    followed = client.post(f"/api/v1/reports/{old['id']}/followers", json={"email": FOLLOWER})
-    assert followed.status_code == 202
+    with engine.connect() as db:
+        follow_and_confirm(client, db, uuid.UUID(old["id"]), FOLLOWER)
     still_open = make_report(client, OPEN_REPORTER)
     recent = make_report(client, RECENT_REPORTER)
     for created in (old, still_open, recent):

@@ -23,7 +23,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.api.helpers import assert_problem
-from tests.follow.conftest import links_in, report_body
+from tests.follow.conftest import follow_and_confirm, links_in, report_body
 from tests.media import images
 from tests.media.conftest import photo_app, photo_client, photo_dir, photo_rows, stored_files
 
@@ -170,11 +170,7 @@ def test_the_reporters_follow_link_adds_a_photo(photo_client, session):
 
 def test_a_followers_link_adds_no_photo(photo_client, session, photo_dir):
     report_id = uuid.UUID(create(photo_client).get_json()["id"])
-    followed = photo_client.post(
-        f"/api/v1/reports/{report_id}/followers", json={"email": "voisin@example.org"}
-    )
-    assert followed.status_code == 202
-    (token,) = links_in(session, report_id, "resident_following")
+    token = follow_and_confirm(photo_client, session, report_id, "voisin@example.org")
     # The follower's link does work for reading.
     assert photo_client.get(f"/api/v1/follow/{token}").status_code == 200
 

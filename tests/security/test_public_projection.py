@@ -103,8 +103,8 @@ def sensitive(report_factory, session) -> Sensitive:
         ),
         {"id": report.id, "at": created},
     )
-    neighbour = issue_link(session.connection(), report.id, NEIGHBOUR)
-    reporter = issue_link(session.connection(), report.id, report.reporter_email)
+    neighbour = issue_link(session.connection(), report.id, NEIGHBOUR, "follower")
+    reporter = issue_link(session.connection(), report.id, report.reporter_email, "reporter")
     session.commit()
     return Sensitive(
         id=report.id,
