@@ -8,8 +8,10 @@ is the ticket itself, as open data and the statistics show it: its category, pla
 photos, status history and audit trail. The audit log never held contact details (it records
 what changed on the ticket) and stays append-only.
 
-Outside reports: emails sent with no report (digests, staff invitations) are erased once as
-old as the period, and login throttle counters once they expire.
+Whatever the ticket: a follow request nobody confirmed is erased once it expired, with its
+confirmation email; the address was never the person's to give, and nothing else was sent to
+it. Outside reports: emails sent with no report (digests, staff invitations) are erased once
+as old as the period, and login throttle counters once they expire.
 
 Only closed tickets are touched: an open one may still need its reporter. A ticket closed
 since the period and reopened later is open again, so it is left alone. The purge works in
@@ -76,6 +78,8 @@ COUNTS_SQL = text(
       (SELECT count(*) FROM outbox_messages WHERE report_id IS NULL
          AND coalesce(sent_at, failed_at) < now() - make_interval(days => :days))
         AS other_emails,
+      (SELECT count(*) FROM report_followers WHERE confirmed_at IS NULL
+         AND confirm_expires_at < now()) AS unconfirmed_followers,
       (SELECT count(*) FROM login_throttle WHERE expires_at < now()) AS login_counters
     """
 )
@@ -102,6 +106,23 @@ OTHER_EMAILS_SQL = text(
         ORDER BY id LIMIT :batch FOR UPDATE SKIP LOCKED)
     """
 )
+# Expired requests that were never confirmed, and the confirmation emails sent for them.
+UNCONFIRMED_FOLLOWERS_SQL = text(
+    """
+    WITH gone AS (
+        DELETE FROM report_followers WHERE id IN (
+            SELECT id FROM report_followers
+             WHERE confirmed_at IS NULL AND confirm_expires_at < now()
+             ORDER BY id LIMIT :batch FOR UPDATE SKIP LOCKED)
+        RETURNING report_id, email)
+    , emails AS (
+        DELETE FROM outbox_messages m USING gone
+         WHERE m.report_id = gone.report_id AND lower(m.recipient) = gone.email
+           AND m.kind = 'resident_follow_confirm'
+        RETURNING m.id)
+    SELECT count(*) FROM gone
+    """
+)
 LOGIN_COUNTERS_SQL = text(
     """
     DELETE FROM login_throttle WHERE key IN (
@@ -121,6 +142,7 @@ class PurgeCounts:
     report_emails: int = 0
     photo_ids: int = 0
     other_emails: int = 0
+    unconfirmed_followers: int = 0
     login_counters: int = 0
 
     def lines(self) -> list[str]:
@@ -165,10 +187,16 @@ def purge(
         total.report_emails += counts[3]
         total.photo_ids += counts[4]
         progress(total)
-    for sql, name in ((OTHER_EMAILS_SQL, "other_emails"), (LOGIN_COUNTERS_SQL, "login_counters")):
+    steps = (
+        (OTHER_EMAILS_SQL, "other_emails"),
+        (UNCONFIRMED_FOLLOWERS_SQL, "unconfirmed_followers"),
+        (LOGIN_COUNTERS_SQL, "login_counters"),
+    )
+    for sql, name in steps:
         while True:
             with engine.begin() as db:
-                erased = db.execute(sql, params).rowcount
+                result = db.execute(sql, params)
+                erased = result.scalar_one() if result.returns_rows else result.rowcount
             setattr(total, name, getattr(total, name) + erased)
             if erased < batch:
                 break

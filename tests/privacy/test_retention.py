@@ -283,3 +283,37 @@ def test_the_purge_goes_batch_by_batch_and_the_worker_once_a_day(app, engine, wo
     assert daily.run(engine, today=today).reports == 0
     assert daily.run(engine, today=today) is None
     assert daily.run(engine, today=today + dt.timedelta(days=1)) is not None
+
+
+def test_an_expired_follow_request_nobody_confirmed_is_erased_whatever_the_ticket(app, engine):
+    client = app.test_client()
+    still_open = make_report(client, OPEN_REPORTER)
+    stranger, waiting = "jamais.confirme@example.org", "confirmera.demain@example.org"
+    for email in (stranger, waiting):
+        asked = client.post(f"/api/v1/reports/{still_open['id']}/followers", json={"email": email})
+        assert asked.status_code == 202
+    with engine.connect() as db:
+        follow_and_confirm(client, db, uuid.UUID(still_open["id"]), FOLLOWER)
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "UPDATE report_followers SET confirm_expires_at = now() - interval '1 day' "
+                "WHERE email = :email"
+            ),
+            {"email": stranger},
+        )
+    assert sorted(traces(engine, stranger)) == [
+        "outbox_messages.recipient",
+        "report_followers.email",
+    ]
+
+    erased = retention.purge(engine, 180)
+
+    # The address given by someone who never confirmed is gone, with its confirmation email;
+    # a request still waiting, a confirmed follower and the open ticket's reporter stay.
+    assert erased.unconfirmed_followers == 1
+    assert traces(engine, stranger) == []
+    assert traces(engine, waiting)
+    assert traces(engine, FOLLOWER)
+    assert traces(engine, OPEN_REPORTER["email"])
+    assert erased.reports == 0
