@@ -85,6 +85,8 @@ class Config:
     # asked for, and per client address; then 429 until the window ends.
     FOLLOW_ADDRESS_RATE_LIMIT = "3 per hour"
     FOLLOW_CLIENT_RATE_LIMIT = "20 per hour"
+    # Residents' comments, per person and report, whichever of their links they use.
+    FOLLOW_COMMENT_RATE_LIMIT = "10 per hour"
     # Where the Redis counters live, so that several apps can share one Redis.
     LOGIN_THROTTLE_REDIS_PREFIX = "pave:login:"
     # How many reverse proxies stand in front of Pavé. Their X-Forwarded-For, -Proto, -Host

@@ -73,6 +73,24 @@ class SingleLineText(fields.String):
             raise ValidationError("A name cannot hold a web address.")
 
 
+# C0 controls but tab and line breaks, DEL, C1, and the Unicode controls that reorder what
+# follows them (bidirectional embeddings, overrides and isolates).
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(value: str) -> None:
+    """Refuse what a person's text never holds and what would disguise it once published.
+
+    Line breaks and tabs stay; terminal escapes, bells and the controls that make a text read
+    backwards (U+202E) do not: staff publish residents' words in Open311, XML and CSV.
+    """
+    if _TEXT_CONTROL.search(value):
+        raise ValidationError(
+            "Must not contain control characters (other than line breaks and tabs) or "
+            "text-direction overrides."
+        )
+
+
 class NamesSchema(Schema):
     fr = fields.String()
     nl = fields.String()

@@ -113,6 +113,7 @@ def add_update(
     expected_version: int | None = None,
     action: str | None = None,
     follow_token_id: int | None = None,
+    touch: bool = True,
 ) -> Ticket:
     """A public update (the resident and everyone read it) or an internal note of the crews.
 
@@ -132,7 +133,9 @@ def add_update(
     }
     update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
     action = action or ("public_update" if public else "internal_note")
-    return save_ticket(db, ticket, ticket, actor, action, update_id=update_id, body=body)
+    return save_ticket(
+        db, ticket, ticket, actor, action, touch=touch, update_id=update_id, body=body
+    )
 
 
 UPDATE_ROW_SQL = text(

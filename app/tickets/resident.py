@@ -303,6 +303,8 @@ def comment(session: Session, follower: Follower, body: str) -> int:
         public=False,
         action="resident_comment",
         follow_token_id=follower.token_id,
+        # Nothing public changes: the report's public updated_at must not tell when they wrote.
+        touch=False,
     )
     return session.execute(LAST_UPDATE_SQL, {"id": follower.report_id}).scalar_one()
 
@@ -310,20 +312,35 @@ def comment(session: Session, follower: Follower, body: str) -> int:
 LAST_UPDATE_SQL = text("SELECT max(id) FROM report_updates WHERE report_id = :id")
 
 
+# Whether the reporter said "fixed" since the ticket last changed status.
+SAID_FIXED_SQL = text(
+    """
+    SELECT EXISTS (
+        SELECT 1 FROM audit_log a
+         WHERE a.report_id = :id AND a.action = 'reporter_says_fixed'
+           AND a.at >= coalesce((SELECT max(h.at) FROM report_status_changes h
+                                  WHERE h.report_id = :id), '-infinity'))
+    """
+)
+
+
 def say_fixed(session: Session, follower: Follower, comment_text: str | None = None) -> None:
     """The reporter confirms the problem is fixed: a public update the crews can act on.
 
-    The sentence is ours and public; a comment with it waits for staff like any other.
+    The sentence is ours and public; a comment with it waits for staff like any other. Said
+    once per status: saying it again (a double tap, a retry) adds no second public sentence.
     """
     _require_reporter(follower)
-    edits.add_update(
-        session,
-        follower.report_id,
-        FIXED_TEXT.get(follower.language, FIXED_TEXT["fr"]),
-        actor=services.Actor.reporter(),
-        public=True,
-        action="reporter_says_fixed",
-    )
+    said = session.execute(SAID_FIXED_SQL, {"id": follower.report_id}).scalar_one()
+    if not said:
+        edits.add_update(
+            session,
+            follower.report_id,
+            FIXED_TEXT.get(follower.language, FIXED_TEXT["fr"]),
+            actor=services.Actor.reporter(),
+            public=True,
+            action="reporter_says_fixed",
+        )
     if comment_text:
         comment(session, follower, comment_text)
 

@@ -98,7 +98,8 @@ UPDATE_SQL = text(
            priority = :priority, assignee_user_id = :assignee_user_id,
            planned_for = :planned_for, duplicate_of = :duplicate_of,
            description_public = :description_public,
-           version = version + 1, updated_at = now()
+           version = version + 1,
+           updated_at = CASE WHEN :touch THEN now() ELSE updated_at END
     WHERE id = :id
     """
 )
@@ -188,14 +189,17 @@ def save_ticket(
     action: str,
     *,
     was: dict[str, Any] | None = None,
+    touch: bool = True,
     **extra: Any,
 ) -> Ticket:
     """Store `after`, bump the version and write the audit row of what changed.
 
     `was` and `extra` are what the action changed beyond the ticket's own fields, before and
-    after (a photo's visibility, the text of an update).
+    after (a photo's visibility, the text of an update). With `touch` false the public
+    `updated_at` stays: the change is one the public must not see happen (a resident's
+    comment not yet published would otherwise show when that person wrote).
     """
-    db.execute(UPDATE_SQL, {**after.__dict__})
+    db.execute(UPDATE_SQL, {**after.__dict__, "touch": touch})
     saved = Ticket(**{**after.__dict__, "version": before.version + 1})
     old, new = before.snapshot(), saved.snapshot()
     changed = [key for key in new if old[key] != new[key]]

@@ -15,11 +15,18 @@ from app.accounts.login_throttle import ThrottleUnavailableError
 from app.api.auth.ratelimit import TooManyAttemptsError, _digest, _rule, store
 
 
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches, as far as the limit is concerned: `name+tag@domain`
+    (subaddressing, which most providers offer) is `name@domain`, in lower case."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
 def check_follow_request(email: str) -> None:
     """Count a follow request for `email` from this client; TooManyAttemptsError past a limit."""
     client = request.remote_addr or "unknown"
     counters = {
-        f"follow-address:{_digest(email.strip().lower())}": _rule("FOLLOW_ADDRESS_RATE_LIMIT"),
+        f"follow-address:{_digest(mailbox(email))}": _rule("FOLLOW_ADDRESS_RATE_LIMIT"),
         f"follow-client:{_digest(client)}": _rule("FOLLOW_CLIENT_RATE_LIMIT"),
     }
     try:
@@ -35,5 +42,26 @@ def check_follow_request(email: str) -> None:
         raise TooManyAttemptsError(
             f"Too many follow requests for this address or from this client; try again in "
             f"{wait} seconds.",
+            retry_after=wait,
+        )
+
+
+def check_comment(report_id, email: str) -> None:
+    """Count a resident's comment on a report; TooManyAttemptsError past the limit.
+
+    Per person and report (FOLLOW_COMMENT_RATE_LIMIT), whichever of their links they use
+    (each email brings a new one): staff read every comment, so one confirmed address must
+    not bury a ticket's real news under its own.
+    """
+    key = f"follow-comment:{_digest(str(report_id), mailbox(email))}"
+    try:
+        wait = store().attempt({key: _rule("FOLLOW_COMMENT_RATE_LIMIT")})
+    except ThrottleUnavailableError as exc:
+        raise ThrottleUnavailableError(
+            "The comment counter cannot be reached; comments are refused until it can."
+        ) from exc.__cause__
+    if wait:
+        raise TooManyAttemptsError(
+            f"Too many comments on this report from this address; try again in {wait} seconds.",
             retry_after=wait,
         )

@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 from app import db_session
 from app.api.common import request_language
 from app.api.errors import problem, problem_doc
+from app.api.follow.limits import check_comment
 from app.api.follow.schemas import (
     FollowCommentSchema,
     FollowSaySchema,
@@ -35,6 +36,7 @@ blp = Blueprint(
 )
 
 NOT_FOUND = problem_doc("The link is not valid")
+TOO_MANY_COMMENTS = problem_doc("Too many comments on this report from this address")
 EXPIRED = problem_doc("The report was closed too long ago: the link has expired")
 NOT_REPORTER = problem_doc("A follower's link: only the reporter's may do this")
 
@@ -128,10 +130,12 @@ class FollowComments(MethodView):
     @blp.response(201, FollowUpdateSchema)
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(410, **EXPIRED)
+    @blp.alt_response(429, **TOO_MANY_COMMENTS)
     def post(self, data, token: str):
         """Add a comment for staff, who may publish it; until then only its author reads it"""
         session = db_session()
         follower = _follower(session, token)
+        check_comment(follower.report_id, follower.email)
         body = data["body"].strip()
         update_id = resident.comment(session, follower, body)
         (update,) = [u for u in resident.timeline(session, follower).updates if u.id == update_id]
@@ -146,10 +150,14 @@ class FollowFixed(MethodView):
     @blp.alt_response(403, **NOT_REPORTER)
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(410, **EXPIRED)
+    @blp.alt_response(429, **TOO_MANY_COMMENTS)
     def post(self, data, token: str):
         """Say that the problem is fixed (the reporter's link only)"""
         session = db_session()
-        resident.say_fixed(session, _follower(session, token), data.get("comment"))
+        follower = _follower(session, token)
+        if data.get("comment"):
+            check_comment(follower.report_id, follower.email)
+        resident.say_fixed(session, follower, data.get("comment"))
         session.commit()
         return follow_view(session, token)
 
@@ -162,13 +170,17 @@ class FollowNotFixed(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(409, **problem_doc("The report is not resolved, so it cannot reopen"))
     @blp.alt_response(410, **EXPIRED)
+    @blp.alt_response(429, **TOO_MANY_COMMENTS)
     @blp.alt_response(
         422, **problem_doc("Resolved over 30 days ago: too late to reopen, make a new report")
     )
     def post(self, data, token: str):
         """Say that the problem is not fixed: reopens a report resolved in the last 30 days"""
         session = db_session()
-        resident.say_not_fixed(session, _follower(session, token), data.get("comment"))
+        follower = _follower(session, token)
+        if data.get("comment"):
+            check_comment(follower.report_id, follower.email)
+        resident.say_not_fixed(session, follower, data.get("comment"))
         session.commit()
         return follow_view(session, token)
 

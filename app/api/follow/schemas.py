@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.api.common import NO_NUL
+from app.api.common import NO_NUL, plain_text
 from app.api.reports.schemas import ReportSchema
 from app.reports.states import Status
 
@@ -81,9 +81,10 @@ class FollowCommentSchema(Schema):
             validate.Length(min=1, max=COMMENT_MAX),
             _not_blank,
             NO_NUL,
+            plain_text,
         ],
     )
 
 
 class FollowSaySchema(Schema):
-    comment = fields.String(validate=[validate.Length(max=COMMENT_MAX), NO_NUL])
+    comment = fields.String(validate=[validate.Length(max=COMMENT_MAX), NO_NUL, plain_text])

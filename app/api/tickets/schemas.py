@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 from webargs.fields import DelimitedList
 
-from app.api.common import NO_NUL, idempotency_key_header
+from app.api.common import NO_NUL, idempotency_key_header, plain_text
 from app.api.photos.schemas import PhotoSchema
 from app.api.reports.schemas import BBOX_PATTERN, BBoxField, CategoryRefSchema, CommuneRefSchema
 from app.reports.states import Priority, Status
@@ -255,7 +255,7 @@ class PhotoPatchSchema(Schema):
 
 
 class UpdateCreateSchema(Schema):
-    body = fields.String(required=True, validate=[validate.Length(1, 4000), NO_NUL])
+    body = fields.String(required=True, validate=[validate.Length(1, 4000), NO_NUL, plain_text])
     public = fields.Boolean(required=True)
 
 
@@ -264,7 +264,7 @@ class UpdatePatchSchema(Schema):
         metadata={"description": "true publishes the update (a resident's comment, once read)"}
     )
     body = fields.String(
-        validate=[validate.Length(1, 5000), NO_NUL],
+        validate=[validate.Length(1, 5000), NO_NUL, plain_text],
         metadata={"description": "The text as published, edited if need be"},
     )
 
