@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from app.open311 import update_ids
@@ -97,23 +97,22 @@ UPDATES_SQL = """
     WHERE at >= :start AND at <= :end
     ORDER BY at, update_id LIMIT :limit OFFSET :offset
     """
-# The ids are opaque (see update_ids), and so is the order within one published time.
-ALL_UPDATES_SQL = text(
-    UPDATES_SQL.format(
-        status_id=update_ids.sql_update_id("status", "h.id"),
-        update_id=update_ids.sql_update_id("update", "u.id"),
-        only_status="",
-        only_update="",
+
+
+def _updates_sql(only_status: str = "", only_update: str = "") -> TextClause:
+    # The ids are opaque (see update_ids), and so is the order within one published time.
+    return text(
+        UPDATES_SQL.format(
+            status_id=update_ids.sql_update_id("status", "h.id"),
+            update_id=update_ids.sql_update_id("update", "u.id"),
+            only_status=only_status,
+            only_update=only_update,
+        )
     )
-)
-REQUESTS_UPDATES_SQL = text(
-    UPDATES_SQL.format(
-        status_id=update_ids.sql_update_id("status", "h.id"),
-        update_id=update_ids.sql_update_id("update", "u.id"),
-        only_status="AND h.report_id = ANY(:ids)",
-        only_update="AND u.report_id = ANY(:ids)",
-    )
-)
+
+
+ALL_UPDATES_SQL = _updates_sql()
+REQUESTS_UPDATES_SQL = _updates_sql("AND h.report_id = ANY(:ids)", "AND u.report_id = ANY(:ids)")
 
 
 def list_updates(
