@@ -307,7 +307,14 @@ def updates(fmt: str):
     _check_format(fmt)
     page, size = _page()
     rows = list_updates(
-        db_session(), _datetime("start_date"), _datetime("end_date"), _now(), page, size
+        db_session(),
+        _datetime("start_date"),
+        _datetime("end_date"),
+        _now(),
+        current_app.config["SECRET_KEY"],
+        page,
+        size,
+        ids=requests.parse_ids(param("service_request_id")),
     )
     return document("service_requests_updates", rows)
 
@@ -345,7 +352,10 @@ def post_update(fmt: str):
     )
     try:
         update_id = apply_update(
-            session, update, Actor(name=user.name or user.email, user_id=user.id)
+            session,
+            update,
+            Actor(name=user.name or user.email, user_id=user.id),
+            current_app.config["SECRET_KEY"],
         )
         session.commit()
     except BaseException:

@@ -12,9 +12,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
+from app.open311 import update_ids
 from app.open311.requests import MAX_REQUESTS, Open311QueryError, window
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import edits, services
@@ -77,27 +78,41 @@ def target_status(incoming: str, current: str) -> Status | None:
 # (pave_public_time: to the hour for a sensitive category), and the window compares those, so that it cannot be narrowed down to the exact moment (the
 # exact times are only pre-filtered, on a window an hour longer: a published time is at most
 # an hour earlier than the exact one).
-UPDATES_SQL = text(
-    """
+UPDATES_SQL = """
     SELECT * FROM (
-        SELECT 'status-' || h.id AS update_id, h.report_id, h.to_status AS status,
+        SELECT {status_id} AS update_id, h.report_id, h.to_status AS status,
                pave_public_time(h.at, h.report_id) AS at,
                CASE WHEN h.to_status = ANY(:reasons) AND h.reason_public THEN h.note END
                    AS description
         FROM report_status_changes h
-        WHERE h.from_status IS NOT NULL
+        WHERE h.from_status IS NOT NULL {only_status}
           AND h.at >= :start AND h.at < CAST(:end AS timestamptz) + interval '1 hour'
         UNION ALL
-        SELECT 'update-' || u.id, u.report_id, r.status,
+        SELECT {update_id}, u.report_id, r.status,
                pave_public_time(u.created_at, u.report_id), u.body
         FROM report_updates u JOIN reports r ON r.id = u.report_id
-        WHERE u.public
+        WHERE u.public {only_update}
           AND u.created_at >= :start AND u.created_at < CAST(:end AS timestamptz) + interval '1 hour'
     ) AS updates
     WHERE at >= :start AND at <= :end
     ORDER BY at, update_id LIMIT :limit OFFSET :offset
     """
-)
+
+
+def _updates_sql(only_status: str = "", only_update: str = "") -> TextClause:
+    # The ids are opaque (see update_ids), and so is the order within one published time.
+    return text(
+        UPDATES_SQL.format(
+            status_id=update_ids.sql_update_id("status", "h.id"),
+            update_id=update_ids.sql_update_id("update", "u.id"),
+            only_status=only_status,
+            only_update=only_update,
+        )
+    )
+
+
+ALL_UPDATES_SQL = _updates_sql()
+REQUESTS_UPDATES_SQL = _updates_sql("AND h.report_id = ANY(:ids)", "AND u.report_id = ANY(:ids)")
 
 
 def list_updates(
@@ -105,10 +120,14 @@ def list_updates(
     start: dt.datetime | None,
     end: dt.datetime | None,
     now: dt.datetime,
+    secret_key: str,
     page: int = 1,
     page_size: int = MAX_REQUESTS,
+    ids: tuple[uuid.UUID, ...] = (),
 ) -> list[dict[str, Any]]:
-    """The public updates in the window (the same 90-day rules as requests), oldest first."""
+    """The public updates in the window (the same 90-day rules as requests), oldest first;
+    only those of the requests `ids` when some are given (the window still applies: a client
+    polls one request's updates since its last call)."""
     start, end = window(start, end, now)
     params = {
         "start": start,
@@ -116,7 +135,11 @@ def list_updates(
         "reasons": [s.value for s in REASON_REQUIRED],
         "limit": page_size,
         "offset": (page - 1) * page_size,
+        **update_ids.sql_params(secret_key),
     }
+    sql = ALL_UPDATES_SQL
+    if ids:
+        sql, params["ids"] = REQUESTS_UPDATES_SQL, list(ids)
     return [
         {
             "update_id": row.update_id,
@@ -127,7 +150,7 @@ def list_updates(
             "media_url": None,
             "external_status_code": row.status,
         }
-        for row in session.connection().execute(UPDATES_SQL, params)
+        for row in session.connection().execute(sql, params)
     ]
 
 
@@ -147,8 +170,11 @@ LAST_UPDATE_SQL = text("SELECT max(id) FROM report_updates WHERE report_id = :id
 CURRENT_SQL = text("SELECT status FROM reports WHERE id = :id")
 
 
-def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor) -> str:
-    """Apply a pushed update through the lifecycle; returns its update_id. The caller commits.
+def apply_update(
+    session: Session, update: IncomingUpdate, actor: services.Actor, secret_key: str
+) -> str:
+    """Apply a pushed update through the lifecycle; returns its update_id, the one the feed
+    shows. The caller commits.
 
     A status the ticket already has, with a description, becomes a public update; a change
     of status carries the description as its reason where one is required, and otherwise as
@@ -164,7 +190,8 @@ def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor
                 "to add an update, or another status."
             )
         edits.add_update(session, update.report_id, update.description, actor=actor, public=True)
-        return f"update-{db.execute(LAST_UPDATE_SQL, {'id': update.report_id}).scalar_one()}"
+        added = db.execute(LAST_UPDATE_SQL, {"id": update.report_id}).scalar_one()
+        return update_ids.update_id(secret_key, "update", added)
     reason = update.description if to in REASON_REQUIRED else None
     # What a commune's system pushes is meant for everyone, its reasons too (see below).
     services.transition(
@@ -183,4 +210,4 @@ def apply_update(session: Session, update: IncomingUpdate, actor: services.Actor
         # A note of a status change stays inside, but what a commune pushes is meant for
         # everyone, as on FixMyStreet: it is published as an update too.
         edits.add_update(session, update.report_id, update.description, actor=actor, public=True)
-    return f"status-{update_id}"
+    return update_ids.update_id(secret_key, "status", update_id)

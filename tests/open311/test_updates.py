@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -26,7 +28,7 @@ def test_a_commune_pushes_its_statuses_through_the_lifecycle(client, api_key, se
     response = push(client, api_key, ticket.id, "INVESTIGATING", fmt="xml")
     assert response.status_code == 200
     [answer] = xml_items(response, "service_request_updates", "request_update")
-    assert answer["update_id"].startswith("status-")
+    assert re.fullmatch(r"status-[0-9a-f]{24}", answer["update_id"])  # not a serial
     assert status_of(session, ticket.id) == "acknowledged"
     push(client, api_key, ticket.id, "action_scheduled", expected_datetime="2030-05-01T08:00:00Z")
     assert status_of(session, ticket.id) == "planned"
@@ -44,11 +46,12 @@ def test_pushed_updates_are_listed_with_their_extended_status(client, api_key, t
     push(client, api_key, ticket.id, "investigating")
     push(client, api_key, ticket.id, "no_further_action", description="Private land.")
     updates = xml_items(client.get(f"{UPDATES}.xml"), "service_requests_updates", "request_update")
-    mine = [u for u in updates if u["service_request_id"] == str(ticket.id)]
-    assert [u["status"] for u in mine] == ["investigating", "no_further_action"]
-    assert mine[-1]["description"] == "Private land."
-    assert mine[-1]["external_status_code"] == "rejected"
-    assert mine[-1]["updated_datetime"].endswith("Z")
+    # Both were recorded in the test's one transaction, at one time: their order is the ids'.
+    mine = {u["status"]: u for u in updates if u["service_request_id"] == str(ticket.id)}
+    assert sorted(mine) == ["investigating", "no_further_action"]
+    assert mine["no_further_action"]["description"] == "Private land."
+    assert mine["no_further_action"]["external_status_code"] == "rejected"
+    assert mine["no_further_action"]["updated_datetime"].endswith("Z")
     as_json = json_array(client.get(f"{UPDATES}.json"))
     assert [u["update_id"] for u in as_json] == [u["update_id"] for u in updates]
 
@@ -57,7 +60,7 @@ def test_a_description_with_the_same_status_is_a_public_update(client, api_key, 
     push(client, api_key, ticket.id, "investigating")
     response = push(client, api_key, ticket.id, "investigating", description="Crew on site.")
     [answer] = json_array(response)
-    assert answer["update_id"].startswith("update-")
+    assert re.fullmatch(r"update-[0-9a-f]{24}", answer["update_id"])
     listed = json_array(client.get(f"{UPDATES}.json"))
     assert any(u["description"] == "Crew on site." for u in listed)
     public = session.scalar(
