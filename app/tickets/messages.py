@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from string import Template
 
 from app.i18n import LANGUAGES
+from app.tickets.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
 
 FALLBACK_LANGUAGE = "fr"
 
@@ -263,15 +264,6 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-# What a follower reads instead of a reason that staff gave the reporter alone.
-REASON_WITHHELD: dict[str, str] = {
-    "fr": "communiqué à la personne qui a fait le signalement",
-    "nl": "meegedeeld aan de persoon die de melding deed",
-    "de": "der meldenden Person mitgeteilt",
-    "en": "given to the person who made the report",
-}
-
-
 # Every email to a resident ends with their private link: follow the ticket, comment, say
 # whether it is fixed, or stop the emails. Kept apart from the texts above so that no
 # template can forget it.
@@ -296,28 +288,6 @@ RESIDENT_FOOTER: dict[str, str] = {
 }
 
 
-# A follower's link reads and comments, and never says whether it is fixed: their footer
-# offers only that.
-FOLLOWER_FOOTER: dict[str, str] = {
-    "fr": (
-        "\nSuivre ce signalement ou écrire à l'administration :\n$follow_url\n\n"
-        "Ne plus recevoir d'e-mails pour ce signalement :\n$unsubscribe_url\n"
-    ),
-    "nl": (
-        "\nDeze melding volgen of de administratie schrijven:\n$follow_url\n\n"
-        "Geen e-mails meer over deze melding:\n$unsubscribe_url\n"
-    ),
-    "de": (
-        "\nDiese Meldung verfolgen oder der Verwaltung schreiben:\n$follow_url\n\n"
-        "Keine E-Mails mehr zu dieser Meldung:\n$unsubscribe_url\n"
-    ),
-    "en": (
-        "\nFollow this report or write to the administration:\n$follow_url\n\n"
-        "Stop the emails about this report:\n$unsubscribe_url\n"
-    ),
-}
-
-
 @dataclass(frozen=True)
 class Email:
     language: str
@@ -328,15 +298,20 @@ class Email:
 def render(kind: str, language: str | None, **values: object) -> Email:
     """The message of `kind` in `language` (French when it is not one of ours).
 
-    A `follow_url` (with its `unsubscribe_url`) adds the resident's footer to the body; a
-    follower's (`link_role` "follower") when the link is a follower's.
+    A `follow_url` (with its `unsubscribe_url`) adds the resident's footer to the body. When
+    the link is a follower's (`link_role` "follower"), the follower's text of the kind (if it
+    has one) and footer are used instead of the reporter's.
     """
     lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
-    subject, body = TEMPLATES[kind][lang]
     text = {key: "" if value is None else str(value) for key, value in values.items()}
+    follower = text.get("link_role") == "follower"
+    own = FOLLOWER_TEMPLATES.get(kind) if follower else None
+    subject, body = (own or TEMPLATES[kind])[lang]
+    if follower:
+        given, withheld = FOLLOWER_REASON[lang]
+        text["reason_line"] = Template(given if text.get("reason") else withheld).substitute(text)
     if text.get("follow_url"):
-        footers = FOLLOWER_FOOTER if text.get("link_role") == "follower" else RESIDENT_FOOTER
-        body += footers[lang]
+        body += (FOLLOWER_FOOTER if follower else RESIDENT_FOOTER)[lang]
     return Email(
         language=lang,
         subject=Template(subject).substitute(text),

@@ -31,7 +31,6 @@ from app.tickets.errors import (
     ReopenWindowClosedError,
     StaleVersionError,
 )
-from app.tickets.messages import REASON_WITHHELD
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS, allowed_transitions
 
 # Statuses the resident hears about, by email in their language.
@@ -363,13 +362,9 @@ def _notify_followers(
     """
     notifications.notify_resident(db, facts, kind, role="reporter", reason=reason)
     for follower in db.execute(FOLLOWERS_SQL, {"id": facts.id}).all():
-        told = (
-            reason
-            if reason_public or not reason
-            else REASON_WITHHELD.get(follower.language, REASON_WITHHELD["fr"])
-        )
-        extra = {"reason": told}
-        # The follower reads the email the reporter would, with a follow link of their own.
+        # Without it, the follower's email says the reporter was told the reason.
+        extra = {"reason": reason if reason_public else ""}
+        # The follower's email of the kind, in their language, with a follow link of their own.
         as_reporter = {"reporter_email": follower.email, "reporter_language": follower.language}
         row = SimpleNamespace(**(facts._asdict() | as_reporter | {"reporter_unsubscribed": False}))
         notifications.notify_resident(db, row, kind, role="follower", **extra)

@@ -41,6 +41,9 @@ WORDS = {
         "send": "Envoyer le commentaire",
         "not_public": "Pas encore public : seule l'administration le lit",
         "not_fixed": "Non, ce n'est pas réparé",
+        "follow": "Suivre ce signalement",
+        "followed": "Le signalement que vous suivez",
+        "yours": "Votre signalement",
     },
     "nl": {
         "confirm": "Ja, deze melding volgen",
@@ -49,6 +52,9 @@ WORDS = {
         "send": "Opmerking versturen",
         "not_public": "Nog niet openbaar: alleen de administratie leest het",
         "not_fixed": "Nee, het is niet hersteld",
+        "follow": "Deze melding volgen",
+        "followed": "De melding die u volgt",
+        "yours": "Uw melding",
     },
 }
 
@@ -90,6 +96,10 @@ def test_a_follower_confirms_and_the_reporters_comment_waits(
         open_follow(page, confirm_url)
         button = page.get_by_role("button", name=words["confirm"])
         expect(button).to_be_visible()
+        # Not theirs: neither the page nor its window speaks of "your report".
+        expect(page.get_by_role("heading", level=1)).to_have_text(words["follow"])
+        expect(page.locator("#follow-tagline")).to_have_text(words["followed"])
+        expect(page.locator("body")).not_to_contain_text(words["yours"])
         page.screenshot(path=str(tmp_path / f"confirm-{language}.png"))
         button.click()
         expect(page).to_have_url(re.compile(r"/follow/[A-Za-z0-9_-]{20,}$"))
@@ -102,12 +112,17 @@ def test_a_follower_confirms_and_the_reporters_comment_waits(
         # A follower is never asked whether it is fixed.
         expect(page.locator("#fixed-box")).to_be_hidden()
         expect(page.get_by_role("button", name=words["not_fixed"])).to_have_count(0)
+        expect(page.locator("#follow-tagline")).to_have_text(words["followed"])
+        expect(page.locator("body")).not_to_contain_text(words["yours"])
+        assert page.title() == f"Pavé — {words['followed']}"
         assert axe_violations(page) == []
         page.screenshot(path=str(tmp_path / f"follower-{language}.png"), full_page=True)
 
         follow_url, _ = email_links(live_db, report_id)
         open_follow(page, follow_url)
         expect(page.get_by_role("button", name=words["not_fixed"])).to_be_visible()
+        expect(page.locator("#follow-tagline")).to_have_text(words["yours"])
+        assert page.title() == f"Pavé — {words['yours']}"
         field = page.get_by_label(words["label"])
         field.fill("Appelez-moi au 0470 12 34 56" if language == "fr" else "Bel me op 0470")
         page.get_by_role("button", name=words["send"]).click()

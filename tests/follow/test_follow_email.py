@@ -142,9 +142,81 @@ def test_a_neighbour_hears_nothing_but_the_question_until_they_confirm(
 
     question, following, planned = _to(smtp, NEIGHBOUR)
     assert following["Subject"].startswith("U volgt melding")
-    assert planned["Subject"].startswith("Uw melding")
+    assert planned["Subject"].startswith(f"De melding {str(report_id)[:8]} die u volgt")
     link = LINK.findall(following.get_content())[0]
     assert link == f"/follow/{confirmed.get_json()['token']}"
     page = client.get(f"/api/v1{link}").get_json()
     assert page["is_reporter"] is False
     assert client.post(f"/api/v1{link}/fixed").status_code == 403
+
+
+def test_followers_read_of_the_report_they_follow_and_the_reporter_of_their_own(
+    client, engine, smtp, sender
+):
+    """A neighbour (nl) and the reporter of a merged duplicate (de) are not told of "your
+    report" nor thanked for it; the reporter (fr) still is."""
+    report_id = _post(client, "fr")
+    ref = str(report_id)[:8]
+    body = {"email": NEIGHBOUR, "language": "nl"}
+    assert client.post(f"/api/v1/reports/{report_id}/followers", json=body).status_code == 202
+    drain(engine, sender)
+    (question,) = _to(smtp, NEIGHBOUR)
+    (confirmation,) = CONFIRM.findall(question.get_content())
+    assert client.post(f"/api/v1/follow-confirmations/{confirmation}").status_code == 201
+    duplicate = client.post(
+        "/api/v1/reports",
+        json=report_body("klaus@example.org"),
+        headers={"Accept-Language": "de"},
+    )
+    assert duplicate.status_code == 201
+    with client.application.app_context(), Session(engine) as session, session.begin():
+        transition(
+            session, duplicate.get_json()["id"], "duplicate", actor=CREW, duplicate_of=report_id
+        )
+        transition(session, report_id, "acknowledged", actor=CREW)
+        transition(session, report_id, "planned", actor=CREW, planned_for=dt.date(2026, 12, 14))
+        transition(session, report_id, "resolved", actor=CREW)
+    drain(engine, sender)
+
+    steps = ("acknowledged", "planned", "resolved")
+    reporter = {m["Subject"] for m in _to(smtp, RESIDENT_EMAIL)}
+    assert {
+        f"Votre signalement {ref} a été pris en charge",
+        f"Votre signalement {ref} est planifié",
+        f"Votre signalement {ref} est résolu",
+    } <= reporter
+    assert "Merci pour votre signalement." in _to(smtp, RESIDENT_EMAIL)[-1].get_content()
+    neighbour = [m for m in _to(smtp, NEIGHBOUR) if m["Subject"].startswith("De melding")]
+    assert [m["Subject"] for m in neighbour] == [
+        f"De melding {ref} die u volgt is in behandeling genomen",
+        f"De melding {ref} die u volgt is ingepland",
+        f"De melding {ref} die u volgt is opgelost",
+    ]
+    merged = _to(smtp, "klaus@example.org")[-len(steps) :]
+    assert [m["Subject"] for m in merged] == [
+        f"Die Meldung {ref}, der Sie folgen, wird bearbeitet",
+        f"Die Meldung {ref}, der Sie folgen, ist eingeplant",
+        f"Die Meldung {ref}, der Sie folgen, ist erledigt",
+    ]
+    for message in neighbour + merged:
+        text_ = message.get_content().lower()
+        assert not any(w in text_ for w in ("uw melding", "bedankt", "ihre meldung", "danke"))
+
+
+def test_a_follower_reads_that_the_reporter_was_told_the_reason(client, engine, smtp, sender):
+    report_id = _post(client, "fr")
+    body = {"email": NEIGHBOUR, "language": "nl"}
+    client.post(f"/api/v1/reports/{report_id}/followers", json=body)
+    drain(engine, sender)
+    (confirmation,) = CONFIRM.findall(_to(smtp, NEIGHBOUR)[0].get_content())
+    assert client.post(f"/api/v1/follow-confirmations/{confirmation}").status_code == 201
+    with client.application.app_context(), Session(engine) as session, session.begin():
+        transition(session, report_id, "rejected", actor=CREW, reason="Privéweg van Dupont")
+    drain(engine, sender)
+
+    rejected = _to(smtp, NEIGHBOUR)[-1]
+    assert rejected["Subject"] == f"De melding {str(report_id)[:8]} die u volgt werd afgewezen"
+    text_ = rejected.get_content()
+    assert "Het bestuur heeft de reden alleen meegedeeld aan wie de melding deed." in text_
+    assert "Dupont" not in text_ and "Reden:" not in text_
+    assert "Privéweg van Dupont" in _to(smtp, RESIDENT_EMAIL)[-1].get_content()

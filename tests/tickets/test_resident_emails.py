@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.tickets.messages import TEMPLATES, render
+from app.tickets.services import RESIDENT_NOTIFIED
 
 # The request to confirm a follow is the one email to a resident without a follow link: the
 # address has not confirmed yet, so it gets nothing but the question.
@@ -71,3 +72,76 @@ def test_a_followers_email_does_not_offer_to_say_it_is_fixed(language):
     fixed = {"fr": "réparé", "nl": "hersteld", "de": "behoben", "en": "fixed"}[language]
     footer = follower.body.split("\n\n")[-2:]
     assert not any(fixed in part for part in footer)
+
+
+# Every email a follower (a neighbour who confirmed, or the reporter of a merged duplicate)
+# can get: each step the reporter hears of, and the welcome once they follow.
+STEPS = sorted(f"resident_{status.value}" for status in RESIDENT_NOTIFIED)
+FOLLOWER_KINDS = [*STEPS, "resident_following"]
+# What only the reporter may read: "your report", and thanks for making it.
+REPORTERS_WORDS = {
+    "fr": ("votre signalement", "merci"),
+    "nl": ("uw melding", "bedankt"),
+    "de": ("ihre meldung", "danke"),
+    "en": ("your report", "thank you", "you reported"),
+}
+FOLLOWED = {
+    "fr": "le signalement ab12cd34 que vous suivez",
+    "nl": "de melding ab12cd34 die u volgt",
+    "de": "die meldung ab12cd34, der sie folgen",
+    "en": "the report ab12cd34 you follow",
+}
+
+
+def test_a_follower_hears_of_the_four_steps_and_of_following():
+    assert FOLLOWER_KINDS == [
+        "resident_acknowledged",
+        "resident_planned",
+        "resident_rejected",
+        "resident_resolved",
+        "resident_following",
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+@pytest.mark.parametrize("kind", FOLLOWER_KINDS)
+def test_a_followers_email_speaks_to_a_follower(kind, language):
+    email = render(kind, language, **VALUES, link_role="follower")
+    text = f"{email.subject}\n{email.body}".lower()
+    for words in REPORTERS_WORDS[language]:
+        assert words not in text, (kind, language, words)
+    assert "https://pave.example.be/follow/TOKEN\n" in email.body
+    if kind != "resident_following":
+        assert email.subject.lower().startswith(FOLLOWED[language])
+        assert FOLLOWED[language].split("ab12cd34")[1].strip(", ") in email.body.lower()
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+@pytest.mark.parametrize("kind", STEPS)
+def test_the_reporters_email_still_speaks_of_their_report(kind, language):
+    email = render(kind, language, **VALUES, link_role="reporter")
+    assert email == render(kind, language, **VALUES)
+    yours = {"fr": "Votre signalement", "nl": "Uw melding", "de": "Ihre Meldung"}
+    assert email.subject.startswith(yours.get(language, "Your report"))
+    if kind == "resident_resolved":
+        thanks = {"fr": "Merci", "nl": "Bedankt", "de": "Danke", "en": "Thank you"}[language]
+        assert thanks in email.body
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        ("fr", "Le motif n'a été communiqué qu'à la personne qui a fait le signalement."),
+        ("nl", "Het bestuur heeft de reden alleen meegedeeld aan wie de melding deed."),
+        ("de", "Der Grund wurde nur der Person mitgeteilt, die die Meldung gemacht hat."),
+        ("en", "The reason was given only to the person who made the report."),
+    ],
+)
+def test_a_follower_reads_the_public_reason_or_that_the_reporter_was_told(language, told):
+    public = render("resident_rejected", language, **VALUES, link_role="follower")
+    assert "Voirie privée" in public.body
+    assert told not in public.body
+    withheld = VALUES | {"reason": ""}
+    private = render("resident_rejected", language, **withheld, link_role="follower")
+    assert f".\n{told}\n" in private.body
+    assert "Voirie privée" not in private.body

@@ -1,6 +1,6 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
-import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
+import { initialLanguage, language, onLanguageChange, say, setLanguage, t } from '../i18n.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
 import { renderReport } from './render.js';
 
@@ -41,9 +41,18 @@ class FollowPage {
     $('confirm-follow').addEventListener('click', () => this.confirm());
   }
 
+  /** Whose report this is to the reader: their own, or one they follow (issue 11: a
+   * follower is not the reporter, and is not told of "your report"). */
+  showRole(isReporter) {
+    say($('follow-tagline'), isReporter ? 'follow.tagline' : 'follow.tagline.follower');
+    showTitle();
+  }
+
   /** The confirmation address: a button, since only a person's POST may confirm. */
   showConfirm() {
     say($('load-status'), null);
+    this.showRole(false);
+    say($('follow-heading'), 'follow.heading.confirm');
     $('confirm-box').hidden = false;
   }
 
@@ -94,6 +103,7 @@ class FollowPage {
     $('follow-problem').hidden = true;
     $('follow-report').hidden = false;
     renderReport(this.data);
+    this.showRole(this.data.is_reporter !== false);
     this.renderSubscription();
   }
 
@@ -235,7 +245,13 @@ class FollowPage {
   }
 }
 
+// The window's title names the page as its tagline does, in the page's language.
+function showTitle() {
+  document.title = `${t('app.title')} — ${$('follow-tagline').textContent}`;
+}
+
 async function main() {
+  onLanguageChange(showTitle);
   setLanguage(initialLanguage());
   $('lang').value = language();
   $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
