@@ -1,6 +1,7 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
 import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
+import { AddPhoto } from './add-photo.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
 import { renderReport } from './render.js';
 
@@ -39,6 +40,7 @@ class FollowPage {
     $('say-not-fixed').addEventListener('click', () => this.say('notFixed'));
     $('unsubscribe').addEventListener('click', () => this.unsubscribe());
     $('confirm-follow').addEventListener('click', () => this.confirm());
+    this.addPhoto = new AddPhoto(token, () => this.load());
   }
 
   /** The confirmation address: a button, since only a person's POST may confirm. */
@@ -94,6 +96,7 @@ class FollowPage {
     $('follow-problem').hidden = true;
     $('follow-report').hidden = false;
     renderReport(this.data);
+    this.addPhoto.render(this.data);
     this.renderSubscription();
   }
 
@@ -202,6 +205,7 @@ class FollowPage {
       $('fixed-comment').value = '';
       this.data = answer.body;
       renderReport(this.data);
+      this.addPhoto.render(this.data);
       this.renderSubscription();
       say($('say-done'), what === 'fixed' ? 'follow.fixed.thanks' : 'follow.fixed.reopened');
       // The buttons may be gone with the new status: the message keeps the keyboard's place.
