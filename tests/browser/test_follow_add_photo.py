@@ -83,6 +83,10 @@ def test_the_reporter_adds_a_photo_from_the_follow_page_and_a_follower_cannot(
         page.locator("#add-photo").set_input_files(photo)
         expect(page.get_by_text(table["follow.addPhoto.closed"])).to_be_visible()
         assert len(photos_of(live_db, report_id)) == 1
+        # The page catches up: the new status, and no control any more, even after a reload.
+        resolved = table["follow.status"].replace("{status}", table["status.resolved"])
+        expect(page.get_by_text(resolved)).to_be_visible()
+        expect(page.get_by_text(button, exact=True)).to_be_hidden()
         page.screenshot(path=str(SCREENSHOTS / f"reporter-closed-{lang}.png"), full_page=True)
         page.reload()
         expect(page.locator("body[data-ready='true']")).to_be_attached()

@@ -116,6 +116,9 @@ export class AddPhoto {
       $('add-photo-done').focus();
       return;
     }
-    say($('add-photo-error'), refusalKey(answer), { status: answer.status });
+    const key = refusalKey(answer);
+    // Closed meanwhile: the page catches up with the status, and the control goes.
+    if (key === 'follow.addPhoto.closed') await this.reload();
+    say($('add-photo-error'), key, { status: answer.status });
   }
 }
