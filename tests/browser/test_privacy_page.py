@@ -26,7 +26,7 @@ def strings(lang: str) -> dict[str, str]:
 
 def assert_policy_shown(page, table: dict[str, str]) -> None:
     expect(page.get_by_role("heading", level=1, name=table["privacy.heading"])).to_be_visible()
-    for key in (*PARAGRAPHS, "privacy.retention"):
+    for key in (*PARAGRAPHS, "privacy.retention", "privacy.contact"):
         expect(page.get_by_text(table[key])).to_be_visible()
     # The period, in words a resident reads: the days, and what is erased.
     expect(page.locator("#screen-privacy")).to_contain_text("180")

@@ -18,6 +18,7 @@ KEYS = (
     "privacy.photos",
     "privacy.followers",
     "privacy.retention",
+    "privacy.contact",
 )
 NAMES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
 

@@ -78,3 +78,48 @@ export function followApi(token, { lang = () => '', fetchImpl = (...a) => global
     unsubscribe: () => call('/unsubscribe', 'POST'),
   };
 }
+
+const EXTENSIONS = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'image/heif': 'heif',
+};
+
+/**
+ * Add a prepared photo ({type, data}) to the reporter's own report. An XMLHttpRequest, not
+ * fetch: only it reports the upload's progress, which a phone on a slow network needs to see.
+ * Answers {status, body}; a network failure rejects. The Idempotency-Key makes a retry of the
+ * same photo store it once.
+ */
+export function uploadFollowPhoto(token, photo, { lang = () => '', idempotencyKey, onProgress = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1/follow/${encodeURIComponent(token)}/photos`);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('Accept-Language', lang());
+    if (idempotencyKey) xhr.setRequestHeader('Idempotency-Key', idempotencyKey);
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    xhr.addEventListener('load', () => {
+      let body = null;
+      if ((xhr.getResponseHeader('Content-Type') || '').includes('json')) {
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          body = null;
+        }
+      }
+      resolve({ status: xhr.status, body });
+    });
+    for (const failure of ['error', 'timeout', 'abort']) {
+      xhr.addEventListener(failure, () => reject(new Error(`photo upload: ${failure}`)));
+    }
+    const form = new FormData();
+    const extension = EXTENSIONS[photo.type] || 'jpg';
+    form.append('photo', new Blob([photo.data], { type: photo.type }), `photo.${extension}`);
+    xhr.send(form);
+  });
+}

@@ -1,6 +1,7 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
 import { initialLanguage, language, onLanguageChange, say, setLanguage, t } from '../i18n.js';
+import { AddPhoto } from './add-photo.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
 import { renderReport } from './render.js';
 
@@ -39,6 +40,7 @@ class FollowPage {
     $('say-not-fixed').addEventListener('click', () => this.say('notFixed'));
     $('unsubscribe').addEventListener('click', () => this.unsubscribe());
     $('confirm-follow').addEventListener('click', () => this.confirm());
+    this.addPhoto = new AddPhoto(token, () => this.load());
   }
 
   /** Whose report this is to the reader: their own, or one they follow (issue 11: a
@@ -104,6 +106,7 @@ class FollowPage {
     $('follow-report').hidden = false;
     renderReport(this.data);
     this.showRole(this.data.is_reporter !== false);
+    this.addPhoto.render(this.data);
     this.renderSubscription();
   }
 
@@ -212,6 +215,7 @@ class FollowPage {
       $('fixed-comment').value = '';
       this.data = answer.body;
       renderReport(this.data);
+      this.addPhoto.render(this.data);
       this.renderSubscription();
       say($('say-done'), what === 'fixed' ? 'follow.fixed.thanks' : 'follow.fixed.reopened');
       // The buttons may be gone with the new status: the message keeps the keyboard's place.
