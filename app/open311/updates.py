@@ -81,7 +81,7 @@ UPDATES_SQL = text(
     """
     SELECT * FROM (
         SELECT 'status-' || h.id AS update_id, h.report_id, h.to_status AS status,
-               pave_public_time(h.at, h.report_id) AS at,
+               pave_public_time(h.at, h.report_id) AS at, h.at AS exact_at,
                CASE WHEN h.to_status = ANY(:reasons) AND h.reason_public THEN h.note END
                    AS description
         FROM report_status_changes h
@@ -89,12 +89,15 @@ UPDATES_SQL = text(
           AND h.at >= :start AND h.at < CAST(:end AS timestamptz) + interval '1 hour'
         UNION ALL
         SELECT 'update-' || u.id, u.report_id, r.status,
-               pave_public_time(u.created_at, u.report_id), u.body
+               pave_public_time(u.created_at, u.report_id), u.created_at, u.body
         FROM report_updates u JOIN reports r ON r.id = u.report_id
         WHERE u.public
           AND u.created_at >= :start AND u.created_at < CAST(:end AS timestamptz) + interval '1 hour'
     ) AS updates
     WHERE at >= :start AND at <= :end
+      -- A time published to the hour is listed once that hour is over (as a generalised
+      -- report is, migration 0018): listed at once, it would tell its minute to a poller.
+      AND (at = exact_at OR at + interval '1 hour' <= now())
     ORDER BY at, update_id LIMIT :limit OFFSET :offset
     """
 )

@@ -209,3 +209,29 @@ def test_a_duplicate_follows_its_merge_and_its_original_s_sensitivity(session, p
         {"id": duplicate.original},
     )
     assert published() == ordinary
+
+
+def test_a_status_change_published_to_the_hour_is_listed_once_that_hour_is_over(
+    client, session, report_factory
+):
+    report = report_factory(category="illegal_dumping", created_at=TWO_DAYS_AGO)
+    session.execute(
+        text(
+            "INSERT INTO report_status_changes (report_id, from_status, to_status, actor, at) "
+            "VALUES (:id, 'new', 'acknowledged', 'staff', now() - interval '1 minute')"
+        ),
+        {"id": report.id},
+    )
+    session.commit()
+
+    def listed() -> bool:
+        updates = _get(client, "/open311/v2/servicerequestupdates.json").get_json()
+        return str(report.id) in {u["service_request_id"] for u in updates}
+
+    assert not listed()
+    session.execute(
+        text("UPDATE report_status_changes SET at = at - interval '1 hour' WHERE report_id = :id"),
+        {"id": report.id},
+    )
+    session.commit()
+    assert listed()
