@@ -18,6 +18,9 @@ GRAND_PLACE = (4.3525, 50.8467)  # Bruxelles, 21004
 FLAGEY = (4.3717, 50.8275)  # Ixelles, 21009
 NAMUR_CITADEL = (4.8620, 50.4594)  # Namur, 92094
 LIEGE_SAINT_LAMBERT = (5.5736, 50.6451)  # Liège, 62063
+# A sensitive report is public once its published hour is over (migration 0018): tests that
+# read one publicly create it this long ago.
+HOURS_AGO = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=2)
 
 UPDATE_SQL = text(
     "UPDATE reports SET status = :status, created_at = coalesce(:created_at, created_at), "

@@ -73,7 +73,8 @@ class Reports:
         "Problems residents reported in Belgian streets and what became of them, anonymised: "
         "no reporter's identity or contact, the description only once staff marked it "
         "publishable, and for sensitive categories a location on a 100 m grid within the "
-        "commune and times rounded to the hour. The same records, under the same ids, as "
+        "commune and times rounded to the hour (also for a duplicate of such a report; either "
+        "is published once that hour is over). The same records, under the same ids, as "
         "Pavé's report API and Open311."
     )
     keywords = ("street", "incident", "report", "public space", "Belgium")

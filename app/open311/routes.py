@@ -24,7 +24,7 @@ from app.open311 import documents, intake, requests
 from app.open311.documents import FORMATS, InvalidDatetimeError, parse_w3c, render
 from app.open311.requests import MAX_REQUESTS, Open311QueryError, RequestQuery
 from app.open311.updates import IncomingUpdate, apply_update, list_updates
-from app.reports.queries import get_report
+from app.reports.queries import get_own_report
 from app.reports.services import create_report
 from app.tickets.messages import FALLBACK_LANGUAGE
 from app.tickets.services import Actor, notify_new_report
@@ -266,7 +266,9 @@ def post_request(fmt: str):
         intake.attach_media_url(session, created.report_id, media_url, replayed=created.replayed)
         if not created.replayed and (new.reporter_email or created.body_notified_at_once):
             notify_new_report(session, created.report_id)
-        view = get_report(session, created.report_id)
+        # Only for the responsible body's name: the public projection may not show the report
+        # yet (a sensitive category's is public once its published hour is over).
+        view = get_own_report(session, created.report_id)
         session.commit()
     except IntegrityError as exc:
         # Only a race on the unique idempotency key gets here: the other request won.

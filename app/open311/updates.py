@@ -75,13 +75,15 @@ def target_status(incoming: str, current: str) -> Status | None:
 # Status changes after the first ("received", which the request itself tells), with the
 # reason only where staff made it public, and the published updates (a resident's comment
 # only once staff published it). Their times are published as the report's are
-# (pave_public_time: to the hour for a sensitive category), and the window compares those, so that it cannot be narrowed down to the exact moment (the
-# exact times are only pre-filtered, on a window an hour longer: a published time is at most
-# an hour earlier than the exact one).
+# (pave_public_time: to the hour for a sensitive category), and the window compares those,
+# so that it cannot be narrowed down to the exact moment (the exact times are only
+# pre-filtered, on a window an hour longer: a published time is at most an hour earlier than
+# the exact one). The exact time is selected only to hold back a rounded one until its hour
+# is over.
 UPDATES_SQL = """
     SELECT * FROM (
         SELECT {status_id} AS update_id, h.report_id, h.to_status AS status,
-               pave_public_time(h.at, h.report_id) AS at,
+               pave_public_time(h.at, h.report_id) AS at, h.at AS exact_at,
                CASE WHEN h.to_status = ANY(:reasons) AND h.reason_public THEN h.note END
                    AS description
         FROM report_status_changes h
@@ -89,12 +91,15 @@ UPDATES_SQL = """
           AND h.at >= :start AND h.at < CAST(:end AS timestamptz) + interval '1 hour'
         UNION ALL
         SELECT {update_id}, u.report_id, r.status,
-               pave_public_time(u.created_at, u.report_id), u.body
+               pave_public_time(u.created_at, u.report_id), u.created_at, u.body
         FROM report_updates u JOIN reports r ON r.id = u.report_id
         WHERE u.public {only_update}
           AND u.created_at >= :start AND u.created_at < CAST(:end AS timestamptz) + interval '1 hour'
     ) AS updates
     WHERE at >= :start AND at <= :end
+      -- A time published to the hour is listed once that hour is over (as a generalised
+      -- report is, migration 0018): listed at once, it would tell its minute to a poller.
+      AND (at = exact_at OR at + interval '1 hour' <= now())
     ORDER BY at, update_id LIMIT :limit OFFSET :offset
     """
 

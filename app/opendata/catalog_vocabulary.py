@@ -82,7 +82,9 @@ ANONYMISATION_POLICY: Texts = {
         "ze niet verborgen hebben. Voor gevoelige categorieën wordt de locatie op een raster "
         "van 100 m in Belgische Lambert 2008 (EPSG:3812) gelegd, binnen dezelfde gemeente, en "
         "worden de tijdstippen (ook die van statuswijzigingen en updates) naar beneden "
-        "afgerond op het uur, zonder nauwkeurigheid van de locatie. De API van Pavé, Open311 "
+        "afgerond op het uur, zonder nauwkeurigheid van de locatie. Een melding die als "
+        "duplicaat aan zo'n melding gekoppeld is, wordt op dezelfde manier veralgemeend, en "
+        "beide verschijnen pas nadat hun gepubliceerde uur voorbij is. De API van Pavé, Open311 "
         "en OGC API Features publiceren dezelfde geanonimiseerde projectie onder dezelfde "
         "identificatoren."
     ),
@@ -95,7 +97,8 @@ ANONYMISATION_POLICY: Texts = {
         "ramenée sur une grille de 100 m en Lambert belge 2008 (EPSG:3812), sans sortir de "
         "la commune, sans précision de position, et les heures (y compris celles des "
         "changements de statut et des mises à jour) sont arrondies à l'heure inférieure. "
-        "L'API de Pavé, Open311 et OGC API Features publient la même projection anonymisée, "
+        "Un signalement fusionné comme doublon dans un tel signalement est généralisé de même, "
+        "et l'un comme l'autre n'apparaît qu'une fois son heure publiée écoulée. L'API de Pavé, Open311 et OGC API Features publient la même projection anonymisée, "
         "sous les mêmes identifiants."
     ),
     "de": (
@@ -106,7 +109,9 @@ ANONYMISATION_POLICY: Texts = {
         "ausgeblendet hat. Bei sensiblen Kategorien wird der Standort auf ein 100-m-Raster im "
         "belgischen Lambert 2008 (EPSG:3812) gelegt, innerhalb derselben Gemeinde, und die "
         "Zeitangaben (auch die von Statusänderungen und Aktualisierungen) werden auf die "
-        "volle Stunde abgerundet, ohne Angabe der Standortgenauigkeit. Die API von Pavé, "
+        "volle Stunde abgerundet, ohne Angabe der Standortgenauigkeit. Eine Meldung, die als "
+        "Duplikat mit einer solchen Meldung zusammengeführt wurde, wird ebenso verallgemeinert, "
+        "und beide erscheinen erst, wenn ihre veröffentlichte Stunde vorbei ist. Die API von Pavé, "
         "Open311 und OGC API Features veröffentlichen dieselbe anonymisierte Projektion unter "
         "denselben Kennungen."
     ),
@@ -117,7 +122,9 @@ ANONYMISATION_POLICY: Texts = {
         "staff did not hide it. For sensitive categories, the location is snapped to a 100 m "
         "grid in Belgian Lambert 2008 (EPSG:3812) and kept within the same commune, and the "
         "times (those of status changes and updates too) are rounded down to the hour, "
-        "without the location's accuracy. Pavé's API, Open311 and OGC API Features publish "
+        "without the location's accuracy. A report merged into such a "
+        "report as its duplicate is generalised the same way, and either appears only once "
+        "its published hour is over. Pavé's API, Open311 and OGC API Features publish "
         "the same anonymised projection, under the same identifiers."
     ),
 }

@@ -103,8 +103,8 @@ class Report(Base):
     # Open data (migration 0009). Staff mark the resident's free text publishable; until then
     # no export shows it. The database keeps the other two: a trigger sets resolved_at when the
     # ticket becomes resolved (and clears it otherwise) and public_location, the location as
-    # published (generalised for sensitive categories), whenever the location, category or
-    # commune changes.
+    # published (generalised for sensitive categories and, since 0018, for a duplicate of a
+    # sensitive report), whenever the location, category, commune or original changes.
     description_public: Mapped[bool] = mapped_column(Boolean, server_default=false())
     resolved_at: Mapped[dt.datetime | None] = mapped_column(
         DateTime(timezone=True), server_default=FetchedValue(), server_onupdate=FetchedValue()
@@ -115,7 +115,7 @@ class Report(Base):
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),
     )
-    # The creation time as published (migration 0016: to the hour for a sensitive category),
+    # The creation time as published (migration 0016: to the hour when generalised),
     # kept by the same trigger, so that public lists walk an index newest first.
     public_created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True),

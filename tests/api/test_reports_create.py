@@ -14,7 +14,7 @@ def post_report(client, body, key=None, **headers):
     return client.post("/api/v1/reports", json=body, headers=headers)
 
 
-def test_creating_a_report_answers_201_with_its_public_view(client, connection):
+def test_creating_a_report_answers_201_with_the_author_s_own_report(client, connection):
     before = row_counts(connection)
 
     response = post_report(client, report_body(), key=str(uuid.uuid4()))
@@ -26,8 +26,10 @@ def test_creating_a_report_answers_201_with_its_public_view(client, connection):
     assert body["category"]["code"] == "pothole"
     assert body["status"] == "new"
     assert body["created_at"]
-    # Kept, but not shown publicly until staff mark it publishable (it may hold personal data).
-    assert body["description"] is None
+    # The answer goes to the author, who reads their own text; the public does not until staff
+    # mark it publishable (it may hold personal data).
+    assert body["description"] == "Deep hole in front of the town hall"
+    assert client.get(f"/api/v1/reports/{report_id}").get_json()["description"] is None
     assert _stored_description(connection, report_id) == "Deep hole in front of the town hall"
     assert body["commune"] == {"nis_code": "21004", "name": "Bruxelles"}
     assert body["responsible_body"]["kind"] == "commune"
@@ -56,8 +58,11 @@ def test_the_location_header_leads_to_the_same_report(client):
     fetched = client.get(created.headers["Location"])
 
     assert fetched.status_code == 200
-    # All but the author's photo token, which only the creation answers.
-    assert fetched.get_json() == {k: v for k, v in created.get_json().items() if k != "photo_token"}
+    # All but what only the author reads: their photo token and their unpublished text.
+    mine = ("photo_token", "description")
+    assert fetched.get_json() == {k: v for k, v in created.get_json().items() if k not in mine} | {
+        "description": None
+    }
 
 
 def test_a_report_in_namur_goes_to_namur(client):

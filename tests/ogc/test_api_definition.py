@@ -13,6 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from app import create_app
+from tests.factories import HOURS_AGO
 from tests.ogc.conftest import BASE
 
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -134,7 +135,7 @@ EXCLUDED_CHECKS = [schemathesis.checks.positive_data_acceptance]
 def published(report_factory):
     """Reports for the examples to find: one with a reporter's contact, one sensitive."""
     report_factory(with_reporter=True)
-    report_factory(in_namur=True, category="illegal_dumping")
+    report_factory(in_namur=True, category="illegal_dumping", created_at=HOURS_AGO)
 
 
 @schema.parametrize()

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import text
 
 from app.opendata import records
-from tests.factories import FLAGEY, NAMUR_CITADEL
+from tests.factories import FLAGEY, HOURS_AGO, NAMUR_CITADEL
 from tests.ogc.conftest import (
     BASE,
     GEOJSON,
@@ -65,7 +65,10 @@ def test_features_are_anonymised_as_the_open_data_view_is(client, session, repor
     session.execute(
         text("UPDATE reports SET description_public = true WHERE id = :id"), {"id": public.id}
     )
-    sensitive = report_factory(category="illegal_dumping", lon=FLAGEY[0], lat=FLAGEY[1])
+    # Public once its published hour is over (migration 0018).
+    sensitive = report_factory(
+        category="illegal_dumping", lon=FLAGEY[0], lat=FLAGEY[1], created_at=HOURS_AGO
+    )
 
     found = {f["id"]: f for f in features(client)["features"]}
 

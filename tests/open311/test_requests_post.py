@@ -43,6 +43,19 @@ def test_json_answer_is_a_bare_array_with_the_new_id(client, api_key):
     assert set(created) == {"service_request_id", "service_notice", "account_id"}
 
 
+def test_a_sensitive_request_is_created_and_published_once_its_hour_is_over(client, api_key):
+    response = client.post(
+        f"{BASE}/requests.json",
+        data=form(api_key, service_code="illegal_dumping", lat=FLAGEY[1], long=FLAGEY[0]),
+    )
+
+    assert response.status_code == 201, response.data
+    [created] = json_array(response)
+    assert created["service_notice"] == "Sent to Ixelles."
+    # Not public before its published hour is over (migration 0018).
+    assert client.get(f"{BASE}/requests/{created['service_request_id']}.json").status_code == 404
+
+
 def test_a_regional_service_goes_to_the_region(client, api_key, session):
     response = client.post(
         f"{BASE}/requests.json", data=form(api_key, service_code="traffic_light_fault")

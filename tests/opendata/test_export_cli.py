@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from app.opendata import export
+from tests.factories import HOURS_AGO
 from tests.opendata.test_exports import PHOTO_SQL
 
 
@@ -16,7 +17,9 @@ from tests.opendata.test_exports import PHOTO_SQL
 def reports(report_factory, session):
     made = [
         report_factory(in_brussels=True, description="Hole by the tram stop"),
-        report_factory(in_ixelles=True, category="illegal_dumping", status="resolved"),
+        report_factory(
+            in_ixelles=True, category="illegal_dumping", status="resolved", created_at=HOURS_AGO
+        ),
         report_factory(in_namur=True, created_at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC)),
     ]
     session.execute(

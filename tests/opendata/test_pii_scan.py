@@ -11,6 +11,8 @@ import re
 
 from sqlalchemy import text
 
+from tests.factories import HOURS_AGO
+
 PUBLIC_TEXT = "Broken kerb in front of the school gate"
 
 
@@ -48,7 +50,9 @@ def test_no_reporter_contact_in_any_published_format(client, report_factory, ses
     reports = [
         report_factory(with_reporter=True, in_brussels=True),
         report_factory(with_reporter=True, in_namur=True, closed=True),
-        report_factory(with_reporter=True, in_ixelles=True, category="illegal_dumping"),
+        report_factory(
+            with_reporter=True, in_ixelles=True, category="illegal_dumping", created_at=HOURS_AGO
+        ),
         report_factory(with_reporter=True, in_liege=True, status="acknowledged"),
     ]
     public = report_factory(in_brussels=True, description=PUBLIC_TEXT)

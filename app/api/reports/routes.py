@@ -40,6 +40,7 @@ from app.media.processing import MB
 from app.media.services import add_photo
 from app.reports.queries import (
     ReportFilter,
+    get_own_report,
     get_report,
     list_reports,
     nearby_reports,
@@ -270,9 +271,11 @@ class Reports(MethodView):
                 )
                 for position, upload in enumerate(uploads)
             ]
-            # The answer is the public projection (app.reports.views), read inside the same
-            # transaction, for a new report as for a replay.
-            view = get_report(session, created.report_id)
+            # The answer goes to the report's author (a replay needs their Idempotency-Key):
+            # their own report, read inside the same transaction, for a new report as for a
+            # replay. The public projection may not show it yet (a sensitive category's report
+            # is public once its published hour is over).
+            view = get_own_report(session, created.report_id)
             photos = [photo_view(a.photo) for a in added] if added or not created.replayed else None
             if photos is None:
                 photos = photos_for_report(session, created.report_id)
