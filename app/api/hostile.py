@@ -175,7 +175,8 @@ class CheckedRequest(Request):
             _check_pairs("form", names)
         except UnprocessableEntity:
             # Refused once; nothing may read the hostile fields later on.
-            for upload in self.files.values():
+            # Every part, not only the first of each name: an unclosed one is a leaked file.
+            for _, upload in self.files.items(multi=True):
                 upload.close()
             self.__dict__["form"] = type(self.form)()
             self.__dict__["files"] = type(self.files)()
