@@ -5,6 +5,7 @@ import { DeliveryLoop } from './delivery-loop.js';
 import { initialLanguage, language, onLanguageChange, setLanguage } from './i18n.js';
 import { openOutbox, State } from './outbox.js';
 import { MyReports } from './ui/my-reports.js';
+import { watchConnection } from './ui/offline-banner.js';
 import { ReportForm } from './ui/report-form.js';
 
 const CONFIG_KEY = 'pave.config';
@@ -93,6 +94,7 @@ async function main() {
   });
   form.setCategories(cachedCategories(), { final: false });
   onLanguageChange(() => mine.render());
+  watchConnection($('offline-banner'));
   window.addEventListener('online', () => mine.render());
   window.addEventListener('offline', () => mine.render());
 

@@ -17,6 +17,11 @@ export function csvUrl(figure, filters) {
   return `${BASE}/${figure}.csv${queryString(filters)}`;
 }
 
+/** The report-level download (/opendata/reports.csv or .geojson) of the same filters. */
+export function exportUrl(format, filters) {
+  return `/opendata/reports.${format}${queryString(filters)}`;
+}
+
 /** GET a figure as JSON; resolves to {status, body} (a problem+json body when refused). */
 export async function getFigure(path, filters, lang) {
   const response = await fetch(`${BASE}/${path}${queryString(filters)}`, {

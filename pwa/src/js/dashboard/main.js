@@ -1,7 +1,7 @@
 /** The open-data dashboard: a region's communes, categories, statuses and trend, from the API. */
 
 import { initialLanguage, language, onLanguageChange, say, setLanguage, t, translate } from '../i18n.js';
-import { csvUrl, FILTERS, getCategories, getFigure } from './api.js';
+import { csvUrl, exportUrl, FILTERS, getCategories, getFigure } from './api.js';
 import { categoryChart, statusChart, trendChart } from './charts.js';
 import { isoDay, MAX_PERIODS, monthsBetween, number, period, pickName } from './format.js';
 import { Choropleth } from './map.js';
@@ -120,6 +120,10 @@ class Dashboard {
     const request = ++this.request;
     const filters = this.filters();
     const lang = language();
+    // The export endpoints take the dashboard's filters with the same meaning (a day's end
+    // included), so the files hold the reports behind the figures shown.
+    $('export-csv').href = exportUrl('csv', filters);
+    $('export-geojson').href = exportUrl('geojson', filters);
     document.body.dataset.figures = 'loading';
     say($('load-status'), 'dashboard.loading');
     let answers;

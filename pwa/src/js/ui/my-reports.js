@@ -75,7 +75,9 @@ export class MyReports {
     title.append(icon, name);
     const state = document.createElement('p');
     state.className = 'state';
-    say(state, `state.${item.state}`);
+    // Offline, a waiting report is not failing: it waits for the network, and says so.
+    const offline = !navigator.onLine && (item.state === State.WAITING || item.state === State.SENDING);
+    say(state, offline ? 'state.waitingConnection' : `state.${item.state}`);
     const made = new Date(item.createdAt).toLocaleString(lang, {
       dateStyle: 'medium',
       timeStyle: 'short',
@@ -90,7 +92,7 @@ export class MyReports {
     for (const photo of item.photos.filter((p) => p.rejected)) {
       li.append(line('note', 'mine.photoRefused', { reason: t(...reasonKey(photo.rejected)) }));
     }
-    if (item.state === State.WAITING && item.lastError) li.append(line('note', 'mine.lastError'));
+    if (item.state === State.WAITING && item.lastError && !offline) li.append(line('note', 'mine.lastError'));
     if (item.state === State.ATTENTION) li.append(...this.attention(item));
     return li;
   }
