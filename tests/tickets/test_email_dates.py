@@ -8,6 +8,9 @@ import re
 import pytest
 from sqlalchemy import text
 
+from app.accounts.emails import queue_password_reset_email
+from app.accounts.models import Role
+from app.accounts.services import Grant, create_user
 from app.dates import long_date, long_datetime
 from app.tickets import following
 from app.tickets.digest import send_digests
@@ -88,6 +91,24 @@ def test_the_invitation_gives_its_deadline_in_belgian_time(session, region, lang
         expires_at=DEADLINE,
     )
     (email,) = _outbox(session, "staff_invitation")
+    assert email.language == language
+    assert DEADLINE_READ[language] in email.body
+    _assert_readable(email)
+
+
+@pytest.mark.parametrize(("body", "language"), [("commune-21004", "fr"), ("commune-44021", "nl")])
+def test_the_password_reset_gives_its_deadline_in_belgian_time(session, body, language):
+    body_id = session.execute(
+        text("SELECT id FROM bodies WHERE code = :code"), {"code": body}
+    ).scalar_one()
+    user = create_user(
+        session,
+        "ploeg@example.org",
+        "correct horse battery staple",
+        grants=(Grant(Role.CREW_MEMBER, body_id=body_id),),
+    )
+    queue_password_reset_email(session, user, "https://pave.example/staff/#reset=x", DEADLINE)
+    (email,) = _outbox(session, "staff_password_reset")
     assert email.language == language
     assert DEADLINE_READ[language] in email.body
     _assert_readable(email)
