@@ -99,6 +99,20 @@ def test_the_planned_date_goes_once_the_ticket_moves_on_and_stays_in_the_history
     assert planned == [("planned", "2026-12-08"), ("planned", "2027-01-12")]
 
 
+def test_a_ticket_planned_again_for_the_same_day_says_so_twice(client, session, followed):
+    report_id, token = followed
+    again = ("planned", {"planned_for": dt.date(2026, 12, 8)})
+    _move(session, report_id, ("acknowledged", {}), again, ("resolved", {}), ("reopened", {}))
+    # The audit row of the second planning names no date: it did not change.
+    _move(session, report_id, again)
+    body = client.get(FOLLOW + token).get_json()
+    assert body["planned_for"] == "2026-12-08"
+    assert [h["planned_for"] for h in body["history"] if h["to_status"] == "planned"] == [
+        "2026-12-08",
+        "2026-12-08",
+    ]
+
+
 def test_nothing_private_leaks_through_the_link(client, session, followed):
     report_id, token = followed
     session.execute(
