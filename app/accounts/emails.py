@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.dates import long_datetime
 from app.tickets import outbox
 from app.tickets.notifications import INVITATION_SCOPE_SQL, body_language, notify_invitation
 from app.urls import public_url
@@ -48,12 +49,13 @@ def queue_password_reset_email(
             "region_code": grant.region_code if grant else None,
         },
     ).one()
+    language = body_language(scope.region_code)
     return outbox.enqueue(
         db,
         "staff_password_reset",
         recipient=user.email,
-        language=body_language(scope.region_code),
+        language=language,
         name=user.name or user.email,
         link=link,
-        expires=f"{expires_at:%Y-%m-%d %H:%M %Z}".strip(),
+        expires=long_datetime(expires_at, language),
     )

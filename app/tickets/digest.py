@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.bodies import models as _bodies  # noqa: F401  (the foreign key's table)
+from app.dates import long_datetime
 from app.db import Base
 from app.tickets import outbox
 from app.tickets.notifications import body_language, values
@@ -126,7 +127,7 @@ def _digest_one(db: Connection, body, until: dt.datetime, day: dt.date | None) -
             recipient=body.contact_email,
             language=language,
             count=len(tickets),
-            since=f"{since:%Y-%m-%d %H:%M %Z}".strip(),
+            since=long_datetime(since, language),
             items="\n".join(_item(t, language) for t in tickets),
         )
     db.execute(MOVE_BOOKMARK_SQL, {"body_id": body.id, "until": until, "day": day})

@@ -12,13 +12,13 @@ answers the same, so nobody learns from it who else follows a report.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import uuid
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.dates import long_datetime
 from app.errors import NotFoundError
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import notifications, outbox
@@ -103,7 +103,7 @@ def request(session: Session, report_id: uuid.UUID, email: str, language: str) -
         report_id=report_id,
         **notifications.values(facts, language),
         confirm_url=public_url(CONFIRM_PATH.format(token=token)),
-        expires=f"{expires.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        expires=long_datetime(expires, language),
     )
     return True
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
 
+from app.dates import long_date, long_datetime
 from app.i18n import REGION_LANGUAGES, pick_name
 from app.tickets import outbox
 from app.urls import public_url
@@ -108,7 +109,7 @@ def values(row: Row, language: str, **extra: object) -> dict[str, object]:
         "commune": pick_name(_names(row, "commune", ("fr", "nl", "de")), language, region),
         "body": pick_name(_names(row, "body"), language, region),
         "description": row.description or "",
-        "planned_for": row.planned_for.isoformat() if row.planned_for else "",
+        "planned_for": long_date(row.planned_for, language) if row.planned_for else "",
         **extra,
     }
 
@@ -178,14 +179,15 @@ def notify_invitation(
 ) -> int:
     """Queue the invitation of a member of staff, in the first language of their region."""
     scope = db.execute(INVITATION_SCOPE_SQL, {"body_id": body_id, "region_code": region_code}).one()
+    language = body_language(scope.region_code)
     return outbox.enqueue(
         db,
         "staff_invitation",
         recipient=email,
-        language=body_language(scope.region_code),
+        language=language,
         name=name or email,
         role=role.replace("_", " "),
         scope=scope.name or region_code or "Pavé",
         link=link,
-        expires=f"{expires_at:%Y-%m-%d %H:%M %Z}".strip(),
+        expires=long_datetime(expires_at, language),
     )

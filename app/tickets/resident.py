@@ -31,6 +31,7 @@ from app.reports import models as _reports  # noqa: F401  (the foreign key's tab
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import edits, services
 from app.tickets.notifications import token_hash
+from app.tickets.plans import planned_dates
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS
 
 # A closed ticket's link stops working this long after it was closed (FOLLOW_LINK_EXPIRY_DAYS).
@@ -111,7 +112,8 @@ class ReportClosedError(PaveError):
 
 FIND_SQL = text(
     """
-    SELECT t.id AS token_id, t.role, t.report_id, t.email, r.status, r.reporter_language, r.planned_for,
+    SELECT t.id AS token_id, t.role, t.report_id, t.email, r.status, r.reporter_language,
+           CASE WHEN r.status = 'planned' THEN r.planned_for END AS planned_for,
            CASE WHEN r.status = 'duplicate' THEN r.duplicate_of END AS merged_into,
            (SELECT max(h.at) FROM report_status_changes h
             WHERE h.report_id = r.id AND h.to_status = r.status) AS status_since,
@@ -192,6 +194,7 @@ class Follower:
     email: str
     status: str
     language: str
+    # Only while it is planned: once it moves on, the history alone says for when it was.
     planned_for: dt.date | None
     # The original this report was merged into, when it is a duplicate; its followers
     # follow the original since, and this link keeps showing the report as it was merged.
@@ -250,6 +253,8 @@ class Timeline:
 
     updates: list[Row]
     history: list[Row]
+    # The date of each move to "planned" in `history`, in order.
+    plans: list[dt.date | None]
 
 
 def timeline(session: Session, follower: Follower) -> Timeline:
@@ -274,6 +279,7 @@ def timeline(session: Session, follower: Follower) -> Timeline:
     return Timeline(
         updates=db.execute(UPDATES_SQL, own).all(),
         history=db.execute(HISTORY_SQL, history).all(),
+        plans=planned_dates(db, follower.report_id),
     )
 
 

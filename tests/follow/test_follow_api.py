@@ -57,7 +57,9 @@ def test_the_link_shows_the_report_its_public_updates_and_history(client, sessio
     assert body["report"]["id"] == str(report_id)
     assert body["report"]["status"] == "resolved"
     assert body["report"]["commune"]["name"] == "Brussel"
-    assert body["planned_for"] == "2026-12-14"
+    # Resolved: no longer planned, and only the history says for when it was.
+    assert body["planned_for"] is None
+    assert [h["planned_for"] for h in body["history"]] == [None, None, "2026-12-14", None]
     assert body["updates"] == [
         {
             "author": "staff",
@@ -74,6 +76,41 @@ def test_the_link_shows_the_report_its_public_updates_and_history(client, sessio
     ]
     assert body["subscribed"] is True
     assert body["can_reopen"] is True
+
+
+def test_the_planned_date_goes_once_the_ticket_moves_on_and_stays_in_the_history(
+    client, session, followed
+):
+    report_id, token = followed
+    _move(session, report_id, ("acknowledged", {}))
+    _move(session, report_id, ("planned", {"planned_for": dt.date(2026, 12, 8)}))
+    assert client.get(FOLLOW + token).get_json()["planned_for"] == "2026-12-08"
+    _move(session, report_id, ("resolved", {}), ("reopened", {}))
+    body = client.get(FOLLOW + token).get_json()
+    assert body["report"]["status"] == "reopened"
+    assert body["planned_for"] is None
+    # Planned again for another day: the page says the new one, the history says both.
+    _move(session, report_id, ("planned", {"planned_for": dt.date(2027, 1, 12)}))
+    assert client.get(FOLLOW + token).get_json()["planned_for"] == "2027-01-12"
+    _move(session, report_id, ("in_progress", {}))
+    body = client.get(FOLLOW + token).get_json()
+    assert body["planned_for"] is None
+    planned = [(h["to_status"], h["planned_for"]) for h in body["history"] if h["planned_for"]]
+    assert planned == [("planned", "2026-12-08"), ("planned", "2027-01-12")]
+
+
+def test_a_ticket_planned_again_for_the_same_day_says_so_twice(client, session, followed):
+    report_id, token = followed
+    again = ("planned", {"planned_for": dt.date(2026, 12, 8)})
+    _move(session, report_id, ("acknowledged", {}), again, ("resolved", {}), ("reopened", {}))
+    # The audit row of the second planning names no date: it did not change.
+    _move(session, report_id, again)
+    body = client.get(FOLLOW + token).get_json()
+    assert body["planned_for"] == "2026-12-08"
+    assert [h["planned_for"] for h in body["history"] if h["to_status"] == "planned"] == [
+        "2026-12-08",
+        "2026-12-08",
+    ]
 
 
 def test_nothing_private_leaks_through_the_link(client, session, followed):

@@ -29,7 +29,7 @@ def test_the_resident_hears_of_each_step_in_their_language(session, ticket):
     ).scalar_one()
     assert {m.recipient for m in sent} == {email}
     assert sent[0].subject.startswith("Uw melding")
-    assert "gepland op 2026-12-14" in sent[1].body
+    assert "gepland op 14 december 2026" in sent[1].body
     assert "Bruxelles" in sent[0].body or "Brussel" in sent[0].body
 
 

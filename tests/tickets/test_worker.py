@@ -7,6 +7,8 @@ one commune, its body and a report, and emptied of messages after each test.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import re
 import threading
 import uuid
 
@@ -104,6 +106,33 @@ def test_a_change_reaches_the_resident_once_in_their_language(engine, smtp, send
     (body,) = [m for m in smtp.messages if m["To"] == "travaux@bruxelles.example"]
     assert body["Subject"].startswith("Nouveau signalement")
     assert str(report_id) in body.get_content()
+
+
+@pytest.mark.parametrize(
+    ("language", "planned"),
+    [
+        ("fr", "prévue le 8 décembre 2026."),
+        ("nl", "gepland op 8 december 2026."),
+        ("de", "für den 8. Dezember 2026 geplant."),
+        ("en", "planned for 8 December 2026."),
+    ],
+)
+def test_the_planned_day_arrives_written_in_the_residents_language(
+    engine, smtp, sender, language, planned
+):
+    report_id = uuid.uuid4()
+    with Session(engine) as session, session.begin():
+        session.execute(
+            REPORT_SQL, {"id": report_id, "email": "ines@example.org", "language": language}
+        )
+        transition(session, report_id, "acknowledged", actor=CREW)
+        transition(session, report_id, "planned", actor=CREW, planned_for=dt.date(2026, 12, 8))
+    drain(engine, sender)
+    (received,) = [m for m in smtp.messages if planned in m.get_content()]
+    assert received["Content-Language"] == language
+    for part in (received["Subject"], received.get_content()):
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", part)
+        assert "UTC" not in part
 
 
 def test_with_the_smtp_server_down_the_message_waits_and_is_delivered_later(engine, smtp, sender):

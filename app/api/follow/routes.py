@@ -91,6 +91,7 @@ def follow_view(session, token: str) -> dict:
         report = get_report(session, follower.report_id)
     photos = photos_for_report(session, follower.report_id)
     timeline = resident.timeline(session, follower)
+    plans = iter(timeline.plans)
     return {
         "report": report_view(report, request_language(), photos),
         "planned_for": follower.planned_for,
@@ -108,6 +109,7 @@ def follow_view(session, token: str) -> dict:
                 "at": h.at,
                 "by": "reporter" if h.by_reporter else "staff",
                 "reason": h.reason,
+                "planned_for": next(plans, None) if h.to_status == "planned" else None,
             }
             for h in timeline.history
         ],

@@ -45,11 +45,18 @@ class FollowHistorySchema(Schema):
             "to a follower when staff made it public"
         },
     )
+    planned_for = fields.Date(
+        allow_none=True,
+        metadata={"description": 'For when the work was planned, on a move to "planned"'},
+    )
 
 
 class FollowSchema(Schema):
     report = fields.Nested(ReportSchema, required=True)
-    planned_for = fields.Date(allow_none=True)
+    planned_for = fields.Date(
+        allow_none=True,
+        metadata={"description": 'For when the work is planned; null unless "planned"'},
+    )
     subscribed = fields.Boolean(
         required=True, metadata={"description": "Whether emails about this report still come"}
     )

@@ -11,9 +11,14 @@ function el(tag, className, text) {
   return node;
 }
 
+// Times as the reader's clock in Belgium shows them, wherever the phone thinks it is.
 export function formatDate(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(iso).toLocaleString(language(), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Brussels',
+  });
 }
 
 function formatDay(isoDate) {
@@ -30,7 +35,8 @@ function renderFacts(data) {
   if (report.responsible_body?.name) {
     facts.push(el('p', 'note', t('follow.body', { body: report.responsible_body.name })));
   }
-  if (data.planned_for && !['resolved', 'rejected', 'duplicate'].includes(report.status)) {
+  // The API gives the date only while the ticket is planned; the history keeps it after.
+  if (data.planned_for && report.status === 'planned') {
     facts.push(el('p', '', t('follow.planned', { date: formatDay(data.planned_for) })));
   }
   if (report.description) facts.push(el('p', 'description', report.description));
@@ -90,6 +96,9 @@ function renderHistory(history, isReporter) {
     const reporter = isReporter ? 'follow.by.you' : 'follow.by.reporter';
     const who = t(row.by === 'reporter' ? reporter : 'follow.by.commune');
     li.append(el('span', 'note', ` (${who})`));
+    if (row.planned_for) {
+      li.append(el('p', '', t('follow.history.plannedFor', { date: formatDay(row.planned_for) })));
+    }
     if (row.reason) li.append(el('p', '', t('follow.reason', { reason: row.reason })));
     return li;
   });

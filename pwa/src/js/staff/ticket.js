@@ -164,7 +164,9 @@ export class TicketView {
       t('staff.ticket.assignee', { who: personName(ticket.assignee_user_id, people) }),
     ];
     if (ticket.planned_for) {
-      const day = new Date(`${ticket.planned_for}T12:00:00`).toLocaleDateString(language());
+      const day = new Date(`${ticket.planned_for}T12:00:00`).toLocaleDateString(language(), {
+        dateStyle: 'long',
+      });
       facts.push(t('staff.ticket.planned', { date: day }));
     }
     if (ticket.reporter) {

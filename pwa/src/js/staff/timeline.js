@@ -63,7 +63,9 @@ function value(field, raw, people) {
   if (raw === null || raw === undefined || raw === '') return '—';
   if (field === 'status') return t(`status.${raw}`);
   if (field === 'priority') return t(`staff.priority.${raw}`);
-  if (field === 'planned_for') return new Date(`${raw}T12:00:00`).toLocaleDateString(language());
+  if (field === 'planned_for') {
+    return new Date(`${raw}T12:00:00`).toLocaleDateString(language(), { dateStyle: 'long' });
+  }
   if (typeof raw === 'boolean') return t(raw ? 'staff.audit.yes' : 'staff.audit.no');
   return String(raw);
 }
