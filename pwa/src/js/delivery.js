@@ -103,11 +103,11 @@ function appliedOutOfReach(item, response) {
 }
 
 /**
- * A crew's status change, sent with If-Match = the ticket's version when the change was
- * made, so it never overwrites someone else's, and its Idempotency-Key: if the answer to an
- * earlier attempt was lost, the server answers the retry as it did then (200, replayed) and
- * applies nothing twice. A 412 is someone else's change; the problem keeps the ticket as it
- * is now, for the crew to see.
+ * A crew's status change, sent with If-Match = the ticket's version the change was made on
+ * (past my own changes, see sendingVersion), so it never overwrites someone else's, and its
+ * Idempotency-Key: if the answer to an earlier attempt was lost, the server answers the retry
+ * as it did then (200, replayed) and applies nothing twice. A 412 is someone else's change;
+ * the problem keeps the ticket as it is now, for the crew to see.
  */
 async function sendTransition(transport, item) {
   const response = await transport.transition(item);
