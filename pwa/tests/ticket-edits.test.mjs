@@ -3,9 +3,9 @@
 import 'fake-indexeddb/auto';
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import { flush } from '../src/js/delivery.js';
+import { flush, sendingVersion } from '../src/js/delivery.js';
 import { newTransition, State } from '../src/js/outbox.js';
-import { baseVersion, newTicketEdit, withPendingEdits } from '../src/js/staff/edits.js';
+import { newTicketEdit, withPendingEdits } from '../src/js/staff/edits.js';
 import { openStaffDb } from '../src/js/staff/store.js';
 
 /**
@@ -156,19 +156,46 @@ test("an edit over someone else's change is kept aside with the 412, so are the 
   assert.deepEqual([server.ticket.priority, server.notes], ['low', []]);
 });
 
-test('a change made on an offline copy follows my own changes applied since, not others', () => {
-  const applied = (version, result, extra = {}) => ({
+test('a second edit queued while the first is being delivered is sent on the version it left', async () => {
+  const first = await outbox.put(edit('patch', { description_public: true }));
+  let second = null;
+  // The page queues the next edit the instant the first is answered (its answer saved, not
+  // yet marked sent), on the version it shows: the old one.
+  const onChange = async (item) => {
+    if (item.id !== first.id || !item.result || second) return;
+    second = edit('photo', { hidden: true });
+    second.photoId = 'p1';
+    await outbox.put(second);
+  };
+  await flush(outbox, server.transport(), { now: () => clock, force: true, onChange });
+  assert.ok(second, 'the second edit was queued during the delivery of the first');
+  assert.equal((await run()).sent, 1);
+  assert.deepEqual(server.requests, [
+    ['patch', 1],
+    ['photo', 2],
+  ]);
+  assert.equal((await outbox.get(second.id)).state, State.SENT);
+  assert.equal(server.ticket.version, 3);
+});
+
+test('a change made on an offline copy follows my own changes sent before it, not others', () => {
+  let n = 0;
+  const item = (version, result, extra = {}) => ({
+    id: `i${(n += 1)}`,
     ticketId: 't1',
-    state: State.SENT,
     version,
-    result: { version: result },
+    ...(result ? { result: { version: result } } : {}),
     ...extra,
   });
-  assert.equal(baseVersion([applied(1, 2), applied(2, 3)], 't1', 1), 3);
-  assert.equal(baseVersion([applied(1, 2)], 't1', 4), 4, 'the copy is newer than my change');
-  const replayed = applied(1, 5, { result: { version: 5, replayed: true } });
-  assert.equal(baseVersion([replayed], 't1', 1), 1, 'others changed it too');
-  assert.equal(baseVersion([{ ...applied(1, 2), ticketId: 't2' }], 't1', 1), 1);
+  const later = item(1);
+  assert.equal(sendingVersion([item(1, 2), item(2, 3), later], later), 3);
+  const fresh = item(4);
+  assert.equal(sendingVersion([item(1, 2), fresh], fresh), 4, 'the copy is newer than my change');
+  const replayed = item(1, 5, { result: { version: 5, replayed: true } });
+  assert.equal(sendingVersion([replayed, later], later), 1, 'others changed it too');
+  assert.equal(sendingVersion([item(1, 2, { ticketId: 't2' }), later], later), 1);
+  assert.equal(sendingVersion([later, item(1, 2)], later), 1, 'made after it');
+  assert.equal(sendingVersion([item(1), later], later), 1, 'not applied (yet)');
 });
 
 test('the ticket shows my waiting edits, not the refused ones', () => {

@@ -103,11 +103,11 @@ function appliedOutOfReach(item, response) {
 }
 
 /**
- * A crew's status change, sent with If-Match = the ticket's version when the change was
- * made, so it never overwrites someone else's, and its Idempotency-Key: if the answer to an
- * earlier attempt was lost, the server answers the retry as it did then (200, replayed) and
- * applies nothing twice. A 412 is someone else's change; the problem keeps the ticket as it
- * is now, for the crew to see.
+ * A crew's status change, sent with If-Match = the ticket's version the change was made on
+ * (past my own changes, see sendingVersion), so it never overwrites someone else's, and its
+ * Idempotency-Key: if the answer to an earlier attempt was lost, the server answers the retry
+ * as it did then (200, replayed) and applies nothing twice. A 412 is someone else's change;
+ * the problem keeps the ticket as it is now, for the crew to see.
  */
 async function sendTransition(transport, item) {
   const response = await transport.transition(item);
@@ -149,17 +149,23 @@ async function sendTicketEdit(transport, item) {
 const SENDERS = { transition: sendTransition, 'ticket-edit': sendTicketEdit };
 
 /**
- * The crew's later changes to the same ticket were made on the version this change was made
- * on; once it is applied, they follow it (otherwise each would meet a 412 of our own making).
+ * The version a crew's change is sent on (If-Match), taken when it is sent, not when it was
+ * queued: it was made on the version shown then, and each of my own changes to the ticket
+ * sent before it and applied on that same version moved the ticket on (otherwise each would
+ * meet a 412 of our own making). A change queued in the instant an earlier one was being
+ * delivered did not see that one's answer yet; it is seen now. A retry whose answer shows
+ * someone else's change too (replayed) is not followed: theirs must not be overwritten.
  */
-async function rebaseLater(outbox, applied, version) {
-  const base = applied.version;
-  for (const later of await outbox.all()) {
-    if (later.ticketId !== applied.ticketId || later.createdAt <= applied.createdAt) continue;
-    const waiting = later.state === State.WAITING || later.state === State.SENDING;
-    if (!waiting || later.version !== base) continue;
-    await outbox.update(later.id, (it) => (it.version === base ? { ...it, version } : it));
+export function sendingVersion(items, change) {
+  let version = change.version;
+  for (const earlier of items) {
+    if (earlier.id === change.id) break;
+    const applied = earlier.ticketId === change.ticketId && earlier.result?.version;
+    if (applied && !earlier.result.replayed && earlier.version === version) {
+      version = earlier.result.version;
+    }
   }
+  return version;
 }
 
 /** Is this item due for an attempt now? */
@@ -179,6 +185,12 @@ async function deliverItem(outbox, transport, id, now, onChange) {
   if (!item) return null;
   onChange(item);
   if (!item.serverId || needsPhotoToken(item)) {
+    if (item.ticketId) {
+      // Kept on the item: the answer is read against it (appliedSummary), and so are later ones.
+      const version = sendingVersion(await outbox.all(), item);
+      if (version !== item.version) item = await outbox.update(id, (it) => ({ ...it, version }));
+      if (!item) return null;
+    }
     const send = SENDERS[item.kind] || sendReport;
     const sent = await send(transport, item);
     if (sent.retry) {
@@ -201,9 +213,6 @@ async function deliverItem(outbox, transport, id, now, onChange) {
       ...(sent.photoToken ? { photoToken: sent.photoToken } : {}),
     }));
     if (!item) return null;
-    if (item.ticketId && !sent.result.replayed) {
-      await rebaseLater(outbox, item, sent.result.version);
-    }
     onChange(item);
   }
   for (const photo of item.photos) {

@@ -4,7 +4,8 @@ import { newItem, State } from '../outbox.js';
 
 /**
  * An edit for the outbox, delivered exactly once like a status change: `version` is the
- * ticket's version it was made on (If-Match), its id the Idempotency-Key. `action` is
+ * ticket's version it was made on (the If-Match follows my changes applied before it is
+ * sent, see delivery.js, sendingVersion), its id the Idempotency-Key. `action` is
  * 'patch' (body: priority, assignee_user_id, description_public), 'update' ({body, public})
  * 'photo' ({hidden}, with `photoId`) or 'publish' ({public, body}, with `updateId`: a
  * resident's comment published, edited if need be).
@@ -26,19 +27,6 @@ export function newTicketEdit({ ticketId, version, action, body, photoId, update
 /** The crew's changes to tickets not yet applied (waiting, or needing attention). */
 export function isPendingChange(item) {
   return (item.kind === 'transition' || item.kind === 'ticket-edit') && item.state !== State.SENT;
-}
-
-/**
- * The version a new change is made on: the one shown, moved past my own changes applied
- * since it was loaded (a copy kept offline does not know them; nobody else's come between).
- */
-export function baseVersion(items, ticketId, shown) {
-  let version = shown;
-  for (const item of items) {
-    const mine = item.ticketId === ticketId && item.state === State.SENT && item.result?.version;
-    if (mine && item.version === version && !item.result.replayed) version = item.result.version;
-  }
-  return version;
 }
 
 /** The ticket's fields as they will be once my waiting edits arrive, to show them at once. */

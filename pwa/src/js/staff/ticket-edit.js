@@ -1,7 +1,7 @@
 /** The ticket's priority, assignee and open-data consent, and its updates and internal notes. */
 
 import { language, say, t } from '../i18n.js';
-import { baseVersion, newTicketEdit, withPendingEdits } from './edits.js';
+import { newTicketEdit, withPendingEdits } from './edits.js';
 import { personName, photoNumber } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
@@ -84,10 +84,10 @@ export class TicketEditor {
   /** Put an edit in the outbox; `extra` names its target (a photo's id). */
   async queue(action, body, extra = {}) {
     const { ticket } = this.context();
-    const items = await this.outbox.all();
+    // The version shown: my own changes applied before it is sent are followed then.
     const item = newTicketEdit({
       ticketId: ticket.id,
-      version: baseVersion(items, ticket.id, ticket.version),
+      version: ticket.version,
       action,
       body,
       lang: language(),

@@ -4,7 +4,7 @@ import { language, say, t } from '../i18n.js';
 import { newTransition, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
 import { bodyCode } from './api.js';
-import { baseVersion, isPendingChange, mayUpdate, pendingPhotos } from './edits.js';
+import { isPendingChange, mayUpdate, pendingPhotos } from './edits.js';
 import { formatDate } from './list.js';
 import { membersOf } from './members.js';
 import { describeEdit, TicketEditor } from './ticket-edit.js';
@@ -362,7 +362,7 @@ export class TicketView {
     const photos = body.to === 'resolved' ? this.photos : [];
     const item = newTransition({
       ticketId: ticket.id,
-      version: baseVersion(await this.outbox.all(), ticket.id, ticket.version),
+      version: ticket.version,
       body,
       photos: photos.map(({ id, type, data }) => ({ id, type, data })),
       lang: language(),

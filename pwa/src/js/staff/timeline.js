@@ -37,6 +37,17 @@ function when(iso) {
 const newestFirst = (rows) =>
   [...rows].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 
+// The note the server writes on a report's first row, in English whatever the language.
+const RECEIVED = 'Report received';
+
+/**
+ * Who acted, in words: residents are named by the server by their role ("reporter",
+ * "follower"), a machine value; staff by their own name, shown as it is.
+ */
+export function actorName(actor) {
+  return RESIDENTS.has(actor) ? t(`staff.author.${actor}`) : actor;
+}
+
 /** A translation if there is one, `fallback` otherwise (an action this screen does not know). */
 function tOr(key, fallback, vars) {
   const text = t(key, vars);
@@ -92,7 +103,7 @@ export function renderAudit(list, entries, people) {
   const items = newestFirst(entries || []).map((entry) => {
     const li = el('li');
     const action = tOr(`staff.audit.action.${entry.action}`, entry.action.replaceAll('_', ' '));
-    li.append(when(entry.at), ` — ${entry.actor}: `, el('strong', '', action));
+    li.append(when(entry.at), ` — ${actorName(entry.actor)}: `, el('strong', '', action));
     const lines = changedFields(entry, people);
     if (lines.length) {
       const ul = el('ul', 'changes');
@@ -146,8 +157,9 @@ export function renderTimeline(list, ticket, onPublish = null) {
         ? t('staff.history.change', { from: t(`status.${row.from_status}`), to })
         : t('staff.history.start', { to });
       li.append(el('strong', '', line), ' ', when(row.at));
-      if (row.actor) li.append(el('span', 'note', ` — ${row.actor}`));
-      if (row.note) li.append(el('p', '', row.note));
+      if (row.actor) li.append(el('span', 'note', ` — ${actorName(row.actor)}`));
+      const received = !row.from_status && row.note === RECEIVED;
+      if (row.note) li.append(el('p', '', received ? t('staff.history.received') : row.note));
       if (row.note && REASONS.has(row.to_status)) {
         const key = row.reason_public ? 'staff.history.reasonPublic' : 'staff.history.reasonPrivate';
         li.append(el('p', 'note', t(key)));
@@ -159,7 +171,7 @@ export function renderTimeline(list, ticket, onPublish = null) {
     let kind = t(row.public ? 'staff.update.public' : 'staff.update.internal');
     if (resident && !row.public) kind = t('staff.update.resident');
     li.append(el('strong', 'kind', kind), ' ', when(row.at));
-    const author = resident ? t(`staff.author.${row.author}`) : row.author;
+    const author = actorName(row.author);
     if (author) li.append(el('span', 'note', ` — ${author}`));
     li.append(el('p', '', row.body));
     if (resident && !row.public && onPublish) li.append(publishForm(row, onPublish));
