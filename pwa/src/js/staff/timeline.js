@@ -133,7 +133,9 @@ function publishForm(row, onPublish) {
   form.append(label, text, button);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const body = text.value.trim();
+    // The latest words typed, in whichever copy of the form: a redraw may have replaced the
+    // one typed into just before, and this copy would then still hold the resident's text.
+    const body = (drafts.get(row.id) ?? text.value).trim();
     if (!body) return;
     drafts.delete(row.id);
     onPublish(row, body);
