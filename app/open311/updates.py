@@ -171,7 +171,6 @@ class IncomingUpdate:
 
 
 LAST_STATUS_SQL = text("SELECT max(id) FROM report_status_changes WHERE report_id = :id")
-LAST_UPDATE_SQL = text("SELECT max(id) FROM report_updates WHERE report_id = :id")
 CURRENT_SQL = text("SELECT status FROM reports WHERE id = :id")
 
 
@@ -194,8 +193,9 @@ def apply_update(
                 f"The request is already {extended_status(current)}: send a description "
                 "to add an update, or another status."
             )
-        edits.add_update(session, update.report_id, update.description, actor=actor, public=True)
-        added = db.execute(LAST_UPDATE_SQL, {"id": update.report_id}).scalar_one()
+        added = edits.add_update(
+            session, update.report_id, update.description, actor=actor, public=True
+        )
         return update_ids.update_id(secret_key, "update", added)
     reason = update.description if to in REASON_REQUIRED else None
     # What a commune's system pushes is meant for everyone, its reasons too (see below).

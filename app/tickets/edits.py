@@ -114,8 +114,9 @@ def add_update(
     action: str | None = None,
     follow_token_id: int | None = None,
     touch: bool = True,
-) -> Ticket:
-    """A public update (the resident and everyone read it) or an internal note of the crews.
+) -> int:
+    """A public update (the resident and everyone read it) or an internal note of the crews;
+    the new update's id.
 
     `action` names the audit entry when the update says more than a comment (the reporter's
     "it is fixed", for one). A resident's comment names the follow link it came through: it
@@ -133,9 +134,8 @@ def add_update(
     }
     update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
     action = action or ("public_update" if public else "internal_note")
-    return save_ticket(
-        db, ticket, ticket, actor, action, touch=touch, update_id=update_id, body=body
-    )
+    save_ticket(db, ticket, ticket, actor, action, touch=touch, update_id=update_id, body=body)
+    return update_id
 
 
 UPDATE_ROW_SQL = text(

@@ -301,7 +301,7 @@ def comment(session: Session, follower: Follower, body: str) -> int:
     It is not public: staff read it, and publish it, possibly edited, if it may be. Until
     then its author alone reads it on their follow page.
     """
-    edits.add_update(
+    return edits.add_update(
         session,
         follower.report_id,
         body,
@@ -312,10 +312,6 @@ def comment(session: Session, follower: Follower, body: str) -> int:
         # Nothing public changes: the report's public updated_at must not tell when they wrote.
         touch=False,
     )
-    return session.execute(LAST_UPDATE_SQL, {"id": follower.report_id}).scalar_one()
-
-
-LAST_UPDATE_SQL = text("SELECT max(id) FROM report_updates WHERE report_id = :id")
 
 
 # Whether the reporter said "fixed" since the ticket last changed status.

@@ -36,13 +36,13 @@ class TooManyAttemptsError(PaveError):
     title = "Too many attempts"
 
 
-def _rule(setting: str, **kwargs) -> Rule:
+def rule(setting: str, **kwargs) -> Rule:
     """A Rule from a setting written as flask-limiter writes limits ("5 per minute")."""
     item = parse(current_app.config[setting])
     return Rule(amount=item.amount, window=float(item.get_expiry()), **kwargs)
 
 
-def _digest(*parts: str) -> str:
+def digest(*parts: str) -> str:
     # The email never reaches the store as such; a hash also keeps any byte out of its keys.
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
@@ -52,15 +52,15 @@ def _counters() -> dict[str, Rule]:
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
     email = str(email).strip().lower() if email else ""
-    pair = _rule(
+    pair = rule(
         "LOGIN_RATE_LIMIT",
         backoff=True,
         max_wait=float(current_app.config["LOGIN_BACKOFF_MAX"]),
         reset_on_success=True,
     )
     return {
-        f"pair:{_digest(email, address)}": pair,
-        f"address:{_digest(address)}": _rule("LOGIN_ADDRESS_RATE_LIMIT"),
+        f"pair:{digest(email, address)}": pair,
+        f"address:{digest(address)}": rule("LOGIN_ADDRESS_RATE_LIMIT"),
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import current_app, request
 
 from app.accounts.login_throttle import ThrottleUnavailableError
-from app.api.auth.ratelimit import TooManyAttemptsError, _digest, _rule, store
+from app.api.auth.ratelimit import TooManyAttemptsError, digest, rule, store
 
 
 def mailbox(email: str) -> str:
@@ -22,28 +22,33 @@ def mailbox(email: str) -> str:
     return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
+def _count(counters: dict, what: str, too_many: str) -> None:
+    """Count one attempt on each of `counters`; TooManyAttemptsError past any of them.
+
+    Never counted in one process's memory instead: with the store unreachable, `what` is
+    refused until it is back.
+    """
+    try:
+        wait = store().attempt(counters)
+    except ThrottleUnavailableError as exc:
+        raise ThrottleUnavailableError(
+            f"The {what} counter cannot be reached; {what}s are refused until it can."
+        ) from exc.__cause__
+    if wait:
+        current_app.logger.info("%ss: limit reached, %s s to wait", what, wait)
+        raise TooManyAttemptsError(f"{too_many}; try again in {wait} seconds.", retry_after=wait)
+
+
 def check_follow_request(email: str) -> None:
     """Count a follow request for `email` from this client; TooManyAttemptsError past a limit."""
     client = request.remote_addr or "unknown"
     counters = {
-        f"follow-address:{_digest(mailbox(email))}": _rule("FOLLOW_ADDRESS_RATE_LIMIT"),
-        f"follow-client:{_digest(client)}": _rule("FOLLOW_CLIENT_RATE_LIMIT"),
+        f"follow-address:{digest(mailbox(email))}": rule("FOLLOW_ADDRESS_RATE_LIMIT"),
+        f"follow-client:{digest(client)}": rule("FOLLOW_CLIENT_RATE_LIMIT"),
     }
-    try:
-        wait = store().attempt(counters)
-    except ThrottleUnavailableError as exc:
-        # Never counted in one process's memory instead: refused until the store is back.
-        raise ThrottleUnavailableError(
-            "The follow request counter cannot be reached; follow requests are refused until "
-            "it can."
-        ) from exc.__cause__
-    if wait:
-        current_app.logger.info("follow requests: limit reached, %s s to wait", wait)
-        raise TooManyAttemptsError(
-            f"Too many follow requests for this address or from this client; try again in "
-            f"{wait} seconds.",
-            retry_after=wait,
-        )
+    _count(
+        counters, "follow request", "Too many follow requests for this address or from this client"
+    )
 
 
 def check_comment(report_id, email: str) -> None:
@@ -53,15 +58,9 @@ def check_comment(report_id, email: str) -> None:
     (each email brings a new one): staff read every comment, so one confirmed address must
     not bury a ticket's real news under its own.
     """
-    key = f"follow-comment:{_digest(str(report_id), mailbox(email))}"
-    try:
-        wait = store().attempt({key: _rule("FOLLOW_COMMENT_RATE_LIMIT")})
-    except ThrottleUnavailableError as exc:
-        raise ThrottleUnavailableError(
-            "The comment counter cannot be reached; comments are refused until it can."
-        ) from exc.__cause__
-    if wait:
-        raise TooManyAttemptsError(
-            f"Too many comments on this report from this address; try again in {wait} seconds.",
-            retry_after=wait,
-        )
+    key = f"follow-comment:{digest(str(report_id), mailbox(email))}"
+    _count(
+        {key: rule("FOLLOW_COMMENT_RATE_LIMIT")},
+        "comment",
+        "Too many comments on this report from this address",
+    )
