@@ -9,14 +9,7 @@ from playwright.sync_api import Route, expect
 
 from tests.browser.helpers import fill_report, marker, open_app, reports_with, send
 
-pytestmark = [
-    pytest.mark.slow,
-    # The test stops the server on purpose: a static file it was sending when it stopped is
-    # closed by the garbage collector, not by the response (seen once in CI).
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <_io.FileIO:pytest.PytestUnraisableExceptionWarning"
-    ),
-]
+pytestmark = pytest.mark.slow
 
 
 def first_item(page):
