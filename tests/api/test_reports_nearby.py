@@ -1,8 +1,13 @@
 """GET /api/v1/reports/nearby: open reports around a resident, nearest first."""
 
+import io
+import uuid
+
 import pytest
+from PIL import Image
 
 from tests.api.helpers import GEOJSON
+from tests.media.conftest import token_for
 
 LAT, LON = 50.8467, 4.3525
 # One metre northwards in degrees of latitude (close enough at this scale).
@@ -65,3 +70,34 @@ def test_limit_keeps_the_nearest(client, around):
         str(around["at_5m"].id),
         str(around["at_30m"].id),
     ]
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (120, 60, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_each_nearby_report_has_its_first_photo_thumbnail_or_null(client, report_factory):
+    pictured = report_factory(category="pothole", idempotency_key=f"k-{uuid.uuid4()}", **north(5))
+    bare = report_factory(category="pothole", **north(20))
+    for key in ("first", "second"):
+        response = client.post(
+            f"/api/v1/reports/{pictured.id}/photos",
+            data={"photo": (io.BytesIO(_jpeg()), "photo.jpg")},
+            headers={
+                "Idempotency-Key": key,
+                "Report-Key": token_for(client.application, pictured.id),
+            },
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 201, response.get_json()
+
+    body = nearby(client, radius_m=100, category="pothole")
+
+    thumbnails = {f["id"]: f["properties"]["thumbnail_url"] for f in body["features"]}
+    public = client.get(f"/api/v1/reports/{pictured.id}").get_json()
+    assert thumbnails == {
+        str(pictured.id): public["photos"][0]["thumbnail_url"],
+        str(bare.id): None,
+    }

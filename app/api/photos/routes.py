@@ -73,6 +73,22 @@ def photos_for_report(session: Session, report_id: uuid.UUID) -> list[dict]:
     return [photo_view(photo) for photo in photos]
 
 
+def first_thumbnails(session: Session, report_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each report's first visible photo's thumbnail URL, in one query (needs a request)."""
+    if not report_ids:
+        return {}
+    photos = session.scalars(
+        select(Photo)
+        .where(Photo.report_id.in_(report_ids), publicly_visible())
+        .order_by(Photo.report_id, Photo.position.desc())
+    )
+    # At most five photos a report: the last one written per report is its first.
+    return {
+        photo.report_id: url_for("photos.PhotoFile", key=photo.thumbnail_key, _external=True)
+        for photo in photos
+    }
+
+
 @blp.before_request
 def _allow_photo_sized_bodies():
     if request.method != "POST":

@@ -16,6 +16,7 @@ from app.api import hostile
 from app.api.common import request_language
 from app.api.errors import problem_doc
 from app.api.photos.routes import (
+    first_thumbnails,
     photo_limits,
     photo_storage,
     photo_view,
@@ -329,9 +330,14 @@ class NearbyReports(MethodView):
             args["limit"],
         )
         lang = request_language()
+        thumbnails = first_thumbnails(db_session(), [row.id for row in rows])
+        features = [feature(row, lang) for row in rows]
+        for item in features:
+            # What the resident compares with the problem in front of them.
+            item["properties"]["thumbnail_url"] = thumbnails.get(item["id"])
         body = {
             "type": "FeatureCollection",
-            "features": [feature(row, lang) for row in rows],
+            "features": features,
             "links": [{"rel": "self", "href": request.url, "type": GEOJSON}],
         }
         return geojson_response(NearbyCollectionSchema(), body)

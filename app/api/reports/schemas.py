@@ -130,6 +130,11 @@ class ReportCreatedSchema(ReportSchema):
 
 class NearbyPropertiesSchema(ReportPropertiesSchema):
     distance_m = fields.Float(required=True)
+    thumbnail_url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The first visible photo's thumbnail; null without one"},
+    )
 
 
 class PointSchema(Schema):
