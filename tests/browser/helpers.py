@@ -66,6 +66,14 @@ def wait_for_service_worker(page: Page) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
+def open_details(page: Page) -> None:
+    """Unfold the optional details (description, place, commune, email), folded at first."""
+    details = page.locator("#more")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    expect(page.locator("#description")).to_be_visible()
+
+
 def fill_report(page: Page, category: str, description: str, *, photo: Path | None = None):
     """Fill the form the way a resident does: photo, position, category, description."""
     if photo is not None:
@@ -74,6 +82,7 @@ def fill_report(page: Page, category: str, description: str, *, photo: Path | No
     page.get_by_role("button", name="Use my position").click()
     expect(page.get_by_text("Position found, accurate to about 12 m.")).to_be_visible()
     page.get_by_role("radio", name=category, exact=True).check()
+    open_details(page)
     page.get_by_label("Description").fill(description)
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.browser.helpers import marker, open_app
+from tests.browser.helpers import marker, open_app, open_details
 from tests.browser.test_languages_and_access import axe_violations
 
 pytestmark = pytest.mark.slow
@@ -58,6 +58,7 @@ def test_the_resident_follows_the_report_already_made(context, live_server, live
     open_app(page)
     page.get_by_role("button", name="Use my position").click()
     expect(page.get_by_text("Position found, accurate to about 12 m.")).to_be_visible()
+    open_details(page)
     page.get_by_label("Email, to hear when it is fixed").fill(email)
     page.get_by_role("radio", name="Blocked drain", exact=True).check()
 

@@ -28,8 +28,9 @@ async function postFollow(reportId, email) {
 /**
  * Add to `li` a button that reveals a labelled email field (prefilled by `defaultEmail()`)
  * and a send button; the answer is told in a status region that screen readers announce.
+ * `onFollowed()` runs once the follow is asked (the email confirmation is on its way).
  */
-export function addFollowControls(li, reportId, defaultEmail) {
+export function addFollowControls(li, reportId, defaultEmail, onFollowed = () => {}) {
   counter += 1;
   const inputId = `nearby-follow-email-${counter}`;
   const open = document.createElement('button');
@@ -82,7 +83,9 @@ export function addFollowControls(li, reportId, defaultEmail) {
     } else if (ok) {
       box.hidden = true;
       open.hidden = true;
+      status.classList.add('confirm');
       say(status, 'nearby.followed');
+      onFollowed();
     } else {
       say(status, 'nearby.follow_failed');
     }
@@ -95,5 +98,5 @@ export function addFollowControls(li, reportId, defaultEmail) {
       submit();
     }
   });
-  li.append(' ', open, box, status);
+  li.append(open, box, status);
 }

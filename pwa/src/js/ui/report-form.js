@@ -2,10 +2,11 @@
 
 import { groupCategories, iconFor, nameIn } from '../categories.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
-import { currentPosition, lookupCommune, nearbyReports, searchCommunes } from '../location.js';
+import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
 import { newItem, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
-import { addFollowControls } from './follow-nearby.js';
+import { bindCommuneSearch } from './commune-search.js';
+import { renderNearby } from './nearby-list.js';
 import { renderPhotos } from './photo-list.js';
 
 const MAX_PHOTOS = 5;
@@ -25,7 +26,10 @@ export class ReportForm {
     this.map = null;
     this.form = $('report-form');
     this.bind();
-    onLanguageChange(() => this.renderCategories());
+    onLanguageChange(() => {
+      this.renderCategories();
+      this.showNearby({ quiet: true }); // its dates are written in the language
+    });
   }
 
   bind() {
@@ -37,10 +41,9 @@ export class ReportForm {
       this.setLocation({ ...this.photoGps, accuracy_m: null }, 'where.fromPhoto');
     });
     $('open-map').addEventListener('click', () => this.openMap());
-    let searching = null;
-    $('commune-search').addEventListener('input', (event) => {
-      clearTimeout(searching);
-      searching = setTimeout(() => this.findCommunes(event.target.value.trim()), 250);
+    bindCommuneSearch((commune) => {
+      const point = { ...commune.point, accuracy_m: commune.radius_m };
+      this.setLocation(point, 'where.fromCommune', { name: commune.name });
     });
     $('category-groups').addEventListener('change', () => {
       $('what-error').hidden = true;
@@ -78,15 +81,12 @@ export class ReportForm {
     root.replaceChildren();
     root.classList.remove('loading');
     root.removeAttribute('aria-busy');
+    // One compact grid of tiles, in the groups' order: a tile is an icon over a short name,
+    // and its radio button covers the whole tile, so the tile is the target.
     for (const group of groupCategories(this.categories)) {
-      const fieldset = document.createElement('fieldset');
-      fieldset.className = 'group';
-      const legend = document.createElement('legend');
-      legend.textContent = nameIn(group, lang);
-      fieldset.append(legend);
       for (const category of group.categories) {
         const label = document.createElement('label');
-        label.className = 'choice';
+        label.className = 'tile';
         const input = document.createElement('input');
         input.type = 'radio';
         input.name = 'category';
@@ -99,9 +99,8 @@ export class ReportForm {
         const name = document.createElement('span');
         name.textContent = nameIn(category, lang);
         label.append(input, icon, name);
-        fieldset.append(label);
+        root.append(label);
       }
-      root.append(fieldset);
     }
     $('what-unavailable').hidden = this.categories.length > 0;
   }
@@ -154,50 +153,14 @@ export class ReportForm {
       this.setLocation(position, 'where.position', { m: position.accuracy_m ?? '?' });
     } catch {
       say(status, 'where.denied');
+      // The other ways to give the place (the commune's name, a description) are there.
+      $('more').open = true;
     }
-  }
-
-  /**
-   * Without a position (no GPS, a desktop, a screen reader), the resident names the commune:
-   * the report goes to a point inside it, with the commune's size as its accuracy, and the
-   * typed description says where exactly.
-   */
-  async findCommunes(query) {
-    const list = $('commune-results');
-    const status = $('commune-search-status');
-    list.replaceChildren();
-    say(status, null);
-    if (query.length < 2) return;
-    if (!navigator.onLine) {
-      say(status, 'where.communeOffline');
-      return;
-    }
-    const communes = await searchCommunes(query, language());
-    if ($('commune-search').value.trim() !== query) return; // a newer search is under way
-    if (!communes.length) {
-      say(status, 'where.communeNone');
-      return;
-    }
-    for (const commune of communes) {
-      const item = document.createElement('li');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'secondary';
-      button.textContent = commune.name;
-      button.addEventListener('click', () => {
-        list.replaceChildren();
-        $('commune-search').value = commune.name;
-        const point = { ...commune.point, accuracy_m: commune.radius_m };
-        this.setLocation(point, 'where.fromCommune', { name: commune.name });
-      });
-      item.append(button);
-      list.append(item);
-    }
-    say(status, 'where.communeFound', { n: communes.length });
   }
 
   setLocation(point, key, vars = {}) {
     this.location = point;
+    say($('form-status'), null);
     $('where-error').hidden = true;
     say($('where-status'), key, vars);
     this.map?.moveTo(point);
@@ -215,28 +178,28 @@ export class ReportForm {
     else if (found?.name) say(el, 'where.commune', { name: found.name });
   }
 
-  async showNearby() {
-    const section = $('nearby');
+  /** Open reports like this one around the position, as soon as both are known. */
+  async showNearby({ quiet = false } = {}) {
     const category = this.chosenCategory();
-    section.hidden = true;
-    if (!this.location || !category || !navigator.onLine || this.editing) return;
-    const features = await nearbyReports(this.location.lat, this.location.lon, category, language());
-    const list = $('nearby-list');
-    list.replaceChildren();
-    for (const feature of features.slice(0, 5)) {
-      const p = feature.properties;
-      const li = document.createElement('li');
-      const text = document.createElement('span');
-      say(text, 'nearby.item', {
-        category: p.category?.name ?? category,
-        distance: Math.round(p.distance_m ?? 0),
-        status: t(`status.${p.status}`),
-      });
-      li.append(text);
-      if (feature.id) addFollowControls(li, feature.id, () => $('email').value.trim());
-      list.append(li);
-    }
-    section.hidden = features.length === 0;
+    const { location } = this;
+    if (quiet && $('nearby').hidden) return;
+    $('nearby').hidden = true;
+    if (!location || !category || !navigator.onLine || this.editing) return;
+    const features = await nearbyReports(location.lat, location.lon, category, language());
+    // A newer position or category is being looked up: its answer will show.
+    if (location !== this.location || category !== this.chosenCategory()) return;
+    renderNearby(features, category, {
+      email: () => $('email').value.trim(),
+      onDiscard: () => this.discard(),
+    });
+  }
+
+  /** The resident follows an existing report instead: their new one is not needed. */
+  discard() {
+    this.reset();
+    say($('form-status'), 'nearby.discarded');
+    window.scrollTo(0, 0);
+    $('form-heading').focus();
   }
 
   updateMapButton() {
@@ -279,6 +242,7 @@ export class ReportForm {
     email.setAttribute('aria-invalid', String(!email.checkValidity()));
     if (!email.checkValidity()) {
       say(emailError, 'details.emailInvalid');
+      $('more').open = true; // an error is never folded away
       first = first || email;
     }
     first?.focus();
@@ -354,6 +318,7 @@ export class ReportForm {
     this.reset();
     this.editing = item.id;
     const f = item.fields || {};
+    $('more').open = true;
     $('place').value = f.place || '';
     $('description').value = f.description || item.body.description || '';
     $('email').value = f.email || item.body.reporter?.email || '';
@@ -376,7 +341,8 @@ export class ReportForm {
     this.photoGps = null;
     this.editing = null;
     this.renderPhotos();
-    for (const id of ['where-status', 'commune', 'photo-status']) say($(id), null);
+    for (const id of ['where-status', 'commune', 'photo-status', 'form-status']) say($(id), null);
+    $('more').open = false;
     if (!keepStatus) say($('send-status'), null);
     for (const id of ['where-error', 'what-error', 'email-error', 'nearby', 'use-photo-position']) {
       $(id).hidden = true;
