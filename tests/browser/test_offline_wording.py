@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_context
-from tests.browser.helpers import marker, open_app, reports_with
+from tests.browser.helpers import marker, open_app, open_details, reports_with
 from tests.browser.test_languages_and_access import assert_every_string_in
 
 pytestmark = pytest.mark.slow
@@ -54,6 +54,7 @@ def test_offline_the_form_says_so_and_a_queued_report_waits_for_a_connection(
         page.get_by_role("button", name=table["where.useMine"]).click()
         expect(page.get_by_text(table["where.position"].replace("{m}", "12"))).to_be_visible()
         page.get_by_role("radio").first.check()
+        open_details(page)
         page.get_by_label(table["details.description"]).fill(f"Trou {word}")
         page.get_by_role("button", name=table["send"], exact=True).click()
         expect(page.get_by_role("status").filter(has_text=table["saved"])).to_be_visible()
