@@ -52,6 +52,7 @@ CASES = {
         "followed": "Vous allez recevoir un e-mail pour confirmer votre adresse",
         "discard": "Abandonner mon nouveau signalement",
         "discarded": "Votre nouveau signalement a été abandonné.",
+        "email_invalid": "Cette adresse e-mail ne semble pas correcte.",
         "months": "janvier février mars avril mai juin juillet août septembre octobre "
         "novembre décembre",
     },
@@ -71,6 +72,7 @@ CASES = {
         "followed": "U krijgt een e-mail om uw adres te bevestigen",
         "discard": "Mijn nieuwe melding wissen",
         "discarded": "Uw nieuwe melding is gewist.",
+        "email_invalid": "Dit e-mailadres lijkt niet juist.",
         "months": "januari februari maart april mei juni juli augustus september oktober "
         "november december",
     },
@@ -259,5 +261,13 @@ def test_the_form_is_short_and_every_control_is_large(browser, live_server, lang
         )
         assert widths[0] == widths[1] == widths[2] > 300
         page.screenshot(path=str(SCREENSHOTS / f"details-{lang}.png"), full_page=True)
+
+        # Folded again, the details unfold by themselves when they hold an error.
+        page.locator("#email").fill("not an address")
+        page.locator("#more > summary").click()
+        expect(page.locator("#email")).to_be_hidden()
+        page.locator("#send").click()
+        expect(page.locator("#email")).to_be_focused()
+        expect(page.locator("#email-error")).to_have_text(CASES[lang]["email_invalid"])
     finally:
         context.close()
