@@ -7,6 +7,7 @@
 
 import { iconFor } from '../categories.js';
 import { language, say, t } from '../i18n.js';
+import { groupByPlace } from '../nearby-groups.js';
 import { addFollowControls } from './follow-nearby.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,21 +16,6 @@ const MAX_ENTRIES = 5;
 /** The plural form of `base` for `n` in the current language: `${base}.one` or `.other`. */
 function plural(base, n) {
   return `${base}.${new Intl.PluralRules(language()).select(n) === 'one' ? 'one' : 'other'}`;
-}
-
-/** Features at the same published point (to the metre) as one group, nearest first. */
-export function groupByPlace(features) {
-  const groups = new Map();
-  for (const feature of features) {
-    const [lon, lat] = feature.geometry?.coordinates ?? [0, 0];
-    const key = `${lat.toFixed(5)},${lon.toFixed(5)}`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(feature);
-  }
-  // Oldest first in a group: following the first report follows the original problem.
-  return [...groups.values()].map((group) =>
-    group.sort((a, b) => a.properties.created_at.localeCompare(b.properties.created_at)),
-  );
 }
 
 function day(iso) {
