@@ -41,6 +41,7 @@ export class MyReports {
     const summary = $('mine-summary');
     if (!items.length) say(summary, 'mine.empty');
     else if (waiting.length && !navigator.onLine) say(summary, 'mine.offline');
+    else if (waiting.length === 1) say(summary, 'mine.waitingCount.one');
     else if (waiting.length) say(summary, 'mine.waitingCount', { n: waiting.length });
     else say(summary, null);
     $('send-now').hidden = waiting.length === 0;
@@ -81,7 +82,8 @@ export class MyReports {
     li.append(title, state);
     if (item.serverId && !item.kind) li.append(line('ref', 'mine.reference', { ref: shortRef(item.serverId) }));
     li.append(line('note', 'mine.madeAt', { date: made }));
-    if (item.photos.length) li.append(line('note', 'mine.photos', { n: item.photos.length }));
+    const photos = item.photos.length;
+    if (photos) li.append(line('note', photos === 1 ? 'mine.photos.one' : 'mine.photos', { n: photos }));
     const result = item.result;
     if (result?.commune?.name) li.append(line('note', 'mine.commune', { name: result.commune.name }));
     if (item.state === State.SENT && result?.status) {
