@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import new_context
 from tests.browser.helpers import (
+    camera_photo,
     fill_report,
     fill_report_in,
     marker,
@@ -157,9 +158,10 @@ def test_send_waits_for_a_place_in_a_commune_and_says_how_to_fix_it(browser, liv
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_a_report_queued_offline_outside_belgium_shows_the_servers_refusal_in_its_language(
-    browser, live_server, live_db, lang
+    browser, live_server, live_db, tmp_path, lang
 ):
     table = strings(lang)
+    photo = camera_photo(tmp_path / "small.jpg", width=1600, height=1200)
     context = new_context(browser, live_server, locale=LOCALES[lang], service_workers="block")
     try:
         page = open_at(context, NEAR_VOEREN)
@@ -201,5 +203,16 @@ def test_a_report_queued_offline_outside_belgium_shows_the_servers_refusal_in_it
         expect(page.get_by_role("button", name=table["sendAgain"])).to_be_disabled()
         expect(page.locator("#photo-camera")).to_be_enabled()
         expect(page.locator("#photo-gallery")).to_be_enabled()
+        page.get_by_label(table["photos.take"]).set_input_files(str(photo))
+        expect(page.locator("#photo-list img")).to_have_count(1)
+        page.get_by_label(table["where.communeSearch"]).fill(VOEREN[lang].split("/")[0])
+        page.locator("#commune-results button").first.click()
+        page.get_by_role("button", name=table["sendAgain"]).click()
+
+        item = page.locator("#mine-list > li").first
+        expect(item.get_by_text(table["state.sent"], exact=True)).to_be_visible()
+        [report] = reports_with(live_db, word)
+        assert (report["nis_code"], report["photos"]) == ("73109", 1)
+        expect(item.get_by_role("img", name=table["mine.thumbnail"])).to_be_visible()
     finally:
         context.close()
