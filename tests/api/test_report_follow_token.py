@@ -35,6 +35,16 @@ def test_the_token_opens_the_follow_page_of_its_report_even_without_an_email(cli
     assert followed.status_code == 200, followed.get_data(as_text=True)
     assert followed.get_json()["report"]["id"] == created["id"]
     assert followed.get_json()["is_reporter"] is True
+    # No email: none to stop, and the follow page offers none.
+    assert followed.get_json()["emails"] is False
+
+
+def test_with_an_email_the_phones_link_speaks_for_that_address(client):
+    created = create(client, str(uuid.uuid4()), reporter={"email": "ana@example.org"})
+
+    followed = client.get(f"/api/v1/follow/{created.get_json()['follow_token']}").get_json()
+
+    assert followed["emails"] is True and followed["subscribed"] is True
 
 
 def test_only_the_tokens_hash_is_stored_once_even_after_a_replay(client, connection):

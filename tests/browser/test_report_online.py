@@ -139,6 +139,8 @@ def test_a_delivered_report_says_sent_with_its_reference_and_follow_link(
         expect(page).to_have_url(re.compile(r"/follow/[\w-]{43}$"))
         expect(page.locator("body[data-ready='true']")).to_be_attached()
         expect(page.get_by_text(f"Deep hole {word}")).to_be_visible()
+        # Made without an email: the page offers no emails to stop.
+        expect(page.locator("#unsubscribe-box")).to_be_hidden()
         screenshot(page, f"sent-follow-page-{lang}")
     finally:
         context.close()
