@@ -98,6 +98,7 @@ async function main() {
       loop.requestBackgroundSync();
       loop.run({ force: true });
     },
+    onThumbnail: () => mine.render(),
   });
   form.setCategories(cachedCategories(), { final: false });
   onLanguageChange(() => mine.render());

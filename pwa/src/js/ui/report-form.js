@@ -12,10 +12,11 @@ const MAX_PHOTOS = 5;
 const $ = (id) => document.getElementById(id);
 
 export class ReportForm {
-  constructor({ outbox, config, onQueued }) {
+  constructor({ outbox, config, onQueued, onThumbnail }) {
     this.outbox = outbox;
     this.config = config;
     this.onQueued = onQueued;
+    this.onThumbnail = onThumbnail;
     this.categories = [];
     this.categoriesKnown = false;
     this.photos = [];
@@ -316,13 +317,13 @@ export class ReportForm {
   }
 
   async submit() {
-    if (!this.validate()) return;
+    if (this.sendState.outside || !this.validate()) return;
     const fields = this.fields();
     const photos = this.photos.map(({ id, type, data }) => ({ id, type, data }));
     const made = { body: this.body(fields), fields, location: this.location, photos };
     let item;
     try {
-      item = await saveReport(this.outbox, this.editing, made, language());
+      item = await saveReport(this.outbox, this.editing, made, language(), this.onThumbnail);
     } catch {
       this.sendState.failed();
       return;

@@ -33,17 +33,25 @@ function part(tag, key, vars, className) {
   return el;
 }
 
+/** Draw the thumbnail after the save, so that "saved on your phone" never waits for it. */
+async function keepThumbnail(outbox, id, photo) {
+  const thumbnail = await thumbnailOf(photo);
+  if (!thumbnail) return;
+  await outbox.update(id, (it) => ({ ...it, thumbnail: it.thumbnail || thumbnail }));
+}
+
 /**
  * Write a new report to the outbox, or the correction of a refused one (`editing`: its id):
- * `made` is { body, fields, location, photos } as the form has them. Resolves once saved.
+ * `made` is { body, fields, location, photos } as the form has them. Resolves once saved;
+ * `onThumbnail` is called once its thumbnail is kept too.
  */
-export async function saveReport(outbox, editing, made, lang) {
+export async function saveReport(outbox, editing, made, lang, onThumbnail = () => {}) {
   const { body, fields, location, photos } = made;
-  const thumbnail = await thumbnailOf(photos[0]);
+  let saved;
   if (editing) {
     // Photos added while correcting go with the ones it had.
     const added = newItem({ body, photos }).photos;
-    return outbox.update(editing, (it) => ({
+    saved = await outbox.update(editing, (it) => ({
       ...it,
       // The refused request created nothing, so a fresh key is safe and avoids the
       // server's "same key, different body" refusal.
@@ -52,15 +60,18 @@ export async function saveReport(outbox, editing, made, lang) {
       fields,
       location,
       photos: [...it.photos, ...added],
-      thumbnail: it.thumbnail || thumbnail,
       state: State.WAITING,
       problem: null,
       attempts: 0,
       nextAttemptAt: 0,
     }));
+  } else {
+    saved = await outbox.put({ ...newItem({ body, photos, lang }), fields, location });
   }
-  const item = { ...newItem({ body, photos, lang }), fields, location, thumbnail };
-  return outbox.put(item);
+  if (saved && photos.length && !saved.thumbnail) {
+    keepThumbnail(outbox, saved.id, photos[0]).then(onThumbnail, () => {});
+  }
+  return saved;
 }
 
 export class SendState {
