@@ -60,6 +60,10 @@ class FieldErrorSchema(Schema):
 class NearestCommuneSchema(Schema):
     nis_code = fields.String(required=True)
     distance_m = fields.Integer(required=True)
+    name = fields.String(metadata={"description": "Its name in its region's first language"})
+    names = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "fr, nl, de"}
+    )
 
 
 class ProblemSchema(Schema):

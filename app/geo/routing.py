@@ -116,5 +116,11 @@ def locate(
         names = {"fr": row.name_fr, "nl": row.name_nl, "de": row.name_de}
         name = pick_name({k: v for k, v in names.items() if v}, None, row.region_code)
         detail += f" The nearest commune, {name}, is {round(row.distance)} m away."
-        extra["nearest_commune"] = {"nis_code": row.nis_code, "distance_m": round(row.distance)}
+        # Its names, for an app to say so in the resident's language.
+        extra["nearest_commune"] = {
+            "nis_code": row.nis_code,
+            "distance_m": round(row.distance),
+            "name": name,
+            "names": {k: v for k, v in names.items() if v},
+        }
     raise OutsideServiceAreaError(detail, **extra)

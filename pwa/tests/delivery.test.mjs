@@ -158,6 +158,30 @@ describe("a report's photos", () => {
     assert.deepEqual(server.requests, ['report', 'photo']);
   });
 
+  test('keeps the follow token of the creation answer, for "My reports"', async () => {
+    const item = await outbox.put(report());
+    await run();
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.state, State.SENT);
+    assert.equal(stored.followToken, 'follow-server-1');
+  });
+
+  test('keeps the nearest commune of an outside-service-area refusal', async () => {
+    const item = report();
+    item.body.location.lat = 51.5;
+    await outbox.put(item);
+    const result = await run();
+    assert.equal(result.attention, 1);
+    const stored = await outbox.get(item.id);
+    assert.equal(stored.followToken, null);
+    assert.deepEqual(stored.problem.nearest_commune, {
+      nis_code: '38014',
+      distance_m: 301,
+      name: 'Knokke-Heist',
+      names: { nl: 'Knokke-Heist' },
+    });
+  });
+
   test('keep the photo token of the creation answer in the outbox, for a later page', async () => {
     const item = await outbox.put(report('pothole', ['image/jpeg']));
     server.trouble = [undefined, 'offline'];

@@ -34,6 +34,24 @@ export class FakeServer {
   createReport(item) {
     const existing = this.reports.get(item.key);
     if (existing) return { status: 201, body: existing, replayed: true };
+    if (item.body.location.lat > 51.4) {
+      // In the North Sea, past the coast: no commune, only the nearest within 1 km.
+      return {
+        status: 422,
+        body: {
+          type: 'https://pave.example/problems/outside-service-area',
+          title: 'Outside the service area',
+          status: 422,
+          detail: 'The place is outside the area served.',
+          nearest_commune: {
+            nis_code: '38014',
+            distance_m: 301,
+            name: 'Knokke-Heist',
+            names: { nl: 'Knokke-Heist' },
+          },
+        },
+      };
+    }
     if (!this.categories.has(item.body.category)) {
       return {
         status: 422,
@@ -50,6 +68,7 @@ export class FakeServer {
       id,
       // As the server derives it: the same for the creation and each of its replays.
       photo_token: `token-of-${id}`,
+      follow_token: `follow-${id}`,
       status: 'new',
       category: { code: item.body.category, name: item.body.category },
       commune: { nis_code: '21004', name: 'Bruxelles' },

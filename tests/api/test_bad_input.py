@@ -168,6 +168,9 @@ def test_a_point_just_across_the_border_names_the_nearest_commune(client):
     assert problem["nearest_commune"]["nis_code"] == "34027"
     assert 50 < problem["nearest_commune"]["distance_m"] <= 1000
     assert "Menen" in problem["detail"] or "Menin" in problem["detail"]
+    # Named too, for an app to say it in the resident's language.
+    assert problem["nearest_commune"]["name"] == "Menen"
+    assert problem["nearest_commune"]["names"]["fr"] == "Menin"
 
 
 @pytest.mark.usefixtures("nothing_written")

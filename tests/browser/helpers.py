@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from pathlib import Path
 
@@ -69,9 +70,18 @@ def wait_for_service_worker(page: Page) -> None:
 def open_details(page: Page) -> None:
     """Unfold the optional details (description, place, commune, email), folded at first."""
     details = page.locator("#more")
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
-    expect(page.locator("#description")).to_be_visible()
+    description = page.locator("#description")
+    # The form unfolds them itself for a place outside every commune; a tap landing just
+    # after that would fold them again, so look once more before the final check.
+    for _ in range(2):
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+        try:
+            expect(description).to_be_visible(timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    expect(description).to_be_visible()
 
 
 def fill_report(page: Page, category: str, description: str, *, photo: Path | None = None):
@@ -86,9 +96,13 @@ def fill_report(page: Page, category: str, description: str, *, photo: Path | No
     page.get_by_label("Description").fill(description)
 
 
+# What the form says once Send saved the report: "saved", or already "sent" when online.
+SAVED_OR_SENT = re.compile(r"Saved on your phone|Sent\. Reference: [0-9a-f]{8}\.")
+
+
 def send(page: Page) -> None:
     page.get_by_role("button", name="Send", exact=True).click()
-    expect(page.get_by_role("status").filter(has_text="Saved on your phone")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=SAVED_OR_SENT)).to_be_visible()
 
 
 def reports_with(engine, word: str) -> list[dict]:
@@ -115,3 +129,15 @@ def photos_of(engine, report_id) -> list[dict]:
     )
     with engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(query, {"id": report_id})]
+
+
+def fill_report_in(page: Page, table: dict, description: str, *, photo: Path | None = None):
+    """fill_report in the resident's language (`table`: its catalogue): a pothole, here."""
+    if photo is not None:
+        page.get_by_label(table["photos.take"]).set_input_files(str(photo))
+        expect(page.locator("#photo-list img")).to_have_count(1)
+    page.get_by_role("button", name=table["where.useMine"]).click()
+    expect(page.locator("#where-status")).to_have_text(table["where.position"].replace("{m}", "12"))
+    page.locator("input[name='category'][value='pothole']").check()
+    open_details(page)
+    page.get_by_label(table["details.description"]).fill(description)

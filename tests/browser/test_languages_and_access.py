@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import fill_report, marker, open_app, send, wait_for_service_worker
+from tests.browser.helpers import (
+    SAVED_OR_SENT,
+    fill_report,
+    marker,
+    open_app,
+    send,
+    wait_for_service_worker,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -143,7 +150,7 @@ def test_a_report_can_be_made_with_the_keyboard_alone(context_without_sw):
     assert visited == ["email", "send"], visited
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status").filter(has_text="Saved on your phone")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=SAVED_OR_SENT)).to_be_visible()
 
 
 def test_chromium_finds_the_app_installable(context):

@@ -72,12 +72,18 @@ def test_offline_the_form_says_so_and_a_queued_report_waits_for_a_connection(
         expect(banner).to_be_visible()
         context.set_offline(False)
         expect(banner).to_be_hidden()
+        # Delivered: the form's "saved on your phone" becomes "sent", with the reference.
+        status = page.locator("#send-status")
+        expect(status).to_contain_text(table["send.sent"].split("{ref}")[0])
+        expect(status).not_to_contain_text(table["saved"])
+        expect(status.get_by_role("link", name=table["send.follow"])).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / f"form-online-{lang}.png"))
 
         page.get_by_role("link", name=re.compile(table["nav.mine"])).click()
         expect(item.get_by_text(table["state.sent"], exact=True)).to_be_visible()
         expect(item.get_by_text(WAITING[lang])).to_have_count(0)
         page.screenshot(path=str(SCREENSHOTS / f"mine-sent-{lang}.png"))
-        assert len(reports_with(live_db, word)) == 1
+        [report] = reports_with(live_db, word)
+        expect(status).to_contain_text(table["send.sent"].replace("{ref}", str(report["id"])[:8]))
     finally:
         context.close()

@@ -10,9 +10,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.conftest import new_context
 from tests.browser.helpers import (
     camera_photo,
     fill_report,
+    fill_report_in,
     marker,
     open_app,
     photos_of,
@@ -20,6 +22,8 @@ from tests.browser.helpers import (
     send,
     top_is_red,
 )
+from tests.browser.test_languages_and_access import assert_every_string_in, strings
+from tests.browser.test_refused_report import LOCALES, screenshot
 
 pytestmark = pytest.mark.slow
 
@@ -86,3 +90,57 @@ def test_a_browser_without_offscreen_canvas_still_sends_the_photo_small_and_upri
     # Older Safari and Firefox: no OffscreenCanvas, so no worker; the page downscales it.
     context_without_sw.add_init_script(NO_OFFSCREEN_CANVAS + COUNT_UPLOADS)
     report_with_camera_photo(context_without_sw, live_server, live_db, tmp_path)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_delivered_report_says_sent_with_its_reference_and_follow_link(
+    browser, live_server, live_db, tmp_path, lang
+):
+    table = strings(lang)
+    photo = camera_photo(tmp_path / "small.jpg", width=1600, height=1200)
+    context = new_context(browser, live_server, locale=LOCALES[lang], service_workers="block")
+    try:
+        page = context.new_page()
+        open_app(page)
+        word = marker()
+        fill_report_in(page, table, f"Deep hole {word}", photo=photo)
+        page.get_by_role("button", name=table["send"], exact=True).click()
+
+        # "Saved on your phone" becomes "sent", with the reference the resident can quote.
+        status = page.locator("#send-status")
+        sent = table["send.sent"].split("{ref}")[0]
+        expect(status).to_contain_text(sent)
+        [report] = reports_with(live_db, word)
+        ref = str(report["id"])[:8]
+        expect(status).to_contain_text(table["send.sent"].replace("{ref}", ref))
+        expect(status).not_to_contain_text(table["saved"])
+        link = status.get_by_role("link", name=table["send.follow"])
+        expect(link).to_be_visible()
+        assert_every_string_in(page, lang)
+        screenshot(page, f"sent-{lang}")
+
+        # My reports: reference, thumbnail, status in the resident's language, follow link.
+        page.get_by_role("link", name=table["nav.mine"]).click()
+        item = page.locator("#mine-list > li").first
+        expect(item.get_by_text(table["state.sent"], exact=True)).to_be_visible()
+        expect(item).to_contain_text(table["mine.reference"].replace("{ref}", ref))
+        status_line = table["mine.serverStatus"].replace("{status}", table["status.new"])
+        expect(item.get_by_text(status_line)).to_be_visible()
+        thumbnail = item.get_by_role("img", name=table["mine.thumbnail"])
+        expect(thumbnail).to_be_visible()
+        assert thumbnail.evaluate("(img) => img.complete && img.naturalWidth > 0")
+        follow = item.get_by_role("link", name=table["mine.follow"])
+        expect(follow).to_be_visible()
+        assert_every_string_in(page, lang)
+        screenshot(page, f"sent-mine-{lang}")
+
+        # The link opens the report's private follow page, as its reporter.
+        follow.click()
+        expect(page).to_have_url(re.compile(r"/follow/[\w-]{43}$"))
+        expect(page.locator("body[data-ready='true']")).to_be_attached()
+        expect(page.get_by_text(f"Deep hole {word}")).to_be_visible()
+        # Made without an email: the page offers no emails to stop.
+        expect(page.locator("#unsubscribe-box")).to_be_hidden()
+        screenshot(page, f"sent-follow-page-{lang}")
+    finally:
+        context.close()

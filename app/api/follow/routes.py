@@ -96,6 +96,8 @@ def follow_view(session, token: str) -> dict:
         "report": report_view(report, request_language(), photos),
         "planned_for": follower.planned_for,
         "subscribed": not follower.unsubscribed,
+        # The phone's own link of a reporter who left no email (app.tickets.phone_link).
+        "emails": bool(follower.email),
         "can_reopen": follower.can_reopen and follower.is_reporter,
         # Counted from the exact moment it was resolved: the reporter's to know, no one else's.
         "reopen_until": follower.reopen_until if follower.is_reporter else None,

@@ -60,6 +60,13 @@ class FollowSchema(Schema):
     subscribed = fields.Boolean(
         required=True, metadata={"description": "Whether emails about this report still come"}
     )
+    emails = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Whether this link's person gave an email: the app's link of a "
+            "reporter who left none hears nothing by email"
+        },
+    )
     can_reopen = fields.Boolean(
         required=True, metadata={"description": 'Whether "it is not fixed" is possible now'}
     )

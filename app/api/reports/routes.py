@@ -49,6 +49,7 @@ from app.reports.queries import (
 from app.reports.services import NewReport, create_report
 from app.reports.views import ReportView
 from app.tickets.messages import FALLBACK_LANGUAGE
+from app.tickets.phone_link import keep_phone_link
 from app.tickets.services import notify_new_report
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
@@ -280,6 +281,9 @@ class Reports(MethodView):
             photos = [photo_view(a.photo) for a in added] if added or not created.replayed else None
             if photos is None:
                 photos = photos_for_report(session, created.report_id)
+            follow_token = keep_phone_link(
+                session.connection(), config["SECRET_KEY"], created.report_id, new.reporter_email
+            )
             session.commit()
         except IntegrityError as exc:
             # Only a race on the unique idempotency key gets here: the other request won.
@@ -294,6 +298,7 @@ class Reports(MethodView):
         body = report_view(view, request_language(), photos)
         # Derived, not stored: a replay answers the same token (app.media.capability).
         body["photo_token"] = photo_token(config["SECRET_KEY"], created.report_id)
+        body["follow_token"] = follow_token
         response = jsonify(REPORT_CREATED_SCHEMA.dump(body))
         response.status_code = 201
         response.headers["Location"] = url_for(

@@ -126,6 +126,13 @@ class ReportCreatedSchema(ReportSchema):
             "again"
         },
     )
+    follow_token = fields.String(
+        required=True,
+        metadata={
+            "description": "The author's private follow link's token (/follow/{token}), for the "
+            "app that made the report; a retry of the creation returns it again"
+        },
+    )
 
 
 class NearbyPropertiesSchema(ReportPropertiesSchema):

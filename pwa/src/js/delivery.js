@@ -49,6 +49,8 @@ function problemOf(response) {
     title: body.title || null,
     detail: body.detail || null,
     errors: Array.isArray(body.errors) ? body.errors : [],
+    // outside-service-area: the commune within 1 km, with its names, to say how far it is.
+    nearest_commune: body.nearest_commune || null,
   };
 }
 
@@ -60,6 +62,8 @@ async function sendReport(transport, item) {
       serverId: response.body.id,
       result: summary(response.body),
       photoToken: response.body.photo_token || null,
+      // The private follow link's token: "My reports" links to /follow/<token>.
+      followToken: response.body.follow_token || null,
     };
   }
   if (isRetryable(response.status)) return { retry: response.status };
@@ -211,6 +215,7 @@ async function deliverItem(outbox, transport, id, now, onChange) {
       serverId: sent.serverId,
       result: sent.result,
       ...(sent.photoToken ? { photoToken: sent.photoToken } : {}),
+      ...(sent.followToken ? { followToken: sent.followToken } : {}),
     }));
     if (!item) return null;
     onChange(item);

@@ -23,14 +23,20 @@ export function currentPosition({ timeout = 20000 } = {}) {
   });
 }
 
-/** { name } of the commune at a point; { outside: true } when none; null when unknown. */
+/**
+ * { name } of the commune at a point; { outside: true, nearest } when none (nearest: the
+ * commune within 1 km, { nis_code, distance_m, name, names }, or null); null when unknown.
+ */
 export async function lookupCommune(lat, lon, lang) {
   const query = `lat=${lat.toFixed(6)}&lon=${lon.toFixed(6)}`;
   try {
     const response = await fetch(`/api/v1/communes/lookup?${query}`, {
       headers: { Accept: 'application/json', 'Accept-Language': lang },
     });
-    if (response.status === 404) return { outside: true };
+    if (response.status === 404) {
+      const problem = await response.json().catch(() => ({}));
+      return { outside: true, nearest: problem?.nearest_commune || null };
+    }
     if (!response.ok) return null;
     return await response.json();
   } catch {

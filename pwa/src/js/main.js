@@ -80,8 +80,15 @@ async function main() {
     },
     onSendNow: () => loop.run({ force: true }),
   });
-  loop = new DeliveryLoop(outbox, { onChange: () => mine.render() });
-  const form = new ReportForm({
+  let form;
+  loop = new DeliveryLoop(outbox, {
+    onChange: () => {
+      mine.render();
+      // The form's "saved" becomes "sent", or the refusal, as soon as delivery says so.
+      form?.sendState.refresh();
+    },
+  });
+  form = new ReportForm({
     outbox,
     config,
     onQueued: async (_item, { wasEditing }) => {
@@ -91,6 +98,7 @@ async function main() {
       loop.requestBackgroundSync();
       loop.run({ force: true });
     },
+    onThumbnail: () => mine.render(),
   });
   form.setCategories(cachedCategories(), { final: false });
   onLanguageChange(() => mine.render());

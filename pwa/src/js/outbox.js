@@ -125,6 +125,10 @@ export function newItem({ body, photos = [], lang = 'en', now = Date.now(), id }
     serverId: null,
     // The creation answer's capability to add the photos (Report-Key); a secret of this phone.
     photoToken: null,
+    // The reporter's private follow link's token, from the same answer (/follow/<token>).
+    followToken: null,
+    // A small picture of the first photo, kept once the photos' bytes are sent and dropped.
+    thumbnail: null,
     result: null,
     sentAt: null,
   };

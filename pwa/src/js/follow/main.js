@@ -143,7 +143,9 @@ class FollowPage {
 
   renderSubscription() {
     const box = $('unsubscribe-box');
-    box.hidden = false;
+    // A link the app got for a report made without an email: no email to stop.
+    box.hidden = this.data.emails === false;
+    if (box.hidden) return;
     const subscribed = this.data.subscribed;
     $('unsubscribe').hidden = !subscribed;
     if (!subscribed) say($('unsubscribe-text'), 'follow.unsubscribe.off');

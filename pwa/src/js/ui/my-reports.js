@@ -3,22 +3,11 @@
 import { cachedCategories, iconFor, nameIn } from '../categories.js';
 import { language, say, t } from '../i18n.js';
 import { State } from '../outbox.js';
+import { fixKey, isExplained, reasonKey } from './refusal.js';
+import { followLink, shortRef } from './send-state.js';
+
 
 const $ = (id) => document.getElementById(id);
-
-/** A sentence saying why the server refused an item, in the resident's language. */
-export function reasonKey(problem) {
-  const slug = (problem?.type || '').split('/').pop();
-  const known = [
-    'unknown-category',
-    'outside-service-area',
-    'invalid-text',
-    'photo-upload-forbidden',
-  ];
-  if (known.includes(slug)) return [`problem.${slug}`, {}];
-  if (problem?.status === 422 && problem.errors?.length) return ['problem.validation', {}];
-  return ['problem.other', { status: problem?.status ?? '?' }];
-}
 
 function line(className, key, vars) {
   const p = document.createElement('p');
@@ -52,6 +41,7 @@ export class MyReports {
     const summary = $('mine-summary');
     if (!items.length) say(summary, 'mine.empty');
     else if (waiting.length && !navigator.onLine) say(summary, 'mine.offline');
+    else if (waiting.length === 1) say(summary, 'mine.waitingCount.one');
     else if (waiting.length) say(summary, 'mine.waitingCount', { n: waiting.length });
     else say(summary, null);
     $('send-now').hidden = waiting.length === 0;
@@ -73,6 +63,13 @@ export class MyReports {
     const name = document.createElement('span');
     name.textContent = category ? nameIn(category, lang) : item.body.category;
     title.append(icon, name);
+    if (item.thumbnail) {
+      const img = document.createElement('img');
+      img.className = 'thumb';
+      img.src = item.thumbnail;
+      img.alt = t('mine.thumbnail');
+      li.append(img);
+    }
     const state = document.createElement('p');
     state.className = 'state';
     // Offline, a waiting report is not failing: it waits for the network, and says so.
@@ -82,12 +79,21 @@ export class MyReports {
       dateStyle: 'medium',
       timeStyle: 'short',
     });
-    li.append(title, state, line('note', 'mine.madeAt', { date: made }));
-    if (item.photos.length) li.append(line('note', 'mine.photos', { n: item.photos.length }));
+    li.append(title, state);
+    if (item.serverId && !item.kind) li.append(line('ref', 'mine.reference', { ref: shortRef(item.serverId) }));
+    li.append(line('note', 'mine.madeAt', { date: made }));
+    const photos = item.photos.length;
+    if (photos) li.append(line('note', photos === 1 ? 'mine.photos.one' : 'mine.photos', { n: photos }));
     const result = item.result;
     if (result?.commune?.name) li.append(line('note', 'mine.commune', { name: result.commune.name }));
     if (item.state === State.SENT && result?.status) {
       li.append(line('note', 'mine.serverStatus', { status: t(`status.${result.status}`) }));
+    }
+    const follow = item.serverId ? followLink(item, 'mine.follow') : null;
+    if (follow) {
+      const p = document.createElement('p');
+      p.append(follow);
+      li.append(p);
     }
     for (const photo of item.photos.filter((p) => p.rejected)) {
       li.append(line('note', 'mine.photoRefused', { reason: t(...reasonKey(photo.rejected)) }));
@@ -100,7 +106,10 @@ export class MyReports {
   attention(item) {
     const [key, vars] = reasonKey(item.problem);
     const parts = [line('reason', 'mine.reason', { reason: t(key, vars) })];
-    if (item.problem?.detail) {
+    const fix = fixKey(item.problem);
+    if (fix) parts.push(line('note', fix));
+    // A refusal the app cannot name in the resident's words: the server's own, for help.
+    if (item.problem?.detail && !isExplained(item.problem)) {
       // The server's own words, in English: kept for whoever helps the resident.
       const detail = document.createElement('p');
       detail.className = 'note';

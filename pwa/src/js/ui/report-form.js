@@ -3,27 +3,30 @@
 import { groupCategories, iconFor, nameIn } from '../categories.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
 import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
-import { newItem, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
 import { bindCommuneSearch } from './commune-search.js';
 import { renderNearby } from './nearby-list.js';
 import { renderPhotos } from './photo-list.js';
+import { saveReport, SendState } from './send-state.js';
 
 const MAX_PHOTOS = 5;
 const $ = (id) => document.getElementById(id);
 
 export class ReportForm {
-  constructor({ outbox, config, onQueued }) {
+  constructor({ outbox, config, onQueued, onThumbnail }) {
     this.outbox = outbox;
     this.config = config;
     this.onQueued = onQueued;
+    this.onThumbnail = onThumbnail;
     this.categories = [];
     this.categoriesKnown = false;
     this.photos = [];
     this.location = null;
     this.photoGps = null;
     this.editing = null;
+    this.keptPhotos = 0;
     this.map = null;
+    this.sendState = new SendState(outbox);
     this.form = $('report-form');
     this.bind();
     onLanguageChange(() => {
@@ -114,7 +117,7 @@ export class ReportForm {
     input.value = '';
     const status = $('photo-status');
     for (const file of files) {
-      if (this.photos.length >= MAX_PHOTOS) {
+      if (this.keptPhotos + this.photos.length >= MAX_PHOTOS) {
         say(status, 'photos.full');
         break;
       }
@@ -127,7 +130,7 @@ export class ReportForm {
           $('use-photo-position').hidden = false;
           if (!this.location) say($('where-status'), 'where.photoSuggestion');
         }
-        say(status, 'photos.kept', { n: this.photos.length });
+        say(status, 'photos.kept', { n: this.keptPhotos + this.photos.length });
       } catch {
         say(status, 'photos.unreadable');
       }
@@ -139,7 +142,7 @@ export class ReportForm {
     renderPhotos($('photo-list'), this.photos, (photo) => {
       this.photos = this.photos.filter((p) => p !== photo);
       if (photo.preview) URL.revokeObjectURL(photo.preview);
-      say($('photo-status'), 'photos.kept', { n: this.photos.length });
+      say($('photo-status'), 'photos.kept', { n: this.keptPhotos + this.photos.length });
       this.renderPhotos();
       $('photo-camera').focus();
     });
@@ -172,8 +175,15 @@ export class ReportForm {
   async showCommune() {
     const el = $('commune');
     say(el, null);
-    if (!this.location || !navigator.onLine) return;
-    const found = await lookupCommune(this.location.lat, this.location.lon, language());
+    this.sendState.place(null);
+    const place = this.location;
+    if (!place || !navigator.onLine) return;
+    const found = await lookupCommune(place.lat, place.lon, language());
+    if (place !== this.location) return; // the place changed meanwhile
+    // Outside every commune, Send waits for another place; offline (no answer) it goes.
+    this.sendState.place(found);
+    // The fix it names, the commune search, sits among the details: unfold them.
+    if (found?.outside) $('more').open = true;
     if (found?.outside) say(el, 'where.outside');
     else if (found?.name) say(el, 'where.commune', { name: found.name });
   }
@@ -273,41 +283,18 @@ export class ReportForm {
   }
 
   async submit() {
-    if (!this.validate()) return;
+    if (this.sendState.outside || !this.validate()) return;
     const fields = this.fields();
-    const status = $('send-status');
+    const photos = this.photos.map(({ id, type, data }) => ({ id, type, data }));
+    const made = { body: this.body(fields), fields, location: this.location, photos };
     let item;
     try {
-      if (this.editing) {
-        const key = crypto.randomUUID();
-        item = await this.outbox.update(this.editing, (it) => ({
-          ...it,
-          // The refused request created nothing, so a fresh key is safe and avoids the
-          // server's "same key, different body" refusal.
-          key,
-          body: this.body(fields),
-          fields,
-          location: this.location,
-          state: State.WAITING,
-          problem: null,
-          attempts: 0,
-          nextAttemptAt: 0,
-        }));
-      } else {
-        item = newItem({
-          body: this.body(fields),
-          photos: this.photos.map(({ id, type, data }) => ({ id, type, data })),
-          lang: language(),
-        });
-        item.fields = fields;
-        item.location = this.location;
-        await this.outbox.put(item);
-      }
+      item = await saveReport(this.outbox, this.editing, made, language(), this.onThumbnail);
     } catch {
-      say(status, 'savedError');
+      this.sendState.failed();
       return;
     }
-    say(status, 'saved');
+    this.sendState.watch(item);
     const wasEditing = Boolean(this.editing);
     this.reset({ keepStatus: true });
     this.onQueued(item, { wasEditing });
@@ -329,8 +316,10 @@ export class ReportForm {
     say($('form-heading'), 'form.editHeading');
     say($('send'), 'sendAgain');
     $('cancel-edit').hidden = false;
-    for (const id of ['photo-camera', 'photo-gallery']) $(id).disabled = true;
+    // Its photos stay; more can be added while correcting it, up to the limit.
+    this.keptPhotos = item.photos.length;
     say($('photo-status'), 'photos.kept', { n: item.photos.length });
+    this.showCommune();
   }
 
   reset({ keepStatus = false } = {}) {
@@ -340,16 +329,17 @@ export class ReportForm {
     this.location = null;
     this.photoGps = null;
     this.editing = null;
+    this.keptPhotos = 0;
     this.renderPhotos();
     for (const id of ['where-status', 'commune', 'photo-status', 'form-status']) say($(id), null);
     $('more').open = false;
-    if (!keepStatus) say($('send-status'), null);
+    if (!keepStatus) this.sendState.forget();
+    this.sendState.place(null);
     for (const id of ['where-error', 'what-error', 'email-error', 'nearby', 'use-photo-position']) {
       $(id).hidden = true;
     }
     say($('form-heading'), 'form.heading');
     say($('send'), 'send');
     $('cancel-edit').hidden = true;
-    for (const id of ['photo-camera', 'photo-gallery']) $(id).disabled = false;
   }
 }
