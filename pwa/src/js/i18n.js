@@ -4,6 +4,7 @@ import de from '../i18n/de.json';
 import en from '../i18n/en.json';
 import fr from '../i18n/fr.json';
 import nl from '../i18n/nl.json';
+import { template } from './i18n-template.js';
 import { LANGUAGES, pickLanguage } from './language.js';
 
 const STRINGS = { fr, nl, de, en };
@@ -18,8 +19,9 @@ export function language() {
 
 /** The string for `key` with {placeholders} filled in. */
 export function t(key, vars = {}) {
-  const template = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+  const text =
+    template(STRINGS[current], current, key, vars.n) ?? template(STRINGS.en, 'en', key, vars.n);
+  return (text ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
 }
 
 /** Translate every element of `root` that names its string with data-i18n attributes. */
