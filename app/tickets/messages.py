@@ -197,19 +197,19 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "body_digest": {
         "fr": (
-            "Signalements du jour : $count nouveau(x)",
+            "Nouveaux signalements du jour : $count",
             "Voici les signalements reçus depuis le $since :\n\n$items\n",
         ),
         "nl": (
-            "Meldingen van de dag: $count nieuw",
+            "Nieuwe meldingen van de dag: $count",
             "Dit zijn de meldingen ontvangen sinds $since:\n\n$items\n",
         ),
         "de": (
-            "Meldungen des Tages: $count neu",
+            "Neue Meldungen des Tages: $count",
             "Hier die seit $since eingegangenen Meldungen:\n\n$items\n",
         ),
         "en": (
-            "Daily reports: $count new",
+            "New reports of the day: $count",
             "These are the reports received since $since:\n\n$items\n",
         ),
     },
