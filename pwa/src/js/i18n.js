@@ -33,6 +33,9 @@ export function translate(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-aria-label]')) {
     el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   }
+  // The window's title, when the page names its part of Pavé: "Pavé — Ploegen".
+  const titleKey = root === document && document.documentElement.dataset.i18nTitle;
+  if (titleKey) document.title = `${t('app.title')} — ${t(titleKey)}`;
 }
 
 /** Put a translated string in `el` that follows later language switches; null clears it. */
