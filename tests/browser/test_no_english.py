@@ -150,11 +150,19 @@ def test_the_resident_screens_have_no_english(browser, live_server, lang):
         expect(page.locator("#category-groups input[name=category]").first).to_be_attached()
         check(page, lang, "form")
 
-        # Placed by typing the commune: the results are counted in words.
+        # Sent empty: what is missing, in the language.
+        page.locator("#send").click()
+        expect(page.locator("#what-error")).to_be_visible()
+        check(page, lang, "form-errors")
+
+        # Placed by typing the commune: the results are counted in words, one or more.
+        status = page.locator("#commune-search-status")
+        page.locator("#commune-search").fill("Eupen")
+        expect(status).to_have_text(say["where.communeFound.one"].replace("{n}", "1"))
+        check(page, lang, "commune-search-one")
         page.locator("#commune-search").fill("Bruxelles")
-        forms = (say["where.communeFound.one"], say["where.communeFound.other"])
-        counted = "|".join(re.escape(form).replace(r"\{n\}", r"\d+") for form in forms)
-        expect(page.locator("#commune-search-status")).to_have_text(re.compile(counted))
+        several = re.escape(say["where.communeFound.other"]).replace(r"\{n\}", r"[2-9]")
+        expect(status).to_have_text(re.compile(several))
         check(page, lang, "commune-search")
         page.locator("#commune-results button").first.click()
         page.locator("#category-groups input[name=category][value=pothole]").check()
@@ -247,6 +255,11 @@ def test_the_crew_screens_have_no_english(browser, live_server, live_db, lang):
         expect(page.locator("#login-heading")).to_be_visible()
         assert page.title() == f"Pavé — {say['staff.tagline']}"
         check(page, lang, "crew-login")
+        page.locator("#login-email").fill(manager)
+        page.locator("#login-password").fill("not the password")
+        page.locator("#login-form button[type=submit]").click()
+        expect(page.locator("#login-error")).to_have_text(say["staff.login.failed"])
+        check(page, lang, "crew-login-failed")
         page.locator("#login-email").fill(manager)
         page.locator("#login-password").fill(PASSWORD)
         page.locator("#login-form button[type=submit]").click()
