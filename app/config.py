@@ -157,6 +157,11 @@ class Config:
     # host of PUBLIC_BASE_URL, localhost and 127.0.0.1. The host of PUBLIC_BASE_URL is
     # always accepted.
     TRUSTED_HOSTS: tuple[str, ...] = ()
+    # Who runs this Pavé service, shown on the app's "About and privacy" page (and in
+    # /config.json): the organisation's name, and an email address or web address where
+    # residents reach it about the service itself. Empty: the page says no name was given.
+    OPERATOR_NAME = ""
+    OPERATOR_CONTACT = ""
     # Open data: the publisher is described by its name and ADMS publisher type
     # (http://purl.org/adms/publishertype/<type>); harvesters and reusers write to the
     # contact email.

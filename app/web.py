@@ -119,12 +119,15 @@ def icon(name: str):
 
 @blp.get("/config.json")
 def config():
-    """Settings the app reads at start: the map tiles (an empty URL turns the map off)."""
+    """Settings the app reads at start: the map tiles (an empty URL turns the map off) and
+    who runs the service, with how to reach them (the About page)."""
     settings = current_app.config
     response = jsonify(
         {
             "tile_url": settings["PWA_TILE_URL"],
             "tile_attribution": settings["PWA_TILE_ATTRIBUTION"],
+            "operator_name": settings["OPERATOR_NAME"],
+            "operator_contact": settings["OPERATOR_CONTACT"],
         }
     )
     response.headers["Cache-Control"] = "no-cache"

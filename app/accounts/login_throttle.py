@@ -40,6 +40,7 @@ STALE_BATCH = 100
 
 class ThrottleUnavailableError(PaveError):
     title = "Logins are unavailable"
+    type_slug = "login-throttle-unavailable"
 
 
 class LoginThrottleRow(Base):

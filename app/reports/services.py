@@ -87,7 +87,7 @@ INSERT_SQL = text(
         RETURNING *
     ), history AS (
         INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note)
-        SELECT id, NULL, status, 'reporter', 'Report received' FROM report
+        SELECT id, NULL, status, 'reporter', NULL FROM report
     )
     SELECT report.id, (n.notify_mode = 'immediate' AND n.contact_email IS NOT NULL)
                 AS body_notified_at_once

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.dates import long_datetime
-from app.errors import NotFoundError
+from app.errors import NotFoundError, PaveError
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import notifications, outbox
 from app.tickets.notifications import token_hash
@@ -59,10 +59,19 @@ PENDING_SQL = text(
     FOR UPDATE OF f
     """
 )
+# The confirmation's hash stays, so that a second click on the link is recognised and told
+# that it worked already (the link itself gives nothing more).
 CONFIRM_SQL = text(
-    "UPDATE report_followers SET confirmed_at = now(), confirm_token_hash = NULL, "
-    "confirm_expires_at = NULL WHERE id = :id"
+    "UPDATE report_followers SET confirmed_at = now(), confirm_expires_at = NULL WHERE id = :id"
 )
+CONFIRMED_SQL = text(
+    "SELECT 1 FROM report_followers WHERE confirm_token_hash = :token_hash "
+    "AND confirmed_at IS NOT NULL"
+)
+
+
+class AlreadyConfirmedError(PaveError):
+    title = "Already confirmed"
 
 
 def request(session: Session, report_id: uuid.UUID, email: str, language: str) -> bool:
@@ -112,11 +121,17 @@ def confirm(session: Session, token: str) -> str:
     """Confirm a pending request: the address follows the report from now on. Returns the
     token of the follower's link, which their first email about the report carries too.
 
-    NotFoundError for a token that is unknown, used already or expired.
+    AlreadyConfirmedError for a token used already, NotFoundError for one unknown or expired.
     """
     row = None
     if 0 < len(token) <= MAX_TOKEN_LENGTH:
-        row = session.execute(PENDING_SQL, {"token_hash": token_hash(token)}).one_or_none()
+        hashed = {"token_hash": token_hash(token)}
+        row = session.execute(PENDING_SQL, hashed).one_or_none()
+        if row is None and session.execute(CONFIRMED_SQL, hashed).first():
+            raise AlreadyConfirmedError(
+                "This request was confirmed already: the address follows the report, and the "
+                "email sent after the confirmation carries its follow link."
+            )
     if row is None:
         raise NotFoundError(
             "This confirmation link is not valid: it was used already, or more than "

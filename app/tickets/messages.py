@@ -7,6 +7,7 @@ from string import Template
 
 from app.i18n import LANGUAGES
 from app.tickets.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
+from app.urls import public_url
 
 FALLBACK_LANGUAGE = "fr"
 
@@ -196,19 +197,19 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "body_digest": {
         "fr": (
-            "Signalements du jour : $count nouveau(x)",
+            "Nouveaux signalements du jour : $count",
             "Voici les signalements reçus depuis le $since :\n\n$items\n",
         ),
         "nl": (
-            "Meldingen van de dag: $count nieuw",
+            "Nieuwe meldingen van de dag: $count",
             "Dit zijn de meldingen ontvangen sinds $since:\n\n$items\n",
         ),
         "de": (
-            "Meldungen des Tages: $count neu",
+            "Neue Meldungen des Tages: $count",
             "Hier die seit $since eingegangenen Meldungen:\n\n$items\n",
         ),
         "en": (
-            "Daily reports: $count new",
+            "New reports of the day: $count",
             "These are the reports received since $since:\n\n$items\n",
         ),
     },
@@ -288,6 +289,16 @@ RESIDENT_FOOTER: dict[str, str] = {
 }
 
 
+# And where to read who runs the service and what it keeps: the app's About page.
+ABOUT_PATH = "/#/about"
+ABOUT_FOOTER: dict[str, str] = {
+    "fr": "\nQui gère Pavé, ce qu'il garde de vous et combien de temps :\n$about_url\n",
+    "nl": "\nWie Pavé beheert, wat het van u bewaart en hoe lang:\n$about_url\n",
+    "de": "\nWer Pavé betreibt, was es von Ihnen speichert und wie lange:\n$about_url\n",
+    "en": "\nWho runs Pavé, what it keeps about you and for how long:\n$about_url\n",
+}
+
+
 @dataclass(frozen=True)
 class Email:
     language: str
@@ -311,7 +322,8 @@ def render(kind: str, language: str | None, **values: object) -> Email:
         given, withheld = FOLLOWER_REASON[lang]
         text["reason_line"] = Template(given if text.get("reason") else withheld).substitute(text)
     if text.get("follow_url"):
-        body += (FOLLOWER_FOOTER if follower else RESIDENT_FOOTER)[lang]
+        body += (FOLLOWER_FOOTER if follower else RESIDENT_FOOTER)[lang] + ABOUT_FOOTER[lang]
+        text["about_url"] = public_url(ABOUT_PATH)
     return Email(
         language=lang,
         subject=Template(subject).substitute(text),

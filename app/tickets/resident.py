@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.dates import BELGIAN_TIME, long_date
 from app.db import Base
 from app.errors import NotFoundError, PaveError
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
@@ -240,9 +241,12 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
     if closed and follower.status_since is not None:
         expires = follower.status_since + dt.timedelta(days=expiry_days)
         if follower.db_now > expires:
+            closed_on = follower.status_since.astimezone(BELGIAN_TIME).date()
             raise FollowLinkExpiredError(
-                f"This report was closed on {follower.status_since:%Y-%m-%d} and its link "
-                f"expired {expiry_days} days later; make a new report if the problem is back."
+                f"This report was closed on {long_date(closed_on, 'en')} and its link "
+                f"expired {expiry_days} days later; make a new report if the problem is back.",
+                closed_on=closed_on.isoformat(),
+                expiry_days=expiry_days,
             )
     return follower
 

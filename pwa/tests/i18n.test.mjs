@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { template } from '../src/js/i18n-template.js';
 import { pickLanguage } from '../src/js/language.js';
 
 const src = new URL('../src/', import.meta.url).pathname;
@@ -41,7 +42,31 @@ test('every key named in the page and the scripts is translated', async () => {
     ...code.matchAll(/\b(?:say\([^,]+|t|line\([^,]+|button)\(?,?\s*'([\w-]+\.[\w.-]+)'/g),
   ].map((m) => m[1]);
   assert.ok(named.length > 20);
-  for (const key of named) assert.ok(key in en, `missing translation: ${key}`);
+  for (const key of named) {
+    assert.ok(key in en || `${key}.other` in en, `missing translation: ${key}`);
+  }
+});
+
+test('a count takes the plural form of its language: never "photo(s)"', async () => {
+  for (const lang of ['en', 'fr', 'nl', 'de']) {
+    const strings = await load(lang);
+    for (const [key, value] of Object.entries(strings)) {
+      assert.doesNotMatch(value, /\w\((s|en|n|'s|e)\)/, `${lang}: ${key} writes a plural by hand`);
+      if (key.endsWith('.one')) assert.ok(`${key.slice(0, -4)}.other` in strings, `${lang}: ${key}`);
+    }
+  }
+  const fr = await load('fr');
+  const nl = await load('nl');
+  assert.equal(template(fr, 'fr', 'where.communeFound', 1), '{n} commune trouvée : choisissez-la.');
+  assert.equal(template(fr, 'fr', 'where.communeFound', 2), '{n} communes trouvées : choisissez-en une.');
+  assert.equal(template(nl, 'nl', 'mine.photos', 1), '{n} foto');
+  assert.equal(template(nl, 'nl', 'mine.photos', 3), "{n} foto's");
+  assert.equal(template(fr, 'fr', 'mine.photos', 1_000_000), '{n} photos', 'French "many" is "other"');
+});
+
+test('nl says "het bestuur" for the administration, never "de administratie"', async () => {
+  const nl = await load('nl');
+  for (const [key, value] of Object.entries(nl)) assert.doesNotMatch(value, /administratie/i, key);
 });
 
 test('the language comes from the browser, falling back to English', () => {

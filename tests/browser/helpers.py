@@ -88,7 +88,7 @@ def fill_report(page: Page, category: str, description: str, *, photo: Path | No
     """Fill the form the way a resident does: photo, position, category, description."""
     if photo is not None:
         page.get_by_label("Take a photo").set_input_files(str(photo))
-        expect(page.get_by_text("1 photo(s) will be sent with the report.")).to_be_visible()
+        expect(page.get_by_text("1 photo will be sent with the report.")).to_be_visible()
     page.get_by_role("button", name="Use my position").click()
     expect(page.get_by_text("Position found, accurate to about 12 m.")).to_be_visible()
     page.get_by_role("radio", name=category, exact=True).check()

@@ -64,7 +64,7 @@ def test_a_note_written_while_the_resolution_is_sent_is_applied_too(
         page.route("**/api/v1/staff/tickets/*/photos", lambda route: held.append(route))
         page.locator("#change-to").select_option("resolved")
         page.locator("#change-photo").set_input_files(str(photo))
-        photos = say["staff.change.photoCount"].replace("{n}", "1")
+        photos = say["staff.change.photoCount.one"].replace("{n}", "1")
         expect(page.locator("#change-photo-status")).to_have_text(photos)
         with page.expect_request("**/api/v1/staff/tickets/*/photos"):
             page.get_by_role("button", name=say["staff.change.submit"]).click()

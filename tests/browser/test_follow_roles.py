@@ -48,9 +48,9 @@ WORDS = {
     "nl": {
         "confirm": "Ja, deze melding volgen",
         "status": "Status",
-        "label": "Alleen de administratie leest uw opmerking; ze kan ze publiceren.",
+        "label": "Alleen het bestuur leest uw opmerking; het kan ze publiceren.",
         "send": "Opmerking versturen",
-        "not_public": "Nog niet openbaar: alleen de administratie leest het",
+        "not_public": "Nog niet openbaar: alleen het bestuur leest het",
         "not_fixed": "Nee, het is niet hersteld",
         "follow": "Deze melding volgen",
         "followed": "De melding die u volgt",

@@ -26,6 +26,8 @@ def strings(lang: str) -> dict[str, str]:
 
 def assert_policy_shown(page, table: dict[str, str]) -> None:
     expect(page.get_by_role("heading", level=1, name=table["privacy.heading"])).to_be_visible()
+    # Who runs the service: no OPERATOR_NAME is set here, and the page says so.
+    expect(page.locator("#about-operator")).to_have_text(table["about.operatorUnset"])
     for key in (*PARAGRAPHS, "privacy.retention", "privacy.contact"):
         expect(page.get_by_text(table[key])).to_be_visible()
     # The period, in words a resident reads: the days, and what is erased.

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 import pytest
 from sqlalchemy import text
 
+from app.dates import long_date
 from app.tickets.edits import add_update
 from app.tickets.services import Actor, transition
 from tests.follow.conftest import RESIDENT_EMAIL
@@ -227,6 +229,12 @@ def test_the_link_expires_180_days_after_closure(client, session, followed, days
     assert response.status_code == expected
     if expected == 410:
         assert response.mimetype == "application/problem+json"
+        body = response.get_json()
+        # The day in words (never 2026-06-01), and as a value the follow page words itself.
+        closed = dt.date.fromisoformat(body["closed_on"])
+        assert f"closed on {long_date(closed, 'en')} " in body["detail"]
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", body["detail"])
+        assert body["expiry_days"] == 180
         assert client.post(FOLLOW + token + "/comments", json={"body": "hi"}).status_code == 410
     else:
         assert response.get_json()["history"][-1]["reason"] == "Private road"

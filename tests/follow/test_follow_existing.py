@@ -45,10 +45,12 @@ def test_a_neighbour_confirms_then_gets_a_working_link(client, session, post_rep
     assert page.status_code == 200
     assert page.get_json()["report"]["id"] == str(report_id)
     assert page.get_json()["is_reporter"] is False
-    # The confirmation link works once.
+    # The confirmation link works once; a second click is told it worked, and gets no link.
     again = client.post(f"/api/v1/follow-confirmations/{confirmation}")
-    assert again.status_code == 404
+    assert again.status_code == 409
     assert again.mimetype == "application/problem+json"
+    assert again.get_json()["type"].endswith("/follow-already-confirmed")
+    assert "token" not in again.get_json()
 
 
 def test_the_language_comes_from_the_browser_when_not_given(client, session, post_report):

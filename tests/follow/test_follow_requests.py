@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.follow.conftest import RESIDENT_EMAIL, confirmations_in, follow_and_confirm
+from tests.follow.conftest import RESIDENT_EMAIL, confirmations_in, follow_and_confirm, links_in
 
 NEIGHBOUR = "jan@example.org"
 
@@ -124,3 +124,38 @@ def test_the_confirmation_page_changes_nothing_on_get(client, session, post_repo
         {"email": NEIGHBOUR},
     ).scalar_one()
     assert confirmed is None
+
+
+def test_an_unreachable_counter_refuses_follow_requests_in_their_own_words(app, post_report):
+    from app import create_app
+
+    report_id = post_report()
+    cut_off = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0"})
+
+    refused = _follow(cut_off.test_client(), report_id)
+
+    assert refused.status_code == 503
+    assert refused.mimetype == "application/problem+json"
+    body = refused.get_json()
+    # Follow requests are refused, not logins: the title says so.
+    assert body["title"] == "Follow requests are unavailable"
+    assert body["type"].endswith("/follow-limits-unavailable")
+    assert "follow request counter cannot be reached" in body["detail"]
+
+
+def test_a_second_click_on_a_used_confirmation_says_it_worked_already(client, session, post_report):
+    report_id = post_report()
+    _follow(client, report_id)
+    (token,) = confirmations_in(session, report_id, NEIGHBOUR)
+    assert client.post(f"/api/v1/follow-confirmations/{token}").status_code == 201
+    following_emails = links_in(session, report_id, "resident_following")
+
+    again = client.post(f"/api/v1/follow-confirmations/{token}")
+
+    assert again.status_code == 409
+    assert again.mimetype == "application/problem+json"
+    body = again.get_json()
+    assert body["type"].endswith("/follow-already-confirmed")
+    assert "confirmed already" in body["detail"]
+    # Nothing new: no second link, no second email.
+    assert links_in(session, report_id, "resident_following") == following_emails

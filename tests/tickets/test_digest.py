@@ -45,7 +45,7 @@ def test_a_daily_body_gets_its_new_tickets_in_one_message_once(session, report_f
     send_digests(session, until=now - dt.timedelta(hours=1))
     (digest,) = _digests(session)
     assert (digest.recipient, digest.language) == ("travaux@bruxelles.example", "fr")
-    assert digest.subject == "Signalements du jour : 2 nouveau(x)"
+    assert digest.subject == "Nouveaux signalements du jour : 2"
     for report in earlier:
         assert str(report.id) in digest.body
     assert str(later.id) not in digest.body
@@ -102,4 +102,4 @@ def test_the_digest_command_queues_and_is_idempotent(app, session, report_factor
     assert "0 digest(s) queued" in second.output
     (digest,) = _digests(session)
     assert (digest.recipient, digest.language) == ("wegen@gent.example", "nl")
-    assert digest.subject == "Meldingen van de dag: 1 nieuw"
+    assert digest.subject == "Nieuwe meldingen van de dag: 1"

@@ -131,7 +131,7 @@ def test_the_worker_sends_the_days_digest_once(engine, smtp):
     assert second.exit_code == 0, second.output
     assert "daily digest" not in second.output
     assert [m["To"] for m in smtp.messages] == ["travaux@bruxelles.example"]
-    assert smtp.messages[0]["Subject"] == "Signalements du jour : 1 nouveau(x)"
+    assert smtp.messages[0]["Subject"] == "Nouveaux signalements du jour : 1"
 
 
 def test_a_digest_hour_out_of_range_is_refused(engine):

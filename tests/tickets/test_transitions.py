@@ -40,7 +40,7 @@ def test_a_crew_takes_a_ticket_from_new_to_resolved(session, ticket):
         {"id": ticket},
     ).all()
     assert [tuple(row) for row in history] == [
-        (None, "new", "reporter", "Report received"),
+        (None, "new", "reporter", None),
         ("new", "acknowledged", "crew:anne", None),
         ("acknowledged", "planned", "crew:anne", None),
         ("planned", "in_progress", "crew:anne", None),

@@ -120,7 +120,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ThrottleUnavailableError)
     def _unavailable(error: ThrottleUnavailableError):
-        app.logger.error("login limits: %s (%s)", error.detail, error.__cause__)
-        response = problem(503, error.title, error.detail, "login-throttle-unavailable")
+        app.logger.error("limits: %s (%s)", error.detail, error.__cause__)
+        response = problem(503, error.title, error.detail, error.type_slug)
         response.headers["Retry-After"] = "30"
         return response

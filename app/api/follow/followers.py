@@ -62,6 +62,11 @@ blp.errorhandler(resident.ReportClosedError)(_closed)
 confirmations.errorhandler(resident.ReportClosedError)(_closed)
 
 
+@confirmations.errorhandler(following.AlreadyConfirmedError)
+def _already(error: following.AlreadyConfirmedError):
+    return problem(409, error.title, error.detail, "follow-already-confirmed")
+
+
 @confirmations.after_request
 def _private(response):
     # The token is in the address and in the answer: nothing on the way may keep either.
@@ -93,8 +98,10 @@ class ReportFollowers(MethodView):
 @confirmations.route("/<string:token>")
 class FollowConfirmation(MethodView):
     @confirmations.response(201, FollowConfirmedSchema)
-    @confirmations.alt_response(404, **problem_doc("Unknown, used or expired confirmation"))
-    @confirmations.alt_response(409, **problem_doc("The report was closed in the meantime"))
+    @confirmations.alt_response(404, **problem_doc("Unknown or expired confirmation"))
+    @confirmations.alt_response(
+        409, **problem_doc("Confirmed already, or the report was closed in the meantime")
+    )
     def post(self, token: str):
         """Confirm the request: the address follows the report, with a link of its own"""
         session = db_session()

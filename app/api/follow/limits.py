@@ -15,6 +15,16 @@ from app.accounts.login_throttle import ThrottleUnavailableError
 from app.api.auth.ratelimit import TooManyAttemptsError, digest, rule, store
 
 
+class FollowLimitsUnavailableError(ThrottleUnavailableError):
+    """The counters of follow requests or comments out of reach: those are refused, not logins."""
+
+    type_slug = "follow-limits-unavailable"
+
+    def __init__(self, detail: str, title: str):
+        super().__init__(detail)
+        self.title = title
+
+
 def mailbox(email: str) -> str:
     """The mailbox an address reaches, as far as the limit is concerned: `name+tag@domain`
     (subaddressing, which most providers offer) is `name@domain`, in lower case."""
@@ -31,8 +41,9 @@ def _count(counters: dict, what: str, too_many: str) -> None:
     try:
         wait = store().attempt(counters)
     except ThrottleUnavailableError as exc:
-        raise ThrottleUnavailableError(
-            f"The {what} counter cannot be reached; {what}s are refused until it can."
+        raise FollowLimitsUnavailableError(
+            f"The {what} counter cannot be reached; {what}s are refused until it can.",
+            title=f"{what.capitalize()}s are unavailable",
         ) from exc.__cause__
     if wait:
         current_app.logger.info("%ss: limit reached, %s s to wait", what, wait)

@@ -56,7 +56,7 @@ def _not_reporter(error: resident.NotTheReporterError):
 
 @blp.errorhandler(resident.FollowLinkExpiredError)
 def _expired(error: resident.FollowLinkExpiredError):
-    return problem(410, error.title, error.detail, "follow-link-expired")
+    return problem(410, error.title, error.detail, "follow-link-expired", **error.extra)
 
 
 def _follower(session, token: str) -> resident.Follower:

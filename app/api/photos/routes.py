@@ -192,7 +192,7 @@ def store_upload(session: Session, report_id: uuid.UUID, upload, client_photo_id
 
 @blp.errorhandler(resident.FollowLinkExpiredError)
 def _expired(error: resident.FollowLinkExpiredError):
-    return problem(410, error.title, error.detail, "follow-link-expired")
+    return problem(410, error.title, error.detail, "follow-link-expired", **error.extra)
 
 
 @blp.route("/follow/<string:token>/photos")

@@ -4,6 +4,7 @@ import de from '../i18n/de.json';
 import en from '../i18n/en.json';
 import fr from '../i18n/fr.json';
 import nl from '../i18n/nl.json';
+import { template } from './i18n-template.js';
 import { LANGUAGES, pickLanguage } from './language.js';
 
 const STRINGS = { fr, nl, de, en };
@@ -18,8 +19,9 @@ export function language() {
 
 /** The string for `key` with {placeholders} filled in. */
 export function t(key, vars = {}) {
-  const template = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+  const text =
+    template(STRINGS[current], current, key, vars.n) ?? template(STRINGS.en, 'en', key, vars.n);
+  return (text ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
 }
 
 /** Translate every element of `root` that names its string with data-i18n attributes. */
@@ -31,6 +33,9 @@ export function translate(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-aria-label]')) {
     el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   }
+  // The window's title, when the page names its part of Pavé: "Pavé — Ploegen".
+  const titleKey = root === document && document.documentElement.dataset.i18nTitle;
+  if (titleKey) document.title = `${t('app.title')} — ${t(titleKey)}`;
 }
 
 /** Put a translated string in `el` that follows later language switches; null clears it. */

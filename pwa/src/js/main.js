@@ -4,6 +4,7 @@ import { loadCategories, cachedCategories } from './categories.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import { initialLanguage, language, onLanguageChange, setLanguage } from './i18n.js';
 import { openOutbox, State } from './outbox.js';
+import { renderAbout } from './ui/about.js';
 import { MyReports } from './ui/my-reports.js';
 import { watchConnection } from './ui/offline-banner.js';
 import { ReportForm } from './ui/report-form.js';
@@ -62,6 +63,7 @@ async function main() {
 
   const outbox = await openOutbox();
   const config = await loadConfig();
+  renderAbout(config);
   let loop;
   const mine = new MyReports({
     outbox,
@@ -117,7 +119,7 @@ async function main() {
         return;
       }
     }
-    const screens = { '#/mine': 'mine', '#/privacy': 'privacy' };
+    const screens = { '#/mine': 'mine', '#/privacy': 'privacy', '#/about': 'privacy' };
     showScreen(screens[hash] || 'report', { focus });
     if (hash === '#/mine') mine.refreshStatuses();
   };

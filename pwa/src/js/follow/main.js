@@ -3,7 +3,7 @@
 import { initialLanguage, language, onLanguageChange, say, setLanguage, t } from '../i18n.js';
 import { AddPhoto } from './add-photo.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
-import { renderReport } from './render.js';
+import { formatDay, renderReport } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,6 +75,13 @@ class FollowPage {
       location.replace(`/follow/${encodeURIComponent(answer.body.token)}`);
       return;
     }
+    if (String(answer?.body?.type || '').endsWith('/follow-already-confirmed')) {
+      // A second click on the link: nothing to do, and a way on rather than a dead end.
+      button.hidden = true;
+      say($('confirm-done'), 'follow.confirm.already');
+      $('confirm-app').hidden = false;
+      return;
+    }
     if (!answer) say($('confirm-error'), 'follow.offline.action');
     else if (answer.status === 404) say($('confirm-error'), 'follow.confirm.invalid');
     else if (answer.status === 409) say($('confirm-error'), 'follow.confirm.closed');
@@ -133,7 +140,12 @@ class FollowPage {
       say(heading, 'follow.error.heading', { status: answer.status });
     }
     say($('problem-text'), text);
-    if (answer && answer.status !== 404 && answer.body?.detail) {
+    const closedOn = answer?.status === 410 && answer.body?.closed_on;
+    if (closedOn) {
+      // The closing day in the reader's words, rather than the server's English sentence.
+      const days = answer.body.expiry_days;
+      say($('problem-detail'), 'follow.expired.closedOn', { date: formatDay(closedOn), days });
+    } else if (answer && answer.status !== 404 && answer.body?.detail) {
       $('problem-detail').textContent = answer.body.detail;
     }
     const final = answer && (answer.status === 404 || answer.status === 410);

@@ -21,7 +21,7 @@ export function formatDate(iso) {
   });
 }
 
-function formatDay(isoDate) {
+export function formatDay(isoDate) {
   // A date without a time: noon keeps it on the same day in every time zone of Europe.
   return new Date(`${isoDate}T12:00:00`).toLocaleDateString(language(), { dateStyle: 'long' });
 }

@@ -37,7 +37,8 @@ function when(iso) {
 const newestFirst = (rows) =>
   [...rows].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 
-// The note the server writes on a report's first row, in English whatever the language.
+// The note the server once wrote on a report's first row, in English whatever the language;
+// the first row now has no note, and either way the screen says it in the crew's words.
 const RECEIVED = 'Report received';
 
 /**
@@ -160,8 +161,9 @@ export function renderTimeline(list, ticket, onPublish = null) {
         : t('staff.history.start', { to });
       li.append(el('strong', '', line), ' ', when(row.at));
       if (row.actor) li.append(el('span', 'note', ` — ${actorName(row.actor)}`));
-      const received = !row.from_status && row.note === RECEIVED;
-      if (row.note) li.append(el('p', '', received ? t('staff.history.received') : row.note));
+      const received = !row.from_status && (!row.note || row.note === RECEIVED);
+      if (received) li.append(el('p', '', t('staff.history.received')));
+      else if (row.note) li.append(el('p', '', row.note));
       if (row.note && REASONS.has(row.to_status)) {
         const key = row.reason_public ? 'staff.history.reasonPublic' : 'staff.history.reasonPrivate';
         li.append(el('p', 'note', t(key)));

@@ -41,7 +41,6 @@ export class MyReports {
     const summary = $('mine-summary');
     if (!items.length) say(summary, 'mine.empty');
     else if (waiting.length && !navigator.onLine) say(summary, 'mine.offline');
-    else if (waiting.length === 1) say(summary, 'mine.waitingCount.one');
     else if (waiting.length) say(summary, 'mine.waitingCount', { n: waiting.length });
     else say(summary, null);
     $('send-now').hidden = waiting.length === 0;
@@ -83,7 +82,7 @@ export class MyReports {
     if (item.serverId && !item.kind) li.append(line('ref', 'mine.reference', { ref: shortRef(item.serverId) }));
     li.append(line('note', 'mine.madeAt', { date: made }));
     const photos = item.photos.length;
-    if (photos) li.append(line('note', photos === 1 ? 'mine.photos.one' : 'mine.photos', { n: photos }));
+    if (photos) li.append(line('note', 'mine.photos', { n: photos }));
     const result = item.result;
     if (result?.commune?.name) li.append(line('note', 'mine.commune', { name: result.commune.name }));
     if (item.state === State.SENT && result?.status) {
