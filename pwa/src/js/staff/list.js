@@ -15,6 +15,30 @@ export function formatDate(iso) {
   return new Date(iso).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+const UNITS = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['week', 7 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** How long ago, in words of the crew's language: "il y a 3 jours", "3 dagen geleden". */
+export function age(iso, now = Date.now(), lang = language()) {
+  const seconds = (Date.parse(iso) - now) / 1000;
+  const words = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return words.format(Math.trunc(seconds / size), unit);
+  }
+  return words.format(0, 'minute');
+}
+
+/** A ticket's short reference, as crews say it on the phone: its id's first 8 characters. */
+export function shortRef(id) {
+  return String(id).replaceAll('-', '').slice(0, 8);
+}
+
 /** The query string of the filters as the crew set them. */
 export function listQuery(status, mine) {
   const params = new URLSearchParams({ limit: '100', sort: '-updated_at' });
@@ -120,10 +144,20 @@ export class TicketList {
     link.textContent = `${item.category?.name ?? ''} — ${item.commune?.name ?? ''}`;
     const title = document.createElement('h2');
     title.append(link);
+    const ref = document.createElement('p');
+    ref.className = 'ref';
+    ref.textContent = t('staff.list.ref', { ref: shortRef(item.id) });
     const state = document.createElement('p');
     state.className = 'state';
     state.textContent = t('staff.ticket.status', { status: t(`status.${item.status}`) });
-    li.append(title, state);
+    if (item.thumbnail_url) {
+      const img = document.createElement('img');
+      Object.assign(img, { src: item.thumbnail_url, width: 72, height: 72, loading: 'lazy' });
+      img.className = 'thumb';
+      img.alt = t('staff.list.photo');
+      li.append(img);
+    }
+    li.append(title, ref, state);
     if (change) {
       const waiting = document.createElement('p');
       waiting.className = change.state === State.ATTENTION ? 'reason' : 'note';
@@ -143,7 +177,7 @@ export class TicketList {
     const meta = document.createElement('p');
     meta.className = 'note';
     meta.textContent = t('staff.list.meta', {
-      created: formatDate(item.created_at),
+      age: age(item.created_at),
       priority: t(`staff.priority.${item.priority || 'normal'}`),
     });
     li.append(meta);
