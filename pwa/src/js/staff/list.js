@@ -2,6 +2,7 @@
 
 import { language, say, t } from '../i18n.js';
 import { State } from '../outbox.js';
+import { age, shortRef } from './card.js';
 import { isPendingChange } from './edits.js';
 import { membersOf } from './members.js';
 
@@ -13,30 +14,6 @@ const PREFETCH = 50;
 export function formatDate(iso) {
   if (!iso) return '';
   return new Date(iso).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-const UNITS = [
-  ['year', 365 * 86400],
-  ['month', 30 * 86400],
-  ['week', 7 * 86400],
-  ['day', 86400],
-  ['hour', 3600],
-  ['minute', 60],
-];
-
-/** How long ago, in words of the crew's language: "il y a 3 jours", "3 dagen geleden". */
-export function age(iso, now = Date.now(), lang = language()) {
-  const seconds = (Date.parse(iso) - now) / 1000;
-  const words = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return words.format(Math.trunc(seconds / size), unit);
-  }
-  return words.format(0, 'minute');
-}
-
-/** A ticket's short reference, as crews say it on the phone: its id's first 8 characters. */
-export function shortRef(id) {
-  return String(id).replaceAll('-', '').slice(0, 8);
 }
 
 /** The query string of the filters as the crew set them. */
@@ -177,7 +154,7 @@ export class TicketList {
     const meta = document.createElement('p');
     meta.className = 'note';
     meta.textContent = t('staff.list.meta', {
-      age: age(item.created_at),
+      age: age(item.created_at, Date.now(), language()),
       priority: t(`staff.priority.${item.priority || 'normal'}`),
     });
     li.append(meta);
