@@ -152,3 +152,56 @@ def test_an_unknown_link_asks_the_administrations_manager(browser, live_server, 
         assert_every_string_in(page, lang)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("fr-BE", "fr"), ("nl-BE", "nl")])
+def test_a_used_reset_link_names_the_manager_who_sent_it(
+    browser, live_server, live_db, locale, lang
+):
+    table = strings(lang)
+    manager, body_id = make_inviter(live_db)
+    crew = f"crew-{uuid.uuid4().hex[:8]}@bruxelles.example"
+    with Session(live_db) as session, session.begin():
+        create_user(session, crew, PASSWORD, grants=(Grant(Role.CREW_MEMBER, body_id),))
+    admin = new_context(browser, live_server)
+    try:
+        login = admin.request.post(
+            "/api/v1/auth/login", data={"email": manager, "password": PASSWORD}
+        )
+        csrf = {"X-CSRF-Token": login.json()["csrf_token"]}
+        accounts = admin.request.get("/api/v1/auth/accounts").json()["accounts"]
+        (account,) = [a for a in accounts if a["email"] == crew]
+        sent = admin.request.post(
+            f"/api/v1/auth/accounts/{account['id']}/password-reset", headers=csrf
+        )
+        assert sent.status == 202, sent.text()
+    finally:
+        admin.close()
+    query = text(
+        "SELECT body FROM outbox_messages WHERE kind = 'staff_password_reset' AND recipient = :to"
+    )
+    with live_db.connect() as conn:
+        (body,) = conn.execute(query, {"to": crew}).scalars().all()
+    (link,) = re.findall(r"\S+#reset=[\w-]+", body)
+    assert link.startswith(f"{live_server.url}/staff/#reset=")
+
+    context = new_context(browser, live_server, locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(link)
+        expect(page.get_by_role("heading", name=table["staff.password.heading"])).to_be_visible()
+        # A reset changes no name: only the password is asked.
+        expect(page.get_by_label(table["staff.password.name"])).to_be_hidden()
+        page.get_by_label(table["staff.password.label"]).fill(NEW_PASSWORD)
+        page.get_by_role("button", name=table["staff.password.submit"]).click()
+        expect(page.get_by_role("heading", name=table["staff.list.heading"])).to_be_visible()
+        page.goto(link)
+        ask = expected(
+            table["staff.password.askSender"], {"name": "Marie Dupont", "email": manager}
+        )
+        expect(page.get_by_text(ask)).to_be_visible()
+        expect(page.get_by_text(table["staff.password.used"])).to_be_visible()
+        assert_every_string_in(page, lang)
+        page.screenshot(path=str(SCREENSHOTS / f"reset-used-{lang}.png"), full_page=True)
+    finally:
+        context.close()
