@@ -242,7 +242,8 @@ def accept_invitation(
     check_strength(password)
     user.password_hash = hash_password(password)
     user.active = True
-    user.invitation_hash = None
+    # The hash stays (the password now marks it used): the link, clicked again, says so and
+    # names the inviter (app/accounts/links.py). It can never be accepted twice.
     user.invitation_expires_at = None
     if name:
         user.name = name

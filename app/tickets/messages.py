@@ -265,6 +265,35 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# A staff member's role as their invitation names it, in the email's language.
+STAFF_ROLES: dict[str, dict[str, str]] = {
+    "fr": {
+        "crew_member": "membre d'équipe",
+        "commune_manager": "responsable communal",
+        "region_reviewer": "contrôleur régional",
+        "administrator": "administrateur",
+    },
+    "nl": {
+        "crew_member": "ploeglid",
+        "commune_manager": "gemeentelijk verantwoordelijke",
+        "region_reviewer": "regionaal controleur",
+        "administrator": "beheerder",
+    },
+    "de": {
+        "crew_member": "Teammitglied",
+        "commune_manager": "Gemeindeverantwortliche(r)",
+        "region_reviewer": "regionale Prüfung",
+        "administrator": "Administrator",
+    },
+    "en": {
+        "crew_member": "crew member",
+        "commune_manager": "commune manager",
+        "region_reviewer": "regional reviewer",
+        "administrator": "administrator",
+    },
+}
+
+
 # Every email to a resident ends with their private link: follow the ticket, comment, say
 # whether it is fixed, or stop the emails. Kept apart from the texts above so that no
 # template can forget it.

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Row
 from app.dates import long_date, long_datetime
 from app.i18n import REGION_LANGUAGES, pick_name
 from app.tickets import outbox
+from app.tickets.messages import STAFF_ROLES
 from app.urls import public_url
 
 FOLLOW_PATH = "/follow/{token}"
@@ -161,9 +162,18 @@ def notify_resident(
 
 INVITATION_SCOPE_SQL = text(
     "SELECT coalesce(b.name_fr, b.name_nl, b.name_de, b.name_en, b.code) AS name, "
-    "coalesce(b.region_code, :region_code) AS region_code "
-    "FROM (SELECT 1) AS one LEFT JOIN bodies b ON b.id = :body_id"
+    "coalesce(b.region_code, :region_code) AS region_code, "
+    "coalesce(b.name_fr, r.name_fr) AS name_fr, coalesce(b.name_nl, r.name_nl) AS name_nl, "
+    "coalesce(b.name_de, r.name_de) AS name_de, coalesce(b.name_en, r.name_en) AS name_en "
+    "FROM (SELECT 1) AS one LEFT JOIN bodies b ON b.id = :body_id "
+    "LEFT JOIN regions r ON r.code = :region_code"
 )
+
+
+def scope_name(scope, language: str) -> str | None:
+    """The body's (or region's) name in the email's language, else in any of them."""
+    names = {lang: getattr(scope, f"name_{lang}") for lang in ("fr", "nl", "de", "en")}
+    return names.get(language) or pick_name({k: v for k, v in names.items() if v}, language) or None
 
 
 def notify_invitation(
@@ -186,8 +196,9 @@ def notify_invitation(
         recipient=email,
         language=language,
         name=name or email,
-        role=role.replace("_", " "),
-        scope=scope.name or region_code or "Pavé",
+        # The role and the body in the email's language, never the machine's English words.
+        role=STAFF_ROLES.get(language, STAFF_ROLES["en"]).get(role, role.replace("_", " ")),
+        scope=scope_name(scope, language) or scope.name or region_code or "Pavé",
         link=link,
         expires=long_datetime(expires_at, language),
     )

@@ -55,7 +55,18 @@ def test_a_crew_member_publishes_a_residents_comment_edited(
         item = page.locator("#ticket-timeline li").filter(has_text="0470")
         expect(item).to_contain_text("Resident's comment, not public yet")
         expect(item).to_contain_text("the person who reported it")
+        # An empty text is not published, and the crew is told so, not left guessing.
+        item.get_by_label("Text to publish").fill("   ")
+        item.get_by_role("button", name="Publish this text").click()
+        expect(item.get_by_role("alert")).to_have_text(
+            "The text to publish is empty: write it first."
+        )
+        expect(item.get_by_label("Text to publish")).to_be_focused()
+        assert rows(
+            live_db, "SELECT public FROM report_updates WHERE report_id = :id", report_id
+        ) == [(False,)]
         item.get_by_label("Text to publish").fill(f"Still there {word}")
+        expect(item.get_by_text("The text to publish is empty: write it first.")).to_have_count(0)
         page.screenshot(path=str(tmp_path / "crew-publish-en.png"), full_page=True)
         item.get_by_role("button", name="Publish this text").click()
         published = page.locator("#ticket-timeline li").filter(has_text=f"Still there {word}")

@@ -149,3 +149,22 @@ def test_hiding_a_photo_retried_with_its_key_is_applied_once(client, crew, ticke
     assert first.status_code == retry.status_code == 200
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert [a["action"] for a in retry.get_json()["audit"]] == ["hide_photo"]
+
+
+def test_the_list_shows_each_tickets_first_photo_not_hidden(client, crew, ticket, report_factory):
+    """The crews' list card shows a thumbnail: the first photo, the next once it is hidden."""
+    bare = report_factory(in_brussels=True, description="No photo at all")
+    first = _resident_photo(client, ticket)
+    second = _resident_photo(client, ticket, key="resident-2", colour=(10, 200, 30))
+
+    def thumbnails():
+        items = crew.get(f"{TICKETS}?limit=200").get_json()["items"]
+        return {item["id"]: item["thumbnail_url"] for item in items}
+
+    listed = thumbnails()
+    assert listed[str(ticket.id)] == first["thumbnail_url"]
+    assert listed[str(bare.id)] is None
+    (hidden, _) = crew.ticket(ticket.id)["photos"]
+    path = f"{TICKETS}/{ticket.id}/photos/{hidden['id']}"
+    assert crew.change("PATCH", path, 1, json={"hidden": True}).status_code == 200
+    assert thumbnails()[str(ticket.id)] == second["thumbnail_url"]

@@ -35,6 +35,9 @@ def test_the_cli_invitation_is_emailed_with_the_printed_link(app, session):
     assert message.subject == "Uitnodiging voor Pavé"
     assert link in message.body
     assert "Hallo Jan" in message.body
+    # The role and the body in the email's language, no English machine word.
+    assert "(ploeglid, Gent)" in message.body
+    assert "crew" not in message.body.lower()
 
 
 def test_the_api_invitation_is_emailed_with_its_link(client, session):
@@ -58,3 +61,5 @@ def test_the_api_invitation_is_emailed_with_its_link(client, session):
     assert message.recipient == "reviewer@region.example"
     assert message.language == "fr"
     assert response.get_json()["invitation_url"] in message.body
+    assert "(contrôleur régional, Région wallonne)" in message.body
+    assert "reviewer" not in message.body.replace("reviewer@", "")

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from app import db_session
-from app.accounts import services
+from app.accounts import links, services
 from app.accounts.emails import invitation_link, queue_invitation_email
 from app.accounts.models import Role
 from app.api.auth.guard import (
@@ -24,6 +24,8 @@ from app.api.auth.schemas import (
     InvitationCreateSchema,
     InvitationResendSchema,
     InvitationSchema,
+    LinkStateQuerySchema,
+    LinkStateSchema,
     LoginSchema,
     SessionSchema,
     TokenCreatedSchema,
@@ -175,3 +177,20 @@ class InvitationAccept(MethodView):
         csrf = start_session(user)
         session.commit()
         return {"user": user, "csrf_token": csrf}
+
+
+@blp.route("/link-state")
+class LinkState(MethodView):
+    @blp.arguments(LinkStateQuerySchema)
+    @blp.response(200, LinkStateSchema)
+    @blp.alt_response(422, **problem_doc("Not a kind of link, or no token"))
+    def post(self, data):
+        """What an emailed invitation or password reset link is now, and whom to ask for another.
+
+        For anyone holding the link (no login): valid, expired, used or unknown. A known link
+        names the person who sent it, and only them; an unknown one tells nothing. The token
+        travels in the body, never in an address that logs keep.
+        """
+        session = db_session()
+        state = links.invitation_state if data["kind"] == "invitation" else links.reset_state
+        return state(session, data["token"])

@@ -104,3 +104,41 @@ class InvitationAcceptSchema(Schema):
         required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
     )
     name = SingleLineText(load_default=None, person=True)
+
+
+class LinkStateQuerySchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["invitation", "reset"]))
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class LinkSenderSchema(Schema):
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+
+
+class LinkStateSchema(Schema):
+    state = fields.String(
+        required=True,
+        validate=validate.OneOf(["valid", "expired", "used", "unknown"]),
+        metadata={"description": "What the emailed link is now"},
+    )
+    name = fields.String(
+        required=True, allow_none=True, metadata={"description": "The account's name, if valid"}
+    )
+    email = fields.String(
+        required=True, allow_none=True, metadata={"description": "The account's email, if valid"}
+    )
+    ask = fields.Nested(
+        LinkSenderSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Who sent the link, to ask for a new one; null: the manager"},
+    )
+    body_names = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        allow_none=True,
+        metadata={"description": "The account's body, in each language"},
+    )
+    expires_at = fields.DateTime(required=True, allow_none=True)

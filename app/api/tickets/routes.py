@@ -106,8 +106,12 @@ class Tickets(MethodView):
             cursor=args.get("cursor"),
         )
         lang = request_language()
+        thumbnails = views.first_thumbnails(db_session(), [row.id for row in page.rows])
         return {
-            "items": [views.summary(row, lang) for row in page.rows],
+            "items": [
+                {**views.summary(row, lang), "thumbnail_url": thumbnails.get(row.id)}
+                for row in page.rows
+            ],
             "next_cursor": page.next_cursor,
         }
 

@@ -48,8 +48,16 @@ class TicketSummarySchema(TicketPropertiesSchema):
     location = fields.Nested(LatLonSchema, required=True)
 
 
+class TicketListItemSchema(TicketSummarySchema):
+    thumbnail_url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The first photo not hidden, small; null without one"},
+    )
+
+
 class TicketPageSchema(Schema):
-    items = fields.List(fields.Nested(TicketSummarySchema), required=True)
+    items = fields.List(fields.Nested(TicketListItemSchema), required=True)
     next_cursor = fields.String(required=True, allow_none=True)
 
 

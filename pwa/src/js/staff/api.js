@@ -80,8 +80,12 @@ export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl
     sendPasswordReset: (id) => call('POST', `/auth/accounts/${id}/password-reset`),
     resetPassword: (token, password) =>
       call('POST', '/auth/password-reset', { json: { token, password } }),
-    acceptInvitation: (token, password) =>
-      call('POST', '/auth/invitations/accept', { json: { token, password } }),
+    acceptInvitation: (token, password, name = null) =>
+      call('POST', '/auth/invitations/accept', {
+        json: name ? { token, password, name } : { token, password },
+      }),
+    /** What an emailed link is now (valid, expired, used, unknown) and whom to ask. */
+    linkState: (kind, token) => call('POST', '/auth/link-state', { json: { kind, token } }),
 
     /** For delivery.js: one outbox item of kind 'ticket-edit' (see edits.js). */
     editTicket(item) {

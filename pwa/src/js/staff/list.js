@@ -2,6 +2,7 @@
 
 import { language, say, t } from '../i18n.js';
 import { State } from '../outbox.js';
+import { age, shortRef } from './card.js';
 import { isPendingChange } from './edits.js';
 import { membersOf } from './members.js';
 
@@ -120,10 +121,20 @@ export class TicketList {
     link.textContent = `${item.category?.name ?? ''} — ${item.commune?.name ?? ''}`;
     const title = document.createElement('h2');
     title.append(link);
+    const ref = document.createElement('p');
+    ref.className = 'ref';
+    ref.textContent = t('staff.list.ref', { ref: shortRef(item.id) });
     const state = document.createElement('p');
     state.className = 'state';
     state.textContent = t('staff.ticket.status', { status: t(`status.${item.status}`) });
-    li.append(title, state);
+    if (item.thumbnail_url) {
+      const img = document.createElement('img');
+      Object.assign(img, { src: item.thumbnail_url, width: 72, height: 72, loading: 'lazy' });
+      img.className = 'thumb';
+      img.alt = t('staff.list.photo');
+      li.append(img);
+    }
+    li.append(title, ref, state);
     if (change) {
       const waiting = document.createElement('p');
       waiting.className = change.state === State.ATTENTION ? 'reason' : 'note';
@@ -143,7 +154,7 @@ export class TicketList {
     const meta = document.createElement('p');
     meta.className = 'note';
     meta.textContent = t('staff.list.meta', {
-      created: formatDate(item.created_at),
+      age: age(item.created_at, Date.now(), language()),
       priority: t(`staff.priority.${item.priority || 'normal'}`),
     });
     li.append(meta);

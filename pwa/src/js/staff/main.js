@@ -1,9 +1,10 @@
 /** The crews' screens: log in, my tickets (list, map), a ticket, its changes via the outbox. */
 
 import { DeliveryLoop } from '../delivery-loop.js';
-import { initialLanguage, language, onLanguageChange, say, setLanguage, translate } from '../i18n.js';
+import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
 import { State } from '../outbox.js';
 import { staffApi } from './api.js';
+import { showPasswordScreen } from './password.js';
 import { TicketList } from './list.js';
 import { openStaffDb } from './store.js';
 import { TeamView, managesStaff, passwordLink } from './team.js';
@@ -106,44 +107,25 @@ async function main() {
   });
   $('send-now').addEventListener('click', () => loop.run({ force: true }));
 
-  /** The form to choose a password from an emailed link, in the page only while it is open. */
-  function showPasswordForm(link) {
-    const screen = $('screen-password');
-    screen.replaceChildren($('password-template').content.cloneNode(true));
-    translate(screen);
-    say($('password-heading'), link.kind === 'reset' ? 'staff.password.heading' : 'staff.password.invitation');
-    $('password-form').addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const error = $('password-error');
-      say(error, null);
-      const password = $('new-password').value;
-      const send = link.kind === 'reset' ? api.resetPassword : api.acceptInvitation;
-      let answer;
-      try {
-        answer = await send(link.token, password);
-      } catch {
-        say(error, 'staff.password.offline');
-        return;
-      }
-      if (answer.status !== 200) {
-        say(error, answer.status === 422 ? 'staff.password.weak' : 'staff.password.invalid');
-        return;
-      }
-      $('new-password').value = '';
-      await cache.clear();
-      session = answer.body;
-      await cache.put('session', session);
-      // The token leaves the address bar (and the history) once used.
-      history.replaceState(null, '', '#/');
-      await route({ focus: true });
-    });
+  /** Logged in by an emailed link: the token leaves the address bar (and the history). */
+  async function loggedInByLink(answer) {
+    await cache.clear();
+    session = answer;
+    await cache.put('session', session);
+    history.replaceState(null, '', '#/');
+    await route({ focus: true });
   }
 
   async function route({ focus }) {
     const link = passwordLink(window.location.hash);
     if (link) {
-      showPasswordForm(link);
-      showScreen('password', { focus });
+      showScreen('password', { focus: false });
+      await showPasswordScreen($('screen-password'), link, {
+        api,
+        language,
+        onLoggedIn: loggedInByLink,
+      });
+      if (focus) $('password-heading')?.focus();
       return;
     }
     $('screen-password').replaceChildren();
@@ -218,6 +200,11 @@ async function main() {
     list.render();
     view.render();
     team.render();
+    // Names of categories, communes and bodies come from the server in the crew's language:
+    // the screen on show asks again in the new one (the cached copy stays meanwhile).
+    if (!session || !navigator.onLine) return;
+    if (!$('screen-list').hidden) list.load();
+    else if (!$('screen-ticket').hidden) view.fetch();
   });
   window.addEventListener('online', showNetwork);
   window.addEventListener('offline', showNetwork);

@@ -29,6 +29,7 @@ export class TicketEditor {
       event.preventDefault();
       this.postUpdate();
     });
+    $('update-body').addEventListener('input', () => say($('update-done'), null));
   }
 
   /** Fill the form with the ticket as it will be once my waiting edits arrive. */
@@ -126,8 +127,17 @@ export class TicketEditor {
     const isPublic = $('update-public').checked;
     await this.queue('update', { body: value, public: isPublic });
     text.value = '';
-    // Back to the safe choice: the next text is not made public by a choice made earlier.
+    // Said where the crew looks; the audience stays as chosen, visibly, for the next text.
+    say($('update-done'), isPublic ? 'staff.post.donePublic' : 'staff.post.doneInternal');
+  }
+
+  /** Another ticket: an empty form, back to the safe choice (an internal note). */
+  resetUpdate() {
+    $('update-body').value = '';
+    $('update-body').removeAttribute('aria-invalid');
     $('update-internal').checked = true;
+    say($('update-error'), null);
+    say($('update-done'), null);
   }
 }
 

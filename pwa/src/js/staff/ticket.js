@@ -7,6 +7,7 @@ import { bodyCode } from './api.js';
 import { isPendingChange, mayUpdate, pendingPhotos } from './edits.js';
 import { formatDate } from './list.js';
 import { membersOf } from './members.js';
+import { initPhotoViewer, openPhoto } from './photo-viewer.js';
 import { describeEdit, TicketEditor } from './ticket-edit.js';
 import { personName, renderAudit, renderTimeline } from './timeline.js';
 
@@ -50,6 +51,7 @@ export class TicketView {
         this.onQueued(item);
       },
     });
+    initPhotoViewer();
     $('change-to').addEventListener('change', () => this.showFields());
     $('change-photo').addEventListener('change', (event) => this.addPhoto(event.target));
     $('change-form').addEventListener('submit', (event) => {
@@ -63,6 +65,7 @@ export class TicketView {
       this.photos = [];
       this.ticket = null;
       this.resetForm();
+      this.editor.resetUpdate();
     }
     this.id = id;
     this.ticket = (await this.cache.get(`ticket:${id}`)) || this.ticket;
@@ -208,8 +211,12 @@ export class TicketView {
         li.prepend(el('p', 'note', t('staff.photo.hidden', { n })));
         return li;
       }
-      const link = el('a');
-      link.href = photo.url;
+      // Opened large inside the app, never in a new tab or as a download.
+      const link = el('button', 'photo-link');
+      link.type = 'button';
+      link.setAttribute('aria-label', t('staff.photo.open', { n }));
+      link.dataset.photo = String(photo.id);
+      link.addEventListener('click', () => openPhoto(photo.url, n, link));
       const img = el('img');
       img.src = photo.thumbnail_url || photo.url;
       img.alt = t('photos.alt', { n: index + 1 });

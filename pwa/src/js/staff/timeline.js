@@ -119,6 +119,8 @@ export function renderAudit(list, entries, people) {
 // The texts being edited for publication, by update id: the timeline is redrawn (the outbox,
 // a language switch, a refresh) while a crew member edits, and must not lose their words.
 const drafts = new Map();
+// The comments whose empty text the crew tried to publish: the error stays through redraws.
+const emptied = new Set();
 
 /** The publish control of a resident's comment: its text, editable, and a button. */
 function publishForm(row, onPublish) {
@@ -127,17 +129,37 @@ function publishForm(row, onPublish) {
   const label = el('label', '', t('staff.publish.label'));
   label.htmlFor = id;
   const text = el('textarea');
+  const error = el('p', 'error');
   Object.assign(text, { id, rows: 3, maxLength: 5000, value: drafts.get(row.id) ?? row.body });
-  text.addEventListener('input', () => drafts.set(row.id, text.value));
+  text.addEventListener('input', () => {
+    drafts.set(row.id, text.value);
+    emptied.delete(row.id);
+    error.textContent = '';
+    text.removeAttribute('aria-invalid');
+  });
   const button = el('button', 'secondary', t('staff.publish.button'));
   button.type = 'submit';
-  form.append(label, text, button);
+  error.id = `${id}-error`;
+  error.setAttribute('role', 'alert');
+  text.setAttribute('aria-describedby', error.id);
+  if (emptied.has(row.id)) {
+    error.textContent = t('staff.publish.needText');
+    text.setAttribute('aria-invalid', 'true');
+  }
+  form.append(label, text, error, button);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     // The latest words typed, in whichever copy of the form: a redraw may have replaced the
     // one typed into just before, and this copy would then still hold the resident's text.
     const body = (drafts.get(row.id) ?? text.value).trim();
-    if (!body) return;
+    if (!body) {
+      // Nothing would be published: say so where the crew looks, not silently.
+      emptied.add(row.id);
+      error.textContent = t('staff.publish.needText');
+      text.setAttribute('aria-invalid', 'true');
+      text.focus();
+      return;
+    }
     drafts.delete(row.id);
     onPublish(row, body);
   });
