@@ -244,6 +244,7 @@ export class ReportForm {
     whereError.hidden = Boolean(this.location);
     if (!this.location) {
       say(whereError, 'where.missing');
+      $('more').open = true; // without a position, the commune search is the way out
       first = $('use-position');
     }
     const email = $('email');
