@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from tests.browser.conftest import new_context
 from tests.browser.crew_helpers import PASSWORD, make_crew, report_through_api, ticket_link
-from tests.browser.helpers import marker
+from tests.browser.helpers import marker, wait_for_service_worker
 from tests.browser.test_crew_ticket_edit import add_photo
 
 pytestmark = pytest.mark.slow
@@ -176,3 +176,56 @@ def test_a_crew_transfers_by_typing_the_communes_name_in_any_language_and_pickin
         context.close()
 
     assert report_row(live_db, report_id)["body"] == "commune-21009"
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_change_made_offline_and_refused_later_gives_the_form_back_with_what_was_typed(
+    browser, live_server, live_db, lang
+):
+    say = catalogue(lang)
+    word = marker()
+    report_id = report_through_api(live_server, f"Refused later {word}")
+    crew = make_crew(live_db, BRUXELLES)
+    context, page = phone(browser, live_server, lang)
+    try:
+        open_ticket(page, crew, word)
+        wait_for_service_worker(page)
+        page.locator("#screen-ticket a[href='#/']").click()
+
+        # Offline, and the server stopped too (see test_crew_offline): nothing gets through.
+        context.set_offline(True)
+        live_server.stop()
+        try:
+            page.reload()
+            expect(page.locator("body[data-ready='true']")).to_be_attached()
+            ticket_link(page, word).click()
+            page.locator("#change-to").select_option(label=say["staff.to.transferred"])
+            page.locator("#change-body").fill("Nulle part")
+            expect(page.locator("#change-body-status")).to_have_text(say["staff.transfer.offline"])
+            page.locator("#change-reason").fill(f"Pas chez nous {word}")
+            page.locator("#change-submit").click()
+            queued = say["staff.pending.offline"].format(status=say["status.transferred"])
+            expect(page.locator("#ticket-pending")).to_contain_text(queued)
+            page.close()
+            page = context.new_page()
+            page.set_viewport_size(PHONE)
+            page.goto("/staff/")
+            expect(page.locator("body[data-ready='true']")).to_be_attached()
+        finally:
+            live_server.start()
+        context.set_offline(False)
+        # Back online, the outbox delivers the change by itself; the server refuses it.
+        expect(page.locator("#outbox-summary")).to_be_hidden()
+        ticket_link(page, word).click()
+
+        expect(page.locator("#change-error")).to_have_text(say["staff.problem.invalidTransfer"])
+        expect(page.locator("#change-form")).to_be_visible()
+        expect(page.locator("#change-to")).to_have_value("transferred")
+        expect(page.locator("#change-body")).to_have_value("Nulle part")
+        expect(page.locator("#change-reason")).to_have_value(f"Pas chez nous {word}")
+        no_english(page)
+        shot(page, f"offline-refused-{lang}.png")
+    finally:
+        context.close()
+
+    assert report_row(live_db, report_id)["body"] == BRUXELLES

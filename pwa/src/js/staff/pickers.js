@@ -3,7 +3,7 @@
  * the open tickets nearby (or its short reference), and the body to transfer to, by name.
  */
 
-import { language, say, t } from '../i18n.js';
+import { language, onLanguageChange, say, t } from '../i18n.js';
 import { bodyCode } from './api.js';
 
 const $ = (id) => document.getElementById(id);
@@ -43,6 +43,12 @@ export class DuplicatePicker {
   constructor(api) {
     this.api = api;
     this.loadedFor = null;
+    // Categories, distances and ages in the new language: the list is asked for again.
+    onLanguageChange(() => {
+      const shown = this.loadedFor;
+      this.loadedFor = null;
+      if (shown) this.load(shown);
+    });
     $('change-dup').addEventListener('input', () => {
       for (const radio of document.querySelectorAll('input[name="change-dup-pick"]')) {
         radio.checked = radio.value === $('change-dup').value.trim();
