@@ -8,11 +8,11 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.types import String
 
 from app.accounts import access
+from app.accounts.access import ReadScope
 from app.accounts.models import User
 from app.bodies.models import Body
 from app.categories.models import Category
@@ -21,6 +21,7 @@ from app.geo.search import fold
 from app.media.models import Photo, publicly_visible
 from app.reports.models import Report
 from app.reports.states import OPEN_STATUSES, Status
+from app.tickets import queries
 from app.tickets.errors import AmbiguousReferenceError, UnknownReferenceError
 
 CANDIDATE_RADIUS_M = 500
@@ -62,14 +63,14 @@ def _first_thumbnail():
 def duplicate_candidates(
     session: Session,
     report_id: uuid.UUID,
+    scope: ReadScope,
     *,
     radius_m: float = CANDIDATE_RADIUS_M,
     limit: int = CANDIDATE_LIMIT,
 ) -> list[Candidate]:
-    """The open tickets of the same body within `radius_m` of this one, nearest first.
-
-    Same body: whoever may read this ticket may read them (the caller's scope is checked on
-    this ticket by the route), and a ticket is only a duplicate of its own body's.
+    """The open tickets of the same body within `radius_m` of this one, nearest first, among
+    those of `scope` (the caller's tickets.read: a region reviewer reads a body's tickets in
+    their region only). A ticket is only a duplicate of one of its own body's.
     """
     here = aliased(Report)
     geography = func.Geography
@@ -96,6 +97,7 @@ def duplicate_candidates(
         .order_by(distance, Report.created_at.desc())
         .limit(limit)
     )
+    query = queries._in_scope(query, scope)  # the rule of the lists and the map
     return [
         Candidate(
             id=row.id,
@@ -122,11 +124,12 @@ def resolve_reference(session: Session, user: User, typed: str) -> uuid.UUID | N
         return None
     prefix = match.group(1).lower()
     # Ids are random: a prefix names one ticket almost always, so the few rows are checked
-    # one by one with the same rule as any read.
+    # one by one with the same rule as any read. UUIDs sort by their bytes: the prefix is a
+    # range of the primary key's index.
     query = (
         select(Report.id, Report.body_id, Commune.region_code)
         .join(Commune, Commune.id == Report.commune_id)
-        .where(cast(Report.id, String).like(f"{prefix}%"))
+        .where(Report.id.between(uuid.UUID(prefix + "0" * 24), uuid.UUID(prefix + "f" * 24)))
         .limit(50)
     )
     found = [

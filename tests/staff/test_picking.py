@@ -200,3 +200,15 @@ def test_transferring_to_a_body_that_is_none_is_a_422(crew, ticket):
     )
 
     assert problem["type"].endswith("/invalid-transfer")
+
+
+@pytest.mark.parametrize("role", [Role.REGION_REVIEWER, Role.ADMINISTRATOR])
+def test_who_reads_the_ticket_by_its_region_or_everywhere_gets_the_same_list(
+    staff_as, crew, ticket, report_factory, role
+):
+    near = report_factory(**NEAR)
+    report_factory(in_namur=True)
+
+    found = _candidates(staff_as(role), ticket).get_json()
+
+    assert [c["id"] for c in found] == [str(near.id)]

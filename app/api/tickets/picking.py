@@ -9,7 +9,8 @@ from flask import url_for
 from flask.views import MethodView
 
 from app import db_session
-from app.api.auth.guard import staff_required
+from app.accounts import access
+from app.api.auth.guard import current_staff, staff_required
 from app.api.common import request_language
 from app.api.errors import problem_doc
 from app.api.tickets.routes import blp
@@ -28,6 +29,7 @@ class DuplicateCandidates(MethodView):
         """The open tickets of the same body within 500 m, nearest first, at most 10: what
         this ticket may be a duplicate of"""
         ticket_scope(report_id, "tickets.read")
+        read_scope = access.scope_of(current_staff(), "tickets.read")
         lang = request_language()
         return [
             {
@@ -41,5 +43,5 @@ class DuplicateCandidates(MethodView):
                 if c.thumbnail_key
                 else None,
             }
-            for c in picking.duplicate_candidates(db_session(), report_id)
+            for c in picking.duplicate_candidates(db_session(), report_id, read_scope)
         ]
