@@ -213,6 +213,15 @@ class ChangeHeadersSchema(Schema):
     )
 
 
+class TypedLength(validate.Length):
+    """The length of what was typed, for a field that turns it into another type (documented
+    as the field's maxLength like any Length)."""
+
+    def __call__(self, value):
+        super().__call__(str(value))
+        return value
+
+
 class TicketRefField(fields.String):
     """A ticket's id, or the short reference residents see (its first 8 hex digits)."""
 
@@ -244,10 +253,11 @@ class TransitionSchema(Schema):
     )
     planned_for = fields.Date(metadata={"description": "Required for planned"})
     duplicate_of = TicketRefField(
+        validate=TypedLength(1, 45),  # "urn:uuid:" and an id at most
         metadata={
             "description": "The original, for duplicate: its id, or its short reference (the "
             "first 8 hex digits of the id) among the tickets the caller may read"
-        }
+        },
     )
     to_body = fields.String(
         validate=[validate.Length(1, 60), NO_NUL],
