@@ -18,6 +18,7 @@ from tests.browser.conftest import new_context
 from tests.browser.crew_helpers import PASSWORD, make_crew, report_through_api, ticket_link
 from tests.browser.helpers import marker, wait_for_service_worker
 from tests.browser.test_crew_ticket_edit import add_photo
+from tests.browser.test_languages_and_access import axe_violations
 
 pytestmark = pytest.mark.slow
 
@@ -100,6 +101,7 @@ def test_a_crew_picks_the_original_of_a_duplicate_in_the_list_of_nearby_tickets(
         heading = page.locator("#ticket-heading").inner_text()
         expect(mine).to_contain_text(heading.split(" — ")[0])
         expect(page.locator("#change-dup-list")).not_to_contain_text(duplicate[:8])
+        assert axe_violations(page) == []
 
         # A reference of no ticket of mine: refused, the form stays with what was typed.
         page.locator("#change-dup").fill("00000000")
@@ -162,6 +164,7 @@ def test_a_crew_transfers_by_typing_the_communes_name_in_any_language_and_pickin
             "button", name=f"{shown} ({kind})", exact=True
         )
         expect(choice).to_be_visible()
+        assert axe_violations(page) == []
         shot(page, f"transfer-search-{lang}.png")
         choice.click()
         chosen = say["staff.transfer.chosen"].format(name=shown, kind=kind)
