@@ -46,6 +46,7 @@ export class TicketView {
     this.photos = [];
     this.members = [];
     this.delivered = new Set();
+    this.holding = new Set(); // my status changes on their way, which the form waits for
     this.editor = new TicketEditor({
       outbox,
       context: () => ({ ticket: this.ticket, members: this.members, me: this.me() }),
@@ -113,12 +114,15 @@ export class TicketView {
     for (const item of await this.outbox.all()) {
       if (!['transition', 'ticket-edit'].includes(item.kind) || item.ticketId !== this.id) continue;
       // Applied, or refused (the ticket may have moved on: the crew decides on it as it is).
+      // (A refusal to log in again is sent again after the login: its arrival counts too.)
       const done = item.state === State.SENT || item.state === State.ATTENTION;
-      if (done && !this.delivered.has(item.id)) {
-        this.delivered.add(item.id);
+      const seen = `${item.id}:${item.state}`;
+      if (done && !this.delivered.has(seen)) {
+        this.delivered.add(seen);
         arrived = true;
-        // The change is made: the form is free for the next one.
-        if (item.kind === 'transition' && item.state === State.SENT) {
+        // The change that held the form is made: the form is free for the next one. (Not an
+        // older one, found after a reload: the form then holds what the crew is typing.)
+        if (item.state === State.SENT && this.holding.delete(item.id)) {
           if (item.body.to === 'transferred') this.transferredTo = item.form?.['change-body'];
           this.resetForm();
         }
@@ -168,6 +172,7 @@ export class TicketView {
     const transitions = mine.filter((item) => item.kind === 'transition');
     const refused = transitions.find((item) => item.state === State.ATTENTION);
     const pending = transitions.length > 0 && !refused;
+    for (const item of transitions) if (item !== refused) this.holding.add(item.id);
     const allowed = ticket.allowed_transitions || [];
     $('change-form').hidden = pending || allowed.length === 0;
     $('change-none').hidden = pending || allowed.length > 0;
@@ -383,6 +388,7 @@ export class TicketView {
       lang: language(),
     });
     item.form = Object.fromEntries(FORM_FIELDS.map((id) => [id, $(id).value]));
+    this.holding.add(item.id);
     await this.outbox.put(item);
     await this.render();
     $('ticket-pending').querySelector('p')?.setAttribute('tabindex', '-1');
