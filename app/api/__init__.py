@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     from app.api import auth
 
     auth.init_app(app, api)
+    from app.api.tickets import picking as _duplicate_candidates  # noqa: F401 (its route)
     from app.api.tickets.routes import blp as tickets_blp
 
     api.register_blueprint(tickets_blp, url_prefix=f"/api/v1{tickets_blp.url_prefix}")

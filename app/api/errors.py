@@ -44,6 +44,8 @@ DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
     tickets.MissingReasonError: (422, "missing-reason"),
     tickets.MissingPlannedDateError: (422, "missing-planned-date"),
     tickets.InvalidDuplicateError: (422, "invalid-duplicate"),
+    tickets.UnknownReferenceError: (422, "unknown-reference"),
+    tickets.AmbiguousReferenceError: (422, "ambiguous-reference"),
     tickets.InvalidTransferError: (422, "invalid-transfer"),
     tickets.ReopenWindowClosedError: (422, "reopen-window-closed"),
     tickets.InvalidPriorityError: (422, "invalid-priority"),

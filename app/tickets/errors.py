@@ -48,3 +48,15 @@ class ReopenWindowClosedError(PaveError):
 
 class InvalidPriorityError(PaveError):
     title = "Unknown priority"
+
+
+class UnknownReferenceError(InvalidDuplicateError):
+    """A short reference typed by hand that names no ticket the caller may read."""
+
+    title = "No ticket with this reference"
+
+
+class AmbiguousReferenceError(InvalidDuplicateError):
+    """A short reference that several tickets the caller may read start with."""
+
+    title = "Several tickets have this reference"

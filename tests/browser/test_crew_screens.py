@@ -83,12 +83,12 @@ def test_a_transferred_ticket_leaves_my_list_and_reaches_the_other_commune(
         page,
         "Transfer",
         **{
-            "Transfer to (commune NIS code, or body code)": "21009",
+            "Transfer to (name of the commune or body)": "21009",
             "Reason (told to the person who reported it)": "The street belongs to Ixelles",
         },
     )
     expect(
-        page.get_by_text("This ticket is no longer yours to see (transferred?).")
+        page.get_by_text("Transferred to 21009: this ticket is no longer in your list.")
     ).to_be_visible()
     page.get_by_role("link", name="Back to my tickets").click()
     expect(page.get_by_text(re.compile(r"^\d+ tickets?\.$"))).to_be_visible()

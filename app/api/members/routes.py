@@ -1,18 +1,23 @@
-"""/api/v1/staff/bodies/<code>/members: the staff a ticket of this body may be assigned to."""
+"""/api/v1/staff/bodies: bodies by name (to transfer a ticket to), and /<code>/members: the
+staff a ticket of this body may be assigned to."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from sqlalchemy import func, select
 
 from app import db_session
 from app.accounts.models import BODY_ROLES, RoleGrant, User
 from app.api.auth.guard import require, require_staff, staff_required
+from app.api.common import request_language
 from app.api.errors import problem_doc
-from app.api.members.schemas import MemberSchema
+from app.api.members.schemas import BodyChoiceSchema, BodySearchArgsSchema, MemberSchema
 from app.bodies.models import Body
 from app.errors import NotFoundError
+from app.i18n import pick_name
+from app.tickets.picking import search_bodies
 
 blp = Blueprint("members", __name__, url_prefix="/staff/bodies", description="Staff: members")
 
@@ -57,3 +62,25 @@ class BodyMembers(MethodView):
         # Those who may read the body's tickets may know who works on them; no one else.
         require("tickets.read", body_id=body.id, region_code=body.region_code)
         return members_of(body.id)
+
+
+@blp.route("")
+class Bodies(MethodView):
+    @staff_required(blp, "tickets.update")
+    @blp.arguments(BodySearchArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, BodyChoiceSchema(many=True))
+    @blp.alt_response(422, **problem_doc("No query, or a query too short or too long"))
+    def get(self, args):
+        """Communes, regional bodies and operators whose name in French, Dutch, German or
+        English starts with the query (Ixelles and Elsene find the same commune): where a
+        ticket may be transferred"""
+        lang = request_language()
+        return [
+            {
+                "code": body.code,
+                "kind": body.kind,
+                "name": pick_name(body.names, lang, body.region_code),
+                "names": body.names,
+            }
+            for body in search_bodies(db_session(), args["q"], args["limit"])
+        ]

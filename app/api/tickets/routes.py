@@ -40,7 +40,7 @@ from app.api.tickets.scope import actor_of, check_original, ticket_scope
 from app.errors import RequestInFlightError
 from app.media.processing import MB
 from app.media.services import add_photo
-from app.tickets import edits, queries, services
+from app.tickets import edits, picking, queries, services
 from app.tickets.models import AuditEntry
 
 blp = Blueprint("tickets", __name__, url_prefix="/staff/tickets", description="Staff: tickets")
@@ -203,6 +203,9 @@ class TicketTransitions(MethodView):
 
         def apply(session, version):
             original = data.get("duplicate_of")
+            if isinstance(original, str):
+                # A short reference typed by hand: the ticket the caller may read it names.
+                original = picking.resolve_reference(session, user, original)
             check_original(session, user, report_id, original)
             services.transition(
                 session,

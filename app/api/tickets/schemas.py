@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 from webargs.fields import DelimitedList
@@ -10,6 +12,7 @@ from app.api.common import NO_NUL, idempotency_key_header, plain_text
 from app.api.photos.schemas import PhotoSchema
 from app.api.reports.schemas import BBOX_PATTERN, BBoxField, CategoryRefSchema, CommuneRefSchema
 from app.reports.states import Priority, Status
+from app.tickets.picking import SHORT_REF
 from app.tickets.queries import SORTS
 
 STATUSES = [s.value for s in Status]
@@ -218,6 +221,30 @@ class ChangeHeadersSchema(Schema):
     )
 
 
+class TypedLength(validate.Length):
+    """The length of what was typed, for a field that turns it into another type (documented
+    as the field's maxLength like any Length)."""
+
+    def __call__(self, value):
+        super().__call__(str(value))
+        return value
+
+
+class TicketRefField(fields.String):
+    """A ticket's id, or the short reference residents see (its first 8 hex digits)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        typed = super()._deserialize(value, attr, data, **kwargs).strip()
+        if (match := SHORT_REF.match(typed)) is not None:
+            return match.group(1).lower()
+        try:
+            return uuid.UUID(typed)
+        except ValueError as exc:
+            raise ValidationError(
+                "Give the ticket's id or its 8-character reference (e.g. 34195c85)."
+            ) from exc
+
+
 class TransitionSchema(Schema):
     to = fields.String(required=True, validate=validate.OneOf(STATUSES))
     note = fields.String(validate=[validate.Length(max=4000), NO_NUL])
@@ -233,7 +260,13 @@ class TransitionSchema(Schema):
         },
     )
     planned_for = fields.Date(metadata={"description": "Required for planned"})
-    duplicate_of = fields.UUID(metadata={"description": "The original, for duplicate"})
+    duplicate_of = TicketRefField(
+        validate=TypedLength(1, 45),  # "urn:uuid:" and an id at most
+        metadata={
+            "description": "The original, for duplicate: its id, or its short reference (the "
+            "first 8 hex digits of the id) among the tickets the caller may read"
+        },
+    )
     to_body = fields.String(
         validate=[validate.Length(1, 60), NO_NUL],
         metadata={"description": "The body code to transfer the ticket to"},
@@ -282,3 +315,17 @@ class UpdatePatchSchema(Schema):
             raise ValidationError("Send public, body or both.")
         if "body" in data and not data["body"].strip():
             raise ValidationError("Must not be blank.", "body")
+
+
+class DuplicateCandidateSchema(Schema):
+    id = fields.UUID(required=True)
+    reference = fields.String(
+        required=True, metadata={"description": "The first 8 hex digits of the id"}
+    )
+    status = fields.String(required=True)
+    category = fields.Nested(CategoryRefSchema, required=True)
+    distance_m = fields.Integer(required=True, metadata={"description": "From this ticket"})
+    created_at = fields.DateTime(required=True)
+    thumbnail_url = fields.String(
+        required=True, allow_none=True, metadata={"description": "Its first public photo's"}
+    )

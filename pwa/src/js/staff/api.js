@@ -72,6 +72,8 @@ export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl
     logout: () => call('POST', '/auth/logout'),
     list: (query) => call('GET', `/staff/tickets?${query}`),
     getTicket: (id) => call('GET', `/staff/tickets/${id}`),
+    duplicateCandidates: (id) => call('GET', `/staff/tickets/${id}/duplicate-candidates`),
+    bodies: (query) => call('GET', `/staff/bodies?q=${encodeURIComponent(query)}`),
     members: (body) => call('GET', `/staff/bodies/${encodeURIComponent(body)}/members`),
     accounts: () => call('GET', '/auth/accounts'),
     deactivate: (id) => call('POST', `/auth/accounts/${id}/deactivate`),

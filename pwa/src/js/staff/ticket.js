@@ -3,16 +3,20 @@
 import { language, say, t } from '../i18n.js';
 import { newTransition, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
-import { bodyCode } from './api.js';
 import { isPendingChange, mayUpdate, pendingPhotos } from './edits.js';
 import { formatDate } from './list.js';
 import { membersOf } from './members.js';
-import { initPhotoViewer, openPhoto } from './photo-viewer.js';
+import { initPhotoViewer } from './photo-viewer.js';
+import { BodyPicker, DuplicatePicker } from './pickers.js';
+import { problemField, problemKey } from './problems.js';
+import { renderPhotos } from './ticket-photos.js';
 import { describeEdit, TicketEditor } from './ticket-edit.js';
 import { personName, renderAudit, renderTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
 const REASON_REQUIRED = new Set(['rejected', 'transferred']);
+// The status form's inputs, kept with a change until it is applied (a refusal gives them back).
+const FORM_FIELDS = ['change-note', 'change-reason', 'change-date', 'change-body', 'change-dup'];
 const MAX_PHOTOS = 3;
 const PENDING = {
   transition: {
@@ -43,6 +47,7 @@ export class TicketView {
     this.photos = [];
     this.members = [];
     this.delivered = new Set();
+    this.holding = new Set(); // my status changes on their way, which the form waits for
     this.editor = new TicketEditor({
       outbox,
       context: () => ({ ticket: this.ticket, members: this.members, me: this.me() }),
@@ -52,6 +57,8 @@ export class TicketView {
       },
     });
     initPhotoViewer();
+    this.duplicates = new DuplicatePicker(api);
+    this.bodies = new BodyPicker(api, () => this.ticket?.body?.code);
     $('change-to').addEventListener('change', () => this.showFields());
     $('change-photo').addEventListener('change', (event) => this.addPhoto(event.target));
     $('change-form').addEventListener('submit', (event) => {
@@ -62,6 +69,7 @@ export class TicketView {
 
   async show(id) {
     if (id !== this.id) {
+      this.transferredTo = null;
       this.photos = [];
       this.ticket = null;
       this.resetForm();
@@ -108,9 +116,19 @@ export class TicketView {
     let arrived = false;
     for (const item of await this.outbox.all()) {
       if (!['transition', 'ticket-edit'].includes(item.kind) || item.ticketId !== this.id) continue;
-      if (item.state === State.SENT && !this.delivered.has(item.id)) {
-        this.delivered.add(item.id);
+      // Applied, or refused (the ticket may have moved on: the crew decides on it as it is).
+      // (A refusal to log in again is sent again after the login: its arrival counts too.)
+      const done = item.state === State.SENT || item.state === State.ATTENTION;
+      const seen = `${item.id}:${item.state}`;
+      if (done && !this.delivered.has(seen)) {
+        this.delivered.add(seen);
         arrived = true;
+        // The change that held the form is made: the form is free for the next one. (Not an
+        // older one, found after a reload: the form then holds what the crew is typing.)
+        if (item.state === State.SENT && this.holding.delete(item.id)) {
+          if (item.body.to === 'transferred') this.transferredTo = item.form?.['change-body'];
+          this.resetForm();
+        }
       }
     }
     if (arrived) await this.fetch();
@@ -122,7 +140,9 @@ export class TicketView {
     const ticket = this.ticket;
     const heading = $('ticket-heading');
     if (!ticket) {
-      say(heading, this.gone ? 'staff.ticket.gone' : 'staff.ticket.unavailable');
+      if (this.gone && this.transferredTo) {
+        say(heading, 'staff.ticket.transferredTo', { name: this.transferredTo });
+      } else say(heading, this.gone ? 'staff.ticket.gone' : 'staff.ticket.unavailable');
       for (const id of ['ticket-status', 'ticket-cached']) say($(id), null);
       for (const id of ['ticket-facts', 'ticket-photos', 'ticket-timeline', 'ticket-audit']) {
         $(id).replaceChildren();
@@ -143,19 +163,29 @@ export class TicketView {
     const items = await this.outbox.all();
     const editable = mayUpdate(this.me(), ticket.body?.code);
     this.renderFacts(ticket, people);
-    this.renderPhotos(ticket, items, editable);
+    renderPhotos(ticket, pendingPhotos(items, ticket.id), editable ? this.editor : null);
     const publish = (row, text) =>
       this.editor.queue('publish', { public: true, body: text }, { updateId: row.id });
     renderTimeline($('ticket-timeline'), ticket, editable ? publish : null);
     renderAudit($('ticket-audit'), ticket.audit, people);
     const mine = items.filter((item) => item.ticketId === ticket.id && isPendingChange(item));
     this.renderPending(mine, people);
-    // One status change at a time: the next depends on the status it leads to.
-    const pending = mine.some((item) => item.kind === 'transition');
+    // One status change at a time: the next depends on the status it leads to. A refused one
+    // leaves the form open, with what was typed and why it was refused.
+    const transitions = mine.filter((item) => item.kind === 'transition');
+    const refused = transitions.find((item) => item.state === State.ATTENTION);
+    const pending = transitions.length > 0 && !refused;
+    for (const item of transitions) if (item !== refused) this.holding.add(item.id);
     const allowed = ticket.allowed_transitions || [];
     $('change-form').hidden = pending || allowed.length === 0;
     $('change-none').hidden = pending || allowed.length > 0;
     this.fillOptions(allowed);
+    if (refused) this.showRefusal(refused, allowed);
+    else if (this.refusalShown) {
+      // The refused change was discarded: its reason goes with it.
+      this.refusalShown = null;
+      say($('change-error'), null);
+    }
     this.editor.render(items, editable);
   }
 
@@ -190,46 +220,6 @@ export class TicketView {
     $('ticket-facts').replaceChildren(...nodes);
   }
 
-  /** The photos, each with a button to hide it from the public (a face, a plate) or show it. */
-  renderPhotos(ticket, outboxItems, editable) {
-    const waiting = pendingPhotos(outboxItems, ticket.id);
-    const items = (ticket.photos || []).map((photo, index) => {
-      const li = el('li');
-      const n = index + 1;
-      if (editable) {
-        const hidden = waiting.get(photo.id) ?? photo.hidden;
-        const label = t(hidden ? 'staff.photo.show' : 'staff.photo.hide', { n });
-        const toggle = el('button', 'secondary small', label);
-        toggle.type = 'button';
-        toggle.addEventListener('click', () =>
-          this.editor.queue('photo', { hidden: !hidden }, { photoId: photo.id }),
-        );
-        li.append(toggle);
-      }
-      // A hidden photo's files are served to nobody: its place says so.
-      if (photo.hidden) {
-        li.prepend(el('p', 'note', t('staff.photo.hidden', { n })));
-        return li;
-      }
-      // Opened large inside the app, never in a new tab or as a download.
-      const link = el('button', 'photo-link');
-      link.type = 'button';
-      link.setAttribute('aria-label', t('staff.photo.open', { n }));
-      link.dataset.photo = String(photo.id);
-      link.addEventListener('click', () => openPhoto(photo.url, n, link));
-      const img = el('img');
-      img.src = photo.thumbnail_url || photo.url;
-      img.alt = t('photos.alt', { n: index + 1 });
-      img.width = 96;
-      img.height = 96;
-      img.loading = 'lazy';
-      link.append(img);
-      li.prepend(link);
-      return li;
-    });
-    $('ticket-photos').replaceChildren(...items);
-  }
-
   /** My changes to this ticket not applied yet: waiting to be sent, or refused. */
   renderPending(items, people) {
     const nodes = items.flatMap((item) => this.pendingNodes(item, people));
@@ -246,17 +236,11 @@ export class TicketView {
     if (item.state !== State.ATTENTION) {
       return [el('p', 'confirm', t(navigator.onLine ? keys.online : keys.offline, vars))];
     }
-    const nodes = [];
-    const p = item.problem || {};
-    let key = 'staff.problem.other';
-    if (p.status === 412) key = 'staff.problem.stale';
-    else if (p.status === 409) key = 'staff.problem.notAllowed';
-    else if (p.status === 401 || p.status === 403) key = 'staff.problem.login';
-    else if (String(p.type || '').endsWith('/invalid-text')) key = 'staff.problem.invalidText';
-    else if (p.status === 422) key = 'staff.problem.invalid';
-    nodes.push(el('p', 'reason', t(keys.attention, vars)));
-    nodes.push(el('p', 'reason', t(key, { status: p.status ?? '?' })));
-    if (p.detail) nodes.push(el('p', 'note', p.detail));
+    const nodes = [el('p', 'reason', t(keys.attention, vars))];
+    // A refused status change says why next to the form's fields (see showRefusal).
+    if (item.kind !== 'transition') {
+      nodes.push(el('p', 'reason', t(problemKey(item.problem), { status: item.problem?.status })));
+    }
     const discard = el('button', 'secondary', t('staff.pending.discard'));
     discard.type = 'button';
     discard.addEventListener('click', async () => {
@@ -287,12 +271,13 @@ export class TicketView {
     $('change-planned').hidden = to !== 'planned';
     $('change-transfer').hidden = to !== 'transferred';
     $('change-duplicate').hidden = to !== 'duplicate';
+    if (to === 'duplicate' && this.id) this.duplicates.load(this.id);
     $('change-reason-box').hidden = !REASON_REQUIRED.has(to);
     $('change-photo-box').hidden = to !== 'resolved';
   }
 
   resetForm() {
-    for (const id of ['change-note', 'change-reason', 'change-date', 'change-body', 'change-dup']) {
+    for (const id of FORM_FIELDS) {
       $(id).value = '';
       $(id).removeAttribute('aria-invalid');
     }
@@ -302,6 +287,29 @@ export class TicketView {
     $('change-photos').replaceChildren();
     say($('change-photo-status'), null);
     say($('change-error'), null);
+    this.duplicates.reset();
+    this.bodies.reset();
+  }
+
+  /**
+   * The server (or the outbox, on delivery after being offline) refused my status change: the
+   * form stays, with what was typed (given back from the change after a reload), and says why
+   * in the crew's language. Making the change again replaces the refused one.
+   */
+  showRefusal(item, allowed) {
+    if (this.refusalShown === item.id) return;
+    this.refusalShown = item.id;
+    const typed = item.form || {};
+    if (FORM_FIELDS.every((id) => !$(id).value) && allowed.includes(item.body.to)) {
+      $('change-to').value = item.body.to;
+      for (const id of FORM_FIELDS) $(id).value = typed[id] ?? '';
+      $('change-reason-public').checked = Boolean(item.body.reason_public);
+      this.showFields();
+    }
+    const key = problemKey(item.problem);
+    const field = problemField(key);
+    if (field) $(field).setAttribute('aria-invalid', 'true');
+    say($('change-error'), key, { status: item.problem?.status ?? '?' });
   }
 
   async addPhoto(input) {
@@ -346,8 +354,12 @@ export class TicketView {
     };
     this.missing = null;
     if (to === 'planned') body.planned_for = need('change-date', 'staff.change.needDate');
-    if (to === 'transferred') body.to_body = bodyCode(need('change-body', 'staff.change.needBody'));
-    if (to === 'duplicate') body.duplicate_of = need('change-dup', 'staff.change.needDuplicate');
+    if (to === 'transferred') {
+      body.to_body = this.bodies.value(need('change-body', 'staff.change.needBody'));
+    }
+    if (to === 'duplicate') {
+      body.duplicate_of = this.duplicates.value(need('change-dup', 'staff.change.needDuplicate'));
+    }
     if (REASON_REQUIRED.has(to)) {
       body.reason = need('change-reason', 'staff.change.needReason');
       body.reason_public = $('change-reason-public').checked;
@@ -366,6 +378,10 @@ export class TicketView {
       return;
     }
     say($('change-error'), null);
+    for (const old of await this.outbox.all()) {
+      const refused = old.kind === 'transition' && old.state === State.ATTENTION;
+      if (refused && old.ticketId === ticket.id) await this.outbox.remove(old.id);
+    }
     const photos = body.to === 'resolved' ? this.photos : [];
     const item = newTransition({
       ticketId: ticket.id,
@@ -374,8 +390,9 @@ export class TicketView {
       photos: photos.map(({ id, type, data }) => ({ id, type, data })),
       lang: language(),
     });
+    item.form = Object.fromEntries(FORM_FIELDS.map((id) => [id, $(id).value]));
+    this.holding.add(item.id);
     await this.outbox.put(item);
-    this.resetForm();
     await this.render();
     $('ticket-pending').querySelector('p')?.setAttribute('tabindex', '-1');
     this.onQueued(item);
