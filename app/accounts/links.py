@@ -61,16 +61,7 @@ def invitation_state(session: Session, token: str, now: dt.datetime | None = Non
         state = EXPIRED
     else:
         state = VALID
-    valid = state == VALID
-    return {
-        "state": state,
-        # The invited person's own name and address, to confirm: only while the link works.
-        "name": user.name if valid else None,
-        "email": user.email if valid else None,
-        "ask": _sender(session, user.invited_by_id),
-        "body_names": _body_names(user),
-        "expires_at": user.invitation_expires_at if valid else None,
-    }
+    return _answer(session, state, user, user.invited_by_id, user.invitation_expires_at)
 
 
 def reset_state(session: Session, token: str, now: dt.datetime | None = None) -> dict:
@@ -89,12 +80,17 @@ def reset_state(session: Session, token: str, now: dt.datetime | None = None) ->
         state = EXPIRED
     else:
         state = VALID
+    return _answer(session, state, user, reset.created_by_id, reset.expires_at)
+
+
+def _answer(session, state: str, user: User, sender_id, expires_at) -> dict:
     valid = state == VALID
     return {
         "state": state,
+        # The person's own name and address, to confirm: only while the link works.
         "name": user.name if valid else None,
         "email": user.email if valid else None,
-        "ask": _sender(session, reset.created_by_id),
+        "ask": _sender(session, sender_id),
         "body_names": _body_names(user),
-        "expires_at": reset.expires_at if valid else None,
+        "expires_at": expires_at if valid else None,
     }

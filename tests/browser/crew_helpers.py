@@ -47,6 +47,14 @@ def open_staff(page: Page) -> None:
     expect(page.locator("body[data-ready='true']")).to_be_attached()
 
 
+def sign_in(page: Page, email: str) -> None:
+    """Log in from the crews' start page in whatever language it is shown."""
+    open_staff(page)
+    page.locator("#login-email").fill(email)
+    page.locator("#login-password").fill(PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
+
+
 def log_in(page: Page, email: str) -> None:
     open_staff(page)
     page.get_by_label("Email").fill(email)

@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from app.media.capability import photo_token
 from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import PASSWORD, make_crew, report_through_api, ticket_link
+from tests.browser.crew_helpers import make_crew, report_through_api, sign_in, ticket_link
 from tests.browser.helpers import marker, wait_for_service_worker
 from tests.browser.test_languages_and_access import axe_violations
 
@@ -47,11 +47,7 @@ def phone(browser, live_server, lang: str) -> tuple:
 
 
 def open_ticket(page: Page, crew: str, word: str) -> None:
-    page.goto("/staff/")
-    expect(page.locator("body[data-ready='true']")).to_be_attached()
-    page.locator("#login-email").fill(crew)
-    page.locator("#login-password").fill(PASSWORD)
-    page.locator("#login-form button[type=submit]").click()
+    sign_in(page, crew)
     ticket_link(page, word).click()
     expect(page.locator("#change-form")).to_be_visible()
 

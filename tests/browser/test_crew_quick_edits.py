@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import PASSWORD, make_crew, report_through_api, ticket_link
+from tests.browser.crew_helpers import make_crew, report_through_api, sign_in, ticket_link
 from tests.browser.helpers import camera_photo, marker
 from tests.browser.test_crew_ticket_edit import audit_actions, db_rows
 
@@ -47,11 +47,7 @@ def test_a_note_written_while_the_resolution_is_sent_is_applied_too(
     page.set_viewport_size(PHONE)
     held = []
     try:
-        page.goto("/staff/")
-        expect(page.locator("body[data-ready='true']")).to_be_attached()
-        page.locator("#login-email").fill(crew)
-        page.locator("#login-password").fill(PASSWORD)
-        page.locator("#login-form button[type=submit]").click()
+        sign_in(page, crew)
         ticket_link(page, word).click()
         status = page.locator("#ticket-status")
         expect(status).to_contain_text(say["status.new"])

@@ -18,7 +18,14 @@ from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
 from app.media.capability import photo_token
 from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import PASSWORD, log_in, make_crew, report_through_api, ticket_link
+from tests.browser.crew_helpers import (
+    PASSWORD,
+    log_in,
+    make_crew,
+    report_through_api,
+    sign_in,
+    ticket_link,
+)
 from tests.browser.helpers import marker
 from tests.browser.test_follow_page import email_links, open_follow, report_with_email
 from tests.browser.test_languages_and_access import assert_every_string_in, axe_violations
@@ -290,11 +297,7 @@ def test_the_ticket_screen_speaks_the_crews_language(browser, live_server, live_
     context, page = small_phone(browser, live_server, locale=locale)
     lang = locale[:2]
     try:
-        page.goto("/staff/")
-        expect(page.locator("body[data-ready='true']")).to_be_attached()
-        page.locator("#login-email").fill(crew)
-        page.locator("#login-password").fill(PASSWORD)
-        page.locator("#login-form button[type=submit]").click()
+        sign_in(page, crew)
         ticket_link(page, word).click()
         expect(page.locator("#edit-form")).to_be_visible()
         expect(page.locator("#update-form")).to_be_visible()

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import PASSWORD, make_crew, ticket_link
+from tests.browser.crew_helpers import make_crew, sign_in, ticket_link
 from tests.browser.helpers import marker
 from tests.browser.test_crew_moderation import comment
 from tests.browser.test_follow_page import email_links, move, report_with_email
@@ -75,11 +75,7 @@ def test_the_timeline_names_residents_and_the_first_row_in_the_crews_language(
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 844})
     try:
-        page.goto("/staff/")
-        expect(page.locator("body[data-ready='true']")).to_be_attached()
-        page.locator("#login-email").fill(crew)
-        page.locator("#login-password").fill(PASSWORD)
-        page.locator("#login-form button[type=submit]").click()
+        sign_in(page, crew)
         ticket_link(page, word).click()
         timeline = page.locator("#ticket-timeline")
         expect(page.locator("#ticket-status")).to_contain_text(say["status.reopened"])

@@ -18,7 +18,13 @@ from app.api.auth.guard import (
 )
 from app.api.common import request_language
 from app.api.errors import problem_doc
-from app.api.photos.routes import photo_limits, photo_storage, photo_view, upload_limit
+from app.api.photos.routes import (
+    first_thumbnails,
+    photo_limits,
+    photo_storage,
+    photo_view,
+    upload_limit,
+)
 from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadSchema
 from app.api.tickets import geojson, views
 from app.api.tickets.changes import apply_change, commit_or_rollback, detail_response
@@ -106,7 +112,7 @@ class Tickets(MethodView):
             cursor=args.get("cursor"),
         )
         lang = request_language()
-        thumbnails = views.first_thumbnails(db_session(), [row.id for row in page.rows])
+        thumbnails = first_thumbnails(db_session(), [row.id for row in page.rows])
         return {
             "items": [
                 {**views.summary(row, lang), "thumbnail_url": thumbnails.get(row.id)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,7 +11,7 @@ from app.accounts import access
 from app.accounts.models import User
 from app.api.photos.routes import photo_view
 from app.i18n import pick_name
-from app.media.models import Photo, publicly_visible
+from app.media.models import Photo
 from app.tickets import queries
 from app.tickets.states import allowed_transitions, open311_status, oslo_status
 
@@ -52,23 +51,6 @@ def properties(row: queries.TicketRow, lang: str | None) -> dict:
 
 def summary(row: queries.TicketRow, lang: str | None) -> dict:
     return {**properties(row, lang), "location": {"lat": row.lat, "lon": row.lon}}
-
-
-def first_thumbnails(session: Session, report_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """Each ticket's first photo served to anyone, as a thumbnail address, for the crews' list."""
-    if not report_ids:
-        return {}
-    photos = session.scalars(
-        select(Photo)
-        .where(Photo.report_id.in_(report_ids), publicly_visible())
-        .order_by(Photo.report_id, Photo.position.desc())
-    )
-    # Positions descending: each ticket's first photo is the last one written.
-    first = {photo.report_id: photo for photo in photos}
-    return {
-        report_id: url_for("photos.PhotoFile", key=photo.thumbnail_key, _external=True)
-        for report_id, photo in first.items()
-    }
 
 
 def staff_photos(session: Session, report_id: uuid.UUID) -> list[dict]:
