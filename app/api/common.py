@@ -40,8 +40,10 @@ class EmailAddress(fields.String):
         address = super()._deserialize(value, attr, data, **kwargs)
         try:
             checked = validate_email(address, check_deliverability=False)
-        except EmailNotValidError as exc:
-            raise ValidationError(f"Not a valid email address: {exc}") from None
+        except EmailNotValidError:
+            # marshmallow's own wording, in the reader's language (app/problems); the
+            # validator's explanation would stay in English.
+            raise ValidationError("Not a valid email address.") from None
         return checked.normalized
 
 

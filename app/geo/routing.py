@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import OutsideServiceAreaError
 from app.geo.projection import near_belgium
-from app.i18n import pick_name
+from app.problems import Localized, msg
 
 Match = Literal["inside", "overlap", "nearest"]
 
@@ -110,11 +110,12 @@ def locate(
     row = db.execute(NEAREST_SQL, params).first() if near_belgium(lon, lat) else None
     if row is not None and row.distance <= snap_distance_m:
         return CommuneMatch(row.id, row.nis_code, row.region_code, "nearest", row.distance)
-    detail = "The place is outside the area served: Pavé covers the communes of Belgium."
-    extra = {}
-    if row is not None and row.distance <= hint_distance_m:
-        names = {"fr": row.name_fr, "nl": row.name_nl, "de": row.name_de}
-        name = pick_name({k: v for k, v in names.items() if v}, None, row.region_code)
-        detail += f" The nearest commune, {name}, is {round(row.distance)} m away."
-        extra["nearest_commune"] = {"nis_code": row.nis_code, "distance_m": round(row.distance)}
-    raise OutsideServiceAreaError(detail, **extra)
+    if row is None or row.distance > hint_distance_m:
+        raise OutsideServiceAreaError(msg("area.outside"))
+    # Named in the reader's language (Fourons in French, Voeren in Dutch) when the answer is.
+    names = {"fr": row.name_fr, "nl": row.name_nl, "de": row.name_de}
+    commune = Localized(names, row.region_code)
+    raise OutsideServiceAreaError(
+        msg("area.outside-near", commune=commune, distance=round(row.distance)),
+        nearest_commune={"nis_code": row.nis_code, "distance_m": round(row.distance)},
+    )

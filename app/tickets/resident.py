@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db import Base
 from app.errors import NotFoundError, PaveError
+from app.problems import msg
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import edits, services
@@ -222,7 +223,7 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         db = session.connection()
         row = db.execute(FIND_SQL, {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
-        raise NotFoundError("This follow link is not valid: check that it was copied whole.")
+        raise NotFoundError(msg("follow.invalid-link"))
     follower = Follower(
         token_id=row.token_id,
         is_reporter=row.role == "reporter",
@@ -241,8 +242,11 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         expires = follower.status_since + dt.timedelta(days=expiry_days)
         if follower.db_now > expires:
             raise FollowLinkExpiredError(
-                f"This report was closed on {follower.status_since:%Y-%m-%d} and its link "
-                f"expired {expiry_days} days later; make a new report if the problem is back."
+                msg(
+                    "follow.expired",
+                    date=f"{follower.status_since:%Y-%m-%d}",
+                    days=expiry_days,
+                )
             )
     return follower
 
@@ -289,10 +293,7 @@ def _actor(follower: Follower) -> services.Actor:
 
 def _require_reporter(follower: Follower) -> None:
     if not follower.is_reporter:
-        raise NotTheReporterError(
-            "This is a follower's link: only the person who made the report can say whether "
-            "the problem is fixed."
-        )
+        raise NotTheReporterError(msg("follow.not-reporter"))
 
 
 def comment(session: Session, follower: Follower, body: str) -> int:
