@@ -203,4 +203,6 @@ def register_domain_errors(app: Flask) -> None:
         app.logger.error("database unavailable: %s", error)
         lang = reader_language()
         detail = localize("The database cannot be reached; try again.", lang)
-        return problem(503, title("http-503", lang, "Service unavailable"), detail, lang=lang)
+        return problem(
+            503, title("database-unavailable", lang, "Service unavailable"), detail, lang=lang
+        )
