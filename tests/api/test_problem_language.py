@@ -226,3 +226,23 @@ def test_the_language_is_negotiated_with_q_values(client, header, lang):
     assert problem["errors"][0]["pointer"] == "/location/lat"
     english = "Must be greater than or equal to -90 and less than or equal to 90."
     assert (problem["errors"][0]["detail"] == english) == (lang == "en")
+
+
+@pytest.mark.parametrize(
+    "lang, detail",
+    [
+        ("en", "Not a valid email address: it contains U+000B."),
+        ("fr", "Adresse e-mail non valide : elle contient U+000B."),
+        ("nl", "Geen geldig e-mailadres: het bevat U+000B."),
+        ("de", "Keine gültige E-Mail-Adresse: Sie enthält U+000B."),
+    ],
+)
+def test_an_email_refused_names_the_character_in_the_readers_language(client, lang, detail):
+    body = report_body(reporter={"name": "Eve", "email": "eve\x0b@example.com"})
+
+    response = client.post("/api/v1/reports", json=body, headers={"Accept-Language": lang})
+
+    problem = assert_in_language(response, lang)
+    assert problem["errors"] == [
+        {"pointer": "/reporter/email", "location": "json", "detail": detail}
+    ]
