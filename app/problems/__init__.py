@@ -142,7 +142,11 @@ def localize(text: str | Message, lang: str) -> str:
     if lang == DEFAULT_LANGUAGE:
         return text
     found = recognise(text)
-    return found.render(lang) if found else text
+    if found is None:
+        return text
+    # A parameter may itself be a known text ("…: ${reason}"): it is translated too.
+    params = {name: localize(value, lang) for name, value in found.params.items()}
+    return render(found.key, lang, params)
 
 
 def title(slug: str, lang: str, fallback: str) -> str:
