@@ -41,7 +41,13 @@ class EmailAddress(fields.String):
         try:
             checked = validate_email(address, check_deliverability=False)
         except EmailNotValidError as exc:
-            raise ValidationError(f"Not a valid email address: {exc}") from None
+            # Worded from app/problems' catalogue, so it is said in the reader's language: the
+            # validator's own explanation is English, but the characters it names are not.
+            characters = ", ".join(dict.fromkeys(re.findall(r"U\+[0-9A-F]{4,6}", str(exc))))
+            if characters:
+                message = f"Not a valid email address: it contains {characters}."
+                raise ValidationError(message) from None
+            raise ValidationError("Not a valid email address.") from None
         return checked.normalized
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from app import errors
 from app.api.tickets import etag as ticket_etag
 from app.media import errors as media
+from app.problems import localize, negotiate, title
 from app.tickets import errors as tickets
 
 PROBLEM_JSON = "application/problem+json"
@@ -92,7 +93,16 @@ def problem_doc(description: str) -> dict:
     return {"schema": ProblemSchema, "content_type": PROBLEM_JSON, "description": description}
 
 
-def problem(status: int, title: str, detail: str, type_slug: str | None = None, **extra):
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    type_slug: str | None = None,
+    *,
+    lang: str | None = None,
+    **extra,
+):
+    """A problem+json answer; with `lang`, its texts are in that language (Content-Language)."""
     body = {
         "type": PROBLEM_BASE + type_slug if type_slug else "about:blank",
         "title": title,
@@ -103,7 +113,29 @@ def problem(status: int, title: str, detail: str, type_slug: str | None = None, 
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_JSON
+    if lang:
+        response.headers["Content-Language"] = lang
+        response.vary.add("Accept-Language")
     return response
+
+
+def reader_language() -> str:
+    """fr, nl, de or en, from the request's Accept-Language (en when none fits)."""
+    return negotiate(request.accept_languages)
+
+
+def localized_field_errors(field_errors: list[dict], lang: str) -> list[dict]:
+    return [{**e, "detail": localize(e["detail"], lang)} for e in field_errors]
+
+
+def domain_problem(error: errors.PaveError, status: int, slug: str, extra: dict | None = None):
+    """The problem of a domain error, its title and detail in the reader's language."""
+    lang = reader_language()
+    extra = dict(error.extra if extra is None else extra)
+    if isinstance(extra.get("errors"), list):
+        extra["errors"] = localized_field_errors(extra["errors"], lang)
+    detail = localize(error.message or error.detail, lang)
+    return problem(status, title(slug, lang, error.title), detail, slug, lang=lang, **extra)
 
 
 def flatten_messages(messages, location: str, path: tuple = ()) -> list[dict]:
@@ -141,22 +173,24 @@ def field_pointer(location: str, path: tuple) -> str:
 def problem_from_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     headers = data.get("headers") or {}
+    lang = reader_language()
+    code = error.code or 500
     extra = {}
-    detail = error.description or error.name
+    detail = localize(error.description or error.name, lang)
     messages = data.get("messages")
     if messages:
         field_errors = []
         for location, per_location in messages.items():
             field_errors.extend(flatten_messages(per_location, location))
+        field_errors = localized_field_errors(field_errors, lang)
         extra["errors"] = field_errors
         detail = "; ".join(f"{e['pointer'] or e['location']}: {e['detail']}" for e in field_errors)
-        title = "Invalid request"
+        heading = title("invalid-request", lang, "Invalid request")
     else:
-        title = error.name
+        heading = title(f"http-{code}", lang, error.name)
         if data.get("message"):
-            detail = data["message"]
-    code = error.code or 500
-    response = problem(code, title, detail, data.get("type_slug"), **extra)
+            detail = localize(data["message"], lang)
+    response = problem(code, heading, detail, data.get("type_slug"), lang=lang, **extra)
     for name, value in headers.items():
         response.headers[name] = value
     if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
@@ -168,9 +202,13 @@ def register_domain_errors(app: Flask) -> None:
     @app.errorhandler(errors.PaveError)
     def _domain(error: errors.PaveError):
         status, slug = DOMAIN_STATUS.get(type(error), (400, "bad-request"))
-        return problem(status, error.title, error.detail, slug, **error.extra)
+        return domain_problem(error, status, slug)
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError):
         app.logger.error("database unavailable: %s", error)
-        return problem(503, "Service unavailable", "The database cannot be reached; try again.")
+        lang = reader_language()
+        detail = localize("The database cannot be reached; try again.", lang)
+        return problem(
+            503, title("database-unavailable", lang, "Service unavailable"), detail, lang=lang
+        )

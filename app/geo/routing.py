@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.errors import OutsideServiceAreaError
 from app.geo.projection import near_belgium
 from app.i18n import pick_name
+from app.problems import Localized, msg
 
 Match = Literal["inside", "overlap", "nearest"]
 
@@ -110,17 +111,20 @@ def locate(
     row = db.execute(NEAREST_SQL, params).first() if near_belgium(lon, lat) else None
     if row is not None and row.distance <= snap_distance_m:
         return CommuneMatch(row.id, row.nis_code, row.region_code, "nearest", row.distance)
-    detail = "The place is outside the area served: Pavé covers the communes of Belgium."
-    extra = {}
-    if row is not None and row.distance <= hint_distance_m:
-        names = {"fr": row.name_fr, "nl": row.name_nl, "de": row.name_de}
-        name = pick_name({k: v for k, v in names.items() if v}, None, row.region_code)
-        detail += f" The nearest commune, {name}, is {round(row.distance)} m away."
-        # Its names, for an app to say so in the resident's language.
-        extra["nearest_commune"] = {
+    if row is None or row.distance > hint_distance_m:
+        raise OutsideServiceAreaError(msg("area.outside"))
+    # Named in the reader's language (Fourons in French, Voeren in Dutch) when the answer is.
+    names = {
+        k: v for k, v in {"fr": row.name_fr, "nl": row.name_nl, "de": row.name_de}.items() if v
+    }
+    commune = Localized(names, row.region_code)
+    raise OutsideServiceAreaError(
+        msg("area.outside-near", commune=commune, distance=round(row.distance)),
+        # Its names too, for an app to say so in the resident's language.
+        nearest_commune={
             "nis_code": row.nis_code,
             "distance_m": round(row.distance),
-            "name": name,
-            "names": {k: v for k, v in names.items() if v},
-        }
-    raise OutsideServiceAreaError(detail, **extra)
+            "name": pick_name(names, None, row.region_code),
+            "names": names,
+        },
+    )

@@ -20,6 +20,7 @@ from app.media.errors import (
     PhotoTypeMismatchError,
     UnsupportedPhotoTypeError,
 )
+from app.problems import msg
 
 register_heif_opener()
 
@@ -72,7 +73,6 @@ CONTENT_TYPES = {
 }
 GENERIC_CONTENT_TYPES = {"", "application/octet-stream"}
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
-ACCEPTED = "JPEG, PNG, WebP or HEIC"
 
 SRGB = ImageCms.createProfile("sRGB")
 ORIENTATION_TAG = ExifTags.Base.Orientation
@@ -119,11 +119,11 @@ def sniff(data: bytes) -> str:
     if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
         return "heif"
     if data[:6] in (b"GIF87a", b"GIF89a"):
-        raise UnsupportedPhotoTypeError(f"GIF is not accepted; send a {ACCEPTED} photo.")
+        raise UnsupportedPhotoTypeError(msg("photo.gif"))
     head = data[:1024].lstrip().lower()
     if b"<svg" in head or head.startswith(b"<?xml"):
-        raise UnsupportedPhotoTypeError(f"SVG is not accepted; send a {ACCEPTED} photo.")
-    raise UnsupportedPhotoTypeError(f"The file is not a {ACCEPTED} image.")
+        raise UnsupportedPhotoTypeError(msg("photo.svg"))
+    raise UnsupportedPhotoTypeError(msg("photo.not-image"))
 
 
 def check_content_type(kind: str, declared: str | None) -> None:
@@ -139,10 +139,10 @@ def check_content_type(kind: str, declared: str | None) -> None:
 
 def check_size(data: bytes, max_bytes: int = MAX_BYTES) -> None:
     if not data:
-        raise EmptyPhotoError("The photo is empty (0 bytes).")
+        raise EmptyPhotoError(msg("photo.empty"))
     if len(data) > max_bytes:
         raise PhotoTooLargeError(
-            f"The photo is {len(data) / MB:.1f} MB; the limit is {max_bytes / MB:.0f} MB."
+            msg("photo.too-large", size=len(data) / MB, limit=f"{max_bytes / MB:.0f}")
         )
 
 
@@ -173,8 +173,13 @@ def open_photo(data: bytes, kind: str, max_pixels: int = MAX_PIXELS) -> Image.Im
     width, height = image.size
     if width * height > max_pixels:
         raise PhotoTooManyPixelsError(
-            f"The photo is {width} x {height} pixels ({width * height / 1e6:.0f} MP); "
-            f"the limit is {max_pixels / 1e6:.0f} MP."
+            msg(
+                "photo.too-many-pixels",
+                width=width,
+                height=height,
+                mp=f"{width * height / 1e6:.0f}",
+                limit=f"{max_pixels / 1e6:.0f}",
+            )
         )
     if kind == "jpeg":
         # DCT scaling: libjpeg decodes straight at 1/2, 1/4 or 1/8 when the box still fits

@@ -21,6 +21,7 @@ from app.media.errors import (
 from app.media.models import Photo
 from app.media.processing import MAX_BYTES, MAX_PIXELS, Location, check_size, process_photo
 from app.media.storage import PhotoStorage
+from app.problems import msg
 from app.reports.states import CLOSED_STATUSES, Status
 
 log = logging.getLogger(__name__)
@@ -76,33 +77,21 @@ def check_report_key(
     """
     row = session.execute(REPORT_KEY_SQL, {"id": report_id, "days": window_days}).first()
     if row is None:
-        raise NotFoundError(f"There is no report {report_id}.")
+        raise NotFoundError(msg("report.missing", report_id=report_id))
     status, open_ = row
     if not report_key:
-        raise PhotoUploadForbiddenError(
-            "Only the report's author may add photos: send the photo_token of the report's "
-            "creation answer in the Report-Key header, or use the follow link."
-        )
+        raise PhotoUploadForbiddenError(msg("photo.needs-key"))
     if not is_photo_token(secret_key, report_id, report_key):
-        raise PhotoUploadForbiddenError(
-            "This Report-Key is not the report's photo token: only the report's author may "
-            "add photos."
-        )
+        raise PhotoUploadForbiddenError(msg("photo.wrong-key"))
     ensure_open(status)
     if not open_:
-        raise PhotoUploadForbiddenError(
-            f"Photos can be added to a report only within {window_days} days of its creation; "
-            "the follow link still can while the report is open."
-        )
+        raise PhotoUploadForbiddenError(msg("photo.window-closed", days=window_days))
 
 
 def ensure_open(status: str) -> None:
     """Refuse an author's photo to a closed report: nobody would look at it any more."""
     if Status(status) in CLOSED_STATUSES:
-        raise PhotoReportClosedError(
-            f"This report is closed ({status}): photos can no longer be added to it; make a "
-            "new report if the problem is still there."
-        )
+        raise PhotoReportClosedError(msg("photo.report-closed", status=status))
 
 
 def add_photo(
@@ -139,26 +128,21 @@ def add_photo(
         text("SELECT id FROM reports WHERE id = :id FOR UPDATE"), {"id": report_id}
     ).scalar()
     if found is None:
-        raise NotFoundError(f"There is no report {report_id}.")
+        raise NotFoundError(msg("report.missing", report_id=report_id))
 
     existing = session.scalars(
         select(Photo).where(Photo.report_id == report_id, Photo.client_photo_id == client_photo_id)
     ).first()
     if existing is not None:
         if existing.upload_sha256 != upload_sha256:
-            raise IdempotencyKeyReuseError(
-                "This Idempotency-Key was already used for another photo of this report; "
-                "use a new key for a new photo."
-            )
+            raise IdempotencyKeyReuseError(msg("photo.key-reused"))
         return AddedPhoto(existing, replayed=True)
 
     count, last = session.execute(
         select(func.count(), func.max(Photo.position)).where(Photo.report_id == report_id)
     ).one()
     if count >= limits.per_report:
-        raise PhotoLimitReachedError(
-            f"A report has at most {limits.per_report} photos; this one has {count}."
-        )
+        raise PhotoLimitReachedError(msg("photo.limit-count", max=limits.per_report, count=count))
 
     processed = process_photo(
         upload_bytes, content_type, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels
@@ -203,9 +187,7 @@ def _store(storage: PhotoStorage, renditions) -> list[str]:
     except Exception as exc:
         for key in written:
             _delete_quietly(storage, key)
-        raise PhotoStorageError(
-            "The photo could not be stored; nothing was saved. Try again later."
-        ) from exc
+        raise PhotoStorageError(msg("photo.storage")) from exc
     return written
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidCursorError, NotFoundError
 from app.geo.projection import near_belgium
 from app.opendata.records import VIEW, RecordFilter, where_clause
+from app.problems import msg
 from app.reports.states import OPEN_STATUSES
 from app.reports.views import PUBLIC_COLUMNS, PUBLIC_VIEW_SQL, ReportView
 
@@ -46,7 +47,7 @@ GET_REPORT_SQL = text(PUBLIC_VIEW_SQL + " WHERE v.id = :id")
 def get_report(session: Session, report_id: uuid.UUID) -> ReportView:
     row = session.connection().execute(GET_REPORT_SQL, {"id": report_id}).first()
     if row is None:
-        raise NotFoundError(f"There is no report {report_id}.")
+        raise NotFoundError(msg("report.missing", report_id=report_id))
     return ReportView.from_row(row)
 
 
@@ -75,7 +76,7 @@ def get_own_report(session: Session, report_id: uuid.UUID) -> ReportView:
     """The report as its author sent it; only for the author (their follow link)."""
     row = session.connection().execute(OWN_REPORT_SQL, {"id": report_id}).first()
     if row is None:
-        raise NotFoundError(f"There is no report {report_id}.")
+        raise NotFoundError(msg("report.missing", report_id=report_id))
     return ReportView.from_row(row)
 
 
@@ -93,9 +94,7 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
             raise ValueError("naive datetime")
         return at, uuid.UUID(rid)
     except (ValueError, TypeError) as exc:
-        raise InvalidCursorError(
-            "The cursor is not one this API returned; start again without it."
-        ) from exc
+        raise InvalidCursorError(msg("report.cursor-invalid")) from exc
 
 
 def list_reports(

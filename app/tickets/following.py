@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.dates import long_datetime
 from app.errors import NotFoundError, PaveError
+from app.problems import msg
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import notifications, outbox
 from app.tickets.notifications import token_hash
@@ -84,12 +85,9 @@ def request(session: Session, report_id: uuid.UUID, email: str, language: str) -
     # The share lock orders this with a change of the report (see `confirm`).
     report = db.execute(REPORT_STATUS_SQL, {"id": report_id}).one_or_none()
     if report is None:
-        raise NotFoundError(f"There is no report {report_id}.")
+        raise NotFoundError(msg("report.missing", report_id=report_id))
     if Status(report.status) in CLOSED_STATUSES:
-        raise ReportClosedError(
-            "This report is closed and can no longer be followed; make a new report if the "
-            "problem is still there."
-        )
+        raise ReportClosedError(msg("follow.closed"))
     if report.reporter_email == email.lower():
         return False
     token = secrets.token_urlsafe(32)
@@ -128,19 +126,11 @@ def confirm(session: Session, token: str) -> str:
         hashed = {"token_hash": token_hash(token)}
         row = session.execute(PENDING_SQL, hashed).one_or_none()
         if row is None and session.execute(CONFIRMED_SQL, hashed).first():
-            raise AlreadyConfirmedError(
-                "This request was confirmed already: the address follows the report, and the "
-                "email sent after the confirmation carries its follow link."
-            )
+            raise AlreadyConfirmedError(msg("follow.already-confirmed"))
     if row is None:
-        raise NotFoundError(
-            "This confirmation link is not valid: it was used already, or more than "
-            f"{CONFIRM_HOURS} hours went by. Ask to follow the report again."
-        )
+        raise NotFoundError(msg("follow.confirm-invalid", hours=CONFIRM_HOURS))
     if Status(row.status) in CLOSED_STATUSES:
-        raise ReportClosedError(
-            "This report was closed in the meantime and can no longer be followed."
-        )
+        raise ReportClosedError(msg("follow.closed-meanwhile"))
     db = session.connection()
     # As in `request`: a change of the report writes its emails before or after, to them too.
     db.execute(REPORT_STATUS_SQL, {"id": row.report_id})

@@ -19,6 +19,7 @@ from app.categories.models import Category
 from app.geo.models import Commune
 from app.geo.search import fold
 from app.media.models import Photo, publicly_visible
+from app.problems import msg
 from app.reports.models import Report
 from app.reports.states import OPEN_STATUSES, Status
 from app.tickets import queries
@@ -138,10 +139,10 @@ def resolve_reference(session: Session, user: User, typed: str) -> uuid.UUID | N
         if access.can(user, "tickets.read", body_id=row.body_id, region_code=row.region_code)
     ]
     if not found:
-        raise UnknownReferenceError(f"No ticket you may read has the reference {prefix}.")
+        raise UnknownReferenceError(msg("ticket.unknown-reference", reference=prefix))
     if len(found) > 1:
         raise AmbiguousReferenceError(
-            f"{len(found)} tickets have the reference {prefix}: pick the original in the list.",
+            msg("ticket.ambiguous-reference", count=len(found), reference=prefix),
             reference=prefix,
         )
     return found[0]

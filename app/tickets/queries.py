@@ -18,6 +18,7 @@ from app.bodies.models import Body
 from app.categories.models import Category
 from app.errors import InvalidCursorError, NotFoundError
 from app.geo.models import Commune
+from app.problems import msg
 from app.reports.models import Report, StatusChange
 from app.tickets.models import AuditEntry, ReportUpdate
 
@@ -286,7 +287,7 @@ def map_page(scope: ReadScope, filters: TicketFilter, limit: int = MAP_LIMIT):
 def get_ticket_row(session: Session, report_id: uuid.UUID) -> TicketRow:
     found = session.execute(_summaries().where(Report.id == report_id)).mappings().first()
     if found is None:
-        raise NotFoundError(f"There is no ticket {report_id}.")
+        raise NotFoundError(msg("ticket.missing", report_id=report_id))
     return _row(found)
 
 
@@ -310,7 +311,7 @@ def get_ticket(
     ).where(Report.id == report_id)
     found = session.execute(query).mappings().first()
     if found is None:
-        raise NotFoundError(f"There is no ticket {report_id}.")
+        raise NotFoundError(msg("ticket.missing", report_id=report_id))
     row = _row({**found, "description": found["full_description"]})
     reporter = None
     if with_contact and any(found[f"reporter_{k}"] for k in ("name", "email", "phone")):

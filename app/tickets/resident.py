@@ -28,6 +28,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.dates import BELGIAN_TIME, long_date
 from app.db import Base
 from app.errors import NotFoundError, PaveError
+from app.i18n import LANGUAGES
+from app.problems import Localized, msg
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import edits, services
@@ -223,7 +225,7 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         db = session.connection()
         row = db.execute(FIND_SQL, {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
-        raise NotFoundError("This follow link is not valid: check that it was copied whole.")
+        raise NotFoundError(msg("follow.invalid-link"))
     follower = Follower(
         token_id=row.token_id,
         is_reporter=row.role == "reporter",
@@ -243,8 +245,11 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         if follower.db_now > expires:
             closed_on = follower.status_since.astimezone(BELGIAN_TIME).date()
             raise FollowLinkExpiredError(
-                f"This report was closed on {long_date(closed_on, 'en')} and its link "
-                f"expired {expiry_days} days later; make a new report if the problem is back.",
+                msg(
+                    "follow.expired",
+                    date=Localized({lang: long_date(closed_on, lang) for lang in LANGUAGES}),
+                    days=expiry_days,
+                ),
                 closed_on=closed_on.isoformat(),
                 expiry_days=expiry_days,
             )
@@ -293,10 +298,7 @@ def _actor(follower: Follower) -> services.Actor:
 
 def _require_reporter(follower: Follower) -> None:
     if not follower.is_reporter:
-        raise NotTheReporterError(
-            "This is a follower's link: only the person who made the report can say whether "
-            "the problem is fixed."
-        )
+        raise NotTheReporterError(msg("follow.not-reporter"))
 
 
 def comment(session: Session, follower: Follower, body: str) -> int:

@@ -18,7 +18,7 @@ from app.accounts.errors import (
     WeakPasswordError,
 )
 from app.api.auth import guard, ratelimit
-from app.api.errors import problem
+from app.api.errors import domain_problem
 from app.errors import PaveError
 
 ERROR_STATUS: dict[type[PaveError], tuple[int, str]] = {
@@ -57,7 +57,7 @@ def init_app(app: Flask, api) -> None:
     def handle(error: PaveError):
         status, slug = ERROR_STATUS[type(error)]
         extra = {k: v for k, v in error.extra.items() if k != "auth_error"}
-        response = problem(status, error.title, error.detail, slug, **extra)
+        response = domain_problem(error, status, slug, extra)
         if status == 401:
             response.headers["WWW-Authenticate"] = guard.www_authenticate(error)
         return response

@@ -24,7 +24,7 @@ from app.accounts.login_throttle import (
     Rule,
     ThrottleUnavailableError,
 )
-from app.api.errors import problem
+from app.api.errors import domain_problem
 from app.errors import PaveError
 
 EXTENSION = "pave_login_throttle"
@@ -114,13 +114,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(TooManyAttemptsError)
     def _too_many(error: TooManyAttemptsError):
         wait = error.extra["retry_after"]
-        response = problem(429, error.title, error.detail, "too-many-attempts")
+        response = domain_problem(error, 429, "too-many-attempts", {})
         response.headers["Retry-After"] = str(wait)
         return response
 
     @app.errorhandler(ThrottleUnavailableError)
     def _unavailable(error: ThrottleUnavailableError):
         app.logger.error("limits: %s (%s)", error.detail, error.__cause__)
-        response = problem(503, error.title, error.detail, error.type_slug)
+        response = domain_problem(error, 503, error.type_slug, {})
         response.headers["Retry-After"] = "30"
         return response

@@ -16,7 +16,7 @@ from marshmallow import Schema, fields, validate
 
 from app import db_session
 from app.api.common import EmailAddress, request_language
-from app.api.errors import problem, problem_doc
+from app.api.errors import domain_problem, problem_doc
 from app.api.follow.limits import check_follow_request
 from app.i18n import LANGUAGES
 from app.tickets import following, resident
@@ -55,7 +55,7 @@ class FollowConfirmedSchema(Schema):
 
 
 def _closed(error: resident.ReportClosedError):
-    return problem(409, error.title, error.detail, "report-closed")
+    return domain_problem(error, 409, "report-closed", {})
 
 
 blp.errorhandler(resident.ReportClosedError)(_closed)
@@ -64,7 +64,7 @@ confirmations.errorhandler(resident.ReportClosedError)(_closed)
 
 @confirmations.errorhandler(following.AlreadyConfirmedError)
 def _already(error: following.AlreadyConfirmedError):
-    return problem(409, error.title, error.detail, "follow-already-confirmed")
+    return domain_problem(error, 409, "follow-already-confirmed", {})
 
 
 @confirmations.after_request

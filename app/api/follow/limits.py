@@ -13,16 +13,20 @@ from flask import current_app, request
 
 from app.accounts.login_throttle import ThrottleUnavailableError
 from app.api.auth.ratelimit import TooManyAttemptsError, digest, rule, store
+from app.problems import msg
 
 
 class FollowLimitsUnavailableError(ThrottleUnavailableError):
-    """The counters of follow requests or comments out of reach: those are refused, not logins."""
+    """The counters of follow requests or comments out of reach: those are refused, not logins.
 
-    type_slug = "follow-limits-unavailable"
+    `what` is "follow" or "comment": each has its own problem type, titled in the reader's
+    language (app/problems).
+    """
 
-    def __init__(self, detail: str, title: str):
-        super().__init__(detail)
-        self.title = title
+    def __init__(self, what: str):
+        super().__init__(msg(f"limits.{what}-unavailable"))
+        self.type_slug = f"{what}-limits-unavailable"
+        self.title = f"{'Follow requests' if what == 'follow' else 'Comments'} are unavailable"
 
 
 def mailbox(email: str) -> str:
@@ -41,10 +45,8 @@ def _count(counters: dict, what: str, too_many: str) -> None:
     try:
         wait = store().attempt(counters)
     except ThrottleUnavailableError as exc:
-        raise FollowLimitsUnavailableError(
-            f"The {what} counter cannot be reached; {what}s are refused until it can.",
-            title=f"{what.capitalize()}s are unavailable",
-        ) from exc.__cause__
+        kind = "comment" if what == "comment" else "follow"
+        raise FollowLimitsUnavailableError(kind) from exc.__cause__
     if wait:
         current_app.logger.info("%ss: limit reached, %s s to wait", what, wait)
         raise TooManyAttemptsError(f"{too_many}; try again in {wait} seconds.", retry_after=wait)

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 
 from app import db_session
 from app.api.common import request_language
-from app.api.errors import problem, problem_doc
+from app.api.errors import domain_problem, problem_doc
 from app.api.follow.limits import check_comment
 from app.api.follow.schemas import (
     FollowCommentSchema,
@@ -51,12 +51,12 @@ def _private(response):
 
 @blp.errorhandler(resident.NotTheReporterError)
 def _not_reporter(error: resident.NotTheReporterError):
-    return problem(403, error.title, error.detail, "not-the-reporter")
+    return domain_problem(error, 403, "not-the-reporter", {})
 
 
 @blp.errorhandler(resident.FollowLinkExpiredError)
 def _expired(error: resident.FollowLinkExpiredError):
-    return problem(410, error.title, error.detail, "follow-link-expired", **error.extra)
+    return domain_problem(error, 410, "follow-link-expired")
 
 
 def _follower(session, token: str) -> resident.Follower:

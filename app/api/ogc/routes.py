@@ -18,10 +18,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from app import db_session
 from app.ogc import crs as crs_
-from app.ogc import params
+from app.ogc import pages, params
 from app.ogc.collections import COLLECTIONS
 from app.ogc.features import Query
 from app.ogc.openapi import CONFORMANCE, GEOJSON, HTML, JSON, OPENAPI_MEDIA_TYPE, document
+from app.problems import negotiate
 
 blp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
@@ -32,14 +33,6 @@ DESCRIPTION = (
 )
 # A collection's extent scans every report: worked out at most this often per process.
 EXTENT_TTL_S = 600
-# The columns the HTML table of items shows (every property is on an item's own page).
-HTML_COLUMNS = {
-    "reports": (
-        "status", "category_name_en", "commune_name_fr", "commune_name_nl", "created_at",
-        "resolved_at",
-    ),
-    "communes": ("name_fr", "name_nl", "name_de", "region"),
-}  # fmt: skip
 
 
 @blp.after_request
@@ -87,7 +80,8 @@ def exception(status: int, code: str, description: str) -> Response:
 def _args(*allowed: str) -> dict[str, str]:
     """The query parameters, each known and given once (else 400, Requirement 8)."""
     given = request.args.to_dict(flat=False)
-    params.check_names(given, ("f", *allowed))
+    # lang: the HTML pages' language, where Accept-Language cannot be set (a shared link).
+    params.check_names(given, ("f", "lang", *allowed))
     for name, values in given.items():
         if len(values[0]) > params.MAX_PARAMETER_LENGTH:
             raise params.InvalidParameter(
@@ -130,10 +124,29 @@ def _self_links(endpoint: str, args: dict[str, str], fmt: str, json_type=JSON, *
     ]
 
 
+def _html(template: str, **context) -> Response:
+    """An HTML page in the reader's language (?lang=, else Accept-Language, else English)."""
+    lang = negotiate(request.accept_languages, request.args.get("lang"))
+    texts = pages.TEXTS[lang]
+    html = render_template(
+        f"ogc/{template}",
+        title=texts["site"],
+        t=texts,
+        lang=lang,
+        pages=pages,
+        tile_url=current_app.config.get("PWA_TILE_URL") or "",
+        tile_attribution=current_app.config.get("PWA_TILE_ATTRIBUTION") or "",
+        **context,
+    )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
+    return response
+
+
 def _respond(fmt: str, data: dict, template: str, content_type: str = JSON, **context):
     if fmt == "html":
-        html = render_template(f"ogc/{template}", data=data, title=TITLE, **context)
-        return Response(html, content_type="text/html; charset=utf-8")
+        return _html(template, data=data, **context)
     return Response(json.dumps(data), content_type=content_type)
 
 
@@ -179,10 +192,7 @@ def api():
     args = _args()
     fmt = _format(args, OPENAPI_MEDIA_TYPE)
     if fmt == "html":
-        return Response(
-            render_template("ogc/api.html", title=TITLE, spec_url=_url("ogc.api", {"f": "json"})),
-            content_type="text/html; charset=utf-8",
-        )
+        return _html("api.html", spec_url=_url("ogc.api", {"f": "json"}))
     spec = document(_url("ogc.landing_page"))
     return Response(json.dumps(spec), content_type=OPENAPI_MEDIA_TYPE)
 
@@ -294,7 +304,7 @@ def items(collection_id: str):
     features = ",".join(page.features)
     if fmt == "html":
         data = meta | {"features": json.loads(f"[{features}]")}
-        context = {"collection": found, "columns": HTML_COLUMNS[found.id], "crs": query.crs}
+        context = {"collection": found, "columns": pages.COLUMNS[found.id], "crs": query.crs}
         return _content_crs(_respond(fmt, data, "items.html", **context), query.crs)
     # The features are JSON already (written by PostgreSQL); only the rest is dumped here.
     body = '{"type":"FeatureCollection","features":[' + features + "]," + json.dumps(meta)[1:]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import db_session
-from app.api.errors import problem, problem_doc
+from app.api.errors import domain_problem, problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
 from app.errors import NotFoundError, RequestInFlightError
 from app.media.errors import PhotoUploadForbiddenError
@@ -20,6 +20,7 @@ from app.media.models import Photo, publicly_visible
 from app.media.processing import EXTENSIONS, MB, OUTPUT
 from app.media.services import PhotoLimits, add_photo, check_report_key, ensure_open
 from app.media.storage import CACHE_CONTROL, KEY_PATTERN, PhotoStorage, storage_from_settings
+from app.problems import msg
 from app.tickets import resident
 
 blp = Blueprint("photos", __name__, description="Photos of reports")
@@ -192,7 +193,7 @@ def store_upload(session: Session, report_id: uuid.UUID, upload, client_photo_id
 
 @blp.errorhandler(resident.FollowLinkExpiredError)
 def _expired(error: resident.FollowLinkExpiredError):
-    return problem(410, error.title, error.detail, "follow-link-expired", **error.extra)
+    return domain_problem(error, 410, "follow-link-expired")
 
 
 @blp.route("/follow/<string:token>/photos")
@@ -241,7 +242,7 @@ class PhotoFile(MethodView):
     def get(self, key: str):
         """A photo file (display or thumbnail): immutable, cached for a year"""
         if not KEY_PATTERN.fullmatch(key):
-            raise NotFoundError("There is no such photo.")
+            raise NotFoundError(msg("photo.missing"))
         sha, extension = key.split(".", 1)
         names = or_(Photo.display_sha256 == sha, Photo.thumbnail_sha256 == sha)
         known = select(Photo.id).where(names, Photo.content_type == EXTENSIONS[extension])
@@ -250,7 +251,7 @@ class PhotoFile(MethodView):
         hidden = select(Photo.id).where(names, Photo.hidden.is_(True))
         visible = db_session().scalar(select(and_(known.exists(), ~hidden.exists())))
         if not visible:
-            raise NotFoundError("There is no such photo.")
+            raise NotFoundError(msg("photo.missing"))
         response = make_response(photo_storage().get(key))
         response.mimetype = EXTENSIONS[extension]
         response.headers["Cache-Control"] = CACHE_CONTROL

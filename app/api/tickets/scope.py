@@ -9,6 +9,7 @@ from app.accounts import access
 from app.accounts.models import User
 from app.api.auth.guard import require
 from app.errors import NotFoundError
+from app.problems import msg
 from app.tickets import queries, services
 from app.tickets.errors import InvalidDuplicateError
 
@@ -21,7 +22,7 @@ def ticket_scope(report_id: uuid.UUID, action: str) -> tuple[int, str]:
     """The ticket's (body id, region), once the caller is known to be allowed `action` on it."""
     found = queries.ticket_scope_of(db_session(), report_id)
     if found is None:
-        raise NotFoundError(f"There is no ticket {report_id}.")
+        raise NotFoundError(msg("ticket.missing", report_id=report_id))
     body_id, region_code = found
     # Report ids are public (the residents' map shows them): a refusal hides nothing by
     # being a 403 rather than a 404, and tells the caller what is wrong.
@@ -36,7 +37,7 @@ def may_change_ticket(session, user, report_id: uuid.UUID) -> bool:
     """
     found = queries.ticket_scope_of(session, report_id)
     if found is None:
-        raise NotFoundError(f"There is no ticket {report_id}.")
+        raise NotFoundError(msg("ticket.missing", report_id=report_id))
     return access.can(user, "tickets.update", body_id=found[0], region_code=found[1])
 
 

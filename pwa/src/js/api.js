@@ -1,5 +1,10 @@
 /** The transport delivery uses: the Pavé API over fetch, usable from the page and the worker. */
 
+/** The page's language (the app's chosen one), else the browser's: for calls given none. */
+function defaultLanguage() {
+  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
+}
+
 async function answer(response) {
   let body = null;
   const type = response.headers.get('Content-Type') || '';
@@ -25,7 +30,7 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
         headers: {
           'Content-Type': 'application/json',
           Accept: 'application/json, application/problem+json',
-          'Accept-Language': item.lang,
+          'Accept-Language': item.lang || defaultLanguage(),
           'Idempotency-Key': item.key,
         },
         body: JSON.stringify(item.body),
@@ -41,7 +46,7 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
         method: 'POST',
         headers: {
           Accept: 'application/json, application/problem+json',
-          'Accept-Language': item.lang,
+          'Accept-Language': item.lang || defaultLanguage(),
           'Idempotency-Key': photo.id,
           // The photo token of the report's creation answer, kept with the item and never
           // shown publicly: the server lets only the report's author add photos to it.
@@ -58,7 +63,7 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
 export async function getJson(path, lang) {
   try {
     const response = await fetch(path, {
-      headers: { Accept: 'application/json', 'Accept-Language': lang || '' },
+      headers: { Accept: 'application/json', 'Accept-Language': lang || defaultLanguage() },
     });
     if (!response.ok) return null;
     return await response.json();

@@ -22,10 +22,15 @@ export function exportUrl(format, filters) {
   return `/opendata/reports.${format}${queryString(filters)}`;
 }
 
+/** The language of the dashboard's page, for calls not given one (errors come back in it). */
+function pageLanguage() {
+  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
+}
+
 /** GET a figure as JSON; resolves to {status, body} (a problem+json body when refused). */
 export async function getFigure(path, filters, lang) {
   const response = await fetch(`${BASE}/${path}${queryString(filters)}`, {
-    headers: { Accept: 'application/json', 'Accept-Language': lang },
+    headers: { Accept: 'application/json', 'Accept-Language': lang || pageLanguage() },
   });
   let body = null;
   try {
@@ -37,7 +42,8 @@ export async function getFigure(path, filters, lang) {
 }
 
 export async function getCategories(lang) {
-  const response = await fetch('/api/v1/categories', { headers: { 'Accept-Language': lang } });
+  const headers = { 'Accept-Language': lang || pageLanguage() };
+  const response = await fetch('/api/v1/categories', { headers });
   if (!response.ok) throw new Error(`categories: ${response.status}`);
   return response.json();
 }

@@ -1,5 +1,10 @@
 /** The resident's follow API (/api/v1/follow/<token>): every call answers {status, body}. */
 
+/** The page's language (the one the resident chose), for calls not given one. */
+function pageLanguage() {
+  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
+}
+
 /**
  * The token of the page's address: /follow/<token>, /follow/<token>/unsubscribe, or
  * /follow/confirm/<token> (a request to follow, confirmed from its email; `confirm` is true).
@@ -23,7 +28,7 @@ export function parseFollowPath(pathname) {
  * Confirm a request to follow (a POST: mail scanners open the email's links, and a GET must
  * change nothing). Answers {status, body}; body.token is the follower's own link on 201.
  */
-export async function confirmFollow(token, { lang = () => '', fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
+export async function confirmFollow(token, { lang = pageLanguage, fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
   const response = await fetchImpl(`/api/v1/follow-confirmations/${encodeURIComponent(token)}`, {
     method: 'POST',
     headers: { Accept: 'application/json, application/problem+json', 'Accept-Language': lang() },
@@ -51,7 +56,7 @@ async function answer(response) {
  * Calls about one token. A network failure rejects, so the page can tell "no connection"
  * apart from a refusal by the server.
  */
-export function followApi(token, { lang = () => '', fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
+export function followApi(token, { lang = pageLanguage, fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
   const base = `/api/v1/follow/${encodeURIComponent(token)}`;
   const call = async (path, method = 'GET', body = undefined) => {
     const headers = {
@@ -93,7 +98,7 @@ const EXTENSIONS = {
  * Answers {status, body}; a network failure rejects. The Idempotency-Key makes a retry of the
  * same photo store it once.
  */
-export function uploadFollowPhoto(token, photo, { lang = () => '', idempotencyKey, onProgress = () => {} } = {}) {
+export function uploadFollowPhoto(token, photo, { lang = pageLanguage, idempotencyKey, onProgress = () => {} } = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1/follow/${encodeURIComponent(token)}/photos`);

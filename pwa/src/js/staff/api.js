@@ -16,6 +16,11 @@ const EDITS = {
   publish: (item) => ['PATCH', `/staff/tickets/${item.ticketId}/updates/${item.updateId}`],
 };
 
+/** An outbox item's language, chosen when the crew made the change: its refusal reads in it. */
+function itemLanguage(item) {
+  return item.lang ? { 'Accept-Language': item.lang } : {};
+}
+
 async function answer(response) {
   let body = null;
   const type = response.headers.get('Content-Type') || '';
@@ -38,11 +43,19 @@ async function answer(response) {
 }
 
 /**
+ * The language to ask for when the caller gave none: the page's, else the browser's (the
+ * service worker has no page). The server answers errors in it (fr, nl, de, else en).
+ */
+export function defaultLanguage() {
+  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
+}
+
+/**
  * Calls to /api/v1: `csrf()` gives the session's CSRF token (from memory in the page, from
  * IndexedDB in the service worker), sent with every request that changes something. A
  * fetch that rejects (no network) propagates: the caller decides what offline means.
  */
-export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl } = {}) {
+export function staffApi({ csrf = async () => null, lang = defaultLanguage, fetchImpl } = {}) {
   const doFetch = fetchImpl || ((...args) => globalThis.fetch(...args));
   async function call(method, path, { json, form, headers = {} } = {}) {
     const all = { Accept: JSON_ACCEPT, 'Accept-Language': lang(), ...headers };
@@ -94,7 +107,11 @@ export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl
       const [method, path] = EDITS[item.action](item);
       return call(method, path, {
         json: item.body,
-        headers: { 'If-Match': `"v${item.version}"`, 'Idempotency-Key': item.key },
+        headers: {
+          'If-Match': `"v${item.version}"`,
+          'Idempotency-Key': item.key,
+          ...itemLanguage(item),
+        },
       });
     },
 
@@ -102,7 +119,11 @@ export function staffApi({ csrf = async () => null, lang = () => 'en', fetchImpl
     transition: (item) =>
       call('POST', `/staff/tickets/${item.ticketId}/transitions`, {
         json: item.body,
-        headers: { 'If-Match': `"v${item.version}"`, 'Idempotency-Key': item.key },
+        headers: {
+          'If-Match': `"v${item.version}"`,
+          'Idempotency-Key': item.key,
+          ...itemLanguage(item),
+        },
       }),
 
     /** For delivery.js: an "after" photo of a ticket, with its own Idempotency-Key. */
