@@ -578,7 +578,7 @@ def test_lone_surrogate_answer_has_the_type_the_apps_translate(client):
     response = client.post("/api/v1/reports", data=data, content_type="application/json")
     assert assert_problem(response, 422)["type"].endswith("/invalid-text")
     root = Path(__file__).resolve().parents[2] / "pwa" / "src"
-    assert "'invalid-text'" in (root / "js" / "ui" / "my-reports.js").read_text()
+    assert "'invalid-text'" in (root / "js" / "ui" / "refusal.js").read_text()
     for lang in ("fr", "nl", "de", "en"):
         strings = json.loads((root / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
         assert strings["problem.invalid-text"] and strings["follow.problem.invalidText"]

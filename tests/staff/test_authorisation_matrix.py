@@ -51,6 +51,10 @@ EXPECTED = {
     "publish_comment": _row(CHANGE, 403),
     # Who works on the ticket's body (app/api/members): for those who may read its tickets.
     "members": _row(DETAIL, 403),
+    # The nearby open tickets to pick a duplicate's original from: for those who read it.
+    "candidates": _row(DETAIL, 403),
+    # Bodies by name, to transfer to: for anyone who may change tickets somewhere.
+    "bodies": _row({**CHANGE, "crew_other": 200, "manager_other": 200}, 403),
 }
 
 
@@ -68,6 +72,8 @@ ROUTES = {
     "hide_photo": (f"{_TICKET}/photos/<int:photo_id>", "PATCH"),
     "publish_comment": (f"{_TICKET}/updates/<int:update_id>", "PATCH"),
     "members": ("/api/v1/staff/bodies/<string:body_code>/members", "GET"),
+    "candidates": (f"{_TICKET}/duplicate-candidates", "GET"),
+    "bodies": ("/api/v1/staff/bodies", "GET"),
 }
 
 
@@ -131,6 +137,10 @@ def _call(client, csrf, operation, ticket_id, photo_id=None):
         return client.get(path).status_code
     if operation == "members":
         return client.get("/api/v1/staff/bodies/commune-21004/members").status_code
+    if operation == "candidates":
+        return client.get(f"{path}/duplicate-candidates").status_code
+    if operation == "bodies":
+        return client.get("/api/v1/staff/bodies?q=Ixelles").status_code
     if operation == "transition":
         return client.post(f"{path}/transitions", json={"to": "acknowledged"}, headers=change)
     if operation == "patch":
