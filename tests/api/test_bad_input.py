@@ -297,3 +297,27 @@ def test_unknown_paths_and_methods_are_problems_too(client):
     response = client.delete("/api/v1/reports")
     assert_problem(response, 405)
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Sacs poubelle \u202egauche", "bell \u0007 here", "escape \u001b[31m red", "\u2066isolate"],
+)
+def test_a_description_refuses_controls_and_direction_overrides_as_comments_do(
+    client, description, nothing_written
+):
+    # Staff publish descriptions in Open311, XML and CSV: a reversed or escaped text there
+    # would disguise what the resident wrote.
+    response = client.post(
+        "/api/v1/reports",
+        json=report_body(description=description),
+        headers={"Accept-Language": "fr"},
+    )
+    problem = assert_problem(response, 422)
+    assert pointers(problem) == {"/description"}
+    assert "caractères de contrôle" in problem["detail"]
+
+
+def test_a_description_keeps_its_line_breaks_and_tabs(client):
+    body = report_body(description="Trou profond\n\tdevant le numéro 12")
+    assert client.post("/api/v1/reports", json=body).status_code == 201

@@ -16,7 +16,13 @@ from marshmallow import (
 )
 from webargs.fields import DelimitedList
 
-from app.api.common import NO_NUL, EmailAddress, SingleLineText, idempotency_key_header
+from app.api.common import (
+    NO_NUL,
+    EmailAddress,
+    SingleLineText,
+    idempotency_key_header,
+    plain_text,
+)
 from app.api.photos.schemas import PhotoSchema
 from app.reports.states import Status
 
@@ -54,7 +60,8 @@ class ReportCreateSchema(Schema):
     )
     description = fields.String(
         allow_none=True,
-        validate=[validate.Length(1, DESCRIPTION_MAX), NO_NUL],
+        # The same rule as comments: staff publish these words in Open311, XML and CSV.
+        validate=[validate.Length(1, DESCRIPTION_MAX), NO_NUL, plain_text],
         metadata={"description": f"Optional, 1 to {DESCRIPTION_MAX} characters"},
     )
     location = fields.Nested(LocationSchema, required=True)

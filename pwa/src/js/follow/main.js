@@ -1,5 +1,6 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
+import { plainText } from '../plain-text.js';
 import { initialLanguage, language, onLanguageChange, say, setLanguage, t } from '../i18n.js';
 import { AddPhoto } from './add-photo.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
@@ -180,7 +181,7 @@ class FollowPage {
 
   async sendComment() {
     const input = $('comment');
-    const body = input.value.trim();
+    const body = plainText(input.value);
     say($('comment-done'), null);
     say($('comment-detail'), null);
     if (!body) {
@@ -216,7 +217,7 @@ class FollowPage {
     say($('say-done'), null);
     say($('fixed-error'), null);
     say($('fixed-detail'), null);
-    const comment = $('fixed-comment').value.trim();
+    const comment = plainText($('fixed-comment').value);
     let answer = null;
     try {
       answer = await (what === 'fixed' ? this.api.fixed(comment) : this.api.notFixed(comment));

@@ -74,9 +74,11 @@ export class MyReports {
     // Offline, a waiting report is not failing: it waits for the network, and says so.
     const offline = !navigator.onLine && (item.state === State.WAITING || item.state === State.SENDING);
     say(state, offline ? 'state.waitingConnection' : `state.${item.state}`);
+    // Belgian time, as on the follow page and in the emails, wherever the phone thinks it is.
     const made = new Date(item.createdAt).toLocaleString(lang, {
       dateStyle: 'medium',
       timeStyle: 'short',
+      timeZone: 'Europe/Brussels',
     });
     li.append(title, state);
     if (item.serverId && !item.kind) li.append(line('ref', 'mine.reference', { ref: shortRef(item.serverId) }));

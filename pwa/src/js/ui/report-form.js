@@ -4,6 +4,7 @@ import { groupCategories, iconFor, nameIn } from '../categories.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
 import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
 import { preparePhoto } from '../photo.js';
+import { plainText } from '../plain-text.js';
 import { bindCommuneSearch } from './commune-search.js';
 import { renderNearby } from './nearby-list.js';
 import { renderPhotos } from './photo-list.js';
@@ -153,7 +154,9 @@ export class ReportForm {
     say(status, 'where.locating');
     try {
       const position = await currentPosition();
-      this.setLocation(position, 'where.position', { m: position.accuracy_m ?? '?' });
+      // A phone that gives no accuracy: the position, without a made-up figure.
+      const found = position.accuracy_m ? 'where.position' : 'where.positionFound';
+      this.setLocation(position, found, { m: position.accuracy_m });
     } catch {
       say(status, 'where.denied');
       // The other ways to give the place (the commune's name, a description) are there.
@@ -262,8 +265,8 @@ export class ReportForm {
 
   fields() {
     return {
-      place: $('place').value.trim(),
-      description: $('description').value.trim(),
+      place: plainText($('place').value),
+      description: plainText($('description').value),
       email: $('email').value.trim(),
     };
   }
@@ -311,7 +314,8 @@ export class ReportForm {
     $('description').value = f.description || item.body.description || '';
     $('email').value = f.email || item.body.reporter?.email || '';
     this.location = item.location || { ...item.body.location };
-    say($('where-status'), 'where.position', { m: this.location.accuracy_m ?? '?' });
+    const found = this.location.accuracy_m ? 'where.position' : 'where.positionFound';
+    say($('where-status'), found, { m: this.location.accuracy_m });
     const radio = this.form.querySelector(`input[name="category"][value="${item.body.category}"]`);
     if (radio) radio.checked = true;
     say($('form-heading'), 'form.editHeading');
