@@ -11,12 +11,13 @@ import re
 import uuid
 
 from flask import Blueprint, Response, current_app, request, url_for
+from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app import db_session
 from app.accounts.services import user_for_token
-from app.api.common import request_language
+from app.api.common import plain_text, request_language
 from app.api.tickets.scope import check_original, may_change_ticket
 from app.errors import NotFoundError, PaveError, RequestInFlightError, UnknownCategoryError
 from app.i18n import pick_name
@@ -345,10 +346,16 @@ def post_update(fmt: str):
     duplicate_of = requests.parse_ids(param("duplicate_of"))
     if duplicate_of:
         check_original(session, user, report_id[0], duplicate_of[0])
+    description = param("description")
+    try:
+        # The staff API's rule for reasons and notes: a reason reaches residents by email.
+        plain_text(description or "")
+    except ValidationError as exc:
+        raise Open311QueryError(f"description: {exc.messages[0]}") from None
     update = IncomingUpdate(
         report_id=report_id[0],
         status=status,
-        description=param("description"),
+        description=description,
         expected=_datetime("expected_datetime"),
         duplicate_of=duplicate_of[0] if duplicate_of else None,
     )

@@ -121,6 +121,8 @@ def test_an_invited_crew_member_confirms_their_name_and_is_logged_in(
         # The same link again: used, and whom to ask for another.
         page.goto(link)
         expect(page.get_by_text(table["staff.password.used"])).to_be_visible()
+        dead = page.get_by_role("heading", name=table["staff.password.deadHeading"])
+        expect(dead).to_be_visible()
         ask = expected(
             table["staff.password.askInviter"], {"name": "Marie Dupont", "email": inviter}
         )

@@ -105,6 +105,9 @@ def test_a_crew_picks_the_original_of_a_duplicate_in_the_list_of_nearby_tickets(
     context, page = phone(browser, live_server, lang)
     try:
         open_ticket(page, crew, f"again {word}")
+        # The reference a resident quotes on the phone is on the ticket, as on its card.
+        ref = say["staff.list.ref"].format(ref=duplicate[:8])
+        expect(page.locator("#ticket-facts")).to_contain_text(ref)
         page.locator("#change-to").select_option(label=say["staff.to.duplicate"])
 
         choices = page.locator("#change-dup-list li")
@@ -138,6 +141,9 @@ def test_a_crew_picks_the_original_of_a_duplicate_in_the_list_of_nearby_tickets(
         status = say["staff.ticket.status"].format(status=say["status.duplicate"])
         expect(page.locator("#ticket-status")).to_have_text(status)
         expect(page.locator("#change-error")).to_be_hidden()
+        # And it says which ticket it duplicates.
+        of = say["staff.ticket.duplicateOf"].format(ref=original[:8])
+        expect(page.locator("#ticket-facts")).to_contain_text(of)
     finally:
         context.close()
 
@@ -159,8 +165,15 @@ def test_a_crew_transfers_by_typing_the_communes_name_in_any_language_and_pickin
     try:
         open_ticket(page, crew, word)
         page.locator("#change-to").select_option(label=say["staff.to.transferred"])
+        # A transfer's one text is its reason, told to the resident: no second, lost note.
+        expect(page.locator("#change-note")).to_be_hidden()
         reason = f"La rue est à {shown} {word}"
         page.locator("#change-reason").fill(reason)
+
+        # The crew's own commune is never offered, and the screen says why.
+        page.locator("#change-body").fill("21004")  # its NIS code: only itself answers
+        own = page.locator("#change-body-status")
+        expect(own).to_have_text(say["staff.transfer.ownBody"])
 
         # A name that is no body's, sent without picking: refused, nothing typed is lost.
         page.locator("#change-body").fill("Nulle part")

@@ -54,6 +54,21 @@ def test_rejecting_needs_a_reason(crew, ticket, connection):
     assert rejected.get_json()["history"][-1]["note"] == "Private land"
 
 
+def test_a_reason_or_note_with_control_characters_is_refused(crew, ticket, connection):
+    # The reason is emailed to the resident and both show on crews' screens: a terminal
+    # escape or a text-direction override would disguise them, as in a comment.
+    before = _stored(connection, ticket.id)
+    for field, to in (("reason", "rejected"), ("note", "acknowledged")):
+        extra = {"reason": "Terrain privé"} if field == "note" else {}
+        for hostile in ("bad\u0007\u001b[2J", "lire \u202eà l'envers", "\u2066isolé"):
+            response = crew.transition(ticket.id, to, **extra, **{field: hostile})
+            problem = assert_problem(response, 422)
+            assert {e["pointer"] for e in problem["errors"]} == {f"/{field}"}
+            assert _stored(connection, ticket.id) == before
+    kept = crew.transition(ticket.id, "rejected", reason="Terrain privé,\n\tvoir le cadastre")
+    assert kept.status_code == 200, kept.get_json()
+
+
 def test_planning_needs_a_date(crew, ticket):
     crew.transition(ticket.id, "acknowledged")
 

@@ -247,9 +247,10 @@ class TicketRefField(fields.String):
 
 class TransitionSchema(Schema):
     to = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    note = fields.String(validate=[validate.Length(max=4000), NO_NUL])
+    # Both reach people (the reason by email, both on crews' screens): the comments' rule.
+    note = fields.String(validate=[validate.Length(max=4000), NO_NUL, plain_text])
     reason = fields.String(
-        validate=[validate.Length(max=4000), NO_NUL],
+        validate=[validate.Length(max=4000), NO_NUL, plain_text],
         metadata={"description": "Required for rejected and transferred; the resident reads it"},
     )
     reason_public = fields.Boolean(

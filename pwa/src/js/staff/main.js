@@ -103,8 +103,19 @@ async function main() {
     onChange: () => {
       list.renderOutbox();
       view.outboxChanged();
+      refreshList();
     },
   });
+  // Back online, or my changes delivered: the list on show is fetched again, so its cards
+  // and its "offline copy" line say what the server holds now (once for a burst of changes).
+  let refreshing = null;
+  function refreshList() {
+    clearTimeout(refreshing);
+    refreshing = setTimeout(() => {
+      if (session && navigator.onLine && !$('screen-list').hidden) list.load();
+    }, 500);
+  }
+  window.addEventListener('online', refreshList);
   $('send-now').addEventListener('click', () => loop.run({ force: true }));
 
   /** Logged in by an emailed link: the token leaves the address bar (and the history). */

@@ -104,6 +104,8 @@ export async function showPasswordScreen(screen, link, { api, language, onLogged
 /** "This link was already used. Ask Marie Dupont (marie@…), who invited you, for a new link." */
 function showDeadLink(link, state) {
   $('password-form').hidden = true;
+  // No password to choose here any more: the heading says what the link is now.
+  say($('password-heading'), 'staff.password.deadHeading');
   const what = { used: 'staff.password.used', expired: 'staff.password.expired' };
   const [askKeyName, vars] = askKey(link.kind, state.ask);
   $('password-about').replaceChildren(

@@ -168,11 +168,11 @@ export class BodyPicker {
       return;
     }
     if ($('change-body').value.trim() !== query) return; // a newer search is under way
-    const bodies = (answer.status === 200 ? answer.body : []).filter(
-      (body) => body.code !== this.excluded(),
-    );
+    const found = answer.status === 200 ? answer.body : [];
+    const bodies = found.filter((body) => body.code !== this.excluded());
     if (!bodies.length) {
-      say(status, 'staff.transfer.none');
+      // The ticket's own body is never offered: say so, rather than that nothing is called so.
+      say(status, found.length ? 'staff.transfer.ownBody' : 'staff.transfer.none');
       return;
     }
     const items = bodies.map((body) => {

@@ -3,15 +3,16 @@
 import { language, say, t } from '../i18n.js';
 import { newTransition, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
+import { plainText } from '../plain-text.js';
 import { isPendingChange, mayUpdate, pendingPhotos } from './edits.js';
-import { formatDate } from './list.js';
 import { membersOf } from './members.js';
 import { initPhotoViewer } from './photo-viewer.js';
 import { BodyPicker, DuplicatePicker } from './pickers.js';
 import { problemField, problemKey } from './problems.js';
+import { renderFacts } from './ticket-facts.js';
 import { renderPhotos } from './ticket-photos.js';
 import { describeEdit, TicketEditor } from './ticket-edit.js';
-import { personName, renderAudit, renderTimeline } from './timeline.js';
+import { renderAudit, renderTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
 const REASON_REQUIRED = new Set(['rejected', 'transferred']);
@@ -162,7 +163,7 @@ export class TicketView {
     const people = { members: this.members, me: this.me(), photos: ticket.photos || [] };
     const items = await this.outbox.all();
     const editable = mayUpdate(this.me(), ticket.body?.code);
-    this.renderFacts(ticket, people);
+    renderFacts(ticket, people);
     renderPhotos(ticket, pendingPhotos(items, ticket.id), editable ? this.editor : null);
     const publish = (row, text) =>
       this.editor.queue('publish', { public: true, body: text }, { updateId: row.id });
@@ -187,37 +188,6 @@ export class TicketView {
       say($('change-error'), null);
     }
     this.editor.render(items, editable);
-  }
-
-  renderFacts(ticket, people) {
-    const facts = [
-      t('staff.ticket.body', { body: ticket.body?.name ?? '' }),
-      t('staff.ticket.created', { at: formatDate(ticket.created_at) }),
-      t('staff.ticket.priority', { priority: t(`staff.priority.${ticket.priority || 'normal'}`) }),
-      t('staff.ticket.assignee', { who: personName(ticket.assignee_user_id, people) }),
-    ];
-    if (ticket.planned_for) {
-      const day = new Date(`${ticket.planned_for}T12:00:00`).toLocaleDateString(language(), {
-        dateStyle: 'long',
-      });
-      facts.push(t('staff.ticket.planned', { date: day }));
-    }
-    if (ticket.reporter) {
-      const who = [ticket.reporter.name, ticket.reporter.email, ticket.reporter.phone];
-      facts.push(t('staff.ticket.reporter', { who: who.filter(Boolean).join(', ') }));
-    }
-    const nodes = facts.map((text) => el('p', 'note', text));
-    if (ticket.description) nodes.push(el('p', 'description', ticket.description));
-    if (ticket.location) {
-      const { lat, lon } = ticket.location;
-      const where = { lat: lat.toFixed(5), lon: lon.toFixed(5) };
-      const link = el('a', '', t('staff.ticket.where', where));
-      link.href = `geo:${lat},${lon}`;
-      const p = el('p');
-      p.append(link);
-      nodes.push(p);
-    }
-    $('ticket-facts').replaceChildren(...nodes);
   }
 
   /** My changes to this ticket not applied yet: waiting to be sent, or refused. */
@@ -273,6 +243,7 @@ export class TicketView {
     $('change-duplicate').hidden = to !== 'duplicate';
     if (to === 'duplicate' && this.id) this.duplicates.load(this.id);
     $('change-reason-box').hidden = !REASON_REQUIRED.has(to);
+    $('change-note-box').hidden = REASON_REQUIRED.has(to);
     $('change-photo-box').hidden = to !== 'resolved';
   }
 
@@ -342,11 +313,11 @@ export class TicketView {
   collect() {
     const to = $('change-to').value;
     const body = { to };
-    const note = $('change-note').value.trim();
-    if (note) body.note = note;
+    const note = plainText($('change-note').value);
+    if (note && !REASON_REQUIRED.has(to)) body.note = note;
     const need = (id, key) => {
       const input = $(id);
-      const value = input.value.trim();
+      const value = plainText(input.value);
       if (value) input.removeAttribute('aria-invalid');
       else input.setAttribute('aria-invalid', 'true');
       if (!value && !this.missing) this.missing = [input, key];
