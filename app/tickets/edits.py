@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFoundError
 from app.reports.states import Priority
 from app.tickets.errors import InvalidPriorityError
-from app.tickets.services import Actor, Ticket, lock_ticket, save_ticket
+from app.tickets.services import Actor, Ticket, lock_ticket, notify_update, save_ticket
 
 UPDATE_INSERT_SQL = text(
     "INSERT INTO report_updates (report_id, author, author_user_id, body, public, "
@@ -114,13 +114,15 @@ def add_update(
     action: str | None = None,
     follow_token_id: int | None = None,
     touch: bool = True,
+    notify: bool = False,
 ) -> int:
     """A public update (the resident and everyone read it) or an internal note of the crews;
     the new update's id.
 
     `action` names the audit entry when the update says more than a comment (the reporter's
     "it is fixed", for one). A resident's comment names the follow link it came through: it
-    is not public, but its author reads it.
+    is not public, but its author reads it. With `notify`, a public update (a crew's) is
+    emailed to the reporter and the followers; an internal note never is.
     """
     db = session.connection()
     ticket = lock_ticket(db, report_id, expected_version)
@@ -135,6 +137,8 @@ def add_update(
     update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
     action = action or ("public_update" if public else "internal_note")
     save_ticket(db, ticket, ticket, actor, action, touch=touch, update_id=update_id, body=body)
+    if notify and public:
+        notify_update(db, report_id, body)
     return update_id
 
 

@@ -5,6 +5,8 @@ Kept apart from app.tickets.messages, which picks these when a follow link is a 
 
 from __future__ import annotations
 
+from app.tickets.news_messages import FOLLOWER_NEWS
+
 # A follower did not make the report: the steps they hear of name it as the report they
 # follow, and never thank them for reporting it. Same kinds, same placeholders, plus
 # $reason_line (see FOLLOWER_REASON).
@@ -98,6 +100,8 @@ FOLLOWER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
+# A reopening (by staff, or by the reporter's "not fixed") and a crew's public update.
+FOLLOWER_TEMPLATES.update(FOLLOWER_NEWS)
 
 
 # A follower's $reason_line: the reason when staff made it public, else (empty $reason) that

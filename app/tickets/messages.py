@@ -7,6 +7,7 @@ from string import Template
 
 from app.i18n import LANGUAGES
 from app.tickets.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
+from app.tickets.news_messages import PUBLIC_REASON, REPORTER_NEWS
 from app.urls import public_url
 
 FALLBACK_LANGUAGE = "fr"
@@ -263,6 +264,8 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
+# A reopening and a crew's public update (app.tickets.news_messages).
+TEMPLATES.update(REPORTER_NEWS)
 
 
 # A staff member's role as their invitation names it, in the email's language.
@@ -347,6 +350,8 @@ def render(kind: str, language: str | None, **values: object) -> Email:
     follower = text.get("link_role") == "follower"
     own = FOLLOWER_TEMPLATES.get(kind) if follower else None
     subject, body = (own or TEMPLATES[kind])[lang]
+    reason = PUBLIC_REASON[lang] if text.get("reason") else ""
+    text["public_reason"] = Template(reason).substitute(text)
     if follower:
         given, withheld = FOLLOWER_REASON[lang]
         text["reason_line"] = Template(given if text.get("reason") else withheld).substitute(text)

@@ -340,7 +340,22 @@ def transition(
             )
         if to is Status.TRANSFERRED:
             notifications.notify_body(db, facts)
+    if to is Status.REOPENED:
+        # Followers hear of it; the reporter too, unless they reopened it themselves. The
+        # reason is told only when public: a reopening's reason is the public's news.
+        kind = "resident_not_fixed" if actor.is_reporter else "resident_reopened"
+        public_reason = reason if reason_public else ""
+        facts = notifications.facts(db, report_id)
+        _notify_followers(
+            db, facts, kind, public_reason, reason_public=True, reporter=not actor.is_reporter
+        )
     return saved
+
+
+def notify_update(db: Connection, report_id: uuid.UUID, update: str) -> None:
+    """Email a crew's public update to the reporter and the followers: one email each."""
+    facts = notifications.facts(db, report_id)
+    _notify_followers(db, facts, "resident_update", "", reason_public=False, update=update)
 
 
 def _move_followers(db: Connection, duplicate: uuid.UUID, original: uuid.UUID, actor: Actor):
@@ -354,16 +369,25 @@ def _move_followers(db: Connection, duplicate: uuid.UUID, original: uuid.UUID, a
 
 
 def _notify_followers(
-    db: Connection, facts: Row, kind: str, reason: str, *, reason_public: bool
+    db: Connection,
+    facts: Row,
+    kind: str,
+    reason: str,
+    *,
+    reason_public: bool,
+    reporter: bool = True,
+    **values: Any,
 ) -> None:
-    """The resident's email of `kind` to the reporter and to each follower, in their language.
+    """The resident's email of `kind` to the reporter (unless not `reporter`) and to each
+    follower, in their language, with `values` for its placeholders.
 
     The followers read the reason only when it is public; the reporter always does.
     """
-    notifications.notify_resident(db, facts, kind, role="reporter", reason=reason)
+    if reporter:
+        notifications.notify_resident(db, facts, kind, role="reporter", reason=reason, **values)
     for follower in db.execute(FOLLOWERS_SQL, {"id": facts.id}).all():
         # Without it, the follower's email says the reporter was told the reason.
-        extra = {"reason": reason if reason_public else ""}
+        extra = {"reason": reason if reason_public else ""} | values
         # The follower's email of the kind, in their language, with a follow link of their own.
         as_reporter = {"reporter_email": follower.email, "reporter_language": follower.language}
         row = SimpleNamespace(**(facts._asdict() | as_reporter | {"reporter_unsubscribed": False}))

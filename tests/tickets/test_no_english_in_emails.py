@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app import create_app
 from app.db import Database
+from app.tickets.edits import add_update
 from app.tickets.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
 from app.tickets.messages import ABOUT_FOOTER, RESIDENT_FOOTER, TEMPLATES, render
 from app.tickets.services import Actor, transition
@@ -79,7 +80,10 @@ def test_the_english_phrases_are_found():
 @pytest.mark.parametrize("reason", ["Voirie privée", ""])
 def test_every_kind_renders_without_english(language, role, reason):
     values = {**sample_values(), "link_role": role, "reason": reason}
-    for kind in TEMPLATES:
+    # A follower also gets kinds of their own (the reporter's "not fixed").
+    kinds = [*TEMPLATES] if role == "reporter" else [*TEMPLATES, *FOLLOWER_TEMPLATES]
+    assert "resident_not_fixed" in kinds or role == "reporter"
+    for kind in dict.fromkeys(kinds):
         email = render(kind, language, **values)
         assert email.language == language
         assert english_in(email.subject, email.body) == [], f"{kind} for a {role} in {language}"
@@ -156,3 +160,37 @@ def test_the_emails_really_sent_have_no_english(
     assert languages == {RESIDENT_EMAIL: {reporter}, NEIGHBOUR: {follower}, BODY_EMAIL: {"fr"}}
     assert len([m for m in smtp.messages if m["To"] == RESIDENT_EMAIL]) == 4
     assert len([m for m in smtp.messages if m["To"] == NEIGHBOUR]) == 5
+
+
+@pytest.mark.parametrize(("reporter", "follower"), [("fr", "nl"), ("nl", "de")])
+def test_a_reopening_and_a_public_update_really_sent_have_no_english(
+    client, engine, smtp, sender, reporter, follower
+):
+    report_id = _report(client, reporter)
+    _follow(client, engine, sender, smtp, report_id, follower)
+    with client.application.app_context(), Session(engine) as session, session.begin():
+        transition(session, report_id, "acknowledged", actor=CREW)
+        transition(session, report_id, "resolved", actor=CREW)
+        transition(session, report_id, "reopened", actor=Actor.reporter())
+        transition(session, report_id, "resolved", actor=CREW)
+        transition(session, report_id, "reopened", actor=CREW, reason="«r»", reason_public=True)
+        add_update(session, report_id, "«update»", actor=CREW, public=True, notify=True)
+        add_update(session, report_id, "«note»", actor=CREW, public=False, notify=True)
+    before = len(smtp.messages)
+    drain(engine, sender)
+
+    new = smtp.messages[before:]
+    for message in new:
+        body = message.get_content()
+        assert english_in(message["Subject"], body) == [], (message["To"], message["Subject"])
+        assert "«note»" not in body
+    # Acknowledged, resolved twice, reopened by staff and the update to each; the reporter's
+    # own "not fixed" to the follower only (who also gets "you follow", since _follow).
+    assert [m["To"] for m in new].count(RESIDENT_EMAIL) == 5
+    assert [m["To"] for m in new].count(NEIGHBOUR) == 1 + 6
+    assert {(m["To"], m["Content-Language"]) for m in new} == {
+        (RESIDENT_EMAIL, reporter),
+        (NEIGHBOUR, follower),
+    }
+    assert len([m for m in new if "«update»" in m.get_content()]) == 2
+    assert len([m for m in new if "«r»" in m.get_content()]) == 2

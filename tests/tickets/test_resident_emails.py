@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.tickets.follower_messages import FOLLOWER_REASON, FOLLOWER_TEMPLATES
 from app.tickets.messages import TEMPLATES, render
 from app.tickets.services import RESIDENT_NOTIFIED
 
@@ -22,19 +23,22 @@ VALUES = {
     "description": "",
     "planned_for": "2026-12-14",
     "reason": "Voirie privée",
+    "update": "Le bitume arrive lundi 14.",
     "follow_url": "https://pave.example.be/follow/TOKEN",
     "unsubscribe_url": "https://pave.example.be/follow/TOKEN/unsubscribe",
 }
 
 
-def test_the_resident_hears_of_receipt_of_following_and_of_the_four_steps():
+def test_the_resident_hears_of_receipt_of_following_of_the_four_steps_and_the_news():
     assert RESIDENT_KINDS == [
         "resident_acknowledged",
         "resident_following",
         "resident_planned",
         "resident_received",
         "resident_rejected",
+        "resident_reopened",
         "resident_resolved",
+        "resident_update",
     ]
 
 
@@ -47,8 +51,10 @@ def test_each_resident_email_has_both_links(kind, language):
     assert "https://pave.example.be/follow/TOKEN/unsubscribe\n" in email.body
     if kind == "resident_planned":
         assert "2026-12-14" in email.body
-    if kind == "resident_rejected":
+    if kind in ("resident_rejected", "resident_reopened"):
         assert "Voirie privée" in email.body
+    if kind == "resident_update":
+        assert "\n\nLe bitume arrive lundi 14.\n" in email.body
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
@@ -77,7 +83,9 @@ def test_a_followers_email_does_not_offer_to_say_it_is_fixed(language):
 # Every email a follower (a neighbour who confirmed, or the reporter of a merged duplicate)
 # can get: each step the reporter hears of, and the welcome once they follow.
 STEPS = sorted(f"resident_{status.value}" for status in RESIDENT_NOTIFIED)
-FOLLOWER_KINDS = [*STEPS, "resident_following"]
+# And the news: a reopening (by staff, or by the reporter's "not fixed"), a public update.
+NEWS = ["resident_reopened", "resident_not_fixed", "resident_update"]
+FOLLOWER_KINDS = [*STEPS, *NEWS, "resident_following"]
 # What only the reporter may read: "your report", and thanks for making it.
 REPORTERS_WORDS = {
     "fr": ("votre signalement", "merci"),
@@ -93,14 +101,19 @@ FOLLOWED = {
 }
 
 
-def test_a_follower_hears_of_the_four_steps_and_of_following():
+def test_a_follower_hears_of_the_four_steps_the_news_and_of_following():
     assert FOLLOWER_KINDS == [
         "resident_acknowledged",
         "resident_planned",
         "resident_rejected",
         "resident_resolved",
+        "resident_reopened",
+        "resident_not_fixed",
+        "resident_update",
         "resident_following",
     ]
+    # "You follow" is written to followers only, with the reporter's text of the kind.
+    assert set(FOLLOWER_KINDS) == {*FOLLOWER_TEMPLATES, "resident_following"}
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
@@ -117,7 +130,7 @@ def test_a_followers_email_speaks_to_a_follower(kind, language):
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
-@pytest.mark.parametrize("kind", STEPS)
+@pytest.mark.parametrize("kind", [*STEPS, "resident_reopened", "resident_update"])
 def test_the_reporters_email_still_speaks_of_their_report(kind, language):
     email = render(kind, language, **VALUES, link_role="reporter")
     assert email == render(kind, language, **VALUES)
@@ -145,3 +158,15 @@ def test_a_follower_reads_the_public_reason_or_that_the_reporter_was_told(langua
     private = render("resident_rejected", language, **withheld, link_role="follower")
     assert f".\n{told}\n" in private.body
     assert "Voirie privée" not in private.body
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+@pytest.mark.parametrize("role", ["reporter", "follower"])
+def test_a_reopening_gives_its_reason_only_when_there_is_a_public_one(language, role):
+    reason = {"fr": "Motif : ", "nl": "Reden: ", "de": "Grund: ", "en": "Reason: "}[language]
+    told = render("resident_reopened", language, **VALUES, link_role=role)
+    assert f"\n{reason}Voirie privée\n" in told.body
+    silent = render("resident_reopened", language, **VALUES | {"reason": ""}, link_role=role)
+    assert reason.strip() not in silent.body
+    # Without a reason, nothing says one was kept from the reader.
+    assert FOLLOWER_REASON[language][1] not in silent.body

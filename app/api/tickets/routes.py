@@ -239,7 +239,7 @@ class TicketUpdates(MethodView):
     @blp.alt_response(409, **problem_doc("The same Idempotency-Key is still being processed"))
     @change_errors
     def post(self, headers, data, report_id: uuid.UUID):
-        """Add a public update (the resident reads it) or an internal note"""
+        """Add a public update (emailed to the reporter and the followers) or an internal note"""
         actor = actor_of(current_staff())
 
         def apply(session, version):
@@ -250,6 +250,7 @@ class TicketUpdates(MethodView):
                 actor=actor,
                 public=data["public"],
                 expected_version=version,
+                notify=True,
             )
 
         return apply_change(headers, report_id, "update", data, apply, status=201)
