@@ -74,7 +74,7 @@ def change_status(page: Page, action: str, *, note: str = "", **fields: str) -> 
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
     if note:
-        page.get_by_label("Note (optional)").fill(note)
+        page.get_by_label("Internal note (optional, staff only)").fill(note)
     page.get_by_role("button", name="Save the change").click()
 
 

@@ -94,7 +94,7 @@ def audit_actions(engine, report_id) -> list[str]:
 
 def post(page: Page, body: str, audience: str) -> None:
     page.get_by_label("Text", exact=True).fill(body)
-    page.get_by_label(audience).check()
+    page.get_by_role("radio", name=audience).check()
     page.get_by_role("button", name="Add to the ticket").click()
 
 
