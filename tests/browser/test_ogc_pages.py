@@ -32,20 +32,27 @@ def tile_png() -> bytes:
     return buffer.getvalue()
 
 
+def tiled_page(watched, locale: str):  # noqa: F811  (the fixture, passed on)
+    """A page whose map tiles come from a stand-in tile server (no internet here), with its
+    CSP violations and script errors collected."""
+    context, violations = watched(locale=locale, service_workers="block")
+    png = tile_png()
+    context.route(
+        "https://tiles.example.test/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=png),
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return violations, page, errors
+
+
 @pytest.mark.parametrize("locale", ["fr-BE", "nl-BE"])
 def test_a_commune_page_names_it_and_maps_it(watched, live_server, locale):  # noqa: F811
     settings = live_server.app.config
     settings["PWA_TILE_URL"] = TILES
     try:
-        context, violations = watched(locale=locale, service_workers="block")
-        png = tile_png()
-        context.route(
-            "https://tiles.example.test/**",
-            lambda route: route.fulfill(status=200, content_type="image/png", body=png),
-        )
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        violations, page, errors = tiled_page(watched, locale)
         page.goto("/ogc/collections/communes/items/73109?f=html")
 
         expect(page.get_by_role("heading", level=1)).to_have_text(VOEREN[locale])
@@ -76,15 +83,7 @@ def test_the_reports_are_points_on_the_map(watched, live_server, locale, label, 
     settings = live_server.app.config
     settings["PWA_TILE_URL"] = TILES
     try:
-        context, violations = watched(locale=locale, service_workers="block")
-        png = tile_png()
-        context.route(
-            "https://tiles.example.test/**",
-            lambda route: route.fulfill(status=200, content_type="image/png", body=png),
-        )
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        violations, page, errors = tiled_page(watched, locale)
         page.goto(f"/ogc/collections/reports/items/{report_id}?f=html")
         expect(page.get_by_role("heading", level=1)).to_contain_text(commune)
         expect(page.locator("#ogc-map svg circle.point")).to_have_count(1)
