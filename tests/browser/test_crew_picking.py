@@ -203,6 +203,9 @@ def test_a_crew_transfers_by_typing_the_communes_name_in_any_language_and_pickin
 
         done = say["staff.ticket.transferredTo"].format(name=shown)
         expect(page.locator("#ticket-heading")).to_have_text(done)
+        # Gone from this crew's tickets: no empty timeline or history is left on screen.
+        expect(page.get_by_role("heading", name=say["staff.ticket.timeline"])).to_be_hidden()
+        expect(page.get_by_role("heading", name=say["staff.ticket.history"])).to_be_hidden()
         shot(page, f"transfer-done-{lang}.png")
     finally:
         context.close()

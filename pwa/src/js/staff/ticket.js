@@ -149,11 +149,13 @@ export class TicketView {
         $(id).replaceChildren();
       }
       $('ticket-pending').replaceChildren();
-      for (const id of ['change-form', 'change-none', 'edit-form', 'update-form']) {
+      // No ticket on show: no empty timeline and history headings either.
+      for (const id of ['change-form', 'change-none', 'edit-form', 'update-form', 'ticket-record']) {
         $(id).hidden = true;
       }
       return;
     }
+    $('ticket-record').hidden = false;
     this.gone = false;
     say(heading, null);
     heading.textContent = `${ticket.category?.name ?? ''} — ${ticket.commune?.name ?? ''}`;
