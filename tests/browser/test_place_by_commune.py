@@ -20,6 +20,10 @@ def test_a_report_placed_by_typing_the_commune_is_routed_there(context, live_db)
     page.get_by_role("button", name="Use my position").click()
     expect(page.get_by_text("Your position is not available.", exact=False)).to_be_visible()
     page.get_by_label("Describe the place").fill("Rathausplatz, by the fountain")
+    # A town across the border is no commune here, and the screen says why.
+    page.get_by_label("No position? Type the commune").fill("Maastricht")
+    none = "No Belgian commune of that name: Pavé covers the communes of Belgium only."
+    expect(page.get_by_text(none)).to_be_visible()
     page.get_by_label("No position? Type the commune").fill("Eupen")
     page.get_by_role("button", name="Eupen", exact=True).click()
     expect(page.get_by_text("Placed in Eupen", exact=False)).to_be_visible()
