@@ -18,14 +18,17 @@ import uuid
 PURPOSE = b"pave photo capability v1"
 
 
-def _key(secret_key: str) -> bytes:
-    return hmac.new(secret_key.encode(), PURPOSE, hashlib.sha256).digest()
+def report_token(secret_key: str, purpose: bytes, report_id: uuid.UUID) -> str:
+    """An HMAC of the report's id under a key derived from SECRET_KEY for `purpose`: 43
+    URL-safe characters, the same each time it is asked for."""
+    key = hmac.new(secret_key.encode(), purpose, hashlib.sha256).digest()
+    digest = hmac.new(key, report_id.bytes, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def photo_token(secret_key: str, report_id: uuid.UUID) -> str:
-    """The report's photo token: 43 URL-safe characters."""
-    digest = hmac.new(_key(secret_key), report_id.bytes, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    """The report's photo token."""
+    return report_token(secret_key, PURPOSE, report_id)
 
 
 def is_photo_token(secret_key: str, report_id: uuid.UUID, candidate: str) -> bool:

@@ -155,18 +155,10 @@ def title(slug: str, lang: str, fallback: str) -> str:
 
 
 def negotiate(accept_languages, asked: str | None = None) -> str:
-    """fr, nl, de or en: `asked` (a ?lang=) if one of them, else Accept-Language, else en.
-
-    The client's ranges in order of quality (its own order among equals); "nl-BE" names
-    Dutch, "*" or a language we do not have gives English.
-    """
+    """fr, nl, de or en: `asked` (a ?lang=) if one of them, else the best of werkzeug's
+    Accept-Language match ("nl-BE" names Dutch), else en. English is offered first, so a
+    bare "*" gets it rather than whichever language happens to be listed first."""
     if asked in LANGUAGES:
         return asked
-    ranked = sorted(accept_languages, key=lambda value_quality: -value_quality[1])
-    for value, quality in ranked:
-        primary = value.split("-")[0].lower()
-        if quality > 0 and primary in LANGUAGES:
-            return primary
-        if quality > 0 and value == "*":
-            return DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+    offered = (DEFAULT_LANGUAGE, *(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE))
+    return accept_languages.best_match(offered) or DEFAULT_LANGUAGE

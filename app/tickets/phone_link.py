@@ -9,14 +9,12 @@ only its SHA-256 is stored, as for every follow link, so that the follow page fi
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import uuid
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from app.media.capability import report_token
 from app.tickets.notifications import token_hash
 
 # Separates this use of SECRET_KEY from its others (photo tokens, cookies, reset links).
@@ -30,9 +28,7 @@ STORE_SQL = text(
 
 def phone_follow_token(secret_key: str, report_id: uuid.UUID) -> str:
     """The report's phone follow token: 43 URL-safe characters."""
-    key = hmac.new(secret_key.encode(), PURPOSE, hashlib.sha256).digest()
-    digest = hmac.new(key, report_id.bytes, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return report_token(secret_key, PURPOSE, report_id)
 
 
 def keep_phone_link(

@@ -99,6 +99,10 @@ def duplicate_candidates(
         .limit(limit)
     )
     query = queries._in_scope(query, scope)  # the rule of the lists and the map
+    rows = session.execute(query).mappings().all()
+    # The thumbnails' photos in one query, not one per candidate.
+    photo_ids = [row.photo_id for row in rows if row.photo_id is not None]
+    photos = {p.id: p for p in session.scalars(select(Photo).where(Photo.id.in_(photo_ids)))}
     return [
         Candidate(
             id=row.id,
@@ -107,9 +111,9 @@ def duplicate_candidates(
             category_names={lang: row[lang] for lang in ("fr", "nl", "de", "en") if row[lang]},
             distance_m=row.distance_m,
             created_at=row.created_at,
-            thumbnail_key=session.get(Photo, row.photo_id).thumbnail_key if row.photo_id else None,
+            thumbnail_key=photos[row.photo_id].thumbnail_key if row.photo_id else None,
         )
-        for row in session.execute(query).mappings().all()
+        for row in rows
     ]
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.request
 import uuid
 
+import httpx
+from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -13,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
+from app.media.capability import photo_token
 
 PASSWORD = "correct horse battery staple"
 GRAND_PLACE = {"lat": 50.8467, "lon": 4.3525}
@@ -40,6 +44,24 @@ def report_through_api(live_server, description: str, location=GRAND_PLACE) -> s
     )
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read())["id"]
+
+
+def add_photo(live_server, report_id: str, jpeg: bytes | None = None) -> None:
+    """The resident's photo, sent as their app sends it (with the report's photo token). By
+    default an image of its own colour: photos are content-addressed, and one that another
+    test hid would stay hidden here too."""
+    if jpeg is None:
+        out = io.BytesIO()
+        Image.new("RGB", (320, 240), tuple(uuid.uuid4().bytes[:3])).save(out, "JPEG")
+        jpeg = out.getvalue()
+    key = photo_token(live_server.app.config["SECRET_KEY"], uuid.UUID(report_id))
+    response = httpx.post(
+        f"{live_server.url}/api/v1/reports/{report_id}/photos",
+        files={"photo": ("photo.jpg", jpeg, "image/jpeg")},
+        headers={"Idempotency-Key": str(uuid.uuid4()), "Report-Key": key},
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
 
 
 def open_staff(page: Page) -> None:

@@ -8,18 +8,21 @@ Screenshots in var/screenshots/crew-list.
 
 from __future__ import annotations
 
-import json
-import urllib.request
-import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import GRAND_PLACE, PASSWORD, make_crew, open_staff, ticket_link
+from tests.browser.crew_helpers import (
+    PASSWORD,
+    add_photo,
+    make_crew,
+    open_staff,
+    report_through_api,
+    ticket_link,
+)
 from tests.browser.helpers import camera_photo, marker
 from tests.browser.test_languages_and_access import assert_every_string_in, expected, strings
 
@@ -34,22 +37,9 @@ OTHER = {"fr": "nl", "nl": "fr"}
 
 def report_with_photo(live_server, description: str, photo: Path) -> str:
     """A resident's report and its photo, sent as the resident app sends them."""
-    body = {"category": "pothole", "description": description, "location": GRAND_PLACE}
-    request = urllib.request.Request(
-        f"{live_server.url}/api/v1/reports",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as response:
-        created = json.loads(response.read())
-    sent = httpx.post(
-        f"{live_server.url}/api/v1/reports/{created['id']}/photos",
-        files={"photo": ("photo.jpg", photo.read_bytes(), "image/jpeg")},
-        headers={"Report-Key": created["photo_token"], "Idempotency-Key": str(uuid.uuid4())},
-    )
-    assert sent.status_code == 201, sent.text
-    return created["id"]
+    report_id = report_through_api(live_server, description)
+    add_photo(live_server, report_id, photo.read_bytes())
+    return report_id
 
 
 @pytest.mark.parametrize(("locale", "lang"), [("fr-BE", "fr"), ("nl-BE", "nl")])

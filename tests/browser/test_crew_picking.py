@@ -6,21 +6,22 @@ fr and nl. Screenshots in var/screenshots/crew-picking.
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import uuid
 from pathlib import Path
 
-import httpx
 import pytest
-from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from app.media.capability import photo_token
 from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import make_crew, report_through_api, sign_in, ticket_link
+from tests.browser.crew_helpers import (
+    add_photo,
+    make_crew,
+    report_through_api,
+    sign_in,
+    ticket_link,
+)
 from tests.browser.helpers import marker, wait_for_service_worker
 from tests.browser.test_languages_and_access import axe_violations
 
@@ -69,22 +70,6 @@ def report_row(engine, report_id) -> dict:
     )
     with engine.connect() as conn:
         return dict(conn.execute(query, {"id": report_id}).one()._mapping)
-
-
-def add_photo(live_server, report_id: str) -> None:
-    """The resident's photo, as their app sends it. Its colour is this test's own: photos are
-    content-addressed, and one another test hid would stay hidden here too."""
-    jpeg = io.BytesIO()
-    colour = tuple(uuid.uuid4().bytes[:3])
-    Image.new("RGB", (320, 240), colour).save(jpeg, "JPEG")
-    key = photo_token(live_server.app.config["SECRET_KEY"], uuid.UUID(report_id))
-    response = httpx.post(
-        f"{live_server.url}/api/v1/reports/{report_id}/photos",
-        files={"photo": ("photo.jpg", jpeg.getvalue(), "image/jpeg")},
-        headers={"Idempotency-Key": str(uuid.uuid4()), "Report-Key": key},
-        timeout=30,
-    )
-    assert response.status_code == 201, response.text
 
 
 def north(spot: dict, metres: float) -> dict:
