@@ -11,7 +11,7 @@ export BOUNDARIES_FILE
 
 # Use DATABASE_URL when it is set; otherwise start the project's own cluster under var/.
 # (A plain assignment, then export: `export X=$$(cmd)` would hide the failure of cmd.)
-WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python app/localdb.py ensure)}" && \
+WITH_DB = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python scripts/localdb.py ensure)}" && \
   export DATABASE_URL &&
 FLASK = $(BIN)/flask --app app
 
@@ -60,7 +60,7 @@ run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) (gunicorn) with the ema
 	  WORKERS=$(WORKERS) exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 stop: ## Stop the local PostgreSQL cluster
-	@python3 app/localdb.py stop
+	@python3 scripts/localdb.py stop
 
 test: db pwa chromium ## Run the JS unit tests, then the whole pytest suite (browser tests too)
 	@cd $(PWA) && node --test tests/*.test.mjs

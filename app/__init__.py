@@ -1,72 +1,16 @@
-"""Pavé: street problem reports in Belgium, routed to the administration that must fix them."""
+"""Pavé: street problem reports in Belgium, routed to the administration that must fix them.
+
+The package itself imports nothing: the domain core (app/reports, app/tickets, app/geo…) works
+without Flask. The web application lives in app.web; `flask --app app` and gunicorn's
+`app:create_app()` still find its factory here, imported on first use.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, g
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import Config
-from app.db import Database
+def __getattr__(name: str):
+    if name == "create_app":
+        from app.web import create_app
 
-
-def create_app(config: dict | None = None) -> Flask:
-    """Application factory: settings → database → API blueprints → CLI commands."""
-    app = Flask(__name__, static_folder=None)
-    app.config.from_mapping(Config.from_env())
-    if config:
-        app.config.update(config)
-    from app.hosts import PublicHost
-
-    # Inside ProxyFix (when there is one), so the forwarded host is the one checked.
-    app.wsgi_app = PublicHost(app.wsgi_app, app.config)
-    if app.config["PROXY_COUNT"]:
-        hops = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
-    # Keep fields in the order the schemas declare them; easier for people to read.
-    app.json.sort_keys = False
-
-    from flask_compress import Compress
-
-    from app import api, cli, web
-
-    Compress(app)
-    from app.open311.routes import blp as open311_blp
-
-    api.init_app(app)
-    cli.init_app(app)
-    # The resident app (pwa/dist) at /, beside the API.
-    app.register_blueprint(web.blp)
-    # Open311 GeoReport v2 speaks its own formats (XML, bare JSON arrays, its error lists).
-    app.register_blueprint(open311_blp)
-    # Security headers of every response (CSP, frames, referrer, permissions, HSTS).
-    from app import security_headers
-
-    security_headers.init_app(app)
-
-    @app.teardown_appcontext
-    def _close_session(_exc):
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
-
-    return app
-
-
-def get_database(app: Flask) -> Database:
-    """The app's Database, created on first use so CLI commands that need none start fast."""
-    database = app.extensions.get("pave_db")
-    if database is None:
-        database = app.config.get("DATABASE") or Database.from_url(
-            app.config["DATABASE_URL"], app.config["SQLALCHEMY_POOL_SIZE"]
-        )
-        app.extensions["pave_db"] = database
-    return database
-
-
-def db_session():
-    """The request's session: one per request, closed (and rolled back if open) at its end."""
-    from flask import current_app
-
-    if "db_session" not in g:
-        g.db_session = get_database(current_app).sessionmaker()
-    return g.db_session
+        return create_app
+    raise AttributeError(f"module 'app' has no attribute {name!r}")

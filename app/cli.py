@@ -45,8 +45,8 @@ def db_downgrade(revision: str) -> None:
 @fixtures_cli.command("load")
 def fixtures_load() -> None:
     """Load (or update) the seed bodies and categories from fixtures/."""
-    from app import get_database
     from app.categories.fixtures import load_fixtures
+    from app.web import get_database
 
     with get_database(current_app).session() as session:
         counts = load_fixtures(session)
@@ -66,9 +66,9 @@ def fixtures_load() -> None:
 )
 def boundaries_import(file: Path, crs: str | None, valid_from: dt.datetime | None) -> None:
     """Import commune boundaries from FILE (GeoJSON, GeoPackage or Shapefile)."""
-    from app import get_database
     from app.geo.boundaries import BoundaryFileError, import_boundaries, read_boundary_file
     from app.geo.projection import UnsupportedCRSError
+    from app.web import get_database
 
     day = valid_from.date() if valid_from else dt.date.today()
     try:
@@ -107,10 +107,10 @@ def boundaries_load_default() -> None:
 
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
+    from app.notify.digest import digest_command
+    from app.notify.worker import worker_command
     from app.opendata.cli import opendata_cli
     from app.privacy.cli import privacy_cli
-    from app.tickets.digest import digest_command
-    from app.tickets.worker import worker_command
 
     for command_or_group in (
         db_cli,

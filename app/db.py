@@ -49,3 +49,28 @@ class Database:
         """A session whose transaction commits on success and rolls back on any error."""
         with self.sessionmaker() as session, session.begin():
             yield session
+
+
+@contextmanager
+def committed(session: Session) -> Iterator[Session]:
+    """Commit what the block wrote, or roll it all back (photo files too) on any error.
+
+    The one place where a clash on a unique key becomes `RequestInFlightError`: inside a block
+    that claimed an Idempotency-Key first, only that key can clash, and the same key's other
+    request won the race; retrying gets its answer.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    from app.errors import RequestInFlightError
+    from app.problems import msg
+
+    try:
+        yield session
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise RequestInFlightError(msg("report.just-processed")) from exc
+    except BaseException:
+        # An explicit rollback is what removes the files of photos whose rows did not commit.
+        session.rollback()
+        raise

@@ -6,9 +6,9 @@ def import_all() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.bodies import models as _bodies  # noqa: F401
     from app.categories import models as _categories  # noqa: F401
+    from app.follow import links as _resident  # noqa: F401
     from app.geo import models as _geo  # noqa: F401
     from app.media import models as _media  # noqa: F401
+    from app.notify import digest as _digest  # noqa: F401
     from app.reports import models as _reports  # noqa: F401
-    from app.tickets import digest as _digest  # noqa: F401
     from app.tickets import models as _tickets  # noqa: F401
-    from app.tickets import resident as _resident  # noqa: F401

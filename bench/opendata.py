@@ -72,8 +72,8 @@ def _status_kb(field: str) -> int:
 
 def _child(kind: str, url: str) -> None:
     """Export everything once as `kind`; print the Run as JSON."""
-    from app import create_app
     from app.opendata import export, records
+    from app.web import create_app
 
     app = create_app({"DATABASE_URL": url})
     client = app.test_client()
@@ -167,8 +167,8 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 def measure_ogc(url: URL) -> dict[str, tuple[float, float, int]] | None:
     """p50/p95 ms of the OGC items page with a bbox, and of its plain records query."""
-    from app import create_app
     from app.opendata import records
+    from app.web import create_app
 
     app = create_app({"DATABASE_URL": url.render_as_string(hide_password=False)})
     if "ogc.items" not in app.view_functions:

@@ -129,7 +129,7 @@ def _seed(url: URL) -> tuple[int, str]:
 
 
 def measure(url: URL) -> dict[str, tuple[Timing, Timing]]:
-    from app import create_app
+    from app.web import create_app
 
     body_id, email = _seed(url)
     app = create_app(

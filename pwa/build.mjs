@@ -133,7 +133,7 @@ const staffHtml = (await readFile(join(src, 'staff.html'), 'utf8'))
 await mkdir(join(dist, 'staff'), { recursive: true });
 await writeFile(join(dist, 'staff', 'index.html'), staffHtml);
 await cp(join(src, 'staff.webmanifest'), join(dist, 'staff', 'manifest.webmanifest'));
-// The resident's follow page: served by app/web.py at /follow/<token> (and its unsubscribe
+// The resident's follow page: served by app/web/pwa.py at /follow/<token> (and its unsubscribe
 // address), precached as /follow/ so a phone with the app installed opens it from the cache.
 const followHtml = (await readFile(join(src, 'follow.html'), 'utf8'))
   .replace('%APP_CSS%', url(appCss))

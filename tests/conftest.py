@@ -13,12 +13,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import create_app
 from app.categories.fixtures import load_fixtures
 from app.cli import alembic_config
 from app.config import Config
 from app.db import Database
 from app.geo.boundaries import import_boundaries, read_boundary_file
+from app.web import create_app
 
 BOUNDARIES_FILE = os.environ.get("BOUNDARIES_FILE") or Config.BOUNDARIES_FILE
 
@@ -97,7 +97,7 @@ def smtp():
 @pytest.fixture
 def sender(smtp):
     """The worker's SMTP sender, pointed at the test's server."""
-    from app.tickets.worker import SmtpSender
+    from app.notify.worker import SmtpSender
 
     return SmtpSender(host="127.0.0.1", port=smtp.port, from_address="Pavé <pave@example.org>")
 

@@ -45,7 +45,7 @@ def _body_id(session, body: str) -> int:
 )
 def create_admin(email: str, name: str, password_stdin: bool) -> None:
     """Create an active administrator account with EMAIL."""
-    from app import get_database
+    from app.web import get_database
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -72,7 +72,7 @@ def create_admin(email: str, name: str, password_stdin: bool) -> None:
 @click.option("--name", default="", help="The person's name.")
 def invite_staff(email: str, role: str, body: str | None, region: str | None, name: str) -> None:
     """Invite EMAIL with a role; prints the link where they choose their password."""
-    from app import get_database
+    from app.web import get_database
 
     role = Role(role)
     if role in BODY_ROLES and not body:
@@ -98,7 +98,7 @@ def invite_staff(email: str, role: str, body: str | None, region: str | None, na
 @click.argument("email")
 def resend_staff_invitation(email: str) -> None:
     """Send EMAIL's pending invitation again with a new link; the previous link stops working."""
-    from app import get_database
+    from app.web import get_database
 
     try:
         with get_database(current_app).session() as session:
@@ -126,8 +126,8 @@ def _account(session, email: str):
 @click.argument("email")
 def deactivate_staff(email: str) -> None:
     """Deactivate EMAIL's account: no more logins; its sessions and API tokens end at once."""
-    from app import get_database
     from app.accounts.offboarding import deactivate
+    from app.web import get_database
 
     with get_database(current_app).session() as session:
         deactivate(session, None, _account(session, email))
@@ -144,8 +144,8 @@ def revoke_staff(
     email: str, role: str | None, body: str | None, region: str | None, sessions: bool
 ) -> None:
     """Remove one role of EMAIL (--role …), or end all their sessions and tokens (--sessions)."""
-    from app import get_database
     from app.accounts.offboarding import end_sessions, remove_grant
+    from app.web import get_database
 
     if bool(role) == sessions:
         raise click.UsageError("give either --role (with its --body or --region) or --sessions")
@@ -177,9 +177,9 @@ def revoke_staff(
 @click.argument("email")
 def reset_staff_password(email: str) -> None:
     """Email EMAIL a one-time link to choose a new password; prints the link too."""
-    from app import get_database
     from app.accounts.offboarding import request_password_reset
     from app.api.auth.accounts import reset_lifetime, reset_url
+    from app.web import get_database
 
     try:
         with get_database(current_app).session() as session:

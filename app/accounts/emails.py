@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.dates import long_datetime
-from app.tickets import outbox
-from app.tickets.notifications import INVITATION_SCOPE_SQL, body_language, notify_invitation
+from app.notify import outbox
+from app.notify.notifications import INVITATION_SCOPE_SQL, body_language, notify_invitation
 from app.urls import public_url
 
 

@@ -15,20 +15,20 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from app import db_session
 from app.accounts.services import user_for_token
 from app.api.common import plain_text, request_language
 from app.api.tickets.scope import check_original, may_change_ticket
 from app.errors import NotFoundError, PaveError, RequestInFlightError, UnknownCategoryError
 from app.i18n import pick_name
+from app.notify.messages import FALLBACK_LANGUAGE
 from app.open311 import documents, intake, requests
 from app.open311.documents import FORMATS, InvalidDatetimeError, parse_w3c, render
 from app.open311.requests import MAX_REQUESTS, Open311QueryError, RequestQuery
 from app.open311.updates import IncomingUpdate, apply_update, list_updates
 from app.reports.queries import get_own_report
 from app.reports.services import create_report
-from app.tickets.messages import FALLBACK_LANGUAGE
 from app.tickets.services import Actor, notify_new_report
+from app.web import db_session
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 

@@ -36,8 +36,8 @@ REGIONS = ("brussels", "flanders", "wallonia")
 )
 def generate(n: int, seed: int | None, years: float, regions: tuple[str, ...]) -> None:
     """Insert N made-up reports spread over the current communes (demos and benchmarks)."""
-    from app import get_database
     from app.opendata.generate import generate_reports
+    from app.web import get_database
 
     if seed is None:
         seed = secrets.randbelow(1_000_000)
@@ -122,7 +122,6 @@ def export(
     base_url: str | None,
 ) -> None:
     """Write the published reports to a file, as GET /opendata/reports.<format> sends them."""
-    from app import get_database
     from app.api.opendata.exports import photo_url_prefix
     from app.opendata.export import (
         NIS_CODE,
@@ -132,6 +131,7 @@ def export(
         filename,
     )
     from app.opendata.records import RecordFilter
+    from app.web import get_database
 
     if commune and not NIS_CODE.fullmatch(commune):
         raise click.BadParameter("A 5-digit NIS code.", param_hint="--commune")

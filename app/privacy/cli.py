@@ -17,7 +17,7 @@ def purge_command(dry_run: bool) -> None:
     """Erase the contact details, follow links, followers and emails of tickets closed over
     PRIVACY_RETENTION_DAYS ago (180), expired login counters and old emails of no report.
     Safe to rerun; the worker runs it once a day."""
-    from app import get_database
+    from app.web import get_database
 
     days = current_app.config["PRIVACY_RETENTION_DAYS"]
     engine = get_database(current_app).engine

@@ -1,1 +1,1 @@
-"""Ticket lifecycle: transitions, audit log, updates and the notification outbox."""
+"""Ticket lifecycle: transitions, edits, audit log and the staff read side."""

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import bindparam
 
 from app.errors import NotFoundError
+from app.notify import notifications
 from app.reports.states import Status
-from app.tickets import notifications
 from app.tickets.errors import (
     InvalidDuplicateError,
     InvalidTransferError,

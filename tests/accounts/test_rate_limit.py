@@ -106,14 +106,14 @@ def test_another_application_sees_the_same_count(client, make_staff, app):
     for _ in range(5):
         attempt(client, user.email)
 
-    from app import create_app
+    from app.web import create_app
 
     other = create_app({**app.config})
     assert_problem(attempt(other.test_client(), user.email, PASSWORD), 429)
 
 
 def test_an_unreachable_store_refuses_logins_rather_than_count_in_memory(app, make_staff):
-    from app import create_app
+    from app.web import create_app
 
     user = make_staff(Role.CREW_MEMBER)
     cut_off = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0"})

@@ -5,8 +5,8 @@ import json
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from app import create_app
 from app.categories.fixtures import FIXTURES
+from app.web import create_app
 
 # The operations of issue 2 (the foundation).
 OPERATIONS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from limits import parse
 
-from app import create_app
 from app.config import Config
+from app.web import create_app
 from tests.api.helpers import assert_problem
 
 LOGIN = "/api/v1/auth/login"

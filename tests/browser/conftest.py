@@ -15,11 +15,11 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from app import create_app
 from app.categories.fixtures import load_fixtures
 from app.cli import alembic_config
 from app.db import Database
 from app.geo.boundaries import import_boundaries, read_boundary_file
+from app.web import create_app
 from tests.conftest import BOUNDARIES_FILE, create_throwaway_database, drop_database
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -127,7 +127,7 @@ def test_the_confirmation_page_changes_nothing_on_get(client, session, post_repo
 
 
 def test_an_unreachable_counter_refuses_follow_requests_in_their_own_words(app, post_report):
-    from app import create_app
+    from app.web import create_app
 
     report_id = post_report()
     cut_off = create_app({**app.config, "REDIS_URL": "redis://127.0.0.1:1/0"})

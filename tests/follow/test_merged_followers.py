@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlalchemy import text
 
-from app.tickets import resident
+from app.follow import links as resident
 from app.tickets.services import Actor, transition
 from tests.follow.conftest import RESIDENT_EMAIL, links_in
 

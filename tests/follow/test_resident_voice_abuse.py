@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from app.tickets.notifications import issue_link
+from app.notify.notifications import issue_link
 from tests.follow.conftest import follow_and_confirm
 
 NEIGHBOUR = "voisine@example.org"

@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from app import create_app
+from app.web import create_app
 from tests.factories import HOURS_AGO
 from tests.ogc.conftest import BASE
 

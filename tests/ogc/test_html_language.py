@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from app import create_app
+from app.web import create_app
 from tests.ogc.conftest import BASE
 
 PAGES = {

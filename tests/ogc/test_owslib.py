@@ -16,8 +16,8 @@ from owslib.ogcapi.features import Features
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app import create_app
 from app.db import Database
+from app.web import create_app
 from tests.browser.conftest import LiveServer, _free_port
 from tests.conftest import migrated_database
 from tests.factories import FLAGEY, GRAND_PLACE, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL, ReportFactory

@@ -15,7 +15,6 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 from sqlalchemy import text
 
-from app import create_app
 from app.config import Config
 from app.opendata.catalog import CatalogSettingsError
 from app.opendata.catalog_vocabulary import (
@@ -25,6 +24,7 @@ from app.opendata.catalog_vocabulary import (
     EU_THEME,
     VCARD,
 )
+from app.web import create_app
 from tests.factories import FLAGEY
 
 SHAPES = Path(os.environ.get("SHACL_DIR") or Config.SHACL_DIR) / "dcat-ap-3.0.1"

@@ -323,7 +323,7 @@ def pooled_database():
 
 @pytest.fixture
 def pooled_client(pooled_database):
-    from app import create_app
+    from app.web import create_app
 
     return create_app({"TESTING": True, "DATABASE": pooled_database}).test_client()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import Config
-from app.tickets.messages import render
+from app.notify.messages import render
 
 
 def test_nobody_is_named_until_the_operator_says_who_they_are(client):

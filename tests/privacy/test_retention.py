@@ -19,9 +19,9 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app import create_app
 from app.db import Database
 from app.privacy import retention
+from app.web import create_app
 from tests.conftest import migrated_database
 from tests.follow.conftest import ONE_COMMUNE_SQL, follow_and_confirm, links_in
 from tests.media import images

@@ -29,11 +29,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from app.accounts.models import Role
 from app.db import Database
-from app.tickets import outbox
-from app.tickets.worker import drain
+from app.notify import outbox
+from app.notify.worker import drain
+from app.web import create_app
 from tests.accounts.conftest import login, make_staff, places
 from tests.api.helpers import assert_problem, report_body, row_counts
 from tests.conftest import migrated_database

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import text
 
-from app.tickets.notifications import issue_link
+from app.notify.notifications import issue_link
 from tests.factories import FLAGEY, HOURS_AGO
 from tests.security.test_public_projection import POINTS_SQL
 

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app import create_app
+from app.web import create_app
 
 TOKEN = "t0k3n-0f-a-r3sid3nt-Xyz_123456789"
 RESIDENT_APP = ["/"]

@@ -25,11 +25,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app import create_app
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.db import Database
-from app.tickets.worker import drain
+from app.notify.worker import drain
+from app.web import create_app
 from tests.accounts.conftest import PASSWORD
 from tests.api.helpers import assert_problem, report_body
 from tests.conftest import migrated_database

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from app.tickets.notifications import issue_link
+from app.notify.notifications import issue_link
 from tests.factories import FLAGEY
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

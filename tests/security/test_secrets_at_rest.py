@@ -30,10 +30,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from app.db import Database
-from app.tickets import outbox
-from app.tickets.worker import drain
+from app.notify import outbox
+from app.notify.worker import drain
+from app.web import create_app
 from tests.api.helpers import report_body
 from tests.conftest import migrated_database
 from tests.tickets.smtp import free_port

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app import create_app
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.db import Database
+from app.web import create_app
 from tests.accounts.conftest import PASSWORD, login
 from tests.conftest import migrated_database
 from tests.staff.conftest import TICKETS

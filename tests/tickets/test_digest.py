@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from app.tickets.digest import digest_command, send_digests
+from app.notify.digest import digest_command, send_digests
 from app.tickets.services import transition
 from tests.tickets.helpers import CREW
 

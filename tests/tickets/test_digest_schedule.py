@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from app.db import Database
-from app.tickets.digest import DailyDigests
+from app.notify.digest import DailyDigests
+from app.web import create_app
 from tests.conftest import migrated_database
 from tests.tickets.test_worker import REPORT_SQL, SEED_SQL
 

@@ -12,9 +12,9 @@ from app.accounts.emails import queue_password_reset_email
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.dates import long_date, long_datetime
-from app.tickets import following
-from app.tickets.digest import send_digests
-from app.tickets.notifications import notify_invitation
+from app.follow import followers as following
+from app.notify.digest import send_digests
+from app.notify.notifications import notify_invitation
 from app.tickets.services import transition
 from tests.tickets.helpers import CREW, messages
 

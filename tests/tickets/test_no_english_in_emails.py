@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app import create_app
 from app.db import Database
+from app.notify.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
+from app.notify.messages import ABOUT_FOOTER, RESIDENT_FOOTER, TEMPLATES, render
+from app.notify.worker import drain
 from app.tickets.edits import add_update
-from app.tickets.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
-from app.tickets.messages import ABOUT_FOOTER, RESIDENT_FOOTER, TEMPLATES, render
 from app.tickets.services import Actor, transition
-from app.tickets.worker import drain
+from app.web import create_app
 from tests.conftest import migrated_database
 from tests.follow.conftest import BODY_EMAIL, ONE_COMMUNE_SQL, RESIDENT_EMAIL, report_body
 

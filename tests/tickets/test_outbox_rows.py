@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import text
 
-from app.tickets.messages import TEMPLATES, render
+from app.notify.messages import TEMPLATES, render
 from app.tickets.services import notify_new_report, transition
 from tests.tickets.helpers import CREW, messages
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.tickets.follower_messages import FOLLOWER_REASON, FOLLOWER_TEMPLATES
-from app.tickets.messages import TEMPLATES, render
+from app.notify.follower_messages import FOLLOWER_REASON, FOLLOWER_TEMPLATES
+from app.notify.messages import TEMPLATES, render
 from app.tickets.services import RESIDENT_NOTIFIED
 
 # The request to confirm a follow is the one email to a resident without a follow link: the

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app import create_app
 from app.db import Database
-from app.tickets import outbox
+from app.notify import outbox
+from app.notify.worker import SmtpSender, drain
 from app.tickets.services import notify_new_report, transition
-from app.tickets.worker import SmtpSender, drain
+from app.web import create_app
 from tests.conftest import migrated_database
 from tests.tickets.helpers import CREW
 from tests.tickets.smtp import Inbox, SmtpServer

@@ -1,4 +1,4 @@
-"""Unit tests of the pure helpers of app/localdb.py; no server is started here."""
+"""Unit tests of the pure helpers of scripts/localdb.py; no server is started here."""
 
 import importlib.util
 from pathlib import Path
@@ -7,7 +7,7 @@ import pytest
 
 # The module is loaded from its file rather than through the `app` package, which checks that
 # it stands alone the way the Makefile runs it (before Flask and friends are installed).
-_PATH = Path(__file__).resolve().parents[2] / "app" / "localdb.py"
+_PATH = Path(__file__).resolve().parents[2] / "scripts" / "localdb.py"
 _spec = importlib.util.spec_from_file_location("localdb_under_test", _PATH)
 localdb = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(localdb)

@@ -14,7 +14,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
 
-from app import db_session
 from app.accounts import offboarding
 from app.accounts.emails import queue_password_reset_email
 from app.accounts.passwords import MAX_LENGTH
@@ -23,6 +22,7 @@ from app.api.auth.schemas import GrantSchema, SessionSchema, UserSchema
 from app.api.common import NamesSchema
 from app.api.errors import problem_doc
 from app.urls import public_url
+from app.web import db_session
 
 blp = Blueprint(
     "staff_accounts", __name__, url_prefix="/auth", description="Staff accounts: offboarding"

@@ -25,13 +25,13 @@ from functools import wraps
 
 from flask import current_app, g, request, session
 
-from app import db_session
 from app.accounts import access
 from app.accounts.models import User
 from app.accounts.services import end_session as end_staff_session
 from app.accounts.services import open_session, user_for_session, user_for_token
 from app.api.errors import problem_doc
 from app.errors import PaveError
+from app.web import db_session
 
 STAFF_SECURITY = [{"cookieAuth": []}, {"bearerAuth": []}]
 CSRF_HEADER = "X-CSRF-Token"

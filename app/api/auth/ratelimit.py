@@ -68,7 +68,7 @@ def store():
     """This application's store: Redis if REDIS_URL is set, PostgreSQL otherwise."""
     found = current_app.extensions.get(EXTENSION)
     if found is None:
-        from app import get_database
+        from app.web import get_database
 
         url = current_app.config.get("REDIS_URL")
         if url:

@@ -6,7 +6,6 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from app import db_session
 from app.accounts import links, services
 from app.accounts.emails import invitation_link, queue_invitation_email
 from app.accounts.models import Role
@@ -33,6 +32,7 @@ from app.api.auth.schemas import (
     TokenListSchema,
 )
 from app.api.errors import problem_doc
+from app.web import db_session
 
 JSON = "application/json"
 

@@ -6,11 +6,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app import db_session
 from app.api.categories.schemas import CategorySchema
 from app.api.common import request_language
 from app.categories.models import Category, CategoryGroup
 from app.i18n import pick_name
+from app.web import db_session
 
 blp = Blueprint("categories", __name__, url_prefix="/categories", description="Problem categories")
 

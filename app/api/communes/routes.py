@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from app import db_session
 from app.api.common import request_language
 from app.api.communes.schemas import (
     CommuneLookupSchema,
@@ -21,6 +20,7 @@ from app.geo.models import Commune
 from app.geo.routing import locate
 from app.geo.search import search_communes
 from app.i18n import pick_name
+from app.web import db_session
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
 # otherwise silently return everything (OGC API Features asks the same of its servers).

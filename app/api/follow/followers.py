@@ -14,12 +14,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from app import db_session
 from app.api.common import EmailAddress, request_language
 from app.api.errors import domain_problem, problem_doc
 from app.api.follow.limits import check_follow_request
+from app.follow import followers as following
+from app.follow import links as resident
 from app.i18n import LANGUAGES
-from app.tickets import following, resident
+from app.web import db_session
 
 blp = Blueprint(
     "followers",

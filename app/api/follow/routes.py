@@ -13,7 +13,6 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app import db_session
 from app.api.common import request_language
 from app.api.errors import domain_problem, problem_doc
 from app.api.follow.limits import check_comment
@@ -25,8 +24,9 @@ from app.api.follow.schemas import (
 )
 from app.api.photos.routes import photos_for_report
 from app.api.reports.routes import report_view
+from app.follow import links as resident
 from app.reports.queries import get_own_report, get_report
-from app.tickets import resident
+from app.web import db_session
 
 blp = Blueprint(
     "follow",
@@ -96,7 +96,7 @@ def follow_view(session, token: str) -> dict:
         "report": report_view(report, request_language(), photos),
         "planned_for": follower.planned_for,
         "subscribed": not follower.unsubscribed,
-        # The phone's own link of a reporter who left no email (app.tickets.phone_link).
+        # The phone's own link of a reporter who left no email (app.follow.phone_link).
         "emails": bool(follower.email),
         "can_reopen": follower.can_reopen and follower.is_reporter,
         # Counted from the exact moment it was resolved: the reporter's to know, no one else's.

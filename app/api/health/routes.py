@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import db_session
+from app.web import db_session
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Service health")
 

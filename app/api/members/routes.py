@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 from sqlalchemy import func, select
 
-from app import db_session
 from app.accounts.models import BODY_ROLES, RoleGrant, User
 from app.api.auth.guard import require, require_staff, staff_required
 from app.api.common import request_language
@@ -18,6 +17,7 @@ from app.bodies.models import Body
 from app.errors import NotFoundError
 from app.i18n import pick_name
 from app.tickets.picking import search_bodies
+from app.web import db_session
 
 blp = Blueprint("members", __name__, url_prefix="/staff/bodies", description="Staff: members")
 

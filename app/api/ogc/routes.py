@@ -16,13 +16,13 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
-from app import db_session
 from app.ogc import crs as crs_
 from app.ogc import pages, params
 from app.ogc.collections import COLLECTIONS
 from app.ogc.features import Query
 from app.ogc.openapi import CONFORMANCE, GEOJSON, HTML, JSON, OPENAPI_MEDIA_TYPE, document
 from app.problems import negotiate
+from app.web import db_session
 
 blp = Blueprint("ogc", __name__, url_prefix="/ogc")
 

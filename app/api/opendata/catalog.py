@@ -10,10 +10,10 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app import db_session
 from app.api.errors import problem, problem_doc
 from app.opendata.catalog import CatalogSettings, build_catalog
 from app.urls import public_url
+from app.web import db_session
 
 blp = Blueprint(
     "opendata_catalog", __name__, url_prefix="/opendata", description="Open data: DCAT-AP catalogue"

@@ -21,7 +21,6 @@ from marshmallow import (
     RAISE,
 )
 
-from app import db_session
 from app.api.common import request_language
 from app.api.errors import problem, problem_doc
 from app.api.opendata.dashboard_schemas import (
@@ -45,6 +44,7 @@ from app.opendata.export import (
     check_values,
 )
 from app.opendata.records import RecordFilter
+from app.web import db_session
 
 blp = Blueprint(
     "opendata_dashboard",

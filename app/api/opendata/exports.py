@@ -23,7 +23,6 @@ from marshmallow import (
     validates_schema,
 )
 
-from app import get_database
 from app.api.common import NO_NUL
 from app.api.errors import problem, problem_doc
 from app.errors import NotFoundError
@@ -40,6 +39,7 @@ from app.opendata.export import (
     parse_statuses,
 )
 from app.urls import public_url
+from app.web import get_database
 
 blp = Blueprint(
     "opendata_exports",

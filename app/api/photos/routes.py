@@ -11,17 +11,17 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import db_session
 from app.api.errors import domain_problem, problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
 from app.errors import NotFoundError, RequestInFlightError
+from app.follow import links as resident
 from app.media.errors import PhotoUploadForbiddenError
 from app.media.models import Photo, publicly_visible
 from app.media.processing import EXTENSIONS, MB, OUTPUT
 from app.media.services import PhotoLimits, add_photo, check_report_key, ensure_open
 from app.media.storage import CACHE_CONTROL, KEY_PATTERN, PhotoStorage, storage_from_settings
 from app.problems import msg
-from app.tickets import resident
+from app.web import db_session
 
 blp = Blueprint("photos", __name__, description="Photos of reports")
 

@@ -11,7 +11,6 @@ from marshmallow import RAISE
 from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 
-from app import db_session
 from app.api import hostile
 from app.api.common import request_language
 from app.api.errors import problem_doc
@@ -34,11 +33,13 @@ from app.api.reports.schemas import (
     ReportSchema,
 )
 from app.errors import RequestInFlightError
+from app.follow.phone_link import keep_phone_link
 from app.i18n import pick_name
 from app.media.capability import photo_token
 from app.media.errors import PhotoLimitReachedError
 from app.media.processing import MB
 from app.media.services import add_photo
+from app.notify.messages import FALLBACK_LANGUAGE
 from app.reports.queries import (
     ReportFilter,
     get_own_report,
@@ -48,9 +49,8 @@ from app.reports.queries import (
 )
 from app.reports.services import NewReport, create_report
 from app.reports.views import ReportView
-from app.tickets.messages import FALLBACK_LANGUAGE
-from app.tickets.phone_link import keep_phone_link
 from app.tickets.services import notify_new_report
+from app.web import db_session
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
 # otherwise silently return everything (OGC API Features asks the same of its servers).

@@ -8,7 +8,6 @@ import uuid
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from app import db_session
 from app.api.auth.guard import PermissionDeniedError, current_staff
 from app.api.common import request_language
 from app.api.tickets import views
@@ -17,6 +16,7 @@ from app.api.tickets.scope import ticket_scope
 from app.errors import RequestInFlightError
 from app.tickets import idempotency
 from app.tickets.idempotency import StaffKey
+from app.web import db_session
 
 
 def detail_response(report_id: uuid.UUID, status: int = 200):

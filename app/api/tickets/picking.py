@@ -8,7 +8,6 @@ import uuid
 from flask import url_for
 from flask.views import MethodView
 
-from app import db_session
 from app.accounts import access
 from app.api.auth.guard import current_staff, staff_required
 from app.api.common import request_language
@@ -18,6 +17,7 @@ from app.api.tickets.schemas import DuplicateCandidateSchema
 from app.api.tickets.scope import ticket_scope
 from app.i18n import pick_name
 from app.tickets import picking
+from app.web import db_session
 
 
 @blp.route("/<uuid:report_id>/duplicate-candidates")

@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
-from app import db_session
 from app.accounts import access
 from app.api.auth.guard import (
     current_staff,
@@ -48,6 +47,7 @@ from app.media.processing import MB
 from app.media.services import add_photo
 from app.tickets import edits, picking, queries, services
 from app.tickets.models import AuditEntry
+from app.web import db_session
 
 blp = Blueprint("tickets", __name__, url_prefix="/staff/tickets", description="Staff: tickets")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from app import db_session
 from app.accounts import access
 from app.accounts.models import User
 from app.api.auth.guard import require
@@ -12,6 +11,7 @@ from app.errors import NotFoundError
 from app.problems import msg
 from app.tickets import queries, services
 from app.tickets.errors import InvalidDuplicateError
+from app.web import db_session
 
 
 def actor_of(user: User) -> services.Actor:

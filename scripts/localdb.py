@@ -1,7 +1,7 @@
 """Manage a project-local PostgreSQL 15 + PostGIS cluster under var/pg of the checkout."""
 
 # Only the standard library may be imported here: the Makefile runs this file as a plain
-# script (`python3 app/localdb.py ensure`) before the project's dependencies are installed,
+# script (`python3 scripts/localdb.py ensure`) before the project's dependencies are installed,
 # which is also why it never imports the `app` package (whose __init__ imports Flask).
 
 import argparse
@@ -50,7 +50,7 @@ def conf_text(run_dir: Path = RUN) -> str:
     # These are dev/test settings; durability settings (fsync, synchronous_commit) keep
     # their defaults so that data typed into `make run` survives a crash.
     return (
-        "# Written by app/localdb.py; edit that file rather than this one.\n"
+        "# Written by scripts/localdb.py; edit that file rather than this one.\n"
         "listen_addresses = ''\n"
         f"unix_socket_directories = '{socket_dir}'\n"
         f"port = {PORT}\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, make_response, redirect, send_from_directory
 from werkzeug.exceptions import NotFound
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIST = ROOT / "pwa" / "dist"
 
 # Hashed file names change with their content, so browsers may keep them for a year.

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from app.media.capability import report_token
-from app.tickets.notifications import token_hash
+from app.notify.notifications import token_hash
 
 # Separates this use of SECRET_KEY from its others (photo tokens, cookies, reset links).
 PURPOSE = b"pave phone follow link v1"

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from app.dates import long_datetime
 from app.errors import NotFoundError, PaveError
+from app.follow.links import MAX_TOKEN_LENGTH, ReportClosedError
+from app.notify import notifications, outbox
+from app.notify.notifications import token_hash
 from app.problems import msg
 from app.reports.states import CLOSED_STATUSES, Status
-from app.tickets import notifications, outbox
-from app.tickets.notifications import token_hash
-from app.tickets.resident import MAX_TOKEN_LENGTH, ReportClosedError
 from app.urls import public_url
 
 # A request waits this long for its address to confirm it.

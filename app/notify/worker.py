@@ -25,9 +25,9 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from app.notify import outbox
+from app.notify.digest import DailyDigests
 from app.privacy.retention import DailyPurge
-from app.tickets import outbox
-from app.tickets.digest import DailyDigests
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def worker_command(once: bool, interval: float) -> None:
     """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
     daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, and erase the personal data
     of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day."""
-    from app import get_database
+    from app.web import get_database
 
     config = current_app.config
     if not 0 <= config["DIGEST_HOUR"] <= 23:

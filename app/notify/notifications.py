@@ -24,8 +24,8 @@ from sqlalchemy.engine import Connection, Row
 
 from app.dates import long_date, long_datetime
 from app.i18n import REGION_LANGUAGES, pick_name
-from app.tickets import outbox
-from app.tickets.messages import STAFF_ROLES
+from app.notify import outbox
+from app.notify.messages import STAFF_ROLES
 from app.urls import public_url
 
 FOLLOW_PATH = "/follow/{token}"

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.bodies import models as _bodies  # noqa: F401  (the foreign key's table)
 from app.dates import long_datetime
 from app.db import Base
-from app.tickets import outbox
-from app.tickets.notifications import body_language, values
+from app.notify import outbox
+from app.notify.notifications import body_language, values
 
 # The first digest of a body covers the day before it.
 FIRST_SPAN = dt.timedelta(days=1)
@@ -194,7 +194,7 @@ def digest_command() -> None:
 
     The worker does this by itself every day from DIGEST_HOUR; this queues them now.
     """
-    from app import get_database
+    from app.web import get_database
 
     day = local_today(current_app.config["DIGEST_TIMEZONE"])
     with get_database(current_app).session() as session:

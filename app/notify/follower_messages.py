@@ -1,11 +1,11 @@
 """What a follower reads: the emails of a report they follow but did not make.
 
-Kept apart from app.tickets.messages, which picks these when a follow link is a follower's.
+Kept apart from app.notify.messages, which picks these when a follow link is a follower's.
 """
 
 from __future__ import annotations
 
-from app.tickets.news_messages import FOLLOWER_NEWS
+from app.notify.news_messages import FOLLOWER_NEWS
 
 # A follower did not make the report: the steps they hear of name it as the report they
 # follow, and never thank them for reporting it. Same kinds, same placeholders, plus

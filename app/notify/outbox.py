@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from app.tickets.messages import render
+from app.notify.messages import render
 
 # Retries wait 1, 2, 4 ... minutes, at most 6 hours, up to the worker's maximum attempts.
 BACKOFF_BASE = dt.timedelta(minutes=1)

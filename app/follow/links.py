@@ -29,11 +29,11 @@ from app.dates import BELGIAN_TIME, long_date
 from app.db import Base
 from app.errors import NotFoundError, PaveError
 from app.i18n import LANGUAGES
+from app.notify.notifications import token_hash
 from app.problems import Localized, msg
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import edits, services
-from app.tickets.notifications import token_hash
 from app.tickets.plans import planned_dates
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from string import Template
 
 from app.i18n import LANGUAGES
-from app.tickets.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
-from app.tickets.news_messages import PUBLIC_REASON, REPORTER_NEWS
+from app.notify.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
+from app.notify.news_messages import PUBLIC_REASON, REPORTER_NEWS
 from app.urls import public_url
 
 FALLBACK_LANGUAGE = "fr"
@@ -264,7 +264,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
-# A reopening and a crew's public update (app.tickets.news_messages).
+# A reopening and a crew's public update (app.notify.news_messages).
 TEMPLATES.update(REPORTER_NEWS)
 
 

@@ -1,5 +1,5 @@
 """The emails of a ticket's news beside its status steps: it is reopened, or its crew posts a
-public update. Merged into app.tickets.messages (reporter) and follower_messages (follower).
+public update. Merged into app.notify.messages (reporter) and follower_messages (follower).
 
 Placeholders: those of every ticket email, plus $public_reason (the reopening's reason, a
 line of its own, only when staff made it public; else empty) and $update (the public text
