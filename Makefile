@@ -62,8 +62,8 @@ run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) (gunicorn) with the ema
 stop: ## Stop the local PostgreSQL cluster
 	@python3 scripts/localdb.py stop
 
-test: db pwa chromium ## Run the JS unit tests, then the whole pytest suite (browser tests too)
-	@cd $(PWA) && node --test tests/*.test.mjs
+test: db pwa chromium ## Run the JS lint and unit tests, then the whole pytest suite (browser tests too)
+	@cd $(PWA) && npm run --silent lint && node --test tests/*.test.mjs
 	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: venv pwa chromium ## Run the benchmarks and print their tables
@@ -77,8 +77,9 @@ bench: venv pwa chromium ## Run the benchmarks and print their tables
 	@$(WITH_DB) $(BIN)/python -m bench.tickets
 	@$(WITH_DB) $(BIN)/python -m bench.opendata
 
-lint: venv ## ruff check and ruff format --check
+lint: venv $(PWA)/node_modules/.installed ## ruff check and ruff format --check; Biome over pwa/
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	cd $(PWA) && npm run --silent lint
 
 fmt: venv ## Format and fix what ruff can
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -178,10 +178,7 @@ await esbuild.build({
   target: TARGET,
   logLevel: 'warning',
 });
-await writeFile(
-  join(dist, 'precache-manifest.json'),
-  `${JSON.stringify({ version, files: precache }, null, 2)}\n`,
-);
+await writeFile(join(dist, 'precache-manifest.json'), `${JSON.stringify({ version, files: precache }, null, 2)}\n`);
 
 // 5. The budget: the app's own JS and CSS, gzipped, the map library excluded.
 let own = 0;

@@ -36,9 +36,7 @@ self.addEventListener('activate', (event) => {
     caches
       .keys()
       .then((keys) =>
-        Promise.all(
-          keys.filter((key) => key.startsWith('pave-') && key !== CACHE).map((key) => caches.delete(key)),
-        ),
+        Promise.all(keys.filter((key) => key.startsWith('pave-') && key !== CACHE).map((key) => caches.delete(key))),
       )
       .then(() => self.clients.claim()),
   );
@@ -61,9 +59,7 @@ self.addEventListener('fetch', (event) => {
     // Open311 APIs, the open-data catalogue, the API docs...) is the server's to answer.
     const page = appPage(url.pathname);
     if (!page) return;
-    event.respondWith(
-      caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(request)),
-    );
+    event.respondWith(caches.match(page, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
     return;
   }
   event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
@@ -99,9 +95,7 @@ async function deliverFromWorker(tag) {
     await withOutboxLock(() =>
       flush(outbox, transport, { force: true, onChange: () => channel.postMessage('changed') }),
     );
-    const waiting = (await outbox.all()).some(
-      (item) => item.state === State.WAITING || item.state === State.SENDING,
-    );
+    const waiting = (await outbox.all()).some((item) => item.state === State.WAITING || item.state === State.SENDING);
     // Rejecting asks the browser to fire the sync again later, with its own backoff.
     if (waiting) throw new Error('reports still waiting');
   } finally {

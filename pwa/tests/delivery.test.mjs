@@ -148,7 +148,7 @@ describe("a report's photos", () => {
     assert.equal(server.reports.size, 1);
   });
 
-  test("a photo the server refuses to add (403) is set aside, the report stays sent", async () => {
+  test('a photo the server refuses to add (403) is set aside, the report stays sent', async () => {
     const item = await outbox.put(report('pothole', ['image/jpeg']));
     server.trouble = [undefined, 403];
     await run();
@@ -262,11 +262,26 @@ describe('a refusal (4xx)', () => {
 
 describe('backoff', () => {
   test('doubles from one attempt to the next and stops growing at its cap', () => {
-    assert.equal(backoffDelay(1, () => 1), 2000);
-    assert.equal(backoffDelay(2, () => 1), 4000);
-    assert.equal(backoffDelay(3, () => 1), 8000);
-    assert.equal(backoffDelay(50, () => 1), BACKOFF_MAX_MS);
-    assert.equal(backoffDelay(1, () => 0), 1000);
+    assert.equal(
+      backoffDelay(1, () => 1),
+      2000,
+    );
+    assert.equal(
+      backoffDelay(2, () => 1),
+      4000,
+    );
+    assert.equal(
+      backoffDelay(3, () => 1),
+      8000,
+    );
+    assert.equal(
+      backoffDelay(50, () => 1),
+      BACKOFF_MAX_MS,
+    );
+    assert.equal(
+      backoffDelay(1, () => 0),
+      1000,
+    );
   });
 
   test('treats 5xx and "not now" statuses as retryable, other 4xx as final', () => {

@@ -13,13 +13,21 @@ function jpegWithExif({ lat, latRef, lon, lonRef, orientation, little = true }) 
   u16(2, 42);
   u32(4, 8); // IFD0 right after the header
   u16(8, 2); // two entries
-  u16(10, 0x0112); u16(12, 3); u32(14, 1); u16(18, orientation);
-  u16(22, 0x8825); u16(24, 4); u32(26, 1); u32(30, 38); // GPS IFD at 38
+  u16(10, 0x0112);
+  u16(12, 3);
+  u32(14, 1);
+  u16(18, orientation);
+  u16(22, 0x8825);
+  u16(24, 4);
+  u32(26, 1);
+  u32(30, 38); // GPS IFD at 38
   u32(34, 0);
   u16(38, 4);
   const entry = (i, tag, type, count) => {
     const at = 40 + i * 12;
-    u16(at, tag); u16(at + 2, type); u32(at + 4, count);
+    u16(at, tag);
+    u16(at + 2, type);
+    u32(at + 4, count);
     return at + 8;
   };
   tiff.setUint8(entry(0, 1, 2, 2), latRef.charCodeAt(0));
@@ -27,8 +35,12 @@ function jpegWithExif({ lat, latRef, lon, lonRef, orientation, little = true }) 
   tiff.setUint8(entry(2, 3, 2, 2), lonRef.charCodeAt(0));
   u32(entry(3, 4, 5, 3), 130);
   const dms = (at, [d, m, s]) => {
-    u32(at, d); u32(at + 4, 1); u32(at + 8, m); u32(at + 12, 1);
-    u32(at + 16, Math.round(s * 100)); u32(at + 20, 100);
+    u32(at, d);
+    u32(at + 4, 1);
+    u32(at + 8, m);
+    u32(at + 12, 1);
+    u32(at + 16, Math.round(s * 100));
+    u32(at + 20, 100);
   };
   dms(100, lat);
   dms(130, lon);
@@ -44,7 +56,12 @@ test('reads the Grand-Place from the GPS block, both byte orders', () => {
   for (const little of [true, false]) {
     const exif = readExif(
       jpegWithExif({
-        lat: [50, 50, 48.12], latRef: 'N', lon: [4, 21, 9], lonRef: 'E', orientation: 6, little,
+        lat: [50, 50, 48.12],
+        latRef: 'N',
+        lon: [4, 21, 9],
+        lonRef: 'E',
+        orientation: 6,
+        little,
       }),
     );
     assert.equal(exif.orientation, 6);

@@ -1,7 +1,7 @@
 /** Translations: the four languages say the same things, and every key the app uses exists. */
 
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { template } from '../src/js/i18n-template.js';

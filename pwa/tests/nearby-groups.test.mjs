@@ -14,7 +14,7 @@ test('reports at the same point are one group, nearest group first, oldest repor
   const features = [
     at('b', 4.3525, 50.8467, '2026-12-03T10:00:00Z'),
     at('a', 4.3525, 50.8467, '2026-12-01T10:00:00Z'),
-    at('far', 4.3525, 50.8470, '2026-11-01T10:00:00Z'),
+    at('far', 4.3525, 50.847, '2026-11-01T10:00:00Z'),
     at('c', 4.3525000001, 50.8467000001, '2026-12-02T10:00:00Z'),
   ];
   const groups = groupByPlace(features);

@@ -180,13 +180,16 @@ test('a second edit queued while the first is being delivered is sent on the ver
 
 test('a change made on an offline copy follows my own changes sent before it, not others', () => {
   let n = 0;
-  const item = (version, result, extra = {}) => ({
-    id: `i${(n += 1)}`,
-    ticketId: 't1',
-    version,
-    ...(result ? { result: { version: result } } : {}),
-    ...extra,
-  });
+  const item = (version, result, extra = {}) => {
+    n += 1;
+    return {
+      id: `i${n}`,
+      ticketId: 't1',
+      version,
+      ...(result ? { result: { version: result } } : {}),
+      ...extra,
+    };
+  };
   const later = item(1);
   assert.equal(sendingVersion([item(1, 2), item(2, 3), later], later), 3);
   const fresh = item(4);

@@ -37,7 +37,7 @@ class TicketServer {
     return {
       transition: (item) => this.handle('transition', () => this.transition(item)),
       getTicket: () => this.handle('get', () => ({ status: 200, body: { ...this.ticket } })),
-      addPhoto: (id, photo) =>
+      addPhoto: (_id, photo) =>
         this.handle('photo', () => {
           this.photos.add(photo.id);
           return { status: 201, body: { id: photo.id } };
@@ -121,7 +121,7 @@ describe('a status change', () => {
     assert.deepEqual(server.history, ['acknowledged']);
   });
 
-  test('not allowed from the ticket\'s status (409) needs attention, without retries', async () => {
+  test("not allowed from the ticket's status (409) needs attention, without retries", async () => {
     const item = await outbox.put(change('acknowledged'));
     server.trouble.push({ status: 409, body: { type: `${PROBLEMS}invalid-transition` } });
     await run();

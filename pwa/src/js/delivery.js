@@ -296,9 +296,7 @@ export async function flush(
       stopped = true;
     }
   }
-  const waiting = (await outbox.all()).filter(
-    (it) => it.state === State.WAITING || it.state === State.SENDING,
-  );
+  const waiting = (await outbox.all()).filter((it) => it.state === State.WAITING || it.state === State.SENDING);
   if (waiting.length) {
     result.nextAttemptAt = Math.min(...waiting.map((it) => it.nextAttemptAt || now()));
   }

@@ -21,7 +21,7 @@ function readIfd(view, tiff, offset, little) {
 }
 
 function rationals(view, tag, little) {
-  if (!tag || tag.type !== 5 || tag.count < 3) return null;
+  if (tag?.type !== 5 || tag.count < 3) return null;
   const values = [];
   for (let i = 0; i < 3; i += 1) {
     const at = tag.pointer + i * 8;

@@ -19,8 +19,7 @@ export function language() {
 
 /** The string for `key` with {placeholders} filled in. */
 export function t(key, vars = {}) {
-  const text =
-    template(STRINGS[current], current, key, vars.n) ?? template(STRINGS.en, 'en', key, vars.n);
+  const text = template(STRINGS[current], current, key, vars.n) ?? template(STRINGS.en, 'en', key, vars.n);
   return (text ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
 }
 

@@ -12,6 +12,6 @@ try {
     }
   }
   if (pick && pick !== 'en') document.documentElement.className = 'i18n-pending';
-} catch (e) {
+} catch {
   // No storage (private mode, blocked): the app picks the language itself a moment later.
 }

@@ -1,6 +1,6 @@
 /** The app's start: language, outbox, screens, delivery triggers and the service worker. */
 
-import { loadCategories, cachedCategories } from './categories.js';
+import { cachedCategories, loadCategories } from './categories.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import { initialLanguage, language, onLanguageChange, setLanguage } from './i18n.js';
 import { openOutbox, State } from './outbox.js';

@@ -4,6 +4,7 @@
  * U+2066–U+2069). The server refuses them (app/api/common.py, plain_text); a paste from
  * another app can carry them unseen, and the resident should not be refused for it.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: taking control characters out is its job
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 export function plainText(value) {

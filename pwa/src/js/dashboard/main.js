@@ -58,10 +58,7 @@ class Dashboard {
 
   async loadChoices() {
     const lang = language();
-    const [regions, categories] = await Promise.all([
-      getFigure('regions', {}, lang),
-      getCategories(lang),
-    ]);
+    const [regions, categories] = await Promise.all([getFigure('regions', {}, lang), getCategories(lang)]);
     if (regions.status !== 200) throw new Error(`regions: ${regions.status}`);
     this.regions = regions.body.items;
     this.categories = categories;
@@ -70,25 +67,35 @@ class Dashboard {
 
   renderChoices() {
     const lang = language();
-    const fill = (select, items, valueOf, labelOf) => {
+    const fill = (select, items, valueFor, labelOf) => {
       const chosen = select.value;
       const first = select.options[0];
       select.replaceChildren(
         first,
         ...items.map((item) => {
           const option = document.createElement('option');
-          option.value = valueOf(item);
+          option.value = valueFor(item);
           option.textContent = labelOf(item);
           return option;
         }),
       );
       select.value = chosen;
     };
-    fill($('region'), this.regions, (r) => r.slug, (r) => pickName(r.names, lang));
+    fill(
+      $('region'),
+      this.regions,
+      (r) => r.slug,
+      (r) => pickName(r.names, lang),
+    );
     const sorted = [...this.categories].sort((a, b) =>
       pickName(a.names, lang).localeCompare(pickName(b.names, lang), lang),
     );
-    fill($('category'), sorted, (c) => c.code, (c) => pickName(c.names, lang));
+    fill(
+      $('category'),
+      sorted,
+      (c) => c.code,
+      (c) => pickName(c.names, lang),
+    );
   }
 
   /** Whether the period in the form is one the server answers; if not, says why. */
@@ -109,9 +116,7 @@ class Dashboard {
 
   apply() {
     if (!this.checkPeriod()) return;
-    const query = new URLSearchParams(
-      Object.entries(this.filters()).filter(([, value]) => value),
-    ).toString();
+    const query = new URLSearchParams(Object.entries(this.filters()).filter(([, value]) => value)).toString();
     history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
     this.load();
   }
@@ -178,7 +183,8 @@ class Dashboard {
 
     const communeName = (p) => pickName(p.names, lang, p.region);
     const byRate = [...communes.features].sort(
-      (a, b) => b.properties.open_per_km2 - a.properties.open_per_km2 ||
+      (a, b) =>
+        b.properties.open_per_km2 - a.properties.open_per_km2 ||
         communeName(a.properties).localeCompare(communeName(b.properties), lang),
     );
     $('table-communes').tBodies[0].replaceChildren(
@@ -218,7 +224,12 @@ class Dashboard {
     const categoryName = (c) => pickName(c.names, lang);
     $('table-categories').tBodies[0].replaceChildren(
       ...categories.items.map((c) =>
-        row(cell(categoryName(c)), cell(number(c.total, lang), true), cell(number(c.open, lang), true), cell(number(c.closed, lang), true)),
+        row(
+          cell(categoryName(c)),
+          cell(number(c.total, lang), true),
+          cell(number(c.open, lang), true),
+          cell(number(c.closed, lang), true),
+        ),
       ),
     );
     $('table-statuses').tBodies[0].replaceChildren(

@@ -43,7 +43,8 @@ export function classify(values) {
   // Spread the palette over the classes made, darkest for the highest.
   const made = classes.filter((c) => c.colour === null);
   made.forEach((c, i) => {
-    c.colour = PALETTE[made.length === 1 ? PALETTE.length - 1 : Math.round((i * (PALETTE.length - 1)) / (made.length - 1))];
+    c.colour =
+      PALETTE[made.length === 1 ? PALETTE.length - 1 : Math.round((i * (PALETTE.length - 1)) / (made.length - 1))];
   });
   return classes;
 }

@@ -1,7 +1,7 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
-import { plainText } from '../plain-text.js';
 import { initialLanguage, language, onLanguageChange, say, setLanguage, t } from '../i18n.js';
+import { plainText } from '../plain-text.js';
 import { AddPhoto } from './add-photo.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
 import { formatDay, renderReport } from './render.js';

@@ -93,8 +93,7 @@ export function staffApi({ csrf = async () => null, lang = defaultLanguage, fetc
     removeGrant: (id, grantId) => call('DELETE', `/auth/accounts/${id}/grants/${grantId}`),
     endSessions: (id) => call('DELETE', `/auth/accounts/${id}/sessions`),
     sendPasswordReset: (id) => call('POST', `/auth/accounts/${id}/password-reset`),
-    resetPassword: (token, password) =>
-      call('POST', '/auth/password-reset', { json: { token, password } }),
+    resetPassword: (token, password) => call('POST', '/auth/password-reset', { json: { token, password } }),
     acceptInvitation: (token, password, name = null) =>
       call('POST', '/auth/invitations/accept', {
         json: name ? { token, password, name } : { token, password },

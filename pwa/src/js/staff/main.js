@@ -4,10 +4,10 @@ import { DeliveryLoop } from '../delivery-loop.js';
 import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
 import { State } from '../outbox.js';
 import { staffApi } from './api.js';
-import { showPasswordScreen } from './password.js';
 import { TicketList } from './list.js';
+import { showPasswordScreen } from './password.js';
 import { openStaffDb } from './store.js';
-import { TeamView, managesStaff, passwordLink } from './team.js';
+import { managesStaff, passwordLink, TeamView } from './team.js';
 import { TicketView } from './ticket.js';
 
 export const STAFF_CHANNEL = 'pave-staff-outbox';
@@ -57,7 +57,10 @@ function showScreen(name, { focus }) {
   for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
   $('staff-nav').hidden = name === 'login' || name === 'password';
   $('nav-team').hidden = !managesStaff(session?.user);
-  for (const [screen, link] of [['list', 'nav-tickets'], ['team', 'nav-team']]) {
+  for (const [screen, link] of [
+    ['list', 'nav-tickets'],
+    ['team', 'nav-team'],
+  ]) {
     if (name === screen) $(link).setAttribute('aria-current', 'page');
     else $(link).removeAttribute('aria-current');
   }

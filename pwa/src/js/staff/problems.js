@@ -35,14 +35,18 @@ const BY_POINTER = {
 /** The catalogue key saying why the server refused a change; never the server's English. */
 export function problemKey(problem) {
   const p = problem || {};
-  const slug = String(p.type || '').split('/').pop();
+  const slug = String(p.type || '')
+    .split('/')
+    .pop();
   if (BY_SLUG[slug]) return BY_SLUG[slug];
   if (p.status === 412) return 'staff.problem.stale';
   if (p.status === 409) return 'staff.problem.notAllowed';
   if (p.status === 401 || p.status === 403) return 'staff.problem.login';
   if (p.status === 422) {
     for (const error of p.errors || []) {
-      const field = String(error.pointer || '').split('/').pop();
+      const field = String(error.pointer || '')
+        .split('/')
+        .pop();
       if (BY_POINTER[field]) return BY_POINTER[field];
     }
     return 'staff.problem.invalid';

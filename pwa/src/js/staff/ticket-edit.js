@@ -153,9 +153,7 @@ export function describeEdit(item, people) {
   }
   const parts = [];
   if ('priority' in item.body) {
-    parts.push(
-      t('staff.ticket.priority', { priority: t(`staff.priority.${item.body.priority}`) }),
-    );
+    parts.push(t('staff.ticket.priority', { priority: t(`staff.priority.${item.body.priority}`) }));
   }
   if ('assignee_user_id' in item.body) {
     parts.push(t('staff.ticket.assignee', { who: personName(item.body.assignee_user_id, people) }));

@@ -24,9 +24,7 @@ export function renderPhotos(ticket, waiting, editor) {
       const label = t(hidden ? 'staff.photo.show' : 'staff.photo.hide', { n });
       const toggle = el('button', 'secondary small', label);
       toggle.type = 'button';
-      toggle.addEventListener('click', () =>
-        editor.queue('photo', { hidden: !hidden }, { photoId: photo.id }),
-      );
+      toggle.addEventListener('click', () => editor.queue('photo', { hidden: !hidden }, { photoId: photo.id }));
       li.append(toggle);
     }
     // A hidden photo's files are served to nobody: its place says so.

@@ -9,9 +9,9 @@ import { membersOf } from './members.js';
 import { initPhotoViewer } from './photo-viewer.js';
 import { BodyPicker, DuplicatePicker } from './pickers.js';
 import { problemField, problemKey } from './problems.js';
+import { describeEdit, TicketEditor } from './ticket-edit.js';
 import { renderFacts } from './ticket-facts.js';
 import { renderPhotos } from './ticket-photos.js';
-import { describeEdit, TicketEditor } from './ticket-edit.js';
 import { renderAudit, renderTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
@@ -167,8 +167,7 @@ export class TicketView {
     const editable = mayUpdate(this.me(), ticket.body?.code);
     renderFacts(ticket, people);
     renderPhotos(ticket, pendingPhotos(items, ticket.id), editable ? this.editor : null);
-    const publish = (row, text) =>
-      this.editor.queue('publish', { public: true, body: text }, { updateId: row.id });
+    const publish = (row, text) => this.editor.queue('publish', { public: true, body: text }, { updateId: row.id });
     renderTimeline($('ticket-timeline'), ticket, editable ? publish : null);
     renderAudit($('ticket-audit'), ticket.audit, people);
     const mine = items.filter((item) => item.ticketId === ticket.id && isPendingChange(item));
@@ -202,9 +201,7 @@ export class TicketView {
     const keys = PENDING[item.kind];
     // A status change names its status; an edit says what it changes.
     const vars =
-      item.kind === 'ticket-edit'
-        ? { what: describeEdit(item, people) }
-        : { status: t(`status.${item.body.to}`) };
+      item.kind === 'ticket-edit' ? { what: describeEdit(item, people) } : { status: t(`status.${item.body.to}`) };
     if (item.state !== State.ATTENTION) {
       return [el('p', 'confirm', t(navigator.onLine ? keys.online : keys.offline, vars))];
     }

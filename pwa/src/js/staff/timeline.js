@@ -4,16 +4,7 @@ import { language, t } from '../i18n.js';
 import { formatDate } from './list.js';
 
 // Audit fields that say nothing to a person (the version, ids) or are shown elsewhere (texts).
-const SILENT_FIELDS = new Set([
-  'version',
-  'update_id',
-  'update',
-  'body',
-  'note',
-  'reason',
-  'photo',
-  'was',
-]);
+const SILENT_FIELDS = new Set(['version', 'update_id', 'update', 'body', 'note', 'reason', 'photo', 'was']);
 // Statuses whose reason is told to the reporter, and published only when staff say so.
 const REASONS = new Set(['rejected', 'transferred']);
 // A resident's comment: staff read it first, and publish it (edited if need be) or not.
@@ -34,8 +25,7 @@ function when(iso) {
 
 // Rows come oldest first; several made in one transaction share a time, and keep their
 // order reversed (the sort is stable).
-const newestFirst = (rows) =>
-  [...rows].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+const newestFirst = (rows) => [...rows].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 
 // The note the server once wrote on a report's first row, in English whatever the language;
 // the first row now has no note, and either way the screen says it in the crew's words.

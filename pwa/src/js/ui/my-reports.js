@@ -6,7 +6,6 @@ import { State } from '../outbox.js';
 import { fixKey, isExplained, reasonKey } from './refusal.js';
 import { followLink, shortRef } from './send-state.js';
 
-
 const $ = (id) => document.getElementById(id);
 
 function line(className, key, vars) {

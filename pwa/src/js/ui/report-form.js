@@ -8,7 +8,7 @@ import { plainText } from '../plain-text.js';
 import { bindCommuneSearch } from './commune-search.js';
 import { renderNearby } from './nearby-list.js';
 import { renderPhotos } from './photo-list.js';
-import { saveReport, SendState } from './send-state.js';
+import { SendState, saveReport } from './send-state.js';
 
 const MAX_PHOTOS = 5;
 const $ = (id) => document.getElementById(id);
