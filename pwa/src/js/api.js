@@ -1,22 +1,6 @@
 /** The transport delivery uses: the Pavé API over fetch, usable from the page and the worker. */
 
-/** The page's language (the app's chosen one), else the browser's: for calls given none. */
-function defaultLanguage() {
-  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
-}
-
-async function answer(response) {
-  let body = null;
-  const type = response.headers.get('Content-Type') || '';
-  if (type.includes('json')) {
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
-  }
-  return { status: response.status, body, replayed: response.headers.has('Idempotent-Replayed') };
-}
+import { answer, pageLanguage } from './http.js';
 
 /**
  * Make a transport. A fetch that rejects (no network, connection refused, aborted answer)
@@ -30,7 +14,7 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
         headers: {
           'Content-Type': 'application/json',
           Accept: 'application/json, application/problem+json',
-          'Accept-Language': item.lang || defaultLanguage(),
+          'Accept-Language': item.lang || pageLanguage(),
           'Idempotency-Key': item.key,
         },
         body: JSON.stringify(item.body),
@@ -46,7 +30,7 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
         method: 'POST',
         headers: {
           Accept: 'application/json, application/problem+json',
-          'Accept-Language': item.lang || defaultLanguage(),
+          'Accept-Language': item.lang || pageLanguage(),
           'Idempotency-Key': photo.id,
           // The photo token of the report's creation answer, kept with the item and never
           // shown publicly: the server lets only the report's author add photos to it.
@@ -63,7 +47,7 @@ export function apiTransport({ base = '', fetchImpl = (...args) => globalThis.fe
 export async function getJson(path, lang) {
   try {
     const response = await fetch(path, {
-      headers: { Accept: 'application/json', 'Accept-Language': lang || defaultLanguage() },
+      headers: { Accept: 'application/json', 'Accept-Language': lang || pageLanguage() },
     });
     if (!response.ok) return null;
     return await response.json();

@@ -5,10 +5,9 @@ import en from '../i18n/en.json';
 import fr from '../i18n/fr.json';
 import nl from '../i18n/nl.json';
 import { template } from './i18n-template.js';
-import { LANGUAGES, pickLanguage } from './language.js';
+import { initialLanguage, LANGUAGES, STORAGE_KEY } from './language.js';
 
 const STRINGS = { fr, nl, de, en };
-const STORAGE_KEY = 'pave.lang';
 
 let current = 'en';
 const listeners = new Set();
@@ -67,12 +66,9 @@ export function onLanguageChange(listener) {
   listeners.add(listener);
 }
 
-export function initialLanguage() {
-  let stored = null;
-  try {
-    stored = localStorage.getItem(STORAGE_KEY);
-  } catch {
-    stored = null;
-  }
-  return pickLanguage(stored, navigator.languages || [navigator.language]);
+/** Open the page in its first language, and let its picker (<select id="lang">) switch it. */
+export function startLanguage(picker) {
+  setLanguage(initialLanguage());
+  picker.value = current;
+  picker.addEventListener('change', (event) => setLanguage(event.target.value));
 }

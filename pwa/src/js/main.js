@@ -1,35 +1,16 @@
 /** The app's start: language, outbox, screens, delivery triggers and the service worker. */
 
 import { cachedCategories, loadCategories } from './categories.js';
+import { loadConfig } from './config.js';
 import { DeliveryLoop } from './delivery-loop.js';
-import { initialLanguage, language, onLanguageChange, setLanguage } from './i18n.js';
+import { onLanguageChange, startLanguage } from './i18n.js';
 import { openOutbox, State } from './outbox.js';
 import { renderAbout } from './ui/about.js';
 import { MyReports } from './ui/my-reports.js';
 import { watchConnection } from './ui/offline-banner.js';
 import { ReportForm } from './ui/report-form.js';
 
-const CONFIG_KEY = 'pave.config';
 const $ = (id) => document.getElementById(id);
-
-/** Settings the server gives (the map's tiles); the last copy is used offline. */
-async function loadConfig() {
-  try {
-    const response = await fetch('/config.json', { cache: 'no-store' });
-    if (response.ok) {
-      const config = await response.json();
-      localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
-      return config;
-    }
-  } catch {
-    // Offline: fall back to what the last visit stored.
-  }
-  try {
-    return JSON.parse(localStorage.getItem(CONFIG_KEY)) || {};
-  } catch {
-    return {};
-  }
-}
 
 const SCREENS = { report: 'form-heading', mine: 'mine-heading', privacy: 'privacy-heading' };
 
@@ -57,9 +38,7 @@ async function askPersistentStorage() {
 }
 
 async function main() {
-  setLanguage(initialLanguage());
-  $('lang').value = language();
-  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+  startLanguage($('lang'));
 
   const outbox = await openOutbox();
   const config = await loadConfig();

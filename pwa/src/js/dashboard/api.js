@@ -1,5 +1,7 @@
 /** The dashboard's figures: /opendata/dashboard/… as JSON, and the same as CSV to download. */
 
+import { answer, pageLanguage } from '../http.js';
+
 const BASE = '/opendata/dashboard';
 export const FILTERS = ['region', 'category', 'start', 'end'];
 
@@ -22,23 +24,12 @@ export function exportUrl(format, filters) {
   return `/opendata/reports.${format}${queryString(filters)}`;
 }
 
-/** The language of the dashboard's page, for calls not given one (errors come back in it). */
-function pageLanguage() {
-  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
-}
-
 /** GET a figure as JSON; resolves to {status, body} (a problem+json body when refused). */
 export async function getFigure(path, filters, lang) {
   const response = await fetch(`${BASE}/${path}${queryString(filters)}`, {
     headers: { Accept: 'application/json', 'Accept-Language': lang || pageLanguage() },
   });
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
-  return { status: response.status, body };
+  return answer(response);
 }
 
 export async function getCategories(lang) {

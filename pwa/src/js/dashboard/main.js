@@ -1,6 +1,6 @@
 /** The open-data dashboard: a region's communes, categories, statuses and trend, from the API. */
 
-import { initialLanguage, language, onLanguageChange, say, setLanguage, t, translate } from '../i18n.js';
+import { language, onLanguageChange, say, startLanguage, t, translate } from '../i18n.js';
 import { csvUrl, exportUrl, FILTERS, getCategories, getFigure } from './api.js';
 import { categoryChart, statusChart, trendChart } from './charts.js';
 import { isoDay, MAX_PERIODS, monthsBetween, number, period, pickName } from './format.js';
@@ -253,9 +253,7 @@ class Dashboard {
 }
 
 async function main() {
-  setLanguage(initialLanguage());
-  $('lang').value = language();
-  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+  startLanguage($('lang'));
   const dashboard = new Dashboard();
   try {
     await dashboard.loadChoices();

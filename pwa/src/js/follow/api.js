@@ -1,9 +1,6 @@
 /** The resident's follow API (/api/v1/follow/<token>): every call answers {status, body}. */
 
-/** The page's language (the one the resident chose), for calls not given one. */
-function pageLanguage() {
-  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
-}
+import { answer, pageLanguage } from '../http.js';
 
 /**
  * The token of the page's address: /follow/<token>, /follow/<token>/unsubscribe, or
@@ -37,19 +34,6 @@ export async function confirmFollow(token, { lang = pageLanguage, fetchImpl = (.
     referrerPolicy: 'no-referrer',
   });
   return answer(response);
-}
-
-async function answer(response) {
-  let body = null;
-  const type = response.headers.get('Content-Type') || '';
-  if (type.includes('json')) {
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
-  }
-  return { status: response.status, body };
 }
 
 /**

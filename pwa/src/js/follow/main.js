@@ -1,6 +1,6 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
-import { initialLanguage, language, onLanguageChange, say, setLanguage, t } from '../i18n.js';
+import { language, onLanguageChange, say, startLanguage, t } from '../i18n.js';
 import { plainText } from '../plain-text.js';
 import { AddPhoto } from './add-photo.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
@@ -271,9 +271,7 @@ function showTitle() {
 
 async function main() {
   onLanguageChange(showTitle);
-  setLanguage(initialLanguage());
-  $('lang').value = language();
-  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+  startLanguage($('lang'));
   const page = new FollowPage();
   if (page.confirmPath) {
     page.showConfirm();

@@ -1,5 +1,7 @@
 /** The staff API over fetch: login, tickets, members, and the transport of the crew's changes. */
 
+import { answer, pageLanguage } from '../http.js';
+
 const JSON_ACCEPT = 'application/json, application/problem+json';
 
 /** A body code from what the crew typed: a commune's NIS code, or a body code as it is. */
@@ -21,41 +23,12 @@ function itemLanguage(item) {
   return item.lang ? { 'Accept-Language': item.lang } : {};
 }
 
-async function answer(response) {
-  let body = null;
-  const type = response.headers.get('Content-Type') || '';
-  if (type.includes('json')) {
-    try {
-      body = await response.json();
-    } catch {
-      body = null;
-    }
-  }
-  return {
-    status: response.status,
-    body,
-    etag: response.headers.get('ETag'),
-    // The answer to a retry of a change already applied (the first answer was lost).
-    replayed: response.headers.get('Idempotent-Replayed') === 'true',
-    // Seconds to wait, on a 429 (the login's backoff) or a 503.
-    retryAfter: Number(response.headers.get('Retry-After')) || null,
-  };
-}
-
-/**
- * The language to ask for when the caller gave none: the page's, else the browser's (the
- * service worker has no page). The server answers errors in it (fr, nl, de, else en).
- */
-export function defaultLanguage() {
-  return globalThis.document?.documentElement?.lang || globalThis.navigator?.language || 'en';
-}
-
 /**
  * Calls to /api/v1: `csrf()` gives the session's CSRF token (from memory in the page, from
  * IndexedDB in the service worker), sent with every request that changes something. A
  * fetch that rejects (no network) propagates: the caller decides what offline means.
  */
-export function staffApi({ csrf = async () => null, lang = defaultLanguage, fetchImpl } = {}) {
+export function staffApi({ csrf = async () => null, lang = pageLanguage, fetchImpl } = {}) {
   const doFetch = fetchImpl || ((...args) => globalThis.fetch(...args));
   async function call(method, path, { json, form, headers = {} } = {}) {
     const all = { Accept: JSON_ACCEPT, 'Accept-Language': lang(), ...headers };

@@ -1,7 +1,8 @@
 /** The crews' screens: log in, my tickets (list, map), a ticket, its changes via the outbox. */
 
+import { loadConfig } from '../config.js';
 import { DeliveryLoop } from '../delivery-loop.js';
-import { initialLanguage, language, onLanguageChange, say, setLanguage } from '../i18n.js';
+import { language, onLanguageChange, say, startLanguage } from '../i18n.js';
 import { State } from '../outbox.js';
 import { staffApi } from './api.js';
 import { TicketList } from './list.js';
@@ -11,30 +12,11 @@ import { managesStaff, passwordLink, TeamView } from './team.js';
 import { TicketView } from './ticket.js';
 
 export const STAFF_CHANNEL = 'pave-staff-outbox';
-const CONFIG_KEY = 'pave.config';
 const $ = (id) => document.getElementById(id);
 
 // The session lives in memory for the page and in IndexedDB for the service worker and for
 // starting offline; the cookie itself is HttpOnly and never seen by scripts.
 let session = null;
-
-async function loadConfig() {
-  try {
-    const response = await fetch('/config.json', { cache: 'no-store' });
-    if (response.ok) {
-      const config = await response.json();
-      localStorage.setItem(CONFIG_KEY, JSON.stringify(config));
-      return config;
-    }
-  } catch {
-    // Offline: the last copy below.
-  }
-  try {
-    return JSON.parse(localStorage.getItem(CONFIG_KEY)) || {};
-  } catch {
-    return {};
-  }
-}
 
 /** Who is logged in: asked of the server when online, the last known answer offline. */
 async function restoreSession(api, cache) {
@@ -72,9 +54,7 @@ function showNetwork() {
 }
 
 async function main() {
-  setLanguage(initialLanguage());
-  $('lang').value = language();
-  $('lang').addEventListener('change', (event) => setLanguage(event.target.value));
+  startLanguage($('lang'));
 
   const { outbox, cache } = await openStaffDb();
   const api = staffApi({
