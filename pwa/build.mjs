@@ -108,7 +108,7 @@ const dashboardJs = jsOut.find((p) => /\/dashboard-[^/]+\.js$/.test(p));
 // Every chunk that contains Leaflet is the map library's, outside the app's size budget.
 const mapChunks = new Set(
   Object.entries(js.metafile.outputs)
-    .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes('leaflet')))
+    .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes('node_modules/leaflet')))
     .map(([path]) => join(root, path)),
 );
 // Likewise Chart.js, which only the dashboard loads, when it draws its first chart.

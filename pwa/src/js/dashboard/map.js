@@ -1,25 +1,12 @@
 /** The communes coloured by open reports per km² (Leaflet, no tiles: the outlines alone). */
 
 import { t } from '../i18n.js';
+import { createMap, loadLeaflet } from '../map-base.js';
 import { number, pickName } from './format.js';
 
 // ColorBrewer's YlOrRd, five classes; communes without an open report in grey.
 export const PALETTE = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026'];
 export const NONE = '#d9d9d9';
-
-let leaflet = null;
-
-async function loadLeaflet() {
-  if (!document.querySelector('link[data-map-css]')) {
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = __MAP_CSS__;
-    link.dataset.mapCss = '';
-    document.head.append(link);
-  }
-  leaflet ??= (await import('leaflet')).default;
-  return leaflet;
-}
 
 /**
  * Classes of the communes' values: one for zero, then up to five of about as many communes
@@ -64,8 +51,8 @@ export class Choropleth {
   async show(collection, lang) {
     const L = await loadLeaflet();
     if (!this.map) {
-      // No attribution control: there are no tiles to credit; the outlines' source is below.
-      this.map = L.map(this.container, { attributionControl: false, zoomSnap: 0.25 });
+      // No tiles, so no attribution control: the outlines' source is credited below the map.
+      this.map = await createMap(this.container, { zoomSnap: 0.25 });
     }
     this.layer?.remove();
     const features = collection.features.filter((f) => f.geometry);

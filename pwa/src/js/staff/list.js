@@ -1,6 +1,7 @@
 /** My tickets: the list (the primary view, kept for offline use) and the optional map. */
 
 import { language, say, t } from '../i18n.js';
+import { canShowTiles } from '../map-base.js';
 import { State } from '../outbox.js';
 import { age, shortRef } from './card.js';
 import { isPendingChange } from './edits.js';
@@ -105,8 +106,7 @@ export class TicketList {
     const pending = await pendingByTicket(this.outbox);
     $('ticket-list').replaceChildren(...this.items.map((item) => this.renderItem(item, pending)));
     await this.renderOutbox(pending);
-    const canMap = Boolean(this.config.tile_url) && navigator.onLine;
-    $('show-map').hidden = !canMap;
+    $('show-map').hidden = !canShowTiles(this.config);
     if (this.map) this.map.show(this.items);
   }
 

@@ -1,20 +1,7 @@
 /** My tickets on a map: Leaflet, loaded only when asked for and only with configured tiles. */
 
 import { t } from '../i18n.js';
-
-let leaflet = null;
-
-async function loadLeaflet() {
-  if (!document.querySelector('link[data-map-css]')) {
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = __MAP_CSS__;
-    link.dataset.mapCss = '';
-    document.head.append(link);
-  }
-  leaflet ??= (await import('leaflet')).default;
-  return leaflet;
-}
+import { BELGIUM, createMap, loadLeaflet, pinIcon } from '../map-base.js';
 
 export class TicketMap {
   constructor(container, config) {
@@ -28,11 +15,7 @@ export class TicketMap {
   async show(items) {
     const L = await loadLeaflet();
     if (!this.map) {
-      this.map = L.map(this.container).setView([50.85, 4.35], 8);
-      L.tileLayer(this.config.tile_url, {
-        maxZoom: 19,
-        attribution: this.config.tile_attribution,
-      }).addTo(this.map);
+      this.map = (await createMap(this.container, { config: this.config })).setView(BELGIUM.center, BELGIUM.zoom);
     }
     this.layer?.remove();
     this.layer = L.layerGroup().addTo(this.map);
@@ -41,9 +24,8 @@ export class TicketMap {
       if (!item.location) continue;
       const at = [item.location.lat, item.location.lon];
       points.push(at);
-      const icon = L.divIcon({ className: 'pin', iconSize: [24, 24], iconAnchor: [12, 24] });
       const title = `${item.category?.name ?? ''}, ${t(`status.${item.status}`)}`;
-      L.marker(at, { icon, title, keyboard: true, alt: title })
+      L.marker(at, { icon: pinIcon(L), title, keyboard: true, alt: title })
         .on('click', () => {
           window.location.hash = `#/t/${item.id}`;
         })

@@ -3,6 +3,7 @@
 import { groupCategories, iconFor, nameIn } from '../categories.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
 import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
+import { canShowTiles } from '../map-base.js';
 import { preparePhoto } from '../photo.js';
 import { plainText } from '../plain-text.js';
 import { bindCommuneSearch } from './commune-search.js';
@@ -216,7 +217,7 @@ export class ReportForm {
   }
 
   updateMapButton() {
-    $('open-map').hidden = !this.config.tile_url || !navigator.onLine || Boolean(this.map);
+    $('open-map').hidden = !canShowTiles(this.config) || Boolean(this.map);
   }
 
   async openMap() {
@@ -226,8 +227,7 @@ export class ReportForm {
     container.setAttribute('aria-label', t('where.mapLabel'));
     const { openMap } = await import('../map-picker.js');
     this.map = await openMap(container, {
-      tileUrl: this.config.tile_url,
-      attribution: this.config.tile_attribution,
+      config: this.config,
       center: this.location || this.photoGps,
       onPick: (point) => this.setLocation({ ...point, accuracy_m: null }, 'where.fromMap'),
     });
