@@ -1,5 +1,7 @@
-// Build the resident app, the crews' screens and the resident's follow page into dist/: hashed
-// bundles, the three pages, and a service worker that knows the build's version and the exact list of files to precache.
+// Build Pavé's four pages into dist/ (the resident app, the crews' screens, the resident's follow
+// page and the open-data dashboard): hashed bundles, the pages from their sources and the shared
+// partials, and a service worker that knows the build's version and the exact list of files to
+// precache.
 // Node 20, esbuild, no framework.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -118,38 +120,51 @@ const chartChunks = new Set(
     .map(([path]) => join(root, path)),
 );
 
-// 3. The page, the manifest and the icons.
-const html = (await readFile(join(src, 'index.html'), 'utf8'))
-  .replace('%APP_CSS%', url(appCss))
-  .replace('%APP_JS%', url(appJs))
-  .replace('%LANG_JS%', url(langJs));
-await writeFile(join(dist, 'index.html'), html);
+// 3. The pages, the manifests and the icons. Each page's source holds its own <head> lines
+// (description, title, manifest…) and its body; partials/head.html wraps those head lines in
+// the ones every page shares (charset, viewport, icon, styles, the language script, the entry
+// script), and each `<!-- include: name.html -->` is replaced by partials/name.html.
+// `<!-- build: … -->` comments are notes for the sources' readers, left out of the pages.
+const partial = (name) => readFile(join(src, 'partials', name), 'utf8');
+const headPartial = await partial('head.html');
+
+async function writePage({ source, out, entry, styles }) {
+  let html = await readFile(join(src, source), 'utf8');
+  html = html.replace(/^[ \t]*<!-- build: [^>]*-->\n/gm, '');
+  html = html.replace(
+    /<head>\n([\s\S]*?)<\/head>/,
+    (_, own) => `<head>\n${headPartial.replace('%PAGE_HEAD%\n', () => own)}</head>`,
+  );
+  for (const [line, indent, name] of [...html.matchAll(/^([ \t]*)<!-- include: ([\w-]+\.html) -->\n/gm)]) {
+    const text = (await partial(name)).replace(/^(?=.)/gm, indent);
+    html = html.replace(line, () => text);
+  }
+  html = html
+    .replace('%STYLESHEETS%', styles.map((path) => `  <link rel="stylesheet" href="${url(path)}">`).join('\n'))
+    .replace('%LANG_JS%', url(langJs))
+    .replace('%ENTRY_JS%', url(entry));
+  const left = html.match(/%[A-Z_]+%/);
+  if (left) throw new Error(`${source}: ${left[0]} not filled in`);
+  await mkdir(dirname(join(dist, out)), { recursive: true });
+  await writeFile(join(dist, out), html);
+}
+
+await writePage({ source: 'index.html', out: 'index.html', entry: appJs, styles: [appCss] });
 await cp(join(src, 'manifest.webmanifest'), join(dist, 'manifest.webmanifest'));
 // The crews' page lives under /staff/, with a manifest of its own so it installs on its own.
-const staffHtml = (await readFile(join(src, 'staff.html'), 'utf8'))
-  .replace('%APP_CSS%', url(appCss))
-  .replace('%STAFF_JS%', url(staffJs))
-  .replace('%LANG_JS%', url(langJs));
-await mkdir(join(dist, 'staff'), { recursive: true });
-await writeFile(join(dist, 'staff', 'index.html'), staffHtml);
+await writePage({ source: 'staff.html', out: 'staff/index.html', entry: staffJs, styles: [appCss] });
 await cp(join(src, 'staff.webmanifest'), join(dist, 'staff', 'manifest.webmanifest'));
 // The resident's follow page: served by app/web/pwa.py at /follow/<token> (and its unsubscribe
 // address), precached as /follow/ so a phone with the app installed opens it from the cache.
-const followHtml = (await readFile(join(src, 'follow.html'), 'utf8'))
-  .replace('%APP_CSS%', url(appCss))
-  .replace('%FOLLOW_JS%', url(followJs))
-  .replace('%LANG_JS%', url(langJs));
-await mkdir(join(dist, 'follow'), { recursive: true });
-await writeFile(join(dist, 'follow', 'index.html'), followHtml);
+await writePage({ source: 'follow.html', out: 'follow/index.html', entry: followJs, styles: [appCss] });
 // The open-data dashboard at /dashboard/: public, for reviewers and anyone; not part of the
 // app phones install, so neither it nor its charts are precached.
-const dashboardHtml = (await readFile(join(src, 'dashboard.html'), 'utf8'))
-  .replace('%APP_CSS%', url(appCss))
-  .replace('%DASHBOARD_CSS%', url(dashboardCss))
-  .replace('%DASHBOARD_JS%', url(dashboardJs))
-  .replace('%LANG_JS%', url(langJs));
-await mkdir(join(dist, 'dashboard'), { recursive: true });
-await writeFile(join(dist, 'dashboard', 'index.html'), dashboardHtml);
+await writePage({
+  source: 'dashboard.html',
+  out: 'dashboard/index.html',
+  entry: dashboardJs,
+  styles: [appCss, dashboardCss],
+});
 await cp(join(src, 'icons'), join(dist, 'icons'), { recursive: true });
 
 // 4. Version = hash of everything built so far and of the sources (the service worker's own
