@@ -123,12 +123,12 @@ const chartChunks = new Set(
 // 3. The pages, the manifests and the icons. Each page's source holds its own <head> lines
 // (description, title, manifest…) and its body; partials/head.html wraps those head lines in
 // the ones every page shares (charset, viewport, icon, styles, the language script, the entry
-// script), and each `<!-- include: name.html -->` is replaced by partials/name.html.
+// script; the manifest of a page that installs as an app), and each `<!-- include: name.html -->` is replaced by partials/name.html.
 // `<!-- build: … -->` comments are notes for the sources' readers, left out of the pages.
 const partial = (name) => readFile(join(src, 'partials', name), 'utf8');
 const headPartial = await partial('head.html');
 
-async function writePage({ source, out, entry, styles }) {
+async function writePage({ source, out, entry, styles, manifest = null }) {
   let html = await readFile(join(src, source), 'utf8');
   html = html.replace(/^[ \t]*<!-- build: [^>]*-->\n/gm, '');
   html = html.replace(
@@ -139,7 +139,12 @@ async function writePage({ source, out, entry, styles }) {
     const text = (await partial(name)).replace(/^(?=.)/gm, indent);
     html = html.replace(line, () => text);
   }
+  const installs = [
+    `  <link rel="manifest" href="${manifest}">`,
+    '  <link rel="apple-touch-icon" href="/icons/icon-192.png">',
+  ];
   html = html
+    .replace(/%MANIFEST%\n/, () => (manifest ? `${installs.join('\n')}\n` : ''))
     .replace('%STYLESHEETS%', styles.map((path) => `  <link rel="stylesheet" href="${url(path)}">`).join('\n'))
     .replace('%LANG_JS%', url(langJs))
     .replace('%ENTRY_JS%', url(entry));
@@ -149,10 +154,22 @@ async function writePage({ source, out, entry, styles }) {
   await writeFile(join(dist, out), html);
 }
 
-await writePage({ source: 'index.html', out: 'index.html', entry: appJs, styles: [appCss] });
+await writePage({
+  source: 'index.html',
+  out: 'index.html',
+  entry: appJs,
+  styles: [appCss],
+  manifest: '/manifest.webmanifest',
+});
 await cp(join(src, 'manifest.webmanifest'), join(dist, 'manifest.webmanifest'));
 // The crews' page lives under /staff/, with a manifest of its own so it installs on its own.
-await writePage({ source: 'staff.html', out: 'staff/index.html', entry: staffJs, styles: [appCss] });
+await writePage({
+  source: 'staff.html',
+  out: 'staff/index.html',
+  entry: staffJs,
+  styles: [appCss],
+  manifest: '/staff/manifest.webmanifest',
+});
 await cp(join(src, 'staff.webmanifest'), join(dist, 'staff', 'manifest.webmanifest'));
 // The resident's follow page: served by app/web/pwa.py at /follow/<token> (and its unsubscribe
 // address), precached as /follow/ so a phone with the app installed opens it from the cache.
