@@ -1,15 +1,9 @@
 /** Drawing the followed report: its facts, photos, public updates and status history. */
 
+import { el, thumbnailImage } from '../dom.js';
 import { language, say, t } from '../i18n.js';
 
 const $ = (id) => document.getElementById(id);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 // Times as the reader's clock in Belgium shows them, wherever the phone thinks it is.
 export function formatDate(iso) {
@@ -49,13 +43,7 @@ function renderPhotos(report) {
     const link = el('a');
     link.href = photo.url;
     link.rel = 'noreferrer';
-    const img = el('img');
-    img.src = photo.thumbnail_url || photo.url;
-    img.alt = t('follow.photo', { n: index + 1 });
-    img.width = 96;
-    img.height = 96;
-    img.loading = 'lazy';
-    link.append(img);
+    link.append(thumbnailImage(photo, t('follow.photo', { n: index + 1 })));
     li.append(link);
     return li;
   });

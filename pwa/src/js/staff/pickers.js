@@ -3,18 +3,12 @@
  * the open tickets nearby (or its short reference), and the body to transfer to, by name.
  */
 
+import { el } from '../dom.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
 import { bodyCode } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 const SHORT_REF = /^#?[0-9a-f]{8}$/i;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** "55 m", "1,2 km": the distance in the crew's language. */
 export function formatDistance(metres, lang = language()) {

@@ -1,16 +1,10 @@
 /** What a ticket is, on the crew's screen: its reference, body, dates, people, place. */
 
+import { el } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { shortRef } from './card.js';
 import { formatDate } from './list.js';
 import { personName } from './timeline.js';
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export function renderFacts(ticket, people) {
   const facts = [

@@ -1,14 +1,8 @@
 /** A ticket's photos on the crew's screen, each with a button to hide it from the public. */
 
+import { el, thumbnailImage } from '../dom.js';
 import { t } from '../i18n.js';
 import { openPhoto } from './photo-viewer.js';
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /**
  * The photos, each with a button to hide it from the public (a face, a plate) or show it
@@ -38,13 +32,7 @@ export function renderPhotos(ticket, waiting, editor) {
     link.setAttribute('aria-label', t('staff.photo.open', { n }));
     link.dataset.photo = String(photo.id);
     link.addEventListener('click', () => openPhoto(photo.url, n, link));
-    const img = el('img');
-    img.src = photo.thumbnail_url || photo.url;
-    img.alt = t('photos.alt', { n });
-    img.width = 96;
-    img.height = 96;
-    img.loading = 'lazy';
-    link.append(img);
+    link.append(thumbnailImage(photo, t('photos.alt', { n })));
     li.prepend(link);
     return li;
   });

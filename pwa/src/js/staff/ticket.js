@@ -1,5 +1,6 @@
 /** One ticket: its facts, photos, timeline and audit log, and the forms that change it. */
 
+import { el } from '../dom.js';
 import { language, say, t } from '../i18n.js';
 import { newTransition, State } from '../outbox.js';
 import { preparePhoto } from '../photo.js';
@@ -31,13 +32,6 @@ const PENDING = {
     attention: 'staff.pending.editAttention',
   },
 };
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export class TicketView {
   constructor({ api, cache, outbox, me, onUnauthorized, onQueued }) {

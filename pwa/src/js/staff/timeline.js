@@ -1,5 +1,6 @@
 /** A ticket's timeline (status changes, updates, internal notes) and audit log, newest first. */
 
+import { el } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { formatDate } from './list.js';
 
@@ -9,13 +10,6 @@ const SILENT_FIELDS = new Set(['version', 'update_id', 'update', 'body', 'note',
 const REASONS = new Set(['rejected', 'transferred']);
 // A resident's comment: staff read it first, and publish it (edited if need be) or not.
 const RESIDENTS = new Set(['reporter', 'follower']);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function when(iso) {
   const time = el('time', '', formatDate(iso));
