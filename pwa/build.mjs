@@ -32,6 +32,26 @@ function outputsOf(result) {
 
 const url = (path) => `/${relative(dist, path).split('\\').join('/')}`;
 
+// What every esbuild run here shares: bundled, minified, content-hashed names under assets/.
+const COMMON = {
+  bundle: true,
+  minify: true,
+  outdir: join(dist, 'assets'),
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  target: TARGET,
+  logLevel: 'warning',
+};
+
+/** The built files (of `result`) whose sources include `library` (a path under node_modules). */
+function chunksWith(result, library) {
+  return new Set(
+    Object.entries(result.metafile.outputs)
+      .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes(`node_modules/${library}`)))
+      .map(([path]) => join(root, path)),
+  );
+}
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(join(dist, 'assets'), { recursive: true });
 
@@ -42,15 +62,9 @@ const css = await esbuild.build({
     map: join(src, 'css/map.css'),
     dashboard: join(src, 'css/dashboard.css'),
   },
-  bundle: true,
-  minify: true,
-  outdir: join(dist, 'assets'),
-  entryNames: '[name]-[hash]',
+  ...COMMON,
   assetNames: '[name]-[hash]',
   loader: { '.png': 'file', '.svg': 'file' },
-  metafile: true,
-  target: TARGET,
-  logLevel: 'warning',
 });
 const cssOut = outputsOf(css).filter((p) => p.endsWith('.css'));
 const appCss = cssOut.find((p) => /\/app-[^/]+\.css$/.test(p));
@@ -64,22 +78,16 @@ const dashboardCss = cssOut.find((p) => /\/dashboard-[^/]+\.css$/.test(p));
 async function classicScript(name, file) {
   const built = await esbuild.build({
     entryPoints: { [name]: join(src, file) },
-    bundle: true,
-    minify: true,
+    ...COMMON,
     format: 'iife',
-    outdir: join(dist, 'assets'),
-    entryNames: '[name]-[hash]',
-    metafile: true,
-    target: TARGET,
-    logLevel: 'warning',
   });
   return outputsOf(built).find((p) => p.endsWith('.js'));
 }
 const photoWorker = await classicScript('photo-worker', 'js/photo-worker.js');
 const langJs = await classicScript('lang-pending', 'js/lang-pending.js');
 
-// Then the apps: the residents', the crews' and the follow page (sharing chunks such as the
-// outbox and the strings), Leaflet split into its own chunk that loads only with a map.
+// Then the apps: the residents', the crews', the follow page and the dashboard (sharing chunks
+// such as the outbox and the strings), Leaflet split into its own chunk that loads only with a map.
 const js = await esbuild.build({
   entryPoints: {
     app: join(src, 'js/main.js'),
@@ -87,20 +95,14 @@ const js = await esbuild.build({
     follow: join(src, 'js/follow/main.js'),
     dashboard: join(src, 'js/dashboard/main.js'),
   },
-  bundle: true,
-  minify: true,
+  ...COMMON,
   splitting: true,
   format: 'esm',
-  outdir: join(dist, 'assets'),
-  entryNames: '[name]-[hash]',
   chunkNames: 'chunk-[hash]',
   define: {
     __MAP_CSS__: JSON.stringify(url(mapCss)),
     __PHOTO_WORKER__: JSON.stringify(url(photoWorker)),
   },
-  metafile: true,
-  target: TARGET,
-  logLevel: 'warning',
 });
 const jsOut = outputsOf(js).filter((p) => p.endsWith('.js'));
 const appJs = jsOut.find((p) => /\/app-[^/]+\.js$/.test(p));
@@ -108,23 +110,16 @@ const staffJs = jsOut.find((p) => /\/staff-[^/]+\.js$/.test(p));
 const followJs = jsOut.find((p) => /\/follow-[^/]+\.js$/.test(p));
 const dashboardJs = jsOut.find((p) => /\/dashboard-[^/]+\.js$/.test(p));
 // Every chunk that contains Leaflet is the map library's, outside the app's size budget.
-const mapChunks = new Set(
-  Object.entries(js.metafile.outputs)
-    .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes('node_modules/leaflet')))
-    .map(([path]) => join(root, path)),
-);
+const mapChunks = chunksWith(js, 'leaflet');
 // Likewise Chart.js, which only the dashboard loads, when it draws its first chart.
-const chartChunks = new Set(
-  Object.entries(js.metafile.outputs)
-    .filter(([, out]) => Object.keys(out.inputs).some((input) => input.includes('node_modules/chart.js')))
-    .map(([path]) => join(root, path)),
-);
+const chartChunks = chunksWith(js, 'chart.js');
 
 // 3. The pages, the manifests and the icons. Each page's source holds its own <head> lines
-// (description, title, manifest…) and its body; partials/head.html wraps those head lines in
-// the ones every page shares (charset, viewport, icon, styles, the language script, the entry
-// script; the manifest of a page that installs as an app), and each `<!-- include: name.html -->` is replaced by partials/name.html.
-// `<!-- build: … -->` comments are notes for the sources' readers, left out of the pages.
+// (description, title…) and its body; partials/head.html wraps those head lines in the ones
+// every page shares (charset, viewport, icon, the manifest of a page that installs as an app,
+// stylesheets, the language script, the entry script), and each
+// `<!-- include: name.html -->` is replaced by partials/name.html. `<!-- build: … -->`
+// comments are notes for the sources' readers, left out of the pages.
 const partial = (name) => readFile(join(src, 'partials', name), 'utf8');
 const headPartial = await partial('head.html');
 
