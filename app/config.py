@@ -5,17 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-
-
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
-def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
 
 
 class Config:
@@ -30,16 +23,11 @@ class Config:
     ROUTING_SNAP_DISTANCE_M = 50.0
     # Beyond the snap distance we still name the nearest commune within this radius.
     ROUTING_HINT_DISTANCE_M = 1000.0
-    DESCRIPTION_MAX_LENGTH = 5000
     # JSON bodies are small; uploads of photos get their own limit later.
     MAX_CONTENT_LENGTH = 256 * 1024
     # A JSON body nested deeper than this is refused with 400 (no endpoint needs more; the
     # parser recurses once per level). See app/api/hostile.py.
     JSON_MAX_DEPTH = 32
-    REPORTS_PAGE_DEFAULT = 50
-    REPORTS_PAGE_MAX = 500
-    NEARBY_RADIUS_DEFAULT_M = 50.0
-    NEARBY_RADIUS_MAX_M = 1000.0
     SQLALCHEMY_POOL_SIZE = 5
     # Photos: limits of an upload, and where the processed files are stored (local or s3).
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
@@ -176,7 +164,7 @@ class Config:
     SHACL_DIR = str(SHARED_DATA / "shacl")
 
     @classmethod
-    def from_env(cls) -> dict:
+    def from_env(cls) -> dict[str, Any]:
         """Return the settings as a dict, overridden by environment variables of the same name."""
         settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         for key, default in list(settings.items()):
