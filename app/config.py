@@ -60,7 +60,7 @@ class Config:
     # A staff session lasts a working day after its last request.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     # Failed logins are counted in Redis when REDIS_URL is set, in PostgreSQL otherwise
-    # (table login_throttle): every process shares the counts (app/api/auth/ratelimit.py).
+    # (table login_throttle): every process shares the counts (app/accounts/login_throttle.py).
     REDIS_URL = ""
     # Failures per email and client address together, before each further attempt from that
     # pair must wait: the window, then twice as long each time, up to LOGIN_BACKOFF_MAX seconds.
