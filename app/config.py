@@ -104,7 +104,7 @@ class Config:
     # keeps working.
     FOLLOW_LINK_EXPIRY_DAYS = 180
     # How long after a ticket closed the reporter's contact details, the followers' addresses
-    # and the emails about it are kept (README, "Privacy"); `flask privacy purge`, which the
+    # and the emails about it are kept (docs/privacy.md); `flask privacy purge`, which the
     # worker runs daily, then erases them. As long as the follow link lives, so that the
     # purge never empties a page a resident may still open.
     PRIVACY_RETENTION_DAYS = 180
