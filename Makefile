@@ -88,7 +88,7 @@ bench: venv pwa chromium ## Run the benchmarks and print their tables
 	@# wrk (Debian): the HTTP load generator of the intake benchmark (python -m bench).
 	@command -v wrk >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	@$(BIN)/python -c 'import pyvips' 2>/dev/null || $(BIN)/python -m pip install -q '.[bench]'
+	@$(BIN)/python -c 'import pyvips' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[bench]'
 	@$(WITH_DB) $(BIN)/python -m bench
 	@$(WITH_DB) $(BIN)/python -m bench.pwa
 	@$(WITH_DB) $(BIN)/python -m bench.lighthouse
