@@ -17,7 +17,7 @@ FLASK = $(BIN)/flask --app app
 
 PWA := pwa
 
-.PHONY: help venv db pwa chromium run stop test bench lint fmt
+.PHONY: help venv lock db pwa chromium run stop test bench lint types fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,12 +28,26 @@ $(BIN)/python:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
 	  python3 -m venv $(VENV); }
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Exactly the versions CI tested (requirements/lock.txt, with hashes), then the project itself.
+LOCK := requirements/lock.txt
+
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@# A requirement in pyproject.toml that the lock does not satisfy: run `make lock`.
+	$(BIN)/python -m pip check
 	touch $@
 
 venv: $(VENV)/.installed ## Create .venv and install the project
+
+# Keeps the locked versions that still fit pyproject.toml; `make lock UPGRADE=1` takes the
+# newest each range allows.
+lock: | $(BIN)/python ## Rewrite requirements/lock.txt after a change to pyproject.toml
+	@$(BIN)/python -m pip install -q -e '.[lock]'
+	$(BIN)/pip-compile --quiet $(if $(UPGRADE),--upgrade) --generate-hashes --extra dev --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	  --output-file $(LOCK) pyproject.toml
 
 $(PWA)/node_modules/.installed: $(PWA)/package.json $(PWA)/package-lock.json
 	@command -v npm >/dev/null || { apt-get update -qq && \
@@ -62,24 +76,32 @@ run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) (gunicorn) with the ema
 stop: ## Stop the local PostgreSQL cluster
 	@python3 scripts/localdb.py stop
 
-test: db pwa chromium ## Run the JS lint and unit tests, then the whole pytest suite (browser tests too)
-	@cd $(PWA) && npm run --silent lint && node --test tests/*.test.mjs
+# The fast checks first: a lint or type error fails before any database or browser starts.
+test: lint types db pwa chromium ## Lint (Python, JS), type-check, then the JS unit tests and the whole pytest suite
+	@cd $(PWA) && node --test tests/*.test.mjs
 	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: venv pwa chromium ## Run the benchmarks and print their tables
 	@# libvips (Debian) + pyvips: the speed reference of the photo benchmark.
 	@dpkg -s libvips42 >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips42 >/dev/null; }
-	@$(BIN)/python -c 'import pyvips' 2>/dev/null || $(BIN)/python -m pip install -q '.[bench]'
+	@# wrk (Debian): the HTTP load generator of the intake benchmark (python -m bench).
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@$(BIN)/python -c 'import pyvips' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[bench]'
 	@$(WITH_DB) $(BIN)/python -m bench
 	@$(WITH_DB) $(BIN)/python -m bench.pwa
 	@$(WITH_DB) $(BIN)/python -m bench.lighthouse
 	@$(WITH_DB) $(BIN)/python -m bench.tickets
 	@$(WITH_DB) $(BIN)/python -m bench.opendata
 
-lint: venv $(PWA)/node_modules/.installed ## ruff check and ruff format --check; Biome over pwa/
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+lint: venv $(PWA)/node_modules/.installed ## ruff check, ruff format --check, and Biome over pwa/
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	cd $(PWA) && npm run --silent lint
+
+types: venv ## mypy over app/ (settings in pyproject.toml: strict on the core modules)
+	$(BIN)/mypy
 
 fmt: venv ## Format and fix what ruff can
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

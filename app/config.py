@@ -5,17 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-
-
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
-def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
 
 
 class Config:
@@ -30,16 +23,11 @@ class Config:
     ROUTING_SNAP_DISTANCE_M = 50.0
     # Beyond the snap distance we still name the nearest commune within this radius.
     ROUTING_HINT_DISTANCE_M = 1000.0
-    DESCRIPTION_MAX_LENGTH = 5000
     # JSON bodies are small; uploads of photos get their own limit later.
     MAX_CONTENT_LENGTH = 256 * 1024
     # A JSON body nested deeper than this is refused with 400 (no endpoint needs more; the
     # parser recurses once per level). See app/api/hostile.py.
     JSON_MAX_DEPTH = 32
-    REPORTS_PAGE_DEFAULT = 50
-    REPORTS_PAGE_MAX = 500
-    NEARBY_RADIUS_DEFAULT_M = 50.0
-    NEARBY_RADIUS_MAX_M = 1000.0
     SQLALCHEMY_POOL_SIZE = 5
     # Photos: limits of an upload, and where the processed files are stored (local or s3).
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
@@ -72,7 +60,7 @@ class Config:
     # A staff session lasts a working day after its last request.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     # Failed logins are counted in Redis when REDIS_URL is set, in PostgreSQL otherwise
-    # (table login_throttle): every process shares the counts (app/api/auth/ratelimit.py).
+    # (table login_throttle): every process shares the counts (app/accounts/login_throttle.py).
     REDIS_URL = ""
     # Failures per email and client address together, before each further attempt from that
     # pair must wait: the window, then twice as long each time, up to LOGIN_BACKOFF_MAX seconds.
@@ -116,7 +104,7 @@ class Config:
     # keeps working.
     FOLLOW_LINK_EXPIRY_DAYS = 180
     # How long after a ticket closed the reporter's contact details, the followers' addresses
-    # and the emails about it are kept (README, "Privacy"); `flask privacy purge`, which the
+    # and the emails about it are kept (docs/privacy.md); `flask privacy purge`, which the
     # worker runs daily, then erases them. As long as the follow link lives, so that the
     # purge never empties a page a resident may still open.
     PRIVACY_RETENTION_DAYS = 180
@@ -176,7 +164,7 @@ class Config:
     SHACL_DIR = str(SHARED_DATA / "shacl")
 
     @classmethod
-    def from_env(cls) -> dict:
+    def from_env(cls) -> dict[str, Any]:
         """Return the settings as a dict, overridden by environment variables of the same name."""
         settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         for key, default in list(settings.items()):

@@ -35,7 +35,7 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
 class Database:
     """An engine and its session factory; one per application or CLI process."""
 
-    def __init__(self, engine: Engine, session_factory: sessionmaker | None = None):
+    def __init__(self, engine: Engine, session_factory: sessionmaker[Session] | None = None):
         self.engine = engine
         # Tests pass a factory bound to one connection whose outer transaction they roll back.
         self.sessionmaker = session_factory or sessionmaker(bind=engine, expire_on_commit=False)

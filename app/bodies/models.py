@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-
-
-class BodyKind(enum.StrEnum):
-    COMMUNE = "commune"
-    REGION = "region"
-    OPERATOR = "operator"
 
 
 class Body(Base):

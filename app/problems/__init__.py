@@ -23,9 +23,12 @@ import string
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import LANGUAGES, pick_name
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import LanguageAccept
 
 DEFAULT_LANGUAGE = "en"
 CATALOGUE_DIR = Path(__file__).parent
@@ -103,7 +106,7 @@ def has(key: str) -> bool:
     return key in catalogue()[DEFAULT_LANGUAGE]
 
 
-def _pattern(template: str) -> re.Pattern:
+def _pattern(template: str) -> re.Pattern[str]:
     parts, position, seen = [], 0, set()
     for match in string.Template.pattern.finditer(template):
         parts.append(re.escape(template[position : match.start()]))
@@ -119,7 +122,7 @@ def _pattern(template: str) -> re.Pattern:
 
 
 @cache
-def _recognisers() -> list[tuple[str, re.Pattern]]:
+def _recognisers() -> list[tuple[str, re.Pattern[str]]]:
     english = catalogue()[DEFAULT_LANGUAGE]
     found = [(k, _pattern(t)) for k, t in english.items() if not k.startswith(TITLE_PREFIX)]
     # Literal texts first, then the ones with more fixed words: the most specific wins.
@@ -154,7 +157,7 @@ def title(slug: str, lang: str, fallback: str) -> str:
     return render(key, lang) if has(key) else fallback
 
 
-def negotiate(accept_languages, asked: str | None = None) -> str:
+def negotiate(accept_languages: LanguageAccept, asked: str | None = None) -> str:
     """fr, nl, de or en: `asked` (a ?lang=) if one of them, else the best of werkzeug's
     Accept-Language match ("nl-BE" names Dutch), else en. English is offered first, so a
     bare "*" gets it rather than whichever language happens to be listed first."""

@@ -56,7 +56,9 @@ def allowed_transitions(status: Status | str, *, by_reporter: bool = False) -> l
     return sorted(allowed, key=_ORDER.index)
 
 
-def is_allowed(from_status: Status | str, to_status: Status | str, *, by_reporter=False) -> bool:
+def is_allowed(
+    from_status: Status | str, to_status: Status | str, *, by_reporter: bool = False
+) -> bool:
     return Status(to_status) in allowed_transitions(from_status, by_reporter=by_reporter)
 
 
