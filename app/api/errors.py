@@ -50,7 +50,7 @@ DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
     tickets.InvalidTransferError: (422, "invalid-transfer"),
     tickets.ReopenWindowClosedError: (422, "reopen-window-closed"),
     tickets.InvalidPriorityError: (422, "invalid-priority"),
-    ticket_etag.InvalidAssigneeError: (422, "invalid-assignee"),
+    tickets.InvalidAssigneeError: (422, "invalid-assignee"),
 }
 
 

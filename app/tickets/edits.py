@@ -1,6 +1,6 @@
 """Editing a ticket beside its status: assignment, priority, publishable description, photo
 visibility, public updates and internal notes. Each locks the ticket at the version the
-caller last saw and is audited like a transition (`services.save_ticket`); the commit is the
+caller last saw and is audited like a transition (`store.save_ticket`); the commit is the
 caller's.
 """
 
@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from app.errors import NotFoundError
 from app.reports.states import Priority
 from app.tickets.errors import InvalidPriorityError
-from app.tickets.services import Actor, Ticket, lock_ticket, notify_update, save_ticket
+from app.tickets.services import notify_update
+from app.tickets.store import Actor, Ticket, lock_ticket, save_ticket
 
 UPDATE_INSERT_SQL = text(
     "INSERT INTO report_updates (report_id, author, author_user_id, body, public, "

@@ -60,3 +60,10 @@ class AmbiguousReferenceError(InvalidDuplicateError):
     """A short reference that several tickets the caller may read start with."""
 
     title = "Several tickets have this reference"
+
+
+class InvalidAssigneeError(PaveError):
+    """Someone a ticket may not be assigned to: not an active member of its body's crews."""
+
+    code = "invalid-assignee"
+    title = "Not someone who may work on this ticket"

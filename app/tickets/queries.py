@@ -284,13 +284,6 @@ def map_page(scope: ReadScope, filters: TicketFilter, limit: int = MAP_LIMIT):
     return _summaries().where(Report.id.in_(page.scalar_subquery())).order_by(*newest)
 
 
-def get_ticket_row(session: Session, report_id: uuid.UUID) -> TicketRow:
-    found = session.execute(_summaries().where(Report.id == report_id)).mappings().first()
-    if found is None:
-        raise NotFoundError(msg("ticket.missing", report_id=report_id))
-    return _row(found)
-
-
 def get_ticket(
     session: Session,
     report_id: uuid.UUID,

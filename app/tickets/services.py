@@ -1,25 +1,22 @@
-"""Changing a ticket: status transitions (the other edits are in `edits`), each audited.
+"""The ticket lifecycle: status transitions and the emails they queue, each audited.
 
-Every function locks the report row, checks the version the caller last saw, applies the
-change, writes its history, audit and outbox rows, and leaves the commit to the caller: the
-whole change, with the messages that tell about it, lands at once or not at all.
+`transition` locks the ticket (`store.lock_ticket`), checks that the lifecycle allows the new
+status and what that status needs, saves it (`store.save_ticket`), writes its history and
+outbox rows, and leaves the commit to the caller: the whole change, with the messages that
+tell about it, lands at once or not at all. The other edits of a ticket are in `edits`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import bindparam
 
-from app.errors import NotFoundError
 from app.notify import notifications
 from app.reports.states import Status
 from app.tickets.errors import (
@@ -29,9 +26,20 @@ from app.tickets.errors import (
     MissingPlannedDateError,
     MissingReasonError,
     ReopenWindowClosedError,
-    StaleVersionError,
 )
 from app.tickets.states import REASON_REQUIRED, REPORTER_REOPEN_DAYS, allowed_transitions
+from app.tickets.store import AUDIT_SQL, Actor, Ticket, lock_ticket, save_ticket
+
+# `Actor` and `AUDIT_SQL` are also imported from here by the callers of the lifecycle.
+__all__ = [
+    "AUDIT_SQL",
+    "RESIDENT_NOTIFIED",
+    "Actor",
+    "Ticket",
+    "notify_new_report",
+    "notify_update",
+    "transition",
+]
 
 # Statuses the resident hears about, by email in their language.
 RESIDENT_NOTIFIED = frozenset(
@@ -39,80 +47,16 @@ RESIDENT_NOTIFIED = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a member of staff (by user id once accounts exist), the reporter, or Pavé."""
-
-    name: str
-    user_id: int | None = None
-    is_reporter: bool = False
-
-    @classmethod
-    def reporter(cls) -> Actor:
-        return cls(name="reporter", is_reporter=True)
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """The fields of a report that the lifecycle changes; `version` is the ETag."""
-
-    id: uuid.UUID
-    status: str
-    version: int
-    body_code: str
-    priority: str
-    assignee_user_id: int | None
-    planned_for: dt.date | None
-    duplicate_of: uuid.UUID | None
-    description_public: bool
-
-    def snapshot(self) -> dict[str, Any]:
-        """JSON-ready values for the audit log."""
-        values = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "id"}
-        for key in ("planned_for", "duplicate_of"):
-            if values[key] is not None:
-                values[key] = str(values[key])
-        return values
-
-
-LOCK_SQL = text(
-    """
-    SELECT r.id, r.status, r.version, b.code AS body_code, r.priority, r.assignee_user_id,
-           r.planned_for, r.duplicate_of, r.description_public
-    FROM reports r JOIN bodies b ON b.id = r.body_id
-    WHERE r.id = :id
-    FOR UPDATE OF r
-    """
-)
-
 # Marking a duplicate locks two reports. Taking both in the order of their ids, before
 # anything else, means two crews merging A into B and B into A at the same moment queue on
 # the first row instead of deadlocking; the second then finds its original is a duplicate.
 # (ORDER BY sorts before FOR UPDATE locks, so rows are locked in that order.)
 LOCK_PAIR_SQL = text("SELECT id FROM reports WHERE id IN (:a, :b) ORDER BY id FOR UPDATE")
 
-UPDATE_SQL = text(
-    """
-    UPDATE reports SET status = :status, body_id = (SELECT id FROM bodies WHERE code = :body_code),
-           priority = :priority, assignee_user_id = :assignee_user_id,
-           planned_for = :planned_for, duplicate_of = :duplicate_of,
-           description_public = :description_public,
-           version = version + 1,
-           updated_at = CASE WHEN :touch THEN now() ELSE updated_at END
-    WHERE id = :id
-    """
-)
-
 HISTORY_SQL = text(
     "INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note, "
     "reason_public) VALUES (:report_id, :from_status, :to_status, :actor, :note, :reason_public)"
 )
-
-AUDIT_SQL = text(
-    "INSERT INTO audit_log (actor, actor_user_id, report_id, action, before, after) "
-    "VALUES (:actor, :actor_user_id, :report_id, :action, :before, :after)"
-).bindparams(bindparam("before", type_=JSONB), bindparam("after", type_=JSONB))
-
 
 RESOLVED_AGE_SQL = text(
     "SELECT now() - max(at) > make_interval(days => :days) FROM report_status_changes "
@@ -164,54 +108,6 @@ FOLLOWERS_SQL = text(
     """
 )
 BODY_SQL = text("SELECT id FROM bodies WHERE code = :code")
-
-
-def lock_ticket(db: Connection, report_id: uuid.UUID, expected_version: int | None) -> Ticket:
-    row = db.execute(LOCK_SQL, {"id": report_id}).one_or_none()
-    if row is None:
-        raise NotFoundError(f"No report {report_id}.")
-    ticket = Ticket(**row._mapping)
-    if expected_version is not None and expected_version != ticket.version:
-        raise StaleVersionError(
-            f"The ticket is at version {ticket.version}, not {expected_version}: "
-            "reload it and apply your change again.",
-            current_version=ticket.version,
-        )
-    return ticket
-
-
-def save_ticket(
-    db: Connection,
-    before: Ticket,
-    after: Ticket,
-    actor: Actor,
-    action: str,
-    *,
-    was: dict[str, Any] | None = None,
-    touch: bool = True,
-    **extra: Any,
-) -> Ticket:
-    """Store `after`, bump the version and write the audit row of what changed.
-
-    `was` and `extra` are what the action changed beyond the ticket's own fields, before and
-    after (a photo's visibility, the text of an update). With `touch` false the public
-    `updated_at` stays: the change is one the public must not see happen (a resident's
-    comment not yet published would otherwise show when that person wrote).
-    """
-    db.execute(UPDATE_SQL, {**after.__dict__, "touch": touch})
-    saved = Ticket(**{**after.__dict__, "version": before.version + 1})
-    old, new = before.snapshot(), saved.snapshot()
-    changed = [key for key in new if old[key] != new[key]]
-    audit = {
-        "actor": actor.name,
-        "actor_user_id": actor.user_id,
-        "report_id": before.id,
-        "action": action,
-        "before": {key: old[key] for key in changed} | (was or {}),
-        "after": {key: new[key] for key in changed} | extra,
-    }
-    db.execute(AUDIT_SQL, audit)
-    return saved
 
 
 def notify_new_report(session: Session, report_id: uuid.UUID) -> None:
@@ -267,6 +163,56 @@ def _check_fields(
     return Ticket(**{**ticket.__dict__, **changes})
 
 
+def _check_allowed(db: Connection, ticket: Ticket, to: Status, actor: Actor) -> None:
+    """Refuse a status the lifecycle does not allow from the ticket's, or a reporter's
+    reopening after the window."""
+    allowed = allowed_transitions(ticket.status, by_reporter=actor.is_reporter)
+    if to not in allowed:
+        raise InvalidTransitionError(
+            f"A {ticket.status} ticket cannot become {to.value}.",
+            current=ticket.status,
+            allowed=[s.value for s in allowed],
+        )
+    if actor.is_reporter and to is Status.REOPENED:
+        too_late = db.execute(
+            RESOLVED_AGE_SQL, {"id": ticket.id, "days": REPORTER_REOPEN_DAYS}
+        ).scalar_one()
+        if too_late:
+            raise ReopenWindowClosedError(
+                f"A resolved report can be reopened by its reporter within "
+                f"{REPORTER_REOPEN_DAYS} days; please make a new report."
+            )
+
+
+def _tell(
+    db: Connection,
+    report_id: uuid.UUID,
+    to: Status,
+    actor: Actor,
+    reason: str | None,
+    *,
+    reason_public: bool,
+) -> None:
+    """Queue the emails of a transition: to the residents, and to the new body of a transfer."""
+    if to in RESIDENT_NOTIFIED or to is Status.TRANSFERRED:
+        facts = notifications.facts(db, report_id)
+        if to in RESIDENT_NOTIFIED:
+            _notify_followers(
+                db, facts, f"resident_{to.value}", reason or "", reason_public=reason_public
+            )
+        if to is Status.TRANSFERRED:
+            notifications.notify_body(db, facts)
+    if to is Status.REOPENED:
+        # Followers hear of it; the reporter too, unless they reopened it themselves. The
+        # reason is told only when public: a reopening's reason is the public's news.
+        kind = "resident_not_fixed" if actor.is_reporter else "resident_reopened"
+        public_reason = reason if reason_public else ""
+        facts = notifications.facts(db, report_id)
+        _notify_followers(
+            db, facts, kind, public_reason, reason_public=True, reporter=not actor.is_reporter
+        )
+
+
 def transition(
     session: Session,
     report_id: uuid.UUID,
@@ -291,22 +237,7 @@ def transition(
     if to is Status.DUPLICATE and duplicate_of is not None and duplicate_of != report_id:
         db.execute(LOCK_PAIR_SQL, {"a": report_id, "b": duplicate_of})
     ticket = lock_ticket(db, report_id, expected_version)
-    allowed = allowed_transitions(ticket.status, by_reporter=actor.is_reporter)
-    if to not in allowed:
-        raise InvalidTransitionError(
-            f"A {ticket.status} ticket cannot become {to.value}.",
-            current=ticket.status,
-            allowed=[s.value for s in allowed],
-        )
-    if actor.is_reporter and to is Status.REOPENED:
-        too_late = db.execute(
-            RESOLVED_AGE_SQL, {"id": report_id, "days": REPORTER_REOPEN_DAYS}
-        ).scalar_one()
-        if too_late:
-            raise ReopenWindowClosedError(
-                f"A resolved report can be reopened by its reporter within "
-                f"{REPORTER_REOPEN_DAYS} days; please make a new report."
-            )
+    _check_allowed(db, ticket, to, actor)
     after = _check_fields(
         db,
         ticket,
@@ -332,23 +263,7 @@ def transition(
     db.execute(HISTORY_SQL, history)
     if to is Status.DUPLICATE:
         _move_followers(db, report_id, after.duplicate_of, actor)
-    if to in RESIDENT_NOTIFIED or to is Status.TRANSFERRED:
-        facts = notifications.facts(db, report_id)
-        if to in RESIDENT_NOTIFIED:
-            _notify_followers(
-                db, facts, f"resident_{to.value}", reason or "", reason_public=reason_public
-            )
-        if to is Status.TRANSFERRED:
-            notifications.notify_body(db, facts)
-    if to is Status.REOPENED:
-        # Followers hear of it; the reporter too, unless they reopened it themselves. The
-        # reason is told only when public: a reopening's reason is the public's news.
-        kind = "resident_not_fixed" if actor.is_reporter else "resident_reopened"
-        public_reason = reason if reason_public else ""
-        facts = notifications.facts(db, report_id)
-        _notify_followers(
-            db, facts, kind, public_reason, reason_public=True, reporter=not actor.is_reporter
-        )
+    _tell(db, report_id, to, actor, reason, reason_public=reason_public)
     return saved
 
 

@@ -39,6 +39,8 @@ class TicketServer {
       getTicket: () => this.handle('get', () => ({ status: 200, body: { ...this.ticket } })),
       addPhoto: (_id, photo) =>
         this.handle('photo', () => {
+          // An "after" photo moves the ticket's version on, once.
+          if (!this.photos.has(photo.id)) this.ticket.version += 1;
           this.photos.add(photo.id);
           return { status: 201, body: { id: photo.id } };
         }),
@@ -84,9 +86,17 @@ describe('a status change', () => {
     assert.equal((await run()).sent, 1);
     const stored = await outbox.get(item.id);
     assert.equal(stored.state, State.SENT);
-    assert.deepEqual(stored.result, { id: 't1', status: 'resolved', version: 2 });
+    assert.deepEqual(stored.result, { id: 't1', status: 'resolved', version: 3 });
     assert.deepEqual(server.history, ['resolved']);
     assert.equal(server.photos.size, 1);
+  });
+
+  test('made after a change with an after photo is sent on the version the photo left', async () => {
+    await outbox.put({ ...change('resolved', ['after']), createdAt: 1 });
+    const later = await outbox.put({ ...change('reopened'), createdAt: 2 });
+    assert.equal((await run()).sent, 2);
+    assert.equal((await outbox.get(later.id)).version, 3);
+    assert.deepEqual(server.history, ['resolved', 'reopened']);
   });
 
   test('made offline waits, and is applied once the network returns', async () => {

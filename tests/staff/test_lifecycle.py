@@ -164,7 +164,9 @@ def test_a_ticket_cannot_be_given_to_someone_of_another_commune(crew, staff_as, 
         "PATCH", f"{TICKETS}/{ticket.id}", 1, json={"assignee_user_id": outsider.user.id}
     )
 
-    assert_problem(response, 422)
+    problem = assert_problem(response, 422)
+    assert problem["type"].endswith("/invalid-assignee")
+    assert problem["assignee_user_id"] == outsider.user.id
     assert crew.ticket(ticket.id)["assignee_user_id"] is None
 
 

@@ -191,6 +191,33 @@ def test_a_retried_photo_upload_stores_one_photo(crew, ticket):
     assert len(crew.ticket(ticket.id)["photos"]) == 1
 
 
+def test_an_after_photo_moves_the_version_so_an_older_if_match_is_refused(crew, ticket):
+    def upload():
+        return crew.change(
+            "POST",
+            f"{TICKETS}/{ticket.id}/photos",
+            headers={"Idempotency-Key": "after-1"},
+            data={"photo": (io.BytesIO(_jpeg()), "after.jpg")},
+            content_type="multipart/form-data",
+        )
+
+    read = crew.get(f"{TICKETS}/{ticket.id}")
+    version = read.get_json()["version"]
+    assert upload().status_code == 201
+
+    after = crew.get(f"{TICKETS}/{ticket.id}")
+    assert after.headers["ETag"] != read.headers["ETag"]
+    assert after.headers["ETag"] == f'"v{version + 1}"'
+    audit = after.get_json()["audit"][-1]
+    assert audit["action"] == "add_photo"
+    assert audit["after"]["version"] == version + 1
+    stale = crew.change("PATCH", f"{TICKETS}/{ticket.id}", version, json={"priority": "high"})
+    assert_problem(stale, 412)
+    # A retry of the same photo stores nothing and changes nothing.
+    assert upload().headers["Idempotent-Replayed"] == "true"
+    assert crew.ticket(ticket.id)["version"] == version + 1
+
+
 def test_a_reviewer_reads_internal_notes_but_not_the_contact(crew, staff_as, ticket):
     crew.change("POST", f"{TICKETS}/{ticket.id}/updates", 1, json={"body": "n", "public": False})
     reviewer = staff_as(Role.REGION_REVIEWER, region_code=BRUSSELS_REGION)

@@ -9,10 +9,10 @@ from marshmallow import RAISE
 from sqlalchemy import func, select
 
 from app.accounts.models import BODY_ROLES, RoleGrant, User
-from app.api.auth.guard import require, require_staff, staff_required
+from app.api.auth.guard import require, require_staff
 from app.api.common import request_language
-from app.api.errors import problem_doc
 from app.api.members.schemas import BodyChoiceSchema, BodySearchArgsSchema, MemberSchema
+from app.api.staff import staff_view
 from app.bodies.models import Body
 from app.errors import NotFoundError
 from app.i18n import pick_name
@@ -47,9 +47,7 @@ def members_of(body_id: int) -> list[dict]:
 
 @blp.route("/<string:body_code>/members")
 class BodyMembers(MethodView):
-    @staff_required(blp, "tickets.read")
-    @blp.response(200, MemberSchema(many=True))
-    @blp.alt_response(404, **problem_doc("No such body"))
+    @staff_view(blp, "tickets.read", MemberSchema(many=True), errors=((404, "No such body"),))
     def get(self, body_code: str):
         """The crew members and managers of a body: whom its tickets may be assigned to"""
         body = (
@@ -66,10 +64,14 @@ class BodyMembers(MethodView):
 
 @blp.route("")
 class Bodies(MethodView):
-    @staff_required(blp, "tickets.update")
-    @blp.arguments(BodySearchArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, BodyChoiceSchema(many=True))
-    @blp.alt_response(422, **problem_doc("No query, or a query too short or too long"))
+    @staff_view(
+        blp,
+        "tickets.update",
+        BodyChoiceSchema(many=True),
+        query=BodySearchArgsSchema,
+        query_unknown=RAISE,
+        errors=((422, "No query, or a query too short or too long"),),
+    )
     def get(self, args):
         """Communes, regional bodies and operators whose name in French, Dutch, German or
         English starts with the query (Ixelles and Elsene find the same commune): where a

@@ -1,20 +1,19 @@
-"""How a staff change is applied: If-Match, once only under an Idempotency-Key, and the
-answer (the ticket as the caller may read it now, also for a replay)."""
+"""How a staff change is answered: If-Match, the Idempotency-Key sent, and the answer (the
+ticket as the caller may read it now, also for a replay). The change itself is made, once
+only, by `app.tickets.changes.apply_once`."""
 
 from __future__ import annotations
 
 import uuid
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from app.api.auth.guard import PermissionDeniedError, current_staff
 from app.api.common import request_language
 from app.api.tickets import views
 from app.api.tickets.etag import etag, expected_version
 from app.api.tickets.scope import ticket_scope
-from app.errors import RequestInFlightError
-from app.tickets import idempotency
+from app.tickets.changes import apply_once
 from app.tickets.idempotency import StaffKey
 from app.web import db_session
 
@@ -22,17 +21,6 @@ from app.web import db_session
 def detail_response(report_id: uuid.UUID, status: int = 200):
     body = views.ticket_detail(db_session(), current_staff(), report_id, request_language())
     return body, status, {"ETag": etag(body["version"])}
-
-
-def commit_or_rollback(change):
-    session = db_session()
-    try:
-        result = change(session)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
 
 
 def replay(report_id: uuid.UUID, status: int):
@@ -65,28 +53,15 @@ def apply_change(headers: dict, report_id: uuid.UUID, operation: str, data, appl
     needed, since an offline client only knew the ETag the first attempt was sent with. The
     same key with another request is a 422; while the first is still being processed, a 409.
     """
-    session = db_session()
     user = current_staff()
     sent_key = headers.get("idempotency_key")
-    key = sent_key and StaffKey.of(user.id, sent_key, operation, report_id, data)
-    try:
-        # The key first: a crew member who transferred a ticket away may no longer change it,
-        # and their retry must still be told that it was applied (if not shown the ticket).
-        if key and (earlier := idempotency.claim(session.connection(), key)) is not None:
-            session.rollback()
-            return replay(report_id, earlier)
+    key = StaffKey.of(user.id, sent_key, operation, report_id, data) if sent_key else None
+
+    def change(session):
         ticket_scope(report_id, "tickets.update")
         apply(session, expected_version())
-        if key:
-            idempotency.record(session.connection(), key, report_id, status)
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        # Only the key's primary key can clash here: the same key's first request won.
-        raise RequestInFlightError(
-            "Another request with this Idempotency-Key was just processed; retry to get it."
-        ) from exc
-    except BaseException:
-        session.rollback()
-        raise
+
+    earlier = apply_once(db_session(), key, report_id, change, status)
+    if earlier is not None:
+        return replay(report_id, earlier)
     return detail_response(report_id, status)

@@ -18,10 +18,6 @@ class IfMatchRequiredError(PaveError):
     title = "If-Match required"
 
 
-class InvalidAssigneeError(PaveError):
-    title = "Not someone who may work on this ticket"
-
-
 def etag(version: int) -> str:
     return f'"v{version}"'
 

@@ -9,9 +9,9 @@ from flask import url_for
 from flask.views import MethodView
 
 from app.accounts import access
-from app.api.auth.guard import current_staff, staff_required
+from app.api.auth.guard import current_staff
 from app.api.common import request_language
-from app.api.errors import problem_doc
+from app.api.staff import staff_view
 from app.api.tickets.routes import blp
 from app.api.tickets.schemas import DuplicateCandidateSchema
 from app.api.tickets.scope import ticket_scope
@@ -22,9 +22,9 @@ from app.web import db_session
 
 @blp.route("/<uuid:report_id>/duplicate-candidates")
 class DuplicateCandidates(MethodView):
-    @staff_required(blp, "tickets.read")
-    @blp.response(200, DuplicateCandidateSchema(many=True))
-    @blp.alt_response(404, **problem_doc("No such ticket"))
+    @staff_view(
+        blp, "tickets.read", DuplicateCandidateSchema(many=True), errors=((404, "No such ticket"),)
+    )
     def get(self, report_id: uuid.UUID):
         """The open tickets of the same body within 500 m, nearest first, at most 10: what
         this ticket may be a duplicate of"""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 from webargs.fields import DelimitedList
 
-from app.api.common import NO_NUL, idempotency_key_header, plain_text
+from app.api.common import NO_NUL, plain_text
 from app.api.photos.schemas import PhotoSchema
 from app.api.reports.schemas import BBOX_PATTERN, BBoxField, CategoryRefSchema, CommuneRefSchema
 from app.reports.states import Priority, Status
@@ -198,27 +198,6 @@ class TicketMapQueryArgsSchema(Schema):
     status = _status_list("One or more statuses, comma-separated")
     category = fields.String(validate=[validate.Length(1, 60), NO_NUL])
     assigned_to_me = fields.Boolean(load_default=False)
-
-
-class ChangeHeadersSchema(Schema):
-    """If-Match (the view reads it itself, to answer 428 when it is missing) and the optional
-    Idempotency-Key of a change."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    if_match = fields.String(
-        data_key="If-Match",
-        metadata={
-            "description": 'The ETag last read, "v<version>"; required (428 without), except '
-            "on a retry under an Idempotency-Key already applied"
-        },
-    )
-    idempotency_key = idempotency_key_header(
-        "Optional, made by the client (the crews' outbox sends its item's id): a retry with the "
-        "same key and request is answered as the first time (header Idempotent-Replayed) and "
-        "applies nothing again; the same key with another request is a 422"
-    )
 
 
 class TypedLength(validate.Length):

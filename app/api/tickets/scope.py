@@ -5,17 +5,16 @@ from __future__ import annotations
 import uuid
 
 from app.accounts import access
-from app.accounts.models import User
 from app.api.auth.guard import require
 from app.errors import NotFoundError
 from app.problems import msg
-from app.tickets import queries, services
-from app.tickets.errors import InvalidDuplicateError
+from app.tickets import queries
+
+# Open311's servicerequestupdates import the rule from here, beside `may_change_ticket`.
+from app.tickets.changes import check_original
 from app.web import db_session
 
-
-def actor_of(user: User) -> services.Actor:
-    return services.Actor(name=user.name or user.email, user_id=user.id)
+__all__ = ["check_original", "may_change_ticket", "ticket_scope"]
 
 
 def ticket_scope(report_id: uuid.UUID, action: str) -> tuple[int, str]:
@@ -39,16 +38,3 @@ def may_change_ticket(session, user, report_id: uuid.UUID) -> bool:
     if found is None:
         raise NotFoundError(msg("ticket.missing", report_id=report_id))
     return access.can(user, "tickets.update", body_id=found[0], region_code=found[1])
-
-
-def check_original(session, user, report_id: uuid.UUID, original: uuid.UUID | None) -> None:
-    """A duplicate's original must be a ticket `user` may read; one they may not read does
-    not exist for them (its followers would otherwise move there, and its existence show).
-    Used by the staff API's transitions and by Open311's servicerequestupdates."""
-    if original is None or original == report_id:
-        return
-    found = queries.ticket_scope_of(session, original)
-    if found is None or not access.can(
-        user, "tickets.read", body_id=found[0], region_code=found[1]
-    ):
-        raise InvalidDuplicateError(f"No report {original} to be the original.")

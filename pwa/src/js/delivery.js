@@ -172,6 +172,16 @@ export function sendingVersion(items, change) {
   return version;
 }
 
+/**
+ * A crew's "after" photo, once the server has it, moved the ticket on by one version, like
+ * any change of it (a retry answered as the first time moved it then): my later changes are
+ * sent on the version it left (sendingVersion).
+ */
+function afterPhoto(item, accepted) {
+  if (!accepted || !item.ticketId || !item.result?.version) return {};
+  return { result: { ...item.result, version: item.result.version + 1 } };
+}
+
 /** Is this item due for an attempt now? */
 export function isDue(item, now, force) {
   if (item.state !== State.WAITING && item.state !== State.SENDING) return false;
@@ -224,7 +234,8 @@ async function deliverItem(outbox, transport, id, now, onChange) {
     if (photo.sent || photo.rejected) continue;
     const response = await transport.addPhoto(item.serverId, photo, item);
     let change;
-    if (response.status === 200 || response.status === 201) {
+    const accepted = response.status === 200 || response.status === 201;
+    if (accepted) {
       // The server has the photo: the phone no longer needs its bytes.
       change = (p) => ({ ...p, sent: true, data: null });
     } else if (isRetryable(response.status)) {
@@ -236,6 +247,7 @@ async function deliverItem(outbox, transport, id, now, onChange) {
     item = await outbox.update(id, (it) => ({
       ...it,
       photos: it.photos.map((p) => (p.id === photo.id ? change(p) : p)),
+      ...afterPhoto(it, accepted),
     }));
     if (!item) return null;
     onChange(item);
