@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.errors import PaveError
-from app.geo.projection import WGS84, srid_of, transformer
+from app.geo.projection import LAMBERT_72, LAMBERT_2008, WGS84, srid_of, transformer
 
 # Parts of at most this many vertices keep each point-in-polygon test cheap.
 SUBDIVIDE_MAX_VERTICES = 64
@@ -85,7 +85,7 @@ def read_boundary_file(path: str | Path, crs: str | None = None) -> BoundarySour
     if not features:
         # An empty set would close the current one and leave every point unrouted.
         raise BoundaryFileError(f"{path}: the file holds no features")
-    srid = srid_of(crs or declared or "EPSG:4326")
+    srid = srid_of(crs or declared or f"EPSG:{WGS84}")
     return BoundarySource(path=path, sha256=sha, srid=srid, features=features)
 
 
@@ -180,7 +180,7 @@ def _check_position(nis: str, geom, srid: int) -> None:
     if not lonlat and srid == WGS84:
         raise BoundaryFileError(
             f"commune {nis}: coordinates such as ({minx:.0f}, {miny:.0f}) are not "
-            "longitude/latitude; pass --crs EPSG:31370 or EPSG:3812"
+            f"longitude/latitude; pass --crs EPSG:{LAMBERT_72} or EPSG:{LAMBERT_2008}"
         )
     west, south, east, north = BELGIUM_ENVELOPE
     if not lonlat or minx < west or maxx > east or miny < south or maxy > north:
@@ -251,7 +251,7 @@ def import_boundaries(
         text(
             "INSERT INTO communes (nis_code, name_fr, name_nl, name_de, region_code, "
             "boundary_set_id, valid_from, boundary) VALUES (:nis, :fr, :nl, :de, :region, "
-            ":set_id, :d, ST_GeomFromWKB(:wkb, 4326))"
+            f":set_id, :d, ST_GeomFromWKB(:wkb, {WGS84}))"
         ),
         [
             {

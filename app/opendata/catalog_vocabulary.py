@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from rdflib import Namespace, URIRef
 
-from app.geo.projection import METRIC_SRID
+from app.geo.projection import METRIC_SRID, WGS84, epsg_uri
 
 Texts = dict[str, str]
 
@@ -46,10 +46,7 @@ OPEN311_GEOREPORT_V2 = URIRef("http://wiki.open311.org/GeoReport_v2")
 CSV_RFC = URIRef("https://www.rfc-editor.org/rfc/rfc4180")
 GEOJSON_RFC = URIRef("https://www.rfc-editor.org/rfc/rfc7946")
 # Coordinates are published in WGS84 (lon/lat) and Belgian Lambert 2008 (x/y).
-CRS = (
-    URIRef("http://www.opengis.net/def/crs/EPSG/0/4326"),
-    URIRef(f"http://www.opengis.net/def/crs/EPSG/0/{METRIC_SRID}"),
-)
+CRS = (URIRef(epsg_uri(WGS84)), URIRef(epsg_uri(METRIC_SRID)))
 
 # Regions (by NIS code) as NUTS 1 regions, the EU's authority for them.
 REGION_NUTS = {"04000": "BE1", "02000": "BE2", "03000": "BE3"}

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.sql.elements import TextClause
 
+from app.geo.bbox import bbox_condition, bbox_params
+from app.geo.projection import LAMBERT_2008, WGS84
 from app.reports.states import CLOSED_STATUSES, Status
 
 # The anonymised view (migrations 0009, 0015, 0016): the only relation public readers read.
@@ -55,8 +57,8 @@ COLUMNS: dict[str, str] = {
     "location_generalised": "v.generalised",
     "lon": "round(ST_X(v.location)::numeric, 6)",
     "lat": "round(ST_Y(v.location)::numeric, 6)",
-    "x_lambert2008": "round(ST_X(ST_Transform(v.location, 3812))::numeric, 2)",
-    "y_lambert2008": "round(ST_Y(ST_Transform(v.location, 3812))::numeric, 2)",
+    "x_lambert2008": f"round(ST_X(ST_Transform(v.location, {LAMBERT_2008}))::numeric, 2)",
+    "y_lambert2008": f"round(ST_Y(ST_Transform(v.location, {LAMBERT_2008}))::numeric, 2)",
 }
 
 
@@ -79,7 +81,7 @@ class RecordFilter:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     bbox: tuple[float, float, float, float] | None = None
-    bbox_crs: int = 4326
+    bbox_crs: int = WGS84
     ids: tuple[uuid.UUID, ...] = ()
     after_id: uuid.UUID | None = None
     before_id: uuid.UUID | None = None
@@ -121,10 +123,8 @@ def where_clause(flt: RecordFilter) -> tuple[str, dict]:
         conditions.append("v.created_at < :end")
         params["end"] = flt.end
     if flt.bbox:
-        conditions.append(_bbox_condition(flt))
-        params.update(zip(("minx", "miny", "maxx", "maxy"), flt.bbox, strict=True))
-        if flt.bbox_crs != 4326:
-            params["bbox_crs"] = flt.bbox_crs
+        conditions.append(bbox_condition("v.location", flt.bbox, flt.bbox_crs, points=True))
+        params.update(bbox_params(flt.bbox))
     if flt.ids:
         conditions.append("v.id = ANY(:ids)")
         params["ids"] = list(flt.ids)
@@ -135,22 +135,6 @@ def where_clause(flt: RecordFilter) -> tuple[str, dict]:
         conditions.append("v.id < :before_id")
         params["before_id"] = flt.before_id
     return (" AND ".join(conditions) or "true"), params
-
-
-def _bbox_condition(flt: RecordFilter) -> str:
-    if flt.bbox_crs != 4326:
-        # A rectangle in a projection is no rectangle in lon/lat (its edges curve): its
-        # outline, with a vertex every kilometre, is taken to lon/lat once, and the points
-        # tested against that polygon (within 2 cm of the true edges) through the index.
-        box = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, :bbox_crs)"
-        return f"ST_Intersects(v.location, ST_Transform(ST_Segmentize({box}, 1000), 4326))"
-    if flt.bbox[0] > flt.bbox[2]:
-        # Across the antimeridian: from min lon east to 180, and from -180 east to max lon.
-        return (
-            "(v.location && ST_MakeEnvelope(:minx, :miny, 180, :maxy, 4326)"
-            " OR v.location && ST_MakeEnvelope(-180, :miny, :maxx, :maxy, 4326))"
-        )
-    return "v.location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
 
 
 def select(
