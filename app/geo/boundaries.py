@@ -227,6 +227,17 @@ def import_boundaries(
             f"another boundary set ({taken}) is already valid from {valid_from}; "
             "choose another --valid-from"
         )
+    communes, repaired = read_communes(source, progress)
+    set_id = _insert_set(session, source, communes, valid_from)
+    closed = _recompute_validity(session)
+    refresh_routing(session)
+    return ImportResult("imported", set_id, len(communes), valid_from, repaired, closed)
+
+
+def read_communes(
+    source: BoundarySource, progress: Callable[[int], None] | None = None
+) -> tuple[list[CommuneFeature], int]:
+    """The source's communes, normalised, and how many of them were repaired."""
     communes, repaired = [], 0
     for number, feature in enumerate(source.features, start=1):
         try:
@@ -240,6 +251,16 @@ def import_boundaries(
     seen = [c.nis_code for c in communes]
     if len(set(seen)) != len(seen):
         raise BoundaryFileError(f"{source.path}: the same NIS code appears twice")
+    return communes, repaired
+
+
+def _insert_set(
+    session: Session,
+    source: BoundarySource,
+    communes: list[CommuneFeature],
+    valid_from: dt.date,
+) -> int:
+    """Write the set and its communes; returns the set's id."""
     set_id = session.execute(
         text(
             "INSERT INTO boundary_sets (sha256, source, valid_from, commune_count) "
@@ -267,9 +288,7 @@ def import_boundaries(
             for c in communes
         ],
     )
-    closed = _recompute_validity(session)
-    refresh_routing(session)
-    return ImportResult("imported", set_id, len(communes), valid_from, repaired, closed)
+    return set_id
 
 
 def _recompute_validity(session: Session) -> int:
