@@ -100,40 +100,38 @@ def expand_statuses(statuses: tuple[str, ...]) -> list[str]:
     return sorted(wanted)
 
 
+# Each filter's condition over the view `v`, bound to the parameter named after it, in the
+# order they are written. The bbox's is made by app.geo.bbox.
+CONDITIONS: dict[str, str] = {
+    "region": "v.region_slug = :region",
+    "commune": "v.commune_nis_code = :commune",
+    "category": "v.category_code = :category",
+    "statuses": "v.status = ANY(:statuses)",
+    "start": "v.created_at >= :start",
+    "end": "v.created_at < :end",
+    "bbox": "",
+    "ids": "v.id = ANY(:ids)",
+    "after_id": "v.id > :after_id",
+    "before_id": "v.id < :before_id",
+}
+
+
 def where_clause(flt: RecordFilter) -> tuple[str, dict]:
     """The SQL condition over the view `v` for `flt`, and its bound parameters."""
     conditions: list[str] = []
     params: dict = {}
-    if flt.region:
-        conditions.append("v.region_slug = :region")
-        params["region"] = flt.region
-    if flt.commune:
-        conditions.append("v.commune_nis_code = :commune")
-        params["commune"] = flt.commune
-    if flt.category:
-        conditions.append("v.category_code = :category")
-        params["category"] = flt.category
-    if flt.statuses:
-        conditions.append("v.status = ANY(:statuses)")
-        params["statuses"] = expand_statuses(flt.statuses)
-    if flt.start:
-        conditions.append("v.created_at >= :start")
-        params["start"] = flt.start
-    if flt.end:
-        conditions.append("v.created_at < :end")
-        params["end"] = flt.end
-    if flt.bbox:
-        conditions.append(bbox_condition("v.location", flt.bbox, flt.bbox_crs, points=True))
-        params.update(bbox_params(flt.bbox))
-    if flt.ids:
-        conditions.append("v.id = ANY(:ids)")
-        params["ids"] = list(flt.ids)
-    if flt.after_id:
-        conditions.append("v.id > :after_id")
-        params["after_id"] = flt.after_id
-    if flt.before_id:
-        conditions.append("v.id < :before_id")
-        params["before_id"] = flt.before_id
+    for name, condition in CONDITIONS.items():
+        value = getattr(flt, name)
+        if not value:
+            continue
+        if name == "bbox":
+            condition = bbox_condition("v.location", value, flt.bbox_crs, points=True)
+            params.update(bbox_params(value))
+        elif name == "statuses":
+            params[name] = expand_statuses(value)
+        else:
+            params[name] = list(value) if name == "ids" else value
+        conditions.append(condition)
     return (" AND ".join(conditions) or "true"), params
 
 
