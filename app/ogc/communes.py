@@ -11,7 +11,6 @@ from sqlalchemy import text
 from app.geo.bbox import bbox_condition, bbox_params
 from app.ogc import crs as crs_
 from app.ogc.features import (
-    BELGIUM_BBOX,
     REGIONS,
     AttributeFilter,
     Db,
@@ -90,9 +89,8 @@ class Communes:
                 " WHERE valid_to IS NULL) x"
             )
         ).one()
-        bbox = BELGIUM_BBOX if row[0] is None else tuple(round(float(c), 6) for c in row[:4])
         start = None if row[4] is None else dt.datetime.combine(row[4], dt.time(), dt.UTC)
-        return extent_of(bbox, start)
+        return extent_of(row[:4], start)
 
     def page(self, db: Db, query: Query) -> Page:
         found = self._where(query)

@@ -23,7 +23,6 @@ from sqlalchemy import text
 from sqlalchemy.sql.elements import TextClause
 
 from app.ogc.features import (
-    BELGIUM_BBOX,
     REGIONS,
     AttributeFilter,
     Db,
@@ -103,8 +102,7 @@ class Reports:
                 " FROM open_data_reports v) x"
             )
         ).one()
-        bbox = BELGIUM_BBOX if row[0] is None else tuple(round(float(c), 6) for c in row[:4])
-        return extent_of(bbox, row[4])
+        return extent_of(row[:4], row[4])
 
     def _filter(self, query: Query) -> records.RecordFilter | None:
         """The records' filter for `query`, or None when nothing can match."""
