@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.errors import PaveError
-from app.geo.projection import WGS84, srid_of, transformer
+from app.geo.projection import LAMBERT_72, LAMBERT_2008, WGS84, srid_of, transformer
 
 # Parts of at most this many vertices keep each point-in-polygon test cheap.
 SUBDIVIDE_MAX_VERTICES = 64
@@ -85,7 +85,7 @@ def read_boundary_file(path: str | Path, crs: str | None = None) -> BoundarySour
     if not features:
         # An empty set would close the current one and leave every point unrouted.
         raise BoundaryFileError(f"{path}: the file holds no features")
-    srid = srid_of(crs or declared or "EPSG:4326")
+    srid = srid_of(crs or declared or f"EPSG:{WGS84}")
     return BoundarySource(path=path, sha256=sha, srid=srid, features=features)
 
 
@@ -180,7 +180,7 @@ def _check_position(nis: str, geom, srid: int) -> None:
     if not lonlat and srid == WGS84:
         raise BoundaryFileError(
             f"commune {nis}: coordinates such as ({minx:.0f}, {miny:.0f}) are not "
-            "longitude/latitude; pass --crs EPSG:31370 or EPSG:3812"
+            f"longitude/latitude; pass --crs EPSG:{LAMBERT_72} or EPSG:{LAMBERT_2008}"
         )
     west, south, east, north = BELGIUM_ENVELOPE
     if not lonlat or minx < west or maxx > east or miny < south or maxy > north:
@@ -227,6 +227,17 @@ def import_boundaries(
             f"another boundary set ({taken}) is already valid from {valid_from}; "
             "choose another --valid-from"
         )
+    communes, repaired = read_communes(source, progress)
+    set_id = _insert_set(session, source, communes, valid_from)
+    closed = _recompute_validity(session)
+    refresh_routing(session)
+    return ImportResult("imported", set_id, len(communes), valid_from, repaired, closed)
+
+
+def read_communes(
+    source: BoundarySource, progress: Callable[[int], None] | None = None
+) -> tuple[list[CommuneFeature], int]:
+    """The source's communes, normalised, and how many of them were repaired."""
     communes, repaired = [], 0
     for number, feature in enumerate(source.features, start=1):
         try:
@@ -240,6 +251,16 @@ def import_boundaries(
     seen = [c.nis_code for c in communes]
     if len(set(seen)) != len(seen):
         raise BoundaryFileError(f"{source.path}: the same NIS code appears twice")
+    return communes, repaired
+
+
+def _insert_set(
+    session: Session,
+    source: BoundarySource,
+    communes: list[CommuneFeature],
+    valid_from: dt.date,
+) -> int:
+    """Write the set and its communes; returns the set's id."""
     set_id = session.execute(
         text(
             "INSERT INTO boundary_sets (sha256, source, valid_from, commune_count) "
@@ -251,7 +272,7 @@ def import_boundaries(
         text(
             "INSERT INTO communes (nis_code, name_fr, name_nl, name_de, region_code, "
             "boundary_set_id, valid_from, boundary) VALUES (:nis, :fr, :nl, :de, :region, "
-            ":set_id, :d, ST_GeomFromWKB(:wkb, 4326))"
+            f":set_id, :d, ST_GeomFromWKB(:wkb, {WGS84}))"
         ),
         [
             {
@@ -267,9 +288,7 @@ def import_boundaries(
             for c in communes
         ],
     )
-    closed = _recompute_validity(session)
-    refresh_routing(session)
-    return ImportResult("imported", set_id, len(communes), valid_from, repaired, closed)
+    return set_id
 
 
 def _recompute_validity(session: Session) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
+from app.geo.projection import WGS84
 
 
 class Region(Base):
@@ -56,7 +57,7 @@ class Commune(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     boundary = mapped_column(
-        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=False
+        Geometry("MULTIPOLYGON", srid=WGS84, spatial_index=True), nullable=False
     )
 
     region: Mapped[Region] = relationship(lazy="joined")
@@ -78,4 +79,4 @@ class CommunePart(Base):
     commune_id: Mapped[int] = mapped_column(
         ForeignKey("communes.id", ondelete="CASCADE"), index=True
     )
-    geom = mapped_column(Geometry("POLYGON", srid=4326, spatial_index=True), nullable=False)
+    geom = mapped_column(Geometry("POLYGON", srid=WGS84, spatial_index=True), nullable=False)

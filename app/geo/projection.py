@@ -1,4 +1,10 @@
-"""Coordinate reference systems and the pyproj transformers between them, in one place."""
+"""Coordinate reference systems and the pyproj transformers between them, in one place.
+
+The EPSG codes below are the only ones in the code (migrations aside): SQL takes them from
+here too, bound as parameters or formatted into the text; the text where an expression index
+must match it, since the planner cannot match ST_Transform(location, $1) to an index on
+ST_Transform(location, <the code>).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,14 @@ LAMBERT_2008 = 3812
 # Metric work (distances, snapping) happens in Belgian Lambert 2008.
 METRIC_SRID = LAMBERT_2008
 SUPPORTED_SRIDS = (WGS84, LAMBERT_72, LAMBERT_2008)
+# OGC's name for WGS84 with longitude first (GeoJSON's axis order, and the storage order).
+CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+
+
+def epsg_uri(srid: int) -> str:
+    """The OGC URI of an EPSG coordinate reference system."""
+    return f"http://www.opengis.net/def/crs/EPSG/0/{srid}"
+
 
 # Belgium spans lon 2.54 to 6.41 and lat 49.50 to 51.51. Lambert 2008 is a conic projection
 # that cannot place points near the poles and means little far from Belgium, so metric work
@@ -32,7 +46,7 @@ class UnsupportedCRSError(ValueError):
 def srid_of(crs_text: str) -> int:
     """Return the EPSG code for a CRS name such as 'EPSG:31370' or an OGC URN.
 
-    CRS84 (longitude first) is WGS84 in the axis order GeoJSON uses, so it maps to 4326.
+    CRS84 (longitude first) is WGS84 in the axis order GeoJSON uses, so it maps to WGS84.
     """
     if "CRS84" in crs_text.upper():
         return WGS84
@@ -42,7 +56,9 @@ def srid_of(crs_text: str) -> int:
         raise UnsupportedCRSError(f"unknown coordinate reference system {crs_text!r}") from exc
     epsg = crs.to_epsg()
     if epsg not in SUPPORTED_SRIDS:
-        raise UnsupportedCRSError(f"{crs_text!r} is not one of EPSG:4326, EPSG:31370 or EPSG:3812")
+        raise UnsupportedCRSError(
+            f"{crs_text!r} is not one of EPSG:{WGS84}, EPSG:{LAMBERT_72} or EPSG:{LAMBERT_2008}"
+        )
     return epsg
 
 

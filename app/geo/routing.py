@@ -26,13 +26,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.errors import OutsideServiceAreaError
-from app.geo.projection import near_belgium
+from app.geo.projection import METRIC_SRID, WGS84, near_belgium
 from app.i18n import pick_name
 from app.problems import Localized, msg
 
 Match = Literal["inside", "overlap", "nearest"]
 
-_POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+_POINT = f"ST_SetSRID(ST_MakePoint(:lon, :lat), {WGS84})"
 
 # The point sits in a scalar sub-select on purpose. Written inline, it is a constant to the
 # planner, whose estimates then differ from those of the generic plan; on detailed
@@ -51,8 +51,8 @@ COVERING_SQL = text(
 DEEPEST_SQL = text(
     f"""
     SELECT c.id, c.nis_code, c.region_code,
-           ST_Distance(ST_Boundary(ST_Transform(c.boundary, 3812)),
-                       ST_Transform({_POINT}, 3812)) AS depth
+           ST_Distance(ST_Boundary(ST_Transform(c.boundary, {METRIC_SRID})),
+                       ST_Transform({_POINT}, {METRIC_SRID})) AS depth
     FROM communes c
     WHERE c.id = ANY(:ids)
     ORDER BY depth DESC, c.nis_code
@@ -73,7 +73,8 @@ NEAREST_SQL = text(
         LIMIT 16
     )
     SELECT c.id, c.nis_code, c.region_code, c.name_fr, c.name_nl, c.name_de,
-           ST_Distance(ST_Transform(k.geom, 3812), ST_Transform({_POINT}, 3812)) AS distance
+           ST_Distance(ST_Transform(k.geom, {METRIC_SRID}), ST_Transform({_POINT}, {METRIC_SRID}))
+             AS distance
     FROM candidates k JOIN communes c ON c.id = k.commune_id
     ORDER BY distance, c.nis_code
     LIMIT 1

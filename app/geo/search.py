@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.geo.models import Commune
+from app.geo.projection import METRIC_SRID
 
 # Current communes only: the ones routing uses (their parts are in commune_parts).
 NAMES_SQL = text(
@@ -21,9 +22,9 @@ NAMES_SQL = text(
 # A point surely inside the commune, and the radius of a disc of the commune's area (in
 # Lambert 2008), which the app sends as the report's accuracy: the place is "somewhere here".
 PLACES_SQL = text(
-    """
+    f"""
     SELECT id, ST_X(p) AS lon, ST_Y(p) AS lat,
-           sqrt(ST_Area(ST_Transform(boundary, 3812)) / pi()) AS radius_m
+           sqrt(ST_Area(ST_Transform(boundary, {METRIC_SRID})) / pi()) AS radius_m
     FROM (SELECT id, boundary, ST_PointOnSurface(boundary) AS p FROM communes
           WHERE id = ANY(:ids)) c
     """

@@ -8,9 +8,9 @@ from typing import ClassVar
 
 from sqlalchemy import text
 
+from app.geo.bbox import bbox_condition, bbox_params
 from app.ogc import crs as crs_
 from app.ogc.features import (
-    BELGIUM_BBOX,
     REGIONS,
     AttributeFilter,
     Db,
@@ -21,7 +21,7 @@ from app.ogc.features import (
     geometry_sql,
     paged,
 )
-from app.ogc.params import Bbox, clip_to_belgium
+from app.ogc.params import clip_to_belgium
 
 COMMUNE_PROPERTIES = (
     "nis_code", "name_fr", "name_nl", "name_de", "region", "region_code", "valid_from", "valid_to",
@@ -55,8 +55,8 @@ class Communes:
             bbox = clip_to_belgium(query.bbox)
             if bbox is None:
                 return None
-            conditions.append(_polygon_bbox_condition(bbox))
-            params.update(zip(("minx", "miny", "maxx", "maxy"), bbox.coordinates, strict=True))
+            conditions.append(bbox_condition("c.boundary", bbox.coordinates, bbox.crs.srid))
+            params.update(bbox_params(bbox.coordinates))
         if query.period is not None:
             # A commune is in force from valid_from to the end of valid_to (or still).
             if query.period.end is not None:
@@ -89,9 +89,8 @@ class Communes:
                 " WHERE valid_to IS NULL) x"
             )
         ).one()
-        bbox = BELGIUM_BBOX if row[0] is None else tuple(round(float(c), 6) for c in row[:4])
         start = None if row[4] is None else dt.datetime.combine(row[4], dt.time(), dt.UTC)
-        return extent_of(bbox, start)
+        return extent_of(row[:4], start)
 
     def page(self, db: Db, query: Query) -> Page:
         found = self._where(query)
@@ -124,17 +123,3 @@ class Communes:
         where, params = self._where(None, key)
         row = db.execute(text(self._select(where, query.crs)), params).first()
         return row.feature if row else None
-
-
-def _polygon_bbox_condition(bbox: Bbox) -> str:
-    """A boundary that intersects `bbox` (ST_Intersects goes through the GiST index)."""
-    if bbox.crs is not crs_.CRS84:
-        # As records.py does: the box's outline, densified, taken to lon/lat.
-        box = f"ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, {bbox.crs.srid})"
-        return f"ST_Intersects(c.boundary, ST_Transform(ST_Segmentize({box}, 1000), 4326))"
-    if bbox.minx > bbox.maxx:  # across the antimeridian
-        return (
-            "(ST_Intersects(c.boundary, ST_MakeEnvelope(:minx, :miny, 180, :maxy, 4326))"
-            " OR ST_Intersects(c.boundary, ST_MakeEnvelope(-180, :miny, :maxx, :maxy, 4326)))"
-        )
-    return "ST_Intersects(c.boundary, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))"

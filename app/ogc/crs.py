@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.geo.projection import CRS84_URI, LAMBERT_72, LAMBERT_2008, WGS84, epsg_uri
+
 
 @dataclass(frozen=True)
 class Crs:
@@ -19,9 +21,9 @@ class Crs:
     decimals: int
 
 
-CRS84 = Crs("http://www.opengis.net/def/crs/OGC/1.3/CRS84", 4326, "WGS 84 longitude/latitude", 6)
-LAMBERT72 = Crs("http://www.opengis.net/def/crs/EPSG/0/31370", 31370, "Belgian Lambert 72", 2)
-LAMBERT2008 = Crs("http://www.opengis.net/def/crs/EPSG/0/3812", 3812, "Belgian Lambert 2008", 2)
+CRS84 = Crs(CRS84_URI, WGS84, "WGS 84 longitude/latitude", 6)
+LAMBERT72 = Crs(epsg_uri(LAMBERT_72), LAMBERT_72, "Belgian Lambert 72", 2)
+LAMBERT2008 = Crs(epsg_uri(LAMBERT_2008), LAMBERT_2008, "Belgian Lambert 2008", 2)
 
 SUPPORTED: tuple[Crs, ...] = (CRS84, LAMBERT72, LAMBERT2008)
 STORAGE = CRS84
@@ -29,8 +31,8 @@ STORAGE = CRS84
 # Part 2 names a CRS by its URI; OGC API Common also allows the safe CURIE form.
 _BY_NAME = {c.uri: c for c in SUPPORTED} | {
     "[OGC:CRS84]": CRS84,
-    "[EPSG:31370]": LAMBERT72,
-    "[EPSG:3812]": LAMBERT2008,
+    f"[EPSG:{LAMBERT_72}]": LAMBERT72,
+    f"[EPSG:{LAMBERT_2008}]": LAMBERT2008,
 }
 
 

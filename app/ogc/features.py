@@ -117,7 +117,10 @@ def geometry_sql(column: str, crs: crs_.Crs) -> str:
     return f"ST_AsGeoJSON(ST_Transform({column}, {crs.srid}), {crs.decimals}, 0)"
 
 
-def extent_of(bbox: tuple, start: dt.datetime | None) -> dict:
+def extent_of(box: tuple, start: dt.datetime | None) -> dict:
+    """The extent of a collection from its box (west, south, east, north; all None when it
+    holds nothing, which gives Belgium's) and the start of its time (None: unknown)."""
+    bbox = BELGIUM_BBOX if box[0] is None else tuple(round(float(c), 6) for c in box[:4])
     return {
         "spatial": {"bbox": [list(bbox)], "crs": crs_.CRS84.uri},
         "temporal": {

@@ -6,8 +6,8 @@ GeoJSON distribution (the exports at /opendata/), and two data services over the
 language-tagged, and each dataset has an EU data theme and a Belgian one, as DCAT-AP-BE asks.
 
 Its dates say no more about any report than the anonymised data do (see
-`catalog_facts.coverage`). Every absolute URL starts with the caller's base URL. The fixed
-texts and vocabularies are in `catalog_vocabulary`.
+`catalog_facts.coverage`). Every absolute URL starts with the caller's base URL. The
+vocabularies are in `catalog_vocabulary`, the texts in four languages in catalog_texts.json.
 """
 
 from __future__ import annotations
@@ -55,9 +55,11 @@ from app.opendata.catalog_vocabulary import (
     LANGUAGE_CODES,
     LICENCE,
     NUTS,
+    PUBLIC_DOMAIN,
     PUBLISHER_TYPES,
     REGION_NUTS,
     SERVICES,
+    STABLE,
     THEME_CODES,
     THEME_LABELS,
     THEME_SCHEME_TITLES,
@@ -180,15 +182,7 @@ class CatalogGraph:
         return self.contact
 
     def licence(self) -> URIRef:
-        public_domain = self.concept(
-            ADMS_LICENCE_TYPE.PublicDomain,
-            {
-                "nl": "Publiek domein",
-                "fr": "Domaine public",
-                "de": "Gemeinfrei",
-                "en": "Public domain",
-            },
-        )
+        public_domain = self.concept(ADMS_LICENCE_TYPE.PublicDomain, PUBLIC_DOMAIN)
         self.typed(LICENCE, DCTERMS.LicenseDocument)
         self.add(LICENCE, DCTERMS.type, public_domain)
         return LICENCE
@@ -316,10 +310,7 @@ class CatalogGraph:
         self.add(distribution, DCTERMS.conformsTo, self.typed(standard, DCTERMS.Standard))
         self.add(distribution, DCTERMS.license, self.licence())
         self.add(distribution, DCTERMS.language, *self.languages())
-        stable = self.concept(
-            EU_AVAILABILITY.STABLE,
-            {"nl": "Stabiel", "fr": "Stable", "de": "Stabil", "en": "Stable"},
-        )
+        stable = self.concept(EU_AVAILABILITY.STABLE, STABLE)
         self.add(distribution, DCATAP.availability, stable)
         return distribution
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.geo.boundaries import current_set_id
-from app.geo.projection import METRIC_SRID
+from app.geo.projection import METRIC_SRID, WGS84
 from app.i18n import LANGUAGES
 from app.opendata.catalog_vocabulary import Texts
 
@@ -141,11 +141,11 @@ def areas(session: Session) -> dict[str | None, Area]:
                 "ST_XMax(extent) AS east, ST_YMax(extent) AS north, "
                 "ST_X(centroid) AS lon, ST_Y(centroid) AS lat FROM ("
                 "  SELECT region_code, ST_Extent(boundary) AS extent, "
-                "  ST_Transform(ST_Centroid(ST_Collect(ST_Transform(boundary, :srid))), 4326) "
+                "  ST_Transform(ST_Centroid(ST_Collect(ST_Transform(boundary, :srid))), :wgs84) "
                 "  AS centroid FROM communes WHERE boundary_set_id = :set_id "
                 "  GROUP BY ROLLUP (region_code)) a"
             ),
-            {"set_id": set_id, "srid": METRIC_SRID},
+            {"set_id": set_id, "srid": METRIC_SRID, "wgs84": WGS84},
         )
         _AREAS[sha] = {
             row.region_code: Area(row.west, row.south, row.east, row.north, (row.lon, row.lat))

@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from app.geo.projection import METRIC_SRID, WGS84
 from app.opendata import records
 from app.reports.states import CLOSED_STATUSES, Status
 
@@ -91,7 +92,7 @@ OUTLINES_SQL = text(
     SELECT c.nis_code, c.name_fr, c.name_nl, c.name_de, c.region_code, reg.slug AS region,
            ST_Area(c.boundary::geography) / 1e6 AS area_km2,
            ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(
-               ST_Transform(c.boundary, 3812), {SIMPLIFY_TOLERANCE_M}), 4326),
+               ST_Transform(c.boundary, {METRIC_SRID}), {SIMPLIFY_TOLERANCE_M}), {WGS84}),
                {GEOJSON_DECIMALS}) AS geometry
     FROM communes c JOIN regions reg ON reg.code = c.region_code
     WHERE c.id IN (SELECT commune_id FROM commune_parts)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.sql.elements import TextClause
 
+from app.geo.bbox import bbox_condition, bbox_params
+from app.geo.projection import LAMBERT_2008, WGS84
 from app.reports.states import CLOSED_STATUSES, Status
 
 # The anonymised view (migrations 0009, 0015, 0016): the only relation public readers read.
@@ -55,8 +57,8 @@ COLUMNS: dict[str, str] = {
     "location_generalised": "v.generalised",
     "lon": "round(ST_X(v.location)::numeric, 6)",
     "lat": "round(ST_Y(v.location)::numeric, 6)",
-    "x_lambert2008": "round(ST_X(ST_Transform(v.location, 3812))::numeric, 2)",
-    "y_lambert2008": "round(ST_Y(ST_Transform(v.location, 3812))::numeric, 2)",
+    "x_lambert2008": f"round(ST_X(ST_Transform(v.location, {LAMBERT_2008}))::numeric, 2)",
+    "y_lambert2008": f"round(ST_Y(ST_Transform(v.location, {LAMBERT_2008}))::numeric, 2)",
 }
 
 
@@ -79,7 +81,7 @@ class RecordFilter:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     bbox: tuple[float, float, float, float] | None = None
-    bbox_crs: int = 4326
+    bbox_crs: int = WGS84
     ids: tuple[uuid.UUID, ...] = ()
     after_id: uuid.UUID | None = None
     before_id: uuid.UUID | None = None
@@ -98,59 +100,39 @@ def expand_statuses(statuses: tuple[str, ...]) -> list[str]:
     return sorted(wanted)
 
 
+# Each filter's condition over the view `v`, bound to the parameter named after it, in the
+# order they are written. The bbox's is made by app.geo.bbox.
+CONDITIONS: dict[str, str] = {
+    "region": "v.region_slug = :region",
+    "commune": "v.commune_nis_code = :commune",
+    "category": "v.category_code = :category",
+    "statuses": "v.status = ANY(:statuses)",
+    "start": "v.created_at >= :start",
+    "end": "v.created_at < :end",
+    "bbox": "",
+    "ids": "v.id = ANY(:ids)",
+    "after_id": "v.id > :after_id",
+    "before_id": "v.id < :before_id",
+}
+
+
 def where_clause(flt: RecordFilter) -> tuple[str, dict]:
     """The SQL condition over the view `v` for `flt`, and its bound parameters."""
     conditions: list[str] = []
     params: dict = {}
-    if flt.region:
-        conditions.append("v.region_slug = :region")
-        params["region"] = flt.region
-    if flt.commune:
-        conditions.append("v.commune_nis_code = :commune")
-        params["commune"] = flt.commune
-    if flt.category:
-        conditions.append("v.category_code = :category")
-        params["category"] = flt.category
-    if flt.statuses:
-        conditions.append("v.status = ANY(:statuses)")
-        params["statuses"] = expand_statuses(flt.statuses)
-    if flt.start:
-        conditions.append("v.created_at >= :start")
-        params["start"] = flt.start
-    if flt.end:
-        conditions.append("v.created_at < :end")
-        params["end"] = flt.end
-    if flt.bbox:
-        conditions.append(_bbox_condition(flt))
-        params.update(zip(("minx", "miny", "maxx", "maxy"), flt.bbox, strict=True))
-        if flt.bbox_crs != 4326:
-            params["bbox_crs"] = flt.bbox_crs
-    if flt.ids:
-        conditions.append("v.id = ANY(:ids)")
-        params["ids"] = list(flt.ids)
-    if flt.after_id:
-        conditions.append("v.id > :after_id")
-        params["after_id"] = flt.after_id
-    if flt.before_id:
-        conditions.append("v.id < :before_id")
-        params["before_id"] = flt.before_id
+    for name, condition in CONDITIONS.items():
+        value = getattr(flt, name)
+        if not value:
+            continue
+        if name == "bbox":
+            condition = bbox_condition("v.location", value, flt.bbox_crs, points=True)
+            params.update(bbox_params(value))
+        elif name == "statuses":
+            params[name] = expand_statuses(value)
+        else:
+            params[name] = list(value) if name == "ids" else value
+        conditions.append(condition)
     return (" AND ".join(conditions) or "true"), params
-
-
-def _bbox_condition(flt: RecordFilter) -> str:
-    if flt.bbox_crs != 4326:
-        # A rectangle in a projection is no rectangle in lon/lat (its edges curve): its
-        # outline, with a vertex every kilometre, is taken to lon/lat once, and the points
-        # tested against that polygon (within 2 cm of the true edges) through the index.
-        box = "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, :bbox_crs)"
-        return f"ST_Intersects(v.location, ST_Transform(ST_Segmentize({box}, 1000), 4326))"
-    if flt.bbox[0] > flt.bbox[2]:
-        # Across the antimeridian: from min lon east to 180, and from -180 east to max lon.
-        return (
-            "(v.location && ST_MakeEnvelope(:minx, :miny, 180, :maxy, 4326)"
-            " OR v.location && ST_MakeEnvelope(-180, :miny, :maxx, :maxy, 4326))"
-        )
-    return "v.location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)"
 
 
 def select(

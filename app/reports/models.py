@@ -29,6 +29,7 @@ from app.bodies.models import Body
 from app.categories.models import Category
 from app.db import Base
 from app.geo.models import Commune
+from app.geo.projection import METRIC_SRID, WGS84
 from app.i18n import LANGUAGES
 from app.reports.states import Priority, Status
 
@@ -60,7 +61,7 @@ class Report(Base):
         # makes it a range scan.
         Index(
             "ix_reports_public_location_3812",
-            text("ST_Transform(public_location, 3812)"),
+            text(f"ST_Transform(public_location, {METRIC_SRID})"),
             postgresql_using="gist",
         ),
     )
@@ -68,7 +69,7 @@ class Report(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     description: Mapped[str | None] = mapped_column(Text)
-    location = mapped_column(Geometry("POINT", srid=4326, spatial_index=True), nullable=False)
+    location = mapped_column(Geometry("POINT", srid=WGS84, spatial_index=True), nullable=False)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
@@ -110,7 +111,7 @@ class Report(Base):
         DateTime(timezone=True), server_default=FetchedValue(), server_onupdate=FetchedValue()
     )
     public_location = mapped_column(
-        Geometry("POINT", srid=4326, spatial_index=False),
+        Geometry("POINT", srid=WGS84, spatial_index=False),
         nullable=False,
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),

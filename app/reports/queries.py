@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidCursorError, NotFoundError
-from app.geo.projection import near_belgium
+from app.geo.projection import METRIC_SRID, WGS84, near_belgium
 from app.opendata.records import VIEW, RecordFilter, where_clause
 from app.problems import msg
 from app.reports.states import OPEN_STATUSES
@@ -130,10 +130,12 @@ def list_reports(
 
 # Distances in Lambert 2008 to the published point, through the index of migration 0016.
 NEARBY_SQL = f"""
-    SELECT {PUBLIC_COLUMNS}, ST_Distance(ST_Transform(v.location, 3812), q.here) AS distance_m
+    SELECT {PUBLIC_COLUMNS}, ST_Distance(ST_Transform(v.location, {METRIC_SRID}), q.here)
+           AS distance_m
     FROM {VIEW} v,
-         (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 3812) AS here) q
-    WHERE ST_DWithin(ST_Transform(v.location, 3812), q.here, :radius)
+         (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), {WGS84}), {METRIC_SRID})
+          AS here) q
+    WHERE ST_DWithin(ST_Transform(v.location, {METRIC_SRID}), q.here, :radius)
       AND v.status = ANY(:statuses) {{category}}
     ORDER BY distance_m, v.created_at DESC, v.id DESC
     LIMIT :limit

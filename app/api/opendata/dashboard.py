@@ -17,14 +17,12 @@ from collections.abc import Iterable
 from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import (
-    RAISE,
-)
+from marshmallow import RAISE, Schema
 
 from app.api.common import request_language
 from app.api.errors import problem, problem_doc
-from app.api.opendata.dashboard_schemas import (
-    FORMATS,
+from app.api.opendata.schemas import (
+    FIGURE_FORMATS,
     DashboardCategoryFiguresSchema,
     DashboardCommuneCollectionSchema,
     DashboardCommuneQueryArgsSchema,
@@ -62,17 +60,17 @@ FORMAT_PARAMETER = {
     "name": "fmt",
     "required": True,
     "description": "json or csv",
-    "schema": {"type": "string", "enum": list(FORMATS)},
+    "schema": {"type": "string", "enum": list(FIGURE_FORMATS)},
 }
 
 
 @blp.url_value_preprocessor
 def _known_format(_endpoint, values) -> None:
     fmt = (values or {}).get("fmt")
-    if fmt is not None and fmt not in FORMATS:
+    if fmt is not None and fmt not in FIGURE_FORMATS:
         raise NotFoundError(
             f"There is no {fmt!r} format of this figure; ask for .json or .csv.",
-            formats=list(FORMATS),
+            formats=list(FIGURE_FORMATS),
         )
 
 
@@ -160,6 +158,25 @@ BAD_VALUE = problem_doc("A filter names no region or category, or a parameter is
 NO_FORMAT = problem_doc("No such format: .json and .csv exist")
 
 
+def figure(args: type[Schema], answer: type[Schema], **answer_kwargs):
+    """What every figure's GET declares: its filters, its JSON answer, the CSV, the errors."""
+    stack = (
+        blp.arguments(args, location="query", unknown=RAISE),
+        blp.response(200, answer, **answer_kwargs),
+        blp.alt_response(200, **CSV_DOC),
+        blp.alt_response(404, **NO_FORMAT),
+        blp.alt_response(422, **BAD_VALUE),
+    )
+
+    def decorate(view):
+        # Applied as a stack written in that order would be: the last one first.
+        for decorator in reversed(stack):
+            view = decorator(view)
+        return view
+
+    return decorate
+
+
 @blp.route("/regions")
 class Regions(MethodView):
     @blp.response(200, list_of(DashboardRegionSchema))
@@ -176,11 +193,7 @@ class Regions(MethodView):
 @blp.route("/communes.<string:fmt>", endpoint="CommunesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/communes")
 class Communes(MethodView):
-    @blp.arguments(DashboardCommuneQueryArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, DashboardCommuneCollectionSchema, content_type=GEOJSON)
-    @blp.alt_response(200, **CSV_DOC)
-    @blp.alt_response(404, **NO_FORMAT)
-    @blp.alt_response(422, **BAD_VALUE)
+    @figure(DashboardCommuneQueryArgsSchema, DashboardCommuneCollectionSchema, content_type=GEOJSON)
     def get(self, args, fmt: str | None = None):
         """Every commune of the region with its figures and outline (GeoJSON), or as CSV"""
         fmt = _format(args, fmt)
@@ -214,11 +227,7 @@ class Communes(MethodView):
 @blp.route("/categories.<string:fmt>", endpoint="CategoriesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/categories")
 class Categories(MethodView):
-    @blp.arguments(DashboardFigureQueryArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, list_of(DashboardCategoryFiguresSchema))
-    @blp.alt_response(200, **CSV_DOC)
-    @blp.alt_response(404, **NO_FORMAT)
-    @blp.alt_response(422, **BAD_VALUE)
+    @figure(DashboardFigureQueryArgsSchema, list_of(DashboardCategoryFiguresSchema))
     def get(self, args, fmt: str | None = None):
         """Reports per category: total, open and closed"""
         fmt = _format(args, fmt)
@@ -250,11 +259,7 @@ class Categories(MethodView):
 @blp.route("/statuses.<string:fmt>", endpoint="StatusesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/statuses")
 class Statuses(MethodView):
-    @blp.arguments(DashboardFigureQueryArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, list_of(DashboardStatusFiguresSchema))
-    @blp.alt_response(200, **CSV_DOC)
-    @blp.alt_response(404, **NO_FORMAT)
-    @blp.alt_response(422, **BAD_VALUE)
+    @figure(DashboardFigureQueryArgsSchema, list_of(DashboardStatusFiguresSchema))
     def get(self, args, fmt: str | None = None):
         """Reports per status of the lifecycle, each with Open311's open or closed"""
         fmt = _format(args, fmt)
@@ -272,11 +277,7 @@ class Statuses(MethodView):
 @blp.route("/trend.<string:fmt>", endpoint="TrendFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/trend")
 class TrendView(MethodView):
-    @blp.arguments(DashboardTrendQueryArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, DashboardTrendSchema)
-    @blp.alt_response(200, **CSV_DOC)
-    @blp.alt_response(404, **NO_FORMAT)
-    @blp.alt_response(422, **BAD_VALUE)
+    @figure(DashboardTrendQueryArgsSchema, DashboardTrendSchema)
     def get(self, args, fmt: str | None = None):
         """Reports created and resolved per week (or month), with zeros where none were"""
         fmt = _format(args, fmt)

@@ -13,31 +13,13 @@ from urllib.parse import urlsplit
 from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import (
-    RAISE,
-    Schema,
-    ValidationError,
-    fields,
-    pre_load,
-    validate,
-    validates_schema,
-)
+from marshmallow import RAISE
 
-from app.api.common import NO_NUL
 from app.api.errors import problem, problem_doc
+from app.api.opendata.schemas import ExportQueryArgsSchema
 from app.errors import NotFoundError
 from app.opendata import records
-from app.opendata.export import (
-    FORMATS,
-    NIS_CODE,
-    STATUS_WORDS,
-    Export,
-    UnknownFilterValueError,
-    check_period,
-    filename,
-    parse_bound,
-    parse_statuses,
-)
+from app.opendata.export import FORMATS, Export, UnknownFilterValueError, filename
 from app.urls import public_url
 from app.web import get_database
 
@@ -61,97 +43,6 @@ def photo_url_prefix(base_url: str) -> str:
     )
     url = adapter.build("photos.PhotoFile", {"key": _KEY}, force_external=True)
     return url.removesuffix(_KEY)
-
-
-class BoundedParsedString(fields.String):
-    """A string parsed into something else, refused (422) beyond max_length characters.
-
-    Its validators would see the parsed value, so the length is checked before parsing.
-    """
-
-    max_length = 200
-
-    def __init__(self, **kwargs):
-        kwargs["metadata"] = {"maxLength": self.max_length, **kwargs.get("metadata", {})}
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        raw = super()._deserialize(value, attr, data, **kwargs)
-        if len(raw) > self.max_length:
-            raise ValidationError(f"Longer than maximum length {self.max_length}.")
-        return raw
-
-
-class PeriodBoundField(BoundedParsedString):
-    """A date (a whole day in Belgian time) or an RFC 3339 date-time with its offset."""
-
-    max_length = 40
-
-    def __init__(self, *, end: bool = False, **kwargs):
-        super().__init__(**kwargs)
-        self.end = end
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        raw = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return parse_bound(raw, end=self.end)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
-
-
-class StatusesField(BoundedParsedString):
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_statuses(super()._deserialize(value, attr, data, **kwargs))
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
-
-
-class ExportQueryArgsSchema(Schema):
-    region = fields.String(
-        validate=[validate.Length(max=40), NO_NUL],
-        metadata={"description": "A region's slug: brussels, flanders or wallonia"},
-    )
-    commune = fields.String(
-        # Empty is allowed (and means no filter), as for every parameter here.
-        validate=validate.Regexp(f"^({NIS_CODE.pattern})?$", error="A 5-digit NIS code."),
-        metadata={"description": "A commune's NIS code"},
-    )
-    category = fields.String(
-        validate=[validate.Length(max=60), NO_NUL],
-        metadata={"description": "A category code from GET /api/v1/categories"},
-    )
-    status = StatusesField(
-        metadata={
-            "description": "Comma-separated statuses of the lifecycle, or open / closed: "
-            + ", ".join(STATUS_WORDS)
-        }
-    )
-    start = PeriodBoundField(
-        metadata={
-            "description": "Created at or after: a date (from its midnight, Belgian time) "
-            "or an RFC 3339 date-time with offset"
-        }
-    )
-    end = PeriodBoundField(
-        end=True,
-        metadata={
-            "description": "Created before: a date (that day included, Belgian time) or an "
-            "RFC 3339 date-time with offset (excluded)"
-        },
-    )
-
-    @pre_load
-    def _empty_is_absent(self, data, **_kwargs):
-        # A form that leaves a filter blank sends `region=`: no filter, not a bad one.
-        return {key: value for key, value in data.items() if value != ""}
-
-    @validates_schema
-    def _period(self, data, **_kwargs):
-        try:
-            check_period(data.get("start"), data.get("end"))
-        except ValueError as exc:
-            raise ValidationError(str(exc), "end") from exc
 
 
 EXPORT_DOC = {

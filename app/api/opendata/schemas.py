@@ -1,24 +1,73 @@
-"""The dashboard's query arguments and answers, as the OpenAPI document describes them."""
+"""The open-data API's query arguments and answers, as the OpenAPI document describes them:
+the filter schema the exports and the dashboard's figures share, and the figures' answers."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.api.common import NO_NUL, NamesSchema
-from app.api.opendata.exports import PeriodBoundField
 from app.opendata import dashboard
-from app.opendata.export import check_period
+from app.opendata.export import NIS_CODE, STATUS_WORDS, check_period, parse_bound, parse_statuses
 
-FORMATS = ("json", "csv")
-FILTER_NAMES = ("region", "category", "start", "end")
+# The dashboard's figures, as JSON or as CSV.
+FIGURE_FORMATS = ("json", "csv")
 
 
-class DashboardFigureQueryArgsSchema(Schema):
-    """The filters every figure takes: those of the exports, less commune and status."""
+class BoundedParsedString(fields.String):
+    """A string parsed into something else, refused (422) beyond max_length characters.
+
+    Its validators would see the parsed value, so the length is checked before parsing.
+    """
+
+    max_length = 200
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"maxLength": self.max_length, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        if len(raw) > self.max_length:
+            raise ValidationError(f"Longer than maximum length {self.max_length}.")
+        return raw
+
+
+class PeriodBoundField(BoundedParsedString):
+    """A date (a whole day in Belgian time) or an RFC 3339 date-time with its offset."""
+
+    max_length = 40
+
+    def __init__(self, *, end: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.end = end
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_bound(raw, end=self.end)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class StatusesField(BoundedParsedString):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_statuses(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class ReportFilterQueryArgsSchema(Schema):
+    """The filters on published reports that the exports and the figures share."""
+
+    # Parameters for which an empty value (a form's "all") means no filter; None: all.
+    empty_is_absent: ClassVar[tuple[str, ...] | None] = None
 
     region = fields.String(
         validate=[validate.Length(max=40), NO_NUL],
-        metadata={"description": "A region's slug (GET …/regions); absent: all of Belgium"},
+        metadata={"description": "A region's slug: brussels, flanders or wallonia"},
     )
     category = fields.String(
         validate=[validate.Length(max=60), NO_NUL],
@@ -37,15 +86,12 @@ class DashboardFigureQueryArgsSchema(Schema):
             "RFC 3339 date-time with offset (excluded)"
         },
     )
-    format = fields.String(
-        validate=validate.OneOf(FORMATS),
-        metadata={"description": "json (default) or csv; the same as the .csv suffix"},
-    )
 
     @pre_load
     def _empty_is_absent(self, data, **_kwargs):
-        # `category=` (a form's "all categories") is no filter, as for the exports.
-        return {k: v for k, v in data.items() if not (v == "" and k in FILTER_NAMES)}
+        # A form that leaves a filter blank sends `region=`: no filter, not a bad one.
+        names = self.empty_is_absent
+        return {k: v for k, v in data.items() if not (v == "" and (names is None or k in names))}
 
     @validates_schema
     def _period(self, data, **_kwargs):
@@ -53,6 +99,41 @@ class DashboardFigureQueryArgsSchema(Schema):
             check_period(data.get("start"), data.get("end"))
         except ValueError as exc:
             raise ValidationError(str(exc), "end") from exc
+
+
+class ExportQueryArgsSchema(ReportFilterQueryArgsSchema):
+    """The exports' filters: those shared, and a commune and statuses."""
+
+    class Meta:
+        fields = ("region", "commune", "category", "status", "start", "end")
+
+    commune = fields.String(
+        # Empty is allowed (and means no filter), as for every parameter here.
+        validate=validate.Regexp(f"^({NIS_CODE.pattern})?$", error="A 5-digit NIS code."),
+        metadata={"description": "A commune's NIS code"},
+    )
+    status = StatusesField(
+        metadata={
+            "description": "Comma-separated statuses of the lifecycle, or open / closed: "
+            + ", ".join(STATUS_WORDS)
+        }
+    )
+
+
+class DashboardFigureQueryArgsSchema(ReportFilterQueryArgsSchema):
+    """The filters every figure takes: those of the exports, less commune and status."""
+
+    # `category=` (a form's "all categories") is no filter, as for the exports.
+    empty_is_absent = ("region", "category", "start", "end")
+
+    region = fields.String(
+        validate=[validate.Length(max=40), NO_NUL],
+        metadata={"description": "A region's slug (GET …/regions); absent: all of Belgium"},
+    )
+    format = fields.String(
+        validate=validate.OneOf(FIGURE_FORMATS),
+        metadata={"description": "json (default) or csv; the same as the .csv suffix"},
+    )
 
 
 class DashboardCommuneQueryArgsSchema(DashboardFigureQueryArgsSchema):
