@@ -146,7 +146,10 @@ class Reports:
         estimate. Left to itself the planner read a bbox holding 9,000 of a million reports
         in id order, twenty times slower than sorting them.
         """
-        flt = dataclasses.replace(self._filter(query), after_id=None, before_id=None)
+        base = self._filter(query)
+        if base is None:
+            return False  # nothing matches: page() answers at once
+        flt = dataclasses.replace(base, after_id=None, before_id=None)
         if records.where_clause(flt)[0] == "true":
             return False  # everything matches: id order
         if matched is None:
@@ -182,14 +185,15 @@ class Reports:
         )
         sql = feature_sql(inner.text, "id", self.properties) + " ORDER BY p.id"
         params["photo_url_prefix"] = query.photo_url_prefix
-        return db.execute(text(sql), params).all() if ids else []
+        return list(db.execute(text(sql), params).all()) if ids else []
 
     def page(self, db: Db, query: Query) -> Page:
         if self._filter(query) is None:
             return Page([], None, None, 0)
         plan_each_query(db)
         matched = self.count(db, query)
-        ids = db.execute(*self.page_sql(query, self.sorts(db, query, matched))).scalars().all()
+        sql = self.page_sql(query, self.sorts(db, query, matched))
+        ids = list(db.execute(*sql).scalars().all()) if sql else []
         ids, next_cursor, prev_cursor = paged(ids, query, key=str)
         features = self._features(db, ids, query)
         return Page([f.feature for f in features], next_cursor, prev_cursor, matched)
