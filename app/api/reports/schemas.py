@@ -210,6 +210,20 @@ class BBoxField(fields.String):
         return (minx, miny, maxx, maxy)
 
 
+class StatusListField(DelimitedList):
+    """Comma-separated statuses, where an empty value is one empty status, refused as unknown.
+
+    webargs reads `status=` as no status at all, which would list reports of every status
+    although the OpenAPI document's enum refuses an empty one.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "":
+            # The list of one empty status, which the statuses' OneOf then refuses.
+            return fields.List._deserialize(self, [value], attr, data, **kwargs)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class ReportQueryArgsSchema(Schema):
     bbox = BBoxField(
         metadata={
@@ -219,7 +233,7 @@ class ReportQueryArgsSchema(Schema):
     )
     commune = fields.String(validate=validate.Regexp(r"^\d{5}$", error="A 5-digit NIS code."))
     category = fields.String(validate=[validate.Length(1, 60), NO_NUL])
-    status = DelimitedList(
+    status = StatusListField(
         fields.String(validate=validate.OneOf([s.value for s in Status])),
         metadata={"description": "One or more statuses, comma-separated"},
     )
