@@ -5,15 +5,9 @@ from __future__ import annotations
 from flask import request
 
 from app.accounts.services import user_for_token
+from app.api.open311.errors import ApiKeyError
 from app.api.open311.protocol import param
-from app.errors import PaveError
 from app.web import db_session
-
-
-class ApiKeyError(PaveError):
-    """The api_key is missing, invalid, or does not allow this (HTTP 403, as the spec says)."""
-
-    title = "Missing or invalid api_key"
 
 
 def _header_key() -> str | None:

@@ -16,8 +16,9 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from app.api.common import plain_text
 from app.api.open311 import intake
-from app.api.open311.auth import ApiKeyError, staff_for_key
+from app.api.open311.auth import staff_for_key
 from app.api.open311.documents import InvalidDatetimeError
+from app.api.open311.errors import ApiKeyError
 from app.api.open311.protocol import (
     check_format,
     datetime_param,
