@@ -129,11 +129,7 @@ def create_report(
             errors=[{"pointer": "/category", "location": "json", "detail": "Unknown category."}],
         )
     match = locate(
-        db,
-        new.lon,
-        new.lat,
-        snap_distance_m=snap_distance_m,
-        hint_distance_m=hint_distance_m,
+        db, new.lon, new.lat, snap_distance_m=snap_distance_m, hint_distance_m=hint_distance_m
     )
     params = {
         "handler": category.handler,
