@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 
-from app.api.reports.schemas import ReportCreateSchema
+from app.api.reports.schemas import ReportCreateSchema, new_report
 from app.geo.search import fold, search_communes
 from app.open311.requests import Open311QueryError
 from app.reports.services import NewReport
@@ -127,17 +127,7 @@ def parse_new_request(session: Session, params: Mapping[str, str]) -> NewReport:
         for native, open311 in OPEN311_NAMES.items():
             problems = [p.replace(f"{native}:", f"{open311}:") for p in problems]
         raise Open311QueryError("; ".join(problems)) from None
-    reporter_data = data.get("reporter") or {}
-    return NewReport(
-        category=data["category"],
-        lon=data["location"]["lon"],
-        lat=data["location"]["lat"],
-        accuracy_m=data["location"].get("accuracy_m"),
-        description=data.get("description"),
-        reporter_name=reporter_data.get("name"),
-        reporter_email=reporter_data.get("email"),
-        reporter_phone=reporter_data.get("phone"),
-    )
+    return new_report(data)
 
 
 MEDIA_URL_MAX = 2000

@@ -30,6 +30,7 @@ from app.api.reports.schemas import (
     ReportCreateSchema,
     ReportQueryArgsSchema,
     ReportSchema,
+    new_report,
 )
 from app.i18n import pick_name
 from app.media.capability import photo_token
@@ -42,7 +43,6 @@ from app.reports.queries import (
     list_reports,
     nearby_reports,
 )
-from app.reports.services import NewReport
 from app.reports.views import ReportView
 from app.web import db_session
 
@@ -130,22 +130,6 @@ def report_properties(view: ReportView, lang: str | None) -> dict:
 def report_view(view: ReportView, lang: str | None, photos: list[dict]) -> dict:
     location = {"lat": view.lat, "lon": view.lon, "accuracy_m": view.accuracy_m}
     return {**report_properties(view, lang), "location": location, "photos": photos}
-
-
-def new_report(data: dict) -> NewReport:
-    """The NewReport a validated ReportCreate body describes."""
-    location = data["location"]
-    reporter = data.get("reporter") or {}
-    return NewReport(
-        category=data["category"],
-        lon=location["lon"],
-        lat=location["lat"],
-        accuracy_m=location.get("accuracy_m"),
-        description=data.get("description"),
-        reporter_name=reporter.get("name"),
-        reporter_email=reporter.get("email"),
-        reporter_phone=reporter.get("phone"),
-    )
 
 
 def feature(view: ReportView, lang: str | None) -> dict:

@@ -24,6 +24,7 @@ from app.api.common import (
     plain_text,
 )
 from app.api.photos.schemas import PhotoSchema
+from app.reports.services import NewReport
 from app.reports.states import Status
 
 DESCRIPTION_MAX = 5000
@@ -75,6 +76,22 @@ class ReportCreateSchema(Schema):
     def _not_blank(self, value, **_kwargs):
         if value is not None and not value.strip():
             raise ValidationError("Must not be blank; leave the field out instead.")
+
+
+def new_report(data: dict) -> NewReport:
+    """The NewReport that a loaded ReportCreate (from the API or from Open311) describes."""
+    location = data["location"]
+    reporter = data.get("reporter") or {}
+    return NewReport(
+        category=data["category"],
+        lon=location["lon"],
+        lat=location["lat"],
+        accuracy_m=location.get("accuracy_m"),
+        description=data.get("description"),
+        reporter_name=reporter.get("name"),
+        reporter_email=reporter.get("email"),
+        reporter_phone=reporter.get("phone"),
+    )
 
 
 class IdempotencyHeadersSchema(Schema):
