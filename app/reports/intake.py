@@ -32,8 +32,11 @@ from app.tickets.services import notify_new_report
 class Upload(Protocol):
     """An uploaded photo file, as a web framework hands it over (werkzeug's FileStorage)."""
 
-    filename: str | None
-    mimetype: str | None
+    @property
+    def filename(self) -> str | None: ...
+
+    @property
+    def mimetype(self) -> str | None: ...
 
     def read(self) -> bytes: ...
 
@@ -127,7 +130,7 @@ def submit_report(
         # The emails of a new report are written in its transaction; a replay sends none.
         if not created.replayed and (new.reporter_email or created.body_notified_at_once):
             notify_new_report(session, created.report_id)
-        photos = []
+        photos: list[Photo] = []
         if uploads is not None:
             photos = _add_photos(session, created.report_id, uploads, idempotency_key)
             if created.replayed and not photos:

@@ -117,12 +117,14 @@ def create_report(
     fingerprint = new.fingerprint()
     # Core execution on the session's connection skips the ORM's per-statement bookkeeping.
     db = session.connection()
-    if idempotency_key is not None:
-        category = _claim_key(db, idempotency_key, new.category, fingerprint)
-        if isinstance(category, Created):
-            return category
-    else:
+    category: Row | None
+    if idempotency_key is None:
         category = db.execute(CATEGORY_SQL, {"code": new.category}).first()
+    else:
+        claimed = _claim_key(db, idempotency_key, new.category, fingerprint)
+        if isinstance(claimed, Created):
+            return claimed
+        category = claimed
     if category is None or category.id is None:
         raise UnknownCategoryError(
             f"There is no category {new.category!r}; GET /api/v1/categories lists them.",
