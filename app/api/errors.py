@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app import errors
+from app.api.open311.errors import ApiKeyError
 from app.api.tickets import etag as ticket_etag
 from app.media import errors as media
 from app.problems import localize, negotiate, title
@@ -51,6 +52,8 @@ DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
     tickets.ReopenWindowClosedError: (422, "reopen-window-closed"),
     tickets.InvalidPriorityError: (422, "invalid-priority"),
     tickets.InvalidAssigneeError: (422, "invalid-assignee"),
+    # Raised under /open311/v2 only, whose own handler answers the spec's 403 document.
+    ApiKeyError: (403, "invalid-api-key"),
 }
 
 

@@ -1,1 +1,1 @@
-"""Open311 GeoReport v2 server: services, service requests and mySociety's request updates."""
+"""Open311 GeoReport v2 core: service requests and mySociety's request updates, without HTTP."""

@@ -57,9 +57,8 @@ def window(
     start: dt.datetime | None, end: dt.datetime | None, now: dt.datetime
 ) -> tuple[dt.datetime, dt.datetime]:
     """The spec's window: the most recent 90 days by default, never more than 90 days."""
-    if start is None and end is None:
-        return now - WINDOW, now
     if start is None:
+        end = now if end is None else end
         return end - WINDOW, end
     if end is None:
         return start, start + WINDOW

@@ -7,7 +7,8 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.errors import IdempotencyKeyReuseError, RequestInFlightError, UnknownCategoryError
@@ -116,61 +117,67 @@ def create_report(
     fingerprint = new.fingerprint()
     # Core execution on the session's connection skips the ORM's per-statement bookkeeping.
     db = session.connection()
-    if idempotency_key is not None:
-        category = db.execute(KEYED_SQL, {"key": idempotency_key, "code": new.category}).one()
-        if not category.locked:
-            raise RequestInFlightError(
-                "A request with this Idempotency-Key is still being processed; retry shortly."
-            )
-        if category.existing_id is not None:
-            if category.request_fingerprint != fingerprint:
-                raise IdempotencyKeyReuseError(
-                    "This Idempotency-Key was already used for a different report; "
-                    "use a new key for a new report."
-                )
-            return Created(category.existing_id, replayed=True)
-    else:
+    category: Row | None
+    if idempotency_key is None:
         category = db.execute(CATEGORY_SQL, {"code": new.category}).first()
+    else:
+        claimed = _claim_key(db, idempotency_key, new.category, fingerprint)
+        if isinstance(claimed, Created):
+            return claimed
+        category = claimed
     if category is None or category.id is None:
         raise UnknownCategoryError(
             f"There is no category {new.category!r}; GET /api/v1/categories lists them.",
             errors=[{"pointer": "/category", "location": "json", "detail": "Unknown category."}],
         )
     match = locate(
-        db,
-        new.lon,
-        new.lat,
-        snap_distance_m=snap_distance_m,
-        hint_distance_m=hint_distance_m,
+        db, new.lon, new.lat, snap_distance_m=snap_distance_m, hint_distance_m=hint_distance_m
     )
-    row = db.execute(
-        INSERT_SQL,
-        {
-            "handler": category.handler,
-            "nis_code": match.nis_code,
-            "region_code": match.region_code,
-            "category_body_id": category.body_id,
-            "id": uuid.uuid4(),
-            "category_id": category.id,
-            "description": new.description,
-            "lon": new.lon,
-            "lat": new.lat,
-            "accuracy_m": new.accuracy_m,
-            "commune_id": match.commune_id,
-            "status": Status.NEW.value,
-            "key": idempotency_key,
-            "fingerprint": fingerprint,
-            "reporter_name": new.reporter_name,
-            "reporter_email": new.reporter_email,
-            "reporter_phone": new.reporter_phone,
-            "reporter_language": reporter_language,
-        },
-    ).first()
+    params = {
+        "handler": category.handler,
+        "nis_code": match.nis_code,
+        "region_code": match.region_code,
+        "category_body_id": category.body_id,
+        "id": uuid.uuid4(),
+        "category_id": category.id,
+        "lon": new.lon,
+        "lat": new.lat,
+        "commune_id": match.commune_id,
+        "status": Status.NEW.value,
+        "key": idempotency_key,
+        "fingerprint": fingerprint,
+        "reporter_language": reporter_language,
+    }
+    row = db.execute(INSERT_SQL, {**params, **_free_fields(new)}).first()
     if row is None:
         # Bodies of communes are made by the boundary import and regions by the fixtures.
         raise RuntimeError(f"no body for {category.handler} of commune {match.nis_code}")
-    return Created(
-        row.id,
-        replayed=False,
-        body_notified_at_once=row.body_notified_at_once,
-    )
+    return Created(row.id, replayed=False, body_notified_at_once=row.body_notified_at_once)
+
+
+def _claim_key(db: Connection, key: str, category_code: str, fingerprint: str) -> Row | Created:
+    """Lock the Idempotency-Key and read the category; an earlier report with it is replayed."""
+    row = db.execute(KEYED_SQL, {"key": key, "code": category_code}).one()
+    if not row.locked:
+        raise RequestInFlightError(
+            "A request with this Idempotency-Key is still being processed; retry shortly."
+        )
+    if row.existing_id is None:
+        return row
+    if row.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReuseError(
+            "This Idempotency-Key was already used for a different report; "
+            "use a new key for a new report."
+        )
+    return Created(row.existing_id, replayed=True)
+
+
+def _free_fields(new: NewReport) -> dict[str, str | float | None]:
+    """What the reporter wrote or measured, as the INSERT's parameters."""
+    return {
+        "description": new.description,
+        "accuracy_m": new.accuracy_m,
+        "reporter_name": new.reporter_name,
+        "reporter_email": new.reporter_email,
+        "reporter_phone": new.reporter_phone,
+    }

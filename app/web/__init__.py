@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.web import pwa
 
     Compress(app)
-    from app.open311.routes import blp as open311_blp
+    from app.api.open311.routes import blp as open311_blp
 
     api.init_app(app)
     cli.init_app(app)

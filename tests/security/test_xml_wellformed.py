@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from lxml import etree
 
-from app.open311.documents import render
+from app.api.open311.documents import render
 from app.xmltext import xml_text
 from tests.accounts.conftest import make_staff, places
 from tests.open311.conftest import api_key, ticket

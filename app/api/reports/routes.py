@@ -8,7 +8,6 @@ from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
-from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import FlaskParser
 
 from app.api import hostile
@@ -31,25 +30,20 @@ from app.api.reports.schemas import (
     ReportCreateSchema,
     ReportQueryArgsSchema,
     ReportSchema,
+    new_report,
 )
-from app.errors import RequestInFlightError
-from app.follow.phone_link import keep_phone_link
 from app.i18n import pick_name
 from app.media.capability import photo_token
-from app.media.errors import PhotoLimitReachedError
 from app.media.processing import MB
-from app.media.services import add_photo
 from app.notify.messages import FALLBACK_LANGUAGE
+from app.reports.intake import IntakeSettings, PhotoUploads, submit_report
 from app.reports.queries import (
     ReportFilter,
-    get_own_report,
     get_report,
     list_reports,
     nearby_reports,
 )
-from app.reports.services import NewReport, create_report
 from app.reports.views import ReportView
-from app.tickets.services import notify_new_report
 from app.web import db_session
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
@@ -228,83 +222,30 @@ class Reports(MethodView):
         report nor any photo remains. A retry with the same Idempotency-Key replays the report
         and each of its photos.
         """
-        location = data["location"]
-        reporter = data.get("reporter") or {}
-        new = NewReport(
-            category=data["category"],
-            lon=location["lon"],
-            lat=location["lat"],
-            accuracy_m=location.get("accuracy_m"),
-            description=data.get("description"),
-            reporter_name=reporter.get("name"),
-            reporter_email=reporter.get("email"),
-            reporter_phone=reporter.get("phone"),
-        )
         uploads = request.files.getlist("photo") if request.mimetype == MULTIPART else []
-        limits = photo_limits()
-        if len(uploads) > limits.per_report:
-            raise PhotoLimitReachedError(f"A report has at most {limits.per_report} photos.")
-        key = headers.get("idempotency_key")
-        session = db_session()
         config = current_app.config
-        try:
-            created = create_report(
-                session,
-                new,
-                key,
-                snap_distance_m=config["ROUTING_SNAP_DISTANCE_M"],
-                hint_distance_m=config["ROUTING_HINT_DISTANCE_M"],
-                reporter_language=request_language() or FALLBACK_LANGUAGE,
-            )
-            # The emails of a new report are written in its transaction; a replay sends none.
-            if not created.replayed and (new.reporter_email or created.body_notified_at_once):
-                notify_new_report(session, created.report_id)
-            added = [
-                add_photo(
-                    session,
-                    photo_storage(),
-                    created.report_id,
-                    upload.read(),
-                    upload.filename,
-                    upload.mimetype,
-                    # Each photo gets a key derived from the report's, so a retry replays it.
-                    f"{key}:photo:{position}" if key else None,
-                    limits=limits,
-                )
-                for position, upload in enumerate(uploads)
-            ]
-            # The answer goes to the report's author (a replay needs their Idempotency-Key):
-            # their own report, read inside the same transaction, for a new report as for a
-            # replay. The public projection may not show it yet (a sensitive category's report
-            # is public once its published hour is over).
-            view = get_own_report(session, created.report_id)
-            photos = [photo_view(a.photo) for a in added] if added or not created.replayed else None
-            if photos is None:
-                photos = photos_for_report(session, created.report_id)
-            follow_token = keep_phone_link(
-                session.connection(), config["SECRET_KEY"], created.report_id, new.reporter_email
-            )
-            session.commit()
-        except IntegrityError as exc:
-            # Only a race on the unique idempotency key gets here: the other request won.
-            session.rollback()
-            raise RequestInFlightError(
-                "Another request with this Idempotency-Key was just processed; retry to get it."
-            ) from exc
-        except BaseException:
-            # An explicit rollback is what removes the files of photos whose rows did not commit.
-            session.rollback()
-            raise
-        body = report_view(view, request_language(), photos)
+        done = submit_report(
+            db_session(),
+            new_report(data),
+            headers.get("idempotency_key"),
+            IntakeSettings.from_config(config),
+            reporter_language=request_language() or FALLBACK_LANGUAGE,
+            uploads=PhotoUploads(uploads, photo_storage, photo_limits()),
+            phone_link=True,
+        )
+        photos = [photo_view(photo) for photo in done.photos]
+        # The answer goes to the report's author (a replay needs their Idempotency-Key): their
+        # own report, as the transaction read it, for a new report as for a replay.
+        body = report_view(done.view, request_language(), photos)
         # Derived, not stored: a replay answers the same token (app.media.capability).
-        body["photo_token"] = photo_token(config["SECRET_KEY"], created.report_id)
-        body["follow_token"] = follow_token
+        body["photo_token"] = photo_token(config["SECRET_KEY"], done.report_id)
+        body["follow_token"] = done.follow_token
         response = jsonify(REPORT_CREATED_SCHEMA.dump(body))
         response.status_code = 201
         response.headers["Location"] = url_for(
-            "reports.ReportById", report_id=created.report_id, _external=True
+            "reports.ReportById", report_id=done.report_id, _external=True
         )
-        if created.replayed:
+        if done.replayed:
             response.headers["Idempotent-Replayed"] = "true"
         return response
 

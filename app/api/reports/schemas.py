@@ -24,6 +24,7 @@ from app.api.common import (
     plain_text,
 )
 from app.api.photos.schemas import PhotoSchema
+from app.reports.services import NewReport
 from app.reports.states import Status
 
 DESCRIPTION_MAX = 5000
@@ -75,6 +76,22 @@ class ReportCreateSchema(Schema):
     def _not_blank(self, value, **_kwargs):
         if value is not None and not value.strip():
             raise ValidationError("Must not be blank; leave the field out instead.")
+
+
+def new_report(data: dict) -> NewReport:
+    """The NewReport that a loaded ReportCreate (from the API or from Open311) describes."""
+    location = data["location"]
+    reporter = data.get("reporter") or {}
+    return NewReport(
+        category=data["category"],
+        lon=location["lon"],
+        lat=location["lat"],
+        accuracy_m=location.get("accuracy_m"),
+        description=data.get("description"),
+        reporter_name=reporter.get("name"),
+        reporter_email=reporter.get("email"),
+        reporter_phone=reporter.get("phone"),
+    )
 
 
 class IdempotencyHeadersSchema(Schema):
@@ -210,6 +227,20 @@ class BBoxField(fields.String):
         return (minx, miny, maxx, maxy)
 
 
+class StatusListField(DelimitedList):
+    """Comma-separated statuses, where an empty value is one empty status, refused as unknown.
+
+    webargs reads `status=` as no status at all, which would list reports of every status
+    although the OpenAPI document's enum refuses an empty one.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "":
+            # The list of one empty status, which the statuses' OneOf then refuses.
+            return fields.List._deserialize(self, [value], attr, data, **kwargs)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class ReportQueryArgsSchema(Schema):
     bbox = BBoxField(
         metadata={
@@ -219,7 +250,7 @@ class ReportQueryArgsSchema(Schema):
     )
     commune = fields.String(validate=validate.Regexp(r"^\d{5}$", error="A 5-digit NIS code."))
     category = fields.String(validate=[validate.Length(1, 60), NO_NUL])
-    status = DelimitedList(
+    status = StatusListField(
         fields.String(validate=validate.OneOf([s.value for s in Status])),
         metadata={"description": "One or more statuses, comma-separated"},
     )

@@ -9,12 +9,7 @@ from app.api.auth.guard import require
 from app.errors import NotFoundError
 from app.problems import msg
 from app.tickets import queries
-
-# Open311's servicerequestupdates import the rule from here, beside `may_change_ticket`.
-from app.tickets.changes import check_original
 from app.web import db_session
-
-__all__ = ["check_original", "may_change_ticket", "ticket_scope"]
 
 
 def ticket_scope(report_id: uuid.UUID, action: str) -> tuple[int, str]:

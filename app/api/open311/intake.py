@@ -1,4 +1,4 @@
-"""Reading a POSTed Open311 request into a NewReport, with the native API's validation.
+"""Reading a POSTed Open311 request into a NewReport and its media link, as the API validates.
 
 The fields go through the same schema as POST /api/v1/reports, so that Open311 accepts
 exactly what the native API accepts; only the shape (form fields, lat/long) differs.
@@ -7,16 +7,13 @@ exactly what the native API accepts; only the shape (form fields, lat/long) diff
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from marshmallow import ValidationError
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.api.reports.schemas import ReportCreateSchema
-from app.errors import IdempotencyKeyReuseError
+from app.api.reports.schemas import ReportCreateSchema, new_report
 from app.geo.search import fold, search_communes
 from app.open311.requests import Open311QueryError
 from app.reports.services import NewReport
@@ -24,7 +21,7 @@ from app.reports.services import NewReport
 CREATE_SCHEMA = ReportCreateSchema()
 
 
-def _value(params: Mapping[str, str], name: str) -> str | None:
+def param_value(params: Mapping[str, str], name: str) -> str | None:
     """A parameter, with an empty one treated as absent, as the spec asks."""
     value = params.get(name)
     return value.strip() if value and value.strip() else None
@@ -93,11 +90,11 @@ def parse_new_request(session: Session, params: Mapping[str, str]) -> NewReport:
     if attributes:
         # No service has attributes (metadata is false): an answer to none is a mistake.
         raise Open311QueryError(f"No service takes attributes; remove {attributes[0]}.")
-    service_code = _value(params, "service_code")
+    service_code = param_value(params, "service_code")
     if service_code is None:
         raise Open311QueryError("service_code was not provided.")
-    lat, lon = _value(params, "lat"), _value(params, "long")
-    address = _value(params, "address_string")
+    lat, lon = param_value(params, "lat"), param_value(params, "long")
+    address = param_value(params, "address_string")
     accuracy = None
     if lat is not None and lon is not None:
         lat_value, lon_value = _coordinate("lat", lat), _coordinate("long", lon)
@@ -105,19 +102,21 @@ def parse_new_request(session: Session, params: Mapping[str, str]) -> NewReport:
         raise Open311QueryError("lat and long must both be sent.")
     elif address is not None:
         lon_value, lat_value, accuracy = place_address(session, address)
-    elif _value(params, "address_id") is not None:
+    elif param_value(params, "address_id") is not None:
         raise Open311QueryError("address_id is not supported; send lat and long.")
     else:
         raise Open311QueryError("A location is required: lat and long, or address_string.")
-    name = " ".join(filter(None, (_value(params, "first_name"), _value(params, "last_name"))))
+    name = " ".join(
+        filter(None, (param_value(params, "first_name"), param_value(params, "last_name")))
+    )
     reporter = {
         "name": name or None,
-        "email": _value(params, "email"),
-        "phone": _value(params, "phone"),
+        "email": param_value(params, "email"),
+        "phone": param_value(params, "phone"),
     }
     payload = {
         "category": service_code,
-        "description": _value(params, "description"),
+        "description": param_value(params, "description"),
         "location": {"lat": lat_value, "lon": lon_value, "accuracy_m": accuracy},
         "reporter": {k: v for k, v in reporter.items() if v is not None} or None,
     }
@@ -128,22 +127,10 @@ def parse_new_request(session: Session, params: Mapping[str, str]) -> NewReport:
         for native, open311 in OPEN311_NAMES.items():
             problems = [p.replace(f"{native}:", f"{open311}:") for p in problems]
         raise Open311QueryError("; ".join(problems)) from None
-    reporter_data = data.get("reporter") or {}
-    return NewReport(
-        category=data["category"],
-        lon=data["location"]["lon"],
-        lat=data["location"]["lat"],
-        accuracy_m=data["location"].get("accuracy_m"),
-        description=data.get("description"),
-        reporter_name=reporter_data.get("name"),
-        reporter_email=reporter_data.get("email"),
-        reporter_phone=reporter_data.get("phone"),
-    )
+    return new_report(data)
 
 
 MEDIA_URL_MAX = 2000
-MEDIA_URL_SQL = text("SELECT media_url FROM reports WHERE id = :id")
-SET_MEDIA_URL_SQL = text("UPDATE reports SET media_url = :url WHERE id = :id")
 
 
 def parse_media_url(params: Mapping[str, str]) -> str | None:
@@ -152,7 +139,7 @@ def parse_media_url(params: Mapping[str, str]) -> str | None:
     Only the address is kept, shown back as media_url; Pavé never fetches it, so it cannot
     be made to reach into a network it should not (the photo pipeline takes uploads only).
     """
-    value = _value(params, "media_url")
+    value = param_value(params, "media_url")
     if value is None:
         return None
     parts = urlsplit(value)
@@ -166,18 +153,3 @@ def parse_media_url(params: Mapping[str, str]) -> str | None:
             f"media_url must be an http or https address of at most {MEDIA_URL_MAX} characters."
         )
     return value
-
-
-def attach_media_url(
-    session: Session, report_id: uuid.UUID, url: str | None, *, replayed: bool
-) -> None:
-    """Keep the link with a new report; a replay must have posted the same one."""
-    db = session.connection()
-    if replayed:
-        if db.execute(MEDIA_URL_SQL, {"id": report_id}).scalar_one() != url:
-            raise IdempotencyKeyReuseError(
-                "This Idempotency-Key was already used for a request with another media_url; "
-                "use a new key for a new request."
-            )
-    elif url is not None:
-        db.execute(SET_MEDIA_URL_SQL, {"id": report_id, "url": url})

@@ -1,0 +1,191 @@
+"""Report intake: the one way a new report comes in, from the API or from Open311.
+
+`submit_report` does in one transaction all that a new report brings: it creates the report
+(routed, once per Idempotency-Key), queues its emails, keeps its photos or its Open311
+media link, gives the phone that made it a follow link, reads the author's view, and commits.
+A lost race on the Idempotency-Key becomes RequestInFlightError (app.db.committed).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.db import committed
+from app.errors import IdempotencyKeyReuseError
+from app.follow.phone_link import keep_phone_link
+from app.media.errors import PhotoLimitReachedError
+from app.media.models import Photo, publicly_visible
+from app.media.services import PhotoLimits, add_photo
+from app.media.storage import PhotoStorage
+from app.reports.queries import get_own_report
+from app.reports.services import NewReport, create_report
+from app.reports.views import ReportView
+from app.tickets.services import notify_new_report
+
+
+class Upload(Protocol):
+    """An uploaded photo file, as a web framework hands it over (werkzeug's FileStorage)."""
+
+    @property
+    def filename(self) -> str | None: ...
+
+    @property
+    def mimetype(self) -> str | None: ...
+
+    def read(self) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """The settings intake reads: the app's secret and the routing distances."""
+
+    secret_key: str
+    snap_distance_m: float = 50.0
+    hint_distance_m: float = 1000.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> IntakeSettings:
+        return cls(
+            secret_key=config["SECRET_KEY"],
+            snap_distance_m=config["ROUTING_SNAP_DISTANCE_M"],
+            hint_distance_m=config["ROUTING_HINT_DISTANCE_M"],
+        )
+
+
+@dataclass(frozen=True)
+class PhotoUploads:
+    """The photos sent with a report, where they go and how large they may be."""
+
+    files: Sequence[Upload]
+    # Called only when there is a photo to store: a report without photos needs no backend.
+    storage: Callable[[], PhotoStorage]
+    limits: PhotoLimits
+
+
+@dataclass(frozen=True)
+class MediaLink:
+    """An Open311 request's media_url (maybe none): only the address is kept, never fetched.
+
+    A replay must carry the same one as the request it replays; native API requests have no
+    such field, and send no MediaLink at all.
+    """
+
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Submission:
+    report_id: uuid.UUID
+    replayed: bool
+    # The author's own view, read in the report's transaction: the public projection may not
+    # show it yet (a sensitive category's report is public once its published hour is over).
+    view: ReportView
+    # With uploads: the photos sent (stored or replayed), or for a replay that sent none, the
+    # report's visible photos. Empty without uploads.
+    photos: list[Photo]
+    # The phone's follow link (app.follow.phone_link), when asked for.
+    follow_token: str | None = None
+
+
+MEDIA_URL_SQL = text("SELECT media_url FROM reports WHERE id = :id")
+SET_MEDIA_URL_SQL = text("UPDATE reports SET media_url = :url WHERE id = :id")
+
+
+def submit_report(
+    session: Session,
+    new: NewReport,
+    idempotency_key: str | None,
+    settings: IntakeSettings,
+    *,
+    reporter_language: str,
+    uploads: PhotoUploads | None = None,
+    media: MediaLink | None = None,
+    phone_link: bool = False,
+) -> Submission:
+    """Create a report with all that follows from it, and commit; a retry replays it.
+
+    Photos are stored exactly as by POST /reports/{id}/photos, in the same transaction: if
+    anything fails, neither the report nor any photo remains. Each photo's key derives from
+    the report's Idempotency-Key, so a retry replays the report and each of its photos.
+    """
+    if uploads is not None and len(uploads.files) > uploads.limits.per_report:
+        raise PhotoLimitReachedError(f"A report has at most {uploads.limits.per_report} photos.")
+    with committed(session):
+        created = create_report(
+            session,
+            new,
+            idempotency_key,
+            snap_distance_m=settings.snap_distance_m,
+            hint_distance_m=settings.hint_distance_m,
+            reporter_language=reporter_language,
+        )
+        if media is not None:
+            attach_media_url(session, created.report_id, media.url, replayed=created.replayed)
+        # The emails of a new report are written in its transaction; a replay sends none.
+        if not created.replayed and (new.reporter_email or created.body_notified_at_once):
+            notify_new_report(session, created.report_id)
+        photos: list[Photo] = []
+        if uploads is not None:
+            photos = _add_photos(session, created.report_id, uploads, idempotency_key)
+            if created.replayed and not photos:
+                photos = _visible_photos(session, created.report_id)
+        view = get_own_report(session, created.report_id)
+        follow_token = None
+        if phone_link:
+            follow_token = keep_phone_link(
+                session.connection(), settings.secret_key, created.report_id, new.reporter_email
+            )
+    return Submission(created.report_id, created.replayed, view, photos, follow_token)
+
+
+def _add_photos(
+    session: Session, report_id: uuid.UUID, uploads: PhotoUploads, key: str | None
+) -> list[Photo]:
+    if not uploads.files:
+        return []
+    storage = uploads.storage()
+    return [
+        add_photo(
+            session,
+            storage,
+            report_id,
+            upload.read(),
+            upload.filename,
+            upload.mimetype,
+            # Each photo gets a key derived from the report's, so a retry replays it.
+            f"{key}:photo:{position}" if key else None,
+            limits=uploads.limits,
+        ).photo
+        for position, upload in enumerate(uploads.files)
+    ]
+
+
+def _visible_photos(session: Session, report_id: uuid.UUID) -> list[Photo]:
+    """The report's visible photos in upload order."""
+    query = (
+        select(Photo)
+        .where(Photo.report_id == report_id, publicly_visible())
+        .order_by(Photo.position)
+    )
+    return list(session.scalars(query))
+
+
+def attach_media_url(
+    session: Session, report_id: uuid.UUID, url: str | None, *, replayed: bool
+) -> None:
+    """Keep an Open311 media link with a new report; a replay must have posted the same one."""
+    db = session.connection()
+    if replayed:
+        if db.execute(MEDIA_URL_SQL, {"id": report_id}).scalar_one() != url:
+            raise IdempotencyKeyReuseError(
+                "This Idempotency-Key was already used for a request with another media_url; "
+                "use a new key for a new request."
+            )
+    elif url is not None:
+        db.execute(SET_MEDIA_URL_SQL, {"id": report_id, "url": url})
