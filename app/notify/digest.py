@@ -3,7 +3,7 @@
 A body with notify_mode 'daily' and a contact email receives one message listing the tickets
 it received since its last digest: new reports and tickets transferred to it. The worker
 (`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
-(DIGEST_TIMEZONE); `flask --app app digest` does the same at once.
+(DIGEST_TIMEZONE); `flask --app app digest` does the same at once (both: app/notify/cli.py).
 
 Each body's bookmark (the end of the span its last digest covered, and the day it was for) is
 moved in the transaction that writes the message, under the bookmark's row lock: two workers

@@ -5,7 +5,9 @@ personal data past its retention period once a day (`flask privacy purge`).
 No one message can stop it: whatever error building or sending a message raises, that
 message is marked failed with the error and retried later, up to OUTBOX_MAX_ATTEMPTS, and
 the worker goes on with the next one. Under `make run`, the Procfile restarts the worker
-should it stop anyway, so the web server never depends on it."""
+should it stop anyway, so the web server never depends on it.
+
+Here, the sending (`drain`, `SmtpSender`); the command and its loop are in app/notify/cli.py."""
 
 from __future__ import annotations
 
