@@ -107,8 +107,7 @@ def boundaries_load_default() -> None:
 
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
-    from app.notify.digest import digest_command
-    from app.notify.worker import worker_command
+    from app.notify.cli import digest_command, worker_command
     from app.opendata.cli import opendata_cli
     from app.privacy.cli import privacy_cli
 

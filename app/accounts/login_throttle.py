@@ -39,8 +39,8 @@ STALE_BATCH = 100
 
 
 class ThrottleUnavailableError(PaveError):
+    code = "login-throttle-unavailable"
     title = "Logins are unavailable"
-    type_slug = "login-throttle-unavailable"
 
 
 class LoginThrottleRow(Base):

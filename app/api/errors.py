@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app import errors
+from app.accounts import errors as accounts
+from app.accounts.login_throttle import ThrottleUnavailableError
 from app.api.open311.errors import ApiKeyError
 from app.api.tickets import etag as ticket_etag
+from app.follow import errors as follow
 from app.media import errors as media
+from app.opendata.export import UnknownFilterValueError
 from app.problems import localize, negotiate, title
 from app.tickets import errors as tickets
 
@@ -18,43 +22,79 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://pave.example/problems/"
 SCHEMA_ERRORS_KEY = "_schema"
 
-# Each domain error: HTTP status and the slug of its problem type.
-DOMAIN_STATUS: dict[type[errors.PaveError], tuple[int, str]] = {
-    errors.NotFoundError: (404, "not-found"),
-    errors.OutsideServiceAreaError: (422, "outside-service-area"),
-    errors.UnknownCategoryError: (422, "unknown-category"),
-    errors.IdempotencyKeyReuseError: (422, "idempotency-key-reuse"),
-    errors.RequestInFlightError: (409, "request-in-flight"),
-    errors.InvalidCursorError: (400, "invalid-cursor"),
-    media.EmptyPhotoError: (422, "empty-photo"),
-    media.PhotoTooLargeError: (413, "photo-too-large"),
+# The HTTP status of each domain error class that sets its own `code` (the slug of its problem
+# type). A class not listed answers as its nearest listed ancestor, code and status alike.
+DOMAIN_STATUS: dict[type[errors.PaveError], int] = {
+    errors.PaveError: 400,
+    errors.NotFoundError: 404,
+    errors.OutsideServiceAreaError: 422,
+    errors.UnknownCategoryError: 422,
+    errors.IdempotencyKeyReuseError: 422,
+    errors.RequestInFlightError: 409,
+    errors.InvalidCursorError: 400,
+    # A report closed meanwhile: a state that conflicts with the request, not a fault of it.
+    errors.ReportClosedError: 409,
+    media.EmptyPhotoError: 422,
+    media.PhotoTooLargeError: 413,
     # RFC 9110 allows 415 for a format found unsupported by inspecting the data itself.
-    media.UnsupportedPhotoTypeError: (415, "unsupported-photo-type"),
-    media.PhotoTypeMismatchError: (415, "photo-type-mismatch"),
-    media.CorruptPhotoError: (422, "corrupt-photo"),
-    media.PhotoTooManyPixelsError: (422, "photo-too-many-pixels"),
+    media.UnsupportedPhotoTypeError: 415,
+    media.PhotoTypeMismatchError: 415,
+    media.CorruptPhotoError: 422,
+    media.PhotoTooManyPixelsError: 422,
     # The report is full: a state that conflicts with one more photo, rather than a fault of
     # the photo itself.
-    media.PhotoLimitReachedError: (409, "photo-limit-reached"),
-    media.PhotoStorageError: (503, "photo-storage-unavailable"),
-    media.PhotoUploadForbiddenError: (403, "photo-upload-forbidden"),
-    media.PhotoReportClosedError: (409, "report-closed"),
+    media.PhotoLimitReachedError: 409,
+    media.PhotoStorageError: 503,
+    media.PhotoUploadForbiddenError: 403,
     # The ticket lifecycle: a 409 lists in `allowed` the statuses that may follow.
-    tickets.InvalidTransitionError: (409, "invalid-transition"),
-    tickets.StaleVersionError: (412, "stale-version"),
-    ticket_etag.IfMatchRequiredError: (428, "if-match-required"),
-    tickets.MissingReasonError: (422, "missing-reason"),
-    tickets.MissingPlannedDateError: (422, "missing-planned-date"),
-    tickets.InvalidDuplicateError: (422, "invalid-duplicate"),
-    tickets.UnknownReferenceError: (422, "unknown-reference"),
-    tickets.AmbiguousReferenceError: (422, "ambiguous-reference"),
-    tickets.InvalidTransferError: (422, "invalid-transfer"),
-    tickets.ReopenWindowClosedError: (422, "reopen-window-closed"),
-    tickets.InvalidPriorityError: (422, "invalid-priority"),
-    tickets.InvalidAssigneeError: (422, "invalid-assignee"),
+    tickets.InvalidTransitionError: 409,
+    tickets.StaleVersionError: 412,
+    ticket_etag.IfMatchRequiredError: 428,
+    tickets.MissingReasonError: 422,
+    tickets.MissingPlannedDateError: 422,
+    tickets.InvalidDuplicateError: 422,
+    tickets.UnknownReferenceError: 422,
+    tickets.AmbiguousReferenceError: 422,
+    tickets.InvalidTransferError: 422,
+    tickets.ReopenWindowClosedError: 422,
+    tickets.InvalidPriorityError: 422,
+    tickets.InvalidAssigneeError: 422,
     # Raised under /open311/v2 only, whose own handler answers the spec's 403 document.
-    ApiKeyError: (403, "invalid-api-key"),
+    ApiKeyError: 403,
+    # Staff accounts and access.
+    accounts.NotAuthenticatedError: 401,
+    accounts.AuthenticationError: 401,
+    accounts.PermissionDeniedError: 403,
+    accounts.CsrfTokenError: 403,
+    accounts.InvalidInvitationError: 400,
+    accounts.AccountExistsError: 409,
+    accounts.WeakPasswordError: 422,
+    accounts.GrantNotAllowedError: 403,
+    accounts.InvalidGrantError: 422,
+    accounts.InvitationConflictError: 409,
+    accounts.NoPendingInvitationError: 404,
+    accounts.AccountNotActiveError: 409,
+    accounts.InvalidPasswordResetError: 400,
+    # Limits: logins, follow requests and comments; refused while their counters are away.
+    accounts.TooManyAttemptsError: 429,
+    ThrottleUnavailableError: 503,
+    follow.FollowLimitsUnavailableError: 503,
+    follow.CommentLimitsUnavailableError: 503,
+    # Residents' follow links.
+    follow.NotTheReporterError: 403,
+    follow.FollowLinkExpiredError: 410,
+    follow.AlreadyConfirmedError: 409,
+    UnknownFilterValueError: 422,
 }
+
+# Extras an error carries for a header of its answer (WWW-Authenticate, Retry-After), never
+# for its body.
+HEADER_EXTRAS = frozenset({"auth_error", "retry_after"})
+
+
+def status_of(error_class: type[errors.PaveError]) -> int:
+    """The status of the nearest class of `error_class`'s hierarchy in DOMAIN_STATUS."""
+    return next(DOMAIN_STATUS[c] for c in error_class.__mro__ if c in DOMAIN_STATUS)
 
 
 class FieldErrorSchema(Schema):
@@ -201,11 +241,41 @@ def problem_from_http_exception(error: HTTPException):
     return response
 
 
+def www_authenticate(error: errors.PaveError) -> str:
+    """Every 401 names the scheme to use (RFC 9110), and a bad token's fault (RFC 6750)."""
+    value = 'Bearer realm="pave"'
+    if error.extra.get("auth_error"):
+        value += f', error="{error.extra["auth_error"]}"'
+    return value
+
+
+def unknown_filter_value(error: UnknownFilterValueError):
+    """A filter naming a region, commune or category that does not exist: an invalid request
+    whose field error names the parameter, as a schema's would."""
+    field_error = {"pointer": error.parameter, "location": "query", "detail": error.detail}
+    detail = f"{error.parameter}: {error.detail}"
+    return problem(status_of(type(error)), "Invalid request", detail, errors=[field_error])
+
+
+def domain_error_response(error: errors.PaveError):
+    """The one answer of a domain error: problem+json of its code, status from DOMAIN_STATUS."""
+    if isinstance(error, UnknownFilterValueError):
+        return unknown_filter_value(error)
+    status = status_of(type(error))
+    extra = {k: v for k, v in error.extra.items() if k not in HEADER_EXTRAS}
+    response = domain_problem(error, status, error.code, extra)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = www_authenticate(error)
+    if isinstance(error, accounts.TooManyAttemptsError):
+        response.headers["Retry-After"] = str(error.extra["retry_after"])
+    if isinstance(error, ThrottleUnavailableError):
+        current_app.logger.error("limits: %s (%s)", error.detail, error.__cause__)
+        response.headers["Retry-After"] = "30"
+    return response
+
+
 def register_domain_errors(app: Flask) -> None:
-    @app.errorhandler(errors.PaveError)
-    def _domain(error: errors.PaveError):
-        status, slug = DOMAIN_STATUS.get(type(error), (400, "bad-request"))
-        return domain_problem(error, status, slug)
+    app.register_error_handler(errors.PaveError, domain_error_response)
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError):

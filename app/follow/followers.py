@@ -19,8 +19,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.dates import long_datetime
-from app.errors import NotFoundError, PaveError
-from app.follow.links import MAX_TOKEN_LENGTH, ReportClosedError
+from app.errors import NotFoundError, ReportClosedError
+from app.follow.errors import AlreadyConfirmedError
+from app.follow.links import MAX_TOKEN_LENGTH
 from app.notify import notifications, outbox
 from app.notify.notifications import token_hash
 from app.problems import msg
@@ -69,10 +70,6 @@ CONFIRMED_SQL = text(
     "SELECT 1 FROM report_followers WHERE confirm_token_hash = :token_hash "
     "AND confirmed_at IS NOT NULL"
 )
-
-
-class AlreadyConfirmedError(PaveError):
-    title = "Already confirmed"
 
 
 def request(session: Session, report_id: uuid.UUID, email: str, language: str) -> bool:

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.dates import BELGIAN_TIME, long_date
 from app.db import Base
-from app.errors import NotFoundError, PaveError
+from app.errors import NotFoundError
+from app.follow.errors import FollowLinkExpiredError, NotTheReporterError
 from app.i18n import LANGUAGES
 from app.notify.notifications import token_hash
 from app.problems import Localized, msg
@@ -105,14 +106,6 @@ class ReportFollower(Base):
     confirm_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class FollowLinkExpiredError(PaveError):
-    title = "This link has expired"
-
-
-class ReportClosedError(PaveError):
-    title = "This report is closed"
-
-
 FIND_SQL = text(
     """
     SELECT t.id AS token_id, t.role, t.report_id, t.email, r.status, r.reporter_language,
@@ -180,10 +173,6 @@ WITHDRAW_SQL = text(
     "DELETE FROM outbox_messages WHERE report_id = ANY(:ids) "
     "AND lower(recipient) = lower(:email) AND kind LIKE 'resident\\_%' AND sent_at IS NULL"
 )
-
-
-class NotTheReporterError(PaveError):
-    title = "Only the reporter may do this"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A body with notify_mode 'daily' and a contact email receives one message listing the tickets
 it received since its last digest: new reports and tickets transferred to it. The worker
 (`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
-(DIGEST_TIMEZONE); `flask --app app digest` does the same at once.
+(DIGEST_TIMEZONE); `flask --app app digest` does the same at once (both: app/notify/cli.py).
 
 Each body's bookmark (the end of the span its last digest covered, and the day it was for) is
 moved in the transaction that writes the message, under the bookmark's row lock: two workers
@@ -17,9 +17,6 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import Date, DateTime, ForeignKey, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -185,21 +182,3 @@ class DailyDigests:
 
 def local_today(timezone: str) -> dt.date:
     return dt.datetime.now(ZoneInfo(timezone)).date()
-
-
-@click.command("digest")
-@with_appcontext
-def digest_command() -> None:
-    """Queue today's digest of new tickets of each body on notify_mode 'daily', unless written.
-
-    The worker does this by itself every day from DIGEST_HOUR; this queues them now.
-    """
-    from app.web import get_database
-
-    day = local_today(current_app.config["DIGEST_TIMEZONE"])
-    with get_database(current_app).session() as session:
-        digests = send_digests(session, day=day)
-    sent = [d for d in digests if d.message_id is not None]
-    for digest in sent:
-        click.echo(f"{digest.body_code}: {digest.tickets} ticket(s)")
-    click.echo(f"{len(sent)} digest(s) queued for {len(digests)} body(ies) on a daily digest.")

@@ -92,6 +92,7 @@ _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-
 class UnknownFilterValueError(PaveError):
     """A filter names a region, commune or category that does not exist."""
 
+    code = "unknown-filter-value"
     title = "Unknown filter value"
 
     def __init__(self, parameter: str, detail: str):

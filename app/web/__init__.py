@@ -6,11 +6,23 @@ imports this package, so it can be used from a plain Python shell or a script.
 
 from __future__ import annotations
 
-from flask import Flask, g
+from collections.abc import Mapping
+
+from flask import Flask, current_app, g, has_app_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import urls
 from app.config import Config
 from app.db import Database
+
+
+def _app_settings() -> Mapping | None:
+    """The settings of the app whose context is active, if any (links start with its
+    PUBLIC_BASE_URL, whoever builds them: a request, a CLI command, a test)."""
+    return current_app.config if has_app_context() else None
+
+
+urls.read_settings_from(_app_settings)
 
 
 def create_app(config: dict | None = None) -> Flask:

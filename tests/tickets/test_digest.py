@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from app.notify.digest import digest_command, send_digests
+from app.notify.cli import digest_command
+from app.notify.digest import send_digests
 from app.tickets.services import transition
 from tests.tickets.helpers import CREW
 

@@ -26,29 +26,17 @@ from functools import wraps
 from flask import current_app, g, request, session
 
 from app.accounts import access
+from app.accounts.errors import CsrfTokenError, NotAuthenticatedError, PermissionDeniedError
 from app.accounts.models import User
 from app.accounts.services import end_session as end_staff_session
 from app.accounts.services import open_session, user_for_session, user_for_token
 from app.api.errors import problem_doc
-from app.errors import PaveError
 from app.web import db_session
 
 STAFF_SECURITY = [{"cookieAuth": []}, {"bearerAuth": []}]
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _UNSET = object()
-
-
-class NotAuthenticatedError(PaveError):
-    title = "Login required"
-
-
-class PermissionDeniedError(PaveError):
-    title = "Not allowed"
-
-
-class CsrfTokenError(PaveError):
-    title = "Missing or invalid CSRF token"
 
 
 def start_session(user: User) -> str:
@@ -174,17 +162,3 @@ def staff_required(blp, action: str | None = None):
         )(wrapper)
 
     return decorator
-
-
-ERROR_STATUS: dict[type[PaveError], tuple[int, str]] = {
-    NotAuthenticatedError: (401, "not-authenticated"),
-    PermissionDeniedError: (403, "forbidden"),
-    CsrfTokenError: (403, "csrf-token"),
-}
-
-
-def www_authenticate(error: NotAuthenticatedError) -> str:
-    value = 'Bearer realm="pave"'
-    if error.extra.get("auth_error"):
-        value += f', error="{error.extra["auth_error"]}"'
-    return value

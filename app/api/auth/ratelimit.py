@@ -14,26 +14,20 @@ from __future__ import annotations
 import hashlib
 from functools import wraps
 
-from flask import Flask, current_app, request
+from flask import current_app, request
 from limits import parse
 
-from app.accounts.errors import AuthenticationError
+from app.accounts.errors import AuthenticationError, TooManyAttemptsError
 from app.accounts.login_throttle import (
     PostgresStore,
     RedisStore,
     Rule,
     ThrottleUnavailableError,
 )
-from app.api.errors import domain_problem
-from app.errors import PaveError
 
 EXTENSION = "pave_login_throttle"
 # What a failed login answers (AuthenticationError); anything else is not a failure.
 LOGIN_FAILED_STATUS = 401
-
-
-class TooManyAttemptsError(PaveError):
-    title = "Too many attempts"
 
 
 def rule(setting: str, **kwargs) -> Rule:
@@ -108,19 +102,3 @@ def login_limits(view):
                     current_app.logger.exception("login counts: a success not given back")
 
     return wrapper
-
-
-def init_app(app: Flask) -> None:
-    @app.errorhandler(TooManyAttemptsError)
-    def _too_many(error: TooManyAttemptsError):
-        wait = error.extra["retry_after"]
-        response = domain_problem(error, 429, "too-many-attempts", {})
-        response.headers["Retry-After"] = str(wait)
-        return response
-
-    @app.errorhandler(ThrottleUnavailableError)
-    def _unavailable(error: ThrottleUnavailableError):
-        app.logger.error("limits: %s (%s)", error.detail, error.__cause__)
-        response = domain_problem(error, 503, error.type_slug, {})
-        response.headers["Retry-After"] = "30"
-        return response

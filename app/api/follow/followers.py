@@ -15,10 +15,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.common import EmailAddress, request_language
-from app.api.errors import domain_problem, problem_doc
+from app.api.errors import problem_doc
 from app.api.follow.limits import check_follow_request
 from app.follow import followers as following
-from app.follow import links as resident
 from app.i18n import LANGUAGES
 from app.web import db_session
 
@@ -53,19 +52,6 @@ class FollowConfirmedSchema(Schema):
         required=True,
         metadata={"description": "The follower's own follow link's token (/follow/<token>)"},
     )
-
-
-def _closed(error: resident.ReportClosedError):
-    return domain_problem(error, 409, "report-closed", {})
-
-
-blp.errorhandler(resident.ReportClosedError)(_closed)
-confirmations.errorhandler(resident.ReportClosedError)(_closed)
-
-
-@confirmations.errorhandler(following.AlreadyConfirmedError)
-def _already(error: following.AlreadyConfirmedError):
-    return domain_problem(error, 409, "follow-already-confirmed", {})
 
 
 @confirmations.after_request

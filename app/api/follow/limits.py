@@ -11,22 +11,10 @@ from __future__ import annotations
 
 from flask import current_app, request
 
+from app.accounts.errors import TooManyAttemptsError
 from app.accounts.login_throttle import ThrottleUnavailableError
-from app.api.auth.ratelimit import TooManyAttemptsError, digest, rule, store
-from app.problems import msg
-
-
-class FollowLimitsUnavailableError(ThrottleUnavailableError):
-    """The counters of follow requests or comments out of reach: those are refused, not logins.
-
-    `what` is "follow" or "comment": each has its own problem type, titled in the reader's
-    language (app/problems).
-    """
-
-    def __init__(self, what: str):
-        super().__init__(msg(f"limits.{what}-unavailable"))
-        self.type_slug = f"{what}-limits-unavailable"
-        self.title = f"{'Follow requests' if what == 'follow' else 'Comments'} are unavailable"
+from app.api.auth.ratelimit import digest, rule, store
+from app.follow.errors import CommentLimitsUnavailableError, FollowLimitsUnavailableError
 
 
 def mailbox(email: str) -> str:
@@ -45,8 +33,10 @@ def _count(counters: dict, what: str, too_many: str) -> None:
     try:
         wait = store().attempt(counters)
     except ThrottleUnavailableError as exc:
-        kind = "comment" if what == "comment" else "follow"
-        raise FollowLimitsUnavailableError(kind) from exc.__cause__
+        unavailable = (
+            CommentLimitsUnavailableError if what == "comment" else FollowLimitsUnavailableError
+        )
+        raise unavailable() from exc.__cause__
     if wait:
         current_app.logger.info("%ss: limit reached, %s s to wait", what, wait)
         raise TooManyAttemptsError(f"{too_many}; try again in {wait} seconds.", retry_after=wait)

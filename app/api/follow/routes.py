@@ -14,7 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.common import request_language
-from app.api.errors import domain_problem, problem_doc
+from app.api.errors import problem_doc
 from app.api.follow.limits import check_comment
 from app.api.follow.schemas import (
     FollowCommentSchema,
@@ -47,16 +47,6 @@ def _private(response):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@blp.errorhandler(resident.NotTheReporterError)
-def _not_reporter(error: resident.NotTheReporterError):
-    return domain_problem(error, 403, "not-the-reporter", {})
-
-
-@blp.errorhandler(resident.FollowLinkExpiredError)
-def _expired(error: resident.FollowLinkExpiredError):
-    return domain_problem(error, 410, "follow-link-expired")
 
 
 def _follower(session, token: str) -> resident.Follower:

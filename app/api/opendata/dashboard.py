@@ -38,7 +38,6 @@ from app.i18n import pick_name
 from app.opendata import dashboard
 from app.opendata.export import (
     BELGIAN_TIME,
-    UnknownFilterValueError,
     check_values,
 )
 from app.opendata.records import RecordFilter
@@ -93,13 +92,6 @@ def _filters(args: dict) -> dict:
         "start": args.get("start"),
         "end": args.get("end"),
     }
-
-
-@blp.errorhandler(UnknownFilterValueError)
-def _unknown_value(exc: UnknownFilterValueError) -> Response:
-    """A filter naming a region, commune or category that does not exist: 422, naming it."""
-    error = {"pointer": exc.parameter, "location": "query", "detail": exc.detail}
-    return problem(422, "Invalid request", f"{exc.parameter}: {exc.detail}", errors=[error])
 
 
 def _csv(figure: str, args: dict, columns: list[str], rows: Iterable[dict]) -> Response:

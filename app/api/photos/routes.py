@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.api.errors import domain_problem, problem_doc
+from app.api.errors import problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
 from app.errors import NotFoundError, RequestInFlightError
 from app.follow import links as resident
@@ -189,11 +189,6 @@ def store_upload(session: Session, report_id: uuid.UUID, upload, client_photo_id
     if added.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
-
-
-@blp.errorhandler(resident.FollowLinkExpiredError)
-def _expired(error: resident.FollowLinkExpiredError):
-    return domain_problem(error, 410, "follow-link-expired")
 
 
 @blp.route("/follow/<string:token>/photos")

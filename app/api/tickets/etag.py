@@ -15,6 +15,7 @@ ETAG_PATTERN = re.compile(r'^"v([0-9]{1,9})"$')
 class IfMatchRequiredError(PaveError):
     """A change sent without the ETag of the version it was made on (RFC 6585: 428)."""
 
+    code = "if-match-required"
     title = "If-Match required"
 
 

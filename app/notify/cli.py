@@ -1,0 +1,117 @@
+"""`flask --app app worker` and `flask --app app digest`: the outbox's commands.
+
+The work itself is in app/notify (worker.drain, digest.DailyDigests) and app/privacy
+(retention.DailyPurge), none of which needs Flask; here, the settings and the loop.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
+
+from app.notify.digest import DailyDigests, local_today, send_digests
+from app.notify.worker import drain, sender_from_config
+from app.privacy.retention import DailyPurge
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT (Ctrl-C, or `make run` stopping its processes);
+    the previous handlers come back when the block ends."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = {signum: signal.signal(signum, lambda *_: stop.set()) for signum in signals}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do what is due now (emails, digests), then exit.")
+@click.option(
+    "--interval",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Seconds between two looks at the outbox.",
+)
+@with_appcontext
+def worker_command(once: bool, interval: float) -> None:
+    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
+    daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, and erase the personal data
+    of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day."""
+    from app.web import get_database
+
+    config = current_app.config
+    if not 0 <= config["DIGEST_HOUR"] <= 23:
+        raise click.BadParameter(
+            f"DIGEST_HOUR is an hour from 0 to 23, not {config['DIGEST_HOUR']}."
+        )
+    engine = get_database(current_app).engine
+    sender = sender_from_config(config)
+    max_attempts = config["OUTBOX_MAX_ATTEMPTS"]
+    digests = DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"])
+    purges = DailyPurge(days=config["PRIVACY_RETENTION_DAYS"])
+    with _stop_on_signals() as stop:
+        while not stop.is_set():
+            try:
+                for digest in digests.run(engine):
+                    click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
+                purged = purges.run(engine)
+                if purged is not None and purged.reports:
+                    click.echo(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
+                result = drain(engine, sender, max_attempts=max_attempts, stopping=stop.is_set)
+            except OperationalError as exc:
+                if once:
+                    raise
+                # The database is down or restarting: nothing was lost, try again later
+                # rather than exit (under `make run`, that would stop the web server too).
+                click.echo(f"database unavailable, retrying in {interval:g} s: {exc}", err=True)
+            except Exception as exc:
+                if once:
+                    raise
+                # Not one message's fault (those are marked failed in drain): say it, and
+                # look again later rather than exit.
+                click.echo(f"worker error, retrying in {interval:g} s: {exc!r}", err=True)
+            else:
+                if result.sent or result.failed:
+                    retried = result.failed - result.given_up
+                    click.echo(
+                        f"{result.sent} sent, {result.failed} failed "
+                        f"({retried} will be retried, {result.given_up} given up)"
+                    )
+                for error in result.errors:
+                    click.echo(f"  {error}", err=True)
+            if once:
+                return
+            stop.wait(interval)
+
+
+@click.command("digest")
+@with_appcontext
+def digest_command() -> None:
+    """Queue today's digest of new tickets of each body on notify_mode 'daily', unless written.
+
+    The worker does this by itself every day from DIGEST_HOUR; this queues them now.
+    """
+    from app.web import get_database
+
+    day = local_today(current_app.config["DIGEST_TIMEZONE"])
+    with get_database(current_app).session() as session:
+        digests = send_digests(session, day=day)
+    sent = [d for d in digests if d.message_id is not None]
+    for digest in sent:
+        click.echo(f"{digest.body_code}: {digest.tickets} ticket(s)")
+    click.echo(f"{len(sent)} digest(s) queued for {len(digests)} body(ies) on a daily digest.")
