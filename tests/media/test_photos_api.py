@@ -11,8 +11,9 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.api.photos.routes import photos_for_report
+from app.api.photos.setup import photo_url
 from app.media.processing import OUTPUT
+from app.media.views import photos_for_report
 from tests.api.helpers import assert_problem
 from tests.media import images
 from tests.media.conftest import photo_rows, stored_files, token_for
@@ -149,7 +150,7 @@ def test_the_report_view_lists_photos_in_order_and_leaves_hidden_ones_out(
     session.execute(text("UPDATE photos SET hidden = true WHERE position = 1"))
 
     with photo_app.test_request_context():
-        photos = photos_for_report(session, report_id)
+        photos = photos_for_report(session, report_id, photo_url)
 
     assert [p["position"] for p in photos] == [0, 2]
     assert all(p["url"].startswith("http://localhost/api/v1/photos/") for p in photos)

@@ -14,14 +14,7 @@ from webargs.flaskparser import FlaskParser
 from app.api import hostile
 from app.api.common import request_language
 from app.api.errors import problem_doc
-from app.api.photos.routes import (
-    first_thumbnails,
-    photo_limits,
-    photo_storage,
-    photo_view,
-    photos_for_report,
-    upload_limit,
-)
+from app.api.photos.setup import photo_limits, photo_storage, photo_url, upload_limit
 from app.api.reports.schemas import (
     FeatureCollectionSchema,
     IdempotencyHeadersSchema,
@@ -39,6 +32,7 @@ from app.media.capability import photo_token
 from app.media.errors import PhotoLimitReachedError
 from app.media.processing import MB
 from app.media.services import add_photo
+from app.media.views import first_thumbnails, photo_view, photos_for_report
 from app.notify.messages import FALLBACK_LANGUAGE
 from app.reports.queries import (
     ReportFilter,
@@ -278,9 +272,13 @@ class Reports(MethodView):
             # replay. The public projection may not show it yet (a sensitive category's report
             # is public once its published hour is over).
             view = get_own_report(session, created.report_id)
-            photos = [photo_view(a.photo) for a in added] if added or not created.replayed else None
+            photos = (
+                [photo_view(a.photo, photo_url) for a in added]
+                if added or not created.replayed
+                else None
+            )
             if photos is None:
-                photos = photos_for_report(session, created.report_id)
+                photos = photos_for_report(session, created.report_id, photo_url)
             follow_token = keep_phone_link(
                 session.connection(), config["SECRET_KEY"], created.report_id, new.reporter_email
             )
@@ -317,7 +315,9 @@ class ReportById(MethodView):
         """One report's public view"""
         session = db_session()
         view = get_report(session, report_id)
-        return report_view(view, request_language(), photos_for_report(session, report_id))
+        return report_view(
+            view, request_language(), photos_for_report(session, report_id, photo_url)
+        )
 
 
 @blp.route("/nearby")
@@ -335,7 +335,7 @@ class NearbyReports(MethodView):
             args["limit"],
         )
         lang = request_language()
-        thumbnails = first_thumbnails(db_session(), [row.id for row in rows])
+        thumbnails = first_thumbnails(db_session(), [row.id for row in rows], photo_url)
         features = [feature(row, lang) for row in rows]
         for item in features:
             # What the resident compares with the problem in front of them.

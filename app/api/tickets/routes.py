@@ -17,14 +17,8 @@ from app.api.auth.guard import (
 )
 from app.api.common import request_language
 from app.api.errors import problem_doc
-from app.api.photos.routes import (
-    first_thumbnails,
-    photo_limits,
-    photo_storage,
-    photo_view,
-    upload_limit,
-)
 from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadSchema
+from app.api.photos.setup import photo_limits, photo_storage, photo_url, upload_limit
 from app.api.tickets import geojson, views
 from app.api.tickets.changes import apply_change, commit_or_rollback, detail_response
 from app.api.tickets.etag import InvalidAssigneeError
@@ -45,6 +39,7 @@ from app.api.tickets.scope import actor_of, check_original, ticket_scope
 from app.errors import RequestInFlightError
 from app.media.processing import MB
 from app.media.services import add_photo
+from app.media.views import first_thumbnails, photo_view
 from app.tickets import edits, picking, queries, services
 from app.tickets.models import AuditEntry
 from app.web import db_session
@@ -112,7 +107,7 @@ class Tickets(MethodView):
             cursor=args.get("cursor"),
         )
         lang = request_language()
-        thumbnails = first_thumbnails(db_session(), [row.id for row in page.rows])
+        thumbnails = first_thumbnails(db_session(), [row.id for row in page.rows], photo_url)
         return {
             "items": [
                 {**views.summary(row, lang), "thumbnail_url": thumbnails.get(row.id)}
@@ -360,7 +355,7 @@ class TicketPhotos(MethodView):
             raise RequestInFlightError(
                 "Another upload of this photo was just processed; retry to get it."
             ) from exc
-        response = jsonify(PhotoSchema().dump(photo_view(added.photo)))
+        response = jsonify(PhotoSchema().dump(photo_view(added.photo, photo_url)))
         response.status_code = 201
         if added.replayed:
             response.headers["Idempotent-Replayed"] = "true"
