@@ -6,16 +6,17 @@ import uuid
 
 from flask import current_app, jsonify, make_response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from app.api.errors import domain_problem, problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
-from app.api.photos.setup import photo_limits, photo_storage, photo_url, upload_limit
+from app.api.photos.setup import photo_limits, photo_storage, photo_url
+from app.api.uploads import limit_one_photo
 from app.errors import NotFoundError
 from app.follow import links as resident
 from app.media.errors import PhotoUploadForbiddenError
-from app.media.processing import MB, OUTPUT
+from app.media.processing import OUTPUT
 from app.media.services import check_report_key, ensure_open, store_photo
 from app.media.storage import CACHE_CONTROL
 from app.media.views import photo_view, served_content_type
@@ -29,15 +30,7 @@ blp = Blueprint("photos", __name__, description="Photos of reports")
 def _allow_photo_sized_bodies():
     if request.method != "POST":
         return
-    limit = upload_limit()
-    megabytes = current_app.config["PHOTO_MAX_BYTES"] / MB
-    if request.content_length is not None and request.content_length > limit:
-        abort(413, message=f"A photo upload is at most {megabytes:.0f} MB.")
-    # The app's limit suits JSON bodies; only these routes accept a photo-sized body, and
-    # Werkzeug enforces this limit while parsing even when no Content-Length was sent.
-    request.max_content_length = limit
-    if request.mimetype != "multipart/form-data":
-        abort(415, message="Send the photo as multipart/form-data in a field named `photo`.")
+    limit_one_photo()
 
 
 @blp.route("/reports/<uuid:report_id>/photos")

@@ -14,7 +14,7 @@ from webargs.flaskparser import FlaskParser
 from app.api import hostile
 from app.api.common import request_language
 from app.api.errors import problem_doc
-from app.api.photos.setup import photo_limits, photo_storage, photo_url, upload_limit
+from app.api.photos.setup import photo_limits, photo_storage, photo_url
 from app.api.reports.schemas import (
     FeatureCollectionSchema,
     IdempotencyHeadersSchema,
@@ -25,12 +25,12 @@ from app.api.reports.schemas import (
     ReportQueryArgsSchema,
     ReportSchema,
 )
+from app.api.uploads import limit_report_with_photos
 from app.errors import RequestInFlightError
 from app.follow.phone_link import keep_phone_link
 from app.i18n import pick_name
 from app.media.capability import photo_token
 from app.media.errors import PhotoLimitReachedError
-from app.media.processing import MB
 from app.media.services import add_photo
 from app.media.views import first_thumbnails, photo_view, photos_for_report
 from app.notify.messages import FALLBACK_LANGUAGE
@@ -91,11 +91,7 @@ def _require_json_body():
     if request.method not in {"POST", "PUT", "PATCH"}:
         return
     if request.mimetype == MULTIPART and request.endpoint == "reports.Reports":
-        # A report with its photos: room for each photo and its part headers.
-        limit = current_app.config["PHOTOS_PER_REPORT"] * upload_limit()
-        if request.content_length is not None and request.content_length > limit:
-            abort(413, message=f"A report with its photos is at most {limit // MB} MB.")
-        request.max_content_length = limit
+        limit_report_with_photos()
         return
     if request.mimetype != "application/json":
         abort(

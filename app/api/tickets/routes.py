@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from app.api.auth.guard import (
 from app.api.common import request_language
 from app.api.errors import problem_doc
 from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadSchema
-from app.api.photos.setup import photo_limits, photo_storage, photo_url, upload_limit
+from app.api.photos.setup import photo_limits, photo_storage, photo_url
 from app.api.tickets import geojson, views
 from app.api.tickets.changes import apply_change, commit_or_rollback, detail_response
 from app.api.tickets.etag import InvalidAssigneeError
@@ -36,8 +36,8 @@ from app.api.tickets.schemas import (
     UpdatePatchSchema,
 )
 from app.api.tickets.scope import actor_of, check_original, ticket_scope
+from app.api.uploads import limit_one_photo
 from app.errors import RequestInFlightError
-from app.media.processing import MB
 from app.media.services import add_photo
 from app.media.views import first_thumbnails, photo_view
 from app.tickets import edits, picking, queries, services
@@ -48,7 +48,6 @@ blp = Blueprint("tickets", __name__, url_prefix="/staff/tickets", description="S
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
-MULTIPART = "multipart/form-data"
 # Crews add "after" photos to reports that may already hold the resident's five.
 STAFF_EXTRA_PHOTOS = 3
 ETAG_HEADER = {
@@ -77,13 +76,7 @@ def _staff_then_body_type():
     if request.method not in {"POST", "PUT", "PATCH"}:
         return
     if request.endpoint == "tickets.TicketPhotos":
-        limit = upload_limit()
-        if request.content_length is not None and request.content_length > limit:
-            megabytes = current_app.config["PHOTO_MAX_BYTES"] / MB
-            abort(413, message=f"A photo upload is at most {megabytes:.0f} MB.")
-        request.max_content_length = limit
-        if request.mimetype != MULTIPART:
-            abort(415, message="Send the photo as multipart/form-data in a field named `photo`.")
+        limit_one_photo()
     elif request.mimetype != JSON:
         abort(415, message="Send JSON with Content-Type: application/json.")
 
