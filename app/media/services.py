@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, func, or_, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.db import committed
 from app.errors import IdempotencyKeyReuseError, NotFoundError
 from app.media.capability import is_photo_token
 from app.media.errors import (
@@ -153,35 +152,6 @@ def add_photo(
         raise
     _remember(session, storage, written)
     return AddedPhoto(photo, replayed=False, location_suggestion=processed.location_suggestion)
-
-
-def store_photo(
-    session: Session,
-    storage: PhotoStorage,
-    report_id: uuid.UUID,
-    upload_bytes: bytes,
-    filename: str | None,
-    content_type: str | None,
-    client_photo_id: str | None,
-    *,
-    limits: PhotoLimits = PhotoLimits(),
-) -> AddedPhoto:
-    """Add a photo to a report on its own and commit, or roll it all back, files too.
-
-    The report lock serialises uploads; only a race with a deletion breaks a unique key,
-    which `committed` turns into RequestInFlightError.
-    """
-    with committed(session):
-        return add_photo(
-            session,
-            storage,
-            report_id,
-            upload_bytes,
-            filename,
-            content_type,
-            client_photo_id,
-            limits=limits,
-        )
 
 
 def _lock_report(session: Session, report_id: uuid.UUID) -> None:

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.api.photos.setup import photo_url
+from app.media import services
 from app.media.processing import OUTPUT
 from app.media.views import photos_for_report
 from tests.api.helpers import assert_problem
@@ -140,6 +141,21 @@ def test_heic_png_and_webp_uploads_work(photo_client, report_id, make, content_t
     _, display = fetch_image(photo_client, response.get_json()["url"])
     assert display.size == (1200, 900)
     assert len(display.getexif()) == 0
+
+
+def test_an_upload_that_loses_a_race_is_a_409_and_leaves_no_files(
+    photo_client, session, report_id, photo_dir, monkeypatch
+):
+    upload(photo_client, report_id, images.jpeg(400, 300), key="first")
+    kept = stored_files(photo_dir)
+    # As if another upload had taken the same position between the count and the insert.
+    monkeypatch.setattr(services, "_next_position", lambda *args: 0)
+
+    response = upload(photo_client, report_id, images.jpeg(500, 300), key="second")
+
+    assert assert_problem(response, 409)["type"].endswith("/request-in-flight")
+    assert stored_files(photo_dir) == kept
+    assert photo_rows(session, report_id) == 1
 
 
 def test_the_report_view_lists_photos_in_order_and_leaves_hidden_ones_out(

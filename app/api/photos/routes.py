@@ -13,11 +13,12 @@ from app.api.errors import domain_problem, problem_doc
 from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
 from app.api.photos.setup import photo_limits, photo_storage, photo_url
 from app.api.uploads import limit_one_photo
+from app.db import committed
 from app.errors import NotFoundError
 from app.follow import links as resident
 from app.media.errors import PhotoUploadForbiddenError
 from app.media.processing import OUTPUT
-from app.media.services import check_report_key, ensure_open, store_photo
+from app.media.services import add_photo, check_report_key, ensure_open
 from app.media.storage import CACHE_CONTROL
 from app.media.views import photo_view, served_content_type
 from app.problems import msg
@@ -84,16 +85,18 @@ class ReportPhotos(MethodView):
 
 def store_upload(session: Session, report_id: uuid.UUID, upload, client_photo_id: str | None):
     """Add the uploaded photo to the report, commit, and answer 201 (after the caller's checks)."""
-    added = store_photo(
-        session,
-        photo_storage(),
-        report_id,
-        upload.read(),
-        upload.filename,
-        upload.mimetype,
-        client_photo_id,
-        limits=photo_limits(),
-    )
+    # The report lock serialises uploads; only a race with a deletion breaks a unique key.
+    with committed(session):
+        added = add_photo(
+            session,
+            photo_storage(),
+            report_id,
+            upload.read(),
+            upload.filename,
+            upload.mimetype,
+            client_photo_id,
+            limits=photo_limits(),
+        )
     body = photo_view(added.photo, photo_url)
     location = added.location_suggestion
     body["location_suggestion"] = {"lat": location.lat, "lon": location.lon} if location else None
