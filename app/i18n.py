@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 LANGUAGES = ("fr", "nl", "de", "en")
 # The usual language of each region, used when the asked-for one has no name.
 REGION_LANGUAGES = {"02000": ("nl", "fr"), "03000": ("fr", "de"), "04000": ("fr", "nl")}
@@ -15,3 +18,19 @@ def pick_name(names: dict[str, str], lang: str | None, region_code: str | None =
         if names.get(candidate):
             return names[candidate]
     return next(iter(names.values()), "")
+
+
+# Communes have no English name.
+COMMUNE_LANGUAGES = ("fr", "nl", "de")
+
+
+def names_from(row: Any, prefix: str, languages: tuple[str, ...] = LANGUAGES) -> dict[str, str]:
+    """A name per language from a row's `<prefix>_<lang>` columns, the empty ones left out.
+
+    `row` is a result row (columns as attributes) or a mapping of column names (RowMapping).
+    """
+    if isinstance(row, Mapping):
+        names = {lang: row.get(f"{prefix}_{lang}") for lang in languages}
+    else:
+        names = {lang: getattr(row, f"{prefix}_{lang}", None) for lang in languages}
+    return {lang: name for lang, name in names.items() if name}

@@ -19,7 +19,14 @@ from app.media.errors import (
     PhotoUploadForbiddenError,
 )
 from app.media.models import Photo
-from app.media.processing import MAX_BYTES, MAX_PIXELS, Location, check_size, process_photo
+from app.media.processing import (
+    MAX_BYTES,
+    MAX_PIXELS,
+    Location,
+    ProcessedPhoto,
+    check_size,
+    process_photo,
+)
 from app.media.storage import PhotoStorage
 from app.problems import msg
 from app.reports.states import CLOSED_STATUSES, Status
@@ -121,15 +128,7 @@ def add_photo(
     check_size(upload_bytes, limits.max_bytes)
     upload_sha256 = hashlib.sha256(upload_bytes).hexdigest()
     client_photo_id = client_photo_id or f"sha256:{upload_sha256}"
-
-    # Locking the report serialises the uploads to it, so the count and the position below
-    # stay true while two photos of the same report arrive at once.
-    found = session.execute(
-        text("SELECT id FROM reports WHERE id = :id FOR UPDATE"), {"id": report_id}
-    ).scalar()
-    if found is None:
-        raise NotFoundError(msg("report.missing", report_id=report_id))
-
+    _lock_report(session, report_id)
     existing = session.scalars(
         select(Photo).where(Photo.report_id == report_id, Photo.client_photo_id == client_photo_id)
     ).first()
@@ -137,33 +136,12 @@ def add_photo(
         if existing.upload_sha256 != upload_sha256:
             raise IdempotencyKeyReuseError(msg("photo.key-reused"))
         return AddedPhoto(existing, replayed=True)
-
-    count, last = session.execute(
-        select(func.count(), func.max(Photo.position)).where(Photo.report_id == report_id)
-    ).one()
-    if count >= limits.per_report:
-        raise PhotoLimitReachedError(msg("photo.limit-count", max=limits.per_report, count=count))
-
+    position = _next_position(session, report_id, limits.per_report)
     processed = process_photo(
         upload_bytes, content_type, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels
     )
-    renditions = (processed.display, processed.thumbnail)
-    written = _store(storage, renditions)
-    photo = Photo(
-        report_id=report_id,
-        client_photo_id=client_photo_id,
-        upload_sha256=upload_sha256,
-        position=0 if last is None else last + 1,
-        content_type=processed.display.content_type,
-        display_sha256=processed.display.sha256,
-        display_width=processed.display.width,
-        display_height=processed.display.height,
-        display_bytes=len(processed.display.data),
-        thumbnail_sha256=processed.thumbnail.sha256,
-        thumbnail_width=processed.thumbnail.width,
-        thumbnail_height=processed.thumbnail.height,
-        thumbnail_bytes=len(processed.thumbnail.data),
-    )
+    written = _store(storage, (processed.display, processed.thumbnail))
+    photo = _photo_row(processed, report_id, client_photo_id, upload_sha256, position)
     try:
         # A savepoint, so that a failed insert leaves the caller's transaction usable for the
         # reference check below (and for whatever the caller does next).
@@ -174,6 +152,51 @@ def add_photo(
         raise
     _remember(session, storage, written)
     return AddedPhoto(photo, replayed=False, location_suggestion=processed.location_suggestion)
+
+
+def _lock_report(session: Session, report_id: uuid.UUID) -> None:
+    """Lock the report's row, so that the uploads to it are serialised: the count and the
+    position of its photos stay true while two of them arrive at once."""
+    found = session.execute(
+        text("SELECT id FROM reports WHERE id = :id FOR UPDATE"), {"id": report_id}
+    ).scalar()
+    if found is None:
+        raise NotFoundError(msg("report.missing", report_id=report_id))
+
+
+def _next_position(session: Session, report_id: uuid.UUID, per_report: int) -> int:
+    """The position of the report's next photo; refused if it has `per_report` already."""
+    count, last = session.execute(
+        select(func.count(), func.max(Photo.position)).where(Photo.report_id == report_id)
+    ).one()
+    if count >= per_report:
+        raise PhotoLimitReachedError(msg("photo.limit-count", max=per_report, count=count))
+    return 0 if last is None else last + 1
+
+
+def _photo_row(
+    processed: ProcessedPhoto,
+    report_id: uuid.UUID,
+    client_photo_id: str,
+    upload_sha256: str,
+    position: int,
+) -> Photo:
+    display, thumbnail = processed.display, processed.thumbnail
+    return Photo(
+        report_id=report_id,
+        client_photo_id=client_photo_id,
+        upload_sha256=upload_sha256,
+        position=position,
+        content_type=display.content_type,
+        display_sha256=display.sha256,
+        display_width=display.width,
+        display_height=display.height,
+        display_bytes=len(display.data),
+        thumbnail_sha256=thumbnail.sha256,
+        thumbnail_width=thumbnail.width,
+        thumbnail_height=thumbnail.height,
+        thumbnail_bytes=len(thumbnail.data),
+    )
 
 
 def _store(storage: PhotoStorage, renditions) -> list[str]:

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
 
 from app.dates import long_date, long_datetime
-from app.i18n import REGION_LANGUAGES, pick_name
+from app.i18n import COMMUNE_LANGUAGES, REGION_LANGUAGES, names_from, pick_name
 from app.notify import outbox
 from app.notify.messages import STAFF_ROLES
 from app.urls import public_url
@@ -95,20 +95,15 @@ def facts(db: Connection, report_id: uuid.UUID) -> Row:
     return db.execute(FACTS_SQL, {"id": report_id}).one()
 
 
-def _names(row: Row, prefix: str, languages=("fr", "nl", "de", "en")) -> dict[str, str]:
-    names = {lang: getattr(row, f"{prefix}_{lang}", None) for lang in languages}
-    return {lang: name for lang, name in names.items() if name}
-
-
 def values(row: Row, language: str, **extra: object) -> dict[str, object]:
     """The placeholders of the ticket's emails, named in `language`."""
     region = row.region_code
     return {
         "ref": str(row.id)[:8],
         "reference": row.id,
-        "category": pick_name(_names(row, "category"), language, region),
-        "commune": pick_name(_names(row, "commune", ("fr", "nl", "de")), language, region),
-        "body": pick_name(_names(row, "body"), language, region),
+        "category": pick_name(names_from(row, "category"), language, region),
+        "commune": pick_name(names_from(row, "commune", COMMUNE_LANGUAGES), language, region),
+        "body": pick_name(names_from(row, "body"), language, region),
         "description": row.description or "",
         "planned_for": long_date(row.planned_for, language) if row.planned_for else "",
         **extra,

@@ -7,8 +7,6 @@ Each function here raises InvalidParameter with a sentence a client can act on.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -16,6 +14,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from app import cursors
 from app.geo.projection import NEAR_BELGIUM, transformer
 from app.ogc import crs as crs_
 
@@ -276,7 +275,7 @@ def parse_datetime(raw: str | None) -> Period | None:
 
 def encode_cursor(direction: str, key: str) -> str:
     """An opaque page token: the key of the row the page starts after (or ends before)."""
-    return base64.urlsafe_b64encode(f"{direction}:{key}".encode()).decode().rstrip("=")
+    return cursors.pack(f"{direction}:{key}")
 
 
 def decode_cursor(raw: str | None, key_pattern: re.Pattern) -> tuple[str, str] | None:
@@ -284,8 +283,8 @@ def decode_cursor(raw: str | None, key_pattern: re.Pattern) -> tuple[str, str] |
     if raw is None:
         return None
     try:
-        decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = cursors.unpack(raw)
+    except ValueError:
         decoded = ""
     direction, _, key = decoded.partition(":")
     if direction not in ("after", "before") or not key_pattern.fullmatch(key):

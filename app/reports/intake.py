@@ -13,16 +13,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db import committed
 from app.errors import IdempotencyKeyReuseError
 from app.follow.phone_link import keep_phone_link
 from app.media.errors import PhotoLimitReachedError
-from app.media.models import Photo, publicly_visible
+from app.media.models import Photo
 from app.media.services import PhotoLimits, add_photo
 from app.media.storage import PhotoStorage
+from app.media.views import visible_photos
 from app.reports.queries import get_own_report
 from app.reports.services import NewReport, create_report
 from app.reports.views import ReportView
@@ -134,7 +135,7 @@ def submit_report(
         if uploads is not None:
             photos = _add_photos(session, created.report_id, uploads, idempotency_key)
             if created.replayed and not photos:
-                photos = _visible_photos(session, created.report_id)
+                photos = visible_photos(session, created.report_id)
         view = get_own_report(session, created.report_id)
         follow_token = None
         if phone_link:
@@ -164,16 +165,6 @@ def _add_photos(
         ).photo
         for position, upload in enumerate(uploads.files)
     ]
-
-
-def _visible_photos(session: Session, report_id: uuid.UUID) -> list[Photo]:
-    """The report's visible photos in upload order."""
-    query = (
-        select(Photo)
-        .where(Photo.report_id == report_id, publicly_visible())
-        .order_by(Photo.position)
-    )
-    return list(session.scalars(query))
 
 
 def attach_media_url(

@@ -8,16 +8,15 @@ or radii. Only `get_own_report` reads the report itself, for its author.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidCursorError, NotFoundError
+from app import cursors
+from app.errors import NotFoundError
 from app.geo.projection import METRIC_SRID, WGS84, near_belgium
 from app.opendata.records import VIEW, RecordFilter, where_clause
 from app.problems import msg
@@ -81,20 +80,16 @@ def get_own_report(session: Session, report_id: uuid.UUID) -> ReportView:
 
 
 def encode_cursor(created_at: dt.datetime, report_id: uuid.UUID) -> str:
-    raw = json.dumps([created_at.isoformat(), str(report_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode([created_at.isoformat(), str(report_id)])
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created, rid = json.loads(raw)
-        at = dt.datetime.fromisoformat(created)
-        if at.tzinfo is None:
-            raise ValueError("naive datetime")
-        return at, uuid.UUID(rid)
-    except (ValueError, TypeError) as exc:
-        raise InvalidCursorError(msg("report.cursor-invalid")) from exc
+    return cursors.decode(cursor, _created_and_id, msg("report.cursor-invalid"))
+
+
+def _created_and_id(raw) -> tuple[dt.datetime, uuid.UUID]:
+    created, rid = raw
+    return cursors.aware_datetime(created), uuid.UUID(rid)
 
 
 def list_reports(

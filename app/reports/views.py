@@ -16,6 +16,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from app.i18n import COMMUNE_LANGUAGES, names_from
 from app.opendata.records import VIEW
 
 # The view's columns as ReportView reads them, from the view aliased `v`.
@@ -32,11 +33,6 @@ PUBLIC_COLUMNS = """
            v.body_region_code AS body_region
 """
 PUBLIC_VIEW_SQL = f"SELECT {PUBLIC_COLUMNS} FROM {VIEW} v"
-
-
-def _names(row, prefix: str, languages=("fr", "nl", "de", "en")) -> dict[str, str]:
-    names = {lang: getattr(row, f"{prefix}_{lang}", None) for lang in languages}
-    return {lang: name for lang, name in names.items() if name}
 
 
 @dataclass(frozen=True)
@@ -75,13 +71,13 @@ class ReportView:
             lon=row.lon,
             lat=row.lat,
             category_code=row.category_code,
-            category_names=_names(row, "category"),
+            category_names=names_from(row, "category"),
             commune_nis_code=row.commune_nis_code,
-            commune_names=_names(row, "commune", ("fr", "nl", "de")),
+            commune_names=names_from(row, "commune", COMMUNE_LANGUAGES),
             commune_region=row.commune_region,
             body_code=row.body_code,
             body_kind=row.body_kind,
-            body_names=_names(row, "body"),
+            body_names=names_from(row, "body"),
             body_region=row.body_region,
             distance_m=getattr(row, "distance_m", None),
             generalised=row.generalised,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,13 +10,15 @@ from typing import Any
 from sqlalchemy import case, false, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from app import cursors
 from app.accounts.access import ReadScope
 from app.accounts.models import User
 from app.bodies.models import Body
 from app.categories.models import Category
-from app.errors import InvalidCursorError, NotFoundError
+from app.errors import NotFoundError
 from app.geo.models import Commune
 from app.geo.projection import WGS84
+from app.i18n import COMMUNE_LANGUAGES, names_from
 from app.problems import msg
 from app.reports.models import Report, StatusChange
 from app.tickets.models import AuditEntry, ReportUpdate
@@ -93,11 +93,6 @@ class TicketDetail:
     audit: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _names(mapping, prefix: str, languages=("fr", "nl", "de", "en")) -> dict[str, str]:
-    names = {lang: mapping.get(f"{prefix}_{lang}") for lang in languages}
-    return {lang: name for lang, name in names.items() if name}
-
-
 _SUMMARY_COLUMNS = (
     Report.id,
     Report.status,
@@ -131,13 +126,13 @@ def _row(mapping) -> TicketRow:
         priority=mapping["priority"],
         version=mapping["version"],
         category_code=mapping["category_code"],
-        category_names=_names(mapping, "category"),
+        category_names=names_from(mapping, "category"),
         commune_nis_code=mapping["commune_nis_code"],
-        commune_names=_names(mapping, "commune", ("fr", "nl", "de")),
+        commune_names=names_from(mapping, "commune", COMMUNE_LANGUAGES),
         region_code=mapping["region_code"],
         body_id=mapping["body_id"],
         body_code=mapping["body_code"],
-        body_names=_names(mapping, "body"),
+        body_names=names_from(mapping, "body"),
         body_region=mapping["body_region"],
         lat=mapping["lat"],
         lon=mapping["lon"],
@@ -214,34 +209,31 @@ def _sort_keys(sort: str) -> tuple[list, bool]:
 
 def encode_cursor(sort: str, values: list[Any]) -> str:
     plain = [v.isoformat() if isinstance(v, dt.datetime) else str(v) for v in values]
-    raw = json.dumps([sort, *plain]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode([sort, *plain])
 
 
 def decode_cursor(cursor: str, sort: str) -> list[Any]:
     """The sort key values of the last row of the previous page, checked against `sort`."""
-    invalid = InvalidCursorError(
-        "The cursor is not one this API returned for this sort order; start again without it."
+    return cursors.decode(
+        cursor,
+        lambda raw: _sort_values(raw, sort),
+        "The cursor is not one this API returned for this sort order; start again without it.",
     )
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(raw, list) or raw[0] != sort:
-            raise invalid
-        *head, last = raw[1:]
-        values: list[Any] = []
-        for value in head:
-            if sort == "-priority" and not values:
-                values.append(int(value))
-                continue
-            at = dt.datetime.fromisoformat(value)
-            if at.tzinfo is None:
-                raise invalid
-            values.append(at)
-        values.append(uuid.UUID(last))
-    except (ValueError, TypeError, IndexError, UnicodeDecodeError) as exc:
-        raise invalid from exc
+
+
+def _sort_values(raw, sort: str) -> list[Any]:
+    if not isinstance(raw, list) or raw[0] != sort:
+        raise ValueError(f"not a cursor of the sort {sort}")
+    *head, last = raw[1:]
+    values: list[Any] = []
+    for value in head:
+        if sort == "-priority" and not values:
+            values.append(int(value))
+            continue
+        values.append(cursors.aware_datetime(value))
+    values.append(uuid.UUID(last))
     if len(values) != len(_sort_keys(sort)[0]):
-        raise invalid
+        raise ValueError(f"not as many values as the sort {sort} has keys")
     return values
 
 

@@ -11,8 +11,10 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.api.photos.routes import photos_for_report
+from app.api.photos.setup import photo_url
+from app.media import services
 from app.media.processing import OUTPUT
+from app.media.views import photos_for_report
 from tests.api.helpers import assert_problem
 from tests.media import images
 from tests.media.conftest import photo_rows, stored_files, token_for
@@ -141,6 +143,21 @@ def test_heic_png_and_webp_uploads_work(photo_client, report_id, make, content_t
     assert len(display.getexif()) == 0
 
 
+def test_an_upload_that_loses_a_race_is_a_409_and_leaves_no_files(
+    photo_client, session, report_id, photo_dir, monkeypatch
+):
+    upload(photo_client, report_id, images.jpeg(400, 300), key="first")
+    kept = stored_files(photo_dir)
+    # As if another upload had taken the same position between the count and the insert.
+    monkeypatch.setattr(services, "_next_position", lambda *args: 0)
+
+    response = upload(photo_client, report_id, images.jpeg(500, 300), key="second")
+
+    assert assert_problem(response, 409)["type"].endswith("/request-in-flight")
+    assert stored_files(photo_dir) == kept
+    assert photo_rows(session, report_id) == 1
+
+
 def test_the_report_view_lists_photos_in_order_and_leaves_hidden_ones_out(
     photo_app, photo_client, session, report_id
 ):
@@ -149,7 +166,7 @@ def test_the_report_view_lists_photos_in_order_and_leaves_hidden_ones_out(
     session.execute(text("UPDATE photos SET hidden = true WHERE position = 1"))
 
     with photo_app.test_request_context():
-        photos = photos_for_report(session, report_id)
+        photos = photos_for_report(session, report_id, photo_url)
 
     assert [p["position"] for p in photos] == [0, 2]
     assert all(p["url"].startswith("http://localhost/api/v1/photos/") for p in photos)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.i18n import pick_name
+from app.i18n import COMMUNE_LANGUAGES, names_from, pick_name
 
 BRUSSELS = {"fr": "Bruxelles", "nl": "Brussel", "de": "Brüssel"}
 ANTWERP = {"fr": "Anvers", "nl": "Antwerpen", "de": "Antwerpen"}
@@ -44,3 +44,15 @@ def test_unknown_language_or_region_still_gives_a_name():
 
 def test_no_names_at_all_gives_an_empty_string():
     assert pick_name({}, "fr", "04000") == ""
+
+
+def test_names_are_read_from_prefixed_columns_of_a_row_or_a_mapping():
+    class Row:
+        commune_fr = "Bruxelles"
+        commune_nl = "Brussel"
+        commune_de = ""
+        commune_en = "Brussels"
+
+    assert names_from(Row(), "commune", COMMUNE_LANGUAGES) == {"fr": "Bruxelles", "nl": "Brussel"}
+    mapping = {"body_fr": "SPW", "body_en": None}
+    assert names_from(mapping, "body") == {"fr": "SPW"}

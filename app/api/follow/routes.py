@@ -22,9 +22,10 @@ from app.api.follow.schemas import (
     FollowSchema,
     FollowUpdateSchema,
 )
-from app.api.photos.routes import photos_for_report
+from app.api.photos.setup import photo_url
 from app.api.reports.routes import report_view
 from app.follow import links as resident
+from app.media.views import photos_for_report
 from app.reports.queries import get_own_report, get_report
 from app.web import db_session
 
@@ -79,7 +80,7 @@ def follow_view(session, token: str) -> dict:
         report = get_own_report(session, follower.report_id)
     else:
         report = get_report(session, follower.report_id)
-    photos = photos_for_report(session, follower.report_id)
+    photos = photos_for_report(session, follower.report_id, photo_url)
     timeline = resident.timeline(session, follower)
     plans = iter(timeline.plans)
     return {

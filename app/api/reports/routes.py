@@ -13,14 +13,7 @@ from webargs.flaskparser import FlaskParser
 from app.api import hostile
 from app.api.common import request_language
 from app.api.errors import problem_doc
-from app.api.photos.routes import (
-    first_thumbnails,
-    photo_limits,
-    photo_storage,
-    photo_view,
-    photos_for_report,
-    upload_limit,
-)
+from app.api.photos.setup import photo_limits, photo_storage, photo_url
 from app.api.reports.schemas import (
     FeatureCollectionSchema,
     IdempotencyHeadersSchema,
@@ -32,9 +25,10 @@ from app.api.reports.schemas import (
     ReportSchema,
     new_report,
 )
+from app.api.uploads import limit_report_with_photos
 from app.i18n import pick_name
 from app.media.capability import photo_token
-from app.media.processing import MB
+from app.media.views import first_thumbnails, photo_view, photos_for_report
 from app.notify.messages import FALLBACK_LANGUAGE
 from app.reports.intake import IntakeSettings, PhotoUploads, submit_report
 from app.reports.queries import (
@@ -91,11 +85,7 @@ def _require_json_body():
     if request.method not in {"POST", "PUT", "PATCH"}:
         return
     if request.mimetype == MULTIPART and request.endpoint == "reports.Reports":
-        # A report with its photos: room for each photo and its part headers.
-        limit = current_app.config["PHOTOS_PER_REPORT"] * upload_limit()
-        if request.content_length is not None and request.content_length > limit:
-            abort(413, message=f"A report with its photos is at most {limit // MB} MB.")
-        request.max_content_length = limit
+        limit_report_with_photos()
         return
     if request.mimetype != "application/json":
         abort(
@@ -233,7 +223,7 @@ class Reports(MethodView):
             uploads=PhotoUploads(uploads, photo_storage, photo_limits()),
             phone_link=True,
         )
-        photos = [photo_view(photo) for photo in done.photos]
+        photos = [photo_view(photo, photo_url) for photo in done.photos]
         # The answer goes to the report's author (a replay needs their Idempotency-Key): their
         # own report, as the transaction read it, for a new report as for a replay.
         body = report_view(done.view, request_language(), photos)
@@ -258,7 +248,9 @@ class ReportById(MethodView):
         """One report's public view"""
         session = db_session()
         view = get_report(session, report_id)
-        return report_view(view, request_language(), photos_for_report(session, report_id))
+        return report_view(
+            view, request_language(), photos_for_report(session, report_id, photo_url)
+        )
 
 
 @blp.route("/nearby")
@@ -276,7 +268,7 @@ class NearbyReports(MethodView):
             args["limit"],
         )
         lang = request_language()
-        thumbnails = first_thumbnails(db_session(), [row.id for row in rows])
+        thumbnails = first_thumbnails(db_session(), [row.id for row in rows], photo_url)
         features = [feature(row, lang) for row in rows]
         for item in features:
             # What the resident compares with the problem in front of them.

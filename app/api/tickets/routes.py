@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -16,14 +16,8 @@ from app.api.auth.guard import (
 )
 from app.api.common import request_language
 from app.api.errors import problem_doc
-from app.api.photos.routes import (
-    first_thumbnails,
-    photo_limits,
-    photo_storage,
-    photo_view,
-    upload_limit,
-)
 from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadSchema
+from app.api.photos.setup import photo_limits, photo_storage, photo_url
 from app.api.staff import ETAG_HEADER, staff_change, staff_view
 from app.api.tickets import geojson, views
 from app.api.tickets.changes import apply_change, detail_response
@@ -40,7 +34,8 @@ from app.api.tickets.schemas import (
     UpdatePatchSchema,
 )
 from app.api.tickets.scope import ticket_scope
-from app.media.processing import MB
+from app.api.uploads import limit_one_photo
+from app.media.views import first_thumbnails, photo_view
 from app.tickets import changes, edits, queries
 from app.tickets.changes import actor_of
 from app.web import db_session
@@ -60,13 +55,7 @@ def _staff_then_body_type():
     if request.method not in {"POST", "PUT", "PATCH"}:
         return
     if request.endpoint == "tickets.TicketPhotos":
-        limit = upload_limit()
-        if request.content_length is not None and request.content_length > limit:
-            megabytes = current_app.config["PHOTO_MAX_BYTES"] / MB
-            abort(413, message=f"A photo upload is at most {megabytes:.0f} MB.")
-        request.max_content_length = limit
-        if request.mimetype != MULTIPART:
-            abort(415, message="Send the photo as multipart/form-data in a field named `photo`.")
+        limit_one_photo()
     elif request.mimetype != JSON:
         abort(415, message="Send JSON with Content-Type: application/json.")
 
@@ -92,7 +81,7 @@ class Tickets(MethodView):
             cursor=args.get("cursor"),
         )
         lang = request_language()
-        thumbnails = first_thumbnails(db_session(), [row.id for row in page.rows])
+        thumbnails = first_thumbnails(db_session(), [row.id for row in page.rows], photo_url)
         return {
             "items": [
                 {**views.summary(row, lang), "thumbnail_url": thumbnails.get(row.id)}
@@ -266,7 +255,7 @@ class TicketPhotos(MethodView):
             actor=actor_of(current_staff()),
             limits=photo_limits(),
         )
-        response = jsonify(PhotoSchema().dump(photo_view(added.photo)))
+        response = jsonify(PhotoSchema().dump(photo_view(added.photo, photo_url)))
         response.status_code = 201
         if added.replayed:
             response.headers["Idempotent-Replayed"] = "true"

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from app.accounts import access
 from app.accounts.models import User
-from app.api.photos.routes import photo_view
+from app.api.photos.setup import photo_url
 from app.i18n import pick_name
 from app.media.models import Photo
+from app.media.views import photo_view
 from app.tickets import queries
 from app.tickets.states import allowed_transitions, open311_status, oslo_status
 
@@ -58,7 +59,7 @@ def staff_photos(session: Session, report_id: uuid.UUID) -> list[dict]:
     photos = session.scalars(
         select(Photo).where(Photo.report_id == report_id).order_by(Photo.position)
     )
-    return [{**photo_view(p), "id": p.id, "hidden": p.hidden} for p in photos]
+    return [{**photo_view(p, photo_url), "id": p.id, "hidden": p.hidden} for p in photos]
 
 
 def ticket_detail(session: Session, user: User, report_id: uuid.UUID, lang: str | None) -> dict:
