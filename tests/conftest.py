@@ -86,7 +86,7 @@ def database_url():
 @pytest.fixture
 def smtp():
     """A real SMTP server (aiosmtpd) on a free local port; `smtp.messages` is what it got."""
-    from tests.tickets.smtp import Inbox, SmtpServer
+    from tests.helpers.smtp import Inbox, SmtpServer
 
     server = SmtpServer(Inbox())
     server.start()

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.accounts.conftest import make_staff, places  # noqa: F401  (fixtures)
+from tests.api.conftest import crew, staff_as  # noqa: F401  (fixtures)
 from tests.factories import GRAND_PLACE
-from tests.staff.conftest import crew, staff_as  # noqa: F401  (fixtures)
 
 LINK = re.compile(r"https?://[^\s]+/follow/([A-Za-z0-9_-]+)\n")
 CONFIRM_LINK = re.compile(r"https?://[^\s]+/follow/confirm/([A-Za-z0-9_-]+)\n")

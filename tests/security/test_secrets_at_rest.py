@@ -36,7 +36,7 @@ from app.notify.worker import drain
 from app.web import create_app
 from tests.api.helpers import report_body
 from tests.conftest import migrated_database
-from tests.tickets.smtp import free_port
+from tests.helpers.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = "https://pave.example"

@@ -19,7 +19,7 @@ from app.tickets.errors import (
     StaleVersionError,
 )
 from app.tickets.services import Actor, transition
-from tests.tickets.helpers import CREW, audit, messages, state
+from tests.helpers.tickets import CREW, audit, messages, state
 
 PLAN_DAY = dt.date(2026, 12, 14)
 

@@ -16,7 +16,7 @@ from app.follow import followers as following
 from app.notify.digest import send_digests
 from app.notify.notifications import notify_invitation
 from app.tickets.services import transition
-from tests.tickets.helpers import CREW, messages
+from tests.helpers.tickets import CREW, messages
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 PLANNED = {

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from app.errors import OutsideServiceAreaError
 from app.geo.routing import locate
-from tests.integration.routing_oracle import TOLERANCE_M, to_metric, to_wgs84
+from tests.helpers.routing_oracle import TOLERANCE_M, to_metric, to_wgs84
 
 KNOWN_PLACES = [
     ("Bruxelles, Grand-Place", (4.3525, 50.8467), "21004"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.staff.conftest import TICKETS
+from tests.api.conftest import TICKETS
 
 CONTACT = {
     "name": "Anneleen Vermeulen-Privé",

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from app.notify.digest import digest_command, send_digests
 from app.tickets.services import transition
-from tests.tickets.helpers import CREW
+from tests.helpers.tickets import CREW
 
 DIGEST_SQL = text(
     "SELECT recipient, language, subject, body FROM outbox_messages "

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.notify.messages import TEMPLATES, render
 from app.tickets.services import notify_new_report, transition
-from tests.tickets.helpers import CREW, messages
+from tests.helpers.tickets import CREW, messages
 
 
 def test_the_resident_hears_of_each_step_in_their_language(session, ticket):

@@ -38,6 +38,6 @@ def routing_db(engine):
 @pytest.fixture(scope="module")
 def oracle(routing_db):
     """The routing rules re-implemented in shapely over the 2025 communes."""
-    from tests.integration.routing_oracle import RoutingOracle
+    from tests.helpers.routing_oracle import RoutingOracle
 
     return RoutingOracle(routing_db)

@@ -21,9 +21,9 @@ from app.accounts.services import Grant, create_user
 from app.db import Database
 from app.web import create_app
 from tests.accounts.conftest import PASSWORD, login
+from tests.api.conftest import TICKETS
 from tests.conftest import migrated_database
-from tests.staff.conftest import TICKETS
-from tests.tickets.test_worker import REPORT_SQL, SEED_SQL
+from tests.notify.test_worker import REPORT_SQL, SEED_SQL
 
 # Safety net only: how long to wait for both requests to queue on the held row.
 QUEUE_WAIT_S = 30.0

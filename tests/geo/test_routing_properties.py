@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.errors import OutsideServiceAreaError
 from app.geo.routing import CommuneMatch, locate
-from tests.integration.routing_oracle import TOLERANCE_M, to_metric, to_wgs84
+from tests.helpers.routing_oracle import TOLERANCE_M, to_metric, to_wgs84
 
 SNAP_M = 50.0
 HINT_M = 1000.0

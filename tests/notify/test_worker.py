@@ -22,8 +22,8 @@ from app.notify.worker import SmtpSender, drain
 from app.tickets.services import notify_new_report, transition
 from app.web import create_app
 from tests.conftest import migrated_database
-from tests.tickets.helpers import CREW
-from tests.tickets.smtp import Inbox, SmtpServer
+from tests.helpers.smtp import Inbox, SmtpServer
+from tests.helpers.tickets import CREW
 
 SEED_SQL = [
     "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "

@@ -18,7 +18,7 @@ from app.db import Database
 from app.notify.digest import DailyDigests
 from app.web import create_app
 from tests.conftest import migrated_database
-from tests.tickets.test_worker import REPORT_SQL, SEED_SQL
+from tests.notify.test_worker import REPORT_SQL, SEED_SQL
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAILY_SQL = (
