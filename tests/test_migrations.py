@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from app.cli import alembic_config
 from app.db import Base
 from app.models import import_all
-from tests.conftest import create_throwaway_database, drop_database
+from tests.helpers.databases import create_throwaway_database, drop_database
 
 # What the first two revisions build; later ones (reports, photos, ...) come on top.
 TABLES_AT_0002 = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.conftest import migrated_database
+from tests.helpers.databases import migrated_database
 
 
 @pytest.fixture(scope="module")

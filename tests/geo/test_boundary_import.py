@@ -15,7 +15,7 @@ from app.config import ROOT, SHARED_DATA
 from app.geo.boundaries import BoundaryFileError, import_boundaries, read_boundary_file
 from app.geo.projection import LAMBERT_72, WGS84, transformer
 from app.geo.routing import locate
-from tests.conftest import BOUNDARIES_FILE
+from tests.helpers.databases import BOUNDARIES_FILE
 
 FIXTURES = ROOT / "fixtures"
 BOUNDARIES_2019 = SHARED_DATA / "be-municipalities-2019.geojson"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes
 from email.policy import default
 
 from aiosmtpd.controller import Controller
+
+from tests.helpers.servers import free_port
 
 
 class Inbox:
@@ -18,12 +19,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=default))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SmtpServer:

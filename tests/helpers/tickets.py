@@ -1,7 +1,8 @@
-"""Reading a ticket back as the database holds it: state, audit trail and outbox."""
+"""A ticket to act on, and reading it back as the database holds it: state, audit, outbox."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from app.tickets.services import Actor
@@ -37,3 +38,13 @@ def messages(session, report_id):
         ),
         {"id": report_id},
     ).all()
+
+
+@pytest.fixture
+def ticket(report_factory, session):
+    """A new report in Brussels by a Dutch-speaking reporter who left an email address."""
+    report = report_factory(with_reporter=True, in_brussels=True)
+    session.execute(
+        text("UPDATE reports SET reporter_language = 'nl' WHERE id = :id"), {"id": report.id}
+    )
+    return report.id

@@ -13,9 +13,9 @@ from werkzeug.test import encode_multipart
 
 from app.api.photos.routes import photos_for_report
 from app.media.processing import OUTPUT
-from tests.api.helpers import assert_problem
-from tests.media import images
-from tests.media.conftest import photo_rows, stored_files, token_for
+from tests.helpers import images
+from tests.helpers.api import assert_problem
+from tests.helpers.media import photo_rows, stored_files, token_for
 
 
 def multipart(name: str, data: bytes, filename: str, content_type: str | None = None):

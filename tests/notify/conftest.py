@@ -1,3 +1,3 @@
-"""Fixtures of the notification tests: the ticket tests' report with a Dutch-reading reporter."""
+"""Fixtures of the notification tests: a report with a reporter who reads Dutch."""
 
-from tests.tickets.conftest import ticket  # noqa: F401  (a fixture)
+from tests.helpers.tickets import ticket  # noqa: F401  (a fixture)

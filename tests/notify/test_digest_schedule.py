@@ -17,8 +17,8 @@ from sqlalchemy import text
 from app.db import Database
 from app.notify.digest import DailyDigests
 from app.web import create_app
-from tests.conftest import migrated_database
-from tests.notify.test_worker import REPORT_SQL, SEED_SQL
+from tests.helpers.databases import migrated_database
+from tests.helpers.sql import REPORT_SQL, SEED_SQL
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAILY_SQL = (

@@ -23,8 +23,8 @@ from app.notify.worker import drain
 from app.tickets.edits import add_update
 from app.tickets.services import Actor, transition
 from app.web import create_app
-from tests.conftest import migrated_database
-from tests.follow.conftest import BODY_EMAIL, ONE_COMMUNE_SQL, RESIDENT_EMAIL, report_body
+from tests.helpers.databases import migrated_database
+from tests.helpers.follow import BODY_EMAIL, ONE_COMMUNE_SQL, RESIDENT_EMAIL, report_body
 
 LANGUAGES = ("fr", "nl", "de")
 PLACEHOLDER = re.compile(r"\$\{?\w+\}?")

@@ -21,29 +21,10 @@ from app.notify import outbox
 from app.notify.worker import SmtpSender, drain
 from app.tickets.services import notify_new_report, transition
 from app.web import create_app
-from tests.conftest import migrated_database
+from tests.helpers.databases import migrated_database
 from tests.helpers.smtp import Inbox, SmtpServer
+from tests.helpers.sql import REPORT_SQL, SEED_SQL
 from tests.helpers.tickets import CREW
-
-SEED_SQL = [
-    "INSERT INTO boundary_sets (id, sha256, source, valid_from, commune_count) "
-    "VALUES (1, 'test', 'test', '2025-01-01', 1)",
-    "INSERT INTO communes (id, nis_code, name_fr, name_nl, region_code, boundary_set_id, "
-    "valid_from, boundary) VALUES (1, '21004', 'Bruxelles', 'Brussel', '04000', 1, "
-    "'2025-01-01', ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326)))",
-    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
-    "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
-    "'04000', 'travaux@bruxelles.example')",
-]
-REPORT_SQL = text(
-    """
-    INSERT INTO reports (id, category_id, location, commune_id, body_id, reporter_email,
-                         reporter_language)
-    SELECT :id, (SELECT id FROM categories WHERE code = 'pothole'),
-           ST_SetSRID(ST_MakePoint(4.3525, 50.8467), 4326), 1,
-           (SELECT id FROM bodies WHERE code = 'commune-21004'), :email, :language
-    """
-)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from app.api import auth
 from app.api.errors import DOMAIN_STATUS
 from app.i18n import LANGUAGES
 from app.problems import catalogue, placeholders, recognise
-from tests.api.helpers import GRAND_PLACE, assert_problem, report_body
+from tests.helpers.api import GRAND_PLACE, assert_problem, report_body
 
 # 301 m from Voeren (73109), across the Dutch border: the brief's own example.
 NEAR_VOEREN = {"lat": 50.78, "lon": 5.756}

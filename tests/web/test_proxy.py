@@ -7,7 +7,7 @@ from limits import parse
 
 from app.config import Config
 from app.web import create_app
-from tests.api.helpers import assert_problem
+from tests.helpers.api import assert_problem
 
 LOGIN = "/api/v1/auth/login"
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}

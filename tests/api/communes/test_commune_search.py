@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.helpers import assert_problem, report_body
+from tests.helpers.api import assert_problem, report_body
 
 
 def search(client, q: str, **params):

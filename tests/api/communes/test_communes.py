@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.api.helpers import AACHEN, GRAND_PLACE, NAMUR_CITADEL, PARIS, assert_problem
+from tests.helpers.api import AACHEN, GRAND_PLACE, NAMUR_CITADEL, PARIS, assert_problem
 
 
 def test_grand_place_is_in_the_city_of_brussels(client):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.accounts.models import Role
 from app.accounts.services import deactivate_user
-from tests.api.conftest import WALLONIA
-from tests.api.helpers import assert_problem
+from tests.helpers.api import assert_problem
+from tests.helpers.staff import WALLONIA
 
 BRUXELLES = "/api/v1/staff/bodies/commune-21004/members"
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.api.helpers import (
+from tests.helpers.api import (
     AACHEN,
     GRAND_PLACE,
     MAASTRICHT,

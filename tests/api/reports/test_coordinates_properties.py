@@ -5,7 +5,7 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.api.helpers import assert_problem, report_body, row_counts
+from tests.helpers.api import assert_problem, report_body, row_counts
 
 # The `client` fixture is shared by a test's examples on purpose: one rolled-back transaction.
 EXAMPLES = settings(

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.reports.services import NewReport, create_report
-from tests.api.helpers import assert_problem, report_body, row_counts
+from tests.helpers.api import assert_problem, report_body, row_counts
 
 
 def post(client, body, key):

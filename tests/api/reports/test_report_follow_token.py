@@ -4,7 +4,7 @@ import uuid
 
 from sqlalchemy import text
 
-from tests.api.helpers import report_body
+from tests.helpers.api import report_body
 
 
 def create(client, key, **overrides):

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from tests.api.helpers import NAMUR_CITADEL, report_body, row_counts
+from tests.helpers.api import NAMUR_CITADEL, report_body, row_counts
 
 
 def post_report(client, body, key=None, **headers):

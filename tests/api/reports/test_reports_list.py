@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import text
 
-from tests.api.helpers import GEOJSON
+from tests.helpers.api import GEOJSON
 
 DAY = dt.timedelta(days=1)
 T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)

@@ -6,8 +6,8 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.api.helpers import GEOJSON
-from tests.media.conftest import token_for
+from tests.helpers.api import GEOJSON
+from tests.helpers.media import token_for
 
 LAT, LON = 50.8467, 4.3525
 # One metre northwards in degrees of latitude (close enough at this scale).

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from tests.api.helpers import GEOJSON, assert_problem
+from tests.helpers.api import GEOJSON, assert_problem
 
 
 def test_one_report_has_its_public_view(client, report_factory, session):

@@ -14,8 +14,8 @@ from PIL import Image
 from sqlalchemy import text
 
 from app.accounts.models import Role
-from tests.api.conftest import BRUSSELS_REGION, TICKETS, WALLONIA
-from tests.media.conftest import token_for
+from tests.helpers.media import token_for
+from tests.helpers.staff import BRUSSELS_REGION, TICKETS, WALLONIA
 
 CALLERS = {
     "crew_own": (Role.CREW_MEMBER, "brussels"),

@@ -20,10 +20,10 @@ from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.db import Database
 from app.web import create_app
-from tests.accounts.conftest import PASSWORD, login
-from tests.api.conftest import TICKETS
-from tests.conftest import migrated_database
-from tests.notify.test_worker import REPORT_SQL, SEED_SQL
+from tests.helpers.accounts import PASSWORD, login
+from tests.helpers.databases import migrated_database
+from tests.helpers.sql import REPORT_SQL, SEED_SQL
+from tests.helpers.staff import TICKETS
 
 # Safety net only: how long to wait for both requests to queue on the held row.
 QUEUE_WAIT_S = 30.0

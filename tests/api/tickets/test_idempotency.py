@@ -13,8 +13,8 @@ from sqlalchemy import text
 from app.accounts.models import Role
 from app.tickets import idempotency
 from app.tickets.idempotency import StaffKey
-from tests.api.conftest import TICKETS
-from tests.api.helpers import assert_problem
+from tests.helpers.api import assert_problem
+from tests.helpers.staff import TICKETS
 
 REPLAYED = "Idempotent-Replayed"
 

@@ -6,9 +6,9 @@ from sqlalchemy import text
 
 from app.accounts.models import Role
 from app.accounts.services import issue_token
-from tests.accounts.conftest import bearer
-from tests.api.conftest import TICKETS
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import bearer
+from tests.helpers.api import assert_problem
+from tests.helpers.staff import TICKETS
 
 
 def _stored(connection, ticket_id):

@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from app.accounts.models import Role
 from app.reports.models import Report
-from tests.api.conftest import TICKETS
-from tests.api.helpers import assert_problem
-from tests.media.conftest import token_for
+from tests.helpers.api import assert_problem
+from tests.helpers.media import token_for
+from tests.helpers.staff import TICKETS
 
 BODIES = "/api/v1/staff/bodies"
 # Around the Grand-Place: about 55 m and 330 m north of it, and 1.1 km east.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.api.conftest import TICKETS
+from tests.helpers.staff import TICKETS
 
 CONTACT = {
     "name": "Anneleen Vermeulen-Privé",

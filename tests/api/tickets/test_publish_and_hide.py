@@ -8,9 +8,9 @@ from PIL import Image
 from sqlalchemy import text
 
 from app.accounts.models import Role
-from tests.api.conftest import TICKETS
-from tests.api.helpers import assert_problem
-from tests.media.conftest import token_for
+from tests.helpers.api import assert_problem
+from tests.helpers.media import token_for
+from tests.helpers.staff import TICKETS
 
 
 def _jpeg(colour=(120, 60, 30)) -> bytes:

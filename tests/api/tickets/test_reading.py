@@ -8,8 +8,8 @@ import io
 from PIL import Image
 
 from app.accounts.models import Role
-from tests.api.conftest import BRUSSELS_REGION, TICKETS
-from tests.api.helpers import GEOJSON, assert_problem
+from tests.helpers.api import GEOJSON, assert_problem
+from tests.helpers.staff import BRUSSELS_REGION, TICKETS
 
 NOW = dt.datetime.now(dt.UTC)
 
