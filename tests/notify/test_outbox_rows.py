@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app.notify.messages import TEMPLATES, render
+from app.tickets.errors import MissingReasonError
 from app.tickets.services import notify_new_report, transition
 from tests.helpers.tickets import CREW, messages
 
@@ -56,7 +57,7 @@ def test_a_rolled_back_change_leaves_no_message(session_factory, ticket):
 
 def test_a_failed_transition_leaves_no_message(session, ticket):
     transition(session, ticket, "acknowledged", actor=CREW)
-    with pytest.raises(Exception, match="reason"):
+    with pytest.raises(MissingReasonError, match="reason"):
         transition(session, ticket, "rejected", actor=CREW)
     assert [m.kind for m in messages(session, ticket)] == ["resident_acknowledged"]
 
