@@ -2,76 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import uuid
-from contextlib import contextmanager
-
 import pytest
-from alembic import command
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
 
-from app.categories.fixtures import load_fixtures
-from app.cli import alembic_config
-from app.config import Config
 from app.db import Database
-from app.geo.boundaries import import_boundaries, read_boundary_file
 from app.web import create_app
-
-BOUNDARIES_FILE = os.environ.get("BOUNDARIES_FILE") or Config.BOUNDARIES_FILE
-
-
-def _server_url():
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        pytest.exit("DATABASE_URL is not set: run the tests with `make test`.", returncode=2)
-    return make_url(url)
-
-
-def create_throwaway_database(prefix: str = "pave_test"):
-    """CREATE DATABASE with PostGIS on the configured server; returns its URL."""
-    server = _server_url()
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = server.set(database=name)
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    engine.dispose()
-    return url
-
-
-def drop_database(url) -> None:
-    admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@contextmanager
-def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=()):
-    """A throwaway database migrated to head and seeded; yields its engine, then drops it."""
-    url = create_throwaway_database(prefix)
-    engine = create_engine(url, pool_size=5)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(connection=conn), "head")
-        with Session(engine) as session, session.begin():
-            load_fixtures(session)
-            if boundaries:
-                source = read_boundary_file(BOUNDARIES_FILE)
-                import_boundaries(session, source, dt.date(2025, 1, 1))
-            for statement in seed_sql:
-                session.execute(text(statement))
-        yield engine
-    finally:
-        engine.dispose()
-        drop_database(url)
+from tests.helpers.databases import migrated_database
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +23,7 @@ def database_url():
 @pytest.fixture
 def smtp():
     """A real SMTP server (aiosmtpd) on a free local port; `smtp.messages` is what it got."""
-    from tests.tickets.smtp import Inbox, SmtpServer
+    from tests.helpers.smtp import Inbox, SmtpServer
 
     server = SmtpServer(Inbox())
     server.start()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import accept_invitation, authenticate
-from tests.accounts.conftest import PASSWORD
+from tests.helpers.accounts import PASSWORD
 
 
 def test_create_admin_reads_the_password_from_stdin(app, session):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import ApiToken, Role, User
-from tests.accounts.conftest import bearer, login
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import bearer, login
+from tests.helpers.api import assert_problem
 
 TOKENS = "/api/v1/auth/tokens"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import Role
-from tests.accounts.conftest import login
+from tests.helpers.accounts import login
 
 ANONYMOUS, DEACTIVATED = "anonymous", "deactivated"
 CALLERS = [*Role, ANONYMOUS, DEACTIVATED]

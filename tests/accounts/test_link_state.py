@@ -14,8 +14,8 @@ import pytest
 from app.accounts import offboarding
 from app.accounts.models import Role
 from app.accounts.services import Grant, invite
-from tests.accounts.conftest import login, make_staff, places
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import login, make_staff, places
+from tests.helpers.api import assert_problem
 
 STATE = "/api/v1/auth/link-state"
 INVITATIONS = "/api/v1/auth/invitations"

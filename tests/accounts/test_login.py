@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.accounts.models import Role
 from app.accounts.services import deactivate_user, set_password
-from tests.accounts.conftest import PASSWORD, bearer, login
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import PASSWORD, bearer, login
+from tests.helpers.api import assert_problem
 
 LOGIN = "/api/v1/auth/login"
 ME = "/api/v1/auth/me"

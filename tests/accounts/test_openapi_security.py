@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.accounts.services import issue_token
-from tests.api.helpers import GRAND_PLACE
+from tests.helpers.api import GRAND_PLACE
 
 STAFF_SECURITY = [{"cookieAuth": []}, {"bearerAuth": []}]
 METHODS = {"get", "post", "put", "patch", "delete"}

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from app.accounts.login_throttle import Rule, State, counted, given_back, wait_of
 from app.accounts.models import Role
-from tests.accounts.conftest import PASSWORD
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.api import assert_problem
 
 LOGIN = "/api/v1/auth/login"
 

@@ -35,7 +35,7 @@ from app.accounts.services import (
     user_for_token,
 )
 from app.errors import NotFoundError
-from tests.accounts.conftest import PASSWORD
+from tests.helpers.accounts import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase"
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

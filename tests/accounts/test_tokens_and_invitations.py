@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from app.accounts.models import Role, User
-from tests.accounts.conftest import bearer, login
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import bearer, login
+from tests.helpers.api import assert_problem
 
 TOKENS = "/api/v1/auth/tokens"
 INVITATIONS = "/api/v1/auth/invitations"

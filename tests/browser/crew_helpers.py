@@ -17,9 +17,11 @@ from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
 from app.media.capability import photo_token
+from tests.browser.contexts import new_context
 
 PASSWORD = "correct horse battery staple"
 GRAND_PLACE = {"lat": 50.8467, "lon": 4.3525}
+SMALL_PHONE = {"width": 360, "height": 740}
 
 
 def make_crew(engine, body_code: str) -> str:
@@ -117,3 +119,45 @@ def ticket_row(engine, report_id: str) -> dict:
     )
     with engine.connect() as conn:
         return dict(conn.execute(query, {"id": report_id}).one()._mapping)
+
+
+def small_phone(browser, live_server, locale="en-GB", service_workers="allow"):
+    context = new_context(browser, live_server, locale=locale, service_workers=service_workers)
+    page = context.new_page()
+    page.set_viewport_size(SMALL_PHONE)
+    return context, page
+
+
+def db_rows(engine, sql: str, report_id) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql), {"id": report_id})]
+
+
+def audit_actions(engine, report_id) -> list[str]:
+    return [
+        row[0]
+        for row in db_rows(
+            engine, "SELECT action FROM audit_log WHERE report_id = :id ORDER BY id", report_id
+        )
+    ]
+
+
+def comment(live_server, follow_url: str, body: str) -> None:
+    token = follow_url.rsplit("/", 1)[1]
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/follow/{token}/comments",
+        data=json.dumps({"body": body}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
+
+
+def make_manager(engine, body_code: str) -> str:
+    email = f"manager-{uuid.uuid4().hex[:8]}@commune.example"
+    with Session(engine) as session, session.begin():
+        body_id = session.scalar(select(Body.id).where(Body.code == body_code))
+        grant = Grant(Role.COMMUNE_MANAGER, body_id)
+        create_user(session, email, PASSWORD, name="Manager", grants=(grant,))
+    return email

@@ -13,6 +13,8 @@ from sqlalchemy import text
 
 # Where the generated photo says it was taken: near the Grand-Place, a little off the phone.
 PHOTO_GPS = (50.8466, 4.3528)
+LOCALES = {"fr": "fr-BE", "nl": "nl-BE"}
+SEND_SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "resident-send"
 
 
 def _dms(value: float) -> tuple[float, float, float]:
@@ -141,3 +143,9 @@ def fill_report_in(page: Page, table: dict, description: str, *, photo: Path | N
     page.locator("input[name='category'][value='pothole']").check()
     open_details(page)
     page.get_by_label(table["details.description"]).fill(description)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """A full-page screenshot of the resident app sending, under var/screenshots/resident-send."""
+    SEND_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SEND_SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import (
     PASSWORD,
     make_crew,
@@ -14,7 +14,7 @@ from tests.browser.crew_helpers import (
     ticket_link,
 )
 from tests.browser.helpers import marker
-from tests.browser.test_languages_and_access import assert_every_string_in, axe_violations
+from tests.browser.page_checks import assert_every_string_in, axe_violations
 
 pytestmark = pytest.mark.slow
 

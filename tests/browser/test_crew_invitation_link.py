@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import PASSWORD
-from tests.browser.test_languages_and_access import (
+from tests.browser.page_checks import (
     assert_every_string_in,
     axe_violations,
     expected,

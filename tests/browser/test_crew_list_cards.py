@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import (
     PASSWORD,
     add_photo,
@@ -24,7 +24,7 @@ from tests.browser.crew_helpers import (
     ticket_link,
 )
 from tests.browser.helpers import camera_photo, marker
-from tests.browser.test_languages_and_access import assert_every_string_in, expected, strings
+from tests.browser.page_checks import assert_every_string_in, expected, strings
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import make_crew, open_staff
-from tests.browser.test_languages_and_access import assert_every_string_in, strings
+from tests.browser.page_checks import assert_every_string_in, strings
 
 pytestmark = pytest.mark.slow
 

@@ -3,36 +3,28 @@ unless they tick "publish"."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.browser.crew_helpers import change_status, log_in, make_crew, ticket_link
+from tests.browser.crew_helpers import (
+    change_status,
+    comment,
+    log_in,
+    make_crew,
+    small_phone,
+    ticket_link,
+)
+from tests.browser.follow_helpers import email_links, report_with_email
 from tests.browser.helpers import marker
-from tests.browser.test_crew_ticket_edit import small_phone
-from tests.browser.test_follow_page import email_links, report_with_email
 
 pytestmark = pytest.mark.slow
 
 BRUXELLES = "commune-21004"
 SHOTS = Path("/tmp/pave-follow-roles")
-
-
-def comment(live_server, follow_url: str, body: str) -> None:
-    token = follow_url.rsplit("/", 1)[1]
-    request = urllib.request.Request(
-        f"{live_server.url}/api/v1/follow/{token}/comments",
-        data=json.dumps({"body": body}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 201
 
 
 def rows(engine, sql: str, report_id) -> list[tuple]:

@@ -7,19 +7,15 @@ then the crew member is out at once (the server ends their sessions and tokens).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Role
-from app.accounts.services import Grant, create_user
-from app.bodies.models import Body
-from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import PASSWORD, make_crew, open_staff
-from tests.browser.test_languages_and_access import (
+from tests.browser.contexts import new_context
+from tests.browser.crew_helpers import PASSWORD, make_crew, make_manager, open_staff
+from tests.browser.page_checks import (
     assert_every_string_in,
     axe_violations,
     expected,
@@ -27,15 +23,6 @@ from tests.browser.test_languages_and_access import (
 )
 
 pytestmark = pytest.mark.slow
-
-
-def make_manager(engine, body_code: str) -> str:
-    email = f"manager-{uuid.uuid4().hex[:8]}@commune.example"
-    with Session(engine) as session, session.begin():
-        body_id = session.scalar(select(Body.id).where(Body.code == body_code))
-        grant = Grant(Role.COMMUNE_MANAGER, body_id)
-        create_user(session, email, PASSWORD, name="Manager", grants=(grant,))
-    return email
 
 
 BRUSSELS = {"fr": "Bruxelles", "nl": "Brussel"}

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import (
     add_photo,
     make_crew,
@@ -23,7 +23,7 @@ from tests.browser.crew_helpers import (
     ticket_link,
 )
 from tests.browser.helpers import marker, wait_for_service_worker
-from tests.browser.test_languages_and_access import axe_violations
+from tests.browser.page_checks import axe_violations
 
 pytestmark = pytest.mark.slow
 

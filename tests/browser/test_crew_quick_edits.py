@@ -14,10 +14,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import make_crew, report_through_api, sign_in, ticket_link
+from tests.browser.contexts import new_context
+from tests.browser.crew_helpers import (
+    audit_actions,
+    db_rows,
+    make_crew,
+    report_through_api,
+    sign_in,
+    ticket_link,
+)
 from tests.browser.helpers import camera_photo, marker
-from tests.browser.test_crew_ticket_edit import audit_actions, db_rows
 
 pytestmark = pytest.mark.slow
 

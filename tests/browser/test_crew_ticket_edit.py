@@ -10,30 +10,32 @@ import httpx
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
 from app.media.capability import photo_token
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import (
     PASSWORD,
+    audit_actions,
+    db_rows,
     log_in,
     make_crew,
     report_through_api,
     sign_in,
+    small_phone,
     ticket_link,
 )
+from tests.browser.follow_helpers import email_links, open_follow, report_with_email
 from tests.browser.helpers import marker
-from tests.browser.test_follow_page import email_links, open_follow, report_with_email
-from tests.browser.test_languages_and_access import assert_every_string_in, axe_violations
+from tests.browser.page_checks import assert_every_string_in, axe_violations
 
 pytestmark = pytest.mark.slow
 
 BRUXELLES = "commune-21004"
-SMALL_PHONE = {"width": 360, "height": 740}
 
 
 def make_colleague(engine, name: str) -> int:
@@ -65,31 +67,10 @@ def add_photo(live_server, live_db, report_id) -> None:
     assert response.status_code == 201, response.text
 
 
-def small_phone(browser, live_server, locale="en-GB", service_workers="allow"):
-    context = new_context(browser, live_server, locale=locale, service_workers=service_workers)
-    page = context.new_page()
-    page.set_viewport_size(SMALL_PHONE)
-    return context, page
-
-
-def db_rows(engine, sql: str, report_id) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(text(sql), {"id": report_id})]
-
-
 def ticket_fields(engine, report_id) -> tuple:
     return db_rows(
         engine, "SELECT priority, assignee_user_id FROM reports WHERE id = :id", report_id
     )[0]
-
-
-def audit_actions(engine, report_id) -> list[str]:
-    return [
-        row[0]
-        for row in db_rows(
-            engine, "SELECT action FROM audit_log WHERE report_id = :id ORDER BY id", report_id
-        )
-    ]
 
 
 def post(page: Page, body: str, audience: str) -> None:

@@ -16,12 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import make_crew, sign_in, ticket_link
+from tests.browser.contexts import new_context
+from tests.browser.crew_helpers import comment, make_crew, sign_in, ticket_link
+from tests.browser.follow_helpers import ask_to_follow, email_links, move, report_with_email
 from tests.browser.helpers import marker
-from tests.browser.test_crew_moderation import comment
-from tests.browser.test_follow_page import email_links, move, report_with_email
-from tests.browser.test_follow_roles import ask_to_follow
 
 pytestmark = pytest.mark.slow
 

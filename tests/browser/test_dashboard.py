@@ -23,8 +23,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from app.opendata.generate import generate_reports
-from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.test_languages_and_access import assert_every_string_in, axe_violations
+from tests.browser.contexts import TIMEOUT_MS
+from tests.browser.page_checks import assert_every_string_in, axe_violations
 
 pytestmark = pytest.mark.slow
 

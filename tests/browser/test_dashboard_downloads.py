@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
-from tests.browser.test_languages_and_access import assert_every_string_in
+from tests.browser.contexts import new_context
+from tests.browser.page_checks import assert_every_string_in
 
 pytestmark = pytest.mark.slow
 

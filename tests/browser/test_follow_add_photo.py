@@ -17,11 +17,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
+from tests.browser.follow_helpers import (
+    ask_to_follow,
+    email_links,
+    move,
+    open_follow,
+    report_with_email,
+)
 from tests.browser.helpers import camera_photo, marker, photos_of
-from tests.browser.test_follow_page import email_links, move, open_follow, report_with_email
-from tests.browser.test_follow_roles import ask_to_follow
-from tests.browser.test_languages_and_access import axe_violations
+from tests.browser.page_checks import axe_violations
 
 pytestmark = pytest.mark.slow
 

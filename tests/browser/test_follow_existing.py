@@ -9,10 +9,10 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import text
 
+from tests.browser.follow_helpers import emails_to
 from tests.browser.helpers import marker, open_app, open_details
-from tests.browser.test_languages_and_access import axe_violations
+from tests.browser.page_checks import axe_violations
 
 pytestmark = pytest.mark.slow
 
@@ -37,18 +37,6 @@ def report_blocked_drain(live_server, description: str) -> uuid.UUID:
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return uuid.UUID(json.loads(response.read())["id"])
-
-
-def emails_to(live_db, address: str) -> list[dict]:
-    with live_db.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT report_id, kind, body FROM outbox_messages "
-                "WHERE recipient = :address ORDER BY id"
-            ),
-            {"address": address},
-        )
-        return [dict(row._mapping) for row in rows]
 
 
 def test_the_resident_follows_the_report_already_made(context, live_server, live_db):

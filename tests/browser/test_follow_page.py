@@ -2,73 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import urllib.request
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from app.tickets.services import Actor, transition
+from tests.browser.follow_helpers import (
+    email_links,
+    move,
+    open_follow,
+    report_with_email,
+)
 from tests.browser.helpers import marker
-from tests.browser.test_languages_and_access import axe_violations
+from tests.browser.page_checks import axe_violations
 
 pytestmark = pytest.mark.slow
-
-CREW = Actor(name="crew:follow-page-test", user_id=None)
-RESIDENT = "resident.follow@example.org"
-GRAND_PLACE = {"lat": 50.8467, "lon": 4.3525}
-FOLLOW_LINK = re.compile(r"https?://\S+/follow/[A-Za-z0-9_-]+(?:/unsubscribe)?")
-
-
-def report_with_email(live_server, description: str) -> uuid.UUID:
-    """A pothole reported through the public API by a resident who gave their email."""
-    body = {
-        "category": "pothole",
-        "description": description,
-        "location": GRAND_PLACE,
-        "reporter": {"email": RESIDENT},
-    }
-    request = urllib.request.Request(
-        f"{live_server.url}/api/v1/reports",
-        data=json.dumps(body).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Accept-Language": "en",
-            "Idempotency-Key": str(uuid.uuid4()),
-        },
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return uuid.UUID(json.loads(response.read())["id"])
-
-
-def email_links(live_db, report_id: uuid.UUID) -> tuple[str, str]:
-    """The follow and unsubscribe links of the confirmation email, as the resident reads it."""
-    with live_db.connect() as conn:
-        body = conn.execute(
-            text(
-                "SELECT body FROM outbox_messages "
-                "WHERE report_id = :id AND kind = 'resident_received'"
-            ),
-            {"id": report_id},
-        ).scalar_one()
-    links = FOLLOW_LINK.findall(body)
-    follow = next(link for link in links if not link.endswith("/unsubscribe"))
-    unsubscribe = next(link for link in links if link.endswith("/unsubscribe"))
-    return follow, unsubscribe
-
-
-def move(live_db, report_id: uuid.UUID, *statuses: str) -> None:
-    """A member of staff moves the ticket on, as the crews' screens would."""
-    with Session(live_db) as session:
-        for status in statuses:
-            transition(session, report_id, status, actor=CREW)
-        session.commit()
 
 
 def db_value(live_db, sql: str, report_id: uuid.UUID):
@@ -83,11 +35,6 @@ def status_of(live_db, report_id: uuid.UUID) -> str:
 UNSUBSCRIBED = (
     "SELECT bool_or(unsubscribed_at IS NOT NULL) FROM resident_follow_tokens WHERE report_id = :id"
 )
-
-
-def open_follow(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.locator("body[data-ready='true']")).to_be_attached()
 
 
 def test_a_resident_follows_comments_and_reopens_from_their_email(context, live_server, live_db):

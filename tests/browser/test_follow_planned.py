@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from app.tickets.services import transition
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
+from tests.browser.follow_helpers import CREW, email_links, open_follow, report_with_email
 from tests.browser.helpers import marker
-from tests.browser.test_follow_page import CREW, email_links, open_follow, report_with_email
 
 pytestmark = pytest.mark.slow
 

@@ -7,29 +7,26 @@ under a label that says who will read it. Screenshots are kept in the test's dir
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import text
 
-from tests.browser.conftest import new_context
-from tests.browser.helpers import marker
-from tests.browser.test_follow_page import (
+from tests.browser.contexts import new_context
+from tests.browser.follow_helpers import (
+    ask_to_follow,
     email_links,
     move,
     open_follow,
     report_with_email,
 )
-from tests.browser.test_languages_and_access import axe_violations
+from tests.browser.helpers import marker
+from tests.browser.page_checks import axe_violations
 
 pytestmark = pytest.mark.slow
 
-CONFIRM_LINK = re.compile(r"(https?://\S+/follow/confirm/[A-Za-z0-9_-]+)\n")
 # Copies for a person to look at after a run (the test's own directory is pruned).
 SHOTS = Path("/tmp/pave-follow-roles")
 
@@ -57,28 +54,6 @@ WORDS = {
         "yours": "Uw melding",
     },
 }
-
-
-def ask_to_follow(live_server, live_db, report_id, email: str, language: str) -> str:
-    """The neighbour's request through the API; the confirmation link of its one email."""
-    request = urllib.request.Request(
-        f"{live_server.url}/api/v1/reports/{report_id}/followers",
-        data=json.dumps({"email": email, "language": language}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 202
-    with live_db.connect() as conn:
-        body = conn.execute(
-            text(
-                "SELECT body FROM outbox_messages WHERE report_id = :id AND recipient = :to "
-                "AND kind = 'resident_follow_confirm'"
-            ),
-            {"id": report_id, "to": email},
-        ).scalar_one()
-    (link,) = CONFIRM_LINK.findall(body)
-    return link
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])

@@ -22,12 +22,22 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from tests.browser.conftest import new_context
-from tests.browser.crew_helpers import PASSWORD, make_crew, report_through_api, ticket_link
+from tests.browser.contexts import new_context
+from tests.browser.crew_helpers import (
+    PASSWORD,
+    make_crew,
+    make_manager,
+    report_through_api,
+    ticket_link,
+)
+from tests.browser.follow_helpers import (
+    ask_to_follow,
+    email_links,
+    move,
+    open_follow,
+    report_with_email,
+)
 from tests.browser.helpers import marker, open_app
-from tests.browser.test_crew_offboarding import make_manager
-from tests.browser.test_follow_page import email_links, move, open_follow, report_with_email
-from tests.browser.test_follow_roles import ask_to_follow
 
 pytestmark = pytest.mark.slow
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.helpers import marker, open_app, open_details, reports_with
-from tests.browser.test_languages_and_access import assert_every_string_in
+from tests.browser.page_checks import assert_every_string_in
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from tests.browser.crew_helpers import report_through_api
 from tests.browser.helpers import marker
-from tests.browser.test_security_csp_sw import watched  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +31,7 @@ def tile_png() -> bytes:
     return buffer.getvalue()
 
 
-def tiled_page(watched, locale: str):  # noqa: F811  (the fixture, passed on)
+def tiled_page(watched, locale: str):
     """A page whose map tiles come from a stand-in tile server (no internet here), with its
     CSP violations and script errors collected."""
     context, violations = watched(locale=locale, service_workers="block")
@@ -48,7 +47,7 @@ def tiled_page(watched, locale: str):  # noqa: F811  (the fixture, passed on)
 
 
 @pytest.mark.parametrize("locale", ["fr-BE", "nl-BE"])
-def test_a_commune_page_names_it_and_maps_it(watched, live_server, locale):  # noqa: F811
+def test_a_commune_page_names_it_and_maps_it(watched, live_server, locale):
     settings = live_server.app.config
     settings["PWA_TILE_URL"] = TILES
     try:
@@ -78,7 +77,7 @@ def test_a_commune_page_names_it_and_maps_it(watched, live_server, locale):  # n
         ("nl-BE", "Kaart van de objecten op deze pagina", "Brussel"),
     ],
 )
-def test_the_reports_are_points_on_the_map(watched, live_server, locale, label, commune):  # noqa: F811
+def test_the_reports_are_points_on_the_map(watched, live_server, locale, label, commune):
     report_id = report_through_api(live_server, f"Hole {marker()}")
     settings = live_server.app.config
     settings["PWA_TILE_URL"] = TILES
@@ -101,7 +100,7 @@ def test_the_reports_are_points_on_the_map(watched, live_server, locale, label, 
     assert errors == []
 
 
-def test_without_tiles_the_page_has_no_map_and_no_error(watched, live_server):  # noqa: F811
+def test_without_tiles_the_page_has_no_map_and_no_error(watched, live_server):
     context, violations = watched(locale="nl-BE", service_workers="block")
     page = context.new_page()
     errors = []

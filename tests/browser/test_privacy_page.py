@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
+from tests.browser.follow_helpers import email_links, open_follow, report_with_email
 from tests.browser.helpers import marker, open_app, wait_for_service_worker
-from tests.browser.test_follow_page import email_links, open_follow, report_with_email
-from tests.browser.test_languages_and_access import assert_every_string_in, axe_violations
+from tests.browser.page_checks import assert_every_string_in, axe_violations
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "privacy"

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.helpers import (
+    LOCALES,
     camera_photo,
     fill_report,
     fill_report_in,
     marker,
     open_app,
     reports_with,
+    screenshot,
     send,
 )
-from tests.browser.test_languages_and_access import assert_every_string_in, strings
+from tests.browser.page_checks import assert_every_string_in, strings
 
 pytestmark = pytest.mark.slow
 
@@ -88,8 +89,6 @@ def test_a_refused_report_can_be_deleted(context_without_sw, live_db):
     assert reports_with(live_db, word) == []
 
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "resident-send"
-LOCALES = {"fr": "fr-BE", "nl": "nl-BE"}
 NORTH_SEA = {"latitude": 51.5, "longitude": 2.5, "accuracy": 12}
 MAASTRICHT = {"latitude": 50.8514, "longitude": 5.691, "accuracy": 12}
 # In the Netherlands, some 300 m north of Voeren's border.
@@ -97,11 +96,6 @@ NEAR_VOEREN = {"latitude": 50.785431, "longitude": 5.768052, "accuracy": 12}
 VOEREN = {"fr": "Fourons/Voeren", "nl": "Voeren"}
 # What the server says in English, never shown to a resident reading French or Dutch.
 ENGLISH = re.compile(r"outside the area served|refused|Pavé covers", re.IGNORECASE)
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def open_at(context, place: dict) -> Page:

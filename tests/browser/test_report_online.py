@@ -10,8 +10,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
 from tests.browser.helpers import (
+    LOCALES,
     camera_photo,
     fill_report,
     fill_report_in,
@@ -19,11 +20,11 @@ from tests.browser.helpers import (
     open_app,
     photos_of,
     reports_with,
+    screenshot,
     send,
     top_is_red,
 )
-from tests.browser.test_languages_and_access import assert_every_string_in, strings
-from tests.browser.test_refused_report import LOCALES, screenshot
+from tests.browser.page_checks import assert_every_string_in, strings
 
 pytestmark = pytest.mark.slow
 

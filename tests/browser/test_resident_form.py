@@ -22,9 +22,9 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from tests.browser.conftest import new_context
+from tests.browser.contexts import new_context
+from tests.browser.follow_helpers import emails_to
 from tests.browser.helpers import marker, open_app, open_details
-from tests.browser.test_follow_existing import emails_to
 
 pytestmark = pytest.mark.slow
 

@@ -16,58 +16,19 @@ worker answers only the app's own pages from its cache and leaves the rest to th
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_context
 from tests.browser.crew_helpers import log_in, make_crew, report_through_api, ticket_link
+from tests.browser.follow_helpers import email_links, report_with_email
 from tests.browser.helpers import camera_photo, marker, open_app, wait_for_service_worker
-from tests.browser.test_follow_page import email_links, report_with_email
 
 pytestmark = pytest.mark.slow
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "security"
-
-# Logged by the page itself as soon as the document exists, before any of the page's scripts.
-WATCH_VIOLATIONS = """
-document.addEventListener('securitypolicyviolation', (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
-});
-"""
-
-
-class Violations:
-    """The CSP and Permissions-Policy complaints of every page of a browser context."""
-
-    def __init__(self, context):
-        self.messages: list[str] = []
-        context.add_init_script(WATCH_VIOLATIONS)
-        context.on("page", self._watch)
-
-    def _watch(self, page):
-        page.on("console", self._console)
-
-    def _console(self, message):
-        text = message.text
-        if re.search(r"Content Security Policy|CSP violation|Permissions policy", text, re.I):
-            self.messages.append(text)
-
-
-@pytest.fixture
-def watched(browser, live_server):
-    def make(**kwargs):
-        context = new_context(browser, live_server, **kwargs)
-        contexts.append(context)
-        return context, Violations(context)
-
-    contexts = []
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def shot(page, name: str) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from app.dates import long_date
 from app.tickets.edits import add_update
 from app.tickets.services import Actor, transition
-from tests.follow.conftest import RESIDENT_EMAIL
+from tests.helpers.follow import RESIDENT_EMAIL
 
 CREW = Actor(name="crew:anne.dupont", user_id=7)
 FOLLOW = "/api/v1/follow/"

@@ -20,8 +20,8 @@ from app.db import Database
 from app.notify.worker import drain
 from app.tickets.services import Actor, transition
 from app.web import create_app
-from tests.conftest import migrated_database
-from tests.follow.conftest import BODY_EMAIL, ONE_COMMUNE_SQL, RESIDENT_EMAIL, report_body
+from tests.helpers.databases import migrated_database
+from tests.helpers.follow import BODY_EMAIL, ONE_COMMUNE_SQL, RESIDENT_EMAIL, report_body
 
 LINK = re.compile(r"https://pave\.example\.be(/follow/[A-Za-z0-9_-]+)\r?\n")
 CONFIRM = re.compile(r"https://pave\.example\.be/follow/confirm/([A-Za-z0-9_-]+)\r?\n")

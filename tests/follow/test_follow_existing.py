@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import text
 
 from app.tickets.services import Actor, transition
-from tests.follow.conftest import RESIDENT_EMAIL, confirmations_in, follow_and_confirm, links_in
+from tests.helpers.follow import RESIDENT_EMAIL, confirmations_in, follow_and_confirm, links_in
 
 NEIGHBOUR = "jan@example.org"
 CREW = Actor(name="crew:anne.dupont", user_id=7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.follow.conftest import RESIDENT_EMAIL, confirmations_in, follow_and_confirm, links_in
+from tests.helpers.follow import RESIDENT_EMAIL, confirmations_in, follow_and_confirm, links_in
 
 NEIGHBOUR = "jan@example.org"
 

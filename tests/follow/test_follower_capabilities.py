@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from app.tickets.services import Actor, transition
-from tests.follow.conftest import follow_and_confirm, links_in
-from tests.open311.conftest import BASE, json_array, xml_items
-from tests.staff.conftest import TICKETS
+from tests.helpers.follow import follow_and_confirm, links_in
+from tests.helpers.open311 import BASE, json_array, xml_items
+from tests.helpers.staff import TICKETS
 
 CREW = Actor(name="crew:anne.dupont", user_id=7)
 FOLLOW = "/api/v1/follow/"

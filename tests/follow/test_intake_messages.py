@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from app.tickets.services import Actor, transition
-from tests.follow.conftest import RESIDENT_EMAIL, links_in, report_body
+from tests.helpers.follow import RESIDENT_EMAIL, links_in, report_body
 
 CREW = Actor(name="crew:anne", user_id=7)
 

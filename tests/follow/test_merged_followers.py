@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.follow import links as resident
 from app.tickets.services import Actor, transition
-from tests.follow.conftest import RESIDENT_EMAIL, links_in
+from tests.helpers.follow import RESIDENT_EMAIL, links_in
 
 CREW = Actor(name="crew:anne.dupont", user_id=7)
 FOLLOW = "/api/v1/follow/"

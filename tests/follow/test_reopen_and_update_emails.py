@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from tests.follow.conftest import RESIDENT_EMAIL, follow_and_confirm, links_in
-from tests.staff.conftest import TICKETS
+from tests.helpers.follow import RESIDENT_EMAIL, follow_and_confirm, links_in
+from tests.helpers.staff import TICKETS
 
 FOLLOW = "/api/v1/follow/"
 NEIGHBOUR = "jan@example.org"

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from app.notify.notifications import issue_link
-from tests.follow.conftest import follow_and_confirm
+from tests.helpers.follow import follow_and_confirm
 
 NEIGHBOUR = "voisine@example.org"
 

@@ -15,9 +15,9 @@ from app.api.photos.setup import photo_url
 from app.media import services
 from app.media.processing import OUTPUT
 from app.media.views import photos_for_report
-from tests.api.helpers import assert_problem
-from tests.media import images
-from tests.media.conftest import photo_rows, stored_files, token_for
+from tests.helpers import images
+from tests.helpers.api import assert_problem
+from tests.helpers.media import photo_rows, stored_files, token_for
 
 
 def multipart(name: str, data: bytes, filename: str, content_type: str | None = None):

@@ -17,7 +17,7 @@ from app.media.errors import (
     UnsupportedPhotoTypeError,
 )
 from app.media.processing import JPEG, WEBP, fit, open_photo, process_photo
-from tests.media import images
+from tests.helpers import images
 
 
 def stored(rendition) -> Image.Image:

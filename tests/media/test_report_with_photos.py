@@ -12,9 +12,9 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from tests.api.helpers import assert_problem, report_body
-from tests.media import images
-from tests.media.conftest import stored_files
+from tests.helpers import images
+from tests.helpers.api import assert_problem, report_body
+from tests.helpers.media import stored_files
 
 
 def report_form(report: dict, photos: list[tuple[bytes, str]]):

@@ -11,8 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from app.media.errors import PhotoStorageError
 from app.media.services import add_photo
 from app.media.storage import LocalStorage
-from tests.media import images
-from tests.media.conftest import photo_rows, stored_files
+from tests.helpers import images
+from tests.helpers.media import photo_rows, stored_files
 
 
 class FailingStorage(LocalStorage):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 
 from app.web import create_app
 from tests.factories import HOURS_AGO
-from tests.ogc.conftest import BASE
+from tests.helpers.ogc import BASE
 
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 ITEMS = ("/collections/reports/items", "/collections/communes/items")

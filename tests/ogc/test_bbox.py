@@ -11,7 +11,7 @@ from app.ogc import crs, params
 from app.ogc.collections import COLLECTIONS
 from app.ogc.features import Query
 from tests.factories import FLAGEY, GRAND_PLACE, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL
-from tests.ogc.conftest import BASE, copy_report, features, ids, ogc_error
+from tests.helpers.ogc import BASE, copy_report, features, ids, ogc_error
 
 AROUND_BRUSSELS = "4.30,50.80,4.40,50.87"
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import FLAGEY, GRAND_PLACE, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL
-from tests.ogc.conftest import (
+from tests.helpers.ogc import (
     BASE,
     CRS84,
     GEOJSON,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ogc.conftest import BASE, get_json, one_link
+from tests.helpers.ogc import BASE, get_json, one_link
 
 FEATURES_1 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 FEATURES_2 = "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/"

@@ -7,7 +7,7 @@ from pyproj import Transformer
 
 from app.opendata import records
 from tests.factories import FLAGEY, GRAND_PLACE, NAMUR_CITADEL
-from tests.ogc.conftest import (
+from tests.helpers.ogc import (
     BASE,
     CRS84,
     GEOJSON,

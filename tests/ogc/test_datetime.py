@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.ogc.conftest import BASE, features, ids, ogc_error
+from tests.helpers.ogc import BASE, features, ids, ogc_error
 
 
 def utc(*args) -> dt.datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ogc.conftest import BASE, ogc_error
+from tests.helpers.ogc import BASE, ogc_error
 
 EVERY_PATH = [
     "/",

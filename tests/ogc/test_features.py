@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from app.opendata import records
 from tests.factories import FLAGEY, HOURS_AGO, NAMUR_CITADEL
-from tests.ogc.conftest import (
+from tests.helpers.ogc import (
     BASE,
     GEOJSON,
     copy_report,

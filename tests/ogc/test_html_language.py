@@ -9,7 +9,7 @@ import re
 import pytest
 
 from app.web import create_app
-from tests.ogc.conftest import BASE
+from tests.helpers.ogc import BASE
 
 PAGES = {
     "fr": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ogc.conftest import BASE, get_json, local, one_link
+from tests.helpers.ogc import BASE, get_json, local, one_link
 
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 

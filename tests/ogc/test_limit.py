@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ogc.conftest import BASE, copy_report, features, links, ogc_error
+from tests.helpers.ogc import BASE, copy_report, features, links, ogc_error
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.web import create_app
-from tests.browser.conftest import LiveServer, _free_port
-from tests.conftest import migrated_database
 from tests.factories import FLAGEY, GRAND_PLACE, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL, ReportFactory
-from tests.ogc.conftest import LAMBERT72, LAMBERT2008
+from tests.helpers.databases import migrated_database
+from tests.helpers.ogc import LAMBERT72, LAMBERT2008
+from tests.helpers.servers import LiveServer, free_port
 
 PLACES = [GRAND_PLACE, FLAGEY, NAMUR_CITADEL, LIEGE_SAINT_LAMBERT]
 AROUND_BRUSSELS = [4.30, 50.80, 4.40, 50.87]
@@ -51,7 +51,7 @@ def live_db():
 def live(live_db) -> Iterator[LiveServer]:
     url = live_db.url.render_as_string(hide_password=False)
     database = Database.from_url(url)
-    port = _free_port()
+    port = free_port()
     app = create_app(
         {"DATABASE_URL": url, "DATABASE": database, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.open311.conftest import BASE, json_array, json_error, parse_xml, xml_error, xml_items
+from tests.helpers.open311 import BASE, json_array, json_error, parse_xml, xml_error, xml_items
 
 
 def test_discovery_names_the_endpoint_and_its_formats(client):

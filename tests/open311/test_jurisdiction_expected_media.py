@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.reports.models import Report
 from app.tickets.services import Actor, transition
 from tests.factories import GRAND_PLACE
-from tests.open311.conftest import BASE, json_array, json_error, parse_xml, xml_error, xml_items
+from tests.helpers.open311 import BASE, json_array, json_error, parse_xml, xml_error, xml_items
 
 CREW = Actor("Crew")
 

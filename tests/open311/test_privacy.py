@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.open311.conftest import BASE
+from tests.helpers.open311 import BASE
 
 
 def test_no_reporter_contact_in_any_open311_answer(client, api_key, report_factory):

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from tests.open311.conftest import BASE, json_array, json_error, parse_xml, xml_error, xml_items
+from tests.helpers.open311 import BASE, json_array, json_error, parse_xml, xml_error, xml_items
 
 W3C_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 

@@ -6,13 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.reports.models import Report
-from tests.factories import FLAGEY, GRAND_PLACE
-from tests.open311.conftest import BASE, json_array, json_error, xml_error, xml_items
-
-
-def form(api_key, **fields):
-    base = {"api_key": api_key, "service_code": "pothole", "lat": GRAND_PLACE[1]}
-    return {**base, "long": GRAND_PLACE[0], **fields}
+from tests.factories import FLAGEY
+from tests.helpers.open311 import BASE, form, json_array, json_error, xml_error, xml_items
 
 
 def count_reports(session) -> int:

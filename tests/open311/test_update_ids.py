@@ -16,7 +16,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from tests.open311.conftest import BASE, json_array, json_error, xml_error, xml_items
+from tests.helpers.open311 import BASE, json_array, json_error, xml_error, xml_items
 
 UPDATES = f"{BASE}/servicerequestupdates"
 OPAQUE = re.compile(r"^(status|update)-[0-9a-f]{24}$")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.reports.models import Report
 from app.tickets.models import ReportUpdate
-from tests.open311.conftest import BASE, json_array, json_error, xml_error, xml_items
+from tests.helpers.open311 import BASE, json_array, json_error, xml_error, xml_items
 
 UPDATES = f"{BASE}/servicerequestupdates"
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from app.opendata import export
 from tests.factories import HOURS_AGO
-from tests.opendata.test_exports import PHOTO_SQL
+from tests.helpers.sql import PHOTO_SQL
 
 
 @pytest.fixture

@@ -13,16 +13,9 @@ from sqlalchemy import text
 
 from app.opendata import export
 from tests.factories import FLAGEY
+from tests.helpers.sql import PHOTO_SQL
 
 CREATED = dt.datetime(2026, 3, 4, 10, 17, 42, tzinfo=dt.UTC)
-PHOTO_SQL = text(
-    "INSERT INTO photos (report_id, client_photo_id, upload_sha256, position,"
-    " content_type, display_sha256, display_width, display_height, display_bytes,"
-    " thumbnail_sha256, thumbnail_width, thumbnail_height, thumbnail_bytes, hidden)"
-    " VALUES (:id, 'p1', repeat('a', 64), 0, 'image/jpeg', repeat(:sha, 64), 10, 10,"
-    " 100, repeat(:sha, 63) || 'c', 5, 5, 50, :hidden)"
-)
-# Each photo its own thumbnail file too: a file a hidden photo shares is hidden with it.
 # Many reports at once, in Bruxelles, straight into the table (the trigger still fills the
 # public location): enough for a file of several chunks.
 MANY_SQL = text(
@@ -309,7 +302,7 @@ BUSY_SQL = text(
 def pooled_database():
     """The app's Database as in production (its own pool) over committed reports."""
     from app.db import Database
-    from tests.conftest import migrated_database
+    from tests.helpers.databases import migrated_database
 
     with migrated_database("pave_exports", seed_sql=SEED_SQL) as engine:
         with engine.begin() as conn:

@@ -22,9 +22,9 @@ from werkzeug.test import encode_multipart
 from app.db import Database
 from app.privacy import retention
 from app.web import create_app
-from tests.conftest import migrated_database
-from tests.follow.conftest import ONE_COMMUNE_SQL, follow_and_confirm, links_in
-from tests.media import images
+from tests.helpers import images
+from tests.helpers.databases import migrated_database
+from tests.helpers.follow import ONE_COMMUNE_SQL, follow_and_confirm, links_in
 
 POINT = {"lon": 4.3525, "lat": 50.8467}
 # Who must vanish: the reporter of the old closed ticket, and a neighbour who followed it.

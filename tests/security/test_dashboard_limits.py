@@ -16,7 +16,7 @@ import datetime as dt
 
 import pytest
 
-from tests.api.helpers import assert_problem
+from tests.helpers.api import assert_problem
 
 TREND = "/opendata/dashboard/trend"
 

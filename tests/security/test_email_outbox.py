@@ -34,13 +34,12 @@ from app.db import Database
 from app.notify import outbox
 from app.notify.worker import drain
 from app.web import create_app
-from tests.accounts.conftest import login, make_staff, places
-from tests.api.helpers import assert_problem, report_body, row_counts
-from tests.conftest import migrated_database
-from tests.open311.conftest import BASE as OPEN311
-from tests.open311.conftest import api_key, json_error
-from tests.open311.test_requests_post import form
-from tests.tickets.smtp import free_port
+from tests.helpers.accounts import login, make_staff, places
+from tests.helpers.api import assert_problem, report_body, row_counts
+from tests.helpers.databases import migrated_database
+from tests.helpers.open311 import BASE as OPEN311
+from tests.helpers.open311 import api_key, form, json_error
+from tests.helpers.servers import free_port
 
 __all__ = ["api_key", "make_staff", "places"]  # fixtures of the Open311 tests
 

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from app.notify.notifications import issue_link
 from tests.factories import FLAGEY, HOURS_AGO
-from tests.security.test_public_projection import POINTS_SQL
+from tests.helpers.sql import POINTS_SQL
 
 AUTHOR = "auteur@example.org"
 # A second-precise time, not on the hour, two days ago (inside Open311's default window).

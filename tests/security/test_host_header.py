@@ -30,10 +30,10 @@ from app.accounts.services import Grant, create_user
 from app.db import Database
 from app.notify.worker import drain
 from app.web import create_app
-from tests.accounts.conftest import PASSWORD
-from tests.api.helpers import assert_problem, report_body
-from tests.conftest import migrated_database
-from tests.follow.conftest import ONE_COMMUNE_SQL
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.api import assert_problem, report_body
+from tests.helpers.databases import migrated_database
+from tests.helpers.follow import ONE_COMMUNE_SQL
 
 PUBLIC = "https://pave.example.be"
 EVIL = "evil.example"

@@ -33,8 +33,8 @@ import pytest
 from PIL import Image
 
 from app.accounts.models import Role
-from tests.accounts.conftest import PASSWORD, login, make_staff, places  # noqa: F401 (fixtures)
-from tests.api.helpers import GRAND_PLACE, assert_problem, report_body, row_counts
+from tests.helpers.accounts import PASSWORD, login, make_staff, places  # noqa: F401 (fixtures)
+from tests.helpers.api import GRAND_PLACE, assert_problem, report_body, row_counts
 
 NUL = "pot\x00hole"
 SURROGATE = "pot\ud800hole"

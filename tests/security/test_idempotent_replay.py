@@ -21,8 +21,8 @@ from sqlalchemy import text
 
 from app.accounts.models import Role
 from app.tickets import queries
-from tests.api.helpers import assert_problem
-from tests.staff.conftest import TICKETS, crew, make_staff, places, staff_as, ticket
+from tests.helpers.api import assert_problem
+from tests.helpers.staff import TICKETS, crew, make_staff, places, staff_as, ticket
 
 __all__ = ["crew", "make_staff", "places", "staff_as", "ticket"]
 

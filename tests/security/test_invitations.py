@@ -23,8 +23,8 @@ from sqlalchemy import event, text
 
 from app.accounts.models import Role
 from app.accounts.services import Grant, invite
-from tests.accounts.conftest import login, make_staff, places
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import login, make_staff, places
+from tests.helpers.api import assert_problem
 
 INVITATIONS = "/api/v1/auth/invitations"
 RESEND = f"{INVITATIONS}/resend"

@@ -15,7 +15,6 @@ X-Forwarded-For plays the client's address, and fire failed logins over separate
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -31,8 +30,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
-from tests.accounts.conftest import PASSWORD
-from tests.conftest import migrated_database
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.databases import migrated_database
+from tests.helpers.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -40,12 +40,6 @@ EMAIL = "crew@commune.example"
 LIMIT = 5
 ATTACKS = 24
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +74,7 @@ class Server:
 
 
 def _serve(database, tmp_path: Path, **env) -> Server:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "access.log"
     errors = tmp_path / "gunicorn.log"
     environment = {

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import text
 
 from app.accounts.models import Role
-from tests.accounts.conftest import PASSWORD, bearer, login, make_staff, places
-from tests.api.helpers import assert_problem
+from tests.helpers.accounts import PASSWORD, bearer, login, make_staff, places
+from tests.helpers.api import assert_problem
 
 __all__ = ["make_staff", "places"]
 

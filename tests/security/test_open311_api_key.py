@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.reports.models import Report
 from tests.factories import GRAND_PLACE
-from tests.open311.conftest import (
+from tests.helpers.open311 import (
     BASE,
     api_key,
     json_array,

@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from app.accounts.models import Role
 from app.accounts.services import issue_token
-from tests.accounts.conftest import login, make_staff, places
+from tests.helpers.accounts import login, make_staff, places
 
 __all__ = ["make_staff", "places"]
 

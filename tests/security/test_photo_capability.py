@@ -22,10 +22,10 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.api.helpers import assert_problem
-from tests.follow.conftest import follow_and_confirm, links_in, report_body
-from tests.media import images
-from tests.media.conftest import photo_app, photo_client, photo_dir, photo_rows, stored_files
+from tests.helpers import images
+from tests.helpers.api import assert_problem
+from tests.helpers.follow import follow_and_confirm, links_in, report_body
+from tests.helpers.media import photo_app, photo_client, photo_dir, photo_rows, stored_files
 
 __all__ = ["photo_app", "photo_client", "photo_dir"]
 

@@ -24,9 +24,9 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.api.helpers import assert_problem, report_body
-from tests.media import images
-from tests.media.conftest import (
+from tests.helpers import images
+from tests.helpers.api import assert_problem, report_body
+from tests.helpers.media import (
     photo_app,
     photo_client,
     photo_dir,
@@ -34,7 +34,7 @@ from tests.media.conftest import (
     stored_files,
     token_for,
 )
-from tests.staff.conftest import TICKETS, crew, make_staff, places, staff_as
+from tests.helpers.staff import TICKETS, crew, make_staff, places, staff_as
 
 __all__ = ["crew", "make_staff", "photo_app", "photo_client", "photo_dir", "places", "staff_as"]
 

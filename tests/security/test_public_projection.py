@@ -25,26 +25,10 @@ from sqlalchemy import text
 
 from app.notify.notifications import issue_link
 from tests.factories import FLAGEY
+from tests.helpers.sql import POINTS_SQL
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 NEIGHBOUR = "voisin@example.org"
-
-# The exact point: a grid corner near Flagey, moved 37 m east and 41 m north in Lambert 2008;
-# the published point is that corner (the nearest one).
-POINTS_SQL = text(
-    """
-    WITH corner AS (
-        SELECT ST_SnapToGrid(ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 3812),
-                             100, 100) AS g
-    )
-    SELECT ST_X(g) AS cx, ST_Y(g) AS cy,
-           ST_X(ST_Transform(g, 4326)) AS clon, ST_Y(ST_Transform(g, 4326)) AS clat,
-           ST_X(g) + 37 AS x, ST_Y(g) + 41 AS y,
-           ST_X(ST_Transform(ST_Translate(g, 37, 41), 4326)) AS lon,
-           ST_Y(ST_Transform(ST_Translate(g, 37, 41), 4326)) AS lat
-    FROM corner
-    """
-)
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,9 @@ from app.db import Database
 from app.notify import outbox
 from app.notify.worker import drain
 from app.web import create_app
-from tests.api.helpers import report_body
-from tests.conftest import migrated_database
-from tests.tickets.smtp import free_port
+from tests.helpers.api import report_body
+from tests.helpers.databases import migrated_database
+from tests.helpers.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = "https://pave.example"

@@ -21,8 +21,8 @@ from lxml import etree
 
 from app.api.open311.documents import render
 from app.xmltext import xml_text
-from tests.accounts.conftest import make_staff, places
-from tests.open311.conftest import api_key, ticket
+from tests.helpers.accounts import make_staff, places
+from tests.helpers.open311 import api_key, ticket
 
 __all__ = ["api_key", "make_staff", "places", "ticket"]
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from app.tickets.edits import add_update, assign, set_priority
 from app.tickets.errors import InvalidPriorityError, StaleVersionError
-from tests.tickets.helpers import CREW, audit, state
+from tests.helpers.tickets import CREW, audit, state
 
 
 def test_assigning_to_a_crew_member(session, ticket):

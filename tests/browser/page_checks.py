@@ -1,0 +1,64 @@
+"""What every screen is checked for: each string in the asked language, and no axe violation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+PWA = Path(__file__).resolve().parents[2] / "pwa"
+
+
+AXE = PWA / "node_modules" / "axe-core" / "axe.min.js"
+
+
+# Every element that shows a string names it; its text must be that string in the language.
+VISIBLE_STRINGS = """() => [...document.querySelectorAll('[data-i18n]')]
+  .filter((el) => el.checkVisibility() && el.textContent.trim())
+  .map((el) => ({
+    key: el.dataset.i18n,
+    vars: el.dataset.i18nVars ? JSON.parse(el.dataset.i18nVars) : {},
+    text: el.textContent,
+  }))"""
+
+
+def strings(lang: str) -> dict[str, str]:
+    return json.loads((PWA / "src" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def expected(template: str, variables: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(variables.get(m.group(1), "")), template)
+
+
+def template(table: dict[str, str], lang: str, key: str, variables: dict) -> str:
+    """The string of `key`; a count's in the plural form of `n` (French counts 0 as one)."""
+    if key in table:
+        return table[key]
+    n = variables.get("n")
+    one = n is not None and (int(n) in (0, 1) if lang == "fr" else int(n) == 1)
+    return table[f"{key}.one"] if one else table[f"{key}.other"]
+
+
+def assert_every_string_in(page: Page, lang: str) -> None:
+    table = strings(lang)
+    shown = page.evaluate(VISIBLE_STRINGS)
+    assert shown, "the screen shows translated strings"
+    wrong = [
+        s
+        for s in shown
+        if s["text"] != expected(template(table, lang, s["key"], s["vars"]), s["vars"])
+    ]
+    assert wrong == []
+
+
+def axe_violations(page: Page) -> list[str]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        # Evaluated by the test's own channel: the page's CSP rightly refuses an added inline
+        # <script>, as it would any script a page did not come with.
+        page.evaluate(f"{AXE.read_text()}\n;undefined")
+    return page.evaluate(
+        """async () => (await axe.run(document)).violations.map(
+            (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
+    )

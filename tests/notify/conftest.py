@@ -1,0 +1,3 @@
+"""Fixtures of the notification tests: a report with a reporter who reads Dutch."""
+
+from tests.helpers.tickets import ticket  # noqa: F401  (a fixture)
