@@ -77,7 +77,7 @@ PUBLISHER_TYPES = {
     "SupraNationalAuthority": "Supra-national authority",
 }
 
-# The anonymisation policy of every open-data output (README points here); it is part of
+# The anonymisation policy of every open-data output (docs/open-data.md, "Anonymisation", points here); it is part of
 # each dataset's description.
 ANONYMISATION_POLICY: Texts = TEXTS["anonymisation_policy"]
 CATALOG_TITLE: Texts = TEXTS["catalog_title"]
