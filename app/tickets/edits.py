@@ -7,6 +7,7 @@ caller's.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -24,6 +25,21 @@ UPDATE_INSERT_SQL = text(
 )
 
 
+def _edit(
+    session: Session,
+    report_id: uuid.UUID,
+    expected_version: int | None,
+    actor: Actor,
+    action: str,
+    changes: dict[str, Any],
+) -> Ticket:
+    """Lock the ticket, give its fields the values `changes`, save it audited as `action`."""
+    db = session.connection()
+    ticket = lock_ticket(db, report_id, expected_version)
+    after = Ticket(**{**ticket.__dict__, **changes})
+    return save_ticket(db, ticket, after, actor, action)
+
+
 def assign(
     session: Session,
     report_id: uuid.UUID,
@@ -33,10 +49,8 @@ def assign(
     expected_version: int | None = None,
 ) -> Ticket:
     """Give the ticket to a crew member (a user id; None takes it back)."""
-    db = session.connection()
-    ticket = lock_ticket(db, report_id, expected_version)
-    after = Ticket(**{**ticket.__dict__, "assignee_user_id": assignee_user_id})
-    return save_ticket(db, ticket, after, actor, "assign")
+    changes = {"assignee_user_id": assignee_user_id}
+    return _edit(session, report_id, expected_version, actor, "assign", changes)
 
 
 def set_priority(
@@ -52,10 +66,8 @@ def set_priority(
     except ValueError:
         choices = ", ".join(p.value for p in Priority)
         raise InvalidPriorityError(f"Priority is one of {choices}, not {priority!r}.") from None
-    db = session.connection()
-    ticket = lock_ticket(db, report_id, expected_version)
-    after = Ticket(**{**ticket.__dict__, "priority": value})
-    return save_ticket(db, ticket, after, actor, "set_priority")
+    changes = {"priority": value}
+    return _edit(session, report_id, expected_version, actor, "set_priority", changes)
 
 
 def set_description_public(
@@ -67,10 +79,8 @@ def set_description_public(
     expected_version: int | None = None,
 ) -> Ticket:
     """Whether the resident's description may be published as open data (staff decide)."""
-    db = session.connection()
-    ticket = lock_ticket(db, report_id, expected_version)
-    after = Ticket(**{**ticket.__dict__, "description_public": bool(publishable)})
-    return save_ticket(db, ticket, after, actor, "set_description_public")
+    changes = {"description_public": bool(publishable)}
+    return _edit(session, report_id, expected_version, actor, "set_description_public", changes)
 
 
 PHOTO_HIDDEN_SQL = text(

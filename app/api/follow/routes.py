@@ -109,6 +109,17 @@ def follow_view(session, token: str) -> dict:
     }
 
 
+def _say(token: str, data: dict, say) -> dict:
+    """The reporter says fixed or not fixed (`say`), with an optional comment."""
+    session = db_session()
+    follower = _follower(session, token)
+    if data.get("comment"):
+        check_comment(follower.report_id, follower.email)
+    say(session, follower, data.get("comment"))
+    session.commit()
+    return follow_view(session, token)
+
+
 @blp.route("/<string:token>")
 class Follow(MethodView):
     @blp.response(200, FollowSchema)
@@ -148,13 +159,7 @@ class FollowFixed(MethodView):
     @blp.alt_response(429, **TOO_MANY_COMMENTS)
     def post(self, data, token: str):
         """Say that the problem is fixed (the reporter's link only)"""
-        session = db_session()
-        follower = _follower(session, token)
-        if data.get("comment"):
-            check_comment(follower.report_id, follower.email)
-        resident.say_fixed(session, follower, data.get("comment"))
-        session.commit()
-        return follow_view(session, token)
+        return _say(token, data, resident.say_fixed)
 
 
 @blp.route("/<string:token>/not-fixed")
@@ -171,13 +176,7 @@ class FollowNotFixed(MethodView):
     )
     def post(self, data, token: str):
         """Say that the problem is not fixed: reopens a report resolved in the last 30 days"""
-        session = db_session()
-        follower = _follower(session, token)
-        if data.get("comment"):
-            check_comment(follower.report_id, follower.email)
-        resident.say_not_fixed(session, follower, data.get("comment"))
-        session.commit()
-        return follow_view(session, token)
+        return _say(token, data, resident.say_not_fixed)
 
 
 @blp.route("/<string:token>/unsubscribe")
