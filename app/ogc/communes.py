@@ -17,6 +17,7 @@ from app.ogc.features import (
     Page,
     Query,
     extent_of,
+    extent_row,
     feature_sql,
     geometry_sql,
     paged,
@@ -82,13 +83,11 @@ class Communes:
         return feature_sql(inner, "nis_code", self.properties) + f" ORDER BY p.nis_code {order}"
 
     def extent(self, db: Db) -> dict:
-        row = db.execute(
-            text(
-                "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), t FROM"
-                " (SELECT ST_Extent(boundary) AS e, min(valid_from) AS t FROM communes"
-                " WHERE valid_to IS NULL) x"
-            )
-        ).one()
+        row = extent_row(
+            db,
+            "SELECT ST_Extent(boundary) AS e, min(valid_from) AS t FROM communes"
+            " WHERE valid_to IS NULL",
+        )
         start = None if row[4] is None else dt.datetime.combine(row[4], dt.time(), dt.UTC)
         return extent_of(row[:4], start)
 

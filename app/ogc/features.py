@@ -117,6 +117,14 @@ def geometry_sql(column: str, crs: crs_.Crs) -> str:
     return f"ST_AsGeoJSON(ST_Transform({column}, {crs.srid}), {crs.decimals}, 0)"
 
 
+def extent_row(db: Db, extent_sql: str):
+    """The row (west, south, east, north, t) of `extent_sql`, a query of one row that selects
+    a box `e` (ST_Extent) and a time `t`."""
+    return db.execute(
+        text(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), t FROM ({extent_sql}) x")
+    ).one()
+
+
 def extent_of(box: tuple, start: dt.datetime | None) -> dict:
     """The extent of a collection from its box (west, south, east, north; all None when it
     holds nothing, which gives Belgium's) and the start of its time (None: unknown)."""

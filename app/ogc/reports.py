@@ -29,6 +29,7 @@ from app.ogc.features import (
     Page,
     Query,
     extent_of,
+    extent_row,
     feature_sql,
     geometry_sql,
     paged,
@@ -95,13 +96,9 @@ class Reports:
 
     def extent(self, db: Db) -> dict:
         """The published reports' bounding box and the time of the oldest (the end is open)."""
-        row = db.execute(
-            text(
-                "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), t FROM"
-                " (SELECT ST_Extent(v.location) AS e, min(v.created_at) AS t"
-                " FROM open_data_reports v) x"
-            )
-        ).one()
+        row = extent_row(
+            db, "SELECT ST_Extent(v.location) AS e, min(v.created_at) AS t FROM open_data_reports v"
+        )
         return extent_of(row[:4], row[4])
 
     def _filter(self, query: Query) -> records.RecordFilter | None:

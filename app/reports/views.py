@@ -35,6 +35,14 @@ PUBLIC_COLUMNS = """
 PUBLIC_VIEW_SQL = f"SELECT {PUBLIC_COLUMNS} FROM {VIEW} v"
 
 
+# ReportView's fields read as they are from a row's columns of the same names.
+_COPIED = (
+    "id", "description", "status", "created_at", "updated_at", "accuracy_m", "lon", "lat",
+    "category_code", "commune_nis_code", "commune_region", "body_code", "body_kind",
+    "body_region", "generalised",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ReportView:
     id: uuid.UUID
@@ -62,23 +70,9 @@ class ReportView:
     def from_row(cls, row) -> ReportView:
         """From a row of PUBLIC_VIEW_SQL (or of the author's own, app.reports.queries)."""
         return cls(
-            id=row.id,
-            description=row.description,
-            status=row.status,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            accuracy_m=row.accuracy_m,
-            lon=row.lon,
-            lat=row.lat,
-            category_code=row.category_code,
+            **{name: getattr(row, name) for name in _COPIED},
             category_names=names_from(row, "category"),
-            commune_nis_code=row.commune_nis_code,
             commune_names=names_from(row, "commune", COMMUNE_LANGUAGES),
-            commune_region=row.commune_region,
-            body_code=row.body_code,
-            body_kind=row.body_kind,
             body_names=names_from(row, "body"),
-            body_region=row.body_region,
             distance_m=getattr(row, "distance_m", None),
-            generalised=row.generalised,
         )

@@ -119,27 +119,20 @@ _SUMMARY_COLUMNS = (
 )
 
 
+# TicketRow's fields read as they are from the summary's columns of the same names.
+_COPIED = (
+    "id", "status", "priority", "version", "category_code", "commune_nis_code", "region_code",
+    "body_id", "body_code", "body_region", "lat", "lon", "created_at", "updated_at",
+    "assignee_user_id", "description",
+)  # fmt: skip
+
+
 def _row(mapping) -> TicketRow:
     return TicketRow(
-        id=mapping["id"],
-        status=mapping["status"],
-        priority=mapping["priority"],
-        version=mapping["version"],
-        category_code=mapping["category_code"],
+        **{name: mapping[name] for name in _COPIED},
         category_names=names_from(mapping, "category"),
-        commune_nis_code=mapping["commune_nis_code"],
         commune_names=names_from(mapping, "commune", COMMUNE_LANGUAGES),
-        region_code=mapping["region_code"],
-        body_id=mapping["body_id"],
-        body_code=mapping["body_code"],
         body_names=names_from(mapping, "body"),
-        body_region=mapping["body_region"],
-        lat=mapping["lat"],
-        lon=mapping["lon"],
-        created_at=mapping["created_at"],
-        updated_at=mapping["updated_at"],
-        assignee_user_id=mapping["assignee_user_id"],
-        description=mapping["description"],
     )
 
 
