@@ -11,6 +11,7 @@ from webargs.fields import DelimitedList
 from app.api.common import NO_NUL, plain_text
 from app.api.photos.schemas import PhotoSchema
 from app.api.reports.schemas import BBOX_PATTERN, BBoxField, CategoryRefSchema, CommuneRefSchema
+from app.api.schemas import CodeNameSchema, LatLonSchema
 from app.reports.states import Priority, Status
 from app.tickets.picking import SHORT_REF
 from app.tickets.queries import SORTS
@@ -19,14 +20,8 @@ STATUSES = [s.value for s in Status]
 PRIORITIES = [p.value for p in Priority]
 
 
-class TicketBodyRefSchema(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
-
-
-class LatLonSchema(Schema):
-    lat = fields.Float(required=True)
-    lon = fields.Float(required=True)
+class TicketBodyRefSchema(CodeNameSchema):
+    """The body a ticket is routed to."""
 
 
 class TicketPropertiesSchema(Schema):
