@@ -211,13 +211,6 @@ class DashboardTrendPointSchema(Schema):
     )
 
 
-def list_of(schema: type[Schema]) -> type[Schema]:
-    return Schema.from_dict(
-        {"items": fields.List(fields.Nested(schema), required=True)},
-        name=f"{schema.__name__.removesuffix('Schema')}ListSchema",
-    )
-
-
 class DashboardTrendSchema(Schema):
     interval = fields.String(required=True, metadata={"enum": list(dashboard.INTERVALS)})
     items = fields.List(fields.Nested(DashboardTrendPointSchema), required=True)
