@@ -12,15 +12,15 @@ import datetime as dt
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from app.accounts import offboarding
 from app.accounts.emails import queue_password_reset_email
-from app.accounts.passwords import MAX_LENGTH
 from app.api.auth.guard import current_staff, staff_required, start_session
-from app.api.auth.schemas import GrantSchema, SessionSchema, UserSchema
+from app.api.auth.schemas import GrantSchema, NewPasswordSchema, SessionSchema, UserSchema
 from app.api.common import NamesSchema
 from app.api.errors import problem_doc
+from app.api.schemas import list_of
 from app.urls import public_url
 from app.web import db_session
 
@@ -62,8 +62,7 @@ class AccountSchema(UserSchema):
     )
 
 
-class AccountListSchema(Schema):
-    accounts = fields.List(fields.Nested(AccountSchema), required=True)
+AccountListSchema = list_of(AccountSchema, key="accounts")
 
 
 class PasswordResetSentSchema(Schema):
@@ -72,11 +71,8 @@ class PasswordResetSentSchema(Schema):
     )
 
 
-class PasswordResetSchema(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
-    )
+class PasswordResetSchema(NewPasswordSchema):
+    """A password reset link's token and the new password."""
 
 
 def _account(actor, user) -> dict:

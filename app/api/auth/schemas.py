@@ -7,15 +7,26 @@ from marshmallow import Schema, fields, validate
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH
 from app.api.common import EmailAddress, SingleLineText
+from app.api.schemas import list_of
 
 ROLES = [r.value for r in Role]
 
 
-class LoginSchema(Schema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(
+def _password() -> fields.String:
+    """A password as sent, never shown back."""
+    return fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
     )
+
+
+def _link_token() -> fields.String:
+    """The token of an emailed one-time link (an invitation, a password reset)."""
+    return fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = _password()
 
 
 class GrantSchema(Schema):
@@ -71,8 +82,7 @@ class TokenCreatedSchema(TokenSchema):
     )
 
 
-class TokenListSchema(Schema):
-    tokens = fields.List(fields.Nested(TokenSchema), required=True)
+TokenListSchema = list_of(TokenSchema, key="tokens")
 
 
 class InvitationCreateSchema(Schema):
@@ -98,17 +108,20 @@ class InvitationSchema(Schema):
     expires_at = fields.DateTime(required=True)
 
 
-class InvitationAcceptSchema(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_LENGTH)
-    )
+class NewPasswordSchema(Schema):
+    """An emailed link's token and the password its holder chooses."""
+
+    token = _link_token()
+    password = _password()
+
+
+class InvitationAcceptSchema(NewPasswordSchema):
     name = SingleLineText(load_default=None, person=True)
 
 
 class LinkStateQuerySchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["invitation", "reset"]))
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    token = _link_token()
 
 
 class LinkSenderSchema(Schema):

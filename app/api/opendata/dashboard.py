@@ -31,8 +31,8 @@ from app.api.opendata.schemas import (
     DashboardStatusFiguresSchema,
     DashboardTrendQueryArgsSchema,
     DashboardTrendSchema,
-    list_of,
 )
+from app.api.schemas import list_of
 from app.errors import NotFoundError
 from app.i18n import pick_name
 from app.opendata import dashboard

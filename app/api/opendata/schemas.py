@@ -8,6 +8,7 @@ from typing import ClassVar
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.api.common import NO_NUL, NamesSchema
+from app.api.schemas import CodeNameSchema
 from app.opendata import dashboard
 from app.opendata.export import NIS_CODE, STATUS_WORDS, check_period, parse_bound, parse_statuses
 
@@ -188,9 +189,7 @@ class DashboardCommuneCollectionSchema(Schema):
     features = fields.List(fields.Nested(DashboardCommuneFeatureSchema), required=True)
 
 
-class DashboardCategoryFiguresSchema(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
+class DashboardCategoryFiguresSchema(CodeNameSchema):
     names = fields.Nested(NamesSchema, required=True)
     total = fields.Integer(required=True)
     open = fields.Integer(required=True)
@@ -208,13 +207,6 @@ class DashboardTrendPointSchema(Schema):
     created = fields.Integer(required=True, metadata={"description": "Reports created"})
     resolved = fields.Integer(
         required=True, metadata={"description": "Reports resolved (whenever created)"}
-    )
-
-
-def list_of(schema: type[Schema]) -> type[Schema]:
-    return Schema.from_dict(
-        {"items": fields.List(fields.Nested(schema), required=True)},
-        name=f"{schema.__name__.removesuffix('Schema')}ListSchema",
     )
 
 

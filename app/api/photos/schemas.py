@@ -6,6 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.api.common import idempotency_key_header
+from app.api.schemas import LatLonSchema
 
 
 class PhotoUploadSchema(Schema):
@@ -48,9 +49,8 @@ class PhotoSchema(Schema):
     thumbnail_height = fields.Integer(required=True)
 
 
-class LocationSuggestionSchema(Schema):
-    lat = fields.Float(required=True)
-    lon = fields.Float(required=True)
+class LocationSuggestionSchema(LatLonSchema):
+    """Where the photo says it was taken."""
 
 
 class PhotoCreatedSchema(PhotoSchema):

@@ -24,6 +24,7 @@ from app.api.common import (
     plain_text,
 )
 from app.api.photos.schemas import PhotoSchema
+from app.api.schemas import CodeNameSchema
 from app.reports.services import NewReport
 from app.reports.states import Status
 
@@ -104,9 +105,8 @@ class IdempotencyHeadersSchema(Schema):
     )
 
 
-class CategoryRefSchema(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
+class CategoryRefSchema(CodeNameSchema):
+    """A report's category: its code and its name in the negotiated language."""
 
 
 class CommuneRefSchema(Schema):
@@ -114,9 +114,7 @@ class CommuneRefSchema(Schema):
     name = fields.String(required=True)
 
 
-class BodyRefSchema(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
+class BodyRefSchema(CodeNameSchema):
     kind = fields.String(required=True)
 
 

@@ -10,7 +10,15 @@ from webargs.fields import DelimitedList
 
 from app.api.common import NO_NUL, plain_text
 from app.api.photos.schemas import PhotoSchema
-from app.api.reports.schemas import BBOX_PATTERN, BBoxField, CategoryRefSchema, CommuneRefSchema
+from app.api.reports.schemas import (
+    BBOX_PATTERN,
+    BBoxField,
+    CategoryRefSchema,
+    CommuneRefSchema,
+    FeatureSchema,
+    PointSchema,
+)
+from app.api.schemas import CodeNameSchema, LatLonSchema
 from app.reports.states import Priority, Status
 from app.tickets.picking import SHORT_REF
 from app.tickets.queries import SORTS
@@ -19,14 +27,8 @@ STATUSES = [s.value for s in Status]
 PRIORITIES = [p.value for p in Priority]
 
 
-class TicketBodyRefSchema(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
-
-
-class LatLonSchema(Schema):
-    lat = fields.Float(required=True)
-    lon = fields.Float(required=True)
+class TicketBodyRefSchema(CodeNameSchema):
+    """The body a ticket is routed to."""
 
 
 class TicketPropertiesSchema(Schema):
@@ -150,14 +152,11 @@ class TicketDetailSchema(TicketSummarySchema):
     open311_status = fields.String(required=True, validate=validate.OneOf(["open", "closed"]))
 
 
-class TicketPointSchema(Schema):
-    type = fields.String(required=True, validate=validate.Equal("Point"))
-    coordinates = fields.List(fields.Float(), required=True, metadata={"description": "[lon, lat]"})
+class TicketPointSchema(PointSchema):
+    """A ticket's location as a GeoJSON point (its own component in the document)."""
 
 
-class TicketFeatureSchema(Schema):
-    type = fields.String(required=True, validate=validate.Equal("Feature"))
-    id = fields.UUID(required=True)
+class TicketFeatureSchema(FeatureSchema):
     geometry = fields.Nested(TicketPointSchema, required=True)
     properties = fields.Nested(TicketPropertiesSchema, required=True)
 
