@@ -97,7 +97,10 @@ export function renderAudit(list, entries, people) {
     }
     return li;
   });
+  // A redraw must not take the crew's cursor away: the field they were in keeps the focus.
+  const active = list.contains(document.activeElement) ? document.activeElement.id : '';
   list.replaceChildren(...items);
+  if (active) document.getElementById(active)?.focus();
 }
 
 // The texts being edited for publication, by update id: the timeline is redrawn (the outbox,
@@ -187,5 +190,8 @@ export function renderTimeline(list, ticket, onPublish = null) {
     if (resident && !row.public && onPublish) li.append(publishForm(row, onPublish));
     return li;
   });
+  // A redraw must not take the crew's cursor away: the field they were in keeps the focus.
+  const active = list.contains(document.activeElement) ? document.activeElement.id : '';
   list.replaceChildren(...items);
+  if (active) document.getElementById(active)?.focus();
 }
