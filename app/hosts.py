@@ -13,7 +13,7 @@ request) and is not applied by `request.url`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from urllib.parse import urlsplit
 
 from werkzeug.exceptions import SecurityError
@@ -38,7 +38,7 @@ def trusted_hosts(config: Mapping) -> list[str]:
 class PublicHost:
     """WSGI middleware: refuse untrusted hosts, then address the request to PUBLIC_BASE_URL."""
 
-    def __init__(self, wsgi_app, config: Mapping):
+    def __init__(self, wsgi_app, config: MutableMapping):
         self.wsgi_app = wsgi_app
         # Read at each request, so a change of the app's config takes effect (tests do so).
         self.config = config

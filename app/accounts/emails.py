@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ def queue_invitation_email(session: Session, user: User, link: str) -> None:
         body_id=grant.body_id,
         region_code=grant.region_code,
         link=link,
-        expires_at=user.invitation_expires_at,
+        expires_at=cast(dt.datetime, user.invitation_expires_at),  # set while pending
     )
 
 

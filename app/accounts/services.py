@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -178,7 +179,7 @@ def _new_invitation_token(user: User, now: dt.datetime | None) -> str:
     return token
 
 
-def is_pending_invitation(user: User | None) -> bool:
+def is_pending_invitation(user: User | None) -> TypeGuard[User]:
     return (
         user is not None
         and not user.active

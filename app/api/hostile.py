@@ -101,7 +101,8 @@ def reject(location: str, problems: list[tuple[tuple[str, ...], str]]):
         f"Text that cannot be stored, in {location}: {named}. {problems[0][1]}"
     )
     # problem_from_http_exception lists `messages` as field errors (JSON pointers for json).
-    error.data = {"messages": {location: messages}, "type_slug": INVALID_TEXT}
+    data = {"messages": {location: messages}, "type_slug": INVALID_TEXT}
+    error.data = data  # type: ignore[attr-defined]  # werkzeug declares no `data`
     raise error
 
 
@@ -135,7 +136,7 @@ def _check_path_and_headers() -> None:
 
 
 def _check_pairs(location: str, pairs) -> None:
-    problems = []
+    problems: list[tuple[tuple[str, ...], str]] = []
     for key, value in pairs:
         message = (isinstance(key, str) and text_problem(key)) or (
             isinstance(value, str) and text_problem(value)

@@ -109,23 +109,27 @@ def locate(
         row = db.execute(DEEPEST_SQL, {**params, "ids": [r.id for r in rows]}).one()
         return CommuneMatch(row.id, row.nis_code, row.region_code, "overlap")
     # Far from Belgium there is nothing to snap to or name (and no Lambert 2008 to measure in).
-    row = db.execute(NEAREST_SQL, params).first() if near_belgium(lon, lat) else None
-    if row is not None and row.distance <= snap_distance_m:
-        return CommuneMatch(row.id, row.nis_code, row.region_code, "nearest", row.distance)
-    if row is None or row.distance > hint_distance_m:
+    nearest = db.execute(NEAREST_SQL, params).first() if near_belgium(lon, lat) else None
+    if nearest is not None and nearest.distance <= snap_distance_m:
+        return CommuneMatch(
+            nearest.id, nearest.nis_code, nearest.region_code, "nearest", nearest.distance
+        )
+    if nearest is None or nearest.distance > hint_distance_m:
         raise OutsideServiceAreaError(msg("area.outside"))
     # Named in the reader's language (Fourons in French, Voeren in Dutch) when the answer is.
     names = {
-        k: v for k, v in {"fr": row.name_fr, "nl": row.name_nl, "de": row.name_de}.items() if v
+        k: v
+        for k, v in {"fr": nearest.name_fr, "nl": nearest.name_nl, "de": nearest.name_de}.items()
+        if v
     }
-    commune = Localized(names, row.region_code)
+    commune = Localized(names, nearest.region_code)
     raise OutsideServiceAreaError(
-        msg("area.outside-near", commune=commune, distance=round(row.distance)),
+        msg("area.outside-near", commune=commune, distance=round(nearest.distance)),
         # Its names too, for an app to say so in the resident's language.
         nearest_commune={
-            "nis_code": row.nis_code,
-            "distance_m": round(row.distance),
-            "name": pick_name(names, None, row.region_code),
+            "nis_code": nearest.nis_code,
+            "distance_m": round(nearest.distance),
+            "name": pick_name(names, None, nearest.region_code),
             "names": names,
         },
     )

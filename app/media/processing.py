@@ -8,6 +8,7 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps
 from pillow_heif import register_heif_opener
@@ -227,7 +228,9 @@ def to_srgb(image: Image.Image) -> Image.Image:
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+            # Not in place: a new image, never None.
+            converted = ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
+            return cast(Image.Image, converted)
         except (ImageCms.PyCMSError, OSError, ValueError):
             # A broken profile is not worth refusing the photo for: assume sRGB.
             pass

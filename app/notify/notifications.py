@@ -18,6 +18,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
@@ -95,7 +96,7 @@ def facts(db: Connection, report_id: uuid.UUID) -> Row:
     return db.execute(FACTS_SQL, {"id": report_id}).one()
 
 
-def values(row: Row, language: str, **extra: object) -> dict[str, object]:
+def values(row: Row | SimpleNamespace, language: str, **extra: object) -> dict[str, object]:
     """The placeholders of the ticket's emails, named in `language`."""
     region = row.region_code
     return {
@@ -131,7 +132,7 @@ def notify_body(db: Connection, row: Row) -> None:
 
 
 def notify_resident(
-    db: Connection, row: Row, kind: str, *, role: str, **extra: object
+    db: Connection, row: Row | SimpleNamespace, kind: str, *, role: str, **extra: object
 ) -> int | None:
     """Write the resident's email of `kind` with a new follow link of `role`; None if nobody
     to tell."""

@@ -6,6 +6,8 @@ HTML pages, read by people, follow ?lang= or Accept-Language and name a commune 
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.i18n import pick_name
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -292,7 +294,8 @@ def map_shapes(features: list[dict], titles: list[str]) -> list[dict]:
     shapes = []
     for feature, title in zip(features, titles, strict=True):
         geometry = feature.get("geometry") or {}
-        kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+        kind = geometry.get("type")
+        coordinates: Any = geometry.get("coordinates")
         if kind == "Point":
             shapes.append({"point": [round(c, 6) for c in coordinates[:2]], "title": title})
         elif kind in ("Polygon", "MultiPolygon"):

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -199,7 +200,8 @@ def _moment(text: str) -> Period:
         match = _DATE_TIME.fullmatch(text)
         if match:
             moment = dt.datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-            if abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+            # The pattern requires an offset: the moment is never naive.
+            if abs(cast(dt.timedelta, moment.utcoffset())) > MAX_UTC_OFFSET:
                 # Refused below: an InvalidParameter (a ValueError) here would be swallowed.
                 raise OverflowError
             digits = len(match.group(1) or ".") - 1
@@ -230,7 +232,8 @@ def _duration(text: str) -> relativedelta | None:
         days=int(days),
         hours=int(hours),
         minutes=int(minutes),
-        seconds=float(seconds),
+        # dateutil takes fractional seconds; its stubs say int.
+        seconds=float(seconds),  # type: ignore[arg-type]
     )
 
 
@@ -253,11 +256,11 @@ def parse_datetime(raw: str | None) -> Period | None:
     if second_span:
         if first in _OPEN:
             raise InvalidParameter("datetime", "a duration needs a start before it.")
-        start = _moment(first).start
+        since = cast(dt.datetime, _moment(first).start)  # a moment always has its start
         try:
-            return Period(start, start + second_span)
+            return Period(since, since + second_span)
         except (ValueError, OverflowError):  # Past 9999: open-ended, as above.
-            return Period(start, None)
+            return Period(since, None)
     if first_span:
         if second in _OPEN:
             raise InvalidParameter("datetime", "a duration needs an end after it.")

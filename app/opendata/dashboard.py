@@ -255,7 +255,7 @@ def by_status(
 ) -> list[StatusFigures]:
     """Reports per lifecycle status, every status listed, in lifecycle order."""
     where, params = records.where_clause(_filter(region, category, start, end))
-    counts = dict(db.execute(text(STATUSES_SQL.format(where=where)), params).all())
+    counts: dict[str, int] = dict(db.execute(text(STATUSES_SQL.format(where=where)), params).all())
     return [
         StatusFigures(
             status.value,

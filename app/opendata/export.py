@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -114,7 +115,8 @@ def parse_bound(value: str, *, end: bool = False) -> dt.datetime:
             return dt.datetime.combine(day, dt.time(), BELGIAN_TIME)
         if _RFC3339.fullmatch(value):
             moment = dt.datetime.fromisoformat(value.upper())
-            if abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+            # The pattern requires an offset: the moment is never naive.
+            if abs(cast(dt.timedelta, moment.utcoffset())) > MAX_UTC_OFFSET:
                 raise ValueError("PostgreSQL takes UTC offsets up to ±15:59")
             moment.astimezone(dt.UTC)  # OverflowError before year 1 or after 9999 in UTC
             return moment
@@ -232,7 +234,7 @@ class Export:
         self.filter = flt
         self.rows = 0
         self._photo_url_prefix = photo_url_prefix
-        self._chunks: Iterator[bytes] | None = None
+        self._chunks: Generator[bytes, None, None] | None = None
         self._session = sessions()
         try:
             self._connection = self._session.connection()
@@ -264,7 +266,7 @@ class Export:
             self._chunks.close()
         self._session.close()
 
-    def _csv(self) -> Iterator[bytes]:
+    def _csv(self) -> Generator[bytes, None, None]:
         try:
             sql, params = csv_select(self.filter, self._photo_url_prefix)
             query, values = driver_sql(self._connection, sql, params)
@@ -286,7 +288,7 @@ class Export:
         finally:
             self._session.close()
 
-    def _geojson(self) -> Iterator[bytes]:
+    def _geojson(self) -> Generator[bytes, None, None]:
         try:
             sql, params = geojson_select(self.filter, self._photo_url_prefix)
             result = self._connection.execute(

@@ -264,7 +264,7 @@ def generate_reports(
     `regions` (slugs) limits them to those regions' communes. Returns the number inserted:
     n, or fewer when the same seed already made some of them.
     """
-    communes = current_communes(db).values()
+    communes: Iterable[Commune] = current_communes(db).values()
     if regions is not None:
         wanted = set(regions)
         communes = [c for c in communes if c.region in wanted]

@@ -23,7 +23,7 @@ class StaleVersionError(PaveError):
     code = "stale-version"
     title = "The ticket was changed by someone else"
 
-    def __init__(self, detail: str, *, current_version: int):
+    def __init__(self, detail: str, *, current_version: int | None):
         super().__init__(detail, current_version=current_version)
         self.current_version = current_version
 

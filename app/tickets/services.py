@@ -206,7 +206,7 @@ def _tell(
         # Followers hear of it; the reporter too, unless they reopened it themselves. The
         # reason is told only when public: a reopening's reason is the public's news.
         kind = "resident_not_fixed" if actor.is_reporter else "resident_reopened"
-        public_reason = reason if reason_public else ""
+        public_reason = reason if reason and reason_public else ""
         facts = notifications.facts(db, report_id)
         _notify_followers(
             db, facts, kind, public_reason, reason_public=True, reporter=not actor.is_reporter
@@ -247,7 +247,7 @@ def transition(
         duplicate_of=duplicate_of,
         to_body_code=to_body_code,
     )
-    extra = {k: v for k, v in (("reason", reason), ("note", note)) if v}
+    extra: dict[str, Any] = {k: v for k, v in (("reason", reason), ("note", note)) if v}
     reason_public = bool(reason and reason_public)
     if reason_public:
         extra["reason_public"] = True
@@ -262,6 +262,7 @@ def transition(
     }
     db.execute(HISTORY_SQL, history)
     if to is Status.DUPLICATE:
+        assert after.duplicate_of is not None  # _check_fields refuses a duplicate without it
         _move_followers(db, report_id, after.duplicate_of, actor)
     _tell(db, report_id, to, actor, reason, reason_public=reason_public)
     return saved

@@ -7,8 +7,10 @@ imports this package, so it can be used from a plain Python shell or a script.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from flask import Flask, current_app, g, has_app_context
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import urls
@@ -34,12 +36,14 @@ def create_app(config: dict | None = None) -> Flask:
     from app.hosts import PublicHost
 
     # Inside ProxyFix (when there is one), so the forwarded host is the one checked.
-    app.wsgi_app = PublicHost(app.wsgi_app, app.config)
+    app.wsgi_app = PublicHost(app.wsgi_app, app.config)  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"]:
         hops = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
     # Keep fields in the order the schemas declare them; easier for people to read.
-    app.json.sort_keys = False
+    cast(DefaultJSONProvider, app.json).sort_keys = False
 
     from flask_compress import Compress
 

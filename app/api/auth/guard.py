@@ -33,7 +33,7 @@ from app.accounts.services import open_session, user_for_session, user_for_token
 from app.api.errors import problem_doc
 from app.web import db_session
 
-STAFF_SECURITY = [{"cookieAuth": []}, {"bearerAuth": []}]
+STAFF_SECURITY: list[dict[str, list[str]]] = [{"cookieAuth": []}, {"bearerAuth": []}]
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _UNSET = object()
@@ -81,10 +81,10 @@ def _authenticate() -> tuple[User | None, str | None]:
         # Keep the token's last use even when the request itself changes nothing.
         db_session().commit()
         return user, "token"
-    token = session.get("sid")
-    if token is None:
+    sid = session.get("sid")
+    if sid is None:
         return None, None
-    user = user_for_session(db_session(), token, current_app.permanent_session_lifetime)
+    user = user_for_session(db_session(), sid, current_app.permanent_session_lifetime)
     # Logged out, idle too long, deactivated, or the password changed: the row is gone.
     if user is None:
         session.clear()
@@ -104,6 +104,13 @@ def _caller() -> tuple[User | None, str | None]:
 def current_staff() -> User | None:
     """The logged-in staff member of this request, or None."""
     return _caller()[0]
+
+
+def signed_in_staff() -> User:
+    """The staff member of a request that `staff_required` (or a scope check) let through."""
+    user = current_staff()
+    assert user is not None, "only called once the caller is known to be staff"
+    return user
 
 
 def authenticated_by() -> str | None:

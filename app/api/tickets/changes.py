@@ -8,7 +8,7 @@ import uuid
 
 from flask import current_app
 
-from app.api.auth.guard import PermissionDeniedError, current_staff
+from app.api.auth.guard import PermissionDeniedError, signed_in_staff
 from app.api.common import request_language
 from app.api.tickets import views
 from app.api.tickets.etag import etag, expected_version
@@ -19,7 +19,7 @@ from app.web import db_session
 
 
 def detail_response(report_id: uuid.UUID, status: int = 200):
-    body = views.ticket_detail(db_session(), current_staff(), report_id, request_language())
+    body = views.ticket_detail(db_session(), signed_in_staff(), report_id, request_language())
     return body, status, {"ETag": etag(body["version"])}
 
 
@@ -53,7 +53,7 @@ def apply_change(headers: dict, report_id: uuid.UUID, operation: str, data, appl
     needed, since an offline client only knew the ETag the first attempt was sent with. The
     same key with another request is a 422; while the first is still being processed, a 409.
     """
-    user = current_staff()
+    user = signed_in_staff()
     sent_key = headers.get("idempotency_key")
     key = StaffKey.of(user.id, sent_key, operation, report_id, data) if sent_key else None
 

@@ -12,6 +12,7 @@ from app.accounts import access
 from app.api.auth.guard import (
     current_staff,
     require_staff,
+    signed_in_staff,
     staff_required,
 )
 from app.api.common import request_language
@@ -132,7 +133,7 @@ class TicketById(MethodView):
     def patch(self, headers, data, report_id: uuid.UUID):
         """Set the priority, the crew member assigned (null takes the ticket back) or whether
         the description may be published as open data"""
-        actor = actor_of(current_staff())
+        actor = actor_of(signed_in_staff())
 
         def apply(session, version):
             changes.patch_ticket(session, report_id, data, actor=actor, expected_version=version)
@@ -175,7 +176,7 @@ class TicketUpdates(MethodView):
     @staff_change(blp, UpdateCreateSchema, status=201)
     def post(self, headers, data, report_id: uuid.UUID):
         """Add a public update (emailed to the reporter and the followers) or an internal note"""
-        actor = actor_of(current_staff())
+        actor = actor_of(signed_in_staff())
 
         def apply(session, version):
             edits.add_update(
@@ -197,7 +198,7 @@ class TicketUpdateById(MethodView):
     def patch(self, headers, data, report_id: uuid.UUID, update_id: int):
         """Publish a resident's comment, edited if need be (phone numbers, names), or
         withdraw an update from the public"""
-        actor = actor_of(current_staff())
+        actor = actor_of(signed_in_staff())
 
         def apply(session, version):
             edits.review_update(
@@ -218,7 +219,7 @@ class TicketPhotoById(MethodView):
     @staff_change(blp, PhotoPatchSchema)
     def patch(self, headers, data, report_id: uuid.UUID, photo_id: int):
         """Hide a photo from every public view (a face, a number plate), or show it again"""
-        actor = actor_of(current_staff())
+        actor = actor_of(signed_in_staff())
 
         def apply(session, version):
             edits.set_photo_hidden(
@@ -252,7 +253,7 @@ class TicketPhotos(MethodView):
             upload.read(),
             upload.mimetype,
             headers.get("idempotency_key"),
-            actor=actor_of(current_staff()),
+            actor=actor_of(signed_in_staff()),
             limits=photo_limits(),
         )
         response = jsonify(PhotoSchema().dump(photo_view(added.photo, photo_url)))
