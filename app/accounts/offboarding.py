@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import cast
 
 from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from app.accounts import access
@@ -112,7 +114,8 @@ def _end_sessions_and_tokens(session: Session, user: User, now: dt.datetime) -> 
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return sessions.rowcount, tokens.rowcount
+    # DELETE and UPDATE answer with a CursorResult, which counts the rows.
+    return cast(CursorResult, sessions).rowcount, cast(CursorResult, tokens).rowcount
 
 
 def end_sessions(session: Session, actor: User | None, user: User) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -249,8 +250,8 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
 class Timeline:
     """What the follow page shows besides the report's public view."""
 
-    updates: list[Row]
-    history: list[Row]
+    updates: Sequence[Row]
+    history: Sequence[Row]
     # The date of each move to "planned" in `history`, in order.
     plans: list[dt.date | None]
 

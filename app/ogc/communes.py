@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from sqlalchemy import text
 
@@ -44,6 +44,10 @@ class Communes:
         "region": AttributeFilter("a region: brussels, flanders or wallonia", enum=REGIONS),
     }
 
+    @overload
+    def _where(self, query: None, key: str | None = None) -> tuple[str, dict]: ...
+    @overload
+    def _where(self, query: Query, key: str | None = None) -> tuple[str, dict] | None: ...
     def _where(self, query: Query | None, key: str | None = None) -> tuple[str, dict] | None:
         conditions = ["c.valid_to IS NULL"]
         params: dict = {}
@@ -111,7 +115,7 @@ class Communes:
             params["key"] = key
         params["limit"] = query.limit + 1
         sql = self._select(where, query.crs, descending, "LIMIT :limit")
-        rows = db.execute(text(sql), params).all()
+        rows = list(db.execute(text(sql), params).all())
         rows, next_cursor, prev_cursor = paged(rows, query)
         return Page([r.feature for r in rows], next_cursor, prev_cursor, matched)
 

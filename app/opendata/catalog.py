@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, GEO, RDF, SKOS
@@ -66,6 +67,9 @@ from app.opendata.catalog_vocabulary import (
     VCARD,
     Texts,
 )
+
+# A node of the graph: a named resource or a blank node.
+_Node = TypeVar("_Node", URIRef, BNode)
 
 
 class CatalogSettingsError(ValueError):
@@ -135,7 +139,7 @@ class CatalogGraph:
         for lang in LANGUAGES:
             self.g.add((subject, predicate, Literal(texts[lang], lang=lang)))
 
-    def typed(self, node, *classes) -> URIRef:
+    def typed(self, node: _Node, *classes: URIRef) -> _Node:
         for cls in classes:
             self.g.add((node, RDF.type, cls))
         return node

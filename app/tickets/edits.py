@@ -182,7 +182,7 @@ def review_update(
     row = db.execute(UPDATE_ROW_SQL, {"update_id": update_id, "report_id": report_id}).first()
     if row is None:
         raise NotFoundError(f"Ticket {report_id} has no update {update_id}.")
-    after = {
+    after: dict[str, Any] = {
         "body": row.body if body is None else body,
         "public": row.public if public is None else bool(public),
     }

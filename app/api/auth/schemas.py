@@ -32,7 +32,7 @@ class LoginSchema(Schema):
 class GrantSchema(Schema):
     role = fields.String(required=True, metadata={"enum": ROLES})
     body_id = fields.Integer(allow_none=True)
-    body_code = fields.Function(
+    body_code: fields.Field = fields.Function(
         lambda grant: grant.body.code if grant.body else None,
         metadata={"type": "string", "nullable": True},
     )

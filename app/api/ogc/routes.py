@@ -60,8 +60,9 @@ def _http_error(exc: HTTPException):
         # A parameter refused before it got here (app/api/hostile.py): OGC says 400 for it.
         status, code = 400, params.InvalidParameter.code
     response = exception(status, code, exc.description or exc.name)
-    if exc.code == 405 and getattr(exc, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    allowed = getattr(exc, "valid_methods", None)
+    if exc.code == 405 and allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response
 
 

@@ -6,6 +6,8 @@ harvesters that cannot set Accept. The graph itself is built in app.opendata.cat
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -74,7 +76,8 @@ def catalog_response(media_type: str) -> Response:
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     # Harvesters come back often; an unchanged catalogue costs them a 304.
     response.add_etag()
-    return response.make_conditional(request)
+    # Werkzeug types it as its own Response; it is this one, changed in place.
+    return cast(Response, response.make_conditional(request))
 
 
 @blp.route("/catalog")
