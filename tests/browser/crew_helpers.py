@@ -18,6 +18,7 @@ from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
 from app.media.capability import photo_token
 from tests.browser.contexts import new_context
+from tests.browser.helpers import post_report
 
 PASSWORD = "correct horse battery staple"
 GRAND_PLACE = {"lat": 50.8467, "lon": 4.3525}
@@ -38,14 +39,7 @@ def make_crew(engine, body_code: str) -> str:
 def report_through_api(live_server, description: str, location=GRAND_PLACE) -> str:
     """A resident's pothole report, made through the public API; returns its id."""
     body = {"category": "pothole", "description": description, "location": location}
-    request = urllib.request.Request(
-        f"{live_server.url}/api/v1/reports",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())["id"]
+    return str(post_report(live_server, body))
 
 
 def add_photo(live_server, report_id: str, jpeg: bytes | None = None) -> None:

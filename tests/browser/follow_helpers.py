@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.tickets.services import Actor, transition
+from tests.browser.helpers import post_report
 
 CREW = Actor(name="crew:follow-page-test", user_id=None)
 RESIDENT = "resident.follow@example.org"
@@ -28,18 +29,7 @@ def report_with_email(live_server, description: str) -> uuid.UUID:
         "location": GRAND_PLACE,
         "reporter": {"email": RESIDENT},
     }
-    request = urllib.request.Request(
-        f"{live_server.url}/api/v1/reports",
-        data=json.dumps(body).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Accept-Language": "en",
-            "Idempotency-Key": str(uuid.uuid4()),
-        },
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return uuid.UUID(json.loads(response.read())["id"])
+    return post_report(live_server, body, "en")
 
 
 def email_links(live_db, report_id: uuid.UUID) -> tuple[str, str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -149,3 +151,18 @@ def screenshot(page: Page, name: str) -> None:
     """A full-page screenshot of the resident app sending, under var/screenshots/resident-send."""
     SEND_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SEND_SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def post_report(live_server, body: dict, language: str | None = None) -> uuid.UUID:
+    """A report made through the public API, as another phone would; returns its id."""
+    headers = {"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())}
+    if language:
+        headers["Accept-Language"] = language
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/reports",
+        data=json.dumps(body).encode(),
+        headers=headers,
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return uuid.UUID(json.loads(response.read())["id"])

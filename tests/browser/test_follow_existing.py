@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.follow_helpers import emails_to
-from tests.browser.helpers import marker, open_app, open_details
+from tests.browser.helpers import marker, open_app, open_details, post_report
 from tests.browser.page_checks import axe_violations
 
 pytestmark = pytest.mark.slow
@@ -25,18 +25,7 @@ CONFIRM_LINK = re.compile(r"(https?://\S+/follow/confirm/[A-Za-z0-9_-]+)\n")
 
 def report_blocked_drain(live_server, description: str) -> uuid.UUID:
     body = {"category": "blocked_drain", "description": description, "location": GRAND_PLACE}
-    request = urllib.request.Request(
-        f"{live_server.url}/api/v1/reports",
-        data=json.dumps(body).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Accept-Language": "en",
-            "Idempotency-Key": str(uuid.uuid4()),
-        },
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return uuid.UUID(json.loads(response.read())["id"])
+    return post_report(live_server, body, "en")
 
 
 def test_the_resident_follows_the_report_already_made(context, live_server, live_db):
