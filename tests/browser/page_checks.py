@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 
@@ -61,4 +61,15 @@ def axe_violations(page: Page) -> list[str]:
     return page.evaluate(
         """async () => (await axe.run(document)).violations.map(
             (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)"""
+    )
+
+
+def expect_image_shown(image: Locator) -> None:
+    """The picture itself arrived and decoded: not an empty frame, not a broken icon.
+
+    A visible <img> may still be loading; wait for it (Playwright's default timeout)
+    rather than read `complete` once, which races the photo's download.
+    """
+    image.page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )

@@ -24,7 +24,7 @@ from tests.browser.crew_helpers import (
     ticket_link,
 )
 from tests.browser.helpers import camera_photo, marker
-from tests.browser.page_checks import assert_every_string_in, expected, strings
+from tests.browser.page_checks import assert_every_string_in, expect_image_shown, expected, strings
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +73,7 @@ def test_the_list_card_and_the_ticket_screen(browser, live_server, live_db, tmp_
         expect(card.get_by_role("link")).to_contain_text(BRUSSELS[lang])
         thumbnail = card.get_by_role("img", name=table["staff.list.photo"])
         expect(thumbnail).to_be_visible()
-        assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+        expect_image_shown(thumbnail)
         assert_every_string_in(page, lang)
         card.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"list-{lang}.png"))
@@ -111,7 +111,7 @@ def test_the_list_card_and_the_ticket_screen(browser, live_server, live_db, tmp_
         expect(viewer).to_be_visible()
         large = viewer.get_by_role("img", name=expected(table["photos.alt"], {"n": 1}))
         expect(large).to_be_visible()
-        assert large.evaluate("img => img.complete && img.naturalWidth > 0")
+        expect_image_shown(large)
         assert page.url.endswith(f"#/t/{report_id}") and len(context.pages) == 1
         page.screenshot(path=str(SCREENSHOTS / f"photo-{lang}.png"))
         page.keyboard.press("Escape")

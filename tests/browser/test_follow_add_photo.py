@@ -26,7 +26,7 @@ from tests.browser.follow_helpers import (
     report_with_email,
 )
 from tests.browser.helpers import camera_photo, marker, photos_of
-from tests.browser.page_checks import axe_violations
+from tests.browser.page_checks import axe_violations, expect_image_shown
 
 pytestmark = pytest.mark.slow
 
@@ -72,8 +72,7 @@ def test_the_reporter_adds_a_photo_from_the_follow_page_and_a_follower_cannot(
         image = page.get_by_role("img", name=table["follow.photo"].replace("{n}", "1"))
         expect(image).to_be_visible()
         # The picture itself came back from the server, not just an empty frame.
-        expect(image).to_have_js_property("complete", True)
-        assert image.evaluate("img => img.naturalWidth") > 0
+        expect_image_shown(image)
         expect(page.locator("#add-photo-progress")).to_be_hidden()
         [stored] = photos_of(live_db, report_id)
         # Shrunk and turned upright on the phone before it left.

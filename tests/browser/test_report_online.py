@@ -24,7 +24,7 @@ from tests.browser.helpers import (
     send,
     top_is_red,
 )
-from tests.browser.page_checks import assert_every_string_in, strings
+from tests.browser.page_checks import assert_every_string_in, expect_image_shown, strings
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +129,7 @@ def test_a_delivered_report_says_sent_with_its_reference_and_follow_link(
         expect(item.get_by_text(status_line)).to_be_visible()
         thumbnail = item.get_by_role("img", name=table["mine.thumbnail"])
         expect(thumbnail).to_be_visible()
-        assert thumbnail.evaluate("(img) => img.complete && img.naturalWidth > 0")
+        expect_image_shown(thumbnail)
         follow = item.get_by_role("link", name=table["mine.follow"])
         expect(follow).to_be_visible()
         assert_every_string_in(page, lang)

@@ -25,6 +25,7 @@ from sqlalchemy import text
 from tests.browser.contexts import new_context
 from tests.browser.follow_helpers import emails_to
 from tests.browser.helpers import marker, open_app, open_details
+from tests.browser.page_checks import expect_image_shown
 
 pytestmark = pytest.mark.slow
 
@@ -176,9 +177,7 @@ def test_nearby_reports_show_under_the_categories_grouped_and_following_discards
         )
         thumb = single.get_by_role("img", name=case["photo"])
         expect(thumb).to_be_visible()
-        page.wait_for_function(
-            "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
-        )
+        expect_image_shown(thumb)
         page.screenshot(path=str(SCREENSHOTS / f"nearby-{lang}.png"))
 
         # The resident began their own report, then sees theirs is the group's problem.

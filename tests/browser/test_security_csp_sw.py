@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 from tests.browser.crew_helpers import log_in, make_crew, report_through_api, ticket_link
 from tests.browser.follow_helpers import email_links, report_with_email
 from tests.browser.helpers import camera_photo, marker, open_app, wait_for_service_worker
+from tests.browser.page_checks import expect_image_shown
 
 pytestmark = pytest.mark.slow
 
@@ -48,8 +49,7 @@ def test_the_resident_app_works_under_its_policy(watched, tmp_path, locale, head
     photo = camera_photo(tmp_path / "photo.jpg", width=800, height=600)
     page.locator("#photo-camera").set_input_files(str(photo))
     expect(page.locator("#photo-list img")).to_have_count(1)
-    expect(page.locator("#photo-list img")).to_have_js_property("complete", True)
-    assert page.locator("#photo-list img").evaluate("img => img.naturalWidth") > 0
+    expect_image_shown(page.locator("#photo-list img"))
     page.locator("#use-position").click()
     expect(page.locator("#where-status")).not_to_be_empty()
     shot(page, f"resident-{locale}")
