@@ -77,6 +77,10 @@ class Config:
     FOLLOW_COMMENT_RATE_LIMIT = "10 per hour"
     # Where the Redis counters live, so that several apps can share one Redis.
     LOGIN_THROTTLE_REDIS_PREFIX = "pave:login:"
+    # Public answers the same for everyone (the dashboard's figures) are kept this many
+    # seconds, per process or in Redis when REDIS_URL is set; 0 turns it off (app/web/cache.py).
+    PUBLIC_CACHE_SECONDS = 30
+    PUBLIC_CACHE_REDIS_PREFIX = "pave:public:"
     # How many reverse proxies stand in front of Pavé. Their X-Forwarded-For, -Proto, -Host
     # and -Prefix are trusted only then: the login limit counts the client's address, not the
     # proxy's, and absolute links (Open311, open data, emails) use the public scheme and host.

@@ -51,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     from app.web import pwa
 
     Compress(app)
+    from app.web import cache
+
+    cache.init_app(app)
     from app.api.open311.routes import blp as open311_blp
 
     api.init_app(app)

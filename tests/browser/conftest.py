@@ -102,6 +102,8 @@ def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
             "PHOTO_DIR": str(tmp_path_factory.mktemp("photos")),
             # No map tiles: the tests run without the internet, as a phone in a tunnel would.
             "PWA_TILE_URL": "",
+            # Figures read at once after each test's reports (tests/web/test_cache.py).
+            "PUBLIC_CACHE_SECONDS": 0,
         }
     )
     server = LiveServer(app, port)

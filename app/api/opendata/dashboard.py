@@ -42,6 +42,7 @@ from app.opendata.export import (
 )
 from app.opendata.records import RecordFilter
 from app.web import db_session
+from app.web.cache import public_answer
 
 blp = Blueprint(
     "opendata_dashboard",
@@ -171,6 +172,7 @@ def figure(args: type[Schema], answer: type[Schema], **answer_kwargs):
 
 @blp.route("/regions")
 class Regions(MethodView):
+    @public_answer
     @blp.response(200, list_of(DashboardRegionSchema))
     def get(self):
         """The regions a dashboard can show (the `region` filter's values)"""
@@ -185,6 +187,7 @@ class Regions(MethodView):
 @blp.route("/communes.<string:fmt>", endpoint="CommunesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/communes")
 class Communes(MethodView):
+    @public_answer
     @figure(DashboardCommuneQueryArgsSchema, DashboardCommuneCollectionSchema, content_type=GEOJSON)
     def get(self, args, fmt: str | None = None):
         """Every commune of the region with its figures and outline (GeoJSON), or as CSV"""
@@ -219,6 +222,7 @@ class Communes(MethodView):
 @blp.route("/categories.<string:fmt>", endpoint="CategoriesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/categories")
 class Categories(MethodView):
+    @public_answer
     @figure(DashboardFigureQueryArgsSchema, list_of(DashboardCategoryFiguresSchema))
     def get(self, args, fmt: str | None = None):
         """Reports per category: total, open and closed"""
@@ -251,6 +255,7 @@ class Categories(MethodView):
 @blp.route("/statuses.<string:fmt>", endpoint="StatusesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/statuses")
 class Statuses(MethodView):
+    @public_answer
     @figure(DashboardFigureQueryArgsSchema, list_of(DashboardStatusFiguresSchema))
     def get(self, args, fmt: str | None = None):
         """Reports per status of the lifecycle, each with Open311's open or closed"""
@@ -269,6 +274,7 @@ class Statuses(MethodView):
 @blp.route("/trend.<string:fmt>", endpoint="TrendFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/trend")
 class TrendView(MethodView):
+    @public_answer
     @figure(DashboardTrendQueryArgsSchema, DashboardTrendSchema)
     def get(self, args, fmt: str | None = None):
         """Reports created and resolved per week (or month), with zeros where none were"""
