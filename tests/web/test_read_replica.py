@@ -260,3 +260,19 @@ def test_the_public_readers_connect_to_the_replica(replica_app):
     with replica_app.test_request_context("/ogc/"):
         assert read_session().execute(text("SELECT pg_is_in_recovery()")).scalar() is True
         assert db_session().execute(text("SELECT pg_is_in_recovery()")).scalar() is False
+
+
+def test_several_hosts_behind_the_setting_reach_a_standby(replication, primary):
+    """libpq's multi-host form, tried in order: a dead host and the primary (which would
+    accept the connection) are passed over for the standby."""
+    hosts = [str(replication.replica_dir / "gone")]
+    hosts += [str(replication.url(which).query["host"]) for which in ("primary", "replica")]
+    url = replication.url("replica", primary.url.database).set(
+        query={"host": hosts, "target_session_attrs": "standby"}
+    )
+    app = _app(primary, url.render_as_string(hide_password=False))
+    try:
+        with app.test_request_context("/ogc/"):
+            assert read_session().execute(text("SELECT pg_is_in_recovery()")).scalar() is True
+    finally:
+        _dispose(app)
