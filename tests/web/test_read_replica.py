@@ -10,6 +10,7 @@ public GET that wrote anything would fail here: each one is asked once.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 import pytest
@@ -151,10 +152,24 @@ def test_a_report_reaches_the_public_readers_once_the_replica_replays_it(
         # The public readers read the replica, which stands still.
         lagging = _public_sightings(client, report_id, potholes_before)
         assert lagging == dict.fromkeys(lagging, False)
+        assert _replica_health(client, lambda state: state["replay_delay_s"] > 0)["ok"]
     finally:
         replication.resume_replay()
     seen = _public_sightings(client, report_id, potholes_before)
     assert seen == dict.fromkeys(seen, True)
+    assert _replica_health(client) == {"ok": True, "standby": True, "replay_delay_s": 0.0}
+
+
+def _replica_health(client, until=lambda state: True) -> dict:
+    """The health's replica state, once `until` holds of it (WAL arrives asynchronously)."""
+    deadline = time.monotonic() + 5
+    while True:
+        response = client.get("/api/v1/health")
+        assert response.status_code == 200
+        state = response.get_json()["replica"]
+        if until(state) or time.monotonic() > deadline:
+            return state
+        time.sleep(0.05)
 
 
 def _public_get_urls(report_id: str) -> dict[str, list[str]]:
@@ -240,12 +255,28 @@ def test_an_unreachable_replica_leaves_the_public_readers_on_the_primary(
         with caplog.at_level(logging.WARNING, logger="app.web"):
             first = client.get(f"/open311/v2/requests/{report_id}.json")
             again = client.get(f"/api/v1/reports/{report_id}")
+        health = client.get("/api/v1/health")
     finally:
         _dispose(app)
     # From the primary, at once (no lag), and the dead replica is not asked again at once.
     assert (first.status_code, again.status_code) == (200, 200)
     warnings = [r.getMessage() for r in caplog.records if r.name == "app.web"]
     assert len(warnings) == 1 and "read replica unreachable" in warnings[0]
+    # Up (the primary serves everything), but operators are told.
+    assert health.status_code == 200
+    assert health.get_json()["status"] == "degraded"
+    assert health.get_json()["replica"] == {"ok": False, "error": "OperationalError"}
+
+
+def test_the_health_flags_a_read_url_that_is_no_standby(primary):
+    """After a failover, a replica promoted to primary no longer follows the other one."""
+    app = _app(primary, primary.url.render_as_string(hide_password=False))
+    try:
+        body = app.test_client().get("/api/v1/health").get_json()
+    finally:
+        _dispose(app)
+    assert body["status"] == "degraded"
+    assert body["replica"] == {"ok": False, "standby": False, "replay_delay_s": None}
 
 
 def test_without_a_read_url_the_public_readers_share_the_request_session():
