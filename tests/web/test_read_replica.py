@@ -10,8 +10,10 @@ public GET that wrote anything would fail here: each one is asked once.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -125,7 +127,17 @@ def _public_sightings(client, report_id: str, potholes_before: int) -> dict[str,
         "dashboard": _potholes(client) == potholes_before + 1,
         "CSV export": report_id in body("/opendata/reports.csv").get_data(as_text=True),
         "GeoJSON export": report_id in body("/opendata/reports.geojson").get_data(as_text=True),
+        "flask opendata export": report_id in _cli_export(client.application),
     }
+
+
+def _cli_export(app) -> str:
+    with tempfile.TemporaryDirectory() as directory:
+        target = Path(directory) / "reports.csv"
+        command = ["opendata", "export", "--format", "csv", "-o", str(target)]
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 0, result.output
+        return target.read_text()
 
 
 def test_the_replica_is_a_hot_standby_streaming_from_the_primary(replication, primary):
