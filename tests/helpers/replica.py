@@ -94,7 +94,9 @@ def _base_backup(primary_dir: Path, replica_dir: Path) -> None:
 def streaming_replica() -> Iterator[Replication]:
     """A started primary and a hot standby streaming from it; both gone at the end."""
     localdb._ensure_packages()
-    base = Path(tempfile.mkdtemp(prefix="pave-replica-"))
+    # In /tmp rather than $TMPDIR: socket paths must stay under 108 bytes, and the postgres
+    # user must be able to reach the directory (localdb adds o+x to the ancestors lacking it).
+    base = Path(tempfile.mkdtemp(prefix="pave-replica-", dir="/tmp"))
     primary_dir, replica_dir = base / "primary", base / "replica"
     replication = Replication(primary_dir, replica_dir)
     try:
