@@ -16,6 +16,11 @@ class Config:
 
     # Left empty here: the Makefile derives it from the local cluster when it is unset.
     DATABASE_URL = ""
+    # Optional: a PostgreSQL streaming replica of DATABASE_URL that the public readers
+    # (dashboard, exports, snapshots, DCAT, OGC API, Open311 GET, public report views) read
+    # from; everything that writes, and what staff and authors read, stays on DATABASE_URL.
+    # Empty: everything on DATABASE_URL. See docs/scaling.md (lag, failure, more replicas).
+    DATABASE_READ_URL = ""
     BOUNDARIES_FILE = str(SHARED_DATA / "be-municipalities-2025.geojson")
     BOUNDARIES_VALID_FROM = "2025-01-01"
     # A point in no commune but at most this far from one goes to the nearest (the

@@ -32,9 +32,9 @@ def _server_url():
     return make_url(url)
 
 
-def create_throwaway_database(prefix: str = "pave_test"):
-    """CREATE DATABASE with PostGIS on the configured server; returns its URL."""
-    server = _server_url()
+def create_throwaway_database(prefix: str = "pave_test", server=None):
+    """CREATE DATABASE with PostGIS on `server` (the configured one by default); its URL."""
+    server = server or _server_url()
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -48,17 +48,20 @@ def create_throwaway_database(prefix: str = "pave_test"):
     return url
 
 
-def drop_database(url) -> None:
-    admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
+def drop_database(url, server=None) -> None:
+    admin = create_engine(server or _server_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
     admin.dispose()
 
 
 @contextmanager
-def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=()):
-    """A throwaway database migrated to head and seeded; yields its engine, then drops it."""
-    url = create_throwaway_database(prefix)
+def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=(), server=None):
+    """A throwaway database migrated to head and seeded; yields its engine, then drops it.
+
+    On the server of DATABASE_URL, or on `server` (a URL: the replica test's own primary).
+    """
+    url = create_throwaway_database(prefix, server)
     engine = create_engine(url, pool_size=5)
     try:
         with engine.begin() as conn:
@@ -73,4 +76,4 @@ def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=()):
         yield engine
     finally:
         engine.dispose()
-        drop_database(url)
+        drop_database(url, server)

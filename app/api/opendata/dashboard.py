@@ -41,7 +41,7 @@ from app.opendata.export import (
     check_values,
 )
 from app.opendata.records import RecordFilter
-from app.web import db_session
+from app.web import read_session
 from app.web.cache import public_answer
 
 blp = Blueprint(
@@ -86,7 +86,7 @@ def _format(args: dict, fmt: str | None) -> str:
 def _filters(args: dict) -> dict:
     """The figures' filters from the query, refused when they name nothing that exists."""
     flt = RecordFilter(region=args.get("region"), category=args.get("category"))
-    check_values(db_session(), flt)
+    check_values(read_session(), flt)
     return {
         "region": args.get("region"),
         "category": args.get("category"),
@@ -179,7 +179,7 @@ class Regions(MethodView):
         lang = request_language() or "en"
         items = [
             {"slug": r.slug, "code": r.code, "name": pick_name(r.names, lang), "names": r.names}
-            for r in dashboard.regions(db_session())
+            for r in dashboard.regions(read_session())
         ]
         return _cached({"items": items})
 
@@ -193,7 +193,7 @@ class Communes(MethodView):
         """Every commune of the region with its figures and outline (GeoJSON), or as CSV"""
         fmt = _format(args, fmt)
         filters = _filters(args)
-        figures = dashboard.communes(db_session(), **filters)
+        figures = dashboard.communes(read_session(), **filters)
         rows = [commune_properties(f) for f in figures]
         if fmt == "csv":
             columns = ["nis_code", "name_fr", "name_nl", "name_de", "region", "area_km2"]
@@ -228,7 +228,7 @@ class Categories(MethodView):
         """Reports per category: total, open and closed"""
         fmt = _format(args, fmt)
         filters = _filters(args)
-        rows = dashboard.by_category(db_session(), **filters)
+        rows = dashboard.by_category(read_session(), **filters)
         if fmt == "csv":
             columns = ["code", "name_fr", "name_nl", "name_de", "name_en"]
             return _csv(
@@ -261,7 +261,7 @@ class Statuses(MethodView):
         """Reports per status of the lifecycle, each with Open311's open or closed"""
         fmt = _format(args, fmt)
         filters = _filters(args)
-        rows = dashboard.by_status(db_session(), **filters)
+        rows = dashboard.by_status(read_session(), **filters)
         if fmt == "csv":
             columns = ["status", "open311_status", "count"]
             return _csv("statuses", args, columns, (vars(r) for r in rows))
@@ -282,7 +282,7 @@ class TrendView(MethodView):
         filters = _filters(args)
         try:
             result = dashboard.trend(
-                db_session(),
+                read_session(),
                 **filters,
                 interval=args.get("interval"),
                 max_periods=current_app.config["DASHBOARD_MAX_PERIODS"],
