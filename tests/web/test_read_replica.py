@@ -58,6 +58,8 @@ def _app(primary, read_url: str):
             "DATABASE_URL": primary.url.render_as_string(hide_password=False),
             "DATABASE_READ_URL": read_url,
             "PUBLIC_BASE_URL": "http://localhost",
+            # Each reader asked afresh, so that it shows what the replica holds now.
+            "PUBLIC_CACHE_SECONDS": 0,
         }
     )
 
