@@ -1,4 +1,4 @@
-"""Flask commands: database migrations, fixtures and boundary import."""
+"""Flask commands: database migrations, fixtures, boundary and population import."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def alembic_config(url: str | None = None, connection=None) -> AlembicConfig:
 db_cli = AppGroup("db", help="Database schema.")
 fixtures_cli = AppGroup("fixtures", help="Seed data.")
 boundaries_cli = AppGroup("boundaries", help="Commune boundaries.")
+population_cli = AppGroup("population", help="Population per commune (rates per 1,000).")
 
 
 @db_cli.command("upgrade")
@@ -105,6 +106,44 @@ def boundaries_load_default() -> None:
     )
 
 
+@population_cli.command("load")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default="Statbel", show_default=True, help="Who counted (cited).")
+@click.option(
+    "--skip-unknown",
+    is_flag=True,
+    help="Load the file even if it names codes that are no current commune (they are skipped).",
+)
+def population_load(file: Path | None, source: str, skip_unknown: bool) -> None:
+    """Replace the population per commune with FILE (default: POPULATION_FILE).
+
+    FILE is a CSV file with the header nis_code,population_YYYY_MM_DD (the day of the count).
+    """
+    from app.geo.population import PopulationFileError, load_populations, read_population_file
+    from app.web import get_database
+
+    file = file or Path(current_app.config["POPULATION_FILE"])
+    try:
+        data = read_population_file(file)
+        with get_database(current_app).session() as session:
+            result = load_populations(session, data, origin=source, skip_unknown=skip_unknown)
+    except PopulationFileError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(
+        f"{result.communes} communes loaded: {result.inhabitants:,} inhabitants on "
+        f"{result.reference_date} ({result.source})."
+    )
+    if result.skipped:
+        click.echo(
+            f"{len(result.skipped)} code(s) skipped, no current commune: {', '.join(result.skipped)}"
+        )
+    if result.missing:
+        click.echo(
+            f"{len(result.missing)} current commune(s) have no population (no rate per 1,000): "
+            + ", ".join(result.missing)
+        )
+
+
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
     from app.notify.cli import digest_command, worker_command
@@ -115,6 +154,7 @@ def init_app(app: Flask) -> None:
         db_cli,
         fixtures_cli,
         boundaries_cli,
+        population_cli,
         staff_cli,
         worker_command,
         digest_command,

@@ -21,8 +21,16 @@ from app.categories.fixtures import load_fixtures
 from app.cli import alembic_config
 from app.config import Config
 from app.geo.boundaries import import_boundaries, read_boundary_file
+from app.geo.population import load_populations, read_population_file
 
 BOUNDARIES_FILE = os.environ.get("BOUNDARIES_FILE") or Config.BOUNDARIES_FILE
+POPULATION_FILE = os.environ.get("POPULATION_FILE") or Config.POPULATION_FILE
+
+
+def load_communes(session: Session) -> None:
+    """The boundaries of 2025 (as `make db` loads them), and their population."""
+    import_boundaries(session, read_boundary_file(BOUNDARIES_FILE), dt.date(2025, 1, 1))
+    load_populations(session, read_population_file(POPULATION_FILE))
 
 
 def _server_url():
@@ -66,8 +74,7 @@ def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=()):
         with Session(engine) as session, session.begin():
             load_fixtures(session)
             if boundaries:
-                source = read_boundary_file(BOUNDARIES_FILE)
-                import_boundaries(session, source, dt.date(2025, 1, 1))
+                load_communes(session)
             for statement in seed_sql:
                 session.execute(text(statement))
         yield engine
