@@ -163,7 +163,7 @@ def load_populations(
     session.execute(INSERT_SQL, rows)
     return LoadResult(
         communes=len(rows),
-        inhabitants=sum(r["population"] for r in rows),
+        inhabitants=sum(n for nis, n in source.populations.items() if nis in current),
         reference_date=source.reference_date,
         source=origin,
         skipped=unknown,
