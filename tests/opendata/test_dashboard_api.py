@@ -9,7 +9,6 @@ import io
 import pytest
 from sqlalchemy import text
 
-
 BASE = "/opendata/dashboard"
 MARCH_IN_BRUSSELS = {"region": "brussels", "start": "2026-03-01", "end": "2026-03-31"}
 UTC = dt.UTC
