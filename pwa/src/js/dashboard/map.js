@@ -68,6 +68,8 @@ export class Choropleth {
       // No tiles, so no attribution control: the outlines' source is credited below the map.
       this.map = await createMap(this.container, { zoomSnap: 0.25 });
     }
+    // A tooltip open on the old layer would stay on the map, with the old rate's value.
+    this.layer?.eachLayer((layer) => layer.closeTooltip());
     this.layer?.remove();
     const { field, decimals } = RATES[rate];
     const byCode = new Map(items.map((item) => [item.nis_code, item]));
