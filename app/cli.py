@@ -69,6 +69,7 @@ def boundaries_import(file: Path, crs: str | None, valid_from: dt.datetime | Non
     """Import commune boundaries from FILE (GeoJSON, GeoPackage or Shapefile)."""
     from app.geo.boundaries import BoundaryFileError, import_boundaries, read_boundary_file
     from app.geo.projection import UnsupportedCRSError
+    from app.opendata.outlines import store_outline_file
     from app.web import get_database
 
     day = valid_from.date() if valid_from else dt.date.today()
@@ -78,6 +79,9 @@ def boundaries_import(file: Path, crs: str | None, valid_from: dt.datetime | Non
             label = f"Importing {len(source.features)} communes (EPSG:{source.srid})"
             with click.progressbar(length=len(source.features), label=label) as bar:
                 result = import_boundaries(session, source, day, progress=bar.update)
+            if result.status != "unchanged":
+                # The dashboard's outlines, simplified once here rather than in every process.
+                store_outline_file(session)
     except (BoundaryFileError, UnsupportedCRSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if result.status == "unchanged":
@@ -120,6 +124,7 @@ def population_load(file: Path | None, source: str, skip_unknown: bool) -> None:
     FILE is a CSV file with the header nis_code,population_YYYY_MM_DD (the day of the count).
     """
     from app.geo.population import PopulationFileError, load_populations, read_population_file
+    from app.opendata.outlines import store_outline_file
     from app.web import get_database
 
     file = file or Path(current_app.config["POPULATION_FILE"])
@@ -127,6 +132,8 @@ def population_load(file: Path | None, source: str, skip_unknown: bool) -> None:
         data = read_population_file(file)
         with get_database(current_app).session() as session:
             result = load_populations(session, data, origin=source, skip_unknown=skip_unknown)
+            # The dashboard's outlines carry the population: made again, once, here.
+            store_outline_file(session)
     except PopulationFileError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(

@@ -9,6 +9,9 @@ population; the key below notices either):
 - `outline_file()`: the GeoJSON of every current commune's outline for the map, made once and
   served by GET /opendata/dashboard/outlines to every reader whatever the filter or language
   (names in the three languages, no negotiated one), gzipped once too, with a strong ETag.
+  Making it takes seconds, so the commands that change boundaries or population store it
+  (`store_outline_file`, table commune_outline_files) and processes read it from there; a
+  process that finds none (boundaries changed some other way) makes it itself.
 
 The outlines are simplified as a coverage: the boundary files are simplified polygon by
 polygon (neighbours overlap by 27 km² in all and leave 3,450 slivers between them), so
@@ -49,6 +52,8 @@ SIMPLIFY_TOLERANCE_M = 50
 # enclaves, real holes in Belgium, are kilometres wide and stay.
 GAP_WIDTH_M = 200
 GEOJSON_DECIMALS = 5
+# Changing how the file is made (or its format) makes every stored file stale.
+MADE_WITH = (1, SIMPLIFY_TOLERANCE_M, GAP_WIDTH_M, GEOJSON_DECIMALS)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class OutlineFile:
 
 @dataclass
 class _Version:
+    stored_as: str
     outlines: dict[str, Outline]
     population: PopulationReference | None
     file: OutlineFile | None = None
@@ -133,6 +139,9 @@ def _version(db: Session | Connection) -> _Version:
     if found is not None:
         return found
     found = _Version(
+        # The database's name tells this process's caches apart, not the stored files; how
+        # they are made does (a new release may simplify otherwise).
+        stored_as=hashlib.sha256(repr((key[1:], MADE_WITH)).encode()).hexdigest(),
         outlines={
             r.nis_code: Outline(
                 nis_code=r.nis_code,
@@ -170,17 +179,45 @@ def population_reference(db: Session | Connection) -> PopulationReference | None
     return _version(db).population
 
 
+STORED_SQL = text("SELECT body, gzipped FROM commune_outline_files WHERE version = :version")
+
+
 def outline_file(db: Session | Connection) -> OutlineFile:
-    """The map's GeoJSON of the current communes (made once per version and process)."""
+    """The map's GeoJSON of the current communes: kept by the process once read, read from
+    commune_outline_files if a command stored it, made here (seconds) otherwise."""
     version = _version(db)
     if version.file is None:
         # One thread makes it; the others of the process wait for it rather than repeat it.
         with version.lock:
             if version.file is None:
-                rows = db.execute(BOUNDARIES_SQL).all()
-                geometries = simplified_outlines([bytes(r.wkb) for r in rows])
-                version.file = _file(version, [r.nis_code for r in rows], geometries)
+                stored = db.execute(STORED_SQL, {"version": version.stored_as}).first()
+                version.file = (
+                    _packed(bytes(stored.body), bytes(stored.gzipped))
+                    if stored
+                    else _made(db, version)
+                )
     return version.file
+
+
+def store_outline_file(db: Session | Connection) -> OutlineFile:
+    """Make the current outlines' file and keep it in the database for every process, in
+    place of any other (what the commands that change boundaries or population call)."""
+    file = outline_file(db)
+    db.execute(text("DELETE FROM commune_outline_files"))
+    db.execute(
+        text(
+            "INSERT INTO commune_outline_files (version, body, gzipped) "
+            "VALUES (:version, :body, :gzipped)"
+        ),
+        {"version": _version(db).stored_as, "body": file.body, "gzipped": file.gzipped},
+    )
+    return file
+
+
+def _made(db: Session | Connection, version: _Version) -> OutlineFile:
+    rows = db.execute(BOUNDARIES_SQL).all()
+    geometries = simplified_outlines([bytes(r.wkb) for r in rows])
+    return _file(version, [r.nis_code for r in rows], geometries)
 
 
 def _reproject(geometries: np.ndarray, source: int, target: int) -> np.ndarray:
@@ -223,6 +260,9 @@ def _file(version: _Version, codes: list[str], geometries: list) -> OutlineFile:
     collection = {"type": "FeatureCollection", "features": features}
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
     # mtime=0: the same outlines give the same bytes in every process, hence the same ETag.
-    gzipped = gzip.compress(body, compresslevel=9, mtime=0)
+    return _packed(body, gzip.compress(body, compresslevel=9, mtime=0))
+
+
+def _packed(body: bytes, gzipped: bytes) -> OutlineFile:
     digest = hashlib.sha256(body).hexdigest()[:32]
     return OutlineFile(body, gzipped, f'"{digest}"', f'"{digest}-gzip"')

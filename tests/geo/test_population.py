@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import text
@@ -63,6 +64,11 @@ def test_a_newer_file_replaces_every_population_and_takes_its_date(app, session,
         "Statbel (test)",
     )
     assert "563 current commune(s) have no population" in result.output
+    # The dashboard's outlines carry the new population, made once for every process.
+    stored = session.execute(text("SELECT body FROM commune_outline_files")).scalars().all()
+    assert len(stored) == 1
+    features = {f["id"]: f["properties"] for f in json.loads(bytes(stored[0]))["features"]}
+    assert (features["21004"]["population"], features["21009"]["population"]) == (190_000, None)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from app.geo.boundaries import refresh_routing
 from app.geo.projection import METRIC_SRID, WGS84, transformer
+from app.opendata import outlines
 from tests.factories import FLAGEY, GRAND_PLACE
 
 URL = "/opendata/dashboard/outlines"
@@ -95,9 +96,9 @@ def holes(geometries) -> np.ndarray:
 
 
 def test_neighbours_still_share_their_edges_no_gap_no_overlap(client, session):
-    outlines = [shape(f["geometry"]) for f in collection(client)["features"]]
-    assert all(g.is_valid for g in outlines)
-    served = metric(outlines)
+    shapes = [shape(f["geometry"]) for f in collection(client)["features"]]
+    assert all(g.is_valid for g in shapes)
+    served = metric(shapes)
     # Edge-matched and without overlaps, as GEOS checks a coverage.
     assert shapely.coverage_is_valid(served)
     union_area = shapely.union_all(served).area
@@ -162,3 +163,20 @@ def test_a_new_boundary_or_population_is_a_new_file(client, session):
     counted = get(client, **{"If-None-Match": moved.headers["ETag"]})
     assert counted.status_code == 200
     assert json.loads(counted.get_data())["features"][0]["properties"]["population"] == 1
+
+
+def test_processes_serve_the_file_the_commands_stored(client, session):
+    # The session's set-up stored it, as `make db` does: a new process reads it, makes none.
+    stored = session.execute(text("SELECT count(*) FROM commune_outline_files")).scalar_one()
+    assert stored == 1
+    session.execute(
+        text(
+            "UPDATE commune_outline_files SET "
+            'body = convert_to(\'{"type":"FeatureCollection","features":[]}\', \'UTF8\')'
+        )
+    )
+    outlines._VERSIONS.clear()
+    try:
+        assert collection(client) == {"type": "FeatureCollection", "features": []}
+    finally:
+        outlines._VERSIONS.clear()  # Not the altered file for the next tests.
