@@ -23,6 +23,9 @@ class Config:
     DATABASE_READ_URL = ""
     BOUNDARIES_FILE = str(SHARED_DATA / "be-municipalities-2025.geojson")
     BOUNDARIES_VALID_FROM = "2025-01-01"
+    # Population per commune (`flask population load`): Statbel, 1 January 2020, summed onto
+    # the communes of 2025; the denominators of the dashboard's rates per 1,000 inhabitants.
+    POPULATION_FILE = str(SHARED_DATA / "be-population-2020-by-2025-commune.csv")
     # A point in no commune but at most this far from one goes to the nearest (the
     # simplified boundaries leave thin gaps between neighbours).
     ROUTING_SNAP_DISTANCE_M = 50.0

@@ -21,8 +21,18 @@ from app.categories.fixtures import load_fixtures
 from app.cli import alembic_config
 from app.config import Config
 from app.geo.boundaries import import_boundaries, read_boundary_file
+from app.geo.population import load_populations, read_population_file
+from app.opendata.outlines import store_outline_file
 
 BOUNDARIES_FILE = os.environ.get("BOUNDARIES_FILE") or Config.BOUNDARIES_FILE
+POPULATION_FILE = os.environ.get("POPULATION_FILE") or Config.POPULATION_FILE
+
+
+def load_communes(session: Session) -> None:
+    """The boundaries of 2025 (as `make db` loads them), their population and outlines."""
+    import_boundaries(session, read_boundary_file(BOUNDARIES_FILE), dt.date(2025, 1, 1))
+    load_populations(session, read_population_file(POPULATION_FILE))
+    store_outline_file(session)
 
 
 def _server_url():
@@ -69,8 +79,7 @@ def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=(), ser
         with Session(engine) as session, session.begin():
             load_fixtures(session)
             if boundaries:
-                source = read_boundary_file(BOUNDARIES_FILE)
-                import_boundaries(session, source, dt.date(2025, 1, 1))
+                load_communes(session)
             for statement in seed_sql:
                 session.execute(text(statement))
         yield engine

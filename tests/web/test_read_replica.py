@@ -221,6 +221,7 @@ def _public_get_urls(report_id: str) -> dict[str, list[str]]:
         "/opendata/catalog.jsonld": ["/opendata/catalog.jsonld"],
         "/opendata/catalog.ttl": ["/opendata/catalog.ttl"],
         "/opendata/dashboard/regions": ["/opendata/dashboard/regions"],
+        "/opendata/dashboard/outlines": ["/opendata/dashboard/outlines"],
         **{
             f"/opendata/dashboard/{figure}": [f"/opendata/dashboard/{figure}"]
             for figure in ("categories", "communes", "statuses", "trend")
