@@ -73,7 +73,7 @@ def session(session_factory):
 
 
 @pytest.fixture
-def app(engine, session_factory, database_url):
+def app(engine, session_factory, database_url, tmp_path):
     return create_app(
         {
             "TESTING": True,
@@ -81,6 +81,8 @@ def app(engine, session_factory, database_url):
             "DATABASE": Database(engine, session_factory),
             # The test client's own host: links in answers and emails read http://localhost/….
             "PUBLIC_BASE_URL": "http://localhost",
+            # Each test's own snapshot files (none until it writes them).
+            "SNAPSHOT_DIR": str(tmp_path / "snapshots"),
         }
     )
 
