@@ -73,7 +73,7 @@ def batches(
         execution_options={"yield_per": BATCH_ROWS},
     )
     try:
-        for rows in result.partitions():
+        for rows in result.partitions(BATCH_ROWS):
             if stopping():
                 raise SnapshotStoppedError("The snapshot was stopped midway.")
             columns = list(zip(*rows, strict=True))
