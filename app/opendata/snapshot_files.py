@@ -139,7 +139,7 @@ def read_manifest(directory: Path) -> dict:
     """The manifest as written (empty when there is none, or it cannot be read)."""
     try:
         return json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
         return {}
 
 
