@@ -5,8 +5,9 @@ for GIS programs: times as UTC date-times to the second (as the CSV writes them)
 as numbers, `location_generalised` as a boolean, and the point in WGS84 (EPSG:4326) as the
 layer's geometry. Rows are read through a server-side cursor, BATCH_ROWS at a time, and handed
 to pyogrio.write_arrow through a pyarrow RecordBatchReader, so neither Python nor GDAL holds
-more than one batch of rows. GDAL's FlatGeobuf driver cannot append to a file, so streaming
-batches into one write is the only bounded way to write one.
+more than one batch of rows. One streamed write rather than appends batch after batch: the
+bundled GDAL (3.12) does append to a FlatGeobuf, but by rewriting it with its index each
+time, and a GeoPackage append would reopen the database for each batch.
 """
 
 from __future__ import annotations
