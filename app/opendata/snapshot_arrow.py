@@ -6,8 +6,8 @@ as numbers, `location_generalised` as a boolean, and the point in WGS84 (EPSG:43
 layer's geometry. Rows are read through a server-side cursor, BATCH_ROWS at a time, and handed
 to pyogrio.write_arrow through a pyarrow RecordBatchReader, so neither Python nor GDAL holds
 more than one batch of rows. One streamed write rather than appends batch after batch: the
-bundled GDAL (3.12) does append to a FlatGeobuf, but by rewriting it with its index each
-time, and a GeoPackage append would reopen the database for each batch.
+bundled GDAL (3.12) accepts appends to a FlatGeobuf, but its spatial index sits before the
+features, so each append would rewrite the file; one write builds the index once.
 """
 
 from __future__ import annotations
