@@ -128,6 +128,15 @@ def rows(
     if kind is not None:
         params["kind"] = kind
         common.append("kind = :kind")
+    if level == "commune" and start is None and end is None and where.category_id is None:
+        # All time, every category: the commune totals, less what is not public yet.
+        selects = [
+            f"SELECT {columns}, CAST(NULL AS date) AS day, n AS n FROM dashboard_communes",
+            f"SELECT {columns}, day, -n AS n FROM {days_table} WHERE {HIDDEN}",
+        ]
+        if where.region_code is not None:
+            selects = [f"{q} {'AND' if 'WHERE' in q else 'WHERE'} {common[0]}" for q in selects]
+        return "\nUNION ALL\n".join(selects), params
     first, last = day_span(start, end)
     m_lo = _month_after(first) if first is not None else None
     m_hi = last.replace(day=1) if last is not None else None

@@ -35,6 +35,14 @@ class DashboardMonth(Base):
     """The same per published creation month, whenever they enter the view."""
 
     __tablename__ = "dashboard_months"
+    __table_args__ = (
+        Index(
+            "ix_dashboard_months_category",
+            "category_id",
+            "month",
+            postgresql_include=["commune_id", "status", "hours", "n"],
+        ),
+    )
 
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     commune_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -53,8 +61,8 @@ class DashboardRegionDay(Base):
         Index("ix_dashboard_region_days_hidden", "public_from", postgresql_where=_HIDDEN),
     )
 
-    kind: Mapped[str] = mapped_column(CHAR(1), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(CHAR(1), primary_key=True)
     region_code: Mapped[str] = mapped_column(String(5), primary_key=True)
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -67,9 +75,21 @@ class DashboardRegionMonth(Base):
 
     __tablename__ = "dashboard_region_months"
 
-    kind: Mapped[str] = mapped_column(CHAR(1), primary_key=True)
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(CHAR(1), primary_key=True)
     region_code: Mapped[str] = mapped_column(String(5), primary_key=True)
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class DashboardCommune(Base):
+    """Reports per commune, status and resolution bucket, all time (whenever they enter the
+    view): the default national and regional map without adding up months."""
+
+    __tablename__ = "dashboard_communes"
+
+    commune_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hours: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(Integer)

@@ -10,6 +10,8 @@ figure takes seconds. Four tables hold the counts the figures add up, each a cou
 - `dashboard_days`: per (Belgian day of the published creation time, commune, category,
   status, resolution bucket (`hours`, -1 unless resolved), `public_from`);
 - `dashboard_months`: the same per Belgian month, without `public_from`;
+- `dashboard_communes`: per (commune, status, bucket), all time, without `public_from`: the
+  default map (all categories, all time) adds up thousands of rows, not the months';
 - `dashboard_region_days` / `dashboard_region_months`: per (region, category, status), for
   two kinds of event: `c` a report created that day (or month), `r` a report resolved that
   day (by its published resolution time, whenever it was created; status is 'resolved').
@@ -56,14 +58,20 @@ CREATE TABLE dashboard_months (
     status varchar(20) NOT NULL, hours integer NOT NULL, n integer NOT NULL,
     PRIMARY KEY (month, commune_id, category_id, status, hours));
 CREATE TABLE dashboard_region_days (
-    kind char(1) NOT NULL, day date NOT NULL, region_code varchar(5) NOT NULL,
+    day date NOT NULL, kind char(1) NOT NULL, region_code varchar(5) NOT NULL,
     category_id integer NOT NULL, status varchar(20) NOT NULL,
     public_from timestamptz NOT NULL, n integer NOT NULL,
-    PRIMARY KEY (kind, day, region_code, category_id, status, public_from));
+    PRIMARY KEY (day, kind, region_code, category_id, status, public_from));
 CREATE TABLE dashboard_region_months (
-    kind char(1) NOT NULL, month date NOT NULL, region_code varchar(5) NOT NULL,
+    month date NOT NULL, kind char(1) NOT NULL, region_code varchar(5) NOT NULL,
     category_id integer NOT NULL, status varchar(20) NOT NULL, n integer NOT NULL,
-    PRIMARY KEY (kind, month, region_code, category_id, status));
+    PRIMARY KEY (month, kind, region_code, category_id, status));
+CREATE TABLE dashboard_communes (
+    commune_id integer NOT NULL, status varchar(20) NOT NULL, hours integer NOT NULL,
+    n integer NOT NULL,
+    PRIMARY KEY (commune_id, status, hours));
+CREATE INDEX ix_dashboard_months_category ON dashboard_months (category_id, month)
+    INCLUDE (commune_id, status, hours, n);
 CREATE INDEX ix_dashboard_days_hidden ON dashboard_days (public_from)
     WHERE public_from > '-infinity';
 CREATE INDEX ix_dashboard_region_days_hidden ON dashboard_region_days (public_from)
@@ -74,6 +82,7 @@ TABLE_NAMES = (
     "dashboard_months",
     "dashboard_region_days",
     "dashboard_region_months",
+    "dashboard_communes",
 )
 
 HOURS_FUNCTION = """
@@ -167,7 +176,8 @@ def _upsert(table: str, keys: str, source: str, period: str = "") -> str:
 MONTH = "date_trunc('month', day)::date"
 DAY_KEYS = "day, commune_id, category_id, status, hours, public_from"
 MONTH_KEYS = "commune_id, category_id, status, hours"
-REGION_DAY_KEYS = "kind, day, region_code, category_id, status, public_from"
+COMMUNE_KEYS = "commune_id, status, hours"
+REGION_DAY_KEYS = "day, kind, region_code, category_id, status, public_from"
 REGION_MONTH_KEYS = "kind, region_code, category_id, status"
 
 
@@ -176,7 +186,8 @@ def apply_sql(rows: str, *, communes: bool = True) -> str:
     the region tables only if not `communes`."""
     commune_parts = (
         f"""days AS ({_upsert("dashboard_days", DAY_KEYS, "keyed")}),
-months AS ({_upsert("dashboard_months", MONTH_KEYS, "keyed", MONTH)}),"""
+months AS ({_upsert("dashboard_months", MONTH_KEYS, "keyed", MONTH)}),
+communes AS ({_upsert("dashboard_communes", COMMUNE_KEYS, "keyed")}),"""
         if communes
         else ""
     )
@@ -196,6 +207,8 @@ DELETE FROM dashboard_days WHERE n = 0 AND (day, commune_id, category_id, status
     public_from) IN (SELECT day, commune_id, category_id, status, hours, public_from FROM keyed);
 DELETE FROM dashboard_months WHERE n = 0 AND (month, commune_id, category_id, status, hours)
     IN (SELECT date_trunc('month', day)::date, commune_id, category_id, status, hours FROM keyed);
+DELETE FROM dashboard_communes WHERE n = 0 AND (commune_id, status, hours)
+    IN (SELECT commune_id, status, hours FROM keyed);
 DELETE FROM dashboard_region_days WHERE n = 0 AND (kind, day, region_code, category_id,
     status, public_from) IN (SELECT kind, day, region_code, category_id, status, public_from
                               FROM events);

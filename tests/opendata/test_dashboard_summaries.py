@@ -146,7 +146,7 @@ def test_each_figure_equals_the_view(changed, figure):
 
 def test_figures_move_with_a_change_in_the_same_transaction(changed):
     before = {s.status: s.count for s in dashboard.by_status(changed)}
-    ids = _ids(changed, "SELECT id FROM reports WHERE status = 'new' ORDER BY id LIMIT 3")
+    ids = _ids(changed, "SELECT id FROM open_data_reports WHERE status = 'new' ORDER BY id LIMIT 3")
     changed.execute(
         text("UPDATE reports SET status = 'planned' WHERE id = ANY(:ids)"), {"ids": ids}
     )
@@ -179,6 +179,12 @@ GROUP BY 1, 2, 3, 4, 5
 TABLE_DAYS = (
     "SELECT day, commune_id, category_id, status, hours, public_from::text, n FROM dashboard_days"
 )
+RECOUNT_COMMUNES = """
+SELECT commune_id, status, hours, sum(n)::int
+FROM ({days}) AS s(day, commune_id, category_id, status, hours, public_from, n)
+GROUP BY 1, 2, 3
+"""
+TABLE_COMMUNES = "SELECT commune_id, status, hours, n FROM dashboard_communes"
 TABLE_MONTHS = "SELECT month, commune_id, category_id, status, hours, n FROM dashboard_months"
 REGION_TOTALS = "SELECT kind, sum(n) FROM dashboard_region_{0} GROUP BY kind"
 
@@ -191,6 +197,7 @@ def test_summaries_equal_a_recount_from_reports(changed):
     days = RECOUNT_DAYS.format(bucket=oracle.BUCKET)
     assert _set(changed, TABLE_DAYS) == _set(changed, days)
     assert _set(changed, TABLE_MONTHS) == _set(changed, RECOUNT_MONTHS.format(days=days))
+    assert _set(changed, TABLE_COMMUNES) == _set(changed, RECOUNT_COMMUNES.format(days=days))
     total = changed.execute(text("SELECT count(*) FROM reports")).scalar_one()
     resolved = changed.execute(
         text("SELECT count(*) FROM reports WHERE status = 'resolved'")
