@@ -99,6 +99,48 @@ def _between(column: str, lo, hi, params: dict, name: str) -> list[str]:
     return conditions
 
 
+def _scope_conditions(level: str, where: Scope, kind: str | None, params: dict) -> list[str]:
+    conditions = []
+    if where.region_code is not None:
+        params["region_code"] = where.region_code
+        conditions.append(
+            "region_code = :region_code"
+            if level == "region"
+            else "commune_id IN (SELECT id FROM communes WHERE region_code = :region_code)"
+        )
+    if where.category_id is not None:
+        params["category_id"] = where.category_id
+        conditions.append("category_id = :category_id")
+    if kind is not None:
+        params["kind"] = kind
+        conditions.append("kind = :kind")
+    return conditions
+
+
+# A part of a figure's rows: its table, how it names its day ("-" for rows subtracted), and
+# its conditions.
+Part = tuple[str, str, list[str]]
+
+
+def _period_parts(level: str, start, end, months: bool, params: dict) -> list[Part]:
+    """Whole months from the monthly table (less what is not public yet), days at the edges."""
+    days_table, months_table = LEVELS[level]
+    first, last = day_span(start, end)
+    m_lo = _month_after(first) if first is not None else None
+    m_hi = last.replace(day=1) if last is not None else None
+    if not (months and (m_lo is None or m_hi is None or m_lo < m_hi)):
+        return [(days_table, "day", [VISIBLE, *_between("day", first, last, params, "d")])]
+    parts = [
+        (months_table, "month", _between("month", m_lo, m_hi, params, "m")),
+        (days_table, "-", [HIDDEN, *_between("day", m_lo, m_hi, params, "m")]),
+    ]
+    if m_lo is not None and first is not None and first < m_lo:
+        parts.append((days_table, "day", [VISIBLE, *_between("day", first, m_lo, params, "a")]))
+    if m_hi is not None and last is not None and m_hi < last:
+        parts.append((days_table, "day", [VISIBLE, *_between("day", m_hi, last, params, "b")]))
+    return parts
+
+
 def rows(
     level: str,
     columns: str,
@@ -112,50 +154,21 @@ def rows(
     """SQL for the summary rows (`columns`, `day` and `n`) counting the published reports
     of `where` created (or, at the region level, with an event of `kind`) in the period;
     `day` is a month's first day on month rows. `months` False reads days only."""
-    days_table, months_table = LEVELS[level]
     params: dict = {}
-    common: list[str] = []
-    if where.region_code is not None:
-        params["region_code"] = where.region_code
-        common.append(
-            "region_code = :region_code"
-            if level == "region"
-            else "commune_id IN (SELECT id FROM communes WHERE region_code = :region_code)"
-        )
-    if where.category_id is not None:
-        params["category_id"] = where.category_id
-        common.append("category_id = :category_id")
-    if kind is not None:
-        params["kind"] = kind
-        common.append("kind = :kind")
+    common = _scope_conditions(level, where, kind, params)
+    parts: list[Part]
     if level == "commune" and start is None and end is None and where.category_id is None:
         # All time, every category: the commune totals, less what is not public yet.
-        selects = [
-            f"SELECT {columns}, CAST(NULL AS date) AS day, n AS n FROM dashboard_communes",
-            f"SELECT {columns}, day, -n AS n FROM {days_table} WHERE {HIDDEN}",
-        ]
-        if where.region_code is not None:
-            selects = [f"{q} {'AND' if 'WHERE' in q else 'WHERE'} {common[0]}" for q in selects]
-        return "\nUNION ALL\n".join(selects), params
-    first, last = day_span(start, end)
-    m_lo = _month_after(first) if first is not None else None
-    m_hi = last.replace(day=1) if last is not None else None
-    whole_months = months and (m_lo is None or m_hi is None or m_lo < m_hi)
-    parts: list[tuple[str, str, list[str]]] = []
-    if not whole_months:
-        parts.append((days_table, "day", [VISIBLE, *_between("day", first, last, params, "d")]))
+        parts = [("dashboard_communes", "NULL", []), (LEVELS[level][0], "-", [HIDDEN])]
     else:
-        parts.append((months_table, "month", _between("month", m_lo, m_hi, params, "m")))
-        parts.append((days_table, "-", [HIDDEN, *_between("day", m_lo, m_hi, params, "m")]))
-        if m_lo is not None and first is not None and first < m_lo:
-            parts.append((days_table, "day", [VISIBLE, *_between("day", first, m_lo, params, "a")]))
-        if m_hi is not None and last is not None and m_hi < last:
-            parts.append((days_table, "day", [VISIBLE, *_between("day", m_hi, last, params, "b")]))
+        parts = _period_parts(level, start, end, months, params)
     selects = []
     for table, day, conditions in parts:
         n, day = ("-n", "day") if day == "-" else ("n", day)
         condition = " AND ".join([*conditions, *common]) or "true"
-        selects.append(f"SELECT {columns}, {day} AS day, {n} AS n FROM {table} WHERE {condition}")
+        selects.append(
+            f"SELECT {columns}, CAST({day} AS date) AS day, {n} AS n FROM {table} WHERE {condition}"
+        )
     return "\nUNION ALL\n".join(selects), params
 
 
