@@ -137,11 +137,7 @@ def outlines(db: Session | Connection) -> dict[str, Outline]:
 # counts, and the median of the resolution buckets (migration 0019): percentile_cont's
 # median, the mean of the two middle values, read off the cumulative counts.
 COMMUNE_FIGURES_SQL = """
-WITH s AS MATERIALIZED (
-    SELECT c.nis_code, x.status, x.hours, sum(x.n) AS n
-    FROM ({rows}) AS x JOIN communes c ON c.id = x.commune_id
-    GROUP BY c.nis_code, x.status, x.hours
-), totals AS (
+WITH s AS MATERIALIZED ({rows}), totals AS (
     SELECT nis_code, sum(n)::bigint AS total,
            sum(n) FILTER (WHERE status NOT IN ({closed}))::bigint AS open,
            sum(n) FILTER (WHERE status = 'resolved')::bigint AS resolved
@@ -177,7 +173,7 @@ def communes(
     where = summaries.scope(db, region, category)
     figures = {}
     if not where.empty:
-        sql, params = summaries.rows("commune", "commune_id, status, hours", where, start, end)
+        sql, params = summaries.commune_rows(where, start, end)
         query = COMMUNE_FIGURES_SQL.format(rows=sql, closed=CLOSED_SQL)
         figures = {r.nis_code: r for r in db.execute(text(query), params)}
     out = []

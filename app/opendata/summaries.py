@@ -156,12 +156,7 @@ def rows(
     `day` is a month's first day on month rows. `months` False reads days only."""
     params: dict = {}
     common = _scope_conditions(level, where, kind, params)
-    parts: list[Part]
-    if level == "commune" and start is None and end is None and where.category_id is None:
-        # All time, every category: the commune totals, less what is not public yet.
-        parts = [("dashboard_communes", "NULL", []), (LEVELS[level][0], "-", [HIDDEN])]
-    else:
-        parts = _period_parts(level, start, end, months, params)
+    parts = _period_parts(level, start, end, months, params)
     selects = []
     for table, day, conditions in parts:
         n, day = ("-n", "day") if day == "-" else ("n", day)
@@ -170,6 +165,37 @@ def rows(
             f"SELECT {columns}, CAST({day} AS date) AS day, {n} AS n FROM {table} WHERE {condition}"
         )
     return "\nUNION ALL\n".join(selects), params
+
+
+# All time, every category: per NIS code, status and bucket, one row per key in key order,
+# less what is not public yet (the last hour's generalised reports).
+COMMUNE_TOTALS_SQL = """
+SELECT t.nis_code, t.status, t.hours, t.n - coalesce(h.n, 0) AS n
+FROM dashboard_communes t
+LEFT JOIN (
+    SELECT c.nis_code, d.status, d.hours, sum(d.n) AS n
+    FROM dashboard_days d JOIN communes c ON c.id = d.commune_id
+    WHERE d.public_from > now() AND d.public_from > '-infinity'
+    GROUP BY c.nis_code, d.status, d.hours
+) AS h ON h.nis_code = t.nis_code AND h.status = t.status AND h.hours = t.hours
+WHERE {region}
+"""
+REGION_NIS_CODES = "t.nis_code IN (SELECT nis_code FROM communes WHERE region_code = :region_code)"
+
+
+def commune_rows(where: Scope, start, end) -> tuple[str, dict]:
+    """SQL for (nis_code, status, hours, n), one row per key, of the published reports of
+    `where` created in the period."""
+    if start is None and end is None and where.category_id is None:
+        params = {"region_code": where.region_code}
+        region = "true" if where.region_code is None else REGION_NIS_CODES
+        return COMMUNE_TOTALS_SQL.format(region=region), params
+    sql, params = rows("commune", "commune_id, status, hours", where, start, end)
+    grouped = f"""
+        SELECT c.nis_code, x.status, x.hours, sum(x.n) AS n
+        FROM ({sql}) AS x JOIN communes c ON c.id = x.commune_id
+        GROUP BY c.nis_code, x.status, x.hours"""
+    return grouped, params
 
 
 def first_day(db: Session | Connection, where: Scope, end: dt.datetime | None) -> dt.date | None:

@@ -84,12 +84,12 @@ class DashboardRegionMonth(Base):
 
 
 class DashboardCommune(Base):
-    """Reports per commune, status and resolution bucket, all time (whenever they enter the
-    view): the default national and regional map without adding up months."""
+    """Reports per commune (by NIS code), status and resolution bucket, all time (whenever
+    they enter the view): the default national and regional map without adding up months."""
 
     __tablename__ = "dashboard_communes"
 
-    commune_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    nis_code: Mapped[str] = mapped_column(String(5), primary_key=True)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
     hours: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(Integer)

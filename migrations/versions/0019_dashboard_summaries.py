@@ -10,8 +10,9 @@ figure takes seconds. Four tables hold the counts the figures add up, each a cou
 - `dashboard_days`: per (Belgian day of the published creation time, commune, category,
   status, resolution bucket (`hours`, -1 unless resolved), `public_from`);
 - `dashboard_months`: the same per Belgian month, without `public_from`;
-- `dashboard_communes`: per (commune, status, bucket), all time, without `public_from`: the
-  default map (all categories, all time) adds up thousands of rows, not the months';
+- `dashboard_communes`: per (commune's NIS code, status, bucket), all time, without
+  `public_from`: the default map (all categories, all time) reads it in key order, one row
+  per key, instead of adding up the months' rows (a NIS code keeps its region);
 - `dashboard_region_days` / `dashboard_region_months`: per (region, category, status), for
   two kinds of event: `c` a report created that day (or month), `r` a report resolved that
   day (by its published resolution time, whenever it was created; status is 'resolved').
@@ -67,9 +68,9 @@ CREATE TABLE dashboard_region_months (
     category_id integer NOT NULL, status varchar(20) NOT NULL, n integer NOT NULL,
     PRIMARY KEY (month, kind, region_code, category_id, status));
 CREATE TABLE dashboard_communes (
-    commune_id integer NOT NULL, status varchar(20) NOT NULL, hours integer NOT NULL,
+    nis_code varchar(5) NOT NULL, status varchar(20) NOT NULL, hours integer NOT NULL,
     n integer NOT NULL,
-    PRIMARY KEY (commune_id, status, hours));
+    PRIMARY KEY (nis_code, status, hours));
 CREATE INDEX ix_dashboard_months_category ON dashboard_months (category_id, month)
     INCLUDE (commune_id, status, hours, n);
 CREATE INDEX ix_dashboard_days_hidden ON dashboard_days (public_from)
@@ -140,7 +141,7 @@ END $$;
 # their weight `d`: the published creation day and month (Belgian), the published resolution
 # time, the bucket of the time between them, and when the row enters the view.
 KEYED = """
-SELECT r.d, r.commune_id, r.category_id, r.status, c.region_code,
+SELECT r.d, r.commune_id, r.category_id, r.status, c.region_code, c.nis_code,
        (r.public_created_at AT TIME ZONE 'Europe/Brussels')::date AS day,
        (pr.at AT TIME ZONE 'Europe/Brussels')::date AS resolved_day,
        coalesce(pave_dashboard_hours(pr.at - r.public_created_at), -1) AS hours,
@@ -176,7 +177,7 @@ def _upsert(table: str, keys: str, source: str, period: str = "") -> str:
 MONTH = "date_trunc('month', day)::date"
 DAY_KEYS = "day, commune_id, category_id, status, hours, public_from"
 MONTH_KEYS = "commune_id, category_id, status, hours"
-COMMUNE_KEYS = "commune_id, status, hours"
+COMMUNE_KEYS = "nis_code, status, hours"
 REGION_DAY_KEYS = "day, kind, region_code, category_id, status, public_from"
 REGION_MONTH_KEYS = "kind, region_code, category_id, status"
 
@@ -207,8 +208,8 @@ DELETE FROM dashboard_days WHERE n = 0 AND (day, commune_id, category_id, status
     public_from) IN (SELECT day, commune_id, category_id, status, hours, public_from FROM keyed);
 DELETE FROM dashboard_months WHERE n = 0 AND (month, commune_id, category_id, status, hours)
     IN (SELECT date_trunc('month', day)::date, commune_id, category_id, status, hours FROM keyed);
-DELETE FROM dashboard_communes WHERE n = 0 AND (commune_id, status, hours)
-    IN (SELECT commune_id, status, hours FROM keyed);
+DELETE FROM dashboard_communes WHERE n = 0 AND (nis_code, status, hours)
+    IN (SELECT nis_code, status, hours FROM keyed);
 DELETE FROM dashboard_region_days WHERE n = 0 AND (kind, day, region_code, category_id,
     status, public_from) IN (SELECT kind, day, region_code, category_id, status, public_from
                               FROM events);

@@ -180,11 +180,12 @@ TABLE_DAYS = (
     "SELECT day, commune_id, category_id, status, hours, public_from::text, n FROM dashboard_days"
 )
 RECOUNT_COMMUNES = """
-SELECT commune_id, status, hours, sum(n)::int
+SELECT c.nis_code, status, hours, sum(n)::int
 FROM ({days}) AS s(day, commune_id, category_id, status, hours, public_from, n)
+JOIN communes c ON c.id = s.commune_id
 GROUP BY 1, 2, 3
 """
-TABLE_COMMUNES = "SELECT commune_id, status, hours, n FROM dashboard_communes"
+TABLE_COMMUNES = "SELECT nis_code, status, hours, n FROM dashboard_communes"
 TABLE_MONTHS = "SELECT month, commune_id, category_id, status, hours, n FROM dashboard_months"
 REGION_TOTALS = "SELECT kind, sum(n) FROM dashboard_region_{0} GROUP BY kind"
 
