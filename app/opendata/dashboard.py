@@ -143,16 +143,17 @@ WITH s AS MATERIALIZED ({rows}), totals AS (
            sum(n) FILTER (WHERE status = 'resolved')::bigint AS resolved
     FROM s GROUP BY nis_code
 ), cumulative AS (
-    SELECT nis_code, hours, sum(n) OVER (PARTITION BY nis_code ORDER BY hours) AS upto
+    SELECT nis_code, hours, sum(n) OVER (PARTITION BY nis_code ORDER BY hours) AS upto,
+           sum(n) OVER (PARTITION BY nis_code) AS resolved
     FROM s WHERE status = 'resolved'
 ), medians AS (
-    SELECT k.nis_code,
-           (min(k.hours) FILTER (WHERE k.upto > floor((t.resolved - 1) / 2.0))
-            + min(k.hours) FILTER (WHERE k.upto > ceil((t.resolved - 1) / 2.0)))::float8 / 2
-             AS median_hours
-    FROM cumulative k JOIN totals t ON t.nis_code = k.nis_code
-    WHERE t.resolved > 0
-    GROUP BY k.nis_code
+    -- The values at 0-based ranks (N - 1) / 2 and N / 2 (integer division).
+    SELECT nis_code,
+           (min(hours) FILTER (WHERE upto > (resolved - 1) / 2)
+            + min(hours) FILTER (WHERE upto > resolved / 2))::float8 / 2 AS median_hours
+    FROM cumulative
+    GROUP BY nis_code
+    HAVING max(resolved) > 0
 )
 SELECT t.nis_code, t.total, coalesce(t.open, 0) AS open, coalesce(t.resolved, 0) AS resolved,
        m.median_hours

@@ -170,7 +170,7 @@ def rows(
 # All time, every category: per NIS code, status and bucket, one row per key in key order,
 # less what is not public yet (the last hour's generalised reports).
 COMMUNE_TOTALS_SQL = """
-SELECT t.nis_code, t.status, t.hours, t.n - coalesce(h.n, 0) AS n
+SELECT t.nis_code, t.status, t.hours, (t.n - coalesce(h.n, 0))::integer AS n
 FROM dashboard_communes t
 LEFT JOIN (
     SELECT c.nis_code, d.status, d.hours, sum(d.n) AS n
@@ -192,7 +192,7 @@ def commune_rows(where: Scope, start, end) -> tuple[str, dict]:
         return COMMUNE_TOTALS_SQL.format(region=region), params
     sql, params = rows("commune", "commune_id, status, hours", where, start, end)
     grouped = f"""
-        SELECT c.nis_code, x.status, x.hours, sum(x.n) AS n
+        SELECT c.nis_code, x.status, x.hours, sum(x.n)::integer AS n
         FROM ({sql}) AS x JOIN communes c ON c.id = x.commune_id
         GROUP BY c.nis_code, x.status, x.hours"""
     return grouped, params
