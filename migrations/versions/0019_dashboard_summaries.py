@@ -86,11 +86,16 @@ TABLE_NAMES = (
     "dashboard_communes",
 )
 
+# One expression (no FROM), so that PostgreSQL inlines it into the triggers' statements:
+# whole hours below 72 hours (259,200 s), whole days below 30 days (2,592,000 s), weeks beyond.
 HOURS_FUNCTION = """
 CREATE FUNCTION pave_dashboard_hours(duration interval)
 RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN h < 72 THEN h WHEN h < 720 THEN 24 * (h / 24) ELSE 168 * (h / 168) END
-    FROM (SELECT floor(extract(epoch FROM duration) / 3600)::integer AS h) AS d
+    SELECT CASE WHEN extract(epoch FROM duration) < 259200
+                THEN floor(extract(epoch FROM duration) / 3600)
+                WHEN extract(epoch FROM duration) < 2592000
+                THEN 24 * floor(extract(epoch FROM duration) / 86400)
+                ELSE 168 * floor(extract(epoch FROM duration) / 604800) END::integer
 $$;
 """
 
