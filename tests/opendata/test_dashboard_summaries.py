@@ -259,3 +259,11 @@ def _toggle_concurrently(engine) -> None:
             conn.execute(text("SELECT status, sum(n) FROM dashboard_days GROUP BY 1")).all()
         )
     assert counts == {"new": 1, "resolved": 1}
+
+
+def test_a_commune_changing_region_takes_its_counts_along(changed):
+    changed.execute(text("UPDATE communes SET region_code = '03000' WHERE nis_code = '21009'"))
+    for region in ("brussels", "wallonia"):
+        for figure in ("by_status", "by_category"):
+            new = getattr(dashboard, figure)(changed, region=region)
+            assert oracle.plain(figure, new) == getattr(oracle, figure)(changed, region=region)
