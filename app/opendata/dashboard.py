@@ -384,8 +384,7 @@ def trend(
         if count > max_periods:
             raise TooManyPeriodsError(interval, count, max_periods)
     # Created in the period, or resolved in it whenever created: the period is the events'.
-    # Weeks do not fall on months: they are counted from days.
-    sql, params = summaries.rows("region", "kind", where, first, last, months=interval == "month")
+    sql, params = summaries.rows("region", "kind", where, first, last, unit=interval)
     if where.empty:
         sql = "SELECT '' AS kind, CAST(NULL AS date) AS day, 0 AS n WHERE false"
     rows = db.execute(

@@ -24,8 +24,11 @@ from sqlalchemy.orm import Session
 BELGIAN_TIME = ZoneInfo("Europe/Brussels")
 # Per commune (with the resolution bucket), or per region (with the kind of event).
 LEVELS = {
-    "commune": ("dashboard_days", "dashboard_months"),
-    "region": ("dashboard_region_days", "dashboard_region_months"),
+    "commune": ("dashboard_days", {"month": "dashboard_months"}),
+    "region": (
+        "dashboard_region_days",
+        {"month": "dashboard_region_months", "week": "dashboard_region_weeks"},
+    ),
 }
 VISIBLE = "public_from <= now()"
 HIDDEN = "public_from > now() AND public_from > '-infinity'"
@@ -122,16 +125,27 @@ def _scope_conditions(level: str, where: Scope, kind: str | None, params: dict) 
 Part = tuple[str, str, list[str]]
 
 
-def _period_parts(level: str, start, end, months: bool, params: dict) -> list[Part]:
-    """Whole months from the monthly table (less what is not public yet), days at the edges."""
-    days_table, months_table = LEVELS[level]
+def _period_after(day: dt.date, unit: str) -> dt.date:
+    if unit == "week":
+        return day + dt.timedelta(days=-day.weekday() % 7)
+    return _month_after(day)
+
+
+def _period_of(day: dt.date, unit: str) -> dt.date:
+    return day - dt.timedelta(days=day.weekday()) if unit == "week" else day.replace(day=1)
+
+
+def _period_parts(level: str, start, end, unit: str, params: dict) -> list[Part]:
+    """Whole months (or weeks) from their table (less what is not public yet), days at the
+    edges; `unit` "day" reads days only."""
+    days_table, tables = LEVELS[level]
     first, last = day_span(start, end)
-    m_lo = _month_after(first) if first is not None else None
-    m_hi = last.replace(day=1) if last is not None else None
-    if not (months and (m_lo is None or m_hi is None or m_lo < m_hi)):
+    m_lo = _period_after(first, unit) if first is not None else None
+    m_hi = _period_of(last, unit) if last is not None else None
+    if unit not in tables or (m_lo is not None and m_hi is not None and m_lo >= m_hi):
         return [(days_table, "day", [VISIBLE, *_between("day", first, last, params, "d")])]
     parts = [
-        (months_table, "month", _between("month", m_lo, m_hi, params, "m")),
+        (tables[unit], unit, _between(unit, m_lo, m_hi, params, "m")),
         (days_table, "-", [HIDDEN, *_between("day", m_lo, m_hi, params, "m")]),
     ]
     if m_lo is not None and first is not None and first < m_lo:
@@ -149,14 +163,15 @@ def rows(
     end: dt.datetime | None,
     *,
     kind: str | None = None,
-    months: bool = True,
+    unit: str = "month",
 ) -> tuple[str, dict]:
     """SQL for the summary rows (`columns`, `day` and `n`) counting the published reports
     of `where` created (or, at the region level, with an event of `kind`) in the period;
-    `day` is a month's first day on month rows. `months` False reads days only."""
+    `day` is a month's (or week's) first day on month (week) rows; `unit` "day" reads days
+    only, "week" whole weeks (region level) and days."""
     params: dict = {}
     common = _scope_conditions(level, where, kind, params)
-    parts = _period_parts(level, start, end, months, params)
+    parts = _period_parts(level, start, end, unit, params)
     selects = []
     for table, day, conditions in parts:
         n, day = ("-n", "day") if day == "-" else ("n", day)
@@ -200,5 +215,5 @@ def commune_rows(where: Scope, start, end) -> tuple[str, dict]:
 
 def first_day(db: Session | Connection, where: Scope, end: dt.datetime | None) -> dt.date | None:
     """The first Belgian day with a published report of `where` created before `end`."""
-    sql, params = rows("region", "kind", where, None, end, kind="c", months=False)
+    sql, params = rows("region", "kind", where, None, end, kind="c", unit="day")
     return db.execute(text(f"SELECT min(day) FROM ({sql}) AS s WHERE n > 0"), params).scalar()

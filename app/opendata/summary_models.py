@@ -83,6 +83,19 @@ class DashboardRegionMonth(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class DashboardRegionWeek(Base):
+    """Reports created or resolved per week (from Monday), region and category, whenever
+    they enter the view: the weekly trend."""
+
+    __tablename__ = "dashboard_region_weeks"
+
+    week: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(CHAR(1), primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class DashboardCommune(Base):
     """Reports per commune (by NIS code), status and resolution bucket, all time (whenever
     they enter the view): the default national and regional map without adding up months."""

@@ -10,6 +10,8 @@ figure takes seconds. Four tables hold the counts the figures add up, each a cou
 - `dashboard_days`: per (Belgian day of the published creation time, commune, category,
   status, resolution bucket (`hours`, -1 unless resolved), `public_from`);
 - `dashboard_months`: the same per Belgian month, without `public_from`;
+- `dashboard_region_weeks`: the events per Belgian week (from Monday), region and category,
+  for the weekly trend;
 - `dashboard_communes`: per (commune's NIS code, status, bucket), all time, without
   `public_from`: the default map (all categories, all time) reads it in key order, one row
   per key, instead of adding up the months' rows (a NIS code keeps its region);
@@ -67,6 +69,10 @@ CREATE TABLE dashboard_region_months (
     month date NOT NULL, kind char(1) NOT NULL, region_code varchar(5) NOT NULL,
     category_id integer NOT NULL, status varchar(20) NOT NULL, n integer NOT NULL,
     PRIMARY KEY (month, kind, region_code, category_id, status));
+CREATE TABLE dashboard_region_weeks (
+    week date NOT NULL, kind char(1) NOT NULL, region_code varchar(5) NOT NULL,
+    category_id integer NOT NULL, n integer NOT NULL,
+    PRIMARY KEY (week, kind, region_code, category_id));
 CREATE TABLE dashboard_communes (
     nis_code varchar(5) NOT NULL, status varchar(20) NOT NULL, hours integer NOT NULL,
     n integer NOT NULL,
@@ -83,6 +89,7 @@ TABLE_NAMES = (
     "dashboard_months",
     "dashboard_region_days",
     "dashboard_region_months",
+    "dashboard_region_weeks",
     "dashboard_communes",
 )
 
@@ -168,11 +175,11 @@ FROM keyed WHERE resolved_day IS NOT NULL
 """
 
 
-def _upsert(table: str, keys: str, source: str, period: str = "") -> str:
+def _upsert(table: str, keys: str, source: str, period: str = "", name: str = "month") -> str:
     """Add the deltas of `source` to `table`, in key order (the same lock order for all)."""
-    select = f"{period}{keys}" if not period else f"{period} AS month, {keys}"
-    group = f"{period}{keys}" if not period else f"month, {keys}"
-    columns = keys if not period else f"month, {keys}"
+    select = keys if not period else f"{period} AS {name}, {keys}"
+    group = keys if not period else f"{name}, {keys}"
+    columns = keys if not period else f"{name}, {keys}"
     return f"""INSERT INTO {table} ({columns}, n)
         SELECT {select}, sum(d) FROM {source} GROUP BY {group} HAVING sum(d) <> 0
         ORDER BY {group}
@@ -180,11 +187,13 @@ def _upsert(table: str, keys: str, source: str, period: str = "") -> str:
 
 
 MONTH = "date_trunc('month', day)::date"
+WEEK = "date_trunc('week', day)::date"
 DAY_KEYS = "day, commune_id, category_id, status, hours, public_from"
 MONTH_KEYS = "commune_id, category_id, status, hours"
 COMMUNE_KEYS = "nis_code, status, hours"
 REGION_DAY_KEYS = "day, kind, region_code, category_id, status, public_from"
 REGION_MONTH_KEYS = "kind, region_code, category_id, status"
+REGION_WEEK_KEYS = "kind, region_code, category_id"
 
 
 def apply_sql(rows: str, *, communes: bool = True) -> str:
@@ -201,7 +210,8 @@ communes AS ({_upsert("dashboard_communes", COMMUNE_KEYS, "keyed")}),"""
 WITH keyed AS MATERIALIZED ({KEYED.format(rows=rows)}),
 events AS MATERIALIZED ({EVENTS}),
 {commune_parts}
-region_days AS ({_upsert("dashboard_region_days", REGION_DAY_KEYS, "events")})
+region_days AS ({_upsert("dashboard_region_days", REGION_DAY_KEYS, "events")}),
+region_weeks AS ({_upsert("dashboard_region_weeks", REGION_WEEK_KEYS, "events", WEEK, "week")})
 {_upsert("dashboard_region_months", REGION_MONTH_KEYS, "events", MONTH)}
 """
 
@@ -221,6 +231,8 @@ DELETE FROM dashboard_region_days WHERE n = 0 AND (kind, day, region_code, categ
 DELETE FROM dashboard_region_months WHERE n = 0 AND (kind, month, region_code, category_id,
     status) IN (SELECT kind, date_trunc('month', day)::date, region_code, category_id, status
                 FROM events);
+DELETE FROM dashboard_region_weeks WHERE n = 0 AND (kind, week, region_code, category_id)
+    IN (SELECT kind, date_trunc('week', day)::date, region_code, category_id FROM events);
 """
 
 OLD_ROWS = "SELECT o.*, -1 AS d FROM old_rows o"
@@ -279,6 +291,7 @@ CREATE FUNCTION pave_dashboard_commune_region() RETURNS trigger LANGUAGE plpgsql
 BEGIN
     DELETE FROM dashboard_region_days WHERE region_code IN (OLD.region_code, NEW.region_code);
     DELETE FROM dashboard_region_months WHERE region_code IN (OLD.region_code, NEW.region_code);
+    DELETE FROM dashboard_region_weeks WHERE region_code IN (OLD.region_code, NEW.region_code);
     {apply_sql(REGION_ROWS, communes=False)};
     RETURN NULL;
 END $$;

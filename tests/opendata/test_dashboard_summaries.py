@@ -203,7 +203,7 @@ def test_summaries_equal_a_recount_from_reports(changed):
     resolved = changed.execute(
         text("SELECT count(*) FROM reports WHERE status = 'resolved'")
     ).scalar_one()
-    for level in ("days", "months"):
+    for level in ("days", "weeks", "months"):
         assert dict(changed.execute(text(REGION_TOTALS.format(level))).all()) == {
             "c": total,
             "r": resolved,
