@@ -1,7 +1,13 @@
 """The regional dashboard's figures: per commune, by category, by status, and over time.
 
-Every figure counts the published reports (the anonymised view, through
-app.opendata.records) that match one filter: a region (or all of Belgium), a category, and a
+The figures come from summaries that triggers keep in the same transaction as each change to
+a report (migration 0019, read through app.opendata.summaries), so they are exact at commit:
+a figure adds up thousands of rows instead of counting millions of reports. The median
+resolution time is that of resolution times in whole hours below 72 hours, in whole days
+below 30 days and in whole weeks beyond (docs/open-data.md); periods are whole Belgian days.
+
+Every figure counts what the anonymised view `open_data_reports` publishes (the summaries
+count its rows, as tests/opendata/test_dashboard_summaries.py checks) that match one filter: a region (or all of Belgium), a category, and a
 period on the creation time. "Open" is Open311's open (not resolved, rejected or duplicate);
 resolution times are those of resolved reports, from creation to resolution, as published.
 Rates are per km² of the commune (geodesic area) and per 1,000 inhabitants (the population
@@ -22,7 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.opendata import records
+from app.opendata import summaries
 from app.opendata.outlines import Outline, outlines
 from app.reports.states import CLOSED_STATUSES, Status
 
@@ -53,10 +59,6 @@ def regions(db: Session | Connection) -> list[Region]:
     ]
 
 
-def _filter(region: str | None, category: str | None, start, end) -> records.RecordFilter:
-    return records.RecordFilter(region=region, category=category, start=start, end=end)
-
-
 def per_1000(count: int, population: int | None) -> float | None:
     """`count` per 1,000 inhabitants (3 decimals); None without a population to divide by."""
     return round(1000 * count / population, 3) if population else None
@@ -73,18 +75,33 @@ class CommuneFigures:
     median_resolution_hours: float | None
 
 
+# Per commune (by NIS code: a boundary import makes new communes under the same codes) the
+# counts, and the median of the resolution buckets (migration 0019): percentile_cont's
+# median, the mean of the two middle values, read off the cumulative counts.
 COMMUNE_FIGURES_SQL = """
-SELECT v.commune_nis_code AS nis_code,
-       count(*) AS total,
-       count(*) FILTER (WHERE v.open311_status = 'open') AS open,
-       count(*) FILTER (WHERE v.status = 'resolved') AS resolved,
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM v.resolved_at - v.created_at) / 3600
-       ) FILTER (WHERE v.status = 'resolved') AS median_hours
-FROM open_data_reports v
-WHERE {where}
-GROUP BY v.commune_nis_code
+WITH s AS MATERIALIZED ({rows}), totals AS (
+    SELECT nis_code, sum(n)::bigint AS total,
+           sum(n) FILTER (WHERE status NOT IN ({closed}))::bigint AS open,
+           sum(n) FILTER (WHERE status = 'resolved')::bigint AS resolved
+    FROM s GROUP BY nis_code
+), cumulative AS (
+    SELECT nis_code, hours, sum(n) OVER (PARTITION BY nis_code ORDER BY hours) AS upto,
+           sum(n) OVER (PARTITION BY nis_code) AS resolved
+    FROM s WHERE status = 'resolved'
+), medians AS (
+    -- The values at 0-based ranks (N - 1) / 2 and N / 2 (integer division).
+    SELECT nis_code,
+           (min(hours) FILTER (WHERE upto > (resolved - 1) / 2)
+            + min(hours) FILTER (WHERE upto > resolved / 2))::float8 / 2 AS median_hours
+    FROM cumulative
+    GROUP BY nis_code
+    HAVING max(resolved) > 0
+)
+SELECT t.nis_code, t.total, coalesce(t.open, 0) AS open, coalesce(t.resolved, 0) AS resolved,
+       m.median_hours
+FROM totals t LEFT JOIN medians m ON m.nis_code = t.nis_code
 """
+CLOSED_SQL = ", ".join(f"'{s.value}'" for s in CLOSED_STATUSES)
 
 
 def communes(
@@ -96,10 +113,12 @@ def communes(
     end: dt.datetime | None = None,
 ) -> list[CommuneFigures]:
     """Every current commune of `region` (all of Belgium if None) with its figures."""
-    where, params = records.where_clause(_filter(region, category, start, end))
-    figures = {
-        r.nis_code: r for r in db.execute(text(COMMUNE_FIGURES_SQL.format(where=where)), params)
-    }
+    where = summaries.scope(db, region, category)
+    figures = {}
+    if not where.empty:
+        sql, params = summaries.commune_rows(where, start, end)
+        query = COMMUNE_FIGURES_SQL.format(rows=sql, closed=CLOSED_SQL)
+        figures = {r.nis_code: r for r in db.execute(text(query), params)}
     out = []
     for outline in outlines(db).values():
         if region is not None and outline.region != region:
@@ -134,17 +153,16 @@ class CategoryFigures:
 # Every active category, and any other that has reports, in the app's order.
 CATEGORIES_SQL = """
 WITH figures AS (
-    SELECT v.category_code AS code, count(*) AS total,
-           count(*) FILTER (WHERE v.open311_status = 'open') AS open
-    FROM open_data_reports v
-    WHERE {where}
-    GROUP BY v.category_code
+    SELECT s.category_id, sum(s.n) AS total,
+           sum(s.n) FILTER (WHERE s.status NOT IN ({closed})) AS open
+    FROM ({rows}) AS s
+    GROUP BY s.category_id
 )
 SELECT cat.code, cat.name_fr, cat.name_nl, cat.name_de, cat.name_en,
        coalesce(f.total, 0) AS total, coalesce(f.open, 0) AS open
 FROM categories cat
 JOIN category_groups g ON g.code = cat.group_code
-LEFT JOIN figures f ON f.code = cat.code
+LEFT JOIN figures f ON f.category_id = cat.id
 WHERE (cat.active OR f.total > 0)
   AND (CAST(:category_only AS text) IS NULL OR cat.code = :category_only)
 ORDER BY g.position, cat.position, cat.code
@@ -160,10 +178,12 @@ def by_category(
     end: dt.datetime | None = None,
 ) -> list[CategoryFigures]:
     """Reports per category (all of them, or the one of the filter), open and closed."""
-    where, params = records.where_clause(_filter(region, category, start, end))
-    rows = db.execute(
-        text(CATEGORIES_SQL.format(where=where)), {**params, "category_only": category}
-    )
+    where = summaries.scope(db, region, category)
+    sql, params = summaries.rows("region", "category_id, status", where, start, end, kind="c")
+    if where.empty:
+        sql = "SELECT 0 AS category_id, '' AS status, 0 AS n WHERE false"
+    query = CATEGORIES_SQL.format(rows=sql, closed=CLOSED_SQL)
+    rows = db.execute(text(query), {**params, "category_only": category})
     return [
         CategoryFigures(
             code=r.code,
@@ -183,9 +203,7 @@ class StatusFigures:
     count: int
 
 
-STATUSES_SQL = """
-SELECT v.status, count(*) AS count FROM open_data_reports v WHERE {where} GROUP BY v.status
-"""
+STATUSES_SQL = "SELECT s.status, sum(s.n) AS count FROM ({rows}) AS s GROUP BY s.status"
 
 
 def by_status(
@@ -197,8 +215,11 @@ def by_status(
     end: dt.datetime | None = None,
 ) -> list[StatusFigures]:
     """Reports per lifecycle status, every status listed, in lifecycle order."""
-    where, params = records.where_clause(_filter(region, category, start, end))
-    counts: dict[str, int] = dict(db.execute(text(STATUSES_SQL.format(where=where)), params).all())
+    where = summaries.scope(db, region, category)
+    counts: dict[str, int] = {}
+    if not where.empty:
+        sql, params = summaries.rows("region", "status", where, start, end, kind="c")
+        counts = dict(db.execute(text(STATUSES_SQL.format(rows=sql)), params).all())
     return [
         StatusFigures(
             status.value,
@@ -226,21 +247,12 @@ class Trend:
 # created: the flow in and out of the backlog. Periods are Belgian calendar weeks (from
 # Monday) or months; every one of the period is listed, with zeros where nothing happened.
 TREND_SQL = """
-WITH events AS (
-    -- One pass over the reports: each is an event when created, and one when resolved.
-    SELECT e.kind,
-           date_trunc(CAST(:interval AS text), e.at AT TIME ZONE 'Europe/Brussels')::date
-             AS period
-    FROM open_data_reports v
-    CROSS JOIN LATERAL (VALUES
-        ('created', v.created_at),
-        ('resolved', CASE WHEN v.status = 'resolved' THEN v.resolved_at END)
-    ) AS e(kind, at)
-    WHERE {where} AND e.at >= :first AND e.at < :last
-), counted AS (
-    SELECT period, count(*) FILTER (WHERE kind = 'created') AS created,
-           count(*) FILTER (WHERE kind = 'resolved') AS resolved
-    FROM events GROUP BY period
+WITH counted AS (
+    SELECT date_trunc(CAST(:interval AS text), s.day)::date AS period,
+           sum(s.n) FILTER (WHERE s.kind = 'c') AS created,
+           sum(s.n) FILTER (WHERE s.kind = 'r') AS resolved
+    FROM ({rows}) AS s
+    GROUP BY 1
 )
 SELECT s.period::date AS period, coalesce(c.created, 0) AS created,
        coalesce(c.resolved, 0) AS resolved
@@ -251,9 +263,6 @@ FROM generate_series(
     CAST('1 ' || CAST(:interval AS text) AS interval)) AS s(period)
 LEFT JOIN counted c ON c.period = s.period::date
 ORDER BY s.period
-"""
-SPAN_SQL = """
-SELECT min(v.created_at) FROM open_data_reports v WHERE {where}
 """
 
 
@@ -269,11 +278,12 @@ class TooManyPeriodsError(ValueError):
         self.interval, self.count, self.maximum = interval, count, maximum
 
 
-def _belgian_day(moment: dt.datetime) -> dt.date:
-    try:
-        return moment.astimezone(BELGIAN_TIME).date()
-    except OverflowError:  # The first day of year 1 in Belgian time is in year 0 in UTC.
-        return moment.date()
+_belgian_day = summaries.belgian_day
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The start of a Belgian day."""
+    return dt.datetime.combine(day, dt.time(0), BELGIAN_TIME)
 
 
 def period_count(first: dt.datetime, last: dt.datetime, interval: str) -> int:
@@ -302,10 +312,11 @@ def trend(
     TooManyPeriodsError beyond `max_periods` periods."""
     now = now or dt.datetime.now(dt.UTC)
     last = end or now
+    where = summaries.scope(db, region, category)
     first = start
     if first is None:
-        where, params = records.where_clause(_filter(region, category, None, end))
-        first = db.execute(text(SPAN_SQL.format(where=where)), params).scalar() or last
+        day = None if where.empty else summaries.first_day(db, where, end)
+        first = _midnight(day) if day is not None else last
     first = min(first, last)
     if interval is None:
         interval = "week" if last - first <= WEEKLY_UP_TO else "month"
@@ -316,9 +327,11 @@ def trend(
         if count > max_periods:
             raise TooManyPeriodsError(interval, count, max_periods)
     # Created in the period, or resolved in it whenever created: the period is the events'.
-    where, params = records.where_clause(_filter(region, category, None, None))
+    sql, params = summaries.rows("region", "kind", where, first, last, unit=interval)
+    if where.empty:
+        sql = "SELECT '' AS kind, CAST(NULL AS date) AS day, 0 AS n WHERE false"
     rows = db.execute(
-        text(TREND_SQL.format(where=where)),
+        text(TREND_SQL.format(rows=sql)),
         {**params, "interval": interval, "first": first, "last": last},
     ).all()
     return Trend(interval, [TrendPoint(r.period, r.created, r.resolved) for r in rows])

@@ -124,6 +124,11 @@ class Report(Base):
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),
     )
+    # Whether it is published generalised (its category sensitive, or its original's), kept
+    # by the same trigger: the dashboard's summaries read it from the old row (migration 0019).
+    public_generalised: Mapped[bool] = mapped_column(
+        Boolean, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
     # A picture elsewhere, linked by a commune's system through Open311's media_url (migration
     # 0010): http or https only; Open311 shows it when the report has no photo of its own.
     media_url: Mapped[str | None] = mapped_column(String(2000))

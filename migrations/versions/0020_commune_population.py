@@ -1,7 +1,7 @@
 """Population per commune: the denominators of the dashboard's rates per 1,000 inhabitants.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-06
 
 - `commune_populations`: one row per NIS code, with the reference date of the count and its
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
