@@ -238,7 +238,7 @@ def geojson_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[Te
     """The records query of the GeoJSON file: one Feature per row, as JSON text."""
     expressions = {**records.COLUMNS, "photo_url": PHOTO_URL_SQL}
     expressions |= {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
-    parts = ["'{\"type\" : \"Feature\", \"id\" : \"'", "v.id", "'\", \"geometry\" : '"]
+    parts = ['\'{"type" : "Feature", "id" : "\'', "v.id", '\'", "geometry" : \'']
     parts += ["ST_AsGeoJSON(v.location, 6)", "', \"properties\" : {'"]
     for number, name in enumerate(PROPERTIES):
         separator = ", " if number else ""

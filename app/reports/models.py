@@ -33,9 +33,11 @@ from app.db import Base
 from app.geo.models import Commune
 from app.geo.projection import METRIC_SRID, WGS84
 from app.i18n import LANGUAGES
-from app.reports.states import Priority, Status
+from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, Priority, Status
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
+OPEN_VALUES = ", ".join(f"'{s.value}'" for s in Status if s in OPEN_STATUSES)
+CLOSED_VALUES = ", ".join(f"'{s.value}'" for s in Status if s in CLOSED_STATUSES)
 PRIORITY_VALUES = ", ".join(f"'{p.value}'" for p in Priority)
 LANGUAGE_VALUES = ", ".join(f"'{lang}'" for lang in LANGUAGES)
 
@@ -59,9 +61,22 @@ class Report(Base):
         Index("ix_reports_updated_at_id", "updated_at", "id"),
         # Public lists, newest first as published, and their keyset cursor (migration 0016).
         Index("ix_reports_public_created_at_id", "public_created_at", "id"),
-        # Open311 GET for one service code, newest first as published (migration 0021).
+        # Open311 GET for one service code, or its open or closed requests, newest first as
+        # published (migration 0021).
         Index(
             "ix_reports_category_id_public_created_at_id", "category_id", "public_created_at", "id"
+        ),
+        Index(
+            "ix_reports_open_public_created_at_id",
+            "public_created_at",
+            "id",
+            postgresql_where=text(f"status IN ({OPEN_VALUES})"),
+        ),
+        Index(
+            "ix_reports_closed_public_created_at_id",
+            "public_created_at",
+            "id",
+            postgresql_where=text(f"status IN ({CLOSED_VALUES})"),
         ),
         # "Nearby" measures to the published point in Lambert 2008 (migration 0016); the index
         # makes it a range scan.

@@ -33,7 +33,9 @@ the photo's report, and of every report holding a photo with the same content, w
 photo is added, changed (hidden, moved) or deleted.
 
 Open311 GET lists a window of published creation times newest first, optionally for a few
-service codes: (category_id, public_created_at, id) lets one code be read in that order.
+service codes or for open or closed requests only: (category_id, public_created_at, id) reads
+one code in that order, and two partial indexes on (public_created_at, id), of the open and
+of the closed reports, read `status=open` or `status=closed` in that order too.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ revision = "0021"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
+
+# Open311's "open" and "closed" (app/reports/states.py), as this revision knows them.
+STATUS_INDEXES = {
+    "open": ("new", "acknowledged", "planned", "in_progress", "transferred", "reopened"),
+    "closed": ("resolved", "rejected", "duplicate"),
+}
 
 # 0015's photo rule, for one report.
 PHOTO_KEY_FUNCTION = """
@@ -170,7 +178,11 @@ def _view() -> str:
         sql = sql.replace(old, new)
     start, end = sql.index(PHOTO_SUBQUERY_START), sql.index(PHOTO_SUBQUERY_END)
     assert start < end and sql.count(PHOTO_SUBQUERY_END) == 1, "0018's photo subquery changed"
-    return sql[:start] + "    r.public_photo_key AS photo_key,\n" + sql[end + len(PHOTO_SUBQUERY_END) :]
+    return (
+        sql[:start]
+        + "    r.public_photo_key AS photo_key,\n"
+        + sql[end + len(PHOTO_SUBQUERY_END) :]
+    )
 
 
 def upgrade() -> None:
@@ -197,6 +209,12 @@ def upgrade() -> None:
         "CREATE INDEX ix_reports_category_id_public_created_at_id "
         "ON reports (category_id, public_created_at, id)"
     )
+    for name, statuses in STATUS_INDEXES.items():
+        listed = ", ".join(f"'{status}'" for status in statuses)
+        op.execute(
+            f"CREATE INDEX ix_reports_{name}_public_created_at_id ON reports "
+            f"(public_created_at, id) WHERE status IN ({listed})"
+        )
     op.execute(_view())
 
 
@@ -206,6 +224,8 @@ def downgrade() -> None:
     view = _migration("0018_generalisation_oracles.py")._view()
     op.execute(view.replace("CREATE OR REPLACE VIEW", "CREATE VIEW"))
     op.execute("DROP INDEX ix_reports_category_id_public_created_at_id")
+    for name in STATUS_INDEXES:
+        op.execute(f"DROP INDEX ix_reports_{name}_public_created_at_id")
     op.execute("DROP TRIGGER photos_public_key ON photos")
     op.execute("DROP FUNCTION pave_photos_public_key()")
     op.execute("DROP TRIGGER reports_public_read_fields ON reports")

@@ -68,9 +68,7 @@ def test_a_merge_into_a_sensitive_report_generalises_the_duplicate_and_unmerging
     session, report_factory
 ):
     original = report_factory(category="illegal_dumping", created_at=CREATED)
-    duplicate = report_factory(
-        category="pothole", lon=FLAGEY[0], lat=FLAGEY[1], created_at=CREATED
-    )
+    duplicate = report_factory(category="pothole", lon=FLAGEY[0], lat=FLAGEY[1], created_at=CREATED)
     session.execute(
         text("UPDATE reports SET duplicate_of = :o, updated_at = :t WHERE id = :d"),
         {"o": original.id, "d": duplicate.id, "t": CREATED},
@@ -79,7 +77,9 @@ def test_a_merge_into_a_sensitive_report_generalises_the_duplicate_and_unmerging
     assert row["location_generalised"] is True
     assert row["created_at"] == HOUR and row["updated_at"] == HOUR
     assert (float(row["lon"]), float(row["lat"])) != FLAGEY
-    session.execute(text("UPDATE reports SET duplicate_of = NULL WHERE id = :d"), {"d": duplicate.id})
+    session.execute(
+        text("UPDATE reports SET duplicate_of = NULL WHERE id = :d"), {"d": duplicate.id}
+    )
     row = _published(session, duplicate.id)
     assert row["location_generalised"] is False
     assert row["updated_at"] == CREATED
@@ -140,7 +140,9 @@ def test_a_generalised_report_still_waits_for_its_published_hour_to_be_over(
 def test_a_moved_report_is_published_at_its_new_place(session, report_factory):
     report = report_factory(created_at=CREATED)
     session.execute(
-        text("UPDATE reports SET location = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) WHERE id = :id"),
+        text(
+            "UPDATE reports SET location = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) WHERE id = :id"
+        ),
         {"lon": FLAGEY[0], "lat": FLAGEY[1], "id": report.id},
     )
     row = _published(session, report.id)
