@@ -236,7 +236,7 @@ def table(runs: dict[int, dict[str, Run]], ogc) -> str:
         "copy_reports": "`COPY reports TO STDOUT (FORMAT csv)` (the floor)",
         "copy": "COPY of the CSV's rows",
         "csv": "**CSV** /opendata/reports.csv",
-        "copy_features": "COPY of the GeoJSON Features (floor)",
+        "copy_features": "COPY of the GeoJSON Features",
         "geojson": "**GeoJSON** /opendata/reports.geojson",
     }
     sizes = list(runs)
