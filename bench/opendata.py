@@ -9,8 +9,10 @@ Each measurement runs in a fresh Python process (`--child`), which warms up (imp
 app, one empty export), resets its peak resident memory (/proc/self/clear_refs), exports
 every report and reports its time and the growth of its peak RSS:
 
-- **COPY** (the floor): psycopg reading `COPY (<the CSV export's own SELECT>) TO STDOUT`,
-  i.e. PostgreSQL writing the very bytes of the CSV file; nothing kept;
+- **COPY reports** (the issue's floor): psycopg reading a plain `COPY reports TO STDOUT
+  (FORMAT csv)`, the whole table as it is stored, every column; nothing kept;
+- **COPY** of the CSV's rows: psycopg reading `COPY (<the CSV export's own SELECT>) TO
+  STDOUT`, i.e. PostgreSQL writing the very bytes of the CSV file;
 - **CSV** and **GeoJSON**: GET /opendata/reports.csv|geojson through the Flask test client,
   the whole route (arguments, count, streamed response), every chunk read and dropped;
 - **COPY of the Features**: PostgreSQL building the GeoJSON Features alone, the floor of the
@@ -41,7 +43,9 @@ from bench.db import create_database, drop_database, log
 SIZES = (100_000, 1_000_000)
 SEED = 20261128
 YEARS = 2
-KINDS = ("copy", "csv", "copy_features", "geojson")
+KINDS = ("copy_reports", "copy", "csv", "copy_features", "geojson")
+# The goals of issue 14: export time over the time of a plain COPY of the reports table.
+GOALS = {"csv": 2.0, "geojson": 3.0}
 # The centre of Brussels (the densest region): over a thousand reports in the box at 1M.
 OGC_BBOX = (4.340, 50.835, 4.370, 50.855)
 OGC_ROUNDS = 100
@@ -105,7 +109,24 @@ def _child(kind: str, url: str) -> None:
             response.close()
         return int(response.headers["X-Total-Count"]), size
 
+    def copy_reports(flt: records.RecordFilter) -> tuple[int, int]:
+        # The whole table; the warm-up (a period: `end`) copies none of it.
+        statement = "COPY reports TO STDOUT (FORMAT csv)"
+        if flt.end:
+            statement = "COPY (SELECT * FROM reports WHERE false) TO STDOUT (FORMAT csv)"
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            rows = size = 0
+            with raw.cursor() as cursor, cursor.copy(statement) as rows_out:
+                for row in rows_out:
+                    rows += 1
+                    size += len(row)
+            conn.rollback()
+        return rows, size
+
     def run(flt: records.RecordFilter, query: str) -> tuple[int, int]:
+        if kind == "copy_reports":
+            return copy_reports(flt)
         if kind == "copy":
             rows, size = copy(export.csv_select, flt, "WITH (FORMAT csv, HEADER)")
             return rows - 1, size  # the header
@@ -212,9 +233,10 @@ def _mb(n: int) -> str:
 
 def table(runs: dict[int, dict[str, Run]], ogc) -> str:
     labels = {
-        "copy": "COPY of the CSV's rows (floor)",
+        "copy_reports": "`COPY reports TO STDOUT (FORMAT csv)` (the floor)",
+        "copy": "COPY of the CSV's rows",
         "csv": "**CSV** /opendata/reports.csv",
-        "copy_features": "COPY of the GeoJSON Features (floor)",
+        "copy_features": "COPY of the GeoJSON Features",
         "geojson": "**GeoJSON** /opendata/reports.geojson",
     }
     sizes = list(runs)
@@ -230,12 +252,14 @@ def table(runs: dict[int, dict[str, Run]], ogc) -> str:
         ]
         memory = " → ".join(f"{runs[n][kind].peak_rss_growth_mb:.1f}" for n in sizes) + " MB"
         lines.append(f"| {labels[kind]} | " + " | ".join(cells) + f" | {memory} |")
-    for kind, floor in (("csv", "copy"), ("geojson", "copy")):
-        ratios = [runs[n][kind].seconds / runs[n][floor].seconds for n in sizes]
-        verdict = "met" if max(ratios) <= 3 else "missed"
+    for kind, goal in GOALS.items():
+        ratios = [runs[n][kind].seconds / runs[n]["copy_reports"].seconds for n in sizes]
+        verdict = "met" if max(ratios) <= goal else "missed"
+        name = "CSV" if kind == "csv" else "GeoJSON"
         lines.append(
-            f"| **{kind.upper() if kind == 'csv' else 'GeoJSON'} time / COPY time** "
-            f"(goal ≤ 3x: {verdict}) | " + " | ".join(f"**{r:.2f}x**" for r in ratios) + " | |"
+            f"| **{name} time / COPY reports time** (goal ≤ {goal:g}x: {verdict}) | "
+            + " | ".join(f"**{r:.2f}x**" for r in ratios)
+            + " | |"
         )
     if ogc:
         api, sql = ogc["api"], ogc["sql"]

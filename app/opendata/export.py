@@ -9,10 +9,15 @@ file in chunks of about 64 KB while it reads the rows from the server:
   are PostgreSQL's and Python only gathers chunks; a text cell that a spreadsheet would run
   as a formula gets a leading apostrophe there too (`csv_text`);
 - GeoJSON is built by PostgreSQL too, one Feature per row as JSON text
-  (json_build_object, ST_AsGeoJSON), read through a server-side cursor; Python joins them.
+  (json_build_object, ST_AsGeoJSON), sent by `COPY` as well (`FEATURES_COPY`); Python only
+  puts the commas between Features, a chunk at a time.
 
-Memory stays flat: nothing holds more than one chunk and one batch of rows. Rows come from
-app.opendata.records (the anonymised view), never from the reports table.
+Memory stays flat: nothing holds more than one chunk. Rows come from app.opendata.records
+(the anonymised view), never from the reports table.
+
+Speed (bench/opendata.py): within about twice a plain `COPY reports TO STDOUT`. The view
+reads values kept on each report (migration 0021) instead of computing them, every cell is
+evaluated once or twice, and only the text cells that could start a formula are checked.
 """
 
 from __future__ import annotations
@@ -34,8 +39,10 @@ from app.opendata import records
 from app.reports.states import Status
 
 CHUNK_BYTES = 64 * 1024
-# Rows per round trip of the GeoJSON's server-side cursor.
-FETCH_ROWS = 2000
+# The Features as COPY's rows, as they are: a CSV with one column and a delimiter and a quote
+# that JSON text never holds (it writes every control character as an escape, \u0001), so
+# that COPY neither quotes nor escapes a thing. Each row is one Feature and a newline.
+FEATURES_COPY = "WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02', ENCODING 'UTF8')"
 BELGIAN_TIME = ZoneInfo("Europe/Brussels")
 
 
@@ -66,15 +73,21 @@ PROPERTIES = [name for name in COLUMNS if name not in {"id", "lon", "lat"}]
 # description "=HYPERLINK(…)" is written '=HYPERLINK(…). The numeric columns stay numbers;
 # GeoJSON, for programs, keeps the text as it is.
 NUMERIC_COLUMNS = frozenset({"resolution_hours", "lon", "lat", "x_lambert2008", "y_lambert2008"})
-FORMULA_STARTS_SQL = r"'=', '+', '-', '@', E'\t', E'\r'"
+# The code points of =, +, -, @, tab and carriage return.
+FORMULA_STARTS_SQL = "61, 43, 45, 64, 9, 13"
+# Text that can never start with one of them, whose cells need no check: identifiers (uuid),
+# a boolean, and the times, which to_char writes from the year's first digit.
+NEVER_FORMULAS = frozenset({"id", "duplicate_of", "location_generalised"})
 
 
 def csv_text(expression: str) -> str:
-    """SQL of a CSV text cell: `expression` as text, with an apostrophe before a formula."""
+    """SQL of a CSV text cell: `expression` as text, with an apostrophe before a formula.
+
+    ascii() gives the first character's code point (0 for an empty text): one comparison of
+    integers, where left(…, 1) made a new text to compare with six others, for every cell.
+    """
     cell = f"({expression})::text"
-    return (
-        f"CASE WHEN left({cell}, 1) IN ({FORMULA_STARTS_SQL}) THEN '''' || {cell} ELSE {cell} END"
-    )
+    return f"CASE WHEN ascii({cell}) IN ({FORMULA_STARTS_SQL}) THEN '''' || {cell} ELSE {cell} END"
 
 
 # Times as the same text in both formats, to the second, in UTC: 2026-03-04T10:17:42Z.
@@ -186,25 +199,53 @@ def csv_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[TextCl
     expressions = {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
     expressions["location_generalised"] = f"({records.COLUMNS['location_generalised']})::text"
     expressions["photo_url"] = PHOTO_URL_SQL
-    expressions = {
-        name: expression if name in NUMERIC_COLUMNS else csv_text(expression)
-        for name in COLUMNS
-        for expression in [expressions.get(name) or records.COLUMNS[name]]
-    }
+    unchecked = NEVER_FORMULAS | set(TIMESTAMPS)
+    for name in COLUMNS:
+        expression = expressions.get(name) or records.COLUMNS[name]
+        if name in unchecked:
+            expression = f"({expression})::text"
+        elif name not in NUMERIC_COLUMNS:
+            expression = csv_text(expression)
+        expressions[name] = expression
     sql, params = records.select(flt, COLUMNS, expressions=expressions)
     return sql, {**params, "photo_url_prefix": photo_url_prefix}
+
+
+# How each property becomes JSON text in a Feature. PostgreSQL's json_build_object took a
+# microsecond per value (it looks up each argument's type every time): the Feature is
+# concatenated instead, in json_build_object's very layout ("key" : value, …), escaping only
+# the text that may need it. Numbers and booleans are their own JSON text; the values in
+# JSON_QUOTED can hold no quote, backslash or control character (statuses and URIs of the
+# lifecycle, uuids, to_char's times) and are only put between quotes.
+JSON_RAW = NUMERIC_COLUMNS | {"location_generalised"}
+JSON_QUOTED = frozenset(
+    {"status", "open311_status", "oslo_status_uri", "duplicate_of", *TIMESTAMPS}
+)
+
+
+def json_value(name: str, expression: str) -> str:
+    """SQL writing the property `name` as JSON text (null when it is NULL)."""
+    if name in JSON_RAW:
+        text_sql = f"({expression})::text"
+    elif name in JSON_QUOTED:
+        text_sql = f"'\"' || ({expression})::text || '\"'"
+    else:
+        text_sql = f"to_json({expression})::text"
+    return f"coalesce({text_sql}, 'null')"
 
 
 def geojson_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[TextClause, dict]:
     """The records query of the GeoJSON file: one Feature per row, as JSON text."""
     expressions = {**records.COLUMNS, "photo_url": PHOTO_URL_SQL}
     expressions |= {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
-    properties = ", ".join(f"'{name}', {expressions[name]}" for name in PROPERTIES)
-    feature = (
-        "json_build_object('type', 'Feature', 'id', v.id, "
-        "'geometry', ST_AsGeoJSON(v.location, 6)::json, "
-        f"'properties', json_build_object({properties}))::text"
-    )
+    parts = ['\'{"type" : "Feature", "id" : "\'', "v.id", '\'", "geometry" : \'']
+    parts += ["ST_AsGeoJSON(v.location, 6)", "', \"properties\" : {'"]
+    for number, name in enumerate(PROPERTIES):
+        separator = ", " if number else ""
+        parts += [f"'{separator}\"{name}\" : '", json_value(name, expressions[name])]
+    parts.append("'}}'")
+    # concat() makes the text once; a chain of || would copy it at every step.
+    feature = f"concat({', '.join(parts)})"
     sql, params = records.select(flt, ["feature"], expressions={"feature": feature})
     return sql, {**params, "photo_url_prefix": photo_url_prefix}
 
@@ -266,49 +307,44 @@ class Export:
             self._chunks.close()
         self._session.close()
 
+    def _copied(self, sql: TextClause, params: dict, options: str) -> Iterator[bytes]:
+        """COPY's rows of the query, in chunks of about CHUNK_BYTES; counts them in `rows`."""
+        query, values = driver_sql(self._connection, sql, params)
+        # COPY takes no bound parameters: psycopg merges them client-side, quoted as
+        # literals by its adapters (never by string formatting).
+        copy_sql = f"COPY ({query}) TO STDOUT {options}"
+        raw = self._connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(copy_sql, values) as copy:
+            # COPY hands out one row at a time.
+            buffer = bytearray()
+            for row in copy:
+                buffer += row
+                self.rows += 1
+                if len(buffer) >= CHUNK_BYTES:
+                    yield bytes(buffer)
+                    buffer.clear()
+        if buffer:
+            yield bytes(buffer)
+
     def _csv(self) -> Generator[bytes, None, None]:
         try:
             sql, params = csv_select(self.filter, self._photo_url_prefix)
-            query, values = driver_sql(self._connection, sql, params)
-            # COPY takes no bound parameters: psycopg merges them client-side, quoted as
-            # literals by its adapters (never by string formatting).
-            copy_sql = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER, ENCODING 'UTF8')"
-            raw = self._connection.connection.driver_connection
-            with raw.cursor() as cursor, cursor.copy(copy_sql, values) as copy:
-                # COPY hands out one row at a time, the header first.
-                rows = iter(copy)
-                buffer = bytearray(next(rows, b""))
-                for row in rows:
-                    buffer += row
-                    self.rows += 1
-                    if len(buffer) >= CHUNK_BYTES:
-                        yield bytes(buffer)
-                        buffer.clear()
-            yield bytes(buffer)
+            self.rows = -1  # COPY's first row is the header
+            yield from self._copied(sql, params, "WITH (FORMAT csv, HEADER, ENCODING 'UTF8')")
         finally:
             self._session.close()
 
     def _geojson(self) -> Generator[bytes, None, None]:
         try:
             sql, params = geojson_select(self.filter, self._photo_url_prefix)
-            result = self._connection.execute(
-                sql, params, execution_options={"yield_per": FETCH_ROWS}
-            )
-            try:
-                # One Feature per line, so a client can count lines against X-Total-Count.
-                buffer = bytearray(b'{"type":"FeatureCollection","features":[\n')
-                separator = b""
-                for feature in result.scalars():
-                    buffer += separator
-                    buffer += feature.encode()
-                    separator = b",\n"
-                    self.rows += 1
-                    if len(buffer) >= CHUNK_BYTES:
-                        yield bytes(buffer)
-                        buffer.clear()
-                buffer += b"\n]}\n"
-                yield bytes(buffer)
-            finally:
-                result.close()
+            # One Feature per line, so a client can count lines against X-Total-Count. JSON
+            # text has no newline of its own: each in a chunk ends a Feature, and all but the
+            # file's last take a comma before them.
+            yield b'{"type":"FeatureCollection","features":[\n'
+            separator = b""
+            for chunk in self._copied(sql, params, FEATURES_COPY):
+                yield separator + chunk[:-1].replace(b"\n", b",\n")
+                separator = b",\n"
+            yield b"\n]}\n"
         finally:
             self._session.close()

@@ -19,15 +19,16 @@ from sqlalchemy import text
 from sqlalchemy.sql.elements import TextClause
 
 from app.geo.bbox import bbox_condition, bbox_params
-from app.geo.projection import LAMBERT_2008, WGS84
+from app.geo.projection import WGS84
 from app.reports.states import CLOSED_STATUSES, Status
 
-# The anonymised view (migrations 0009, 0015, 0016): the only relation public readers read.
+# The anonymised view (migrations 0009, 0015, 0016, 0018, 0021): the only relation public readers read.
 VIEW = "open_data_reports"
 
 # The published columns, in the order of the CSV export. Each is an SQL expression over the
 # view `v`; the geometry is published as WGS84 lon/lat (6 decimals, about 10 cm) and as
-# Belgian Lambert 2008 x/y (EPSG:3812, centimetres).
+# Belgian Lambert 2008 x/y (EPSG:3812, centimetres), rounded when the report is written
+# (migration 0021) rather than reprojected for every row read.
 COLUMNS: dict[str, str] = {
     "id": "v.id",
     "status": "v.status",
@@ -55,10 +56,10 @@ COLUMNS: dict[str, str] = {
     "duplicate_of": "v.duplicate_of",
     "photo_key": "v.photo_key",
     "location_generalised": "v.generalised",
-    "lon": "round(ST_X(v.location)::numeric, 6)",
-    "lat": "round(ST_Y(v.location)::numeric, 6)",
-    "x_lambert2008": f"round(ST_X(ST_Transform(v.location, {LAMBERT_2008}))::numeric, 2)",
-    "y_lambert2008": f"round(ST_Y(ST_Transform(v.location, {LAMBERT_2008}))::numeric, 2)",
+    "lon": "v.lon",
+    "lat": "v.lat",
+    "x_lambert2008": "v.x_lambert2008",
+    "y_lambert2008": "v.y_lambert2008",
 }
 
 

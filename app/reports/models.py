@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     Uuid,
@@ -31,9 +33,11 @@ from app.db import Base
 from app.geo.models import Commune
 from app.geo.projection import METRIC_SRID, WGS84
 from app.i18n import LANGUAGES
-from app.reports.states import Priority, Status
+from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, Priority, Status
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)
+OPEN_VALUES = ", ".join(f"'{s.value}'" for s in Status if s in OPEN_STATUSES)
+CLOSED_VALUES = ", ".join(f"'{s.value}'" for s in Status if s in CLOSED_STATUSES)
 PRIORITY_VALUES = ", ".join(f"'{p.value}'" for p in Priority)
 LANGUAGE_VALUES = ", ".join(f"'{lang}'" for lang in LANGUAGES)
 
@@ -57,6 +61,23 @@ class Report(Base):
         Index("ix_reports_updated_at_id", "updated_at", "id"),
         # Public lists, newest first as published, and their keyset cursor (migration 0016).
         Index("ix_reports_public_created_at_id", "public_created_at", "id"),
+        # Open311 GET for one service code, or its open or closed requests, newest first as
+        # published (migration 0021).
+        Index(
+            "ix_reports_category_id_public_created_at_id", "category_id", "public_created_at", "id"
+        ),
+        Index(
+            "ix_reports_open_public_created_at_id",
+            "public_created_at",
+            "id",
+            postgresql_where=text(f"status IN ({OPEN_VALUES})"),
+        ),
+        Index(
+            "ix_reports_closed_public_created_at_id",
+            "public_created_at",
+            "id",
+            postgresql_where=text(f"status IN ({CLOSED_VALUES})"),
+        ),
         # "Nearby" measures to the published point in Lambert 2008 (migration 0016); the index
         # makes it a range scan.
         Index(
@@ -127,7 +148,35 @@ class Report(Base):
     # Whether it is published generalised (its category sensitive, or its original's), kept
     # by the same trigger: the dashboard's summaries read it from the old row (migration 0019).
     public_generalised: Mapped[bool] = mapped_column(
-        Boolean, server_default=FetchedValue(), server_onupdate=FetchedValue()
+        Boolean, nullable=False, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    # What the public view would otherwise compute for every row it reads (migration 0021),
+    # kept by triggers: its update and resolution times as published, and its first publicly
+    # visible photo's file.
+    public_updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=FetchedValue(),
+        server_onupdate=FetchedValue(),
+    )
+    public_resolved_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    public_photo_key: Mapped[str | None] = mapped_column(
+        Text, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    # The published point as the exports write it: WGS84 to 6 decimals, Lambert 2008 to 2.
+    public_lon: Mapped[Decimal] = mapped_column(
+        Numeric, nullable=False, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    public_lat: Mapped[Decimal] = mapped_column(
+        Numeric, nullable=False, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    public_x_lambert2008: Mapped[Decimal] = mapped_column(
+        Numeric, nullable=False, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
+    public_y_lambert2008: Mapped[Decimal] = mapped_column(
+        Numeric, nullable=False, server_default=FetchedValue(), server_onupdate=FetchedValue()
     )
     # A picture elsewhere, linked by a commune's system through Open311's media_url (migration
     # 0010): http or https only; Open311 shows it when the report has no photo of its own.

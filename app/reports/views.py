@@ -3,7 +3,7 @@
 Every public reader (the report API's one, list and nearby; Open311 GET; the follow page of
 someone who is not the author; OGC API Features, the exports and the dashboard through
 app.opendata.records) reads the database view `open_data_reports` (migrations 0009, 0015,
-0016, 0018). The view holds the rules, once: no reporter identity or contact, the free text
+0016, 0018, 0021). The view holds the rules, once: no reporter identity or contact, the free text
 only once staff marked it publishable, hidden photos left out, and for a sensitive category
 (or a duplicate of such a report) the location on a 100 m grid inside the commune, the
 accuracy withheld, every time rounded down to the hour (`pave_public_time`, also used for a
