@@ -97,6 +97,19 @@ def ogc_table(r: readside_pygeoapi.OgcResult, size: int) -> str:
     )
 
 
+def _head_rows(r: readside_load.LoadResult) -> list[str]:
+    h = r.heads
+    if h is None:
+        return []
+    statuses = ", ".join(f"{code}: {n:,}" for code, n in sorted(h.statuses.items()))
+    p50, p95 = readside_cases.percentiles(h.samples_ms) if h.samples_ms else (0.0, 0.0)
+    return [
+        f"| + 1 Python client, HEAD of the 4 snapshots (wrk cannot read HEAD answers) | "
+        f"{len(h.samples_ms):,} answered, p50 {p50:.0f} / p95 {p95:.0f} ms, "
+        f"{h.timeouts} timeouts; {statuses or 'none'} |"
+    ]
+
+
 def load_table(r: readside_load.LoadResult) -> str:
     ok = r.errors == 0 and r.p99_ms < 300
     statuses = ", ".join(f"{code}: {n:,}" for code, n in sorted(r.statuses.items()))
@@ -106,9 +119,10 @@ def load_table(r: readside_load.LoadResult) -> str:
         f"| requests/s | **{r.per_second:,.1f}** |",
         f"| p50 / p90 / **p99** (answered requests) | {r.p50_ms:.0f} / {r.p90_ms:.0f} / "
         f"**{r.p99_ms:.0f} ms** |",
-        f"| errors: status not 2xx/304 / socket errors / timeouts (2 s) | **{r.bad_status:,}** / "
-        f"{r.socket_errors:,} / {r.timeouts:,} |",
+        f"| errors: status not 2xx/304 / socket errors / timeouts (2 s) / HEAD client | "
+        f"**{r.bad_status:,}** / {r.socket_errors:,} / {r.timeouts:,} / {r.head_errors:,} |",
         f"| statuses | {statuses} |",
+        *_head_rows(r),
         f"| goal: 0 errors and p99 < 300 ms | **{'met' if ok else 'missed'}** |",
     ]
     missing = [f"{m} {p} → {s}" for m, p, s in r.checked if not (200 <= s < 300 or s == 304)]
