@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
+import tempfile
 import time
 
 import httpx
@@ -208,6 +210,10 @@ def main() -> None:
 
     started = time.perf_counter()
     timings = DataTimings()
+    # The snapshots of the bench database go to a directory of their own, which the snapshot
+    # command and the bench's gunicorn both read from the environment; removed at the end.
+    snapshots = tempfile.mkdtemp(prefix="bench-snapshots-")
+    os.environ["SNAPSHOT_DIR"] = snapshots
     keep = args.keep or bool(args.database)
     url = server_url().set(database=args.database) if args.database else None
     out: dict = {}
@@ -226,6 +232,7 @@ def main() -> None:
             out["exports_load"] = _load()
             out["exports"] = readside_exports.measure(url)
     finally:
+        shutil.rmtree(snapshots, ignore_errors=True)
         if url is not None and not keep:
             drop_database(url)
         elif url is not None:
