@@ -8,6 +8,8 @@ PORT ?= 8000
 WORKERS ?= 4
 BOUNDARIES_FILE ?= $(abspath ../shared/data/be-municipalities-2025.geojson)
 export BOUNDARIES_FILE
+POPULATION_FILE ?= $(abspath ../shared/data/be-population-2020-by-2025-commune.csv)
+export POPULATION_FILE
 
 # Use DATABASE_URL when it is set; otherwise start the project's own cluster under var/.
 # (A plain assignment, then export: `export X=$$(cmd)` would hide the failure of cmd.)
@@ -63,7 +65,8 @@ chromium: ## Install Debian's chromium for the browser tests, if missing
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 db: venv ## Start the local PostGIS (unless DATABASE_URL is set), migrate, load seed data
-	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) fixtures load && $(FLASK) boundaries load-default
+	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) fixtures load && $(FLASK) boundaries load-default && \
+	  $(FLASK) population load
 
 # Links in emails and printed by the CLI start with PUBLIC_BASE_URL: unset, the server make runs.
 WITH_PUBLIC_URL = PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" && \

@@ -1,4 +1,4 @@
-"""Flask commands: database migrations, fixtures and boundary import."""
+"""Flask commands: database migrations, fixtures, boundary and population import."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def alembic_config(url: str | None = None, connection=None) -> AlembicConfig:
 db_cli = AppGroup("db", help="Database schema.")
 fixtures_cli = AppGroup("fixtures", help="Seed data.")
 boundaries_cli = AppGroup("boundaries", help="Commune boundaries.")
+population_cli = AppGroup("population", help="Population per commune (rates per 1,000).")
 
 
 @db_cli.command("upgrade")
@@ -68,6 +69,7 @@ def boundaries_import(file: Path, crs: str | None, valid_from: dt.datetime | Non
     """Import commune boundaries from FILE (GeoJSON, GeoPackage or Shapefile)."""
     from app.geo.boundaries import BoundaryFileError, import_boundaries, read_boundary_file
     from app.geo.projection import UnsupportedCRSError
+    from app.opendata.outlines import store_outline_file
     from app.web import get_database
 
     day = valid_from.date() if valid_from else dt.date.today()
@@ -77,6 +79,9 @@ def boundaries_import(file: Path, crs: str | None, valid_from: dt.datetime | Non
             label = f"Importing {len(source.features)} communes (EPSG:{source.srid})"
             with click.progressbar(length=len(source.features), label=label) as bar:
                 result = import_boundaries(session, source, day, progress=bar.update)
+            if result.status != "unchanged":
+                # The dashboard's outlines, simplified once here rather than in every process.
+                store_outline_file(session)
     except (BoundaryFileError, UnsupportedCRSError) as exc:
         raise click.ClickException(str(exc)) from exc
     if result.status == "unchanged":
@@ -105,6 +110,47 @@ def boundaries_load_default() -> None:
     )
 
 
+@population_cli.command("load")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default="Statbel", show_default=True, help="Who counted (cited).")
+@click.option(
+    "--skip-unknown",
+    is_flag=True,
+    help="Load the file even if it names codes that are no current commune (they are skipped).",
+)
+def population_load(file: Path | None, source: str, skip_unknown: bool) -> None:
+    """Replace the population per commune with FILE (default: POPULATION_FILE).
+
+    FILE is a CSV file with the header nis_code,population_YYYY_MM_DD (the day of the count).
+    """
+    from app.geo.population import PopulationFileError, load_populations, read_population_file
+    from app.opendata.outlines import store_outline_file
+    from app.web import get_database
+
+    file = file or Path(current_app.config["POPULATION_FILE"])
+    try:
+        data = read_population_file(file)
+        with get_database(current_app).session() as session:
+            result = load_populations(session, data, origin=source, skip_unknown=skip_unknown)
+            # The dashboard's outlines carry the population: made again, once, here.
+            store_outline_file(session)
+    except PopulationFileError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(
+        f"{result.communes} communes loaded: {result.inhabitants:,} inhabitants on "
+        f"{result.reference_date} ({result.source})."
+    )
+    if result.skipped:
+        click.echo(
+            f"{len(result.skipped)} code(s) skipped, no current commune: {', '.join(result.skipped)}"
+        )
+    if result.missing:
+        click.echo(
+            f"{len(result.missing)} current commune(s) have no population (no rate per 1,000): "
+            + ", ".join(result.missing)
+        )
+
+
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
     from app.notify.cli import digest_command, worker_command
@@ -115,6 +161,7 @@ def init_app(app: Flask) -> None:
         db_cli,
         fixtures_cli,
         boundaries_cli,
+        population_cli,
         staff_cli,
         worker_command,
         digest_command,

@@ -16,8 +16,16 @@ class Config:
 
     # Left empty here: the Makefile derives it from the local cluster when it is unset.
     DATABASE_URL = ""
+    # Optional: a PostgreSQL streaming replica of DATABASE_URL that the public readers
+    # (dashboard, exports, snapshots, DCAT, OGC API, Open311 GET, public report views) read
+    # from; everything that writes, and what staff and authors read, stays on DATABASE_URL.
+    # Empty: everything on DATABASE_URL. See docs/scaling.md (lag, failure, more replicas).
+    DATABASE_READ_URL = ""
     BOUNDARIES_FILE = str(SHARED_DATA / "be-municipalities-2025.geojson")
     BOUNDARIES_VALID_FROM = "2025-01-01"
+    # Population per commune (`flask population load`): Statbel, 1 January 2020, summed onto
+    # the communes of 2025; the denominators of the dashboard's rates per 1,000 inhabitants.
+    POPULATION_FILE = str(SHARED_DATA / "be-population-2020-by-2025-commune.csv")
     # A point in no commune but at most this far from one goes to the nearest (the
     # simplified boundaries leave thin gaps between neighbours).
     ROUTING_SNAP_DISTANCE_M = 50.0
@@ -77,6 +85,10 @@ class Config:
     FOLLOW_COMMENT_RATE_LIMIT = "10 per hour"
     # Where the Redis counters live, so that several apps can share one Redis.
     LOGIN_THROTTLE_REDIS_PREFIX = "pave:login:"
+    # Public answers the same for everyone (the dashboard's figures) are kept this many
+    # seconds, per process or in Redis when REDIS_URL is set; 0 turns it off (app/web/cache.py).
+    PUBLIC_CACHE_SECONDS = 30
+    PUBLIC_CACHE_REDIS_PREFIX = "pave:public:"
     # How many reverse proxies stand in front of Pavé. Their X-Forwarded-For, -Proto, -Host
     # and -Prefix are trusted only then: the login limit counts the client's address, not the
     # proxy's, and absolute links (Open311, open data, emails) use the public scheme and host.

@@ -38,11 +38,12 @@ def decode(token: str, read: Callable[[Any], T], invalid: str | Message) -> T:
     """What `read` makes of the JSON in a cursor `encode` made.
 
     Any flaw, in the envelope or found by `read` (which raises ValueError, TypeError,
-    IndexError or KeyError on a value it cannot use), is InvalidCursorError(`invalid`).
+    IndexError, KeyError or AttributeError on a value it cannot use: `uuid.UUID(5)` is the
+    last), is InvalidCursorError(`invalid`).
     """
     try:
         return read(json.loads(unpack(token)))
-    except (ValueError, TypeError, IndexError, KeyError) as exc:
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
         raise InvalidCursorError(invalid) from exc
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import MetaData, create_engine
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Predictable constraint names keep Alembic migrations reviewable and reversible.
@@ -23,13 +23,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, pool_size: int = 5) -> Engine:
+def make_engine(
+    url: str | URL, pool_size: int = 5, connect_args: dict[str, object] | None = None
+) -> Engine:
     if not url:
         raise RuntimeError(
             "DATABASE_URL is not set. `make run` sets it for the local cluster; "
             "or export DATABASE_URL=postgresql+psycopg://user@host/dbname"
         )
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args=connect_args or {},
+    )
 
 
 class Database:
@@ -41,8 +49,10 @@ class Database:
         self.sessionmaker = session_factory or sessionmaker(bind=engine, expire_on_commit=False)
 
     @classmethod
-    def from_url(cls, url: str, pool_size: int = 5) -> Database:
-        return cls(make_engine(url, pool_size))
+    def from_url(
+        cls, url: str | URL, pool_size: int = 5, connect_args: dict[str, object] | None = None
+    ) -> Database:
+        return cls(make_engine(url, pool_size, connect_args))
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -80,8 +80,17 @@ def _run(cmd: list, *, as_postgres: bool = False, capture: bool = False):
     )
 
 
-def _psql(dbname: str, sql: str) -> str:
-    cmd = [PG_BIN / "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", RUN, "-p", PORT]
+def cluster_paths(pg_dir: Path = PG_DIR) -> tuple[Path, Path, Path]:
+    """The data directory, socket directory and log file of the cluster kept in `pg_dir`.
+
+    The project's cluster is var/pg; tests make throwaway ones elsewhere (a primary and its
+    streaming replica, tests/helpers/replica.py) with the same functions.
+    """
+    return pg_dir / "data", pg_dir / "run", pg_dir / "log"
+
+
+def _psql(dbname: str, sql: str, run_dir: Path = RUN) -> str:
+    cmd = [PG_BIN / "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", run_dir, "-p", PORT]
     return _run(
         [*cmd, "-U", "postgres", "-d", dbname, "-tA", "-c", sql], capture=True
     ).stdout.strip()
@@ -101,57 +110,65 @@ def _ensure_packages() -> None:
         )
 
 
-def server_pid() -> int | None:
+def server_pid(pg_dir: Path = PG_DIR) -> int | None:
     """Return the pid of the postmaster serving our data directory, or None."""
+    data = cluster_paths(pg_dir)[0]
     try:
-        pid = int((DATA / "postmaster.pid").read_text().split("\n", 1)[0])
+        pid = int((data / "postmaster.pid").read_text().split("\n", 1)[0])
         # The postmaster chdirs into its data directory, so a live process whose working
         # directory is ours is our server, whereas after a reboot the recorded pid may
         # belong to an unrelated process and the pid file is stale.
-        return pid if os.path.samefile(f"/proc/{pid}/cwd", DATA) else None
+        return pid if os.path.samefile(f"/proc/{pid}/cwd", data) else None
     except (OSError, ValueError):
         return None
 
 
-def _prepare_dirs() -> None:
-    for d in (DATA, RUN):
+def _prepare_dirs(pg_dir: Path = PG_DIR) -> None:
+    data, run, log_file = cluster_paths(pg_dir)
+    for d in (data, run):
         d.mkdir(mode=0o700, exist_ok=True)
-    LOG.touch(exist_ok=True)
+    log_file.touch(exist_ok=True)
     if not IS_ROOT:
         return
     # The checkout may sit below a root-only directory (for example a 0700 mktemp dir), which
     # the postgres user could not traverse to reach var/pg; adding only the search bit for
     # others lets it through without letting anyone list or change those directories.
-    for p in dirs_missing_search_bit(PG_DIR):
-        log(f"adding o+x to {p} so that the postgres user can reach {PG_DIR}")
+    for p in dirs_missing_search_bit(pg_dir):
+        log(f"adding o+x to {p} so that the postgres user can reach {pg_dir}")
         p.chmod(stat.S_IMODE(p.stat().st_mode) | stat.S_IXOTH)
     # The socket directory stays 0700: authentication is "trust", so only postgres and root
     # (which bypasses file permissions) may connect.
-    for p in (DATA, RUN, LOG):
+    for p in (data, run, log_file):
         shutil.chown(p, "postgres", "postgres")
 
 
-def _start() -> None:
-    if not (DATA / "PG_VERSION").exists():
-        log(f"initialising cluster in {DATA}")
-        initdb = [PG_BIN / "initdb", "-D", DATA, "-E", "UTF8", "--locale=C.UTF-8"]
-        _run([*initdb, "-A", "trust", "-U", "postgres"], as_postgres=True)
-        with open(DATA / "postgresql.conf", "a") as f:
-            f.write("\ninclude = 'localdb.conf'\n")
+def _initdb(pg_dir: Path = PG_DIR) -> None:
+    data = cluster_paths(pg_dir)[0]
+    log(f"initialising cluster in {data}")
+    initdb = [PG_BIN / "initdb", "-D", data, "-E", "UTF8", "--locale=C.UTF-8"]
+    _run([*initdb, "-A", "trust", "-U", "postgres"], as_postgres=True)
+    with open(data / "postgresql.conf", "a") as f:
+        f.write("\ninclude = 'localdb.conf'\n")
+
+
+def _start(pg_dir: Path = PG_DIR) -> None:
+    data, run, log_file = cluster_paths(pg_dir)
+    if not (data / "PG_VERSION").exists():
+        _initdb(pg_dir)
     # The settings are rewritten before each start so that they follow a moved checkout.
-    conf = DATA / "localdb.conf"
-    if not conf.exists() or conf.read_text() != conf_text():
-        conf.write_text(conf_text())
+    conf = data / "localdb.conf"
+    if not conf.exists() or conf.read_text() != conf_text(run):
+        conf.write_text(conf_text(run))
         if IS_ROOT:
             shutil.chown(conf, "postgres", "postgres")
     # No server of ours runs (see server_pid), so lock and socket files left by an unclean
     # shutdown are stale; removing them avoids a refusal to start when their pid is reused.
-    for stale in [DATA / "postmaster.pid", *RUN.glob(".s.PGSQL.*")]:
+    for stale in [data / "postmaster.pid", *run.glob(".s.PGSQL.*")]:
         if stale.exists():
             log(f"removing stale {stale}")
             stale.unlink()
-    log(f"starting server, log in {LOG}")
-    _run([PG_BIN / "pg_ctl", "-D", DATA, "-l", LOG, "-w", "start"], as_postgres=True)
+    log(f"starting server, log in {log_file}")
+    _run([PG_BIN / "pg_ctl", "-D", data, "-l", log_file, "-w", "start"], as_postgres=True)
 
 
 def ensure(dbname: str = "pave") -> str:
@@ -176,12 +193,13 @@ def ensure(dbname: str = "pave") -> str:
     return url(dbname)
 
 
-def stop() -> None:
+def stop(pg_dir: Path = PG_DIR) -> None:
     """Stop the server if it runs."""
-    if server_pid() is None:
+    if server_pid(pg_dir) is None:
         log("server is not running")
         return
-    _run([PG_BIN / "pg_ctl", "-D", DATA, "-m", "fast", "-w", "stop"], as_postgres=True)
+    data = cluster_paths(pg_dir)[0]
+    _run([PG_BIN / "pg_ctl", "-D", data, "-m", "fast", "-w", "stop"], as_postgres=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,6 +81,8 @@ def app(engine, session_factory, database_url):
             "DATABASE": Database(engine, session_factory),
             # The test client's own host: links in answers and emails read http://localhost/….
             "PUBLIC_BASE_URL": "http://localhost",
+            # Answers read at once after each change; tests/web/test_cache.py turns it on.
+            "PUBLIC_CACHE_SECONDS": 0,
         }
     )
 

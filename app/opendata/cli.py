@@ -131,7 +131,7 @@ def export(
         filename,
     )
     from app.opendata.records import RecordFilter
-    from app.web import get_database
+    from app.web import read_database
 
     if commune and not NIS_CODE.fullmatch(commune):
         raise click.BadParameter("A 5-digit NIS code.", param_hint="--commune")
@@ -143,7 +143,7 @@ def export(
         region=region, commune=commune, category=category, statuses=status, start=start, end=end
     )
     base_url = base_url or public_url("/")
-    sessions = get_database(current_app).sessionmaker
+    sessions = read_database().sessionmaker
     try:
         exported = Export(sessions, fmt, flt, photo_url_prefix(base_url))
     except UnknownFilterValueError as exc:

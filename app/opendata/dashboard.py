@@ -4,20 +4,17 @@ Every figure counts the published reports (the anonymised view, through
 app.opendata.records) that match one filter: a region (or all of Belgium), a category, and a
 period on the creation time. "Open" is Open311's open (not resolved, rejected or duplicate);
 resolution times are those of resolved reports, from creation to resolution, as published.
-Rates are per km² of the commune (geodesic area): there are no population figures here.
+Rates are per km² of the commune (geodesic area) and per 1,000 inhabitants (the population
+`flask population load` loaded; None for a commune without one).
 
 Communes are those of the boundary set routing uses (their parts are in commune_parts); a
-commune without reports is listed with zeros. Their outlines are simplified for a map of a
-region (ST_SimplifyPreserveTopology in Lambert 2008 with a 50 m tolerance, GeoJSON with 5
-decimals, about a metre). The 2025 boundaries of ../shared/data are coarse already (46,000
-vertices, 0.9 MB of GeoJSON for Belgium); official full-resolution ones lose most of theirs.
+commune without reports is listed with zeros. Their names, areas and populations come from
+app.opendata.outlines, and their outlines from its own endpoint: figures carry numbers only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections import OrderedDict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -25,13 +22,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.geo.projection import METRIC_SRID, WGS84
 from app.opendata import records
+from app.opendata.outlines import Outline, outlines
 from app.reports.states import CLOSED_STATUSES, Status
 
 BELGIAN_TIME = ZoneInfo("Europe/Brussels")
-SIMPLIFY_TOLERANCE_M = 50
-GEOJSON_DECIMALS = 5
 # Up to a year, weeks (Monday to Sunday, Belgian time); beyond, months.
 WEEKLY_UP_TO = dt.timedelta(days=366)
 INTERVALS = ("week", "month")
@@ -62,16 +57,9 @@ def _filter(region: str | None, category: str | None, start, end) -> records.Rec
     return records.RecordFilter(region=region, category=category, start=start, end=end)
 
 
-@dataclass(frozen=True)
-class Outline:
-    """What a commune's figures show beside them: its names, region, area and outline."""
-
-    nis_code: str
-    names: dict[str, str]
-    region: str
-    region_code: str
-    area_km2: float
-    geometry: dict
+def per_1000(count: int, population: int | None) -> float | None:
+    """`count` per 1,000 inhabitants (3 decimals); None without a population to divide by."""
+    return round(1000 * count / population, 3) if population else None
 
 
 @dataclass(frozen=True)
@@ -79,56 +67,10 @@ class CommuneFigures:
     outline: Outline
     open: int
     open_per_km2: float
+    open_per_1000: float | None
     total: int
     resolved: int
     median_resolution_hours: float | None
-
-
-# Names the outlines routing uses: rebuilding its parts (a boundary import, or any change to
-# the boundaries) gives them new ids, so a changed outline is never served from the cache.
-OUTLINES_KEY_SQL = text("SELECT current_database(), max(id), count(*) FROM commune_parts")
-OUTLINES_SQL = text(
-    f"""
-    SELECT c.nis_code, c.name_fr, c.name_nl, c.name_de, c.region_code, reg.slug AS region,
-           ST_Area(c.boundary::geography) / 1e6 AS area_km2,
-           ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(
-               ST_Transform(c.boundary, {METRIC_SRID}), {SIMPLIFY_TOLERANCE_M}), {WGS84}),
-               {GEOJSON_DECIMALS}) AS geometry
-    FROM communes c JOIN regions reg ON reg.code = c.region_code
-    WHERE c.id IN (SELECT commune_id FROM commune_parts)
-    ORDER BY c.nis_code
-    """
-)
-# Simplifying and measuring Belgium's communes takes a second or two; their outlines change
-# only with a new boundary import, so each process keeps those of the last few sets.
-_OUTLINES: OrderedDict[tuple, dict[str, Outline]] = OrderedDict()
-_OUTLINE_SETS_KEPT = 4
-
-
-def outlines(db: Session | Connection) -> dict[str, Outline]:
-    """The current communes by NIS code: names, region, area (km²), simplified outline."""
-    key = tuple(db.execute(OUTLINES_KEY_SQL).one())
-    found = _OUTLINES.get(key)
-    if found is None:
-        found = {
-            r.nis_code: Outline(
-                nis_code=r.nis_code,
-                names={
-                    lang: name
-                    for lang, name in (("fr", r.name_fr), ("nl", r.name_nl), ("de", r.name_de))
-                    if name
-                },
-                region=r.region,
-                region_code=r.region_code,
-                area_km2=r.area_km2,
-                geometry=json.loads(r.geometry),
-            )
-            for r in db.execute(OUTLINES_SQL)
-        }
-        _OUTLINES[key] = found
-        while len(_OUTLINES) > _OUTLINE_SETS_KEPT:
-            _OUTLINES.popitem(last=False)
-    return found
 
 
 COMMUNE_FIGURES_SQL = """
@@ -169,6 +111,7 @@ def communes(
                 outline=outline,
                 open=open_,
                 open_per_km2=round(open_ / outline.area_km2, 3),
+                open_per_1000=per_1000(open_, outline.population),
                 total=f.total if f else 0,
                 resolved=f.resolved if f else 0,
                 median_resolution_hours=(

@@ -221,7 +221,10 @@ def _sort_values(raw, sort: str) -> list[Any]:
     values: list[Any] = []
     for value in head:
         if sort == "-priority" and not values:
-            values.append(int(value))
+            rank = int(value)
+            if not 0 <= rank <= 100:  # A rank of PRIORITY_RANK; beyond, PostgreSQL's integer.
+                raise ValueError(f"no priority has the rank {rank}")
+            values.append(rank)
             continue
         values.append(cursors.aware_datetime(value))
     values.append(uuid.UUID(last))

@@ -114,4 +114,8 @@ EXCLUDED_CHECKS = [schemathesis.checks.positive_data_acceptance]
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_keeps_to_its_openapi_document(case, app):
-    case.call_and_validate(app=app, excluded_checks=EXCLUDED_CHECKS)
+    # The WSGI client, unlike an HTTP client, would not undo a gzipped answer's encoding
+    # (GET /opendata/dashboard/outlines gzips itself when asked): ask for none.
+    case.call_and_validate(
+        app=app, excluded_checks=EXCLUDED_CHECKS, headers={"Accept-Encoding": "identity"}
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +14,9 @@ from sqlalchemy.orm import Session
 from app.categories.fixtures import load_fixtures
 from app.cli import alembic_config
 from app.db import Database
-from app.geo.boundaries import import_boundaries, read_boundary_file
 from app.web import create_app
 from tests.browser.contexts import new_context
-from tests.helpers.databases import BOUNDARIES_FILE, create_throwaway_database, drop_database
+from tests.helpers.databases import create_throwaway_database, drop_database, load_communes
 from tests.helpers.servers import LiveServer, free_port
 
 # Logged by the page itself as soon as the document exists, before any of the page's scripts.
@@ -69,8 +67,7 @@ def live_database_url():
             command.upgrade(alembic_config(connection=conn), "head")
         with Session(engine) as session, session.begin():
             load_fixtures(session)
-            source = read_boundary_file(BOUNDARIES_FILE)
-            import_boundaries(session, source, dt.date(2025, 1, 1))
+            load_communes(session)
         yield url
     finally:
         engine.dispose()
@@ -102,6 +99,8 @@ def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
             "PHOTO_DIR": str(tmp_path_factory.mktemp("photos")),
             # No map tiles: the tests run without the internet, as a phone in a tunnel would.
             "PWA_TILE_URL": "",
+            # Figures read at once after each test's reports (tests/web/test_cache.py).
+            "PUBLIC_CACHE_SECONDS": 0,
         }
     )
     server = LiveServer(app, port)

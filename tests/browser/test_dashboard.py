@@ -15,6 +15,7 @@ import json
 import re
 import urllib.request
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -23,7 +24,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from app.opendata.generate import generate_reports
-from tests.browser.contexts import TIMEOUT_MS
+from tests.browser.contexts import TIMEOUT_MS, new_context
 from tests.browser.page_checks import assert_every_string_in, axe_violations
 
 pytestmark = pytest.mark.slow
@@ -127,7 +128,7 @@ def test_the_dashboard_shows_the_apis_numbers_and_downloads_them(page, live_serv
     assert (filters["region"], filters["category"]) == ("brussels", "pothole")
     assert re.search(r"region=brussels&category=pothole&start=\d{4}-\d\d-\d\d", page.url)
 
-    communes = api(live_server, "communes", {**filters, "geometry": "false"})["features"]
+    communes = api(live_server, "communes", filters)["items"]
     categories = api(live_server, "categories", filters)["items"]
     statuses = api(live_server, "statuses", filters)["items"]
     trend = api(live_server, "trend", filters)
@@ -139,21 +140,25 @@ def test_the_dashboard_shows_the_apis_numbers_and_downloads_them(page, live_serv
     assert num(page.locator("#total-open").text_content()) == open_count
 
     # The map's table: every commune of the region, with the API's figures.
-    by_name = {c["properties"]["name"]: c["properties"] for c in communes}
+    by_name = {c["name"]: c for c in communes}
     rows = table(page, "table-communes")
     assert len(rows) == len(communes) == 19
-    for name, open_, per_km2, area, total in rows:
+    for name, open_, per_1000, per_km2, population, area, total in rows:
         expected = by_name[name]
-        assert (num(open_), num(per_km2), num(area), num(total)) == (
+        assert (num(open_), num(per_1000), num(per_km2)) == (
             expected["open"],
+            expected["open_per_1000"],
             expected["open_per_km2"],
+        ), name
+        assert (num(population), num(area), num(total)) == (
+            expected["population"],
             expected["area_km2"],
             expected["total"],
         ), name
     # Median time to resolution: the communes with resolved reports, slowest first.
     rows = table(page, "table-resolution")
     resolved = sorted(
-        (c["properties"] for c in communes if c["properties"]["median_resolution_hours"]),
+        (c for c in communes if c["median_resolution_hours"]),
         key=lambda p: -p["median_resolution_hours"],
     )
     assert [(r[0], num(r[1]), num(r[2])) for r in rows] == [
@@ -171,7 +176,7 @@ def test_the_dashboard_shows_the_apis_numbers_and_downloads_them(page, live_serv
     # Every figure downloads as CSV, with the same numbers.
     rows = download(page, "csv-communes")
     assert {r["nis_code"]: (int(r["open"]), int(r["total"])) for r in rows} == {
-        c["id"]: (c["properties"]["open"], c["properties"]["total"]) for c in communes
+        c["nis_code"]: (c["open"], c["total"]) for c in communes
     }
     assert [(r["code"], int(r["total"])) for r in download(page, "csv-categories")] == [
         (c["code"], c["total"]) for c in categories
@@ -190,7 +195,7 @@ def test_the_map_and_charts_are_drawn_in_their_legends_colours(page, tmp_path):
     page.goto("/dashboard/?region=brussels")
     expect(page.locator("body[data-figures='loaded']")).to_be_attached()
     legend = page.eval_on_selector_all("#legend-items .swatch", "s => s.map(e => e.dataset.colour)")
-    assert len(legend) >= 4, "zero and several classes of open reports per km²"
+    assert len(legend) >= 4, "zero and several classes of open reports per 1,000 inhabitants"
 
     map_shot = tmp_path / "dashboard-map.png"
     page.locator("#map").screenshot(path=str(map_shot))
@@ -250,3 +255,102 @@ def test_a_period_longer_than_the_trend_computes_is_refused_on_the_page(page):
     expect(page.locator("#table-trend tbody tr")).to_have_count(1200)
     trend = [url for url in asked if "/opendata/dashboard/trend" in url]
     assert trend and all("start=1930-01-01" in url for url in trend), trend
+
+
+RATES_SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "dashboard-rates"
+RATE_TEXTS = {
+    "fr": {
+        "source": "Population au 1er janvier 2020 (Statbel)",
+        "per1000": ("les signalements ouverts pour 1 000 habitants", "pour 1 000 habitants"),
+        "perKm2": ("les signalements ouverts par km²", "par km²"),
+        "category": ("Catégorie", "Nid-de-poule", "Afficher"),
+    },
+    "nl": {
+        "source": "Bevolking op 1 januari 2020 (Statbel)",
+        "per1000": ("open meldingen per 1.000 inwoners", "per 1.000 inwoners"),
+        "perKm2": ("open meldingen per km²", "per km²"),
+        "category": ("Categorie", "Put in de weg", "Tonen"),
+    },
+}
+
+
+def local_number(shown: str) -> float:
+    """A number as fr or nl write it: 1 234,5 or 1.234,5."""
+    return float(re.sub(r"[\s.\u202f\u00a0]", "", shown).replace(",", "."))
+
+
+def radio(page: Page, name: str):
+    return page.get_by_role("radio", name=name, exact=True)
+
+
+def tooltip_at_centre(page: Page) -> tuple[str, float, str]:
+    """Point at the map's centre: the name and value of the commune there, as its tooltip says."""
+    page.locator("#map").scroll_into_view_if_needed()
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    # Off every commune: the tooltips close (and fade out, 200 ms).
+    expect(page.locator(".leaflet-tooltip")).to_have_count(0)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_be_visible()
+    shown = tooltip.text_content()
+    name, rest = re.split(r"\s?: ", shown, maxsplit=1)
+    return name, local_number(re.match(r"[\d\s.,\u202f\u00a0]+", rest).group()), shown
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_map_shows_a_rate_per_1000_or_per_km2_from_outlines_fetched_once(
+    browser, live_server, generated, lang
+):
+    texts = RATE_TEXTS[lang]
+    context = new_context(browser, live_server, locale=f"{lang}-BE", service_workers="block")
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/opendata/dashboard/" in r.url else None)
+    RATES_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto("/dashboard/?region=brussels&start=&end=")
+        expect(page.locator("body[data-figures='loaded']")).to_be_attached()
+        page.locator("#lang").select_option(lang)
+        items = {
+            c["name"]: c
+            for c in api(live_server, "communes", {"region": "brussels"}, lang)["items"]
+        }
+        expect(page.locator("#population-source")).to_have_text(texts["source"])
+        expect(radio(page, texts["per1000"][0])).to_be_checked()
+        heading = page.locator("#legend-heading").text_content()
+        legend = page.locator("#legend-items").text_content()
+        assert texts["per1000"][1] in heading
+        name, value, shown = tooltip_at_centre(page)
+        assert texts["per1000"][1] in shown
+        assert value == items[name]["open_per_1000"]
+        page.screenshot(path=str(RATES_SCREENSHOTS / f"{lang}-per-1000.png"), full_page=True)
+
+        if lang == "nl":  # A radio group: the arrow keys choose.
+            radio(page, texts["per1000"][0]).focus()
+            page.keyboard.press("ArrowDown")
+        else:
+            radio(page, texts["perKm2"][0]).check()
+        expect(radio(page, texts["perKm2"][0])).to_be_checked()
+        expect(page.locator("#legend-heading")).not_to_have_text(heading)
+        assert texts["perKm2"][1] in page.locator("#legend-heading").text_content()
+        assert page.locator("#legend-items").text_content() != legend
+        name_again, value, shown = tooltip_at_centre(page)
+        assert name_again == name
+        assert texts["perKm2"][1] in shown
+        assert value == items[name]["open_per_km2"]
+        page.screenshot(path=str(RATES_SCREENSHOTS / f"{lang}-per-km2.png"), full_page=True)
+
+        # Another category: new numbers, the same outlines (asked for once).
+        label, category, show_button = texts["category"]
+        page.get_by_label(label, exact=True).select_option(label=category)
+        page.get_by_role("button", name=show_button).click()
+        expect(page.locator("body[data-figures='loaded']")).to_be_attached()
+        page.wait_for_function(
+            "() => performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('/communes') && e.name.includes('category=')).length"
+        )
+        assert len([u for u in asked if "/opendata/dashboard/outlines" in u]) == 1, asked
+        assert len([u for u in asked if "/opendata/dashboard/communes" in u]) == 2, asked
+    finally:
+        context.close()

@@ -21,8 +21,18 @@ from app.categories.fixtures import load_fixtures
 from app.cli import alembic_config
 from app.config import Config
 from app.geo.boundaries import import_boundaries, read_boundary_file
+from app.geo.population import load_populations, read_population_file
+from app.opendata.outlines import store_outline_file
 
 BOUNDARIES_FILE = os.environ.get("BOUNDARIES_FILE") or Config.BOUNDARIES_FILE
+POPULATION_FILE = os.environ.get("POPULATION_FILE") or Config.POPULATION_FILE
+
+
+def load_communes(session: Session) -> None:
+    """The boundaries of 2025 (as `make db` loads them), their population and outlines."""
+    import_boundaries(session, read_boundary_file(BOUNDARIES_FILE), dt.date(2025, 1, 1))
+    load_populations(session, read_population_file(POPULATION_FILE))
+    store_outline_file(session)
 
 
 def _server_url():
@@ -32,9 +42,9 @@ def _server_url():
     return make_url(url)
 
 
-def create_throwaway_database(prefix: str = "pave_test"):
-    """CREATE DATABASE with PostGIS on the configured server; returns its URL."""
-    server = _server_url()
+def create_throwaway_database(prefix: str = "pave_test", server=None):
+    """CREATE DATABASE with PostGIS on `server` (the configured one by default); its URL."""
+    server = server or _server_url()
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -48,17 +58,20 @@ def create_throwaway_database(prefix: str = "pave_test"):
     return url
 
 
-def drop_database(url) -> None:
-    admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
+def drop_database(url, server=None) -> None:
+    admin = create_engine(server or _server_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
     admin.dispose()
 
 
 @contextmanager
-def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=()):
-    """A throwaway database migrated to head and seeded; yields its engine, then drops it."""
-    url = create_throwaway_database(prefix)
+def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=(), server=None):
+    """A throwaway database migrated to head and seeded; yields its engine, then drops it.
+
+    On the server of DATABASE_URL, or on `server` (a URL: the replica test's own primary).
+    """
+    url = create_throwaway_database(prefix, server)
     engine = create_engine(url, pool_size=5)
     try:
         with engine.begin() as conn:
@@ -66,11 +79,10 @@ def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=()):
         with Session(engine) as session, session.begin():
             load_fixtures(session)
             if boundaries:
-                source = read_boundary_file(BOUNDARIES_FILE)
-                import_boundaries(session, source, dt.date(2025, 1, 1))
+                load_communes(session)
             for statement in seed_sql:
                 session.execute(text(statement))
         yield engine
     finally:
         engine.dispose()
-        drop_database(url)
+        drop_database(url, server)

@@ -7,11 +7,7 @@ import datetime as dt
 import io
 
 import pytest
-from shapely.geometry import Point, shape
 from sqlalchemy import text
-
-from app.geo.boundaries import refresh_routing
-from tests.factories import FLAGEY, GRAND_PLACE
 
 BASE = "/opendata/dashboard"
 MARCH_IN_BRUSSELS = {"region": "brussels", "start": "2026-03-01", "end": "2026-03-31"}
@@ -103,108 +99,79 @@ def test_regions_are_listed_with_their_slugs(client):
 def test_communes_of_a_region_with_their_figures(client, session, reports):
     response = _get(client, "communes", MARCH_IN_BRUSSELS, lang="nl")
     assert response.status_code == 200
-    assert response.mimetype == "application/geo+json"
-    collection = response.get_json()
-    assert collection["type"] == "FeatureCollection"
-    features = {f["id"]: f for f in collection["features"]}
-    assert len(features) == 19, "every commune of the Brussels region, reports or not"
-    bruxelles = features["21004"]["properties"]
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["population"] == {"source": "Statbel", "date": "2020-01-01"}
+    items = {c["nis_code"]: c for c in body["items"]}
+    assert len(items) == 19, "every commune of the Brussels region, reports or not"
     area = _area_km2(session, "21004")
-    assert bruxelles == {
+    assert items["21004"] == {
         "nis_code": "21004",
-        "names": {"fr": "Bruxelles", "nl": "Brussel", "de": "Brüssel"},
+        "name": "Brussel",
         "region": "brussels",
-        "area_km2": round(area, 2),
-        "open": 1,
-        "open_per_km2": round(1 / area, 3),
         "total": 3,
+        "open": 1,
         "resolved": 2,
         "median_resolution_hours": 20.0,
-        "name": "Brussel",
+        "area_km2": round(area, 2),
+        # Statbel, 1 January 2020 (../shared/data/be-population-2020-by-2025-commune.csv).
+        "population": 185_103,
+        "open_per_km2": round(1 / area, 3),
+        "open_per_1000": round(1000 / 185_103, 3),
     }
-    ixelles = features["21009"]["properties"]
+    ixelles = items["21009"]
     assert (ixelles["open"], ixelles["total"], ixelles["resolved"]) == (1, 3, 1)
     assert ixelles["median_resolution_hours"] == 50.0
-    quiet = features["21001"]["properties"]
-    assert (quiet["open"], quiet["open_per_km2"], quiet["total"]) == (0, 0.0, 0)
+    assert (ixelles["population"], ixelles["open_per_1000"]) == (87_632, 0.011)
+    quiet = items["21001"]
+    assert (quiet["open"], quiet["open_per_km2"], quiet["open_per_1000"], quiet["total"]) == (
+        0,
+        0.0,
+        0.0,
+        0,
+    )
     assert quiet["median_resolution_hours"] is None
 
 
+def test_figures_carry_numbers_only(client, reports):
+    body = _get(client, "communes").get_json()
+    assert set(body) == {"items", "population"}
+    assert all("geometry" not in c and "names" not in c for c in body["items"])
+    assert len(client.get(f"{BASE}/communes").get_data()) < 150_000, "no outline, 565 communes"
+
+
+def test_a_commune_without_population_has_no_rate_per_1000(client, session, reports):
+    session.execute(text("DELETE FROM commune_populations WHERE nis_code = '21004'"))
+    items = {
+        c["nis_code"]: c for c in _get(client, "communes", MARCH_IN_BRUSSELS).get_json()["items"]
+    }
+    assert (items["21004"]["population"], items["21004"]["open_per_1000"]) == (None, None)
+    assert items["21004"]["open_per_km2"] > 0
+    rows = {r["nis_code"]: r for r in _csv_rows(_get(client, "communes.csv", MARCH_IN_BRUSSELS))}
+    assert (rows["21004"]["population"], rows["21004"]["open_per_1000"]) == ("", "")
+
+    session.execute(text("DELETE FROM commune_populations"))
+    assert _get(client, "communes", MARCH_IN_BRUSSELS).get_json()["population"] is None
+
+
 def test_a_category_narrows_the_commune_figures(client, reports):
-    query = {**MARCH_IN_BRUSSELS, "category": "pothole", "geometry": "false"}
-    features = {f["id"]: f for f in _get(client, "communes", query).get_json()["features"]}
-    assert features["21004"]["geometry"] is None
+    query = {**MARCH_IN_BRUSSELS, "category": "pothole"}
+    items = _get(client, "communes", query).get_json()["items"]
     got = {
-        nis: (p["open"], p["total"], p["resolved"], p["median_resolution_hours"])
-        for nis, p in ((nis, f["properties"]) for nis, f in features.items())
-        if p["total"]
+        c["nis_code"]: (c["open"], c["total"], c["resolved"], c["median_resolution_hours"])
+        for c in items
+        if c["total"]
     }
     assert got == {"21004": (1, 2, 1, 10.0), "21009": (1, 2, 1, 50.0)}
 
 
 def test_all_of_belgium_without_a_period(client, reports):
-    query = {"geometry": "false"}
-    features = {
-        f["id"]: f["properties"] for f in _get(client, "communes", query).get_json()["features"]
-    }
-    assert len(features) == 565
-    assert (features["21004"]["total"], features["21004"]["open"]) == (4, 2)
-    assert (features["92094"]["total"], features["92094"]["open"]) == (1, 1)
-    assert sum(p["total"] for p in features.values()) == 8
-
-
-def test_outlines_are_simplified_geojson_that_still_hold_their_commune(client, session, reports):
-    # Bruxelles with a vertex every 5 m, as in full-resolution boundaries; routing rebuilt.
-    session.execute(
-        text(
-            "UPDATE communes SET boundary = ST_Multi(ST_Transform(ST_Segmentize("
-            "ST_Transform(boundary, 3812), 5), 4326)) WHERE nis_code = '21004'"
-            " AND id IN (SELECT commune_id FROM commune_parts)"
-        )
-    )
-    refresh_routing(session)
-    dense = session.execute(
-        text(
-            "SELECT ST_NPoints(boundary) FROM communes WHERE nis_code = '21004'"
-            " AND id IN (SELECT commune_id FROM commune_parts)"
-        )
-    ).scalar_one()
-    features = {
-        f["id"]: f for f in _get(client, "communes", MARCH_IN_BRUSSELS).get_json()["features"]
-    }
-    for nis, place in (("21004", GRAND_PLACE), ("21009", FLAGEY)):
-        geometry = features[nis]["geometry"]
-        assert geometry["type"] in {"Polygon", "MultiPolygon"}
-        outline = shape(geometry)
-        assert outline.is_valid and outline.contains(Point(place))
-        points = list(_coordinates(geometry["coordinates"]))
-        assert all(len(repr(v).split(".")[-1]) <= 5 for point in points for v in point)
-    served = len(list(_coordinates(features["21004"]["geometry"]["coordinates"])))
-    assert dense > 5000 and served < dense / 10
-
-
-def test_a_boundary_change_is_never_served_from_stale_outlines(client, session):
-    def west_edge() -> float:
-        features = _get(client, "communes", {"region": "brussels"}).get_json()["features"]
-        return shape(next(f for f in features if f["id"] == "21004")["geometry"]).bounds[0]
-
-    before = west_edge()
-    session.execute(
-        text(
-            "UPDATE communes SET boundary = ST_Translate(boundary, 0.01, 0)"
-            " WHERE nis_code = '21004' AND id IN (SELECT commune_id FROM commune_parts)"
-        )
-    )
-    refresh_routing(session)
-    assert west_edge() == pytest.approx(before + 0.01, abs=1e-4)
-
-
-def _coordinates(nested):
-    if isinstance(nested[0], (int, float)):
-        yield nested
-        return
-    for item in nested:
-        yield from _coordinates(item)
+    items = {c["nis_code"]: c for c in _get(client, "communes").get_json()["items"]}
+    assert len(items) == 565
+    assert (items["21004"]["total"], items["21004"]["open"]) == (4, 2)
+    assert (items["92094"]["total"], items["92094"]["open"]) == (1, 1)
+    assert sum(c["total"] for c in items.values()) == 8
+    assert sum(c["population"] for c in items.values()) == 11_492_641
 
 
 def test_counts_by_category_and_status(client, reports):
@@ -270,16 +237,16 @@ def test_trend_per_month_over_a_long_period(client, reports):
 
 
 def test_every_figure_downloads_as_csv_with_the_same_numbers(client, reports):
-    communes = _get(client, "communes", MARCH_IN_BRUSSELS).get_json()["features"]
+    communes = _get(client, "communes", MARCH_IN_BRUSSELS).get_json()["items"]
     response = _get(client, "communes.csv", MARCH_IN_BRUSSELS)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment; filename=dashboard-communes-brussels-")
     rows = _csv_rows(response)
-    assert [r["nis_code"] for r in rows] == [f["id"] for f in communes]
+    assert [r["nis_code"] for r in rows] == [c["nis_code"] for c in communes]
     bruxelles = next(r for r in rows if r["nis_code"] == "21004")
-    props = next(f["properties"] for f in communes if f["id"] == "21004")
+    props = next(c for c in communes if c["nis_code"] == "21004")
     assert bruxelles == {
         "nis_code": "21004",
         "name_fr": "Bruxelles",
@@ -287,8 +254,10 @@ def test_every_figure_downloads_as_csv_with_the_same_numbers(client, reports):
         "name_de": "Brüssel",
         "region": "brussels",
         "area_km2": str(props["area_km2"]),
+        "population": "185103",
         "open": "1",
         "open_per_km2": str(props["open_per_km2"]),
+        "open_per_1000": str(props["open_per_1000"]),
         "total": "3",
         "resolved": "2",
         "median_resolution_hours": "20.0",
@@ -328,7 +297,8 @@ def test_every_figure_downloads_as_csv_with_the_same_numbers(client, reports):
         ("statuses", {"start": "2026-02-30"}, "start"),
         ("trend", {"start": "2026-04-01", "end": "2026-03-01"}, "end"),
         ("trend", {"interval": "day"}, "interval"),
-        ("communes", {"geometry": "perhaps"}, "geometry"),
+        # The outlines have their own address now (…/outlines): no geometry here.
+        ("communes", {"geometry": "true"}, "geometry"),
         ("statuses", {"format": "xlsx"}, "format"),
         ("statuses.csv", {"format": "json"}, "format"),
         ("categories", {"colour": "red"}, "colour"),

@@ -1,16 +1,28 @@
-"""GET /api/v1/health: is the service up and can it reach its database."""
+"""GET /api/v1/health: is the service up, can it reach its database (and its read replica)."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.web import db_session
+from app.web import db_session, get_read_database
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Service health")
+
+# How far the replica is behind: 0 when it has replayed all it received, else the time since
+# the last transaction it replayed (which also grows while the primary writes nothing).
+REPLICA_SQL = text(
+    """
+    SELECT pg_is_in_recovery() AS standby,
+           CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())
+           END AS replay_delay_s
+    """
+)
 
 
 class DatabaseStateSchema(Schema):
@@ -20,9 +32,36 @@ class DatabaseStateSchema(Schema):
     error = fields.String()
 
 
+class ReplicaStateSchema(Schema):
+    ok = fields.Boolean(required=True, metadata={"description": "reachable and a standby"})
+    standby = fields.Boolean(allow_none=True)
+    replay_delay_s = fields.Float(allow_none=True)
+    error = fields.String()
+
+
 class HealthSchema(Schema):
-    status = fields.String(required=True, metadata={"description": "ok or degraded"})
+    status = fields.String(
+        required=True,
+        metadata={
+            "description": "ok or degraded (the database is unreachable: 503; the read replica "
+            "is, or is no standby: 200, since the primary then serves the public readers)"
+        },
+    )
     database = fields.Nested(DatabaseStateSchema, required=True)
+    replica = fields.Nested(
+        ReplicaStateSchema, metadata={"description": "Only when DATABASE_READ_URL is set"}
+    )
+
+
+def replica_state() -> dict:
+    """The read replica's state, asked directly (not through the fallback to the primary)."""
+    try:
+        with get_read_database(current_app).engine.connect() as conn:
+            row = conn.execute(REPLICA_SQL).one()
+    except SQLAlchemyError as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    delay = None if row.replay_delay_s is None else float(row.replay_delay_s)
+    return {"ok": bool(row.standby), "standby": row.standby, "replay_delay_s": delay}
 
 
 @blp.route("")
@@ -42,7 +81,12 @@ class Health(MethodView):
         except SQLAlchemyError as exc:
             body = {"status": "degraded", "database": {"ok": False, "error": type(exc).__name__}}
             return HealthSchema().dump(body), 503
-        return {
+        body = {
             "status": "ok",
             "database": {"ok": True, "postgis": row.postgis, "communes": row.communes},
         }
+        if current_app.config.get("DATABASE_READ_URL"):
+            body["replica"] = replica_state()
+            if not body["replica"]["ok"]:
+                body["status"] = "degraded"
+        return body

@@ -22,7 +22,7 @@ from app.ogc.collections import COLLECTIONS
 from app.ogc.features import Query
 from app.ogc.openapi import CONFORMANCE, GEOJSON, HTML, JSON, OPENAPI_MEDIA_TYPE, document
 from app.problems import negotiate
-from app.web import db_session
+from app.web import read_session
 
 blp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
@@ -204,7 +204,7 @@ def _extent(collection) -> dict:
     now = time.monotonic()
     cached = cache.get(collection.id)
     if cached is None or cached[0] < now:
-        cached = (now + EXTENT_TTL_S, collection.extent(db_session()))
+        cached = (now + EXTENT_TTL_S, collection.extent(read_session()))
         cache[collection.id] = cached
     return cached[1]
 
@@ -280,7 +280,7 @@ def items(collection_id: str):
         filters={n: f.parse(n, args[n]) for n, f in found.filters.items() if n in args},
         photo_url_prefix=_photo_url_prefix(),
     )
-    page = found.page(db_session(), query)
+    page = found.page(read_session(), query)
     here = {k: v for k, v in args.items() if k != "cursor"}
 
     def page_link(cursor: str, rel: str, title: str) -> dict:
@@ -319,7 +319,7 @@ def item(collection_id: str, feature_id: str):
     fmt = _format(args, GEOJSON)
     crs = params.parse_crs("crs", args.get("crs"))
     query = Query(limit=1, crs=crs, photo_url_prefix=_photo_url_prefix())
-    text = found.feature(db_session(), feature_id, query)
+    text = found.feature(read_session(), feature_id, query)
     if text is None:
         raise NotFound(f"There is no feature {feature_id!r} in {collection_id}.")
     feature = json.loads(text)

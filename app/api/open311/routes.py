@@ -38,7 +38,7 @@ from app.open311.updates import IncomingUpdate, apply_update, list_updates
 from app.reports.intake import IntakeSettings, MediaLink, submit_report
 from app.tickets.changes import check_original
 from app.tickets.services import Actor
-from app.web import db_session
+from app.web import db_session, read_session
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -116,21 +116,21 @@ def discovery(fmt: str):
 @blp.get("/services.<fmt>")
 def services(fmt: str):
     check_format(fmt)
-    return document("services", requests.list_services(db_session(), language()))
+    return document("services", requests.list_services(read_session(), language()))
 
 
 @blp.get("/services/<code>.<fmt>")
 def service_definition(code: str, fmt: str):
     """A known service's definition: no service has attributes, so its list is empty."""
     check_format(fmt)
-    if requests.find_service(db_session(), code) is None:
+    if requests.find_service(read_session(), code) is None:
         raise NotFoundError(f"There is no service_code {code!r}.")
     return document("service_definition", {"service_code": code, "attributes": []})
 
 
 def _service_requests(query: RequestQuery) -> list[dict]:
     lang = language()
-    found = requests.find_requests(db_session(), query, now())
+    found = requests.find_requests(read_session(), query, now())
     return [requests.request_fields(r, lang, _media_url(r.media_key)) for r in found]
 
 
@@ -213,7 +213,7 @@ def updates(fmt: str):
     check_format(fmt)
     number, size = page()
     rows = list_updates(
-        db_session(),
+        read_session(),
         datetime_param("start_date"),
         datetime_param("end_date"),
         now(),

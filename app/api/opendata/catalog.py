@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from app.api.errors import problem, problem_doc
 from app.opendata.catalog import CatalogSettings, build_catalog
 from app.urls import public_url
-from app.web import db_session
+from app.web import read_session
 
 blp = Blueprint(
     "opendata_catalog", __name__, url_prefix="/opendata", description="Open data: DCAT-AP catalogue"
@@ -68,7 +68,7 @@ def _check_settings(state) -> None:
 
 def catalog_response(media_type: str) -> Response:
     settings = CatalogSettings.from_config(current_app.config, public_url("/"))
-    graph = build_catalog(db_session(), settings)
+    graph = build_catalog(read_session(), settings)
     if media_type == JSON_LD:
         body = graph.serialize(format="json-ld", context=JSON_LD_CONTEXT, auto_compact=True)
     else:

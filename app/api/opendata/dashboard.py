@@ -1,5 +1,8 @@
 """/opendata/dashboard/…: the regional dashboard's figures as JSON and CSV, public.
 
+The communes' outlines (GET …/outlines) are one GeoJSON file for every reader, to fetch once
+and cache; each figure carries numbers only.
+
 Each figure (communes, categories, statuses, trend) takes the same filters: `region` (a slug;
 absent for all of Belgium), `category`, and a period `start`/`end` on the creation time
 (dates are whole days in Belgian time, both included). Ask for CSV with a `.csv` suffix or
@@ -14,7 +17,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema
@@ -24,9 +27,9 @@ from app.api.errors import problem, problem_doc
 from app.api.opendata.schemas import (
     FIGURE_FORMATS,
     DashboardCategoryFiguresSchema,
-    DashboardCommuneCollectionSchema,
-    DashboardCommuneQueryArgsSchema,
+    DashboardCommuneFiguresSchema,
     DashboardFigureQueryArgsSchema,
+    DashboardOutlineCollectionSchema,
     DashboardRegionSchema,
     DashboardStatusFiguresSchema,
     DashboardTrendQueryArgsSchema,
@@ -35,13 +38,14 @@ from app.api.opendata.schemas import (
 from app.api.schemas import list_of
 from app.errors import NotFoundError
 from app.i18n import pick_name
-from app.opendata import dashboard
+from app.opendata import dashboard, outlines
 from app.opendata.export import (
     BELGIAN_TIME,
     check_values,
 )
 from app.opendata.records import RecordFilter
-from app.web import db_session
+from app.web import read_session
+from app.web.cache import public_answer
 
 blp = Blueprint(
     "opendata_dashboard",
@@ -54,6 +58,10 @@ CSV_TYPE = "text/csv; charset=utf-8; header=present"
 GEOJSON = "application/geo+json"
 # The figures move with every report: caches may keep them for a few minutes.
 CACHE_CONTROL = "public, max-age=300"
+# The outlines change with a boundary import (a few times a decade) or a population load
+# (yearly): a day, after which a reader's copy costs a 304. Longer would keep a corrected
+# boundary (a repair, a merger) from readers for as long; shorter buys nothing.
+OUTLINES_CACHE_CONTROL = "public, max-age=86400"
 FORMAT_PARAMETER = {
     "in": "path",
     "name": "fmt",
@@ -85,7 +93,7 @@ def _format(args: dict, fmt: str | None) -> str:
 def _filters(args: dict) -> dict:
     """The figures' filters from the query, refused when they name nothing that exists."""
     flt = RecordFilter(region=args.get("region"), category=args.get("category"))
-    check_values(db_session(), flt)
+    check_values(read_session(), flt)
     return {
         "region": args.get("region"),
         "category": args.get("category"),
@@ -110,31 +118,46 @@ def _csv(figure: str, args: dict, columns: list[str], rows: Iterable[dict]) -> R
     return response
 
 
-def commune_properties(figures: dashboard.CommuneFigures) -> dict:
+def commune_item(figures: dashboard.CommuneFigures, lang: str | None) -> dict:
+    """A commune's figures: numbers and its name, no outline (GET …/outlines has them)."""
     outline = figures.outline
     return {
         "nis_code": outline.nis_code,
-        "names": outline.names,
+        "name": pick_name(outline.names, lang, outline.region_code),
         "region": outline.region,
-        "area_km2": round(outline.area_km2, 2),
-        "open": figures.open,
-        "open_per_km2": figures.open_per_km2,
         "total": figures.total,
+        "open": figures.open,
         "resolved": figures.resolved,
         "median_resolution_hours": figures.median_resolution_hours,
+        "area_km2": round(outline.area_km2, 2),
+        "population": outline.population,
+        "open_per_km2": figures.open_per_km2,
+        "open_per_1000": figures.open_per_1000,
     }
+
+
+def outline_response(file: outlines.OutlineFile) -> Response:
+    """The outlines file, gzipped when the client takes it, or 304 if its copy is current.
+
+    Gzipped here, once per boundary set (the app compresses only its shell, see
+    COMPRESS_MIMETYPES): 236 KB instead of 940 KB for Belgium. Each encoding has its own
+    strong ETag; a copy of either is current.
+    """
+    gzipped = request.accept_encodings["gzip"] > 0
+    etag = file.gzip_etag if gzipped else file.etag
+    headers = {"ETag": etag, "Cache-Control": OUTLINES_CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if request.if_none_match.contains_weak(file.etag.strip('"')) or (
+        request.if_none_match.contains_weak(file.gzip_etag.strip('"'))
+    ):
+        return Response(status=304, headers=headers)
+    response = Response(file.gzipped if gzipped else file.body, mimetype=GEOJSON, headers=headers)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def _cached(body):
     return body, 200, {"Cache-Control": CACHE_CONTROL}
-
-
-def _geojson(body: dict) -> Response:
-    # Made here rather than by the response decorator, which would keep application/json.
-    response = jsonify(DashboardCommuneCollectionSchema().dump(body))
-    response.mimetype = GEOJSON
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
 
 
 # Each figure is also a CSV file, with ?format=csv or the .csv suffix.
@@ -171,60 +194,79 @@ def figure(args: type[Schema], answer: type[Schema], **answer_kwargs):
 
 @blp.route("/regions")
 class Regions(MethodView):
+    @public_answer
     @blp.response(200, list_of(DashboardRegionSchema))
     def get(self):
         """The regions a dashboard can show (the `region` filter's values)"""
         lang = request_language() or "en"
         items = [
             {"slug": r.slug, "code": r.code, "name": pick_name(r.names, lang), "names": r.names}
-            for r in dashboard.regions(db_session())
+            for r in dashboard.regions(read_session())
         ]
         return _cached({"items": items})
+
+
+@blp.route("/outlines")
+class Outlines(MethodView):
+    @blp.response(200, DashboardOutlineCollectionSchema, content_type=GEOJSON)
+    @blp.alt_response(304, description="Not modified: the copy of the If-None-Match is current")
+    def get(self):
+        """Every current commune's outline for a map (GeoJSON), the same for every reader
+
+        One file for all of Belgium, in no particular language (names in French, Dutch and
+        German), simplified together so that neighbours share their edges: fetch it once,
+        and join the figures of GET …/communes to it by NIS code. It changes only with a
+        new boundary set or population: a strong ETag, cacheable for a day, then a 304.
+        """
+        return outline_response(outlines.outline_file(read_session()))
 
 
 @blp.route("/communes.<string:fmt>", endpoint="CommunesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/communes")
 class Communes(MethodView):
-    @figure(DashboardCommuneQueryArgsSchema, DashboardCommuneCollectionSchema, content_type=GEOJSON)
+    @public_answer
+    @figure(DashboardFigureQueryArgsSchema, DashboardCommuneFiguresSchema)
     def get(self, args, fmt: str | None = None):
-        """Every commune of the region with its figures and outline (GeoJSON), or as CSV"""
+        """Every commune of the region with its figures (numbers only), or as CSV
+
+        The outlines are those of GET /opendata/dashboard/outlines: join them by NIS code.
+        Rates per 1,000 inhabitants divide by the population whose source and date
+        `population` gives (null before any is loaded; a commune without one: null rate).
+        """
         fmt = _format(args, fmt)
         filters = _filters(args)
-        figures = dashboard.communes(db_session(), **filters)
-        rows = [commune_properties(f) for f in figures]
+        figures = dashboard.communes(read_session(), **filters)
         if fmt == "csv":
             columns = ["nis_code", "name_fr", "name_nl", "name_de", "region", "area_km2"]
-            columns += ["open", "open_per_km2", "total", "resolved", "median_resolution_hours"]
-            names = ({f"name_{k}": v for k, v in f.outline.names.items()} for f in figures)
+            columns += ["population", "open", "open_per_km2", "open_per_1000", "total"]
+            columns += ["resolved", "median_resolution_hours"]
             return _csv(
-                "communes", args, columns, (r | n for r, n in zip(rows, names, strict=True))
+                "communes",
+                args,
+                columns,
+                (
+                    commune_item(f, None) | {f"name_{k}": v for k, v in f.outline.names.items()}
+                    for f in figures
+                ),
             )
         lang = request_language()
-        geometry = args["geometry"]
-        features = [
-            {
-                "type": "Feature",
-                "id": f.outline.nis_code,
-                "geometry": f.outline.geometry if geometry else None,
-                "properties": {
-                    **properties,
-                    "name": pick_name(f.outline.names, lang, f.outline.region_code),
-                },
-            }
-            for f, properties in zip(figures, rows, strict=True)
-        ]
-        return _geojson({"type": "FeatureCollection", "features": features})
+        reference = outlines.population_reference(read_session())
+        population = reference and {"source": reference.source, "date": reference.date}
+        return _cached(
+            {"items": [commune_item(f, lang) for f in figures], "population": population}
+        )
 
 
 @blp.route("/categories.<string:fmt>", endpoint="CategoriesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/categories")
 class Categories(MethodView):
+    @public_answer
     @figure(DashboardFigureQueryArgsSchema, list_of(DashboardCategoryFiguresSchema))
     def get(self, args, fmt: str | None = None):
         """Reports per category: total, open and closed"""
         fmt = _format(args, fmt)
         filters = _filters(args)
-        rows = dashboard.by_category(db_session(), **filters)
+        rows = dashboard.by_category(read_session(), **filters)
         if fmt == "csv":
             columns = ["code", "name_fr", "name_nl", "name_de", "name_en"]
             return _csv(
@@ -251,12 +293,13 @@ class Categories(MethodView):
 @blp.route("/statuses.<string:fmt>", endpoint="StatusesFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/statuses")
 class Statuses(MethodView):
+    @public_answer
     @figure(DashboardFigureQueryArgsSchema, list_of(DashboardStatusFiguresSchema))
     def get(self, args, fmt: str | None = None):
         """Reports per status of the lifecycle, each with Open311's open or closed"""
         fmt = _format(args, fmt)
         filters = _filters(args)
-        rows = dashboard.by_status(db_session(), **filters)
+        rows = dashboard.by_status(read_session(), **filters)
         if fmt == "csv":
             columns = ["status", "open311_status", "count"]
             return _csv("statuses", args, columns, (vars(r) for r in rows))
@@ -269,6 +312,7 @@ class Statuses(MethodView):
 @blp.route("/trend.<string:fmt>", endpoint="TrendFile", parameters=[FORMAT_PARAMETER])
 @blp.route("/trend")
 class TrendView(MethodView):
+    @public_answer
     @figure(DashboardTrendQueryArgsSchema, DashboardTrendSchema)
     def get(self, args, fmt: str | None = None):
         """Reports created and resolved per week (or month), with zeros where none were"""
@@ -276,7 +320,7 @@ class TrendView(MethodView):
         filters = _filters(args)
         try:
             result = dashboard.trend(
-                db_session(),
+                read_session(),
                 **filters,
                 interval=args.get("interval"),
                 max_periods=current_app.config["DASHBOARD_MAX_PERIODS"],

@@ -21,7 +21,7 @@ from app.errors import NotFoundError
 from app.opendata import records
 from app.opendata.export import FORMATS, Export, UnknownFilterValueError, filename
 from app.urls import public_url
-from app.web import get_database
+from app.web import read_database
 
 blp = Blueprint(
     "opendata_exports",
@@ -119,7 +119,7 @@ class ReportsExport(MethodView):
         )
         prefix = photo_url_prefix(public_url("/"))
         try:
-            export = Export(get_database(current_app).sessionmaker, fmt, flt, prefix)
+            export = Export(read_database().sessionmaker, fmt, flt, prefix)
         except UnknownFilterValueError as exc:
             error = {"pointer": exc.parameter, "location": "query", "detail": exc.detail}
             detail = f"{exc.parameter}: {exc.detail}"

@@ -137,13 +137,6 @@ class DashboardFigureQueryArgsSchema(ReportFilterQueryArgsSchema):
     )
 
 
-class DashboardCommuneQueryArgsSchema(DashboardFigureQueryArgsSchema):
-    geometry = fields.Boolean(
-        load_default=True,
-        metadata={"description": "Include the simplified outlines (JSON only; default true)"},
-    )
-
-
 class DashboardTrendQueryArgsSchema(DashboardFigureQueryArgsSchema):
     interval = fields.String(
         validate=validate.OneOf(dashboard.INTERVALS),
@@ -158,35 +151,68 @@ class DashboardRegionSchema(Schema):
     names = fields.Nested(NamesSchema, required=True)
 
 
-class DashboardCommuneFiguresSchema(Schema):
+class DashboardCommuneSchema(Schema):
     nis_code = fields.String(required=True)
     name = fields.String(required=True, metadata={"description": "In the negotiated language"})
-    names = fields.Nested(NamesSchema, required=True)
     region = fields.String(required=True)
-    area_km2 = fields.Float(required=True)
-    open = fields.Integer(required=True, metadata={"description": "Open reports"})
-    open_per_km2 = fields.Float(required=True)
     total = fields.Integer(required=True)
+    open = fields.Integer(required=True, metadata={"description": "Open reports"})
     resolved = fields.Integer(required=True)
     median_resolution_hours = fields.Float(
         required=True, allow_none=True, metadata={"description": "Of the resolved reports"}
     )
+    area_km2 = fields.Float(required=True)
+    population = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "Inhabitants (see population)"}
+    )
+    open_per_km2 = fields.Float(required=True)
+    open_per_1000 = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Open reports per 1,000 inhabitants; null without population"},
+    )
 
 
-class DashboardCommuneFeatureSchema(Schema):
+class PopulationReferenceSchema(Schema):
+    source = fields.String(required=True, metadata={"description": "Who counted: cite it"})
+    date = fields.Date(required=True, metadata={"description": "The day of the count"})
+
+
+class DashboardCommuneFiguresSchema(Schema):
+    items = fields.List(fields.Nested(DashboardCommuneSchema), required=True)
+    population = fields.Nested(
+        PopulationReferenceSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The population the rates per 1,000 divide by; null: none"},
+    )
+
+
+class DashboardOutlinePropertiesSchema(Schema):
+    nis_code = fields.String(required=True)
+    names = fields.Nested(NamesSchema, required=True)
+    region = fields.String(required=True, metadata={"description": "The region's slug"})
+    region_code = fields.String(required=True, metadata={"description": "REFNIS code"})
+    area_km2 = fields.Float(required=True)
+    population = fields.Integer(required=True, allow_none=True)
+
+
+class DashboardOutlineFeatureSchema(Schema):
     type = fields.String(required=True, metadata={"enum": ["Feature"]})
     id = fields.String(required=True, metadata={"description": "NIS code"})
     geometry = fields.Dict(
         required=True,
-        allow_none=True,
-        metadata={"description": "Simplified outline (50 m), WGS84, 5 decimals"},
+        metadata={
+            "description": "Polygon or MultiPolygon, WGS84, 5 decimals; simplified (50 m) "
+            "together with its neighbours, whose edges it shares exactly"
+        },
     )
-    properties = fields.Nested(DashboardCommuneFiguresSchema, required=True)
+    properties = fields.Nested(DashboardOutlinePropertiesSchema, required=True)
 
 
-class DashboardCommuneCollectionSchema(Schema):
+class DashboardOutlineCollectionSchema(Schema):
     type = fields.String(required=True, metadata={"enum": ["FeatureCollection"]})
-    features = fields.List(fields.Nested(DashboardCommuneFeatureSchema), required=True)
+    features = fields.List(fields.Nested(DashboardOutlineFeatureSchema), required=True)
 
 
 class DashboardCategoryFiguresSchema(CodeNameSchema):

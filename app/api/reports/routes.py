@@ -38,7 +38,7 @@ from app.reports.queries import (
     nearby_reports,
 )
 from app.reports.views import ReportView
-from app.web import db_session
+from app.web import db_session, read_session
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
 # otherwise silently return everything (OGC API Features asks the same of its servers).
@@ -165,7 +165,7 @@ class Reports(MethodView):
             since=args.get("since"),
             until=args.get("until"),
         )
-        page = list_reports(db_session(), filters, args["limit"], args.get("cursor"))
+        page = list_reports(read_session(), filters, args["limit"], args.get("cursor"))
         lang = request_language()
         links = [{"rel": "self", "href": request.url, "type": GEOJSON}]
         if page.next_cursor:
@@ -246,7 +246,7 @@ class ReportById(MethodView):
     @blp.alt_response(404, **problem_doc("No such report"))
     def get(self, report_id: uuid.UUID):
         """One report's public view"""
-        session = db_session()
+        session = read_session()
         view = get_report(session, report_id)
         return report_view(
             view, request_language(), photos_for_report(session, report_id, photo_url)
@@ -260,7 +260,7 @@ class NearbyReports(MethodView):
     def get(self, args):
         """Open reports near a point, nearest first (to avoid duplicates)"""
         rows = nearby_reports(
-            db_session(),
+            read_session(),
             args["lon"],
             args["lat"],
             args["radius_m"],
@@ -268,7 +268,7 @@ class NearbyReports(MethodView):
             args["limit"],
         )
         lang = request_language()
-        thumbnails = first_thumbnails(db_session(), [row.id for row in rows], photo_url)
+        thumbnails = first_thumbnails(read_session(), [row.id for row in rows], photo_url)
         features = [feature(row, lang) for row in rows]
         for item in features:
             # What the resident compares with the problem in front of them.

@@ -11,3 +11,5 @@ def test_health_reports_database_and_communes(client):
     assert body["database"]["communes"] == 565
     # The PostGIS library version, e.g. "3.3.2": operators want to see it at a glance.
     assert body["database"]["postgis"].split(".")[0] == "3"
+    # No DATABASE_READ_URL, no replica to report (tests/web/test_read_replica.py has one).
+    assert "replica" not in body

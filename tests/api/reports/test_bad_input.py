@@ -209,6 +209,8 @@ JUNK_CURSORS = {
         "binary": bytes(range(200, 230)),
         "object": json.dumps({"a": 1, "b": 2}).encode(),
         "bad id": json.dumps(["2025-01-01T00:00:00+00:00", "nope"]).encode(),
+        "number id": json.dumps(["2025-01-01T00:00:00+00:00", 5]).encode(),
+        "number time": json.dumps([5, "00000000-0000-4000-8000-000000000000"]).encode(),
         "naive time": json.dumps(
             ["2025-01-01T00:00:00", "00000000-0000-4000-8000-000000000000"]
         ).encode(),
@@ -242,6 +244,8 @@ INVALID_QUERIES = {
     "cursor base64 of binary": (f"cursor={JUNK_CURSORS['binary']}", 400, None),
     "cursor base64 of an object": (f"cursor={JUNK_CURSORS['object']}", 400, None),
     "cursor with a bad id": (f"cursor={JUNK_CURSORS['bad id']}", 400, None),
+    "cursor with a number id": (f"cursor={JUNK_CURSORS['number id']}", 400, None),
+    "cursor with a number time": (f"cursor={JUNK_CURSORS['number time']}", 400, None),
     "cursor with a naive time": (f"cursor={JUNK_CURSORS['naive time']}", 400, None),
     "cursor too long": ("cursor=" + "A" * 300, 422, "cursor"),
 }

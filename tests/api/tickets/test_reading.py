@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from PIL import Image
 
+from app import cursors
 from app.accounts.models import Role
 from tests.helpers.api import GEOJSON, assert_problem
 from tests.helpers.staff import BRUSSELS_REGION, TICKETS
@@ -102,6 +104,28 @@ def test_a_cursor_belongs_to_its_sort(crew, report_factory):
     cursor = crew.get(TICKETS, query_string={"limit": 1}).get_json()["next_cursor"]
 
     response = crew.get(TICKETS, query_string={"sort": "-priority", "cursor": cursor})
+
+    assert_problem(response, 400)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["-priority", "2", 5, "00000000-0000-4000-8000-000000000000"],
+        [
+            "-priority",
+            "9" * 30,
+            "2025-01-01T00:00:00+00:00",
+            "00000000-0000-4000-8000-000000000000",
+        ],
+        ["-priority", "2", "2025-01-01T00:00:00+00:00", 7],
+    ],
+    ids=["number time", "rank beyond an integer", "number id"],
+)
+def test_a_forged_cursor_is_refused_not_a_server_error(crew, values):
+    forged = cursors.encode(values)
+
+    response = crew.get(TICKETS, query_string={"sort": "-priority", "cursor": forged})
 
     assert_problem(response, 400)
 

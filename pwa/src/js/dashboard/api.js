@@ -32,6 +32,28 @@ export async function getFigure(path, filters, lang) {
   return answer(response);
 }
 
+let outlines = null;
+
+/**
+ * Every commune's outline (GeoJSON), fetched once per page: the figures carry numbers only
+ * and are joined to it by NIS code. The server lets the browser keep it a day (and answers
+ * 304 after), so later visits rarely fetch it either.
+ */
+export function getOutlines() {
+  if (!outlines) {
+    outlines = fetch(`${BASE}/outlines`, { headers: { Accept: 'application/geo+json' } })
+      .then((response) => {
+        if (!response.ok) throw new Error(`outlines: ${response.status}`);
+        return response.json();
+      })
+      .catch((error) => {
+        outlines = null; // offline or refused: the next load tries again
+        throw error;
+      });
+  }
+  return outlines;
+}
+
 export async function getCategories(lang) {
   const headers = { 'Accept-Language': lang || pageLanguage() };
   const response = await fetch('/api/v1/categories', { headers });

@@ -28,6 +28,18 @@ export function period(isoDate, interval, lang) {
   return new Intl.DateTimeFormat(lang, options).format(date);
 }
 
+/** A day (YYYY-MM-DD) written out: "1er janvier 2020", "1 januari 2020", "1. Januar 2020". */
+export function day(isoDate, lang) {
+  const [year, month, date] = isoDate.split('-').map(Number);
+  const options = { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' };
+  // British English puts the day first, as the three other languages do.
+  const parts = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, options).formatToParts(
+    new Date(Date.UTC(year, month - 1, date)),
+  );
+  // French writes the first of the month as an ordinal.
+  return parts.map((p) => (p.type === 'day' && lang === 'fr' && p.value === '1' ? '1er' : p.value)).join('');
+}
+
 /** YYYY-MM-DD of a local date. */
 export function isoDay(date) {
   const pad = (n) => String(n).padStart(2, '0');

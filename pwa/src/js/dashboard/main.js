@@ -1,10 +1,10 @@
 /** The open-data dashboard: a region's communes, categories, statuses and trend, from the API. */
 
 import { language, onLanguageChange, say, startLanguage, t, translate } from '../i18n.js';
-import { csvUrl, exportUrl, FILTERS, getCategories, getFigure } from './api.js';
+import { csvUrl, exportUrl, FILTERS, getCategories, getFigure, getOutlines } from './api.js';
 import { categoryChart, statusChart, trendChart } from './charts.js';
-import { isoDay, MAX_PERIODS, monthsBetween, number, period, pickName } from './format.js';
-import { Choropleth } from './map.js';
+import { day, isoDay, MAX_PERIODS, monthsBetween, number, period, pickName } from './format.js';
+import { Choropleth, RATES } from './map.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,7 +30,7 @@ function defaultPeriod() {
 
 class Dashboard {
   constructor() {
-    this.map = new Choropleth($('map'), $('legend-items'));
+    this.map = new Choropleth($('map'), $('legend-items'), $('legend-heading'));
     this.regions = [];
     this.categories = [];
     this.figures = null;
@@ -39,6 +39,18 @@ class Dashboard {
       event.preventDefault();
       this.apply();
     });
+    // Another rate recolours the map and reorders its table: no request.
+    for (const radio of document.querySelectorAll('input[name="rate"]')) {
+      radio.addEventListener('change', () => {
+        if (this.figures) this.renderCommunes();
+      });
+    }
+  }
+
+  /** The rate the reader chose for the map: a key of RATES. */
+  rate() {
+    const chosen = document.querySelector('input[name="rate"]:checked')?.value;
+    return chosen in RATES ? chosen : 'per1000';
   }
 
   /** The filters in the form. */
@@ -132,10 +144,13 @@ class Dashboard {
     document.body.dataset.figures = 'loading';
     say($('load-status'), 'dashboard.loading');
     let answers;
+    let outlines;
     try {
-      answers = await Promise.all(
-        ['communes', 'categories', 'statuses', 'trend'].map((path) => getFigure(path, filters, lang)),
-      );
+      // The outlines come once (a promise kept by getOutlines); each choice asks for numbers.
+      [outlines, ...answers] = await Promise.all([
+        getOutlines(),
+        ...['communes', 'categories', 'statuses', 'trend'].map((path) => getFigure(path, filters, lang)),
+      ]);
     } catch {
       answers = null;
     }
@@ -157,11 +172,55 @@ class Dashboard {
       return;
     }
     const [communes, categories, statuses, trend] = answers.map((answer) => answer.body);
-    this.figures = { filters, communes, categories, statuses, trend };
+    this.figures = { filters, outlines, communes, categories, statuses, trend };
     await this.render();
     if (request !== this.request) return;
     say($('load-status'), null);
     document.body.dataset.figures = 'loaded';
+  }
+
+  /** A commune's name in `lang`: from the outlines (all three languages), else the figure's. */
+  communeName(lang) {
+    const names = new Map(this.figures.outlines.features.map((f) => [f.id, f.properties]));
+    return (item) => {
+      const outline = names.get(item.nis_code);
+      return (outline && pickName(outline.names, lang, outline.region)) || item.name;
+    };
+  }
+
+  /** The map, in the chosen rate, its table (highest rate first) and the population's source. */
+  async renderCommunes() {
+    const { outlines, communes } = this.figures;
+    const lang = language();
+    const rate = this.rate();
+    const { field } = RATES[rate];
+    const communeName = this.communeName(lang);
+    const byRate = [...communes.items].sort(
+      (a, b) => (b[field] ?? -1) - (a[field] ?? -1) || communeName(a).localeCompare(communeName(b), lang),
+    );
+    const orDash = (value, decimals) => (value === null ? '–' : number(value, lang, decimals));
+    $('table-communes').tBodies[0].replaceChildren(
+      ...byRate.map((c) =>
+        row(
+          cell(communeName(c)),
+          cell(number(c.open, lang), true),
+          cell(orDash(c.open_per_1000, 3), true),
+          cell(number(c.open_per_km2, lang, 3), true),
+          cell(orDash(c.population, 0), true),
+          cell(number(c.area_km2, lang, 2), true),
+          cell(number(c.total, lang), true),
+        ),
+      ),
+    );
+    const population = communes.population;
+    $('population-source').hidden = !population;
+    if (population) {
+      $('population-source').textContent = t('dashboard.map.population', {
+        date: day(population.date, lang),
+        source: population.source,
+      });
+    }
+    await this.map.show(outlines, communes.items, rate, lang);
   }
 
   async render() {
@@ -181,26 +240,8 @@ class Dashboard {
     $('summary').hidden = false;
     $('figures').hidden = false;
 
-    const communeName = (p) => pickName(p.names, lang, p.region);
-    const byRate = [...communes.features].sort(
-      (a, b) =>
-        b.properties.open_per_km2 - a.properties.open_per_km2 ||
-        communeName(a.properties).localeCompare(communeName(b.properties), lang),
-    );
-    $('table-communes').tBodies[0].replaceChildren(
-      ...byRate.map(({ properties: p }) =>
-        row(
-          cell(communeName(p)),
-          cell(number(p.open, lang), true),
-          cell(number(p.open_per_km2, lang, 3), true),
-          cell(number(p.area_km2, lang, 2), true),
-          cell(number(p.total, lang), true),
-        ),
-      ),
-    );
-
-    const resolvedCommunes = communes.features
-      .map((f) => f.properties)
+    const communeName = this.communeName(lang);
+    const resolvedCommunes = communes.items
       .filter((p) => p.median_resolution_hours !== null)
       .sort((a, b) => b.median_resolution_hours - a.median_resolution_hours);
     const slowest = resolvedCommunes[0]?.median_resolution_hours || 1;
@@ -244,7 +285,7 @@ class Dashboard {
     say($('trend-interval'), trend.interval === 'week' ? 'dashboard.trend.weekly' : 'dashboard.trend.monthly');
 
     await Promise.all([
-      this.map.show(communes, lang),
+      this.renderCommunes(),
       categoryChart($('chart-categories'), categories.items, categoryName),
       statusChart($('chart-statuses'), statuses.items),
       trendChart($('chart-trend'), trend.items, labelOf),

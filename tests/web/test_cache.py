@@ -1,0 +1,78 @@
+"""The dashboard's figures are kept a few seconds (app/web/cache.py): what a reader notices.
+
+A reader asking again within PUBLIC_CACHE_SECONDS gets the same answer, with its age; another
+language or filter is another answer; errors are never kept; and with the setting at 0, or a
+Redis that does not answer, every figure is read from the database.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.web import create_app
+
+STATUSES = "/opendata/dashboard/statuses"
+
+
+def _new_count(client, path: str = STATUSES, **headers) -> int:
+    answer = client.get(path, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    items = answer.get_json()["items"]
+    return next(item["count"] for item in items if item["status"] == "new")
+
+
+@pytest.fixture
+def cached_app(app):
+    return create_app({**app.config, "PUBLIC_CACHE_SECONDS": 60})
+
+
+def test_a_figure_asked_again_is_the_kept_answer_with_its_age(cached_app, report_factory):
+    client = cached_app.test_client()
+    before = _new_count(client)
+    first = client.get(STATUSES)
+    assert first.headers["Age"] == "0"
+    report_factory(in_brussels=True)
+    again = client.get(STATUSES)
+    assert again.get_json() == first.get_json()
+    assert int(again.headers["Age"]) >= 0
+    assert "X-Pave-Stored-At" not in again.headers
+    assert _new_count(client) == before
+    # The same question with its parameters in another order is the same answer.
+    region = "/opendata/dashboard/statuses?region=brussels&category="
+    reordered = "/opendata/dashboard/statuses?category=&region=brussels"
+    assert _new_count(client, region) == _new_count(client, reordered)
+
+
+def test_another_language_or_filter_is_read_afresh(cached_app, report_factory):
+    client = cached_app.test_client()
+    before = _new_count(client, **{"Accept-Language": "fr"})
+    report_factory(in_brussels=True)
+    assert _new_count(client, **{"Accept-Language": "fr"}) == before
+    assert _new_count(client, **{"Accept-Language": "nl"}) == before + 1
+    assert _new_count(client, STATUSES + "?region=brussels") >= 1
+
+
+def test_errors_are_not_kept(cached_app):
+    client = cached_app.test_client()
+    assert client.get(STATUSES + "?region=atlantis").status_code == 422
+    # Had the refusal been kept, a fixed region would not change the next answer's status.
+    assert client.get(STATUSES + "?region=atlantis").status_code == 422
+    assert client.get(STATUSES + "?region=brussels").status_code == 200
+
+
+def test_at_zero_every_figure_is_read_from_the_database(app, report_factory):
+    client = app.test_client()
+    assert app.config["PUBLIC_CACHE_SECONDS"] == 0
+    before = _new_count(client)
+    report_factory(in_brussels=True)
+    assert _new_count(client) == before + 1
+
+
+def test_a_redis_that_does_not_answer_fails_no_figure(app, report_factory):
+    cut_off = create_app(
+        {**app.config, "PUBLIC_CACHE_SECONDS": 60, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    )
+    client = cut_off.test_client()
+    before = _new_count(client)
+    report_factory(in_brussels=True)
+    assert _new_count(client) == before + 1
