@@ -21,6 +21,8 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import time
 
@@ -29,7 +31,7 @@ import httpx
 from bench import readside_cases, readside_exports, readside_load, readside_pygeoapi
 from bench.db import create_database, drop_database, log, server_url
 from bench.intake import gunicorn
-from bench.readside_data import DataTimings, data_end, generate, snapshot
+from bench.readside_data import DataTimings, data_end, generate, snapshot, upgrade
 
 
 def _load() -> str:
@@ -208,6 +210,8 @@ def main() -> None:
     parser.add_argument("--skip-exports", action="store_true")
     args = parser.parse_args()
 
+    # A SIGTERM ends the run through the finally blocks: gunicorn stopped, database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     timings = DataTimings()
     # The snapshots of the bench database go to a directory of their own, which the snapshot
@@ -223,6 +227,7 @@ def main() -> None:
             timings.steps["create, migrate, boundaries"] = time.perf_counter() - started
             end = generate(url, args.size, timings)
         else:
+            upgrade(url, timings)
             end = data_end(url)
             timings.notes.append(f"existing database {args.database}, data up to {end:%Y-%m-%d}")
             timings.reports = args.size

@@ -165,6 +165,22 @@ def snapshot(url: URL, timings: DataTimings) -> None:
     log(f"readside: snapshots written in {timings.steps['snapshot']:.0f} s")
 
 
+def upgrade(url: URL, timings: DataTimings) -> None:
+    """Migrate an existing bench database to this checkout's head (after a merge, say)."""
+    from alembic import command
+
+    from app.cli import alembic_config
+
+    engine = create_engine(url)
+    started = time.perf_counter()
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(connection=conn), "head")
+    finally:
+        engine.dispose()
+    timings.steps["migrate to head"] = time.perf_counter() - started
+
+
 def data_end(url: URL) -> dt.datetime:
     """The newest report's creation time: where a reused database's data ends."""
     engine = create_engine(url)
