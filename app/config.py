@@ -171,6 +171,12 @@ class Config:
     # The most periods (weeks or months) the dashboard's trend computes for one request:
     # 1200 is 100 years of months, 23 years of weeks. A longer span gets a 422 saying so.
     DASHBOARD_MAX_PERIODS = 1200
+    # Snapshot downloads (/opendata/snapshots/reports.csv|geojson|gpkg|fgb): the whole
+    # anonymised dataset as files, written by `flask opendata snapshot` and by the worker
+    # once a day from SNAPSHOT_HOUR (0-23, SNAPSHOT_TIMEZONE's local time) into this directory.
+    SNAPSHOT_DIR = str(ROOT / "var" / "snapshots")
+    SNAPSHOT_HOUR = 3
+    SNAPSHOT_TIMEZONE = "Europe/Brussels"
     # The official DCAT-AP SHACL shapes the tests validate the catalogue against (not copied
     # into this repository; see ../shared/data/shacl/README.md).
     SHACL_DIR = str(SHARED_DATA / "shacl")

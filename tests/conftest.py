@@ -73,7 +73,7 @@ def session(session_factory):
 
 
 @pytest.fixture
-def app(engine, session_factory, database_url):
+def app(engine, session_factory, database_url, tmp_path):
     return create_app(
         {
             "TESTING": True,
@@ -83,6 +83,8 @@ def app(engine, session_factory, database_url):
             "PUBLIC_BASE_URL": "http://localhost",
             # Answers read at once after each change; tests/web/test_cache.py turns it on.
             "PUBLIC_CACHE_SECONDS": 0,
+            # Each test's own snapshot files (none until it writes them).
+            "SNAPSHOT_DIR": str(tmp_path / "snapshots"),
         }
     )
 

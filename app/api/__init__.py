@@ -77,6 +77,9 @@ def init_app(app: Flask) -> None:
     from app.api.opendata.exports import blp as exports_blp
 
     api.register_blueprint(exports_blp)
+    from app.api.opendata.snapshots import blp as snapshots_blp
+
+    api.register_blueprint(snapshots_blp)
     from app.api.opendata.dashboard import blp as dashboard_blp
 
     api.register_blueprint(dashboard_blp)

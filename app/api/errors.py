@@ -15,6 +15,7 @@ from app.api.tickets import etag as ticket_etag
 from app.follow import errors as follow
 from app.media import errors as media
 from app.opendata.export import UnknownFilterValueError
+from app.opendata.snapshot_files import SnapshotMissingError
 from app.problems import localize, negotiate, title
 from app.tickets import errors as tickets
 
@@ -85,6 +86,7 @@ DOMAIN_STATUS: dict[type[errors.PaveError], int] = {
     follow.FollowLinkExpiredError: 410,
     follow.AlreadyConfirmedError: 409,
     UnknownFilterValueError: 422,
+    SnapshotMissingError: 404,
 }
 
 # Extras an error carries for a header of its answer (WWW-Authenticate, Retry-After), never

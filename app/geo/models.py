@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from geoalchemy2 import Geometry
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -80,3 +90,34 @@ class CommunePart(Base):
         ForeignKey("communes.id", ondelete="CASCADE"), index=True
     )
     geom = mapped_column(Geometry("POLYGON", srid=WGS84, spatial_index=True), nullable=False)
+
+
+class CommunePopulation(Base):
+    """A commune's population on a reference date, by NIS code (it survives a boundary
+    import); its source and date are cited wherever a rate per 1,000 inhabitants is shown."""
+
+    __tablename__ = "commune_populations"
+    __table_args__ = (
+        CheckConstraint("nis_code ~ '^[0-9]{5}$'", name="ck_commune_populations_nis_code"),
+        CheckConstraint("population >= 0", name="ck_commune_populations_population"),
+    )
+
+    nis_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    population: Mapped[int] = mapped_column(Integer)
+    reference_date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(100))
+    loaded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class CommuneOutlineFile(Base):
+    """The dashboard map's GeoJSON of the current outlines (plain and gzipped) for one
+    version of the boundaries and population; a cache that any command may replace."""
+
+    __tablename__ = "commune_outline_files"
+
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    gzipped: Mapped[bytes] = mapped_column(LargeBinary)
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -50,8 +50,9 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 @with_appcontext
 def worker_command(once: bool, interval: float) -> None:
     """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
-    daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, and erase the personal data
-    of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day."""
+    daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, erase the personal data
+    of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day, and (not with --once)
+    rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR."""
     from app.web import get_database
 
     config = current_app.config
@@ -65,7 +66,10 @@ def worker_command(once: bool, interval: float) -> None:
     digests = DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"])
     purges = DailyPurge(days=config["PRIVACY_RETENTION_DAYS"])
     with _stop_on_signals() as stop:
+        snapshots = None if once else nightly_snapshots(stop)
         while not stop.is_set():
+            if snapshots is not None:
+                snapshots.poll()
             try:
                 for digest in digests.run(engine):
                     click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
@@ -97,6 +101,35 @@ def worker_command(once: bool, interval: float) -> None:
             if once:
                 return
             stop.wait(interval)
+        if snapshots is not None:
+            # Asked to stop, the snapshot gives up between two batches and leaves the old files.
+            snapshots.join(timeout=60)
+
+
+def nightly_snapshots(stop: threading.Event):
+    """The open-data snapshot files, rewritten once a day from SNAPSHOT_HOUR in a thread of
+    their own (app.opendata.snapshot_schedule), so that the outbox never waits for them."""
+    from pathlib import Path
+
+    from app.opendata.snapshot_schedule import DailySnapshots, NightlySnapshots
+
+    config = current_app.config
+    if not 0 <= config["SNAPSHOT_HOUR"] <= 23:
+        raise click.BadParameter(
+            f"SNAPSHOT_HOUR is an hour from 0 to 23, not {config['SNAPSHOT_HOUR']}."
+        )
+    schedule = DailySnapshots(
+        Path(config["SNAPSHOT_DIR"]), config["SNAPSHOT_HOUR"], config["SNAPSHOT_TIMEZONE"]
+    )
+
+    def report(outcome) -> None:
+        if isinstance(outcome, BaseException):
+            click.echo(f"snapshot failed, retrying in an hour: {outcome!r}", err=True)
+        else:
+            click.echo(f"snapshot: {outcome.features} reports in {schedule.directory}")
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return NightlySnapshots(app, schedule, stop.is_set, report)
 
 
 @click.command("digest")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, GEO, RDF, SKOS
+from rdflib.namespace import DCAT, DCTERMS, FOAF, GEO, RDF, SKOS, XSD
 from sqlalchemy.orm import Session
 
 from app.i18n import LANGUAGES
@@ -60,6 +60,10 @@ from app.opendata.catalog_vocabulary import (
     PUBLISHER_TYPES,
     REGION_NUTS,
     SERVICES,
+    SNAPSHOT_DESCRIPTION,
+    SNAPSHOT_FORMATS,
+    SNAPSHOT_TITLE,
+    SPDX,
     STABLE,
     THEME_CODES,
     THEME_LABELS,
@@ -67,6 +71,7 @@ from app.opendata.catalog_vocabulary import (
     VCARD,
     Texts,
 )
+from app.opendata.snapshot_files import SnapshotFile
 
 # A node of the graph: a named resource or a blank node.
 _Node = TypeVar("_Node", URIRef, BNode)
@@ -102,17 +107,26 @@ class CatalogSettings:
         return settings
 
 
-def build_catalog(session: Session, settings: CatalogSettings) -> Graph:
-    """The whole catalogue, read from the database now."""
-    return CatalogGraph(settings, catalog_facts(session)).build()
+def build_catalog(
+    session: Session, settings: CatalogSettings, snapshots: Mapping[str, SnapshotFile] | None = None
+) -> Graph:
+    """The whole catalogue, read from the database now; `snapshots` are the snapshot files
+    there are (app.opendata.snapshot_files.current_snapshots), by format."""
+    return CatalogGraph(settings, catalog_facts(session), snapshots or {}).build()
 
 
 class CatalogGraph:
     """Writes the catalogue's triples; one method per kind of resource."""
 
-    def __init__(self, settings: CatalogSettings, facts: CatalogFacts):
+    def __init__(
+        self,
+        settings: CatalogSettings,
+        facts: CatalogFacts,
+        snapshots: Mapping[str, SnapshotFile] | None = None,
+    ):
         self.settings = settings
         self.facts = facts
+        self.snapshots = snapshots or {}
         self.g = Graph()
         for prefix, namespace in (
             ("dcat", DCAT),
@@ -122,6 +136,7 @@ class CatalogGraph:
             ("vcard", VCARD),
             ("dcatap", DCATAP),
             ("geo", GEO),
+            ("spdx", SPDX),
         ):
             self.g.bind(prefix, namespace)
         self.catalog = self.url("/opendata/catalog")
@@ -279,6 +294,9 @@ class CatalogGraph:
         self.add(dataset, DCAT.landingPage, landing)
         for name in FORMATS:
             self.add(dataset, DCAT.distribution, self.distribution(dataset, region, name, place))
+        if region is None:
+            for snapshot in self.snapshots.values():
+                self.add(dataset, DCAT.distribution, self.snapshot(dataset, snapshot, place))
         return dataset
 
     def distribution(
@@ -303,6 +321,11 @@ class CatalogGraph:
         download = self.url(f"/opendata/reports.{name}{query}")
         self.add(distribution, DCAT.accessURL, download)
         self.add(distribution, DCAT.downloadURL, download)
+        self.file_description(distribution, file_type, media_type)
+        self.add(distribution, DCTERMS.conformsTo, self.typed(standard, DCTERMS.Standard))
+        return distribution
+
+    def file_description(self, distribution: URIRef, file_type: str, media_type: str) -> None:
         self.add(
             distribution,
             DCTERMS.format,
@@ -311,11 +334,46 @@ class CatalogGraph:
         self.add(
             distribution, DCAT.mediaType, self.typed(IANA_MEDIA_TYPE[media_type], DCTERMS.MediaType)
         )
-        self.add(distribution, DCTERMS.conformsTo, self.typed(standard, DCTERMS.Standard))
         self.add(distribution, DCTERMS.license, self.licence())
         self.add(distribution, DCTERMS.language, *self.languages())
-        stable = self.concept(EU_AVAILABILITY.STABLE, STABLE)
-        self.add(distribution, DCATAP.availability, stable)
+        self.add(distribution, DCATAP.availability, self.concept(EU_AVAILABILITY.STABLE, STABLE))
+
+    def snapshot(self, dataset: URIRef, snapshot: SnapshotFile, place: Texts) -> URIRef:
+        """A nightly snapshot file: its size, sha256 and modification time, as written."""
+        file_type, media_type, standard, what, label = SNAPSHOT_FORMATS[snapshot.format]
+        distribution = self.typed(
+            URIRef(f"{dataset}-snapshot-{snapshot.format}"), DCAT.Distribution
+        )
+        self.texts(
+            distribution,
+            DCTERMS.title,
+            {
+                lang: f"{t} ({place[lang]}), {SNAPSHOT_TITLE[lang]}, {label}"
+                for lang, t in DATASET_TITLE.items()
+            },
+        )
+        self.texts(
+            distribution,
+            DCTERMS.description,
+            {
+                lang: f"{what[lang][0].upper()}{what[lang][1:]}. {SNAPSHOT_DESCRIPTION[lang]}"
+                for lang in LANGUAGES
+            },
+        )
+        download = self.url(f"/opendata/snapshots/{snapshot.name}")
+        self.add(distribution, DCAT.accessURL, download)
+        self.add(distribution, DCAT.downloadURL, download)
+        self.file_description(distribution, file_type, media_type)
+        self.add(distribution, DCTERMS.conformsTo, self.typed(standard, DCTERMS.Standard))
+        self.add(
+            distribution, DCAT.byteSize, Literal(snapshot.size, datatype=XSD.nonNegativeInteger)
+        )
+        checksum = self.typed(BNode(), SPDX.Checksum)
+        algorithm = self.typed(SPDX.checksumAlgorithm_sha256, SPDX.ChecksumAlgorithm)
+        self.add(checksum, SPDX.algorithm, algorithm)
+        self.add(checksum, SPDX.checksumValue, Literal(snapshot.sha256, datatype=XSD.hexBinary))
+        self.add(distribution, SPDX.checksum, checksum)
+        self.add(distribution, DCTERMS.modified, Literal(snapshot.modified_at))
         return distribution
 
     def service(self, name: str, dataset: URIRef) -> URIRef:

@@ -100,6 +100,34 @@ FORMATS = {
     ),
 }
 DISTRIBUTION_FILTERS: Texts = TEXTS["distribution_filters"]
+# The nightly snapshot files (app.opendata.snapshot), distributions of the dataset of all of
+# Belgium. FlatGeobuf has neither an EU file type nor an IANA media type registration: its
+# distribution is an octet stream (both tables have one) that conforms to the FlatGeobuf
+# specification, which is what names the format.
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+GEOPACKAGE = URIRef("http://www.opengis.net/doc/IS/geopackage/1.3")
+FLATGEOBUF = URIRef("https://flatgeobuf.org/")
+SNAPSHOT_FORMATS = {
+    # name: (file type, IANA media type, conformance, description, name in titles)
+    "csv": (*FORMATS["csv"], "CSV"),
+    "geojson": (*FORMATS["geojson"], "GeoJSON"),
+    "gpkg": (
+        "GPKG",
+        "application/geopackage+sqlite3",
+        GEOPACKAGE,
+        TEXTS["format_descriptions"]["gpkg"],
+        "GeoPackage",
+    ),
+    "fgb": (
+        "OCTET",
+        "application/octet-stream",
+        FLATGEOBUF,
+        TEXTS["format_descriptions"]["fgb"],
+        "FlatGeobuf",
+    ),
+}
+SNAPSHOT_TITLE: Texts = TEXTS["snapshot_title"]
+SNAPSHOT_DESCRIPTION: Texts = TEXTS["snapshot_description"]
 SERVICES = {
     "ogc-features": {
         **TEXTS["services"]["ogc-features"],  # title, description

@@ -166,3 +166,39 @@ def export(
         exported.close()
         partial.unlink(missing_ok=True)
     click.echo(f"{exported.rows:,} reports written to {output} ({output.stat().st_size:,} bytes).")
+
+
+@opendata_cli.command("snapshot")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the files (default: SNAPSHOT_DIR).",
+)
+@click.option("--base-url", help="Where photo addresses start (default: PUBLIC_BASE_URL).")
+def snapshot(directory: Path | None, base_url: str | None) -> None:
+    """Write the whole published dataset as CSV, GeoJSON, GeoPackage and FlatGeobuf files,
+    from one database snapshot, replacing the previous ones atomically
+    (served at /opendata/snapshots/reports.<format>)."""
+    import time
+
+    from app.api.opendata.exports import photo_url_prefix
+    from app.opendata.snapshot import SnapshotBusyError, write_snapshot
+    from app.web import read_database
+
+    directory = directory or Path(current_app.config["SNAPSHOT_DIR"])
+    started = time.monotonic()
+    try:
+        written = write_snapshot(
+            read_database().sessionmaker,
+            directory,
+            photo_url_prefix(base_url or public_url("/")),
+        )
+    except SnapshotBusyError as exc:
+        raise click.ClickException(exc.detail) from exc
+    for entry in written.files.values():
+        click.echo(f"{directory / entry.name}: {entry.size:,} bytes, sha256 {entry.sha256}")
+    click.echo(
+        f"{written.features:,} reports in each file, as of {written.taken_at:%Y-%m-%d %H:%M:%S %Z} "
+        f"({time.monotonic() - started:.1f} s)."
+    )

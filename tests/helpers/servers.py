@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 RESPONSE_KEY = "pave.test.response"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def remembering_responses(app):
@@ -78,3 +84,57 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+SERVE_SCRIPT = """
+import json, sys
+from werkzeug.serving import run_simple
+from app.web import create_app
+from tests.helpers.servers import OneRequestPerConnection
+
+app = create_app(json.loads(sys.argv[1]))
+run_simple("127.0.0.1", int(sys.argv[2]), app, threaded=True,
+           request_handler=OneRequestPerConnection)
+"""
+
+
+@dataclass
+class ServerProcess:
+    """The app under werkzeug's threaded server in a process of its own.
+
+    For clients that keep Python's GIL while they wait for the answer (GDAL through pyogrio
+    does): a server thread in the test's own process could never answer them. It sees only
+    committed rows and files, like any other process.
+    """
+
+    config: dict
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVE_SCRIPT, json.dumps(self.config), str(self.port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the server did not listen on {self.port} within {timeout} s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

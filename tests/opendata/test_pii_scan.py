@@ -1,8 +1,9 @@
 """No reporter's name, email or phone held in the database appears in any open-data output.
 
 Reports are made with a reporter's contact; then every reporter contact in the database is
-read back and looked for in every public format: the exports, Open311 (JSON and XML), OGC
-API Features (GeoJSON and HTML) and the DCAT catalogue.
+read back and looked for in every public format: the exports, the snapshot files (CSV,
+GeoJSON, GeoPackage, FlatGeobuf, read as bytes), Open311 (JSON and XML), OGC API Features
+(GeoJSON and HTML) and the DCAT catalogue.
 """
 
 from __future__ import annotations
@@ -32,10 +33,20 @@ def _contacts(session) -> set[str]:
 def _bodies(client, listings: list[str], singles: list[str]) -> dict[str, str]:
     bodies = {}
     for path in [*listings, *singles]:
-        response = client.get(path)
+        # Read whole and closed (a snapshot is an open file until then).
+        response = client.get(path, buffered=True)
         assert response.status_code == 200, (path, response.data[:300])
-        bodies[path] = response.get_data(as_text=True)
+        # The GeoPackage and FlatGeobuf are binary; their texts are UTF-8 inside.
+        bodies[path] = response.get_data().decode("utf-8", errors="replace")
     return bodies
+
+
+SNAPSHOTS = [f"/opendata/snapshots/reports.{fmt}" for fmt in ("csv", "geojson", "gpkg", "fgb")]
+
+
+def _write_snapshots(app) -> None:
+    result = app.test_cli_runner().invoke(args=["opendata", "snapshot"])
+    assert result.exit_code == 0, result.output
 
 
 def _leaks(bodies: dict[str, str], contacts: set[str]) -> dict[str, list[str]]:
@@ -46,7 +57,7 @@ def _leaks(bodies: dict[str, str], contacts: set[str]) -> dict[str, list[str]]:
     }
 
 
-def test_no_reporter_contact_in_any_published_format(client, report_factory, session):
+def test_no_reporter_contact_in_any_published_format(app, client, report_factory, session):
     reports = [
         report_factory(with_reporter=True, in_brussels=True),
         report_factory(with_reporter=True, in_namur=True, closed=True),
@@ -69,7 +80,9 @@ def test_no_reporter_contact_in_any_published_format(client, report_factory, ses
         "/open311/v2/requests.xml",
         "/ogc/collections/reports/items?f=json",
         "/ogc/collections/reports/items?f=html",
+        *SNAPSHOTS,
     ]
+    _write_snapshots(app)
     singles = [
         path
         for report in reports
@@ -87,11 +100,12 @@ def test_no_reporter_contact_in_any_published_format(client, report_factory, ses
         assert all(str(report.id) in bodies[path] for report in reports), path
     assert PUBLIC_TEXT in bodies["/opendata/reports.csv"]
     assert PUBLIC_TEXT in bodies["/opendata/reports.geojson"]
+    assert all(PUBLIC_TEXT in bodies[path] for path in SNAPSHOTS)
     assert _leaks(bodies, contacts) == {}
 
 
 def test_a_contact_written_into_unpublished_text_stays_out_of_open_data(
-    client, report_factory, session
+    app, client, report_factory, session
 ):
     report = report_factory(with_reporter=True, in_liege=True)
     # The resident wrote their own contact into the text; staff never made it publishable.
@@ -106,7 +120,9 @@ def test_a_contact_written_into_unpublished_text_stays_out_of_open_data(
         "/opendata/reports.geojson",
         "/ogc/collections/reports/items?f=json",
         "/ogc/collections/reports/items?f=html",
+        *SNAPSHOTS,
     ]
+    _write_snapshots(app)
     singles = [
         f"/ogc/collections/reports/items/{report.id}?f=json",
         f"/ogc/collections/reports/items/{report.id}?f=html",

@@ -60,6 +60,8 @@ def _app(primary, read_url: str):
             "PUBLIC_BASE_URL": "http://localhost",
             # Each reader asked afresh, so that it shows what the replica holds now.
             "PUBLIC_CACHE_SECONDS": 0,
+            # A folder that never exists: no snapshot written, the files answer 404.
+            "SNAPSHOT_DIR": "/nonexistent/pave-replica-test/snapshots",
         }
     )
 
@@ -231,11 +233,17 @@ def _public_get_urls(report_id: str) -> dict[str, list[str]]:
             for figure in ("categories", "communes", "statuses", "trend")
         },
         "/opendata/reports.<string:fmt>": ["/opendata/reports.csv", "/opendata/reports.geojson"],
+        "/opendata/snapshots/reports.<string:fmt>": ["/opendata/snapshots/reports.csv"],
     }
 
 
 PUBLIC_PREFIXES = ("/api/v1/reports", "/ogc", "/open311", "/opendata")
-NOT_FOUND = {"/ogc/nothing", "/open311/v2/nothing.json", "/open311/v2/tokens/none.json"}
+NOT_FOUND = {
+    "/ogc/nothing",
+    "/open311/v2/nothing.json",
+    "/open311/v2/tokens/none.json",
+    "/opendata/snapshots/reports.csv",
+}
 
 
 def test_no_public_get_writes_anything(replication, replica_app):

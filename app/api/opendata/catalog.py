@@ -6,6 +6,7 @@ harvesters that cannot set Accept. The graph itself is built in app.opendata.cat
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 from flask import Response, current_app, request
@@ -14,6 +15,7 @@ from flask_smorest import Blueprint
 
 from app.api.errors import problem, problem_doc
 from app.opendata.catalog import CatalogSettings, build_catalog
+from app.opendata.snapshot_files import current_snapshots
 from app.urls import public_url
 from app.web import read_session
 
@@ -35,6 +37,7 @@ JSON_LD_CONTEXT = {
     "dcatap": "http://data.europa.eu/r5r/",
     "geo": "http://www.opengis.net/ont/geosparql#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 # OpenAPI can only say "text" of Turtle and "an object" of JSON-LD; the real contract is
@@ -68,7 +71,8 @@ def _check_settings(state) -> None:
 
 def catalog_response(media_type: str) -> Response:
     settings = CatalogSettings.from_config(current_app.config, public_url("/"))
-    graph = build_catalog(read_session(), settings)
+    snapshots = current_snapshots(Path(current_app.config["SNAPSHOT_DIR"]))
+    graph = build_catalog(read_session(), settings, snapshots)
     if media_type == JSON_LD:
         body = graph.serialize(format="json-ld", context=JSON_LD_CONTEXT, auto_compact=True)
     else:
