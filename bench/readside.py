@@ -205,6 +205,11 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per read at most")
     parser.add_argument("--seconds", type=int, default=60, help="load test duration")
     parser.add_argument("--connections", type=int, default=50, help="load test clients")
+    parser.add_argument(
+        "--no-public-cache",
+        action="store_true",
+        help="PUBLIC_CACHE_SECONDS=0: time the figures themselves, not the answer cache",
+    )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-ogc", action="store_true")
     parser.add_argument("--skip-exports", action="store_true")
@@ -218,6 +223,8 @@ def main() -> None:
     # command and the bench's gunicorn both read from the environment; removed at the end.
     snapshots = tempfile.mkdtemp(prefix="bench-snapshots-")
     os.environ["SNAPSHOT_DIR"] = snapshots
+    if args.no_public_cache:  # Read by the app's settings, in gunicorn's workers too.
+        os.environ["PUBLIC_CACHE_SECONDS"] = "0"
     keep = args.keep or bool(args.database)
     url = server_url().set(database=args.database) if args.database else None
     out: dict = {}
