@@ -84,7 +84,19 @@ test: lint types db pwa chromium ## Lint (Python, JS), type-check, then the JS u
 	@cd $(PWA) && node --test tests/*.test.mjs
 	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
 
-bench: venv pwa chromium ## Run the benchmarks and print their tables
+# pygeoapi, beside which the read-side benchmark measures the OGC API: its own virtualenv (it
+# pins its own Flask and SQLAlchemy), never the project's lock. 0.21.0: PyPI's newest here.
+PYGEOAPI_VENV := var/pygeoapi
+$(PYGEOAPI_VENV)/.installed:
+	python3 -m venv $(PYGEOAPI_VENV)
+	$(PYGEOAPI_VENV)/bin/pip install -q --disable-pip-version-check 'pygeoapi==0.21.0' \
+	  gunicorn psycopg2-binary GeoAlchemy2 'pygeofilter[backend-sqlalchemy]'
+	touch $@
+
+# Reports in the read-side benchmark's database (issue 14: 2,000,000; 100000 for a quick run).
+BENCH_REPORTS ?= 2000000
+
+bench: venv pwa chromium $(PYGEOAPI_VENV)/.installed ## Run the benchmarks and print their tables
 	@# libvips (Debian) + pyvips: the speed reference of the photo benchmark.
 	@dpkg -s libvips42 >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips42 >/dev/null; }
@@ -97,6 +109,7 @@ bench: venv pwa chromium ## Run the benchmarks and print their tables
 	@$(WITH_DB) $(BIN)/python -m bench.lighthouse
 	@$(WITH_DB) $(BIN)/python -m bench.tickets
 	@$(WITH_DB) $(BIN)/python -m bench.opendata
+	@$(WITH_DB) $(BIN)/python -m bench.readside --size $(BENCH_REPORTS)
 
 lint: venv $(PWA)/node_modules/.installed ## ruff check, ruff format --check, and Biome over pwa/
 	$(BIN)/ruff check .
