@@ -57,11 +57,17 @@ def window(
     start: dt.datetime | None, end: dt.datetime | None, now: dt.datetime
 ) -> tuple[dt.datetime, dt.datetime]:
     """The spec's window: the most recent 90 days by default, never more than 90 days."""
-    if start is None:
-        end = now if end is None else end
-        return end - WINDOW, end
-    if end is None:
-        return start, start + WINDOW
+    try:
+        if start is None:
+            end = now if end is None else end
+            return end - WINDOW, end
+        if end is None:
+            return start, start + WINDOW
+    except OverflowError:  # 90 days before 0001-01-01 or after 9999-12-31
+        raise Open311QueryError(
+            "start_date and end_date are dates between the years 1 and 9999, 90 days from "
+            "either end."
+        ) from None
     if end < start:
         raise Open311QueryError("end_date is before start_date.")
     if end - start > WINDOW:

@@ -60,7 +60,8 @@ def init_app(app: Flask) -> None:
 def _key(*_args: Any, **_kwargs: Any) -> str:
     from app.api.common import request_language
 
-    query = sorted(request.args.items(multi=True))
+    # Parameters in any order, but each one's values in theirs: a view reads the first.
+    query = sorted(request.args.lists())
     raw = repr((request.path, query, request_language()))
     return "public:" + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -93,6 +94,8 @@ def public_answer(view: F) -> F:
             stored = response.headers.pop("X-Pave-Stored-At", None)
             if stored is not None:
                 g.public_answer_stored_at = float(stored)
+            # Names and errors follow the reader's language: so must a shared cache's copy.
+            response.vary.add("Accept-Language")
         return response
 
     return answer  # type: ignore[return-value]

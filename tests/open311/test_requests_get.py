@@ -152,6 +152,8 @@ def test_datetimes_with_an_offset_are_understood(client, report_factory):
         ({"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-05-01T00:00:00Z"}, "90 days"),
         ({"start_date": "2024-05-01T00:00:00Z", "end_date": "2024-01-01T00:00:00Z"}, "before"),
         ({"start_date": "2024-01-01T00:00:00"}, "time zone"),
+        ({"start_date": "9999-12-31T23:59:59Z"}, "between the years 1 and 9999"),
+        ({"end_date": "0001-01-01T00:00:00Z"}, "between the years 1 and 9999"),
         ({"end_date": "yesterday"}, "time zone"),
         ({"status": "pending"}, "open or closed"),
         ({"service_request_id": "42"}, "service_request_id"),

@@ -76,3 +76,19 @@ def test_a_redis_that_does_not_answer_fails_no_figure(app, report_factory):
     before = _new_count(client)
     report_factory(in_brussels=True)
     assert _new_count(client) == before + 1
+
+
+def test_a_repeated_parameter_in_another_order_is_another_answer(cached_app, report_factory):
+    """The view reads a repeated parameter's first value: so does the key, in its order."""
+    report_factory(in_namur=True)
+    client = cached_app.test_client()
+    wallonia_first = STATUSES + "?region=wallonia&region=brussels"
+    brussels_first = STATUSES + "?region=brussels&region=wallonia"
+    assert _new_count(client, wallonia_first) == _new_count(client, STATUSES + "?region=wallonia")
+    assert _new_count(client, brussels_first) == _new_count(client, STATUSES + "?region=brussels")
+    assert _new_count(client, wallonia_first) != _new_count(client, brussels_first)
+
+
+def test_a_shared_cache_is_told_the_answer_follows_the_language(cached_app):
+    answer = cached_app.test_client().get("/opendata/dashboard/regions")
+    assert "Accept-Language" in answer.headers["Vary"]
