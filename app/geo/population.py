@@ -26,8 +26,11 @@ from sqlalchemy.orm import Session
 
 from app.errors import PaveError
 
-HEADER = re.compile(r"^population_(\d{4})_(\d{2})_(\d{2})$")
-NIS = re.compile(r"^\d{5}$")
+HEADER = re.compile(r"^population_([0-9]{4})_([0-9]{2})_([0-9]{2})$")
+NIS = re.compile(r"^[0-9]{5}$")
+# A commune of more people than Belgium (11.5 million in 2020) is a typo, and past
+# PostgreSQL's integer.
+MAX_POPULATION = 20_000_000
 DEFAULT_SOURCE = "Statbel"
 # Errors listed in a message before "and N more".
 SHOWN = 5
@@ -91,11 +94,14 @@ def _count(row: list[str], seen: dict[str, int]) -> tuple[str, int]:
         raise ValueError(f"NIS code {nis!r} is not 5 digits")
     if nis in seen:
         raise ValueError(f"NIS code {nis} is listed twice")
-    if not re.fullmatch(r"-?\d+", raw):
-        raise ValueError(f"population {raw!r} of {nis} is not a whole number")
+    # ASCII digits only: int() would also read other scripts' digits ("١٢٣" is 123).
+    if not re.fullmatch(r"-?[0-9]+", raw):
+        raise ValueError(f"population {raw[:40]!r} of {nis} is not a whole number")
     population = int(raw)
     if population < 0:
         raise ValueError(f"population {population} of {nis} is negative")
+    if population > MAX_POPULATION:
+        raise ValueError(f"population {raw[:40]} of {nis} is more than Belgium has")
     return nis, population
 
 
@@ -105,7 +111,8 @@ def read_population_file(path: str | Path) -> PopulationFile:
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
             rows = list(csv.reader(file))
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        # csv.Error: a field over the csv module's limit (128 KiB), a NUL byte…
         raise PopulationFileError(f"{path}: cannot be read: {exc}.") from exc
     if not rows:
         raise PopulationFileError(f"{path.name}: the file is empty.")

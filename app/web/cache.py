@@ -45,8 +45,9 @@ def init_app(app: Flask) -> None:
             "CACHE_KEY_PREFIX": app.config["PUBLIC_CACHE_REDIS_PREFIX"],
         }
     else:
-        # A few thousand answers per process: every filter combination people really use.
-        settings |= {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+        # The filter combinations people really use, not what a stranger can invent: 500
+        # answers of at most ~120 KB (the communes figure) bound a worker's cache to ~60 MB.
+        settings |= {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 500}
     cache.init_app(app, config=settings)
 
     @app.after_request

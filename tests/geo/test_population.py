@@ -81,6 +81,8 @@ def test_a_newer_file_replaces_every_population_and_takes_its_date(app, session,
         (HEADER + "21004,many\n", "line 2: population 'many' of 21004 is not a whole number"),
         (HEADER + "21004,12.5\n", "line 2: population '12.5' of 21004 is not a whole number"),
         (HEADER + "21004,1\n92094,-3\n", "line 3: population -3 of 92094 is negative"),
+        (HEADER + "21004,\u0661\u0662\u0663\n", "line 2: population '١٢٣' of 21004 is not a whole"),
+        (HEADER + "21004,100000000000000000000\n", "21004 is more than Belgium has"),
         (HEADER + "2104,1\n", "line 2: NIS code '2104' is not 5 digits"),
         (HEADER + "21004,1\n21004,2\n", "line 3: NIS code 21004 is listed twice"),
         (HEADER + "21004,1,2\n", "line 2: has 3 fields, not 2"),
@@ -99,6 +101,19 @@ def test_a_bad_file_is_refused_saying_what_and_nothing_changes(
     assert result.exit_code == 1
     assert result.output.startswith("Error: pop.csv: ")
     assert message in result.output
+    assert totals(session) == before
+
+
+def test_a_field_too_long_for_a_csv_file_is_refused_not_a_traceback(app, session, tmp_path):
+    before = totals(session)
+    path = tmp_path / "pop.csv"
+    path.write_text(HEADER + "21004," + "9" * 200_000 + "\n")
+
+    result = run(app, str(path))
+
+    assert result.exit_code == 1
+    assert "cannot be read: field larger than field limit" in result.output
+    assert "Traceback" not in result.output
     assert totals(session) == before
 
 
