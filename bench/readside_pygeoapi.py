@@ -67,7 +67,8 @@ def serve(url: URL) -> Iterator[str]:
         "PYGEOAPI_CONFIG": str(CONFIG),
         "PYGEOAPI_OPENAPI": str(OPENAPI),
         "PYGEOAPI_PORT": str(port),
-        "PYGEOAPI_DB_HOST": url.host or "127.0.0.1",
+        # A Unix socket's folder (?host=/…/run, the project's own cluster) is a host to libpq.
+        "PYGEOAPI_DB_HOST": url.host or str(url.query.get("host") or "127.0.0.1"),
         "PYGEOAPI_DB_PORT": str(url.port or 5432),
         "PYGEOAPI_DB_NAME": url.database or "",
         "PYGEOAPI_DB_USER": url.username or "postgres",
