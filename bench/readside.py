@@ -9,7 +9,7 @@ then, against gunicorn with `make run`'s settings on it:
 3. the load test: 50 wrk clients for 60 s over a mix of public reads (bench/readside_load.py);
 4. the CSV and GeoJSON exports of every report beside a plain COPY (bench/readside_exports.py).
 
-It prints Markdown tables, with the machine's load average beside each part (the machine is
+It prints Markdown tables, each as soon as it is measured, with the machine's load average beside each part (the machine is
 shared: absolute times move with it, ratios much less). The database is dropped at the end,
 even after an error, unless `--keep`; `--database NAME` measures an existing one instead of
 generating (kept). An address missing from the app is a row that says so; nothing is skipped.
@@ -135,64 +135,56 @@ def load_table(r: readside_load.LoadResult) -> str:
     return "\n".join(lines)
 
 
-def _measure(url, end: dt.datetime, args, out: dict) -> None:
+def _emit(text_: str) -> None:
+    """One table, printed as soon as it is measured: a later part that fails keeps it."""
+    print(f"\n{text_}", flush=True)
+
+
+def _measure(url, end: dt.datetime, args) -> None:
     """Everything that needs the app served: per-read latency, OGC, the load test."""
     todo = readside_cases.cases(end.date())
     with gunicorn(readside_load.MAKE_RUN_APP, url, readside_load.MAKE_RUN_WORKERS) as base:
-        out["cases_load"] = _load()
+        started_load = _load()
         readside_cases.prime(base, [(c.method, c.path, c.params) for c in todo])
         with httpx.Client(base_url=base, timeout=120) as client:
             for case in todo:
                 log(f"readside: HTTP {case.label} ({case.filters})")
                 readside_cases.measure_http(client, case, args.rounds, args.warmup, args.budget)
+        # The figures' queries alone, while the served app is idle.
+        log("readside: the figures' queries alone")
+        readside_cases.measure_queries(url, todo, args.rounds, args.warmup, args.budget)
+        _emit(f"{cases_table(todo, args.size)}\n\n({started_load} when it started.)")
         if not args.skip_ogc:
             log("readside: OGC items, Pavé and pygeoapi")
-            out["ogc_load"] = _load()
-            out["ogc"] = readside_pygeoapi.measure(base, url, args.rounds, args.warmup, args.budget)
+            started_load = _load()
+            ogc = readside_pygeoapi.measure(base, url, args.rounds, args.warmup, args.budget)
+            _emit(f"{ogc_table(ogc, args.size)}\n\n({started_load} when it started.)")
         if not args.skip_load:
             log(f"readside: load test, {args.connections} clients for {args.seconds} s")
-            out["load_load"] = _load()
+            started_load = _load()
             first = (end - dt.timedelta(days=364)).date().isoformat()
-            out["load"] = readside_load.load_test(
+            result = readside_load.load_test(
                 base,
                 first,
                 end.date().isoformat(),
                 connections=args.connections,
                 seconds=args.seconds,
             )
-            out["load_after"] = _load()
-    log("readside: the figures' queries alone")
-    readside_cases.measure_queries(url, todo, args.rounds, args.warmup, args.budget)
-    out["cases"] = todo
+            _emit(f"{load_table(result)}\n\n({started_load} before the run, {_load()} after it.)")
 
 
-def _print(size: int, timings: DataTimings, out: dict, started: float) -> None:
-    print(
-        f"Measured on {os.cpu_count()} cores, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"in {time.perf_counter() - started:.0f} s.\n"
-    )
+def _print_data(timings: DataTimings) -> None:
+    print(f"Measured on {os.cpu_count()} cores, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.")
     steps = ", ".join(f"{k} {v:.0f} s" for k, v in timings.steps.items())
     rate = timings.reports / timings.steps["generate"] if "generate" in timings.steps else 0
     print(
         f"Data: {timings.reports:,} reports, {timings.history_rows:,} status changes; {steps}"
         + (f" ({rate:,.0f} reports/s generated)" if rate else "")
-        + "."
+        + ".",
+        flush=True,
     )
     for note in timings.notes:
-        print(f"Note: {note}.")
-    print(f"\n{cases_table(out['cases'], size)}\n\n({out['cases_load']} when it started.)")
-    if "ogc" in out:
-        print(f"\n{ogc_table(out['ogc'], size)}\n\n({out['ogc_load']} when it started.)")
-    if "load" in out:
-        print(
-            f"\n{load_table(out['load'])}\n\n({out['load_load']} before the run, "
-            f"{out['load_after']} after it.)"
-        )
-    if "exports" in out:
-        print(
-            f"\n{readside_exports.table(out['exports'])}\n\n({out['exports_load']} when they "
-            "started.)"
-        )
+        print(f"Note: {note}.", flush=True)
 
 
 def main() -> None:
@@ -227,7 +219,6 @@ def main() -> None:
         os.environ["PUBLIC_CACHE_SECONDS"] = "0"
     keep = args.keep or bool(args.database)
     url = server_url().set(database=args.database) if args.database else None
-    out: dict = {}
     try:
         if url is None:
             url = create_database("readside")
@@ -239,18 +230,19 @@ def main() -> None:
             timings.notes.append(f"existing database {args.database}, data up to {end:%Y-%m-%d}")
             timings.reports = args.size
         snapshot(url, timings)
-        _measure(url, end, args, out)
+        _print_data(timings)
+        _measure(url, end, args)
         if not args.skip_exports:
-            out["exports_load"] = _load()
-            out["exports"] = readside_exports.measure(url)
+            started_load = _load()
+            exports = readside_exports.measure(url)
+            _emit(f"{readside_exports.table(exports)}\n\n({started_load} when they started.)")
+        print(f"\nThe whole run: {time.perf_counter() - started:.0f} s.")
     finally:
         shutil.rmtree(snapshots, ignore_errors=True)
         if url is not None and not keep:
             drop_database(url)
         elif url is not None:
             log(f"readside: kept database {url.database}")
-        if "cases" in out:  # What was measured is printed, even if a later part failed.
-            _print(args.size, timings, out, started)
 
 
 if __name__ == "__main__":
