@@ -7,7 +7,7 @@ Read from the environment, like the app's own settings (/etc/pave/pave.env in pr
 - PORT (8000): gunicorn listens on 127.0.0.1:PORT only; nginx, on the same host, is the
   only client (deploy/nginx/pave.conf). BIND replaces the whole address (e.g.
   unix:/run/pave/web.sock).
-- WORKERS (2 × cores + 1): processes; THREADS (4): threads in each. With THREADS above 1
+- WORKERS (2 x cores + 1): processes; THREADS (4): threads in each. With THREADS above 1
   the workers are gthread ones: a long answer (a national CSV export streams for minutes)
   keeps one thread busy, not the whole process, and is not killed by the timeout below,
   which only watches the worker's main loop. Each process keeps its own database pool
