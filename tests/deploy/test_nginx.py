@@ -11,7 +11,10 @@ tokens or client addresses. Everything runs for real: PostgreSQL, gunicorn, ngin
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -25,7 +28,7 @@ from tests.helpers.api import report_body
 from tests.helpers.databases import migrated_database
 from tests.helpers.deploy import HOST, client, gunicorn, nginx, ports
 from tests.helpers.follow import ONE_COMMUNE_SQL
-from tests.helpers.servers import ROOT
+from tests.helpers.servers import ROOT, free_port
 
 LOGIN = "/api/v1/auth/login"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -204,3 +207,27 @@ def test_access_logs_keep_no_token_and_no_client_address(site):
     for secret in (token, key, "127.0.0.4"):
         assert secret not in logged
         assert secret not in log.read_text()
+
+
+def test_the_web_units_start_check_waits_for_an_answer_and_says_what_failed(site):
+    chosen, _, _ = site
+    script = [sys.executable, str(ROOT / "deploy" / "wait-http.py"), "--port", str(chosen.app)]
+    # As the unit runs it: PUBLIC_BASE_URL from the settings; 127.0.0.1 is no trusted host here.
+    env = {**os.environ, "PUBLIC_BASE_URL": f"https://{HOST}"}
+    ready = subprocess.run(
+        [*script, "--path", "/api/v1/health"], capture_output=True, text=True, env=env
+    )
+    assert ready.returncode == 0, ready.stderr
+    missing = subprocess.run(
+        [*script, "--path", "/nowhere"], capture_output=True, text=True, env=env
+    )
+    assert missing.returncode == 1
+    assert f"127.0.0.1:{chosen.app}/nowhere answered status 404" in missing.stderr
+    nobody = subprocess.run(
+        [*script, "--path", "/api/v1/health", "--port", str(free_port()), "--timeout", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert nobody.returncode == 1
+    assert "did not answer 2xx within 1 s: [Errno 111] Connection refused" in nobody.stderr
