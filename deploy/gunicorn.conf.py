@@ -42,8 +42,8 @@ threads = _int("THREADS", 4)
 
 # A worker silent this long is killed and replaced (gthread: its main loop, not a request).
 timeout = 30
-# On SIGTERM (systemctl stop) or SIGHUP (systemctl reload: new workers with the new code and
-# settings), requests in flight get this long to finish. The unit's TimeoutStopSec is longer.
+# On SIGTERM (systemctl stop) or SIGHUP (systemctl reload: new workers with the new code),
+# requests in flight get this long to finish. The unit's TimeoutStopSec is longer.
 graceful_timeout = 30
 # Connections kept open between requests (nginx closes its own after each request).
 keepalive = 5

@@ -57,7 +57,7 @@ def site_config(ports: Ports, prefix: Path) -> str:
     text = _replace(text, "listen 80;", f"listen 127.0.0.1:{ports.http};")
     text = _replace(text, "listen 443 ssl http2;", f"listen 127.0.0.1:{ports.https} ssl http2;")
     text = _replace(text, f"/etc/letsencrypt/live/{HOST}/", f"{prefix}/tls/")
-    text = _replace(text, "/var/www/letsencrypt", str(prefix / "acme"))
+    text = _replace(text, "root /var/www/html;", f"root {prefix / 'acme'};")
     text = _replace(text, "/var/log/nginx/", f"{prefix}/logs/")
     return _replace(text, "root /srv/pave/pwa/dist;", f"root {ROOT / 'pwa' / 'dist'};")
 
