@@ -52,7 +52,7 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 # The worker's heartbeat file on tmpfs, so a slow disk never makes a worker look dead.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 # No control socket: its default path (~/.gunicorn) is shared by every gunicorn of the user
 # and the unit's home directory is read-only.
 control_socket_disable = True
