@@ -119,6 +119,17 @@ def test_a_report_and_its_photo_go_through_nginx_and_come_back_cached(site):
         assert [p["url"] for p in public["photos"]] == [url]
 
 
+def test_a_host_the_site_does_not_trust_reaches_the_app_and_is_refused(site):
+    chosen, prefix, _ = site
+    with client(chosen, prefix) as stranger:
+        refused = stranger.get("/open311/v2/discovery.json", headers={"Host": "evil.example"})
+        trusted = stranger.get("/open311/v2/discovery.json")
+    assert refused.status_code == 400
+    assert refused.headers["Content-Type"] == PROBLEM
+    urls = [endpoint["url"] for endpoint in trusted.json()["endpoints"]]
+    assert urls and all(url.startswith(f"https://{HOST}/open311/v2") for url in urls)
+
+
 def test_the_apps_files_are_nginxs_with_the_apps_cache_headers_each_header_once(site):
     chosen, prefix, log = site
     asset = sorted((ROOT / "pwa" / "dist" / "assets").glob("app-*.js"))[0]
