@@ -61,8 +61,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 
 # The access log on standard output (journald under systemd), through the logger that masks
 # follow tokens and api_key values (app/accesslog.py); errors on standard error. %(M)s: the
-# request's duration in milliseconds. No client address: behind nginx it is nginx's own.
+# request's duration in milliseconds; last, the request's id (the app's pave.request_id, which
+# nginx's X-Request-Id gives; "-" without one). No client address: behind nginx it is nginx's.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" %({pave.request_id}e)s'
 logger_class = "app.accesslog.TokenMaskingLogger"
