@@ -52,7 +52,8 @@ def worker_command(once: bool, interval: float) -> None:
     """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
     daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, erase the personal data
     of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day, and (not with --once)
-    rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR."""
+    rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR; those two only
+    with NIGHTLY_JOBS=worker (the default), not with NIGHTLY_JOBS=timer."""
     from app.web import get_database
 
     config = current_app.config
@@ -64,16 +65,17 @@ def worker_command(once: bool, interval: float) -> None:
     sender = sender_from_config(config)
     max_attempts = config["OUTBOX_MAX_ATTEMPTS"]
     digests = DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"])
-    purges = DailyPurge(days=config["PRIVACY_RETENTION_DAYS"])
+    nightly = nightly_jobs_here(config)
+    purges = DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None
     with _stop_on_signals() as stop:
-        snapshots = None if once else nightly_snapshots(stop)
+        snapshots = nightly_snapshots(stop) if nightly and not once else None
         while not stop.is_set():
             if snapshots is not None:
                 snapshots.poll()
             try:
                 for digest in digests.run(engine):
                     click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
-                purged = purges.run(engine)
+                purged = purges.run(engine) if purges is not None else None
                 if purged is not None and purged.reports:
                     click.echo(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
                 result = drain(engine, sender, max_attempts=max_attempts, stopping=stop.is_set)
@@ -104,6 +106,23 @@ def worker_command(once: bool, interval: float) -> None:
         if snapshots is not None:
             # Asked to stop, the snapshot gives up between two batches and leaves the old files.
             snapshots.join(timeout=60)
+
+
+NIGHTLY_JOBS = ("worker", "timer")
+
+
+def nightly_jobs_here(config) -> bool:
+    """Whether this worker runs the nightly purge and snapshot (NIGHTLY_JOBS=worker), or
+    leaves them to a timer (NIGHTLY_JOBS=timer: deploy/systemd/pave-nightly.timer)."""
+    who = config["NIGHTLY_JOBS"]
+    if who not in NIGHTLY_JOBS:
+        raise click.BadParameter(
+            f"NIGHTLY_JOBS is 'worker' (the worker runs the nightly snapshot and privacy "
+            f"purge) or 'timer' (a timer does), not {who!r}."
+        )
+    if who == "timer":
+        click.echo("nightly snapshot and privacy purge: left to the timer (NIGHTLY_JOBS=timer)")
+    return who == "worker"
 
 
 def nightly_snapshots(stop: threading.Event):
