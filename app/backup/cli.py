@@ -1,0 +1,82 @@
+"""`flask backup create DIR` and `flask backup restore DIR` (docs/operations.md, section 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.backup.errors import BackupError
+
+backup_cli = AppGroup("backup", help="Back up and restore the database and the photos.")
+
+DIR = click.Path(file_okay=False, path_type=Path)
+
+
+def _progress(message: str) -> None:
+    click.echo(f"… {message}", err=True)
+
+
+@backup_cli.command("create")
+@click.argument("directory", metavar="DIR", type=DIR)
+def create_command(directory: Path) -> None:
+    """Back up the database (pg_dump, one snapshot) and the photo files into DIR, a new or
+    empty directory, with a manifest.json holding the schema version and every file's SHA-256."""
+    from app.backup.create import create_backup
+    from app.media.storage import storage_from_settings
+    from app.web import get_database
+
+    cfg = current_app.config
+    try:
+        result = create_backup(
+            get_database(current_app).engine,
+            cfg["DATABASE_URL"],
+            storage_from_settings(cfg),
+            directory,
+            pg_bin=cfg["BACKUP_PG_BIN"],
+            progress=_progress,
+        )
+    except BackupError as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(
+        f"Backup written to {result.path}: schema {', '.join(result.revisions) or 'none'}, "
+        f"{result.photos} photo files."
+    )
+    if result.missing_photos:
+        click.echo(
+            f"Warning: {len(result.missing_photos)} photo file(s) named by the database were "
+            f"not found or were damaged, and are not in the backup (first: "
+            f"{result.missing_photos[0]}); see manifest.json.",
+            err=True,
+        )
+
+
+@backup_cli.command("restore")
+@click.argument("directory", metavar="DIR", type=DIR)
+def restore_command(directory: Path) -> None:
+    """Restore the backup in DIR into an empty database (DATABASE_URL) and an empty photo
+    storage, after checking every file's SHA-256; refused, with nothing changed, otherwise."""
+    from app.backup.restore import restore_backup
+    from app.media.storage import storage_from_settings
+    from app.web import get_database
+
+    cfg = current_app.config
+    try:
+        result = restore_backup(
+            get_database(current_app).engine,
+            cfg["DATABASE_URL"],
+            storage_from_settings(cfg),
+            directory,
+            pg_bin=cfg["BACKUP_PG_BIN"],
+            progress=_progress,
+        )
+    except BackupError as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(
+        f"Restored from {directory}: schema {', '.join(result.revisions) or 'none'}, "
+        f"{result.photos} photo files."
+    )
+    if not result.at_head:
+        click.echo("The schema is older than this release: run `flask --app app db upgrade`.")
