@@ -38,8 +38,26 @@ USER_RELATIONS_SQL = text(
     ORDER BY 1
     """
 )
-# A line of `pg_restore --list` that creates an extension or comments on one.
+# The tables an extension made (PostGIS's spatial_ref_sys), by schema.name.
+EXTENSION_TABLES_SQL = text(
+    """
+    SELECT n.nspname || '.' || c.relname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+    """
+)
+# Lines of `pg_restore --list`: an extension or a comment on one; the rows of a table.
 EXTENSION_ENTRY = re.compile(r"^\d+; \d+ \d+ (?:EXTENSION - |COMMENT - EXTENSION )(\S+)")
+TABLE_DATA_ENTRY = re.compile(r"^\d+; \d+ \d+ TABLE DATA (\S+) (\S+)")
+NO_ROWS = re.compile(r"FROM stdin;\n\\\.\n")
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """What the target database already has: extensions, and the tables they made."""
+
+    names: set[str]
+    tables: set[str]
 
 
 @dataclass(frozen=True)
@@ -134,8 +152,11 @@ def user_relations(connection: Connection) -> list[str]:
     return list(connection.execute(USER_RELATIONS_SQL).scalars())
 
 
-def installed_extensions(connection: Connection) -> set[str]:
-    return set(connection.execute(text("SELECT extname FROM pg_extension")).scalars())
+def installed_extensions(connection: Connection) -> Extensions:
+    return Extensions(
+        set(connection.execute(text("SELECT extname FROM pg_extension")).scalars()),
+        set(connection.execute(EXTENSION_TABLES_SQL).scalars()),
+    )
 
 
 def dump(server: Server, snapshot: str, path: Path) -> None:
@@ -146,21 +167,40 @@ def dump(server: Server, snapshot: str, path: Path) -> None:
     )  # fmt: skip
 
 
-def restore(server: Server, path: Path, installed: set[str], workdir: Path) -> None:
+def restore(server: Server, path: Path, installed: Extensions, workdir: Path) -> None:
     """pg_restore in one transaction, stopping at the first error.
 
-    The dump creates its extensions (CREATE EXTENSION IF NOT EXISTS postgis) and comments on
-    them; an extension the target already has is left as it is, since commenting on it needs
-    its owner's rights, which the restoring role may lack.
+    The dump creates its extensions (CREATE EXTENSION IF NOT EXISTS postgis), comments on them
+    and copies the rows users added to their tables (none, for PostGIS's spatial_ref_sys in
+    Pavé). An extension the target already has is left as it is, and so are its tables when
+    the dump holds no row for them: both need the rights of the extension's owner (the
+    superuser who created it), which the restoring role, owner of the database, lacks.
     """
     listing = server.run("pg_restore", "--list", str(path))
-    kept = [line for line in listing.splitlines() if not _is_installed(line, installed)]
+    kept = [
+        line
+        for line in listing.splitlines()
+        if not _is_installed(line, installed.names)
+        and not _is_empty_extension_table(server, path, line, installed.tables, workdir)
+    ]
     entries = workdir / "restore.list"
     entries.write_text("\n".join(kept) + "\n")
     server.run(
         "pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
         f"--use-list={entries}", f"--dbname={server.conninfo}", str(path),
     )  # fmt: skip
+
+
+def _is_empty_extension_table(
+    server: Server, path: Path, line: str, tables: set[str], workdir: Path
+) -> bool:
+    match = TABLE_DATA_ENTRY.match(line)
+    if not match or f"{match.group(1)}.{match.group(2)}" not in tables:
+        return False
+    one = workdir / "one.list"
+    one.write_text(line + "\n")
+    script = server.run("pg_restore", f"--use-list={one}", "--file=-", str(path))
+    return bool(NO_ROWS.search(script))
 
 
 def _is_installed(line: str, installed: set[str]) -> bool:

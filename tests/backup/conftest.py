@@ -1,1 +1,8 @@
-from tests.helpers.backup import backup, empty_target, own_source, source  # noqa: F401  (fixtures)
+from tests.helpers.backup import (  # noqa: F401  (fixtures)
+    backup,
+    bare_target,
+    empty_target,
+    own_source,
+    owned_target,
+    source,
+)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import text
+
 from app.backup.restore import restore_backup
 from app.media.storage import LocalStorage
 from tests.helpers.backup import follow_tokens, stored_files, table_rows
@@ -22,6 +24,31 @@ def test_every_row_and_every_photo_comes_back(source, backup, empty_target):
     assert restored == stored_files(source.photo_dir)
     # Three photos, a display rendition and a thumbnail each.
     assert len(restored) == 6
+
+
+def test_a_database_without_postgis_gets_it_from_the_dump(source, backup, bare_target):
+    restore(backup, bare_target)
+
+    assert table_rows(bare_target.engine) == table_rows(source.engine)
+    with bare_target.engine.connect() as db:
+        assert db.execute(
+            text("SELECT extname FROM pg_extension WHERE extname = 'postgis'")
+        ).scalar()
+
+
+def test_the_owner_of_the_database_restores_it_without_being_superuser(
+    source, backup, owned_target
+):
+    restore(backup, owned_target)
+
+    assert table_rows(owned_target.engine) == table_rows(source.engine)
+    with owned_target.engine.connect() as db:
+        owners = db.execute(
+            text(
+                "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'spatial_ref_sys'"
+            )
+        )
+        assert owners.scalars().all() == [owned_target.engine.url.username]
 
 
 def test_the_data_restored_holds_what_was_made(source, backup, empty_target):

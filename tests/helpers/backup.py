@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import uuid
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -197,3 +199,45 @@ def empty_target(tmp_path):
     finally:
         engine.dispose()
         drop_database(url)
+
+
+@pytest.fixture
+def bare_target(tmp_path):
+    """A new database without even PostGIS: the restore, as superuser, creates it."""
+    server = make_url(os.environ["DATABASE_URL"])
+    url = server.set(database=f"pave_bare_{os.getpid()}_{uuid.uuid4().hex[:6]}")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+    engine = create_engine(url)
+    try:
+        yield pave(engine, tmp_path / "restored-photos")
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+@pytest.fixture
+def owned_target(tmp_path):
+    """A new database owned by a role of its own, no superuser, as production has it: PostGIS
+    created in it by the superuser, the app's role owning the database and nothing else."""
+    server = make_url(os.environ["DATABASE_URL"])
+    role = f"pave_owner_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE'))
+        db.execute(text(f'CREATE DATABASE "{role}" OWNER "{role}"'))
+    as_superuser = create_engine(server.set(database=role), isolation_level="AUTOCOMMIT")
+    with as_superuser.connect() as db:
+        db.execute(text("CREATE EXTENSION postgis"))
+    as_superuser.dispose()
+    engine = create_engine(server.set(database=role, username=role))
+    try:
+        yield pave(engine, tmp_path / "restored-photos")
+    finally:
+        engine.dispose()
+        with admin.connect() as db:
+            db.execute(text(f'DROP DATABASE IF EXISTS "{role}" WITH (FORCE)'))
+            db.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
