@@ -80,3 +80,22 @@ def restore_command(directory: Path) -> None:
     )
     if not result.at_head:
         click.echo("The schema is older than this release: run `flask --app app db upgrade`.")
+
+
+@backup_cli.command("verify")
+@click.argument("directory", metavar="DIR", type=DIR)
+def verify_command(directory: Path) -> None:
+    """Check, without a database, that the backup in DIR is whole: every file matches its
+    SHA-256 in manifest.json, none is missing or added, and this release can restore it."""
+    from app.backup.restore import verify_backup
+
+    try:
+        verified = verify_backup(directory)
+    except BackupError as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(
+        f"{directory} is whole: {verified.files} files match their SHA-256; made "
+        f"{verified.created_at}, schema {', '.join(verified.revisions) or 'none'}"
+        f"{'' if verified.at_head else ' (older than this release: upgrade after restoring)'}, "
+        f"photos in {verified.photo_storage} storage."
+    )

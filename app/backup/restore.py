@@ -30,6 +30,30 @@ class RestoreResult:
     photos: int
 
 
+@dataclass(frozen=True)
+class Verified:
+    """A backup whose files all match their SHA-256, of a schema this code can restore."""
+
+    files: int
+    created_at: str
+    revisions: tuple[str, ...]
+    at_head: bool
+    photo_storage: str
+
+
+def verify_backup(source: Path) -> Verified:
+    """Every check of a restore that needs no database: files, checksums, schema version."""
+    content = manifest.read_verified(Path(source).absolute())
+    revisions, at_head = _check_schema(content)
+    return Verified(
+        len(content["files"]),
+        str(content.get("created_at")),
+        revisions,
+        at_head,
+        str(content.get("photos", {}).get("storage")),
+    )
+
+
 def restore_backup(
     engine: Engine,
     database_url: str | URL,

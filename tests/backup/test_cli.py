@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -46,6 +47,11 @@ def test_an_operator_backs_up_and_restores_from_the_command_line(source, empty_t
         f"Error: {backup} is not empty: a backup goes into a new or empty directory" in again.stderr
     )
 
+    checked = flask("verify", str(backup), url="", photo_dir=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert f"{backup} is whole: " in checked.stdout
+    assert "files match their SHA-256; made " in checked.stdout
+
     done = flask(
         "restore",
         str(backup),
@@ -63,7 +69,7 @@ def test_an_operator_backs_up_and_restores_from_the_command_line(source, empty_t
     assert refused.returncode == 1
     assert "Error: the target database is not empty" in refused.stderr
     assert "Traceback" not in refused.stderr
-    for run in (made, again, done, refused):
+    for run in (made, again, checked, done, refused):
         assert PASSWORD not in run.stdout + run.stderr
 
 
@@ -83,3 +89,15 @@ def test_a_database_out_of_reach_is_said_so_without_its_password(tmp_path, sourc
     assert PASSWORD not in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_verify_names_the_damaged_file(backup, tmp_path):
+    damaged = tmp_path / "damaged"
+    shutil.copytree(backup, damaged)
+    dump = damaged / "database.dump"
+    dump.write_bytes(dump.read_bytes()[:-1])
+
+    run = flask("verify", str(damaged), url="", photo_dir=tmp_path)
+
+    assert run.returncode == 1
+    assert "Error: database.dump does not match its SHA-256 in manifest.json" in run.stderr
