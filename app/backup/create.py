@@ -57,15 +57,19 @@ def create_backup(
     """Back up the database and the photos into `target`, a new or empty directory."""
     target = Path(target).absolute()
     _check_target(target)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    except OSError as exc:
+        raise BackupError(f"cannot write into {target.parent}: {exc.strerror}") from None
     try:
         content = _write(engine, database_url, storage, work, pg_bin, progress)
         manifest.write(work, content)
-        try:
-            # rename(2) puts a directory in place of a missing or empty one, atomically.
-            os.rename(work, target)
-        except OSError as exc:
-            raise BackupError(f"could not move the backup into {target}: {exc.strerror}") from exc
+        # rename(2) puts a directory in place of a missing or empty one, atomically.
+        os.rename(work, target)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise BackupError(f"the backup failed, nothing was kept: {exc}") from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -86,7 +90,6 @@ def _check_target(target: Path) -> None:
             f"{target} is not empty: a backup goes into a new or empty directory "
             "(it never mixes with or overwrites another)."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _write(

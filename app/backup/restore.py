@@ -68,6 +68,8 @@ def restore_backup(
     progress("checking the SHA-256 of every file")
     content = manifest.read_verified(source)
     revisions, at_head = _check_schema(content)
+    if manifest.DUMP not in content["files"]:
+        raise BackupError(f"the backup has no {manifest.DUMP}. Nothing was restored.")
     with postgres.connected(engine) as conn:
         major, _ = postgres.server_version(conn)
         _check_empty_database(conn)
@@ -76,7 +78,10 @@ def restore_backup(
     names = sorted(n for n in content["files"] if n.startswith(f"{manifest.PHOTOS}/"))
     _check_storage(storage, content, source)
     progress(f"copying {len(names)} photo files")
-    written = photos.put_all(storage, source, names)
+    try:
+        written = photos.put_all(storage, source, names)
+    except OSError as exc:
+        raise BackupError(f"could not store the photo files, nothing was restored: {exc}") from None
     try:
         progress("restoring the database (pg_restore, one transaction)")
         with tempfile.TemporaryDirectory(prefix="pave-restore-") as workdir:

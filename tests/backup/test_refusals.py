@@ -175,3 +175,12 @@ def test_a_failed_backup_leaves_nothing_behind(source, tmp_path):
             pg_bin="/nowhere",
         )
     assert list(parent.iterdir()) == []
+
+
+def test_a_backup_where_no_directory_can_be_made_is_refused_clearly(source, tmp_path):
+    (tmp_path / "a-file").write_text("")
+
+    with pytest.raises(BackupError, match=r"cannot write into .*a-file: File exists"):
+        create_backup(
+            source.engine, source.url, LocalStorage(source.photo_dir), tmp_path / "a-file" / "b"
+        )
