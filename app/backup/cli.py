@@ -15,6 +15,15 @@ backup_cli = AppGroup("backup", help="Back up and restore the database and the p
 DIR = click.Path(file_okay=False, path_type=Path)
 
 
+def _database_url() -> str:
+    url = current_app.config["DATABASE_URL"]
+    if not url:
+        raise click.ClickException(
+            "DATABASE_URL is not set: export DATABASE_URL=postgresql+psycopg://user@host/dbname"
+        )
+    return str(url)
+
+
 def _progress(message: str) -> None:
     click.echo(f"… {message}", err=True)
 
@@ -29,10 +38,11 @@ def create_command(directory: Path) -> None:
     from app.web import get_database
 
     cfg = current_app.config
+    url = _database_url()
     try:
         result = create_backup(
             get_database(current_app).engine,
-            cfg["DATABASE_URL"],
+            url,
             storage_from_settings(cfg),
             directory,
             pg_bin=cfg["BACKUP_PG_BIN"],
@@ -63,10 +73,11 @@ def restore_command(directory: Path) -> None:
     from app.web import get_database
 
     cfg = current_app.config
+    url = _database_url()
     try:
         result = restore_backup(
             get_database(current_app).engine,
-            cfg["DATABASE_URL"],
+            url,
             storage_from_settings(cfg),
             directory,
             pg_bin=cfg["BACKUP_PG_BIN"],

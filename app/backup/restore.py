@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from app.backup import manifest, photos, postgres
 from app.backup.create import Progress
 from app.backup.errors import BackupError
-from app.media.storage import PhotoStorage, S3Storage
+from app.media.storage import KEY_PATTERN, PhotoStorage, S3Storage
 from app.schema_state import script_directory
 
 
@@ -76,6 +76,9 @@ def restore_backup(
         installed = postgres.installed_extensions(conn)
     server = postgres.server_for(database_url, major, pg_bin)
     names = sorted(n for n in content["files"] if n.startswith(f"{manifest.PHOTOS}/"))
+    strange = [n for n in names if not KEY_PATTERN.fullmatch(Path(n).name)]
+    if strange:
+        raise BackupError(f"{strange[0]} is no photo file of Pavé. Nothing was restored.")
     _check_storage(storage, content, source)
     progress(f"copying {len(names)} photo files")
     try:

@@ -101,3 +101,15 @@ def test_verify_names_the_damaged_file(backup, tmp_path):
 
     assert run.returncode == 1
     assert "Error: database.dump does not match its SHA-256 in manifest.json" in run.stderr
+
+
+def test_without_a_database_url_the_command_says_what_to_set(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    run = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "backup", "create", str(tmp_path / "b")],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False,
+    )  # fmt: skip
+
+    assert run.returncode == 1
+    assert "Error: DATABASE_URL is not set" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -4,6 +4,7 @@ leaves nothing behind that looks like a backup."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -184,3 +185,17 @@ def test_a_backup_where_no_directory_can_be_made_is_refused_clearly(source, tmp_
         create_backup(
             source.engine, source.url, LocalStorage(source.photo_dir), tmp_path / "a-file" / "b"
         )
+
+
+def test_a_manifest_naming_a_file_no_photo_could_have_is_refused(copy, empty_target):
+    (copy / "photos" / "evil.sh").write_text("#!/bin/sh\n")
+    content = json.loads((copy / "manifest.json").read_text())
+    content["files"]["photos/evil.sh"] = {
+        "sha256": hashlib.sha256(b"#!/bin/sh\n").hexdigest(),
+        "bytes": 10,
+    }
+    (copy / "manifest.json").write_text(json.dumps(content))
+
+    with pytest.raises(BackupError, match=r"^photos/evil\.sh is no photo file of Pavé"):
+        restore(copy, empty_target)
+    assert_untouched(empty_target)
