@@ -50,6 +50,9 @@ class Config:
     S3_BUCKET = ""
     S3_ENDPOINT_URL = ""
     S3_PREFIX = "photos/"
+    # `flask backup create|restore` run pg_dump and pg_restore from this directory; empty: the
+    # one of the server's major version, /usr/lib/postgresql/<major>/bin (Debian's packages).
+    BACKUP_PG_BIN = ""
 
     # Map tiles of the resident app; an empty URL turns the map off (placing still works by
     # the phone's position or the photo's GPS).
