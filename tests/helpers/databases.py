@@ -42,15 +42,22 @@ def _server_url():
     return make_url(url)
 
 
-def create_throwaway_database(prefix: str = "pave_test", server=None):
-    """CREATE DATABASE with PostGIS on `server` (the configured one by default); its URL."""
+def create_throwaway_database(prefix: str = "pave_test", server=None, template=None):
+    """CREATE DATABASE with PostGIS on `server` (the configured one by default); its URL.
+
+    With `template` (the URL of a database on that server nobody is connected to), a copy of
+    it: faster than creating the extension when a test makes many databases.
+    """
     server = server or _server_url()
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    copy = f' TEMPLATE "{template.database}"' if template is not None else ""
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     url = server.set(database=name)
+    if template is not None:
+        return url
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
