@@ -7,14 +7,13 @@ import subprocess
 import sys
 from contextlib import contextmanager
 
-from alembic import command
 from sqlalchemy import create_engine, text
 
-from app.cli import CHECK_AHEAD, CHECK_BEHIND, CHECK_UNREACHABLE, CHECK_UNVERSIONED, alembic_config
+from app.cli import CHECK_AHEAD, CHECK_BEHIND, CHECK_UNREACHABLE, CHECK_UNVERSIONED
 from app.config import ROOT
 from app.schema_state import script_directory
 from app.web import create_app, get_database
-from tests.helpers.databases import create_throwaway_database, drop_database
+from tests.helpers.databases import create_throwaway_database, drop_database, migrate
 
 HEAD = script_directory().get_current_head()
 PREVIOUS = script_directory().get_revision(HEAD).down_revision
@@ -27,8 +26,7 @@ def database_at(revision: str | None):
     engine = create_engine(url)
     try:
         if revision is not None:
-            with engine.begin() as conn:
-                command.upgrade(alembic_config(connection=conn), revision)
+            migrate(engine, revision)
         yield url.render_as_string(hide_password=False)
     finally:
         engine.dispose()

@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from app.cli import alembic_config
 from app.web import create_app, get_database
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.databases import create_throwaway_database, drop_database
+from tests.helpers.databases import create_throwaway_database, drop_database, migrate
 from tests.helpers.upgrade_data import (
     CREATED_B,
     FOLLOWED_AT,
@@ -91,11 +90,6 @@ def database(postgis_template):
         drop_database(url)
 
 
-def _migrate(engine, revision: str) -> None:
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(connection=conn), revision)
-
-
 def _unchanged(before: dict, after: dict, revision: str) -> list:
     """Every value of `before` that is not the same in `after`, but for the known changes."""
     exempt = transformed_on_the_way(revision)
@@ -115,12 +109,12 @@ def _unchanged(before: dict, after: dict, revision: str) -> list:
 
 @pytest.mark.parametrize("revision", EARLIER)
 def test_upgrade_from_an_earlier_revision_keeps_the_data_and_serves_it(database, revision):
-    _migrate(database, revision)
+    migrate(database, revision)
     with database.begin() as conn:
         written = seed(conn)
         schema_before = columns(conn)
         before = snapshot(conn, ["regions", *written])
-    _migrate(database, "head")
+    migrate(database, "head")
     with database.connect() as conn:
         schema_after = columns(conn)
         after = snapshot(conn, before)
