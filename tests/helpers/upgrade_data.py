@@ -243,6 +243,18 @@ def columns(connection: Connection) -> dict[str, set[str]]:
     return found
 
 
+def insert_rows(connection: Connection, table: str, present_columns: set[str]) -> None:
+    """INSERT the rows of `table` in ROWS, with only the columns in `present_columns`."""
+    for row in ROWS[table]:
+        present = {k: v for k, v in row.items() if k in present_columns}
+        names = ", ".join(f'"{k}"' for k in present)
+        values = ", ".join(
+            v.expression if isinstance(v, Sql) else f":{k}" for k, v in present.items()
+        )
+        params = {k: v for k, v in present.items() if not isinstance(v, Sql)}
+        connection.execute(text(f"INSERT INTO {table} ({names}) VALUES ({values})"), params)
+
+
 def seed(connection: Connection) -> dict[str, int]:
     """Insert ROWS as far as the current schema allows; the number of rows per table."""
     schema = columns(connection)
@@ -250,14 +262,7 @@ def seed(connection: Connection) -> dict[str, int]:
     for table, rows in ROWS.items():
         if table not in schema:
             continue
-        for row in rows:
-            present = {k: v for k, v in row.items() if k in schema[table]}
-            names = ", ".join(f'"{k}"' for k in present)
-            values = ", ".join(
-                v.expression if isinstance(v, Sql) else f":{k}" for k, v in present.items()
-            )
-            params = {k: v for k, v in present.items() if not isinstance(v, Sql)}
-            connection.execute(text(f"INSERT INTO {table} ({names}) VALUES ({values})"), params)
+        insert_rows(connection, table, schema[table])
         written[table] = len(rows)
         if table in SERIAL_TABLES:
             connection.execute(
