@@ -88,6 +88,7 @@ def _child(kind: str, url: str) -> None:
         with engine.connect() as conn:
             # The export's own settings (see app/opendata/export.py).
             conn.exec_driver_sql("SET LOCAL jit = off")
+            conn.exec_driver_sql("SET LOCAL datestyle = 'ISO, YMD'")
             sql, params = select(flt, prefix)
             query, values = export.driver_sql(conn, sql, params)
             raw = conn.connection.driver_connection

@@ -226,9 +226,8 @@ def main() -> None:
             end = generate(url, args.size, timings)
         else:
             upgrade(url, timings)
-            end = data_end(url)
+            end = data_end(url, timings)
             timings.notes.append(f"existing database {args.database}, data up to {end:%Y-%m-%d}")
-            timings.reports = args.size
         snapshot(url, timings)
         _print_data(timings)
         _measure(url, end, args)

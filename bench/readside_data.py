@@ -92,6 +92,14 @@ HISTORY_SQL = text(
 )
 
 
+# A site's reports reach the table in the order they are made, so the table is stored about in
+# creation order, and reading it in that order (the exports and snapshots are, newest last) is
+# an index scan that reads the table front to back. The generator writes commune by commune
+# instead: the same order is then a sort of every row (10 s of a 23 s CSV export at 2M). The
+# table is rewritten in creation order, as a site's would be.
+CLUSTER_SQL = "CLUSTER reports USING ix_reports_public_created_at_id"
+
+
 @dataclass
 class DataTimings:
     """Seconds spent making the data, by step, and what the database holds."""
@@ -155,6 +163,11 @@ def generate(url: URL, n: int, timings: DataTimings, seed: int = SEED) -> dt.dat
         timings.steps[f"{len(indexes)} indexes built"] = time.perf_counter() - started
         started = time.perf_counter()
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SET maintenance_work_mem = '512MB'"))
+            conn.execute(text(CLUSTER_SQL))
+        timings.steps["table in creation order"] = time.perf_counter() - started
+        started = time.perf_counter()
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
             timings.reports = conn.execute(text("SELECT count(*) FROM reports")).scalar_one()
             timings.history_rows = conn.execute(
@@ -214,11 +227,16 @@ def upgrade(url: URL, timings: DataTimings) -> None:
     timings.steps["migrate to head"] = time.perf_counter() - started
 
 
-def data_end(url: URL) -> dt.datetime:
-    """The newest report's creation time: where a reused database's data ends."""
+def data_end(url: URL, timings: DataTimings) -> dt.datetime:
+    """The newest report's creation time: where a reused database's data ends; counts what
+    it holds into `timings`."""
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
+            timings.reports = conn.execute(text("SELECT count(*) FROM reports")).scalar_one()
+            timings.history_rows = conn.execute(
+                text("SELECT count(*) FROM report_status_changes")
+            ).scalar_one()
             return conn.execute(text("SELECT max(created_at) FROM reports")).scalar_one()
     finally:
         engine.dispose()

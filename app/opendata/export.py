@@ -76,8 +76,23 @@ NUMERIC_COLUMNS = frozenset({"resolution_hours", "lon", "lat", "x_lambert2008", 
 # The code points of =, +, -, @, tab and carriage return.
 FORMULA_STARTS_SQL = "61, 43, 45, 64, 9, 13"
 # Text that can never start with one of them, whose cells need no check: identifiers (uuid),
-# a boolean, and the times, which to_char writes from the year's first digit.
-NEVER_FORMULAS = frozenset({"id", "duplicate_of", "location_generalised"})
+# a boolean, the times (written from the year's first digit), the lifecycle's own words and
+# URIs (statuses, Open311's open/closed, OSLO's https://…: constants of the view), the photo's
+# file name (a SHA-256 in hex) and its address (PUBLIC_BASE_URL's http(s)://… before it).
+# Names and codes that people type (categories, bodies, communes) and the description are
+# checked.
+NEVER_FORMULAS = frozenset(
+    {
+        "id",
+        "duplicate_of",
+        "location_generalised",
+        "status",
+        "open311_status",
+        "oslo_status_uri",
+        "photo_key",
+        "photo_url",
+    }
+)
 
 
 def csv_text(expression: str) -> str:
@@ -196,7 +211,7 @@ def filename(flt: records.RecordFilter, fmt: str, day: dt.date | None = None) ->
 
 def csv_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[TextClause, dict]:
     """The records query of the CSV file: every column, times and booleans as text."""
-    expressions = {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
+    expressions = {name: records.rfc3339_iso(records.COLUMNS[name]) for name in TIMESTAMPS}
     expressions["location_generalised"] = f"({records.COLUMNS['location_generalised']})::text"
     expressions["photo_url"] = PHOTO_URL_SQL
     unchecked = NEVER_FORMULAS | set(TIMESTAMPS)
@@ -237,7 +252,7 @@ def json_value(name: str, expression: str) -> str:
 def geojson_select(flt: records.RecordFilter, photo_url_prefix: str) -> tuple[TextClause, dict]:
     """The records query of the GeoJSON file: one Feature per row, as JSON text."""
     expressions = {**records.COLUMNS, "photo_url": PHOTO_URL_SQL}
-    expressions |= {name: records.rfc3339(records.COLUMNS[name]) for name in TIMESTAMPS}
+    expressions |= {name: records.rfc3339_iso(records.COLUMNS[name]) for name in TIMESTAMPS}
     parts = ['\'{"type" : "Feature", "id" : "\'', "v.id", '\'", "geometry" : \'']
     parts += ["ST_AsGeoJSON(v.location, 6)", "', \"properties\" : {'"]
     for number, name in enumerate(PROPERTIES):
@@ -289,6 +304,9 @@ class Export:
             # Per-row reprojections make the plan look costly, and PostgreSQL would spend
             # seconds JIT-compiling expressions that are calls into PostGIS: no gain.
             self._connection.exec_driver_sql("SET LOCAL jit = off")
+            # The times are cut from their ISO text (records.rfc3339_iso), whatever the
+            # server's or the database's own DateStyle.
+            self._connection.exec_driver_sql("SET LOCAL datestyle = 'ISO, YMD'")
             check_values(self._session, flt)
             sql, params = records.count(flt)
             self.total: int = self._connection.execute(sql, params).scalar_one()

@@ -166,6 +166,17 @@ def rfc3339(expression: str) -> str:
     return f"""to_char(({expression}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 
 
+def rfc3339_iso(expression: str) -> str:
+    """The same text as `rfc3339`, cut from the timestamp's own text: only where DateStyle
+    is ISO (2026-03-04 10:17:42.123456), which the exports set for their transaction.
+
+    to_char parses its pattern for every value: three times a row, it was a quarter of the
+    time of an export of every report (2,000,000 reports: 3.5 of 12.4 s; bench/RESULTS.md).
+    """
+    utc = f"(({expression}) AT TIME ZONE 'UTC')::text"
+    return f"replace(left({utc}, 19), ' ', 'T') || 'Z'"
+
+
 def count(
     flt: RecordFilter = RecordFilter(), *, at_most: int | None = None
 ) -> tuple[TextClause, dict]:

@@ -389,3 +389,20 @@ def test_the_count_and_the_rows_come_from_one_snapshot(pooled_client, pooled_dat
 
     assert response.headers["X-Total-Count"] == str(POOLED_ROWS)
     assert body.count(b"\n") == POOLED_ROWS + 1
+
+
+@pytest.mark.parametrize("datestyle", ["SQL, DMY", "German", "Postgres, MDY"])
+def test_times_are_rfc3339_whatever_the_database_s_datestyle(
+    client, report_factory, session, datestyle
+):
+    # An operator's server or database may write dates its own way (ALTER DATABASE … SET
+    # datestyle); the files are cut from ISO text, which the export sets for itself.
+    report_factory(lon=FLAGEY[0], lat=FLAGEY[1], created_at=CREATED, status="resolved")
+    session.execute(text(f"SET datestyle = '{datestyle}'"))
+
+    (row,) = csv_rows(client.get("/opendata/reports.csv?commune=21009"))
+    (feature,) = features(client.get("/opendata/reports.geojson?commune=21009"))
+
+    assert row["created_at"] == feature["properties"]["created_at"] == "2026-03-04T10:17:42Z"
+    assert row["resolved_at"].endswith("Z") and row["resolved_at"][10] == "T"
+    assert row["resolved_at"] == feature["properties"]["resolved_at"]
