@@ -114,11 +114,11 @@ def _head_rows(r: readside_load.LoadResult) -> list[str]:
     ]
 
 
-def load_table(r: readside_load.LoadResult) -> str:
+def load_table(r: readside_load.LoadResult, served: str) -> str:
     ok = r.errors == 0 and r.p99_ms < 300
     statuses = ", ".join(f"{code}: {n:,}" for code, n in sorted(r.statuses.items()))
     lines = [
-        f"| Load test, {r.connections} clients, {r.seconds:.0f} s, 4 sync workers | value |",
+        f"| Load test, {r.connections} clients, {r.seconds:.0f} s, {served} | value |",
         "| --- | ---: |",
         f"| requests/s | **{r.per_second:,.1f}** |",
         f"| p50 / p90 / **p99** (answered requests) | {r.p50_ms:.0f} / {r.p90_ms:.0f} / "
@@ -143,7 +143,8 @@ def _emit(text_: str) -> None:
 def _measure(url, end: dt.datetime, args) -> None:
     """Everything that needs the app served: per-read latency, OGC, the load test."""
     todo = readside_cases.cases(end.date())
-    with gunicorn(readside_load.MAKE_RUN_APP, url, readside_load.MAKE_RUN_WORKERS) as base:
+    workers = readside_load.DEPLOY_WORKERS if args.deploy else readside_load.MAKE_RUN_WORKERS
+    with gunicorn(readside_load.MAKE_RUN_APP, url, workers) as base:
         started_load = _load()
         readside_cases.prime(base, [(c.method, c.path, c.params) for c in todo])
         with httpx.Client(base_url=base, timeout=120) as client:
@@ -170,7 +171,11 @@ def _measure(url, end: dt.datetime, args) -> None:
                 connections=args.connections,
                 seconds=args.seconds,
             )
-            _emit(f"{load_table(result)}\n\n({started_load} before the run, {_load()} after it.)")
+            served = readside_load.server_label(args.deploy)
+            _emit(
+                f"{load_table(result, served)}\n\n({started_load} before the run, "
+                f"{_load()} after it.)"
+            )
 
 
 def _print_data(timings: DataTimings) -> None:
@@ -201,6 +206,12 @@ def main() -> None:
         "--no-public-cache",
         action="store_true",
         help="PUBLIC_CACHE_SECONDS=0: time the figures themselves, not the answer cache",
+    )
+    parser.add_argument(
+        "--deploy",
+        action="store_true",
+        help="serve the app with deploy/gunicorn.conf.py (gthread) instead of make run's 4 sync "
+        "workers",
     )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-ogc", action="store_true")

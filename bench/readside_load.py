@@ -38,6 +38,18 @@ MAKE_RUN_WORKERS = [
     "app.accesslog.TokenMaskingLogger",
 ]
 MAKE_RUN_APP = "app.web:create_app()"
+# The reference deployment (`python -m bench.readside --deploy`): deploy/gunicorn.conf.py with
+# its defaults, 2 x cores + 1 gthread workers of 4 threads each, with keep-alive.
+DEPLOY_WORKERS = ["--config", "deploy/gunicorn.conf.py"]
+
+
+def server_label(deploy: bool) -> str:
+    """How the app is served, as the tables say it."""
+    if not deploy:
+        return "4 sync workers (make run)"
+    return f"{2 * (os.cpu_count() or 1) + 1} gthread workers x 4 threads (deploy/gunicorn.conf.py)"
+
+
 # Brussels' centre, Antwerp's, Liège's: (min lon, min lat, max lon, max lat).
 BBOXES = (
     (4.340, 50.835, 4.370, 50.855),
