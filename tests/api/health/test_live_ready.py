@@ -71,9 +71,7 @@ def test_not_ready_before_any_worker_beat(client, session):
 def test_not_ready_when_the_freshest_heartbeat_is_older_than_the_setting(app, client, session):
     beat(session.connection(), "worker-a")
     beat(session.connection(), "worker-b")
-    session.execute(
-        text("UPDATE worker_heartbeats SET beat_at = now() - interval '10 minutes'")
-    )
+    session.execute(text("UPDATE worker_heartbeats SET beat_at = now() - interval '10 minutes'"))
     status, body = _ready(client)
     assert status == 503
     worker = body["checks"]["worker"]
