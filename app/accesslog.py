@@ -24,8 +24,10 @@ import json
 import logging
 import os
 import re
+import traceback
 
 from flask.logging import default_handler
+from gunicorn.config import AccessLogFormat
 from gunicorn.glogging import Logger
 
 MASK = "***"
@@ -122,19 +124,21 @@ class TokenMaskingLogger(Logger):
                 handler.setFormatter(logging.Formatter("%(message)s"))
 
     def access(self, resp, req, environ, request_time) -> None:
-        if log_format() != "json":
-            super().access(resp, req, environ, request_time)
-            return
+        """The access line: JSON with LOG_FORMAT=json; else the configured format, and
+        gunicorn's default one ends with the request's id (`-` when the app never saw it)."""
         if not self.access_log_enabled:
             return
         atoms = self.atoms(resp, req, environ, request_time)
-        record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, atoms["r"], None, None)
-        record.request_id = environ.get("pave.request_id")
-        record.method = atoms["m"]
-        record.endpoint = environ.get("pave.endpoint")
-        record.status = int(str(atoms["s"]))
-        record.duration = round(request_time.total_seconds(), 6)
-        self.access_log.info(JsonFormatter().format(record))
+        if log_format() == "json":
+            self.access_log.info(_access_json(atoms, environ, request_time))
+            return
+        line = self.cfg.access_log_format
+        if line == AccessLogFormat.default:
+            line += " %({pave.request_id}e)s"
+        try:
+            self.access_log.info(line, self.atoms_wrapper_class(atoms))
+        except Exception:
+            self.error(traceback.format_exc())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
@@ -144,3 +148,14 @@ class TokenMaskingLogger(Logger):
             elif isinstance(value, str):
                 atoms[key] = mask(value)
         return atoms
+
+
+def _access_json(atoms: dict, environ: dict, request_time: dt.timedelta) -> str:
+    """An access line as one JSON object: no client address, the request line masked."""
+    record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, atoms["r"], None, None)
+    record.request_id = environ.get("pave.request_id")
+    record.method = atoms["m"]
+    record.endpoint = environ.get("pave.endpoint")
+    record.status = int(str(atoms["s"]))
+    record.duration = round(request_time.total_seconds(), 6)
+    return JsonFormatter().format(record)

@@ -6,6 +6,7 @@ The work itself is in app/notify (worker.drain, digest.DailyDigests) and app/pri
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Iterator
@@ -13,15 +14,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import with_appcontext
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from app.accesslog import JsonFormatter, log_format, mask
 from app.notify.digest import DailyDigests, local_today, send_digests
 from app.notify.heartbeat import Heartbeat, default_name
 from app.notify.worker import SmtpSender, drain, sender_from_config
 from app.privacy.retention import DailyPurge
+
+
+def say(message: str, err: bool = False) -> None:
+    """One line of the worker's output, masked (an SMTP error may quote an address or a
+    link); one JSON object with LOG_FORMAT=json, as the web server's lines are."""
+    message = mask(message)
+    chosen = current_app.config["LOG_FORMAT"] if has_app_context() else log_format()
+    if str(chosen).strip().lower() == "json":
+        level = logging.ERROR if err else logging.INFO
+        record = logging.LogRecord("app.worker", level, "", 0, message, None, None)
+        message = JsonFormatter().format(record)
+    click.echo(message, err=err)
 
 
 @contextmanager
@@ -93,13 +107,13 @@ def worker_command(once: bool, interval: float, name: str) -> None:
                     raise
                 # The database is down or restarting: nothing was lost, try again later
                 # rather than exit (under `make run`, that would stop the web server too).
-                click.echo(f"database unavailable, retrying in {interval:g} s: {exc}", err=True)
+                say(f"database unavailable, retrying in {interval:g} s: {exc}", err=True)
             except Exception as exc:
                 if once:
                     raise
                 # Not one message's fault (those are marked failed in drain): say it, and
                 # look again later rather than exit.
-                click.echo(f"worker error, retrying in {interval:g} s: {exc!r}", err=True)
+                say(f"worker error, retrying in {interval:g} s: {exc!r}", err=True)
             if once:
                 return
             stop.wait(interval)
@@ -123,10 +137,10 @@ class _Turn:
     def run(self, stop: threading.Event) -> None:
         self.heartbeat.beat()
         for digest in self.digests.run(self.engine):
-            click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
+            say(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
         purged = self.purges.run(self.engine)
         if purged is not None and purged.reports:
-            click.echo(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
+            say(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
 
         def stopping() -> bool:
             self.heartbeat.beat_if_due()
@@ -135,12 +149,12 @@ class _Turn:
         result = drain(self.engine, self.sender, max_attempts=self.max_attempts, stopping=stopping)
         if result.sent or result.failed:
             retried = result.failed - result.given_up
-            click.echo(
+            say(
                 f"{result.sent} sent, {result.failed} failed "
                 f"({retried} will be retried, {result.given_up} given up)"
             )
         for error in result.errors:
-            click.echo(f"  {error}", err=True)
+            say(f"  {error}", err=True)
 
 
 def nightly_snapshots(stop: threading.Event):
@@ -161,9 +175,9 @@ def nightly_snapshots(stop: threading.Event):
 
     def report(outcome) -> None:
         if isinstance(outcome, BaseException):
-            click.echo(f"snapshot failed, retrying in an hour: {outcome!r}", err=True)
+            say(f"snapshot failed, retrying in an hour: {outcome!r}", err=True)
         else:
-            click.echo(f"snapshot: {outcome.features} reports in {schedule.directory}")
+            say(f"snapshot: {outcome.features} reports in {schedule.directory}")
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     return NightlySnapshots(app, schedule, stop.is_set, report)
