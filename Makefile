@@ -74,8 +74,7 @@ WITH_PUBLIC_URL = PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}
 
 run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) (gunicorn) with the email worker beside it
 	@$(WITH_DB) $(WITH_PUBLIC_URL) echo "Pavé at http://127.0.0.1:$(PORT)/ (API docs: /api/v1/docs); Ctrl-C stops it" && \
-	  WORKERS=$(WORKERS) READY_URL=http://127.0.0.1:$(PORT)/api/v1/health/ready \
-	  exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
+	  WORKERS=$(WORKERS) exec $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 stop: ## Stop the local PostgreSQL cluster
 	@python3 scripts/localdb.py stop
