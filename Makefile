@@ -19,7 +19,7 @@ FLASK = $(BIN)/flask --app app
 
 PWA := pwa
 
-.PHONY: help venv lock db pwa chromium run stop test bench lint types fmt
+.PHONY: help venv lock db pwa chromium deploy-tools run stop test bench lint types fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -64,6 +64,16 @@ chromium: ## Install Debian's chromium for the browser tests, if missing
 	@test -x /usr/bin/chromium || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# tests/deploy runs Debian's nginx in front of gunicorn with deploy/nginx/pave.conf (openssl
+# makes its certificate) and checks deploy/systemd/ with systemd-analyze (Debian's systemd
+# package; installed, it starts nothing in a container). In a container, policy-rc.d keeps
+# the nginx package from starting its own nginx; on a host with systemd it starts one on
+# port 80, which the tests never use.
+deploy-tools: ## Install Debian's nginx, openssl and systemd-analyze for tests/deploy, if missing
+	@test -x /usr/sbin/nginx -a -x /usr/bin/openssl -a -x /usr/bin/systemd-analyze || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  nginx openssl systemd; }
+
 db: venv ## Start the local PostGIS (unless DATABASE_URL is set), migrate, load seed data
 	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) fixtures load && $(FLASK) boundaries load-default && \
 	  $(FLASK) population load
@@ -80,7 +90,7 @@ stop: ## Stop the local PostgreSQL cluster
 	@python3 scripts/localdb.py stop
 
 # The fast checks first: a lint or type error fails before any database or browser starts.
-test: lint types db pwa chromium ## Lint (Python, JS), type-check, then the JS unit tests and the whole pytest suite
+test: lint types db pwa chromium deploy-tools ## Lint (Python, JS), type-check, then the JS unit tests and the whole pytest suite
 	@cd $(PWA) && node --test tests/*.test.mjs
 	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
 

@@ -1,4 +1,4 @@
-"""Flask commands: database migrations, fixtures, boundary and population import."""
+"""Flask commands: database migrations and their check, fixtures, boundary and population import."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.config import ROOT
+from app.schema_state import SchemaState, schema_state
 
 
 def alembic_config(url: str | None = None, connection=None) -> AlembicConfig:
@@ -41,6 +42,63 @@ def db_upgrade(revision: str) -> None:
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (e.g. -1)."""
     command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+# `flask db check` exit codes, one per state, so that scripts (and the upgrade procedure of
+# docs/operations.md) can tell them apart; 1 stays click's "something went wrong".
+CHECK_AT_HEAD = 0
+CHECK_UNREACHABLE = 1
+CHECK_BEHIND = 3
+CHECK_AHEAD = 4
+CHECK_UNVERSIONED = 5
+
+
+def _check_verdict(state: SchemaState) -> tuple[int, str]:
+    """The exit code of `db check` for a SchemaState, and what to tell the operator."""
+    if state.at_head:
+        return CHECK_AT_HEAD, "The database is at head."
+    if not state.current:
+        return CHECK_UNVERSIONED, (
+            "The database has no alembic_version: no migration was ever applied to it (an empty "
+            "database: run flask --app app db upgrade), or it was not made by Pavé's migrations."
+        )
+    if state.ahead:
+        return CHECK_AHEAD, (
+            "The database was migrated by a newer release: this code is older than the "
+            "database. Run the release that migrated it (or restore the backup taken before "
+            "the upgrade); do not downgrade with this code, it does not know those migrations."
+        )
+    return CHECK_BEHIND, (
+        "The database is behind this code: run flask --app app db upgrade "
+        "(after a backup: docs/operations.md, section 5)."
+    )
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Say whether the database is at this code's migration head (exit 0) or not.
+
+    Exit codes: 0 at head; 3 behind (run db upgrade); 4 ahead (the database was migrated by a
+    newer release); 5 no alembic_version (never migrated); 1 the database cannot be reached.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.web import get_database
+
+    try:
+        with get_database(current_app).engine.connect() as connection:
+            state = schema_state(connection)
+    except SQLAlchemyError as exc:
+        # The driver's first line names the host and the reason, never the password.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        click.echo(f"Cannot reach the database: {reason}", err=True)
+        raise SystemExit(CHECK_UNREACHABLE) from exc
+    click.echo(f"database revision: {', '.join(state.current) or 'none'}")
+    click.echo(f"code head: {', '.join(state.heads)}")
+    code, message = _check_verdict(state)
+    click.echo(message, err=code != CHECK_AT_HEAD)
+    if code != CHECK_AT_HEAD:
+        raise SystemExit(code)
 
 
 @fixtures_cli.command("load")
@@ -153,6 +211,7 @@ def population_load(file: Path | None, source: str, skip_unknown: bool) -> None:
 
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
+    from app.backup.cli import backup_cli
     from app.notify.cli import digest_command, worker_command
     from app.opendata.cli import opendata_cli
     from app.privacy.cli import privacy_cli
@@ -167,5 +226,6 @@ def init_app(app: Flask) -> None:
         digest_command,
         opendata_cli,
         privacy_cli,
+        backup_cli,
     ):
         app.cli.add_command(command_or_group)

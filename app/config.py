@@ -50,6 +50,9 @@ class Config:
     S3_BUCKET = ""
     S3_ENDPOINT_URL = ""
     S3_PREFIX = "photos/"
+    # `flask backup create|restore` run pg_dump and pg_restore from this directory; empty: the
+    # one of the server's major version, /usr/lib/postgresql/<major>/bin (Debian's packages).
+    BACKUP_PG_BIN = ""
 
     # Map tiles of the resident app; an empty URL turns the map off (placing still works by
     # the phone's position or the photo's GPS).
@@ -189,6 +192,12 @@ class Config:
     SNAPSHOT_DIR = str(ROOT / "var" / "snapshots")
     SNAPSHOT_HOUR = 3
     SNAPSHOT_TIMEZONE = "Europe/Brussels"
+    # Who runs the nightly jobs (the open-data snapshot above and the privacy purge):
+    # "worker", the outbox worker, once a day (what `make run` does), or "timer", something
+    # else that runs `flask privacy purge` and `flask opendata snapshot` (the systemd timer
+    # deploy/systemd/pave-nightly.timer): the worker then leaves both alone, so that neither
+    # runs twice. The worker still sends the emails and queues the digests either way.
+    NIGHTLY_JOBS = "worker"
     # The official DCAT-AP SHACL shapes the tests validate the catalogue against (not copied
     # into this repository; see ../shared/data/shacl/README.md).
     SHACL_DIR = str(SHARED_DATA / "shacl")

@@ -25,6 +25,8 @@ CORE_MODULES = (
     "app.open311.requests",
     "app.open311.update_ids",
     "app.open311.updates",
+    "app.backup.create",
+    "app.backup.restore",
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -12,7 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from app.cli import alembic_config
 from app.db import Base
 from app.models import import_all
-from tests.helpers.databases import create_throwaway_database, drop_database
+from tests.helpers.databases import create_throwaway_database, drop_database, migrate
 
 # What the first two revisions build; later ones (reports, photos, ...) come on top.
 TABLES_AT_0002 = {
@@ -57,8 +56,7 @@ def engine():
 
 
 def _migrate(engine, direction: str, revision: str) -> None:
-    with engine.begin() as conn:
-        getattr(command, direction)(alembic_config(connection=conn), revision)
+    migrate(engine, revision, direction=direction)
 
 
 def _tables(engine) -> set[str]:

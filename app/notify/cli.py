@@ -75,7 +75,8 @@ def worker_command(once: bool, interval: float, name: str) -> None:
     """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
     daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, erase the personal data
     of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day, and (not with --once)
-    rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR. Each turn of its
+    rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR; those two only
+    with NIGHTLY_JOBS=worker (the default), not with NIGHTLY_JOBS=timer. Each turn of its
     loop writes its heartbeat (table worker_heartbeats)."""
     from app.web import get_database
 
@@ -87,16 +88,17 @@ def worker_command(once: bool, interval: float, name: str) -> None:
     if not name.strip() or len(name) > 100:
         raise click.BadParameter("a worker's name has 1 to 100 characters.", param_hint="--name")
     engine = get_database(current_app).engine
+    nightly = nightly_jobs_here(config)
     turn = _Turn(
         engine=engine,
         sender=sender_from_config(config),
         max_attempts=config["OUTBOX_MAX_ATTEMPTS"],
         digests=DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"]),
-        purges=DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]),
+        purges=DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None,
         heartbeat=Heartbeat(engine, name, every_s=min(interval, 5.0)),
     )
     with _stop_on_signals() as stop:
-        snapshots = None if once else nightly_snapshots(stop)
+        snapshots = nightly_snapshots(stop) if nightly and not once else None
         while not stop.is_set():
             if snapshots is not None:
                 snapshots.poll()
@@ -124,21 +126,22 @@ def worker_command(once: bool, interval: float, name: str) -> None:
 
 @dataclass
 class _Turn:
-    """One turn of the worker's loop: its heartbeat, the digests and the purge when due, then
-    every message due. The heartbeat is written again between two messages of a long drain."""
+    """One turn of the worker's loop: its heartbeat, the digests and the purge when due (no
+    purge with NIGHTLY_JOBS=timer), then every message due. The heartbeat is written again
+    between two messages of a long drain."""
 
     engine: Engine
     sender: SmtpSender
     max_attempts: int
     digests: DailyDigests
-    purges: DailyPurge
+    purges: DailyPurge | None
     heartbeat: Heartbeat
 
     def run(self, stop: threading.Event) -> None:
         self.heartbeat.beat()
         for digest in self.digests.run(self.engine):
             say(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
-        purged = self.purges.run(self.engine)
+        purged = self.purges.run(self.engine) if self.purges is not None else None
         if purged is not None and purged.reports:
             say(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
 
@@ -155,6 +158,23 @@ class _Turn:
             )
         for error in result.errors:
             say(f"  {error}", err=True)
+
+
+NIGHTLY_JOBS = ("worker", "timer")
+
+
+def nightly_jobs_here(config) -> bool:
+    """Whether this worker runs the nightly purge and snapshot (NIGHTLY_JOBS=worker), or
+    leaves them to a timer (NIGHTLY_JOBS=timer: deploy/systemd/pave-nightly.timer)."""
+    who = config["NIGHTLY_JOBS"]
+    if who not in NIGHTLY_JOBS:
+        raise click.BadParameter(
+            f"NIGHTLY_JOBS is 'worker' (the worker runs the nightly snapshot and privacy "
+            f"purge) or 'timer' (a timer does), not {who!r}."
+        )
+    if who == "timer":
+        say("nightly snapshot and privacy purge: left to the timer (NIGHTLY_JOBS=timer)")
+    return who == "worker"
 
 
 def nightly_snapshots(stop: threading.Event):

@@ -1,14 +1,15 @@
 """A few seconds' memory of public answers that many people ask for at once.
 
 A link to the dashboard in a newspaper brings thousands of readers asking the same figures
-within a minute. Each figure is cheap (it sums summary rows), but not free: answered from
+within a minute, and Open311 clients poll the same page of requests. Each figure is cheap (it sums summary rows), but not free: answered from
 memory, the same question costs a dictionary lookup instead of a query and a serialisation,
 and the workers stay free for everything else. Flask-Caching keeps the answers:
 
 - per process (cachelib's SimpleCache) by default, or in Redis when REDIS_URL is set, shared
   by every worker and every server;
 - for PUBLIC_CACHE_SECONDS (0 turns it off), keyed by the path, the query string (in a
-  canonical order) and the negotiated language; only 200 answers are kept;
+  canonical order) and the negotiated language (absolute links in an answer are built from
+  PUBLIC_BASE_URL whatever the request's host: app/hosts.py); only 200 answers are kept;
 - an unreachable Redis never fails a request: Flask-Caching logs it and answers from the
   database (see `Cache.cached`).
 

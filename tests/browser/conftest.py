@@ -7,16 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from app.categories.fixtures import load_fixtures
-from app.cli import alembic_config
 from app.db import Database
 from app.web import create_app
 from tests.browser.contexts import new_context
-from tests.helpers.databases import create_throwaway_database, drop_database, load_communes
+from tests.helpers.databases import create_throwaway_database, drop_database, load_communes, migrate
 from tests.helpers.servers import LiveServer, free_port
 
 # Logged by the page itself as soon as the document exists, before any of the page's scripts.
@@ -63,8 +61,7 @@ def live_database_url():
     url = create_throwaway_database("pave_browser")
     engine = create_engine(url)
     try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(connection=conn), "head")
+        migrate(engine)
         with Session(engine) as session, session.begin():
             load_fixtures(session)
             load_communes(session)

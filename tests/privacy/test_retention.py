@@ -266,6 +266,31 @@ def test_the_worker_purges_once_a_day(app, engine, world, smtp):
     assert traces(engine, OPEN_REPORTER["email"])
 
 
+def test_with_nightly_jobs_left_to_the_timer_the_worker_purges_nothing(app, engine, world, smtp):
+    app.config.update(SMTP_PORT=smtp.port, NIGHTLY_JOBS="timer")
+
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "left to the timer (NIGHTLY_JOBS=timer)" in result.output
+    assert "anonymised" not in result.output
+    assert traces(engine, REPORTER["email"])
+    # What deploy/systemd/pave-nightly.service runs instead.
+    purged = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert purged.exit_code == 0, purged.output
+    assert traces(engine, REPORTER["email"]) == []
+
+
+def test_a_worker_told_another_nightly_jobs_value_refuses_to_start(app, engine, world):
+    app.config["NIGHTLY_JOBS"] = "cron"
+
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+
+    assert result.exit_code == 2
+    assert "NIGHTLY_JOBS is 'worker'" in result.output and "not 'cron'" in result.output
+    assert traces(engine, REPORTER["email"])
+
+
 def test_the_purge_goes_batch_by_batch_and_the_worker_once_a_day(app, engine, world):
     client = app.test_client()
     others = [make_report(client, {"email": f"autre-{n}@example.org"}) for n in range(3)]

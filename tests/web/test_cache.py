@@ -92,3 +92,24 @@ def test_a_repeated_parameter_in_another_order_is_another_answer(cached_app, rep
 def test_a_shared_cache_is_told_the_answer_follows_the_language(cached_app):
     answer = cached_app.test_client().get("/opendata/dashboard/regions")
     assert "Accept-Language" in answer.headers["Vary"]
+
+
+def test_open311_clients_polling_the_list_share_one_answer_but_a_request_by_id_is_fresh(
+    cached_app, report_factory
+):
+    client = cached_app.test_client()
+    listed = client.get("/open311/v2/requests.json")
+    assert listed.status_code == 200 and listed.headers["Age"] == "0"
+    report = report_factory(in_brussels=True)
+    again = client.get("/open311/v2/requests.json")
+    assert again.get_json() == listed.get_json()
+    assert "Age" in again.headers and "Accept-Language" in again.headers["Vary"]
+    # A client that just posted reads its own request by id at once, never a kept copy.
+    one = client.get(f"/open311/v2/requests/{report.id}.json")
+    assert one.status_code == 200 and one.get_json()[0]["service_request_id"] == str(report.id)
+    assert "Age" not in one.headers
+    # Another query is another answer, read afresh.
+    fresh = client.get(
+        "/open311/v2/requests.json?service_code=" + one.get_json()[0]["service_code"]
+    )
+    assert str(report.id) in {item["service_request_id"] for item in fresh.get_json()}

@@ -90,17 +90,14 @@ def to_xml(root: str, value: Any) -> bytes:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _jsonable(child) for key, child in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(item) for item in value]
+    """What json.dumps cannot write itself: a datetime, in W3C form."""
     if isinstance(value, dt.datetime):
         return w3c(value)
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def to_json(value: Any) -> bytes:
-    return json.dumps(_jsonable(value), ensure_ascii=False).encode()
+    return json.dumps(value, ensure_ascii=False, default=_jsonable).encode()
 
 
 def render(fmt: str, root: str, value: Any) -> bytes:

@@ -39,6 +39,7 @@ from app.reports.intake import IntakeSettings, MediaLink, submit_report
 from app.tickets.changes import check_original
 from app.tickets.services import Actor
 from app.web import db_session, read_session
+from app.web.cache import public_answer
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 
@@ -135,6 +136,7 @@ def _service_requests(query: RequestQuery) -> list[dict]:
 
 
 @blp.get("/requests.<fmt>")
+@public_answer  # The same page for every client: kept PUBLIC_CACHE_SECONDS (app/web/cache.py).
 def list_requests(fmt: str):
     check_format(fmt)
     number, size = page()

@@ -1,0 +1,8 @@
+from tests.helpers.backup import (  # noqa: F401  (fixtures)
+    backup,
+    bare_target,
+    empty_target,
+    own_source,
+    owned_target,
+    source,
+)
