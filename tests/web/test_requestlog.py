@@ -23,6 +23,7 @@ from flask.logging import default_handler
 from app.web import create_app
 from app.web.requestlog import configure_logging
 from tests.helpers.api import report_body
+from tests.helpers.databases import migrated_database
 from tests.helpers.gunicorn import procfile_web
 
 NEW_ID = re.compile(r"[0-9a-f]{32}")
@@ -179,11 +180,18 @@ def _requests_with_secrets(base: str, api_key: str) -> dict[str, tuple[int, str]
     return {**answers, "token": (0, token)}
 
 
+@pytest.fixture(scope="module")
+def own_engine():
+    """gunicorn commits reports and followers: a database of its own, with the communes."""
+    with migrated_database("pave_requestlog", boundaries=True) as engine:
+        yield engine
+
+
 @pytest.mark.parametrize("log_format", ["json", "text"])
-def test_gunicorn_writes_no_personal_data_nor_token_in_any_line(database_url, tmp_path, log_format):
+def test_gunicorn_writes_no_personal_data_nor_token_in_any_line(own_engine, tmp_path, log_format):
     log = tmp_path / "gunicorn.log"
     api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
-    with procfile_web(database_url, log, LOG_FORMAT=log_format) as base:
+    with procfile_web(own_engine.url, log, LOG_FORMAT=log_format) as base:
         answers = _requests_with_secrets(base, api_key)
     token = answers.pop("token")[1]
     assert answers["follow"] == (200, "trace-follow-1")
