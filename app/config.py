@@ -141,6 +141,18 @@ class Config:
     DIGEST_HOUR = 7
     DIGEST_TIMEZONE = "Europe/Brussels"
 
+    # Readiness (GET /api/v1/health/ready) fails when no worker wrote its heartbeat for this
+    # many seconds: a worker beats at every turn of its loop (every 5 s) and between two
+    # messages, so two minutes of silence means it is stuck or stopped.
+    WORKER_HEARTBEAT_MAX_AGE_S = 120
+    # Who may read /metrics: client addresses (after PROXY_COUNT's proxies) in these networks,
+    # comma-separated (`10.0.0.0/8,127.0.0.1/32`); anyone else gets the 404 of an unknown
+    # address. `none` closes it to everyone.
+    METRICS_ALLOWED_NETWORKS: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    # The app's log lines (and gunicorn's, with app.accesslog.TokenMaskingLogger): `text`, for
+    # people, or `json`, one object per line for a log shipper (the deployment's choice).
+    LOG_FORMAT = "text"
+
     # flask-smorest / OpenAPI
     API_TITLE = "Pavé API"
     API_VERSION = "v1"

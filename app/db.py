@@ -36,6 +36,9 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=10,
         pool_pre_ping=True,
+        # An error's text (logged when the database fails) never quotes a statement's values:
+        # they may be a resident's email address or a token.
+        hide_parameters=True,
         connect_args=connect_args or {},
     )
 

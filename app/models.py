@@ -10,6 +10,7 @@ def import_all() -> None:
     from app.geo import models as _geo  # noqa: F401
     from app.media import models as _media  # noqa: F401
     from app.notify import digest as _digest  # noqa: F401
+    from app.notify import heartbeat as _heartbeat  # noqa: F401
     from app.opendata import summary_models as _summaries  # noqa: F401
     from app.reports import models as _reports  # noqa: F401
     from app.tickets import models as _tickets  # noqa: F401

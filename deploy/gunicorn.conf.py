@@ -21,6 +21,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+# /metrics adds up every worker's counts through PROMETHEUS_MULTIPROC_DIR: the hooks make or
+# empty it before the first worker starts, and clean up after each worker and at exit. Hence
+# no preload_app: the app must be imported after on_starting, in each worker.
+from app.gunicorn_hooks import child_exit, on_exit, on_starting  # noqa: F401  (hooks)
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()

@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     from app.api.communes.routes import blp as communes_blp
     from app.api.docs import blp as docs_assets_blp
     from app.api.errors import register_domain_errors
+    from app.api.health import ready as _live_and_ready  # noqa: F401  (its routes)
     from app.api.health.routes import blp as health_blp
     from app.api.photos.routes import blp as photos_blp
     from app.api.reports.routes import blp as reports_blp

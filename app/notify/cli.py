@@ -6,19 +6,36 @@ The work itself is in app/notify (worker.drain, digest.DailyDigests) and app/pri
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import with_appcontext
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from app.accesslog import JsonFormatter, log_format, mask
 from app.notify.digest import DailyDigests, local_today, send_digests
-from app.notify.worker import drain, sender_from_config
+from app.notify.heartbeat import Heartbeat, default_name
+from app.notify.worker import SmtpSender, drain, sender_from_config
 from app.privacy.retention import DailyPurge
+
+
+def say(message: str, err: bool = False) -> None:
+    """One line of the worker's output, masked (an SMTP error may quote an address or a
+    link); one JSON object with LOG_FORMAT=json, as the web server's lines are."""
+    message = mask(message)
+    chosen = current_app.config["LOG_FORMAT"] if has_app_context() else log_format()
+    if str(chosen).strip().lower() == "json":
+        level = logging.ERROR if err else logging.INFO
+        record = logging.LogRecord("app.worker", level, "", 0, message, None, None)
+        message = JsonFormatter().format(record)
+    click.echo(message, err=err)
 
 
 @contextmanager
@@ -47,13 +64,20 @@ def _stop_on_signals() -> Iterator[threading.Event]:
     show_default=True,
     help="Seconds between two looks at the outbox.",
 )
+@click.option(
+    "--name",
+    default=default_name,
+    show_default="the host's name",
+    help="The name of this worker's heartbeat (readiness and /metrics read it).",
+)
 @with_appcontext
-def worker_command(once: bool, interval: float) -> None:
+def worker_command(once: bool, interval: float, name: str) -> None:
     """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
     daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, erase the personal data
     of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day, and (not with --once)
     rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR; those two only
-    with NIGHTLY_JOBS=worker (the default), not with NIGHTLY_JOBS=timer."""
+    with NIGHTLY_JOBS=worker (the default), not with NIGHTLY_JOBS=timer. Each turn of its
+    loop writes its heartbeat (table worker_heartbeats)."""
     from app.web import get_database
 
     config = current_app.config
@@ -61,51 +85,79 @@ def worker_command(once: bool, interval: float) -> None:
         raise click.BadParameter(
             f"DIGEST_HOUR is an hour from 0 to 23, not {config['DIGEST_HOUR']}."
         )
+    if not name.strip() or len(name) > 100:
+        raise click.BadParameter("a worker's name has 1 to 100 characters.", param_hint="--name")
     engine = get_database(current_app).engine
-    sender = sender_from_config(config)
-    max_attempts = config["OUTBOX_MAX_ATTEMPTS"]
-    digests = DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"])
     nightly = nightly_jobs_here(config)
-    purges = DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None
+    turn = _Turn(
+        engine=engine,
+        sender=sender_from_config(config),
+        max_attempts=config["OUTBOX_MAX_ATTEMPTS"],
+        digests=DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"]),
+        purges=DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None,
+        heartbeat=Heartbeat(engine, name, every_s=min(interval, 5.0)),
+    )
     with _stop_on_signals() as stop:
         snapshots = nightly_snapshots(stop) if nightly and not once else None
         while not stop.is_set():
             if snapshots is not None:
                 snapshots.poll()
             try:
-                for digest in digests.run(engine):
-                    click.echo(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
-                purged = purges.run(engine) if purges is not None else None
-                if purged is not None and purged.reports:
-                    click.echo(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
-                result = drain(engine, sender, max_attempts=max_attempts, stopping=stop.is_set)
+                turn.run(stop)
             except OperationalError as exc:
                 if once:
                     raise
                 # The database is down or restarting: nothing was lost, try again later
                 # rather than exit (under `make run`, that would stop the web server too).
-                click.echo(f"database unavailable, retrying in {interval:g} s: {exc}", err=True)
+                say(f"database unavailable, retrying in {interval:g} s: {exc}", err=True)
             except Exception as exc:
                 if once:
                     raise
                 # Not one message's fault (those are marked failed in drain): say it, and
                 # look again later rather than exit.
-                click.echo(f"worker error, retrying in {interval:g} s: {exc!r}", err=True)
-            else:
-                if result.sent or result.failed:
-                    retried = result.failed - result.given_up
-                    click.echo(
-                        f"{result.sent} sent, {result.failed} failed "
-                        f"({retried} will be retried, {result.given_up} given up)"
-                    )
-                for error in result.errors:
-                    click.echo(f"  {error}", err=True)
+                say(f"worker error, retrying in {interval:g} s: {exc!r}", err=True)
             if once:
                 return
             stop.wait(interval)
         if snapshots is not None:
             # Asked to stop, the snapshot gives up between two batches and leaves the old files.
             snapshots.join(timeout=60)
+
+
+@dataclass
+class _Turn:
+    """One turn of the worker's loop: its heartbeat, the digests and the purge when due (no
+    purge with NIGHTLY_JOBS=timer), then every message due. The heartbeat is written again
+    between two messages of a long drain."""
+
+    engine: Engine
+    sender: SmtpSender
+    max_attempts: int
+    digests: DailyDigests
+    purges: DailyPurge | None
+    heartbeat: Heartbeat
+
+    def run(self, stop: threading.Event) -> None:
+        self.heartbeat.beat()
+        for digest in self.digests.run(self.engine):
+            say(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
+        purged = self.purges.run(self.engine) if self.purges is not None else None
+        if purged is not None and purged.reports:
+            say(f"privacy purge: {purged.reports} closed ticket(s) anonymised")
+
+        def stopping() -> bool:
+            self.heartbeat.beat_if_due()
+            return stop.is_set()
+
+        result = drain(self.engine, self.sender, max_attempts=self.max_attempts, stopping=stopping)
+        if result.sent or result.failed:
+            retried = result.failed - result.given_up
+            say(
+                f"{result.sent} sent, {result.failed} failed "
+                f"({retried} will be retried, {result.given_up} given up)"
+            )
+        for error in result.errors:
+            say(f"  {error}", err=True)
 
 
 NIGHTLY_JOBS = ("worker", "timer")
@@ -121,7 +173,7 @@ def nightly_jobs_here(config) -> bool:
             f"purge) or 'timer' (a timer does), not {who!r}."
         )
     if who == "timer":
-        click.echo("nightly snapshot and privacy purge: left to the timer (NIGHTLY_JOBS=timer)")
+        say("nightly snapshot and privacy purge: left to the timer (NIGHTLY_JOBS=timer)")
     return who == "worker"
 
 
@@ -143,9 +195,9 @@ def nightly_snapshots(stop: threading.Event):
 
     def report(outcome) -> None:
         if isinstance(outcome, BaseException):
-            click.echo(f"snapshot failed, retrying in an hour: {outcome!r}", err=True)
+            say(f"snapshot failed, retrying in an hour: {outcome!r}", err=True)
         else:
-            click.echo(f"snapshot: {outcome.features} reports in {schedule.directory}")
+            say(f"snapshot: {outcome.features} reports in {schedule.directory}")
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     return NightlySnapshots(app, schedule, stop.is_set, report)

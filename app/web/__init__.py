@@ -56,6 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
     from app.web import pwa
 
     Compress(app)
+    # First, so that every request is timed and carries its id, whatever answers it.
+    from app.web import metrics, requestlog
+
+    requestlog.init_app(app)
+    metrics.init_app(app)
     from app.web import cache
 
     cache.init_app(app)

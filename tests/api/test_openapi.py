@@ -2,10 +2,12 @@
 
 import json
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
 from app.categories.fixtures import FIXTURES
+from app.notify.heartbeat import beat
 from app.web import create_app
 
 # The operations of issue 2 (the foundation).
@@ -50,7 +52,9 @@ def test_errors_are_documented_as_problem_json(client):
                 if "$ref" in response:
                     response = responses[response["$ref"].rsplit("/", 1)[1]]
                 if status.startswith(("4", "5")) or status == "default":
-                    if path == "/api/v1/health":
+                    # The health and readiness 503s are the state of each check, not a
+                    # problem: load balancers and people read them as they are.
+                    if path in ("/api/v1/health", "/api/v1/health/ready"):
                         continue
                     assert list(response["content"]) == ["application/problem+json"], (
                         method,
@@ -104,6 +108,13 @@ schema = schemathesis.openapi.from_dict(load_openapi_document())
 # cursor the API never issued. Schemathesis' "schema-valid request rejected" check
 # (positive_data_acceptance) would flag each of them, so it is the one check left out.
 EXCLUDED_CHECKS = [schemathesis.checks.positive_data_acceptance]
+
+
+@pytest.fixture(autouse=True)
+def _a_worker_beats(session):
+    """A worker is running, as in service: readiness (GET /api/v1/health/ready) is then 200,
+    and any 5xx left is the API's fault."""
+    beat(session.connection(), "openapi-test")
 
 
 @schema.parametrize()

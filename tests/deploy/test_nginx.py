@@ -173,6 +173,24 @@ def test_the_login_limit_counts_each_clients_own_address(site):
         assert other.post(LOGIN, json=wrong).status_code == 401
 
 
+def test_metrics_are_never_served_through_the_public_site(site):
+    """Through nginx, /metrics is the 404 of any unknown address, even to a client on the
+    host itself, which the app would let read it; Prometheus asks gunicorn directly."""
+    chosen, prefix, _ = site
+    with client(chosen, prefix) as anyone:
+        unknown = anyone.get("/no-such-page")
+        for path in ("/metrics", "/%6detrics", "/metrics?name[]=pave_database_up"):
+            refused = anyone.get(path)
+            assert refused.status_code == 404, path
+            assert refused.headers["Content-Type"] == PROBLEM
+            assert refused.json() == unknown.json()
+    # (This site's TRUSTED_HOSTS names its public host only.)
+    direct = httpx.get(f"http://127.0.0.1:{chosen.app}/metrics", headers={"Host": HOST})
+    assert direct.status_code == 200
+    # The unknown page asked through nginx above, counted by whichever worker answered it.
+    assert 'count{endpoint="unmatched",method="GET",status="404"}' in direct.text
+
+
 def test_bodies_over_the_apps_limits_are_refused_with_a_problem(site):
     chosen, prefix, log = site
     unknown = uuid.uuid4()

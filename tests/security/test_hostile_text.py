@@ -33,6 +33,7 @@ import pytest
 from PIL import Image
 
 from app.accounts.models import Role
+from app.notify.heartbeat import beat
 from tests.helpers.accounts import PASSWORD, login, make_staff, places  # noqa: F401 (fixtures)
 from tests.helpers.api import GRAND_PLACE, assert_problem, report_body, row_counts
 
@@ -268,8 +269,10 @@ class Caller:
 
 
 @pytest.fixture
-def context(report_factory):
+def context(report_factory, session):
     report = report_factory(in_brussels=True, with_reporter=True, description="Deep pothole")
+    # A worker is running, as in service: readiness answers 200, so any 5xx is a fault.
+    beat(session.connection(), "hostile-test")
     return {"report_id": report.id}
 
 

@@ -1,4 +1,10 @@
-"""GET /api/v1/health: is the service up, can it reach its database (and its read replica)."""
+"""GET /api/v1/health: is the service up, can it reach its database (and its read replica).
+
+Beside it, for process managers and load balancers (docs/operations.md, section 6):
+`GET /api/v1/health/live`, the process answers (no database), and
+`GET /api/v1/health/ready`, this instance can serve: the database answers, its schema is at
+the migrations' head, and a worker wrote its heartbeat lately (app/api/health/ready.py).
+"""
 
 from __future__ import annotations
 
