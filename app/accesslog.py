@@ -41,9 +41,15 @@ def _spelled(word: str) -> str:
 
 _SLASH = "(?:/|%2f)"
 # A follow token: the path segment after a segment that reads "follow" (page, API and its
-# sub-resources), in any spelling the app routes: percent-encoded characters or slashes,
-# repeated slashes (`//follow//…`, which the app redirects). Case is ignored, to be safe.
-FOLLOW_TOKEN = re.compile(rf"({_SLASH}{_spelled('follow')}{_SLASH}+)[^/?#\s\"]+", re.IGNORECASE)
+# sub-resources), "follow/confirm" (the confirmation link a follower is emailed) or
+# "follow-confirmations" (its API), in any spelling the app routes: percent-encoded
+# characters or slashes, repeated slashes (`//follow//…`, which the app redirects). Case is
+# ignored, to be safe.
+FOLLOW_TOKEN = re.compile(
+    rf"({_SLASH}{_spelled('follow')}(?:{_spelled('-confirmations')})?{_SLASH}+"
+    rf"(?:{_spelled('confirm')}{_SLASH}+)?)[^/?#\s\"]+",
+    re.IGNORECASE,
+)
 # An api_key parameter, any of its characters percent-encoded or not, in a query string or
 # a whole URL.
 API_KEY = re.compile(rf"((?:^|[?&;]){_spelled('api_key')}=)[^&;#\s\"]*", re.IGNORECASE)

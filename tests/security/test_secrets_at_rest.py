@@ -100,7 +100,7 @@ def _gunicorn(database_url, log: Path):
 def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
     database_url, tmp_path
 ):
-    tokens = [secrets.token_urlsafe(32) for _ in range(5)]
+    tokens = [secrets.token_urlsafe(32) for _ in range(7)]
     api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
     log = tmp_path / "gunicorn.log"
     with _gunicorn(database_url, log) as base:
@@ -113,7 +113,12 @@ def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
             _request(f"{base}/api/v1/health", headers={"Referer": f"{base}/follow/{tokens[4]}"}),
         ]
         assert answers == [200, 200, 404, 404, 200, 200]
+        # A follower's confirmation link, page and API (unknown tokens: refused, still logged).
+        _request(f"{base}/follow/confirm/{tokens[5]}")
+        _request(f"{base}/api/v1/follow-confirmations/{tokens[6]}", method="POST")
     written = log.read_text()
+    assert "GET /follow/confirm/*** HTTP/1.1" in written
+    assert "POST /api/v1/follow-confirmations/*** HTTP/1.1" in written
     # Every request is in the log, with its secrets masked.
     assert "GET /follow/*** HTTP/1.1" in written
     assert "GET /follow/***/unsubscribe HTTP/1.1" in written
