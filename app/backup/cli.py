@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import current_app
@@ -24,8 +26,31 @@ def _database_url() -> str:
     return str(url)
 
 
+T = TypeVar("T")
+
+
 def _progress(message: str) -> None:
     click.echo(f"… {message}", err=True)
+
+
+def _run(operation: Callable[..., T], directory: Path) -> T:
+    """create_backup or restore_backup on this app's database and photo storage; a refusal
+    becomes the command's error message."""
+    from app.media.storage import storage_from_settings
+    from app.web import get_database
+
+    cfg = current_app.config
+    try:
+        return operation(
+            get_database(current_app).engine,
+            _database_url(),
+            storage_from_settings(cfg),
+            directory,
+            pg_bin=cfg["BACKUP_PG_BIN"],
+            progress=_progress,
+        )
+    except BackupError as exc:
+        raise click.ClickException(exc.detail) from None
 
 
 @backup_cli.command("create")
@@ -34,22 +59,8 @@ def create_command(directory: Path) -> None:
     """Back up the database (pg_dump, one snapshot) and the photo files into DIR, a new or
     empty directory, with a manifest.json holding the schema version and every file's SHA-256."""
     from app.backup.create import create_backup
-    from app.media.storage import storage_from_settings
-    from app.web import get_database
 
-    cfg = current_app.config
-    url = _database_url()
-    try:
-        result = create_backup(
-            get_database(current_app).engine,
-            url,
-            storage_from_settings(cfg),
-            directory,
-            pg_bin=cfg["BACKUP_PG_BIN"],
-            progress=_progress,
-        )
-    except BackupError as exc:
-        raise click.ClickException(exc.detail) from None
+    result = _run(create_backup, directory)
     click.echo(
         f"Backup written to {result.path}: schema {', '.join(result.revisions) or 'none'}, "
         f"{result.photos} photo files."
@@ -69,22 +80,8 @@ def restore_command(directory: Path) -> None:
     """Restore the backup in DIR into an empty database (DATABASE_URL) and an empty photo
     storage, after checking every file's SHA-256; refused, with nothing changed, otherwise."""
     from app.backup.restore import restore_backup
-    from app.media.storage import storage_from_settings
-    from app.web import get_database
 
-    cfg = current_app.config
-    url = _database_url()
-    try:
-        result = restore_backup(
-            get_database(current_app).engine,
-            url,
-            storage_from_settings(cfg),
-            directory,
-            pg_bin=cfg["BACKUP_PG_BIN"],
-            progress=_progress,
-        )
-    except BackupError as exc:
-        raise click.ClickException(exc.detail) from None
+    result = _run(restore_backup, directory)
     click.echo(
         f"Restored from {directory}: schema {', '.join(result.revisions) or 'none'}, "
         f"{result.photos} photo files."

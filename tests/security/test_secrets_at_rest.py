@@ -15,17 +15,9 @@ The defences, tested here with the real processes:
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import os
 import re
 import secrets
-import signal
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -36,9 +28,8 @@ from app.notify.worker import drain
 from app.web import create_app
 from tests.helpers.api import report_body
 from tests.helpers.databases import migrated_database
-from tests.helpers.servers import free_port
+from tests.helpers.gunicorn import procfile_web, status_of
 
-ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = "https://pave.example"
 FOLLOW_TOKEN = re.compile(r"/follow/([A-Za-z0-9_-]{20,})")
 INVITATION_TOKEN = re.compile(r"#invitation=([A-Za-z0-9_-]{20,})")
@@ -47,75 +38,25 @@ INVITATION_TOKEN = re.compile(r"#invitation=([A-Za-z0-9_-]{20,})")
 # --- gunicorn's access log ----------------------------------------------------------------
 
 
-def _web_command() -> str:
-    """The Procfile's web entry, exactly as `make run` starts it."""
-    (line,) = [x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith("web:")]
-    return line.removeprefix("web:").strip()
-
-
-def _request(url: str, method: str = "GET", headers: dict | None = None) -> int | None:
-    request = urllib.request.Request(url, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
-
-
-@contextlib.contextmanager
-def _gunicorn(database_url, log: Path):
-    """The Procfile's web process on a free port, with its output in `log`: its base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "PORT": str(port),
-        "WORKERS": "1",
-    }
-    with log.open("w") as output:
-        gunicorn = subprocess.Popen(
-            ["sh", "-c", _web_command()],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while _request(f"{base}/api/v1/health") != 200:
-            assert gunicorn.poll() is None, log.read_text()
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not answer")
-            time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=60)
-
-
 def test_the_access_log_of_make_runs_gunicorn_masks_follow_tokens_and_api_keys(
     database_url, tmp_path
 ):
     tokens = [secrets.token_urlsafe(32) for _ in range(7)]
     api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
     log = tmp_path / "gunicorn.log"
-    with _gunicorn(database_url, log) as base:
+    with procfile_web(database_url, log) as base:
         answers = [
-            _request(f"{base}/follow/{tokens[0]}"),
-            _request(f"{base}/follow/{tokens[1]}/unsubscribe"),
-            _request(f"{base}/api/v1/follow/{tokens[2]}"),
-            _request(f"{base}/api/v1/follow/{tokens[3]}/unsubscribe", method="POST"),
-            _request(f"{base}/open311/v2/requests.json?jurisdiction_id=pave.be&api_key={api_key}"),
-            _request(f"{base}/api/v1/health", headers={"Referer": f"{base}/follow/{tokens[4]}"}),
+            status_of(f"{base}/follow/{tokens[0]}"),
+            status_of(f"{base}/follow/{tokens[1]}/unsubscribe"),
+            status_of(f"{base}/api/v1/follow/{tokens[2]}"),
+            status_of(f"{base}/api/v1/follow/{tokens[3]}/unsubscribe", method="POST"),
+            status_of(f"{base}/open311/v2/requests.json?jurisdiction_id=pave.be&api_key={api_key}"),
+            status_of(f"{base}/api/v1/health", headers={"Referer": f"{base}/follow/{tokens[4]}"}),
         ]
         assert answers == [200, 200, 404, 404, 200, 200]
         # A follower's confirmation link, page and API (unknown tokens: refused, still logged).
-        _request(f"{base}/follow/confirm/{tokens[5]}")
-        _request(f"{base}/api/v1/follow-confirmations/{tokens[6]}", method="POST")
+        status_of(f"{base}/follow/confirm/{tokens[5]}")
+        status_of(f"{base}/api/v1/follow-confirmations/{tokens[6]}", method="POST")
     written = log.read_text()
     assert "GET /follow/confirm/*** HTTP/1.1" in written
     assert "POST /api/v1/follow-confirmations/*** HTTP/1.1" in written
@@ -153,7 +94,7 @@ def test_the_access_log_masks_follow_tokens_and_api_keys_however_the_address_spe
     (token,) = {t for row in _rows_as_text(own_engine) for t in FOLLOW_TOKEN.findall(row)}
     api_key = f"pave_{secrets.token_hex(4)}_{secrets.token_urlsafe(24)}"
     log = tmp_path / "gunicorn.log"
-    with _gunicorn(own_engine.url, log) as base:
+    with procfile_web(own_engine.url, log) as base:
         answers = {
             path: _raw(base, path)
             for path in (
