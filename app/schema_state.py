@@ -6,6 +6,7 @@ head of migrations/ in this checkout, without changing anything.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from alembic.runtime.migration import MigrationContext
@@ -37,9 +38,17 @@ def script_directory() -> ScriptDirectory:
     return ScriptDirectory(str(ROOT / "migrations"))
 
 
+@functools.cache
+def _code_revisions() -> tuple[tuple[str, ...], frozenset[str]]:
+    """This checkout's heads and every revision it knows: read once per process (parsing
+    migrations/ takes milliseconds, and readiness is asked all the time)."""
+    script = script_directory()
+    known = frozenset(rev.revision for rev in script.walk_revisions())
+    return tuple(script.get_heads()), known
+
+
 def schema_state(connection: Connection) -> SchemaState:
     """Where the database connected to stands against this checkout's migrations."""
-    script = script_directory()
     current = MigrationContext.configure(connection).get_current_heads()
-    known = frozenset(rev.revision for rev in script.walk_revisions())
-    return SchemaState(current=tuple(current), heads=tuple(script.get_heads()), known=known)
+    heads, known = _code_revisions()
+    return SchemaState(current=tuple(current), heads=heads, known=known)
