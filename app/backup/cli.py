@@ -40,10 +40,11 @@ def _run(operation: Callable[..., T], directory: Path) -> T:
     from app.web import get_database
 
     cfg = current_app.config
+    url = _database_url()  # First: without it, the app's engine cannot be made.
     try:
         return operation(
             get_database(current_app).engine,
-            _database_url(),
+            url,
             storage_from_settings(cfg),
             directory,
             pg_bin=cfg["BACKUP_PG_BIN"],
