@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from app.backup.errors import BackupError
+from app.durable import fsync
 
 FORMAT = "pave-backup/1"
 MANIFEST = "manifest.json"
@@ -38,18 +38,11 @@ def write(root: Path, manifest: dict[str, Any]) -> None:
     """Write manifest.json last, and flush everything, so that a backup with one is whole."""
     path = root / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    for file in [*_files(root), path]:
-        _fsync(file)
-    for directory in {root, *(p.parent for p in _files(root))}:
-        _fsync(directory)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    files = _files(root)
+    for file in [*files, path]:
+        fsync(file)
+    for directory in {root, *(p.parent for p in files)}:
+        fsync(directory)
 
 
 def _files(root: Path) -> list[Path]:

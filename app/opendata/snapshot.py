@@ -33,6 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import sessionmaker
 
+from app.durable import fsync
 from app.errors import PaveError
 from app.opendata import records
 from app.opendata.export import Export
@@ -41,7 +42,6 @@ from app.opendata.snapshot_files import (
     FILES,
     SnapshotFile,
     describe,
-    fsync_directory,
     manifest_entries,
     read_manifest,
     write_manifest,
@@ -173,5 +173,5 @@ def _publish(
     write_manifest(directory, old_taken_at, old_day, files=current, pending=files)
     for fmt in FILES:
         os.replace(work / FILES[fmt], directory / FILES[fmt])
-    fsync_directory(directory)
+    fsync(directory)
     write_manifest(directory, taken_at, day, files=files, previous=current)

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from app.durable import fsync
 from app.errors import NotFoundError
 from app.problems import msg
 
@@ -90,15 +91,6 @@ class SnapshotFile:
         )
 
 
-def fsync_directory(directory: Path) -> None:
-    """Make a rename in `directory` durable (the new name survives a crash)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` under `path` all at once, as far as any reader can tell."""
     scratch = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
@@ -110,7 +102,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(scratch, path)
     finally:
         scratch.unlink(missing_ok=True)
-    fsync_directory(path.parent)
+    fsync(path.parent)
 
 
 def describe(path: Path, fmt: str, features: int, taken_at: dt.datetime) -> SnapshotFile:

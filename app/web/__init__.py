@@ -56,17 +56,18 @@ def create_app(config: dict | None = None) -> Flask:
     from app.web import pwa
 
     Compress(app)
-    # First, so that every request is timed and carries its id, whatever answers it.
-    from app.web import metrics, requestlog
-
-    requestlog.init_app(app)
-    metrics.init_app(app)
     from app.web import cache
 
     cache.init_app(app)
     from app.api.open311.routes import blp as open311_blp
 
     api.init_app(app)
+    # After the API, whose hostile-input check puts itself first: these go before it, so
+    # that every request is timed and carries its id, whatever answers it.
+    from app.web import metrics, requestlog
+
+    requestlog.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
     # The resident app (pwa/dist) at /, beside the API.
     app.register_blueprint(pwa.blp)

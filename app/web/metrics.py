@@ -224,5 +224,6 @@ def init_app(app: Flask) -> None:
         app.config["METRICS_ALLOWED_NETWORKS"]
     )
     app.register_blueprint(blp)
-    app.before_request(_start)
+    # Before every other hook (the hostile-input check too): a refused request is timed.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
     app.after_request(_observe)

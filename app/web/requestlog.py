@@ -76,14 +76,14 @@ def configure_logging(log_format: str) -> None:
     """The app's handler writes `log_format` lines, masked, with the request's fields."""
     if log_format not in FORMATS:
         raise ValueError(f"LOG_FORMAT is text or json, not {log_format!r}")
-    for handler in (default_handler,):
-        for kind in (RequestFields, MaskingFilter):
-            if not any(isinstance(f, kind) for f in handler.filters):
-                handler.addFilter(kind())
-        handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    for kind in (RequestFields, MaskingFilter):
+        if not any(isinstance(f, kind) for f in default_handler.filters):
+            default_handler.addFilter(kind())
+    default_handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
 
 
 def init_app(app: Flask) -> None:
     configure_logging(str(app.config["LOG_FORMAT"]).strip().lower())
-    app.before_request(_take_id)
+    # Before every other hook (the hostile-input check too): a refused request has its id.
+    app.before_request_funcs.setdefault(None, []).insert(0, _take_id)
     app.after_request(_give_id)

@@ -6,3 +6,4 @@ from tests.helpers.backup import (  # noqa: F401  (fixtures)
     owned_target,
     source,
 )
+from tests.helpers.media import s3  # noqa: F401  (fixture)

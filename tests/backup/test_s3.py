@@ -13,31 +13,13 @@ from app.backup.postgres import user_relations
 from app.backup.restore import restore_backup
 from app.media.storage import LocalStorage, S3Storage
 from tests.helpers.backup import stored_files, table_rows
-
-BUCKET = "pave-photos"
-
-
-@pytest.fixture
-def s3(monkeypatch):
-    """moto's in-process stand-in for S3 (the outside world), with a bucket."""
-    import boto3
-    import moto
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    with moto.mock_aws():
-        client = boto3.client("s3", region_name="eu-west-1")
-        client.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-        )
-        yield client
+from tests.helpers.media import S3_BUCKET
 
 
 @pytest.fixture
 def bucket(s3, source) -> S3Storage:
     """The source's photos, as an installation with PHOTO_STORAGE=s3 keeps them."""
-    storage = S3Storage(BUCKET, "photos/", client=s3)
+    storage = S3Storage(S3_BUCKET, "photos/", client=s3)
     for name, data in stored_files(source.photo_dir).items():
         storage.put(name.split("/")[1], data, "image/jpeg")
     return storage
@@ -52,7 +34,7 @@ def test_the_backup_lists_the_objects_and_the_restore_finds_them(
     assert result.photos == 6
     assert not (backup / "photos").exists()
     listed = json.loads((backup / "photos-s3.json").read_text())
-    assert (listed["bucket"], listed["prefix"]) == (BUCKET, "photos/")
+    assert (listed["bucket"], listed["prefix"]) == (S3_BUCKET, "photos/")
     sizes = {name.split("/")[1]: len(data) for name, data in stored_files(source.photo_dir).items()}
     assert {key: o["bytes"] for key, o in listed["objects"].items()} == sizes
 
@@ -69,7 +51,7 @@ def test_a_restore_is_refused_when_the_bucket_lost_an_object(
     bucket.delete(lost)
 
     with pytest.raises(
-        BackupError, match=f"1 photo object.* not in s3://{BUCKET}/photos/ .*{lost}"
+        BackupError, match=f"1 photo object.* not in s3://{S3_BUCKET}/photos/ .*{lost}"
     ):
         restore_backup(empty_target.engine, empty_target.url, bucket, backup)
     with empty_target.engine.connect() as db:
@@ -77,7 +59,7 @@ def test_a_restore_is_refused_when_the_bucket_lost_an_object(
 
 
 def test_a_local_backup_restored_into_an_empty_bucket_fills_it(source, backup, s3, empty_target):
-    storage = S3Storage(BUCKET, "photos/", client=s3)
+    storage = S3Storage(S3_BUCKET, "photos/", client=s3)
 
     restore_backup(empty_target.engine, empty_target.url, storage, backup)
 

@@ -66,3 +66,23 @@ def photo_rows(session, report_id: uuid.UUID | None = None) -> int:
     return session.execute(
         text("SELECT count(*) FROM photos WHERE report_id = :id"), {"id": report_id}
     ).scalar()
+
+
+S3_BUCKET = "pave-photos"
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    """moto's in-process stand-in for S3 (the outside world), with the bucket S3_BUCKET."""
+    import boto3
+    import moto
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    with moto.mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(
+            Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        yield client

@@ -5,5 +5,6 @@ from tests.helpers.media import (  # noqa: F401  (fixtures)
     photo_client,
     photo_dir,
     report_id,
+    s3,
     storage,
 )

@@ -8,6 +8,7 @@ import pytest
 
 from app.errors import NotFoundError
 from app.media.storage import LocalStorage, S3Storage, content_key, storage_from_settings
+from tests.helpers.media import S3_BUCKET
 
 DATA = b"pretend these are the bytes of a WebP image"
 KEY = f"{hashlib.sha256(DATA).hexdigest()}.webp"
@@ -51,29 +52,12 @@ def test_the_backend_is_chosen_by_setting(tmp_path):
         storage_from_settings({"PHOTO_STORAGE": "ftp"})
 
 
-@pytest.fixture
-def s3(monkeypatch):
-    """moto's in-process stand-in for S3 (the outside world), with a bucket."""
-    import boto3
-    import moto
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    with moto.mock_aws():
-        client = boto3.client("s3", region_name="eu-west-1")
-        client.create_bucket(
-            Bucket="pave-photos", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-        )
-        yield client
-
-
 def test_s3_storage_names_objects_by_hash_under_the_prefix(s3):
-    storage = S3Storage("pave-photos", "photos/", client=s3)
+    storage = S3Storage(S3_BUCKET, "photos/", client=s3)
 
     assert storage.put(KEY, DATA, "image/webp") is True
     assert storage.put(KEY, DATA, "image/webp") is False
-    stored = s3.get_object(Bucket="pave-photos", Key=f"photos/{KEY}")
+    stored = s3.get_object(Bucket=S3_BUCKET, Key=f"photos/{KEY}")
     assert stored["ContentType"] == "image/webp"
     assert "immutable" in stored["CacheControl"]
     assert storage.get(KEY) == DATA

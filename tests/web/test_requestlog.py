@@ -62,13 +62,18 @@ def test_anything_else_gets_a_new_id(client):
         "é" * 10,
         "-starts-with-dash",
         '"quoted-value"',
+        # What could break or forge a log line: NUL, control characters, a huge value.
+        "trace\x00-0001-abcd",
+        "trace\x1b[31m-red-0001",
+        "trace\tinside-0001",
+        "x" * 100_000,
     ):
         headers = {} if incoming is None else {"X-Request-Id": incoming}
         response = client.get("/api/v1/health/live", headers=headers)
         given = response.headers["X-Request-Id"]
         assert NEW_ID.fullmatch(given), (incoming, given)
         seen.add(given)
-    assert len(seen) == 9, "a new id each time"
+    assert len(seen) == 13, "a new id each time"
 
 
 def test_an_error_answer_carries_its_id_too(client):
