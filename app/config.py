@@ -63,6 +63,9 @@ class Config:
     # a random key is made once and kept in SECRET_KEY_FILE (mode 0600) for development.
     SECRET_KEY = ""
     SECRET_KEY_FILE = str(ROOT / "var" / "secret_key")
+    # Fernet keys that encrypt the bodies' Open311 API keys (app/delivery/crypto.py), the first
+    # encrypting, all decrypting; empty: one key derived from SECRET_KEY.
+    DELIVERY_KEYS: tuple[str, ...] = ()
     SESSION_COOKIE_NAME = "pave_session"
     # Secure by default; SESSION_COOKIE_SECURE=false only for local development over http.
     SESSION_COOKIE_SECURE = True

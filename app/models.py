@@ -6,6 +6,7 @@ def import_all() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.bodies import models as _bodies  # noqa: F401
     from app.categories import models as _categories  # noqa: F401
+    from app.delivery import models as _delivery  # noqa: F401
     from app.follow import links as _resident  # noqa: F401
     from app.geo import models as _geo  # noqa: F401
     from app.media import models as _media  # noqa: F401

@@ -16,6 +16,10 @@ class Body(Base):
         CheckConstraint("kind <> 'commune' OR nis_code IS NOT NULL", name="commune_has_nis"),
         CheckConstraint("kind <> 'region' OR region_code IS NOT NULL", name="region_has_code"),
         CheckConstraint("notify_mode IN ('immediate', 'daily')", name="notify_mode"),
+        CheckConstraint(
+            "delivery_method IN ('pave', 'email', 'open311', 'open311_email')",
+            name="delivery_method",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -32,6 +36,10 @@ class Body(Base):
     contact_url: Mapped[str | None] = mapped_column(String(500))
     # New tickets are emailed to contact_email one by one, or once a day as a digest.
     notify_mode: Mapped[str] = mapped_column(String(10), server_default="immediate")
+    # How the body receives its reports (app/delivery): 'pave' (the crew screens only),
+    # 'email' (contact_email, as notify_mode says), 'open311' (its own system, body_open311)
+    # or 'open311_email' (both).
+    delivery_method: Mapped[str] = mapped_column(String(20), server_default="pave")
 
     def names(self) -> dict[str, str]:
         pairs = (("fr", self.name_fr), ("nl", self.name_nl), ("de", self.name_de))
