@@ -162,7 +162,10 @@ async function fillIncludes(html, source) {
     const text = await filled(source, name ?? blockName, attrs ?? blockAttrs, body);
     texts.push(text.replace(/^(?=.)/gm, indent));
   }
-  return html.replace(INCLUDE, () => texts.shift());
+  const done = html.replace(INCLUDE, () => texts.shift());
+  const left = done.match(/<!-- (?:begin |end )?include\b.*/);
+  if (left) throw new Error(`${source}: ${left[0]}: not understood (a block without its end?)`);
+  return done;
 }
 
 async function writePage({ source, out, entry, styles, manifest = null }) {
