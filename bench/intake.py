@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from sqlalchemy import URL
 
 from bench.db import log
+from bench.serving import free_port, served
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -66,12 +64,6 @@ class IntakeResult:
         return (self.requests - self.bad_status - self.socket_errors) / self.seconds
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def gunicorn(app: str, url: URL, worker_args: list[str]) -> Iterator[str]:
     """Serve `app` on a free loopback port; yields its base URL and stops it at the end."""
@@ -79,29 +71,8 @@ def gunicorn(app: str, url: URL, worker_args: list[str]) -> Iterator[str]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
     # No control socket: its default path is shared with any other gunicorn on the machine.
     cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
-    cmd += [*worker_args, app]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start: {' '.join(cmd)}") from None
-                time.sleep(0.2)
+    with served([*cmd, *worker_args, app], port, env, cwd=ROOT) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def wrk(target: str, points: list[dict], seconds: int) -> tuple[int, float, int, int, int, int]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import statistics
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bench.db import create_database, drop_database, log
+from bench.timing import timed
 
 SIZES = (100_000, 1_000_000)
 SEED = 20261128
@@ -183,10 +183,6 @@ def _generate(url: URL, n: int, seed: int) -> None:
         raise RuntimeError(f"only {total:,} reports after generating {n:,}")
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    return statistics.median(samples), statistics.quantiles(samples, n=100)[94]
-
-
 def measure_ogc(url: URL) -> dict[str, tuple[float, float, int]] | None:
     """p50/p95 ms of the OGC items page with a bbox, and of its plain records query."""
     from app.opendata import records
@@ -215,14 +211,7 @@ def measure_ogc(url: URL) -> dict[str, tuple[float, float, int]] | None:
                 return len(conn.execute(text(sql), params).all())
 
             for name, call in (("api", api), ("sql", plain)):
-                for _ in range(OGC_WARMUP):
-                    call()
-                samples, rows = [], 0
-                for _ in range(OGC_ROUNDS):
-                    started = time.perf_counter()
-                    rows = call()
-                    samples.append((time.perf_counter() - started) * 1000)
-                results[name] = (*_percentiles(samples), rows)
+                results[name] = timed(call, OGC_ROUNDS, OGC_WARMUP)
     finally:
         engine.dispose()
     return results

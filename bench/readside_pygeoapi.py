@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,9 +20,9 @@ from pathlib import Path
 import httpx
 from sqlalchemy import URL, create_engine, text
 
-from bench.intake import free_port
 from bench.readside_cases import Latency, prime, sample
 from bench.readside_load import BBOXES
+from bench.serving import free_port, served
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / "var" / "pygeoapi"
@@ -83,26 +82,8 @@ def serve(url: URL) -> Iterator[str]:
     )
     command = [str(bin_ / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}"]
     command += ["--no-control-socket", "pygeoapi.flask_app:APP"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/collections", timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("pygeoapi did not start") from None
-                time.sleep(0.3)
+    with served(command, port, env, probe="/collections", wait=60) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _items(client: httpx.Client, path: str, params: dict[str, str]) -> int:

@@ -16,8 +16,6 @@ driver, the floor any implementation pays.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.opendata.generate import insert_reports
 from bench.db import create_database, drop_database, log
+from bench.timing import timed
 
 TICKETS_IN_COMMUNE = 100_000
 TICKETS_AROUND = 50_000
@@ -42,10 +41,10 @@ LIST_QUERY = {
 # The heart of Bruxelles: several thousand of its tickets, so the map is full at 1,000.
 MAP_BBOX = (4.340, 50.835, 4.370, 50.855)
 
-# The plain SQL of the same rows: the floor under the app's own query. The map's bbox test is
-# the app's: for points, the same as ST_Intersects with the envelope, at a fraction of its cost.
-BASELINE_LIST_SQL = text(
-    """
+# The plain SQL of the same rows: the floor under the app's own query. The list and the map
+# read the same columns and joins, of the crew's body only. The map's bbox test is the app's:
+# for points, the same as ST_Intersects with the envelope, at a fraction of its cost.
+BASELINE_ROWS = """
     SELECT r.id, r.status, r.priority, r.version, r.created_at, r.updated_at,
            r.assignee_user_id, left(r.description, 200), ST_Y(r.location), ST_X(r.location),
            c.code, c.name_fr, m.nis_code, m.name_fr, b.code, b.name_fr
@@ -53,7 +52,10 @@ BASELINE_LIST_SQL = text(
     JOIN categories c ON c.id = r.category_id
     JOIN communes m ON m.id = r.commune_id
     JOIN bodies b ON b.id = r.body_id
-    WHERE r.body_id = :body_id
+    WHERE r.body_id = :body_id"""
+BASELINE_LIST_SQL = text(
+    BASELINE_ROWS
+    + """
       AND r.status IN ('new', 'acknowledged', 'planned', 'in_progress')
       AND c.code = 'pothole' AND r.created_at >= now() - interval '365 days'
     ORDER BY r.created_at DESC, r.id DESC
@@ -61,15 +63,8 @@ BASELINE_LIST_SQL = text(
     """
 )
 BASELINE_MAP_SQL = text(
-    """
-    SELECT r.id, r.status, r.priority, r.version, r.created_at, r.updated_at,
-           r.assignee_user_id, left(r.description, 200), ST_Y(r.location), ST_X(r.location),
-           c.code, c.name_fr, m.nis_code, m.name_fr, b.code, b.name_fr
-    FROM reports r
-    JOIN categories c ON c.id = r.category_id
-    JOIN communes m ON m.id = r.commune_id
-    JOIN bodies b ON b.id = r.body_id
-    WHERE r.body_id = :body_id
+    BASELINE_ROWS
+    + """
       AND r.location && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)
       AND ST_X(r.location) BETWEEN :minx AND :maxx AND ST_Y(r.location) BETWEEN :miny AND :maxy
     ORDER BY r.created_at DESC, r.id DESC
@@ -86,15 +81,7 @@ class Timing:
 
 
 def _measure(call: Callable[[], int]) -> Timing:
-    for _ in range(WARMUP):
-        call()
-    samples, rows = [], 0
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        rows = call()
-        samples.append((time.perf_counter() - started) * 1000)
-    cuts = statistics.quantiles(samples, n=100)
-    return Timing(statistics.median(samples), cuts[94], rows)
+    return Timing(*timed(call, ROUNDS, WARMUP))
 
 
 def _seed(url: URL) -> tuple[int, str]:

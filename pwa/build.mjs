@@ -118,22 +118,63 @@ const chartChunks = chunksWith(js, 'chart.js');
 // (description, title…) and its body; partials/head.html wraps those head lines in the ones
 // every page shares (charset, viewport, icon, the manifest of a page that installs as an app,
 // stylesheets, the language script, the entry script), and each
-// `<!-- include: name.html -->` is replaced by partials/name.html. `<!-- build: … -->`
-// comments are notes for the sources' readers, left out of the pages.
+// `<!-- include: name.html -->` is replaced by partials/name.html (see fillIncludes).
+// `<!-- build: … -->` comments are notes for the sources' readers, left out of the pages.
 const partial = (name) => readFile(join(src, 'partials', name), 'utf8');
 const headPartial = await partial('head.html');
 
+/** `lines` moved as a block to `indent`, their own relative indentation kept. */
+function reindent(lines, indent) {
+  const rows = lines.split('\n').filter((line) => line.trim());
+  const least = Math.min(...rows.map((line) => line.match(/^ */)[0].length));
+  return rows.map((line) => indent + line.slice(least)).join('\n');
+}
+
+// `<!-- include: name.html key="value" … -->` alone on a line: partials/name.html at that
+// line's indentation, each `{{key}}` in it filled in. The block form, `<!-- begin include: … -->`
+// up to `<!-- end include -->`, also puts the lines between them at the partial's `{{body}}` line.
+const ATTRS = '((?: [\\w-]+="[^"]*")*)';
+const INCLUDE = new RegExp(
+  `^([ \\t]*)<!-- (?:include: ([\\w-]+\\.html)${ATTRS} -->\\n|begin include: ([\\w-]+\\.html)${ATTRS} -->\\n` +
+    '([\\s\\S]*?)^[ \\t]*<!-- end include -->\\n)',
+  'gm',
+);
+
+/** The partial `name` filled in with `attrs` (` key="value"…`) and `body` (lines, or undefined). */
+async function filled(source, name, attrs, body) {
+  const values = Object.fromEntries([...attrs.matchAll(/ ([\w-]+)="([^"]*)"/g)].map(([, key, v]) => [key, v]));
+  let text = await partial(name);
+  if (body !== undefined) {
+    if (body.includes('include:')) throw new Error(`${source}: ${name}: an include inside a block include`);
+    const slot = /^([ \t]*)\{\{body\}\}$/m;
+    if (!slot.test(text)) throw new Error(`${source}: ${name} has no {{body}} for the lines given`);
+    text = text.replace(slot, (_, at) => reindent(body, at));
+  }
+  return text.replace(/\{\{([\w-]+)\}\}/g, (slot, key) => {
+    if (!(key in values)) throw new Error(`${source}: ${name}: ${slot} not given`);
+    return values[key];
+  });
+}
+
+async function fillIncludes(html, source) {
+  const texts = [];
+  for (const [, indent, name, attrs, blockName, blockAttrs, body] of html.matchAll(INCLUDE)) {
+    const text = await filled(source, name ?? blockName, attrs ?? blockAttrs, body);
+    texts.push(text.replace(/^(?=.)/gm, indent));
+  }
+  const done = html.replace(INCLUDE, () => texts.shift());
+  const left = done.match(/<!-- (?:begin |end )?include\b.*/);
+  if (left) throw new Error(`${source}: ${left[0]}: not understood (a block without its end?)`);
+  return done;
+}
+
 async function writePage({ source, out, entry, styles, manifest = null }) {
   let html = await readFile(join(src, source), 'utf8');
-  html = html.replace(/^[ \t]*<!-- build: [^>]*-->\n/gm, '');
   html = html.replace(
     /<head>\n([\s\S]*?)<\/head>/,
     (_, own) => `<head>\n${headPartial.replace('%PAGE_HEAD%\n', () => own)}</head>`,
   );
-  for (const [line, indent, name] of [...html.matchAll(/^([ \t]*)<!-- include: ([\w-]+\.html) -->\n/gm)]) {
-    const text = (await partial(name)).replace(/^(?=.)/gm, indent);
-    html = html.replace(line, () => text);
-  }
+  html = (await fillIncludes(html, source)).replace(/^[ \t]*<!-- build: [^>]*-->\n/gm, '');
   const installs = [
     `  <link rel="manifest" href="${manifest}">`,
     '  <link rel="apple-touch-icon" href="/icons/icon-192.png">',

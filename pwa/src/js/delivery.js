@@ -54,6 +54,12 @@ function problemOf(response) {
   };
 }
 
+/** Any other answer: kept to try again later, or a problem to show. */
+function retryOrProblem(response) {
+  if (isRetryable(response.status)) return { retry: response.status };
+  return { problem: problemOf(response) };
+}
+
 /** A report: created once, whatever the number of attempts, thanks to its Idempotency-Key. */
 async function sendReport(transport, item) {
   const response = await transport.createReport(item);
@@ -66,8 +72,7 @@ async function sendReport(transport, item) {
       followToken: response.body.follow_token || null,
     };
   }
-  if (isRetryable(response.status)) return { retry: response.status };
-  return { problem: problemOf(response) };
+  return retryOrProblem(response);
 }
 
 /**
@@ -106,6 +111,14 @@ function appliedOutOfReach(item, response) {
   return { serverId: item.ticketId, result: { id: item.ticketId, replayed: true } };
 }
 
+/** A crew's change the server has applied, now or at an earlier attempt; null if not. */
+function appliedChange(item, response) {
+  if (response.status === 200 || response.status === 201) {
+    return { serverId: item.ticketId, result: appliedSummary(item, response) };
+  }
+  return appliedOutOfReach(item, response);
+}
+
 /**
  * A crew's status change, sent with If-Match = the ticket's version the change was made on
  * (past my own changes, see sendingVersion), so it never overwrites someone else's, and its
@@ -115,11 +128,8 @@ function appliedOutOfReach(item, response) {
  */
 async function sendTransition(transport, item) {
   const response = await transport.transition(item);
-  if (response.status === 200 || response.status === 201) {
-    return { serverId: item.ticketId, result: appliedSummary(item, response) };
-  }
-  const outOfReach = appliedOutOfReach(item, response);
-  if (outOfReach) return outOfReach;
+  const applied = appliedChange(item, response);
+  if (applied) return applied;
   if (response.status === 412) {
     const now = await transport.getTicket(item.ticketId);
     if (now.status !== 200 && isRetryable(now.status)) return { retry: now.status };
@@ -131,8 +141,7 @@ async function sendTransition(transport, item) {
   // same change is still being processed (an earlier attempt): then it is retried.
   const inFlight = String(response.body?.type || '').endsWith('/request-in-flight');
   if (response.status === 409 && !inFlight) return { problem: problemOf(response) };
-  if (isRetryable(response.status)) return { retry: response.status };
-  return { problem: problemOf(response) };
+  return retryOrProblem(response);
 }
 
 /**
@@ -141,13 +150,7 @@ async function sendTransition(transport, item) {
  */
 async function sendTicketEdit(transport, item) {
   const response = await transport.editTicket(item);
-  if (response.status === 200 || response.status === 201) {
-    return { serverId: item.ticketId, result: appliedSummary(item, response) };
-  }
-  const outOfReach = appliedOutOfReach(item, response);
-  if (outOfReach) return outOfReach;
-  if (isRetryable(response.status)) return { retry: response.status };
-  return { problem: problemOf(response) };
+  return appliedChange(item, response) ?? retryOrProblem(response);
 }
 
 const SENDERS = { transition: sendTransition, 'ticket-edit': sendTicketEdit };

@@ -1,4 +1,6 @@
-/** Small DOM builders the screens share (the follow page, the crews' ticket screen). */
+/** Small DOM helpers the screens share (the follow page, the crews' screens, the dashboard). */
+
+import { say } from './i18n.js';
 
 /** An element with an optional class and text. */
 export function el(tag, className, text) {
@@ -17,4 +19,19 @@ export function thumbnailImage(photo, alt) {
   img.height = 96;
   img.loading = 'lazy';
   return img;
+}
+
+/**
+ * A form field's check: with a `key`, says it in `error`, marks `input` aria-invalid and puts
+ * the focus on it; without, clears both. Whether the field is fine.
+ */
+export function flagField(input, error, key, vars) {
+  say(error, key, vars);
+  if (key) {
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return false;
+  }
+  input.removeAttribute('aria-invalid');
+  return true;
 }

@@ -1,5 +1,6 @@
 /** The open-data dashboard: a region's communes, categories, statuses and trend, from the API. */
 
+import { flagField } from '../dom.js';
 import { language, onLanguageChange, say, startLanguage, t, translate } from '../i18n.js';
 import { csvUrl, exportUrl, FILTERS, getCategories, getFigure, getOutlines } from './api.js';
 import { categoryChart, statusChart, trendChart } from './charts.js';
@@ -116,14 +117,7 @@ class Dashboard {
     let error = null;
     if (start && end && start > end) error = 'dashboard.error.period';
     else if (monthsBetween(start, end) > MAX_PERIODS) error = 'dashboard.error.period-too-long';
-    say($('filter-error'), error, { years: MAX_PERIODS / 12 });
-    if (error) {
-      $('end').setAttribute('aria-invalid', 'true');
-      $('end').focus();
-      return false;
-    }
-    $('end').removeAttribute('aria-invalid');
-    return true;
+    return flagField($('end'), $('filter-error'), error, { years: MAX_PERIODS / 12 });
   }
 
   apply() {

@@ -7,24 +7,23 @@
 import { language, say } from '../i18n.js';
 import { preparePhoto } from '../photo.js';
 import { uploadFollowPhoto } from './api.js';
+import { refusalKey } from './refusal.js';
 
 const $ = (id) => document.getElementById(id);
 
-// What a refused upload tells the reporter, by the problem the API answered (its own detail
-// is English, so the page says it in the resident's language instead).
-function refusalKey(answer) {
-  const type = String(answer.body?.type || '');
-  if (answer.status === 413) return 'follow.addPhoto.tooBig';
-  if (answer.status === 415) return 'follow.addPhoto.type';
-  if (answer.status === 422) return 'follow.addPhoto.unreadable';
-  if (answer.status === 409 && type.endsWith('/photo-limit-reached')) return 'follow.addPhoto.full';
-  if (answer.status === 409) return 'follow.addPhoto.closed';
-  if (answer.status === 403) return 'follow.addPhoto.forbidden';
-  if (answer.status === 404) return 'follow.invalid.heading';
-  if (answer.status === 410) return 'follow.expired.heading';
-  if (answer.status === 429) return 'follow.addPhoto.busy';
-  if (answer.status === 503) return 'follow.addPhoto.unavailable';
-  return 'follow.problem.other';
+// What a refused upload tells the reporter, beside what any refusal on this page says.
+const PHOTO_REFUSALS = {
+  403: 'follow.addPhoto.forbidden',
+  413: 'follow.addPhoto.tooBig',
+  415: 'follow.addPhoto.type',
+  422: 'follow.addPhoto.unreadable',
+  429: 'follow.addPhoto.busy',
+  503: 'follow.addPhoto.unavailable',
+};
+
+function photoRefusal(status, type) {
+  if (status === 409) return type.endsWith('/photo-limit-reached') ? 'follow.addPhoto.full' : 'follow.addPhoto.closed';
+  return PHOTO_REFUSALS[status] ?? null;
 }
 
 // The photo's own id, so that a retried upload stores it once; randomUUID needs a secure page.
@@ -116,7 +115,7 @@ export class AddPhoto {
       $('add-photo-done').focus();
       return;
     }
-    const key = refusalKey(answer);
+    const key = refusalKey(answer, photoRefusal);
     // Closed meanwhile: the page catches up with the status, and the control goes.
     if (key === 'follow.addPhoto.closed') await this.reload();
     say($('add-photo-error'), key, { status: answer.status });

@@ -1,23 +1,22 @@
 /** The resident's follow page: their report through the private link of their emails. */
 
+import { flagField } from '../dom.js';
 import { language, onLanguageChange, say, startLanguage, t } from '../i18n.js';
 import { plainText } from '../plain-text.js';
 import { AddPhoto } from './add-photo.js';
 import { confirmFollow, followApi, parseFollowPath } from './api.js';
+import { refusalKey } from './refusal.js';
 import { formatDay, renderReport } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
-// What a refused action tells the resident, by the problem the API answered.
-function refusalKey(answer) {
-  const type = String(answer.body?.type || '');
-  if (answer.status === 404) return 'follow.invalid.heading';
-  if (answer.status === 410) return 'follow.expired.heading';
-  if (answer.status === 409) return 'follow.problem.notResolved';
+// What a refused reopening or comment tells the resident, beside what any refusal on this page says.
+function actionRefusal(status, type) {
+  if (status === 409) return 'follow.problem.notResolved';
   if (type.endsWith('/reopen-window-closed')) return 'follow.problem.late';
   if (type.endsWith('/invalid-text')) return 'follow.problem.invalidText';
-  if (answer.status === 422) return 'follow.problem.refused';
-  return 'follow.problem.other';
+  if (status === 422) return 'follow.problem.refused';
+  return null;
 }
 
 class FollowPage {
@@ -173,7 +172,7 @@ class FollowPage {
       say($(detailId), null);
       return;
     }
-    say($(errorId), refusalKey(answer), { status: answer.status });
+    say($(errorId), refusalKey(answer, actionRefusal), { status: answer.status });
     say($(detailId), null);
     const detail = answer.body?.errors?.[0]?.detail || answer.body?.detail;
     if (detail) $(detailId).textContent = detail;
@@ -184,14 +183,7 @@ class FollowPage {
     const body = plainText(input.value);
     say($('comment-done'), null);
     say($('comment-detail'), null);
-    if (!body) {
-      input.setAttribute('aria-invalid', 'true');
-      say($('comment-error'), 'follow.comment.empty');
-      input.focus();
-      return;
-    }
-    input.removeAttribute('aria-invalid');
-    say($('comment-error'), null);
+    if (!flagField(input, $('comment-error'), body ? null : 'follow.comment.empty')) return;
     const button = $('comment-form').querySelector('button[type="submit"]');
     button.disabled = true;
     let answer = null;

@@ -5,6 +5,7 @@
 
 import { el } from '../dom.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
+import { pickButtons, searchable } from '../search-list.js';
 import { bodyCode } from './api.js';
 
 const $ = (id) => document.getElementById(id);
@@ -147,13 +148,7 @@ export class BodyPicker {
     const list = $('change-body-results');
     const status = $('change-body-status');
     if (this.chosen) return;
-    list.replaceChildren();
-    say(status, null);
-    if (query.length < 2) return;
-    if (!navigator.onLine) {
-      say(status, 'staff.transfer.offline');
-      return;
-    }
+    if (!searchable(query, list, status, 'staff.transfer.offline')) return;
     let answer;
     try {
       answer = await this.api.bodies(query);
@@ -169,16 +164,12 @@ export class BodyPicker {
       say(status, found.length ? 'staff.transfer.ownBody' : 'staff.transfer.none');
       return;
     }
-    const items = bodies.map((body) => {
-      const li = el('li');
-      const kind = t(`staff.kind.${body.kind}`);
-      const button = el('button', 'secondary', `${body.name} (${kind})`);
-      button.type = 'button';
-      button.addEventListener('click', () => this.pick(body));
-      li.append(button);
-      return li;
-    });
-    list.replaceChildren(...items);
+    pickButtons(
+      list,
+      bodies,
+      (body) => `${body.name} (${t(`staff.kind.${body.kind}`)})`,
+      (body) => this.pick(body),
+    );
   }
 
   pick(body) {

@@ -1,5 +1,6 @@
 /** The ticket's priority, assignee and open-data consent, and its updates and internal notes. */
 
+import { flagField } from '../dom.js';
 import { language, say, t } from '../i18n.js';
 import { newTicketEdit, withPendingEdits } from './edits.js';
 import { personName, photoNumber } from './timeline.js';
@@ -116,14 +117,7 @@ export class TicketEditor {
     if (!ticket) return;
     const text = $('update-body');
     const value = text.value.trim();
-    if (!value) {
-      text.setAttribute('aria-invalid', 'true');
-      say($('update-error'), 'staff.post.needText');
-      text.focus();
-      return;
-    }
-    text.removeAttribute('aria-invalid');
-    say($('update-error'), null);
+    if (!flagField(text, $('update-error'), value ? null : 'staff.post.needText')) return;
     const isPublic = $('update-public').checked;
     await this.queue('update', { body: value, public: isPublic });
     text.value = '';

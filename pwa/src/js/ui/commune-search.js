@@ -6,39 +6,30 @@
 
 import { language, say } from '../i18n.js';
 import { searchCommunes } from '../location.js';
+import { pickButtons, searchable } from '../search-list.js';
 
 const $ = (id) => document.getElementById(id);
 
 async function findCommunes(query, onChosen) {
   const list = $('commune-results');
   const status = $('commune-search-status');
-  list.replaceChildren();
-  say(status, null);
-  if (query.length < 2) return;
-  if (!navigator.onLine) {
-    say(status, 'where.communeOffline');
-    return;
-  }
+  if (!searchable(query, list, status, 'where.communeOffline')) return;
   const communes = await searchCommunes(query, language());
   if ($('commune-search').value.trim() !== query) return; // a newer search is under way
   if (!communes.length) {
     say(status, 'where.communeNone');
     return;
   }
-  for (const commune of communes) {
-    const item = document.createElement('li');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'secondary';
-    button.textContent = commune.name;
-    button.addEventListener('click', () => {
+  pickButtons(
+    list,
+    communes,
+    (commune) => commune.name,
+    (commune) => {
       list.replaceChildren();
       $('commune-search').value = commune.name;
       onChosen(commune);
-    });
-    item.append(button);
-    list.append(item);
-  }
+    },
+  );
   say(status, 'where.communeFound', { n: communes.length });
 }
 
