@@ -40,9 +40,10 @@ def _staff_first():
         abort(415, message="Send JSON with Content-Type: application/json.")
 
 
-def _answer(settings: DeliverySettings) -> dict:
+def _answer(settings: DeliverySettings, names: dict[str, str]) -> dict:
     return {
         "body": settings.body_code,
+        "names": names,
         "method": settings.method,
         "endpoint": settings.endpoint,
         "jurisdiction_id": settings.jurisdiction_id,
@@ -67,9 +68,8 @@ class BodyDelivery(MethodView):
         """How a body receives its reports: its method, Open311 connection and mappings
         (never the API key)"""
         body = _allowed_body(body_code)
-        return _answer(
-            read_settings(db_session(), body, crypto.box_from_config(current_app.config))
-        )
+        fernet = crypto.box_from_config(current_app.config)
+        return _answer(read_settings(db_session(), body, fernet), body.names())
 
     @staff_view(
         blp,
@@ -80,7 +80,8 @@ class BodyDelivery(MethodView):
     )
     def put(self, data, body_code: str):
         """Change how a body receives its reports; audited. The API key is write-only"""
-        _allowed_body(body_code, lock=True)
+        body = _allowed_body(body_code, lock=True)
+        names = body.names()
         user = signed_in_staff()
         session = db_session()
         settings = change_settings(
@@ -99,4 +100,4 @@ class BodyDelivery(MethodView):
             allow_http=current_app.config["DELIVERY_ALLOW_HTTP"],
         )
         session.commit()
-        return _answer(settings)
+        return _answer(settings, names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields
 
+from app.api.common import NamesSchema
 from app.delivery.models import METHODS
 
 METHOD_HELP = (
@@ -16,6 +17,7 @@ ATTRIBUTES = {"description": "Pavé category code -> {name: value}, sent as attr
 
 class DeliverySettingsSchema(Schema):
     body = fields.String(required=True, metadata={"description": "The body's code"})
+    names = fields.Nested(NamesSchema, required=True)
     method = fields.String(
         required=True, metadata={"description": METHOD_HELP, "enum": list(METHODS)}
     )

@@ -40,6 +40,7 @@ def test_an_administrator_connects_a_body_and_the_key_is_never_returned(staff_as
     assert "api_key" not in answer and API_KEY not in response.get_data(as_text=True)
     assert answer["api_key_set"] is True and answer["api_key_readable"] is True
     assert {k: answer[k] for k in SETTINGS} == SETTINGS and answer["body"] == "commune-21004"
+    assert answer["names"]["fr"] == "Bruxelles" and answer["names"]["nl"] == "Brussel"
     read = admin.get(BRUXELLES)
     assert read.status_code == 200 and read.get_json() == answer
     assert API_KEY not in read.get_data(as_text=True)
