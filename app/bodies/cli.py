@@ -6,11 +6,14 @@ The API key is never printed: `show` says only whether one is set and readable.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
+from cryptography.fernet import MultiFernet
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.db import Database
 from app.delivery import crypto
 from app.delivery.models import METHODS
 from app.delivery.settings import (
@@ -46,14 +49,14 @@ OPTIONS = {
 }
 
 
-def _fernet():
+def _fernet() -> MultiFernet:
     try:
         return crypto.box_from_config(current_app.config)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-def _database():
+def _database() -> Database:
     from app.web import get_database
 
     return get_database(current_app)
@@ -82,7 +85,7 @@ def _attributes(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _api_key(api_key: str | None, from_stdin: bool, remove: bool):
+def _api_key(api_key: str | None, from_stdin: bool, remove: bool) -> Any:
     if sum((api_key is not None, from_stdin, remove)) > 1:
         raise click.UsageError("give one of --api-key, --api-key-stdin and --remove-api-key")
     if from_stdin:

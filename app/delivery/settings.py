@@ -306,6 +306,7 @@ def rekey(session: Session, fernet: MultiFernet, actor: Actor = COMMAND_LINE) ->
     ).all()
     result = RekeyResult()
     for row, code in rows:
+        assert row.api_key_encrypted is not None  # the query's condition
         try:
             row.api_key_encrypted = crypto.rotate(fernet, row.api_key_encrypted)
         except crypto.ApiKeyUnreadableError:
