@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
 from app.api.common import NamesSchema
 from app.delivery.models import METHODS
+from app.delivery.validation import MAX_API_KEY, MAX_ENDPOINT, MAX_JURISDICTION
 
 METHOD_HELP = (
     "pave (Pavé's crew screens only), email (the body's contact email), open311 (the body's "
@@ -53,16 +54,22 @@ class DeliveryPutSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    method = fields.String(required=True, metadata={"description": METHOD_HELP})
+    method = fields.String(
+        required=True, validate=validate.Length(max=20), metadata={"description": METHOD_HELP}
+    )
     endpoint = fields.String(
         load_default=None,
         allow_none=True,
+        validate=validate.Length(max=MAX_ENDPOINT),
         metadata={"description": "https (http only on this machine); null: no Open311"},
     )
-    jurisdiction_id = fields.String(load_default=None, allow_none=True)
+    jurisdiction_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=MAX_JURISDICTION)
+    )
     api_key = fields.String(
         allow_none=True,
         load_only=True,
+        validate=validate.Length(max=MAX_API_KEY),
         metadata={
             "description": "Write-only: absent keeps the stored key, null removes it, a string "
             "replaces it. Never returned: the answer says api_key_set"
