@@ -8,11 +8,13 @@ shown again ("a key is set"), and each category gets the remote's service code.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import PASSWORD, make_manager, open_staff
@@ -119,6 +121,44 @@ def test_a_manager_connects_their_commune_to_its_open311_server(
     finally:
         context.close()
         reset_bruxelles(live_db)
+
+
+def make_administrator(engine) -> str:
+    from app.accounts.models import Role
+    from app.accounts.services import Grant, create_user
+
+    email = f"admin-{uuid.uuid4().hex[:8]}@pave.example"
+    with Session(engine) as session, session.begin():
+        grant = Grant(Role.ADMINISTRATOR)
+        create_user(session, email, PASSWORD, name="Admin", grants=(grant,))
+    return email
+
+
+def test_an_administrator_opens_any_body_by_its_nis_code(browser, live_server, live_db, tmp_path):
+    table = strings("nl")
+    admin = make_administrator(live_db)
+    context = new_context(browser, live_server, locale="nl-BE")
+    try:
+        page = context.new_page()
+        open_staff(page)
+        page.get_by_label(table["staff.login.email"]).fill(admin)
+        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
+        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        page.get_by_role("link", name=table["staff.nav.delivery"]).click()
+        field = page.get_by_label(table["staff.delivery.anyBody"])
+        field.fill("99999")
+        page.get_by_role("button", name=table["staff.delivery.open"]).click()
+        expect(page.locator("#delivery-status")).to_have_text(
+            table["staff.delivery.noBody"].replace("{code}", "commune-99999")
+        )
+        field.fill("21009")
+        page.get_by_role("button", name=table["staff.delivery.open"]).click()
+        expect(page.get_by_role("heading", name="Elsene")).to_be_visible()
+        expect(page.get_by_label(table["staff.delivery.method"])).to_have_value("pave")
+        assert_every_string_in(page, "nl")
+        page.screenshot(path=str(tmp_path / "delivery-admin-nl.png"))
+    finally:
+        context.close()
 
 
 def test_a_crew_member_has_no_delivery_screen(browser, live_server, live_db):
