@@ -212,6 +212,7 @@ def population_load(file: Path | None, source: str, skip_unknown: bool) -> None:
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
     from app.backup.cli import backup_cli
+    from app.bodies.cli import bodies_cli
     from app.notify.cli import digest_command, worker_command
     from app.opendata.cli import opendata_cli
     from app.privacy.cli import privacy_cli
@@ -227,5 +228,6 @@ def init_app(app: Flask) -> None:
         opendata_cli,
         privacy_cli,
         backup_cli,
+        bodies_cli,
     ):
         app.cli.add_command(command_or_group)

@@ -66,6 +66,9 @@ class Config:
     # Fernet keys that encrypt the bodies' Open311 API keys (app/delivery/crypto.py), the first
     # encrypting, all decrypting; empty: one key derived from SECRET_KEY.
     DELIVERY_KEYS: tuple[str, ...] = ()
+    # Open311 endpoints must use https, except on this machine (localhost, 127.0.0.1, ::1);
+    # true allows plain http anywhere (a closed network), never advisable over the internet.
+    DELIVERY_ALLOW_HTTP = False
     SESSION_COOKIE_NAME = "pave_session"
     # Secure by default; SESSION_COOKIE_SECURE=false only for local development over http.
     SESSION_COOKIE_SECURE = True

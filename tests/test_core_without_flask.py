@@ -27,6 +27,7 @@ CORE_MODULES = (
     "app.open311.updates",
     "app.backup.create",
     "app.backup.restore",
+    "app.delivery.settings",
 )
 
 

@@ -72,6 +72,9 @@ def init_app(app: Flask) -> None:
     from app.api.members.routes import blp as members_blp
 
     api.register_blueprint(members_blp, url_prefix=f"/api/v1{members_blp.url_prefix}")
+    from app.api.bodies.routes import blp as bodies_blp
+
+    api.register_blueprint(bodies_blp, url_prefix=f"/api/v1{bodies_blp.url_prefix}")
     from app.api.opendata.catalog import blp as catalog_blp
 
     api.register_blueprint(catalog_blp)

@@ -13,6 +13,7 @@ from app.accounts.login_throttle import ThrottleUnavailableError
 from app.api.open311.errors import ApiKeyError
 from app.api.tickets import etag as ticket_etag
 from app.backup.errors import BackupError
+from app.delivery.validation import InvalidDeliverySettingsError
 from app.follow import errors as follow
 from app.media import errors as media
 from app.opendata.export import UnknownFilterValueError
@@ -88,6 +89,7 @@ DOMAIN_STATUS: dict[type[errors.PaveError], int] = {
     follow.AlreadyConfirmedError: 409,
     UnknownFilterValueError: 422,
     SnapshotMissingError: 404,
+    InvalidDeliverySettingsError: 422,
     # Raised by `flask backup` only (no route makes or restores a backup): a refusal.
     BackupError: 409,
 }

@@ -1,0 +1,1 @@
+"""/api/v1/bodies/<code>/delivery: how a body receives its reports (administrators, managers)."""
