@@ -119,6 +119,11 @@ def _object(required: tuple[str, ...] = (), about: str = "", /, **properties) ->
     }
 
 
+def _strings(*names: str) -> dict:
+    """Members that are strings, by name."""
+    return dict.fromkeys(names, _STRING)
+
+
 def _geojson(kind: str, required: tuple[str, ...] = ("coordinates",), **properties) -> dict:
     """The schema of a GeoJSON object of type `kind`: its "type" member and `properties`."""
     return _object(("type", *required), type={"type": "string", "enum": [kind]}, **properties)
@@ -126,11 +131,7 @@ def _geojson(kind: str, required: tuple[str, ...] = ("coordinates",), **properti
 
 LINK = _object(
     ("href", "rel"),
-    href=_STRING,
-    rel=_STRING,
-    type=_STRING,
-    hreflang=_STRING,
-    title=_STRING,
+    **_strings("href", "rel", "type", "hreflang", "title"),
     length={"type": "integer"},
 )
 LINKS = {"type": "array", "items": _ref("schemas", "link")}
@@ -138,9 +139,9 @@ LINKS = {"type": "array", "items": _ref("schemas", "link")}
 SCHEMAS = {
     "link": LINK,
     "exception": _object(
-        ("code",), "An error: a code and what is wrong.", code=_STRING, description=_STRING
+        ("code",), "An error: a code and what is wrong.", **_strings("code", "description")
     ),
-    "landingPage": _object(("links",), title=_STRING, description=_STRING, links=LINKS),
+    "landingPage": _object(("links",), **_strings("title", "description"), links=LINKS),
     "confClasses": _object(("conformsTo",), conformsTo=_STRINGS),
     "extent": _object(
         spatial=_object(
@@ -167,9 +168,7 @@ SCHEMAS = {
     ),
     "collection": _object(
         ("id", "links"),
-        id=_STRING,
-        title=_STRING,
-        description=_STRING,
+        **_strings("id", "title", "description"),
         keywords=_STRINGS,
         links=LINKS,
         extent=_ref("schemas", "extent"),
