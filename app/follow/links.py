@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -69,11 +68,9 @@ class FollowToken(Base):
     )
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     # Set on every token of the report and reporter at once: no more emails about it.
-    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    unsubscribed_at: Mapped[dt.datetime | None]
     role: Mapped[str] = mapped_column(String(10))
 
 
@@ -96,15 +93,13 @@ class ReportFollower(Base):
     merged_from: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("reports.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    unsubscribed_at: Mapped[dt.datetime | None]
     # A request to follow waits for its address to confirm it (by the link of the one email
     # it sends) until confirm_expires_at; nothing else is sent there before.
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[dt.datetime | None]
     confirm_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    confirm_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    confirm_expires_at: Mapped[dt.datetime | None]
 
 
 FIND_SQL = text(

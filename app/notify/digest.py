@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, DateTime, ForeignKey, text
+from sqlalchemy import Date, ForeignKey, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -45,7 +45,7 @@ class BodyDigest(Base):
     body_id: Mapped[int] = mapped_column(
         ForeignKey("bodies.id", ondelete="CASCADE"), primary_key=True
     )
-    last_sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_sent_at: Mapped[dt.datetime]
     # The local day of the last scheduled digest: the worker sends at most one a day.
     last_digest_day: Mapped[dt.date | None] = mapped_column(Date)
 
