@@ -102,9 +102,11 @@ class ReportFollower(Base):
     confirm_expires_at: Mapped[dt.datetime | None]
 
 
+# A Follower's fields, by name.
 FIND_SQL = text(
     """
-    SELECT t.id AS token_id, t.role, t.report_id, t.email, r.status, r.reporter_language,
+    SELECT t.id AS token_id, t.role = 'reporter' AS is_reporter, t.report_id, t.email, r.status,
+           r.reporter_language AS language,
            CASE WHEN r.status = 'planned' THEN r.planned_for END AS planned_for,
            CASE WHEN r.status = 'duplicate' THEN r.duplicate_of END AS merged_into,
            (SELECT max(h.at) FROM report_status_changes h
@@ -211,19 +213,7 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         row = db.execute(FIND_SQL, {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
         raise NotFoundError(msg("follow.invalid-link"))
-    follower = Follower(
-        token_id=row.token_id,
-        is_reporter=row.role == "reporter",
-        report_id=row.report_id,
-        email=row.email,
-        status=row.status,
-        language=row.reporter_language,
-        planned_for=row.planned_for,
-        merged_into=row.merged_into,
-        status_since=row.status_since,
-        unsubscribed=row.unsubscribed,
-        db_now=row.db_now,
-    )
+    follower = Follower(**row._asdict())
     closed = Status(follower.status) in CLOSED_STATUSES
     if closed and follower.status_since is not None:
         expires = follower.status_since + dt.timedelta(days=expiry_days)
