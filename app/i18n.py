@@ -34,3 +34,9 @@ def names_from(row: Any, prefix: str, languages: tuple[str, ...] = LANGUAGES) ->
     else:
         names = {lang: getattr(row, f"{prefix}_{lang}", None) for lang in languages}
     return {lang: name for lang, name in names.items() if name}
+
+
+def name_columns(source: str, prefix: str, languages: tuple[str, ...] = LANGUAGES) -> str:
+    """SQL selecting `<source>_<lang> AS <prefix>_<lang>` in each language: what names_from
+    then reads (`source` is a column name but for its language, such as c.name)."""
+    return ", ".join(f"{source}_{lang} AS {prefix}_{lang}" for lang in languages)

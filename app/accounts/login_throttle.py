@@ -26,7 +26,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, replace
 
-from sqlalchemy import DateTime, Index, Integer, String, delete, func, select, text
+from sqlalchemy import Index, Integer, String, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -51,10 +51,10 @@ class LoginThrottleRow(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
-    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    window_start: Mapped[dt.datetime]
+    blocked_until: Mapped[dt.datetime | None]
     # When the counter is forgotten: rows past it are stale and deleted on the way.
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ import enum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -57,12 +56,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     # SHA-256 of the one-time invitation token; cleared once the invitation is accepted.
     invitation_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    invitation_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    invitation_expires_at: Mapped[dt.datetime | None]
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    last_login_at: Mapped[dt.datetime | None]
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user",
@@ -102,9 +99,7 @@ class RoleGrant(Base):
     )
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
     body: Mapped[Body | None] = relationship(lazy="joined")
@@ -121,13 +116,9 @@ class StaffSession(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     # Moved forward at most once a minute; sessions idle longer than their lifetime are purged.
-    last_seen_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), index=True
-    )
+    last_seen_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), index=True)
 
 
 class ApiToken(Base):
@@ -141,11 +132,9 @@ class ApiToken(Base):
     # The token's first characters, stored in clear to find its row and to name it in lists.
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -162,9 +151,7 @@ class PasswordReset(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())

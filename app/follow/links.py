@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -69,11 +68,9 @@ class FollowToken(Base):
     )
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     # Set on every token of the report and reporter at once: no more emails about it.
-    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    unsubscribed_at: Mapped[dt.datetime | None]
     role: Mapped[str] = mapped_column(String(10))
 
 
@@ -96,20 +93,20 @@ class ReportFollower(Base):
     merged_from: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("reports.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    unsubscribed_at: Mapped[dt.datetime | None]
     # A request to follow waits for its address to confirm it (by the link of the one email
     # it sends) until confirm_expires_at; nothing else is sent there before.
-    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[dt.datetime | None]
     confirm_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    confirm_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    confirm_expires_at: Mapped[dt.datetime | None]
 
 
+# A Follower's fields, by name.
 FIND_SQL = text(
     """
-    SELECT t.id AS token_id, t.role, t.report_id, t.email, r.status, r.reporter_language,
+    SELECT t.id AS token_id, t.role = 'reporter' AS is_reporter, t.report_id, t.email, r.status,
+           r.reporter_language AS language,
            CASE WHEN r.status = 'planned' THEN r.planned_for END AS planned_for,
            CASE WHEN r.status = 'duplicate' THEN r.duplicate_of END AS merged_into,
            (SELECT max(h.at) FROM report_status_changes h
@@ -216,19 +213,7 @@ def find(session: Session, token: str, expiry_days: int = DEFAULT_EXPIRY_DAYS) -
         row = db.execute(FIND_SQL, {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
         raise NotFoundError(msg("follow.invalid-link"))
-    follower = Follower(
-        token_id=row.token_id,
-        is_reporter=row.role == "reporter",
-        report_id=row.report_id,
-        email=row.email,
-        status=row.status,
-        language=row.reporter_language,
-        planned_for=row.planned_for,
-        merged_into=row.merged_into,
-        status_since=row.status_since,
-        unsubscribed=row.unsubscribed,
-        db_now=row.db_now,
-    )
+    follower = Follower(**row._asdict())
     closed = Status(follower.status) in CLOSED_STATUSES
     if closed and follower.status_since is not None:
         expires = follower.status_since + dt.timedelta(days=expiry_days)

@@ -8,7 +8,6 @@ from geoalchemy2 import Geometry
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -46,9 +45,7 @@ class BoundarySet(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date, unique=True)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     commune_count: Mapped[int] = mapped_column(Integer)
-    imported_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    imported_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
 
 class Commune(Base):
@@ -106,9 +103,7 @@ class CommunePopulation(Base):
     population: Mapped[int] = mapped_column(Integer)
     reference_date: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(100))
-    loaded_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    loaded_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
 
 class CommuneOutlineFile(Base):
@@ -120,4 +115,4 @@ class CommuneOutlineFile(Base):
     version: Mapped[str] = mapped_column(String(64), primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     gzipped: Mapped[bytes] = mapped_column(LargeBinary)
-    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    made_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())

@@ -8,7 +8,6 @@ import uuid
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -57,9 +56,7 @@ class Photo(Base):
     thumbnail_bytes: Mapped[int] = mapped_column(Integer)
     # Staff will hide photos that show faces or number plates; hidden ones are never served.
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
     @property
     def extension(self) -> str:

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, DateTime, ForeignKey, text
+from sqlalchemy import Date, ForeignKey, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -26,6 +26,7 @@ from app.dates import long_datetime
 from app.db import Base
 from app.notify import outbox
 from app.notify.notifications import body_language, values
+from app.reports.sql import REPORT_JOINS, REPORT_NAMES
 
 # The first digest of a body covers the day before it.
 FIRST_SPAN = dt.timedelta(days=1)
@@ -44,7 +45,7 @@ class BodyDigest(Base):
     body_id: Mapped[int] = mapped_column(
         ForeignKey("bodies.id", ondelete="CASCADE"), primary_key=True
     )
-    last_sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_sent_at: Mapped[dt.datetime]
     # The local day of the last scheduled digest: the worker sends at most one a day.
     last_digest_day: Mapped[dt.date | None] = mapped_column(Date)
 
@@ -66,17 +67,9 @@ MOVE_BOOKMARK_SQL = text(
 )
 # The body's tickets that arrived in (since, until]: made there, or transferred to it.
 TICKETS_SQL = text(
-    """
-    SELECT r.id, r.description, r.planned_for, m.region_code,
-           c.name_fr AS category_fr, c.name_nl AS category_nl, c.name_de AS category_de,
-           c.name_en AS category_en,
-           m.name_fr AS commune_fr, m.name_nl AS commune_nl, m.name_de AS commune_de,
-           b.name_fr AS body_fr, b.name_nl AS body_nl, b.name_de AS body_de,
-           b.name_en AS body_en
-    FROM reports r
-    JOIN categories c ON c.id = r.category_id
-    JOIN communes m ON m.id = r.commune_id
-    JOIN bodies b ON b.id = r.body_id
+    f"""
+    SELECT r.id, r.description, r.planned_for, m.region_code, {REPORT_NAMES}
+    {REPORT_JOINS}
     WHERE r.body_id = :body_id
       AND ((r.created_at > :since AND r.created_at <= :until)
            OR EXISTS (SELECT 1 FROM report_status_changes h

@@ -13,7 +13,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import DateTime, Integer, String, text
+from sqlalchemy import Integer, String, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,8 +26,8 @@ class WorkerHeartbeat(Base):
     __tablename__ = "worker_heartbeats"
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    beat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    beat_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime]
     pid: Mapped[int] = mapped_column(Integer)
     hostname: Mapped[str] = mapped_column(String(255))
 

@@ -27,6 +27,7 @@ from app.dates import long_date, long_datetime
 from app.i18n import COMMUNE_LANGUAGES, REGION_LANGUAGES, names_from, pick_name
 from app.notify import outbox
 from app.notify.messages import STAFF_ROLES
+from app.reports.sql import REPORT_JOINS, REPORT_NAMES
 from app.urls import public_url
 
 FOLLOW_PATH = "/follow/{token}"
@@ -35,21 +36,14 @@ UNSUBSCRIBE_PATH = "/follow/{token}/unsubscribe"
 # What an email needs to name the ticket: category, commune and body in every language, and
 # whether the reporter asked for no more emails about this report.
 FACTS_SQL = text(
-    """
+    f"""
     SELECT r.id, r.description, r.reporter_email, r.reporter_language, r.planned_for,
-           m.region_code,
-           c.name_fr AS category_fr, c.name_nl AS category_nl, c.name_de AS category_de,
-           c.name_en AS category_en,
-           m.name_fr AS commune_fr, m.name_nl AS commune_nl, m.name_de AS commune_de,
-           b.name_fr AS body_fr, b.name_nl AS body_nl, b.name_de AS body_de,
-           b.name_en AS body_en, b.contact_email AS body_email, b.notify_mode,
+           m.region_code, {REPORT_NAMES},
+           b.contact_email AS body_email, b.notify_mode,
            EXISTS (SELECT 1 FROM resident_follow_tokens t
                    WHERE t.report_id = r.id AND t.unsubscribed_at IS NOT NULL
                      AND lower(t.email) = lower(r.reporter_email)) AS reporter_unsubscribed
-    FROM reports r
-    JOIN categories c ON c.id = r.category_id
-    JOIN communes m ON m.id = r.commune_id
-    JOIN bodies b ON b.id = r.body_id
+    {REPORT_JOINS}
     WHERE r.id = :id
     """
 )

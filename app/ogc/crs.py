@@ -20,6 +20,11 @@ class Crs:
     # Digits kept after the decimal point: 6 for degrees (about 10 cm), 2 for metres (1 cm).
     decimals: int
 
+    @property
+    def is_crs84(self) -> bool:
+        """Longitude/latitude: the default, and what the pages' small map draws."""
+        return self.srid == WGS84
+
 
 CRS84 = Crs(CRS84_URI, WGS84, "WGS 84 longitude/latitude", 6)
 LAMBERT72 = Crs(epsg_uri(LAMBERT_72), LAMBERT_72, "Belgian Lambert 72", 2)

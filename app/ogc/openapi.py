@@ -103,150 +103,118 @@ PARAMETERS = {
     },
 }
 
-LINK = {
-    "type": "object",
-    "required": ["href", "rel"],
-    "properties": {
-        "href": {"type": "string"},
-        "rel": {"type": "string"},
-        "type": {"type": "string"},
-        "hreflang": {"type": "string"},
-        "title": {"type": "string"},
-        "length": {"type": "integer"},
-    },
-}
-LINKS = {"type": "array", "items": _ref("schemas", "link")}
+_STRING = {"type": "string"}
+_STRINGS = {"type": "array", "items": _STRING}
 _NUMBERS = {"type": "array", "items": {"type": "number"}}
 _POSITION = {"type": "array", "minItems": 2, "items": {"type": "number"}}
 
+
+def _object(required: tuple[str, ...] = (), about: str = "", /, **properties) -> dict:
+    """The schema of a JSON object with these members, `required` among them."""
+    return {
+        "type": "object",
+        **({"description": about} if about else {}),
+        **({"required": list(required)} if required else {}),
+        "properties": properties,
+    }
+
+
+def _strings(*names: str) -> dict:
+    """Members that are strings, by name."""
+    return dict.fromkeys(names, _STRING)
+
+
+def _geojson(kind: str, required: tuple[str, ...] = ("coordinates",), **properties) -> dict:
+    """The schema of a GeoJSON object of type `kind`: its "type" member and `properties`."""
+    return _object(("type", *required), type={"type": "string", "enum": [kind]}, **properties)
+
+
+LINK = _object(
+    ("href", "rel"),
+    **_strings("href", "rel", "type", "hreflang", "title"),
+    length={"type": "integer"},
+)
+LINKS = {"type": "array", "items": _ref("schemas", "link")}
+
 SCHEMAS = {
     "link": LINK,
-    "exception": {
-        "type": "object",
-        "description": "An error: a code and what is wrong.",
-        "required": ["code"],
-        "properties": {"code": {"type": "string"}, "description": {"type": "string"}},
-    },
-    "landingPage": {
-        "type": "object",
-        "required": ["links"],
-        "properties": {
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "links": LINKS,
-        },
-    },
-    "confClasses": {
-        "type": "object",
-        "required": ["conformsTo"],
-        "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
-    },
-    "extent": {
-        "type": "object",
-        "properties": {
-            "spatial": {
-                "type": "object",
-                "properties": {
-                    "bbox": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {"type": "array", "minItems": 4, "maxItems": 6, **_NUMBERS},
-                    },
-                    "crs": {"type": "string"},
-                },
-            },
-            "temporal": {
-                "type": "object",
-                "properties": {
-                    "interval": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
-                            "type": "array",
-                            "minItems": 2,
-                            "maxItems": 2,
-                            "items": {"type": "string", "format": "date-time", "nullable": True},
-                        },
-                    },
-                    "trs": {"type": "string"},
-                },
-            },
-        },
-    },
-    "collection": {
-        "type": "object",
-        "required": ["id", "links"],
-        "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "keywords": {"type": "array", "items": {"type": "string"}},
-            "links": LINKS,
-            "extent": _ref("schemas", "extent"),
-            "itemType": {"type": "string"},
-            "crs": {"type": "array", "items": {"type": "string"}},
-            "storageCrs": {"type": "string"},
-        },
-    },
-    "collections": {
-        "type": "object",
-        "required": ["links", "collections"],
-        "properties": {
-            "links": LINKS,
-            "collections": {"type": "array", "items": _ref("schemas", "collection")},
-            "crs": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "pointGeoJSON": {
-        "type": "object",
-        "required": ["type", "coordinates"],
-        "properties": {
-            "type": {"type": "string", "enum": ["Point"]},
-            "coordinates": _POSITION,
-        },
-    },
-    "multipolygonGeoJSON": {
-        "type": "object",
-        "required": ["type", "coordinates"],
-        "properties": {
-            "type": {"type": "string", "enum": ["MultiPolygon"]},
-            # Polygons, each a list of rings, each a closed list of positions.
-            "coordinates": {
+    "exception": _object(
+        ("code",), "An error: a code and what is wrong.", **_strings("code", "description")
+    ),
+    "landingPage": _object(("links",), **_strings("title", "description"), links=LINKS),
+    "confClasses": _object(("conformsTo",), conformsTo=_STRINGS),
+    "extent": _object(
+        spatial=_object(
+            bbox={
                 "type": "array",
+                "minItems": 1,
+                "items": {"type": "array", "minItems": 4, "maxItems": 6, **_NUMBERS},
+            },
+            crs=_STRING,
+        ),
+        temporal=_object(
+            interval={
+                "type": "array",
+                "minItems": 1,
                 "items": {
                     "type": "array",
-                    "items": {"type": "array", "minItems": 4, "items": _POSITION},
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "items": {"type": "string", "format": "date-time", "nullable": True},
                 },
             },
+            trs=_STRING,
+        ),
+    ),
+    "collection": _object(
+        ("id", "links"),
+        **_strings("id", "title", "description"),
+        keywords=_STRINGS,
+        links=LINKS,
+        extent=_ref("schemas", "extent"),
+        itemType=_STRING,
+        crs=_STRINGS,
+        storageCrs=_STRING,
+    ),
+    "collections": _object(
+        ("links", "collections"),
+        links=LINKS,
+        collections={"type": "array", "items": _ref("schemas", "collection")},
+        crs=_STRINGS,
+    ),
+    "pointGeoJSON": _geojson("Point", coordinates=_POSITION),
+    "multipolygonGeoJSON": _geojson(
+        "MultiPolygon",
+        # Polygons, each a list of rings, each a closed list of positions.
+        coordinates={
+            "type": "array",
+            "items": {
+                "type": "array",
+                "items": {"type": "array", "minItems": 4, "items": _POSITION},
+            },
         },
-    },
+    ),
     "geometryGeoJSON": {
         "description": "A Point (reports) or a MultiPolygon (communes).",
         "oneOf": [_ref("schemas", "pointGeoJSON"), _ref("schemas", "multipolygonGeoJSON")],
     },
-    "featureGeoJSON": {
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"type": "string", "enum": ["Feature"]},
-            "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-            "geometry": _ref("schemas", "geometryGeoJSON"),
-            "properties": {"type": "object", "nullable": True},
-            "links": LINKS,
-        },
-    },
-    "featureCollectionGeoJSON": {
-        "type": "object",
-        "required": ["type", "features"],
-        "properties": {
-            "type": {"type": "string", "enum": ["FeatureCollection"]},
-            "features": {"type": "array", "items": _ref("schemas", "featureGeoJSON")},
-            "links": LINKS,
-            "timeStamp": {"type": "string", "format": "date-time"},
-            "numberMatched": {"type": "integer", "minimum": 0},
-            "numberReturned": {"type": "integer", "minimum": 0},
-        },
-    },
+    "featureGeoJSON": _geojson(
+        "Feature",
+        required=("geometry", "properties"),
+        id={"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        geometry=_ref("schemas", "geometryGeoJSON"),
+        properties={"type": "object", "nullable": True},
+        links=LINKS,
+    ),
+    "featureCollectionGeoJSON": _geojson(
+        "FeatureCollection",
+        required=("features",),
+        features={"type": "array", "items": _ref("schemas", "featureGeoJSON")},
+        links=LINKS,
+        timeStamp={"type": "string", "format": "date-time"},
+        numberMatched={"type": "integer", "minimum": 0},
+        numberReturned={"type": "integer", "minimum": 0},
+    ),
 }
 
 _HTML_CONTENT = {HTML: {"schema": {"type": "string"}}}

@@ -181,25 +181,19 @@ def check_values(session: Session, flt: records.RecordFilter) -> None:
             raise UnknownFilterValueError(
                 "region", f"No region {flt.region!r}; use one of {', '.join(slugs)}."
             )
-    if (
-        flt.commune
-        and not session.execute(
-            text("SELECT EXISTS (SELECT 1 FROM communes WHERE nis_code = :code)"),
-            {"code": flt.commune},
-        ).scalar_one()
-    ):
+    if flt.commune and not _exists(session, "communes", "nis_code", flt.commune):
         raise UnknownFilterValueError("commune", f"No commune has the NIS code {flt.commune}.")
-    if (
-        flt.category
-        and not session.execute(
-            text("SELECT EXISTS (SELECT 1 FROM categories WHERE code = :code)"),
-            {"code": flt.category},
-        ).scalar_one()
-    ):
+    if flt.category and not _exists(session, "categories", "code", flt.category):
         raise UnknownFilterValueError(
             "category",
             f"No category has the code {flt.category!r}; GET /api/v1/categories lists them.",
         )
+
+
+def _exists(session: Session, table: str, column: str, value: str) -> bool:
+    """Whether a row of `table` has `value` in `column` (both names from the code)."""
+    sql = text(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} = :value)")
+    return session.execute(sql, {"value": value}).scalar_one()
 
 
 def filename(flt: records.RecordFilter, fmt: str, day: dt.date | None = None) -> str:

@@ -20,6 +20,7 @@ import pyogrio
 from sqlalchemy.engine import Connection
 
 from app.errors import PaveError
+from app.geo.projection import WGS84
 from app.opendata import records
 from app.opendata.export import COLUMNS, PHOTO_URL_SQL
 
@@ -103,6 +104,6 @@ def write_gdal(
         driver=driver,
         geometry_name=GEOMETRY,
         geometry_type="Point",
-        crs="EPSG:4326",
+        crs=f"EPSG:{WGS84}",
     )
     return counted[0]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CHAR, Date, DateTime, Index, Integer, String, text
+from sqlalchemy import CHAR, Date, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -27,7 +27,7 @@ class DashboardDay(Base):
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
     hours: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    public_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    public_from: Mapped[dt.datetime] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
 
 
@@ -66,7 +66,7 @@ class DashboardRegionDay(Base):
     region_code: Mapped[str] = mapped_column(String(5), primary_key=True)
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
-    public_from: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    public_from: Mapped[dt.datetime] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
 
 

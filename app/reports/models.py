@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     FetchedValue,
     Float,
     ForeignKey,
@@ -95,12 +94,8 @@ class Report(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), server_default=Status.NEW.value, index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     # The unique constraint, not Python, is what guarantees one report per client key.
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     # SHA-256 of the canonical request body, to tell a true retry from a reused key.
@@ -129,7 +124,7 @@ class Report(Base):
     # sensitive report), whenever the location, category, commune or original changes.
     description_public: Mapped[bool] = mapped_column(Boolean, server_default=false())
     resolved_at: Mapped[dt.datetime | None] = mapped_column(
-        DateTime(timezone=True), server_default=FetchedValue(), server_onupdate=FetchedValue()
+        server_default=FetchedValue(), server_onupdate=FetchedValue()
     )
     public_location = mapped_column(
         Geometry("POINT", srid=WGS84, spatial_index=False),
@@ -140,7 +135,6 @@ class Report(Base):
     # The creation time as published (migration 0016: to the hour when generalised),
     # kept by the same trigger, so that public lists walk an index newest first.
     public_created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True),
         nullable=False,
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),
@@ -154,13 +148,12 @@ class Report(Base):
     # kept by triggers: its update and resolution times as published, and its first publicly
     # visible photo's file.
     public_updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True),
         nullable=False,
         server_default=FetchedValue(),
         server_onupdate=FetchedValue(),
     )
     public_resolved_at: Mapped[dt.datetime | None] = mapped_column(
-        DateTime(timezone=True), server_default=FetchedValue(), server_onupdate=FetchedValue()
+        server_default=FetchedValue(), server_onupdate=FetchedValue()
     )
     public_photo_key: Mapped[str | None] = mapped_column(
         Text, server_default=FetchedValue(), server_onupdate=FetchedValue()
@@ -201,7 +194,7 @@ class StatusChange(Base):
     )
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     actor: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
     # A rejection's or transfer's reason is told to the reporter; published only if staff

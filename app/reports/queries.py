@@ -20,6 +20,7 @@ from app.errors import NotFoundError
 from app.geo.projection import METRIC_SRID, WGS84, near_belgium
 from app.opendata.records import VIEW, RecordFilter, where_clause
 from app.problems import msg
+from app.reports.sql import REPORT_JOINS, REPORT_NAMES
 from app.reports.states import OPEN_STATUSES
 from app.reports.views import PUBLIC_COLUMNS, PUBLIC_VIEW_SQL, ReportView
 
@@ -52,20 +53,13 @@ def get_report(session: Session, report_id: uuid.UUID) -> ReportView:
 
 # The author's own report, as they sent it: exact location and times, their own text.
 OWN_REPORT_SQL = text(
-    """
+    f"""
     SELECT r.id, r.description, r.status, r.created_at, r.updated_at, r.accuracy_m,
            ST_X(r.location) AS lon, ST_Y(r.location) AS lat, false AS generalised,
-           c.code AS category_code, c.name_fr AS category_fr, c.name_nl AS category_nl,
-           c.name_de AS category_de, c.name_en AS category_en,
-           m.nis_code AS commune_nis_code, m.name_fr AS commune_fr, m.name_nl AS commune_nl,
-           m.name_de AS commune_de, m.region_code AS commune_region,
-           b.code AS body_code, b.kind AS body_kind, b.name_fr AS body_fr,
-           b.name_nl AS body_nl, b.name_de AS body_de, b.name_en AS body_en,
-           b.region_code AS body_region
-    FROM reports r
-    JOIN categories c ON c.id = r.category_id
-    JOIN communes m ON m.id = r.commune_id
-    JOIN bodies b ON b.id = r.body_id
+           c.code AS category_code, m.nis_code AS commune_nis_code,
+           m.region_code AS commune_region, b.code AS body_code, b.kind AS body_kind,
+           b.region_code AS body_region, {REPORT_NAMES}
+    {REPORT_JOINS}
     WHERE r.id = :id
     """
 )

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.errors import IdempotencyKeyReuseError, RequestInFlightError, UnknownCategoryError
+from app.geo.projection import WGS84
 from app.geo.routing import locate
 from app.reports.states import Status
 
@@ -66,7 +67,7 @@ KEYED_SQL = text(
 # history row; it returns no row when no body matches. Parameters whose type the SELECT
 # cannot infer are cast, because INSERT ... SELECT does not lend them the column types.
 INSERT_SQL = text(
-    """
+    f"""
     WITH body AS (
         SELECT id FROM bodies
         WHERE (CAST(:handler AS text) = 'commune' AND nis_code = :nis_code)
@@ -79,7 +80,7 @@ INSERT_SQL = text(
                              body_id, status, idempotency_key, request_fingerprint,
                              reporter_name, reporter_email, reporter_phone, reporter_language)
         SELECT :id, :category_id, CAST(:description AS text),
-               ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), CAST(:accuracy_m AS float8),
+               ST_SetSRID(ST_MakePoint(:lon, :lat), {WGS84}), CAST(:accuracy_m AS float8),
                :commune_id, body.id, CAST(:status AS text), CAST(:key AS text),
                CAST(:fingerprint AS text), CAST(:reporter_name AS text),
                CAST(:reporter_email AS text), CAST(:reporter_phone AS text),

@@ -16,21 +16,18 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from app.i18n import COMMUNE_LANGUAGES, names_from
+from app.i18n import COMMUNE_LANGUAGES, name_columns, names_from
 from app.opendata.records import VIEW
 
 # The view's columns as ReportView reads them, from the view aliased `v`.
-PUBLIC_COLUMNS = """
+PUBLIC_COLUMNS = f"""
     v.id, v.description, v.status, v.created_at, v.updated_at, v.accuracy_m,
-           ST_X(v.location) AS lon, ST_Y(v.location) AS lat, v.generalised,
-           v.category_code, v.category_name_fr AS category_fr, v.category_name_nl AS category_nl,
-           v.category_name_de AS category_de, v.category_name_en AS category_en,
-           v.commune_nis_code, v.commune_name_fr AS commune_fr,
-           v.commune_name_nl AS commune_nl, v.commune_name_de AS commune_de,
-           v.region_code AS commune_region,
-           v.body_code, v.body_kind, v.body_name_fr AS body_fr, v.body_name_nl AS body_nl,
-           v.body_name_de AS body_de, v.body_name_en AS body_en,
-           v.body_region_code AS body_region
+    ST_X(v.location) AS lon, ST_Y(v.location) AS lat, v.generalised,
+    v.category_code, v.commune_nis_code, v.region_code AS commune_region,
+    v.body_code, v.body_kind, v.body_region_code AS body_region,
+    {name_columns("v.category_name", "category")},
+    {name_columns("v.commune_name", "commune", COMMUNE_LANGUAGES)},
+    {name_columns("v.body_name", "body")}
 """
 PUBLIC_VIEW_SQL = f"SELECT {PUBLIC_COLUMNS} FROM {VIEW} v"
 

@@ -8,7 +8,6 @@ import uuid
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -43,9 +42,7 @@ class ReportUpdate(Base):
     follow_token_id: Mapped[int | None] = mapped_column(
         ForeignKey("resident_follow_tokens.id", ondelete="SET NULL")
     )
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
 
 class AuditEntry(Base):
@@ -59,7 +56,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_log_report_id_id", "report_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     actor: Mapped[str] = mapped_column(String(200))
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     report_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
@@ -91,17 +88,13 @@ class OutboxMessage(Base):
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    sent_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     # Set when the worker gave up after OUTBOX_MAX_ATTEMPTS; the row is kept for inspection.
-    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[dt.datetime | None]
     # The private links in the body, replaced by a marker once the message is sent or given up.
     redactions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
 
@@ -126,6 +119,4 @@ class StaffRequestKey(Base):
     report_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("reports.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from prometheus_client import (
@@ -66,6 +66,25 @@ OUTBOX_SQL = text(
     FROM outbox_messages WHERE sent_at IS NULL GROUP BY kind ORDER BY kind
     """
 )
+# The outbox's gauges, per kind: OUTBOX_SQL's column, the metric's name and its help.
+OUTBOX_GAUGES = {
+    "pending": (
+        "pave_outbox_pending_messages",
+        "Messages waiting to be sent (due or retrying), per kind.",
+    ),
+    "oldest_s": (
+        "pave_outbox_oldest_pending_age_seconds",
+        "Age of the oldest message waiting to be sent, per kind.",
+    ),
+    "failing": (
+        "pave_outbox_failing_messages",
+        "Messages waiting whose last delivery attempt failed (to be retried), per kind.",
+    ),
+    "given_up": (
+        "pave_outbox_given_up_messages",
+        "Messages given up after OUTBOX_MAX_ATTEMPTS failures, kept with their error.",
+    ),
+}
 # Every report is counted once, in the month it was created, by the dashboard's summary
 # triggers (migration 0019): a sum over a few hundred rows, not a count of the reports.
 REPORTS_SQL = text(
@@ -128,55 +147,46 @@ class DatabaseCollector:
 
     @staticmethod
     def _outbox(connection) -> list[Metric]:
-        pending = GaugeMetricFamily(
-            "pave_outbox_pending_messages",
-            "Messages waiting to be sent (due or retrying), per kind.",
-            labels=["kind"],
-        )
-        oldest = GaugeMetricFamily(
-            "pave_outbox_oldest_pending_age_seconds",
-            "Age of the oldest message waiting to be sent, per kind.",
-            labels=["kind"],
-        )
-        failing = GaugeMetricFamily(
-            "pave_outbox_failing_messages",
-            "Messages waiting whose last delivery attempt failed (to be retried), per kind.",
-            labels=["kind"],
-        )
-        given_up = GaugeMetricFamily(
-            "pave_outbox_given_up_messages",
-            "Messages given up after OUTBOX_MAX_ATTEMPTS failures, kept with their error.",
-            labels=["kind"],
-        )
-        for row in connection.execute(OUTBOX_SQL):
-            pending.add_metric([row.kind], row.pending)
-            failing.add_metric([row.kind], row.failing)
-            given_up.add_metric([row.kind], row.given_up)
-            if row.oldest_s is not None:
-                oldest.add_metric([row.kind], max(row.oldest_s, 0.0))
-        return [pending, oldest, failing, given_up]
+        rows = connection.execute(OUTBOX_SQL).all()
+        # A kind with only given-up messages has no oldest pending one (None): no sample.
+        return [
+            _family(
+                GaugeMetricFamily,
+                name,
+                doc,
+                "kind",
+                [(r.kind, max(v, 0.0)) for r in rows if (v := getattr(r, column)) is not None],
+            )
+            for column, (name, doc) in OUTBOX_GAUGES.items()
+        ]
 
     @staticmethod
     def _heartbeats(connection) -> Metric:
-        family = GaugeMetricFamily(
+        return _family(
+            GaugeMetricFamily,
             "pave_worker_heartbeat_age_seconds",
             "Seconds since each outbox worker last wrote its heartbeat.",
-            labels=["worker"],
+            "worker",
+            ages(connection).items(),
         )
-        for name, age in ages(connection).items():
-            family.add_metric([name], age)
-        return family
 
     @staticmethod
     def _reports(connection) -> Metric:
-        family = CounterMetricFamily(
+        return _family(
+            CounterMetricFamily,
             "pave_reports_created",
             "Reports created, per region (REFNIS code), since the service began.",
-            labels=["region"],
+            "region",
+            [(row.region_code, row.n) for row in connection.execute(REPORTS_SQL)],
         )
-        for row in connection.execute(REPORTS_SQL):
-            family.add_metric([row.region_code], row.n)
-        return family
+
+
+def _family(kind: type, name: str, doc: str, label: str, samples: Iterable) -> Metric:
+    """A metric family of one label, a sample per (label value, value) pair."""
+    family = kind(name, doc, labels=[label])
+    for label_value, value in samples:
+        family.add_metric([label_value], value)
+    return family
 
 
 def exposition() -> bytes:
