@@ -52,6 +52,9 @@ class BodyOpen311(Base):
     attributes: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     # The status pull's cursor: updates up to this time have been read.
     updates_cursor: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The ids of the updates read at exactly that time (several share a second): skipped when
+    # the next round reads from the cursor again.
+    updates_cursor_ids: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

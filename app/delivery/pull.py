@@ -42,6 +42,9 @@ from app.reports.states import OPEN_STATUSES
 # GeoReport's widest window of dates: a cursor older than this is read 90 days at a time.
 WINDOW = dt.timedelta(days=90) - dt.timedelta(seconds=1)
 DEFAULT_BATCH = 100
+# The largest page a GeoReport server is asked for, and the ids kept at the cursor's time.
+MAX_PAGE_SIZE = 1000
+MAX_SEEN = 1000
 
 
 @dataclass
@@ -77,6 +80,26 @@ def _delivery(session: Session, body_id: int, remote_id: str) -> ReportDelivery 
 def _at(update: RemoteUpdate) -> dt.datetime:
     assert update.at is not None  # Updates without a time are left out.
     return update.at
+
+
+def _second(moment: dt.datetime) -> dt.datetime:
+    """To the second, as GeoReport's times are written: the cursor compares with them."""
+    return moment.replace(microsecond=0)
+
+
+def _key(update: RemoteUpdate) -> str:
+    return update.update_id or f"{update.remote_id}/{update.status}"
+
+
+def _advance(config: BodyOpen311, update: RemoteUpdate) -> None:
+    """The cursor moved to the update's time, with the ids read at that very time."""
+    at = _second(_at(update))
+    cursor = config.updates_cursor
+    if cursor is None or at > _second(cursor):
+        config.updates_cursor, config.updates_cursor_ids = at, [_key(update)]
+    elif at == _second(cursor):
+        config.updates_cursor = at
+        config.updates_cursor_ids = [*(config.updates_cursor_ids or []), _key(update)][-MAX_SEEN:]
 
 
 def _update_from(item: dict) -> RemoteUpdate | None:
@@ -199,29 +222,41 @@ class StatusPull:
     def read_updates(
         self, session: Session, server: Open311Server, body_id: int, result: BodyPull
     ) -> None:
-        """Up to `batch` updates since the cursor, oldest first; the cursor follows them."""
+        """Up to `batch` updates since the cursor, oldest first; the cursor follows them.
+
+        The cursor is read again inclusively (several updates may share its second); those
+        already read at exactly its time are skipped, by their ids.
+        """
         result.path = "servicerequestupdates"
-        start = self._start(session, session.get_one(BodyOpen311, body_id), body_id)
+        config = session.get_one(BodyOpen311, body_id)
+        since = self._start(session, config, body_id)
+        seen = set(config.updates_cursor_ids or []) if config.updates_cursor else set()
         session.rollback()  # No lock held while the remote answers.
-        if start is None:
+        if since is None:
             return  # Nothing was ever delivered: nothing to hear about.
+        start = _second(since)
         now = self.now()
-        end = max(start, min(start + WINDOW, now))
-        params = {"start_date": _utc(start), "end_date": _utc(end), "page_size": str(self.batch)}
+        # Times are sent to the second: rounded up, the window's end takes in this second too.
+        end = max(start, min(start + WINDOW, now.replace(microsecond=0) + dt.timedelta(seconds=1)))
+        size = min(self.batch + len(seen), MAX_PAGE_SIZE)
+        params = {"start_date": _utc(start), "end_date": _utc(end), "page_size": str(size)}
         read = map(_update_from, _items(server.get("servicerequestupdates", params)))
-        found = sorted((u for u in read if u is not None and u.at is not None), key=_at)
-        result.read = len(found[: self.batch])
-        for update in found[: self.batch]:
+        timed = sorted((u for u in read if u is not None and u.at is not None), key=_at)
+        fresh = [u for u in timed if not (_second(_at(u)) == start and _key(u) in seen)]
+        fresh = fresh[: self.batch]
+        result.read = len(fresh)
+        for update in fresh:
             config = session.get_one(BodyOpen311, body_id, with_for_update=True)
             delivery = _delivery(session, body_id, update.remote_id)
             if delivery is not None:
                 result.applied.append(apply_remote_update(session, delivery, update, now))
-            config.updates_cursor = max(config.updates_cursor or start, _at(update))
+            _advance(config, update)
             session.commit()
-        if len(found) < self.batch and end < now - dt.timedelta(days=1):
+        if len(fresh) < self.batch and end < now - dt.timedelta(days=1):
             # A window long past, read to its end: the next round starts where it ended.
             config = session.get_one(BodyOpen311, body_id, with_for_update=True)
-            config.updates_cursor = max(config.updates_cursor or start, end)
+            if config.updates_cursor is None or config.updates_cursor < end:
+                config.updates_cursor, config.updates_cursor_ids = end, []
             session.commit()
 
     def _open_deliveries(self, session: Session, body_id: int) -> Iterator[ReportDelivery]:

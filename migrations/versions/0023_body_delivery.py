@@ -63,6 +63,13 @@ def upgrade() -> None:
             "attributes", postgresql.JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")
         ),
         sa.Column("updates_cursor", sa.DateTime(timezone=True)),
+        # The ids of the updates read at exactly the cursor's time: not read again.
+        sa.Column(
+            "updates_cursor_ids",
+            postgresql.JSONB,
+            nullable=False,
+            server_default=sa.text("'[]'::jsonb"),
+        ),
         sa.Column(
             "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
         ),
