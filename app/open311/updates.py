@@ -17,13 +17,19 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from app.open311 import update_ids
-from app.open311.requests import MAX_REQUESTS, window
+from app.open311.requests import MAX_REQUESTS, Open311QueryError, window
 from app.open311.statuses import current_status, extended_status, record_change, target_status
 from app.tickets import services
 from app.tickets.states import REASON_REQUIRED
 
 # Kept importable from here: the mapping moved to app/open311/statuses.py.
-__all__ = ["IncomingUpdate", "apply_update", "extended_status", "list_updates"]
+__all__ = [
+    "IncomingUpdate",
+    "apply_pushed_update",
+    "apply_update",
+    "extended_status",
+    "list_updates",
+]
 
 # Status changes after the first ("received", which the request itself tells), with the
 # reason only where staff made it public, and the published updates (a resident's comment
@@ -140,3 +146,44 @@ def apply_update(
         duplicate_of=update.duplicate_of,
     )
     return update_ids.update_id(secret_key, kind, internal_id)
+
+
+LOCK_REPORT_SQL = text("SELECT id FROM reports WHERE id = :id FOR UPDATE")
+PUSHED_SQL = text(
+    "SELECT report_id, update_id FROM open311_pushed_updates "
+    "WHERE user_id = :user_id AND remote_update_id = :remote_update_id"
+)
+REMEMBER_SQL = text(
+    "INSERT INTO open311_pushed_updates (user_id, remote_update_id, report_id, update_id) "
+    "VALUES (:user_id, :remote_update_id, :report_id, :update_id) ON CONFLICT DO NOTHING"
+)
+
+
+def apply_pushed_update(
+    session: Session,
+    update: IncomingUpdate,
+    actor: services.Actor,
+    secret_key: str,
+    remote_update_id: str | None,
+) -> str:
+    """`apply_update`, once per `remote_update_id` of the key's account: a replay (a remote
+    that lost Pavé's answer and sends again) gets the first answer and changes nothing. The
+    caller commits."""
+    if remote_update_id is None or actor.user_id is None:
+        return apply_update(session, update, actor, secret_key)
+    db = session.connection()
+    # Replays of one update queue on the ticket's row, and the second finds the first's.
+    db.execute(LOCK_REPORT_SQL, {"id": update.report_id})
+    key = {"user_id": actor.user_id, "remote_update_id": remote_update_id}
+    earlier = db.execute(PUSHED_SQL, key).one_or_none()
+    if earlier is None:
+        answer = apply_update(session, update, actor, secret_key)
+        remembered = {**key, "report_id": update.report_id, "update_id": answer}
+        if db.execute(REMEMBER_SQL, remembered).rowcount == 1:
+            return answer
+        earlier = db.execute(PUSHED_SQL, key).one()
+    if earlier.report_id != update.report_id:
+        raise Open311QueryError(
+            f"update_id {remote_update_id!r} was already sent for another service request."
+        )
+    return earlier.update_id
