@@ -134,3 +134,27 @@ def test_what_a_hostile_remote_says_is_cleaned_or_left_out(a, remote):
         a, "SELECT body FROM report_updates WHERE report_id = :id AND public", id=report_id
     )
     assert "\x00" not in public.body and "\x1b" not in public.body
+
+
+def test_the_worker_pulls_and_says_so_without_the_key(a, remote, smtp):
+    connect(a, NAMUR, remote.url, KEY)
+    report_id = report_on(a, "noor@example.org", language="nl", point=NAMUR_CITADEL)
+    delivered(a, report_id, NAMUR, remote_id="NAM-7")
+    remote.requests["NAM-7"] = {"status": "in_progress", "status_notes": "Ploeg ter plaatse."}
+    # Another body's system is down: its pull fails, Namur's goes on.
+    down = connect(a, LIEGE, "http://127.0.0.1:9/open311/v2/", KEY)
+    delivered(
+        a, report_on(a, "lise@example.org", point=LIEGE_SAINT_LAMBERT), LIEGE, remote_id="LG-9"
+    )
+    a.app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port)
+    try:
+        done = a.app.test_cli_runner().invoke(args=["worker", "--once", "--name", "pull-test"])
+    finally:
+        connect(a, LIEGE, remote.url, KEY)
+    said = done.output + (done.stderr if done.stderr_bytes is not None else "")
+    assert done.exit_code == 0, said
+    assert status_on(a, report_id) == "in_progress"
+    assert f"status pull of {NAMUR} (requests)" in said
+    assert f"status pull of {LIEGE} failed, cursor kept" in said
+    assert KEY not in said
+    assert down == a.body_id(LIEGE)

@@ -48,9 +48,7 @@ def test_a_revoked_or_forged_key_is_refused(client, session, make_staff, ticket)
     assert status_of(session, ticket.id) == "new"
 
 
-def test_a_replayed_update_id_is_answered_again_not_applied_twice(
-    client, api_key, session, ticket
-):
+def test_a_replayed_update_id_is_answered_again_not_applied_twice(client, api_key, session, ticket):
     push(client, api_key, ticket.id, "investigating")
     fields = {"update_id": "crm-4711", "description": "Réparé ce matin."}
     first = json_array(push(client, api_key, ticket.id, "fixed", **fields))
