@@ -259,9 +259,10 @@ class StatusPull:
                 config.updates_cursor, config.updates_cursor_ids = end, []
             session.commit()
 
-    def _open_deliveries(self, session: Session, body_id: int) -> Iterator[ReportDelivery]:
-        yield from session.scalars(
-            select(ReportDelivery)
+    def _open_deliveries(self, session: Session, body_id: int) -> list[tuple[int, str]]:
+        """(delivery id, remote id) of up to `batch` open tickets, checked longest ago first."""
+        rows = session.execute(
+            select(ReportDelivery.id, ReportDelivery.remote_id)
             .join(Report, Report.id == ReportDelivery.report_id)
             .where(
                 ReportDelivery.body_id == body_id,
@@ -272,22 +273,25 @@ class StatusPull:
             .order_by(ReportDelivery.remote_checked_at.asc().nulls_first(), ReportDelivery.id)
             .limit(self.batch)
         ).all()
+        session.rollback()  # No transaction left open while the remote answers.
+        return [(row.id, row.remote_id) for row in rows]
 
     def check_requests(
         self, session: Session, server: Open311Server, body_id: int, result: BodyPull
     ) -> None:
-        """GET requests/{id} for up to `batch` open tickets, those checked longest ago first."""
+        """GET requests/{id} for up to `batch` open tickets, those checked longest ago first;
+        each applied under the delivery's lock (two workers never apply one answer twice)."""
         result.path = "requests"
-        for delivery in list(self._open_deliveries(session, body_id)):
-            remote_id = urllib.parse.quote(delivery.remote_id or "", safe="")
+        for delivery_id, remote_id in self._open_deliveries(session, body_id):
             try:
-                items = _items(server.get(f"requests/{remote_id}"))
+                items = _items(server.get(f"requests/{urllib.parse.quote(remote_id, safe='')}"))
             except NotOfferedError:
                 items = []
-            found = [
-                r for r in map(_request_from, items) if r and r.remote_id == delivery.remote_id
-            ]
+            found = [r for r in map(_request_from, items) if r and r.remote_id == remote_id]
             result.read += 1
+            delivery = session.get_one(
+                ReportDelivery, delivery_id, with_for_update=True, populate_existing=True
+            )
             if found:
                 outcome = apply_remote_update(session, delivery, found[0], self.now())
                 result.applied.append(outcome)
