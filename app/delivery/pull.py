@@ -62,13 +62,6 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _items(answer: object) -> list[dict]:
-    """The objects of a JSON array answer (anything else in it is ignored)."""
-    if not isinstance(answer, list):
-        raise RemoteError("the answer is not a JSON array")
-    return [item for item in answer if isinstance(item, dict)]
-
-
 def _delivery(session: Session, body_id: int, remote_id: str) -> ReportDelivery | None:
     return session.scalar(
         select(ReportDelivery)
@@ -185,8 +178,8 @@ class StatusPull:
 
     def resolve_tokens(self, session: Session, server: Open311Server, body_id: int) -> None:
         """The ids of the requests the remote created later than it answered (tokens)."""
-        waiting = session.scalars(
-            select(ReportDelivery)
+        waiting = session.execute(
+            select(ReportDelivery.id, ReportDelivery.remote_token)
             .where(
                 ReportDelivery.body_id == body_id,
                 ReportDelivery.remote_id.is_(None),
@@ -196,14 +189,19 @@ class StatusPull:
             .order_by(ReportDelivery.remote_checked_at.asc().nulls_first(), ReportDelivery.id)
             .limit(self.batch)
         ).all()
-        for delivery in waiting:
-            token = urllib.parse.quote(delivery.remote_token or "", safe="")
+        session.rollback()  # No transaction left open while the remote answers.
+        for delivery_id, token in waiting:
             try:
-                items = _items(server.get(f"tokens/{token}"))
+                items = server.get_list(f"tokens/{urllib.parse.quote(token or '', safe='')}")
             except NotOfferedError:
                 items = []
             found = next((clean(i.get("service_request_id"), MAX_ID) for i in items), None)
-            if found is not None and _delivery(session, body_id, found) is None:
+            delivery = session.get_one(
+                ReportDelivery, delivery_id, with_for_update=True, populate_existing=True
+            )
+            # An id another delivery of the body already has is the remote's mistake: left.
+            unresolved = found is not None and delivery.remote_id is None
+            if unresolved and _delivery(session, body_id, found or "") is None:
                 delivery.remote_id = found
             delivery.remote_checked_at = self.now()
             session.commit()
@@ -240,7 +238,7 @@ class StatusPull:
         end = max(start, min(start + WINDOW, now.replace(microsecond=0) + dt.timedelta(seconds=1)))
         size = min(self.batch + len(seen), MAX_PAGE_SIZE)
         params = {"start_date": _utc(start), "end_date": _utc(end), "page_size": str(size)}
-        read = map(_update_from, _items(server.get("servicerequestupdates", params)))
+        read = map(_update_from, server.get_list("servicerequestupdates", params))
         timed = sorted((u for u in read if u is not None and u.at is not None), key=_at)
         fresh = [u for u in timed if not (_second(_at(u)) == start and _key(u) in seen)]
         fresh = fresh[: self.batch]
@@ -284,7 +282,7 @@ class StatusPull:
         result.path = "requests"
         for delivery_id, remote_id in self._open_deliveries(session, body_id):
             try:
-                items = _items(server.get(f"requests/{urllib.parse.quote(remote_id, safe='')}"))
+                items = server.get_list(f"requests/{urllib.parse.quote(remote_id, safe='')}")
             except NotOfferedError:
                 items = []
             found = [r for r in map(_request_from, items) if r and r.remote_id == remote_id]

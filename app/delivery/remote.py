@@ -70,3 +70,10 @@ class Open311Server:
             return json.loads(body)
         except ValueError:
             raise RemoteError(f"{where}: the answer is not JSON") from None
+
+    def get_list(self, path: str, params: dict[str, str] | None = None) -> list[dict]:
+        """GET a GeoReport list (requests, updates, tokens): the objects of its JSON array."""
+        answer = self.get(path, params)
+        if not isinstance(answer, list):
+            raise RemoteError(f"GET {path}.json: the answer is not a JSON array")
+        return [item for item in answer if isinstance(item, dict)]

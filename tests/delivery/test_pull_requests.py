@@ -4,6 +4,8 @@ bounded batches, and what such a remote says cleaned before anyone reads it."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -158,3 +160,23 @@ def test_the_worker_pulls_and_says_so_without_the_key(a, remote, smtp):
     assert f"status pull of {LIEGE} failed, cursor kept" in said
     assert KEY not in said
     assert down == a.body_id(LIEGE)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [b"<html>Maintenance</html>", b'{"status": "closed"}', b"[" + b'"x",' * 2_000_000 + b'"x"]'],
+    ids=["not JSON", "not an array", "over 5 MB"],
+)
+def test_an_answer_that_is_no_list_of_requests_fails_the_round_and_changes_nothing(
+    a, remote, answer
+):
+    connect(a, IXELLES, remote.url, KEY)
+    report_id = report_on(a, "ilse@example.org", point=FLAGEY)
+    remote_id = f"IX-{uuid.uuid4().hex[:8]}"
+    delivered(a, report_id, IXELLES, remote_id=remote_id)
+    remote.raw[f"/open311/v2/requests/{remote_id}.json"] = answer
+    pull = StatusPull(box_from_config(a.app.config), requests_only=True, batch=1000)
+    done = one_round(a, pull, IXELLES)
+    assert done.error is not None and f"requests/{remote_id}" in done.error
+    assert KEY not in done.error
+    assert status_on(a, report_id) == "new"

@@ -17,6 +17,8 @@ class FakeOpen311:
         self.requests: dict[str, dict] = {}
         self.tokens: dict[str, str] = {}
         self.asked: list[tuple[str, dict[str, str]]] = []
+        # path -> the raw bytes to answer with 200, whatever they are.
+        self.raw: dict[str, bytes] = {}
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -56,8 +58,11 @@ class FakeOpen311:
             def do_GET(self):
                 path = urllib.parse.urlsplit(self.path).path
                 fake.asked.append((path, dict(self.headers)))
-                status, body = fake.answer(path)
-                data = json.dumps(body).encode()
+                if path in fake.raw:
+                    status, data = 200, fake.raw[path]
+                else:
+                    status, body = fake.answer(path)
+                    data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
