@@ -314,18 +314,21 @@ class PullSchedule:
         return self.pull.run(engine)
 
 
+# Outcomes that change nothing: a round made only of these says nothing.
+QUIET = frozenset({"already applied", "unchanged"})
+
+
 def log_lines(results: list[BodyPull]) -> Iterator[tuple[str, bool]]:
     """The worker's lines about a round, each with whether it is an error: bodies only, with
-    what was read and applied; never the key nor a resident's data."""
+    what was read and changed (nothing when nothing was); never the key nor a resident's data."""
     for done in results:
         if done.error is not None:
             yield f"status pull of {done.body_code} failed, cursor kept: {done.error}", True
-        elif done.read:
-            changed = [outcome for outcome in done.applied if outcome != "already applied"]
-            yield (
-                (
-                    f"status pull of {done.body_code} ({done.path}): {done.read} read, "
-                    f"{len(changed)} applied ({', '.join(changed) or 'nothing new'})"
-                ),
-                False,
+            continue
+        changed = [outcome for outcome in done.applied if outcome not in QUIET]
+        if changed:
+            line = (
+                f"status pull of {done.body_code} ({done.path}): {done.read} read, "
+                f"{len(changed)} changed ({', '.join(changed)})"
             )
+            yield line, False
