@@ -143,6 +143,11 @@ class Config:
     # A message that failed this many times (backoff 1, 2, 4 ... min, at most 6 h between
     # two: 12 attempts span about a day) is given up and kept, with its error, in the outbox.
     OUTBOX_MAX_ATTEMPTS = 12
+    # The worker pulls the status changes of the tickets sent to the Open311 bodies' own
+    # systems every this many seconds, at most this many updates (or tickets) per body and
+    # round (app/delivery/pull.py).
+    DELIVERY_PULL_INTERVAL_S = 300.0
+    DELIVERY_PULL_BATCH = 100
     # The worker queues the bodies' daily digests from this hour on, local time (0-23).
     DIGEST_HOUR = 7
     DIGEST_TIMEZONE = "Europe/Brussels"

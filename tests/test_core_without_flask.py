@@ -25,6 +25,8 @@ CORE_MODULES = (
     "app.open311.requests",
     "app.open311.update_ids",
     "app.open311.updates",
+    "app.open311.statuses",
+    "app.delivery.pull",
     "app.backup.create",
     "app.backup.restore",
     "app.delivery.settings",

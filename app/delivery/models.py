@@ -52,6 +52,9 @@ class BodyOpen311(Base):
     attributes: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     # The status pull's cursor: updates up to this time have been read.
     updates_cursor: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The ids of the updates read at exactly that time (several share a second): skipped when
+    # the next round reads from the cursor again.
+    updates_cursor_ids: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -107,3 +110,25 @@ class ReportDelivery(Base):
     remote_status: Mapped[str | None] = mapped_column(String(40))
     remote_status_text: Mapped[str | None] = mapped_column(Text)
     remote_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The status pull (app/delivery/pull.py): when the ticket was last asked for (oldest
+    # first), and the ids of the remote updates already applied (each applied once).
+    remote_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    remote_update_ids: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+
+
+class Open311PushedUpdate(Base):
+    """An update a remote system pushed to POST servicerequestupdates, by its update_id and
+    the API key's account: a replay is answered with the first answer, not applied again."""
+
+    __tablename__ = "open311_pushed_updates"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    remote_update_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    # The update_id Pavé answered the first time.
+    update_id: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -20,6 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from app.accesslog import JsonFormatter, log_format, mask
+from app.delivery.crypto import box_from_config
+from app.delivery.pull import PullSchedule, StatusPull, log_lines
 from app.notify.digest import DailyDigests, local_today, send_digests
 from app.notify.heartbeat import Heartbeat, default_name
 from app.notify.worker import SmtpSender, drain, sender_from_config
@@ -96,6 +98,7 @@ def worker_command(once: bool, interval: float, name: str) -> None:
         digests=DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"]),
         purges=DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None,
         heartbeat=Heartbeat(engine, name, every_s=min(interval, 5.0)),
+        pulls=_status_pulls(config),
     )
     with _stop_on_signals() as stop:
         snapshots = nightly_snapshots(stop) if nightly and not once else None
@@ -136,9 +139,14 @@ class _Turn:
     digests: DailyDigests
     purges: DailyPurge | None
     heartbeat: Heartbeat
+    # The status pull of the Open311 bodies (issue 16), every DELIVERY_PULL_INTERVAL_S.
+    pulls: PullSchedule | None = None
 
     def run(self, stop: threading.Event) -> None:
         self.heartbeat.beat()
+        if self.pulls is not None:
+            for line, err in log_lines(self.pulls.run_if_due(self.engine)):
+                say(line, err=err)
         for digest in self.digests.run(self.engine):
             say(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
         purged = self.purges.run(self.engine) if self.purges is not None else None
@@ -158,6 +166,14 @@ class _Turn:
             )
         for error in result.errors:
             say(f"  {error}", err=True)
+
+
+def _status_pulls(config) -> PullSchedule:
+    """The status pull of the bodies' Open311 servers (app/delivery/pull.py)."""
+    if config["DELIVERY_PULL_INTERVAL_S"] <= 0 or config["DELIVERY_PULL_BATCH"] <= 0:
+        raise click.BadParameter("DELIVERY_PULL_INTERVAL_S and DELIVERY_PULL_BATCH are > 0.")
+    pull = StatusPull(box_from_config(config), batch=config["DELIVERY_PULL_BATCH"])
+    return PullSchedule(pull, every_s=config["DELIVERY_PULL_INTERVAL_S"])
 
 
 NIGHTLY_JOBS = ("worker", "timer")

@@ -2,7 +2,8 @@
 
 A commune that works in its own system pushes its status changes back with the extended
 statuses of mySociety's Open311 (investigating, action_scheduled, fixed, …); each is mapped to
-a move of Pavé's lifecycle and applied by app/tickets, with its history, audit and emails.
+a move of Pavé's lifecycle (app/open311/statuses.py, shared with the pull of
+app/delivery/pull.py) and applied by app/tickets, with its history, audit and emails.
 """
 
 from __future__ import annotations
@@ -17,60 +18,18 @@ from sqlalchemy.orm import Session
 
 from app.open311 import update_ids
 from app.open311.requests import MAX_REQUESTS, Open311QueryError, window
-from app.reports.states import CLOSED_STATUSES, Status
-from app.tickets import edits, services
+from app.open311.statuses import current_status, extended_status, record_change, target_status
+from app.tickets import services
 from app.tickets.states import REASON_REQUIRED
 
-# Pavé's status as the extended status a mySociety client knows.
-EXTENDED_STATUS = {
-    Status.NEW: "open",
-    Status.ACKNOWLEDGED: "investigating",
-    Status.PLANNED: "action_scheduled",
-    Status.IN_PROGRESS: "in_progress",
-    Status.RESOLVED: "fixed",
-    Status.REJECTED: "no_further_action",
-    Status.DUPLICATE: "duplicate",
-    Status.TRANSFERRED: "internal_referral",
-    Status.REOPENED: "reopen",
-}
-
-# An incoming extended status (or Pavé's own name for it) → the status it moves the ticket to.
-# "open" and "reopen" depend on where the ticket is, and are resolved by `target_status`.
-INCOMING_STATUS = {
-    "investigating": Status.ACKNOWLEDGED,
-    "acknowledged": Status.ACKNOWLEDGED,
-    "action_scheduled": Status.PLANNED,
-    "planned": Status.PLANNED,
-    "in_progress": Status.IN_PROGRESS,
-    "fixed": Status.RESOLVED,
-    "closed": Status.RESOLVED,
-    "resolved": Status.RESOLVED,
-    "no_further_action": Status.REJECTED,
-    "not_councils_responsibility": Status.REJECTED,
-    "rejected": Status.REJECTED,
-    "duplicate": Status.DUPLICATE,
-}
-REOPENING = frozenset({"open", "reopen", "reopened"})
-
-
-def extended_status(status: str) -> str:
-    return EXTENDED_STATUS[Status(status)]
-
-
-def target_status(incoming: str, current: str) -> Status | None:
-    """The status an incoming update asks for; None means "no change, just a comment"."""
-    name = incoming.strip().lower()
-    if name in REOPENING:
-        if Status(current) in CLOSED_STATUSES:
-            return Status.REOPENED
-        # An open ticket stays as it is, except a new one, which someone has now looked at.
-        return Status.ACKNOWLEDGED if current == Status.NEW else None
-    if name not in INCOMING_STATUS:
-        known = ", ".join(sorted({*INCOMING_STATUS, *REOPENING}))
-        raise Open311QueryError(f"status {incoming!r} is not supported; use one of {known}.")
-    wanted = INCOMING_STATUS[name]
-    return None if wanted == current else wanted
-
+# Kept importable from here: the mapping moved to app/open311/statuses.py.
+__all__ = [
+    "IncomingUpdate",
+    "apply_pushed_update",
+    "apply_update",
+    "extended_status",
+    "list_updates",
+]
 
 # Status changes after the first ("received", which the request itself tells), with the
 # reason only where staff made it public, and the published updates (a resident's comment
@@ -170,49 +129,61 @@ class IncomingUpdate:
     duplicate_of: uuid.UUID | None = None
 
 
-LAST_STATUS_SQL = text("SELECT max(id) FROM report_status_changes WHERE report_id = :id")
-CURRENT_SQL = text("SELECT status FROM reports WHERE id = :id")
-
-
 def apply_update(
     session: Session, update: IncomingUpdate, actor: services.Actor, secret_key: str
 ) -> str:
-    """Apply a pushed update through the lifecycle; returns its update_id, the one the feed
-    shows. The caller commits.
-
-    A status the ticket already has, with a description, becomes a public update; a change
-    of status carries the description as its reason where one is required, and otherwise as
-    its note and a public update.
+    """Apply a pushed update through the lifecycle (statuses.record_change); returns its
+    update_id, the one the feed shows. The caller commits.
     """
-    db = session.connection()
-    current = db.execute(CURRENT_SQL, {"id": update.report_id}).scalar_one()
-    to = target_status(update.status, current)
-    if to is None:
-        if not (update.description and update.description.strip()):
-            raise Open311QueryError(
-                f"The request is already {extended_status(current)}: send a description "
-                "to add an update, or another status."
-            )
-        added = edits.add_update(
-            session, update.report_id, update.description, actor=actor, public=True
-        )
-        return update_ids.update_id(secret_key, "update", added)
-    reason = update.description if to in REASON_REQUIRED else None
-    # What a commune's system pushes is meant for everyone, its reasons too (see below).
-    services.transition(
+    current = current_status(session, update.report_id)
+    kind, internal_id = record_change(
         session,
         update.report_id,
-        to,
-        actor=actor,
-        note=None if reason else update.description,
-        reason=reason,
-        reason_public=True,
-        planned_for=update.expected.date() if update.expected else None,
+        target_status(update.status, current),
+        update.description,
+        actor,
+        expected=update.expected,
         duplicate_of=update.duplicate_of,
     )
-    update_id = db.execute(LAST_STATUS_SQL, {"id": update.report_id}).scalar_one()
-    if update.description and not reason:
-        # A note of a status change stays inside, but what a commune pushes is meant for
-        # everyone, as on FixMyStreet: it is published as an update too.
-        edits.add_update(session, update.report_id, update.description, actor=actor, public=True)
-    return update_ids.update_id(secret_key, "status", update_id)
+    return update_ids.update_id(secret_key, kind, internal_id)
+
+
+LOCK_REPORT_SQL = text("SELECT id FROM reports WHERE id = :id FOR UPDATE")
+PUSHED_SQL = text(
+    "SELECT report_id, update_id FROM open311_pushed_updates "
+    "WHERE user_id = :user_id AND remote_update_id = :remote_update_id"
+)
+REMEMBER_SQL = text(
+    "INSERT INTO open311_pushed_updates (user_id, remote_update_id, report_id, update_id) "
+    "VALUES (:user_id, :remote_update_id, :report_id, :update_id) ON CONFLICT DO NOTHING"
+)
+
+
+def apply_pushed_update(
+    session: Session,
+    update: IncomingUpdate,
+    actor: services.Actor,
+    secret_key: str,
+    remote_update_id: str | None,
+) -> str:
+    """`apply_update`, once per `remote_update_id` of the key's account: a replay (a remote
+    that lost Pavé's answer and sends again) gets the first answer and changes nothing. The
+    caller commits."""
+    if remote_update_id is None or actor.user_id is None:
+        return apply_update(session, update, actor, secret_key)
+    db = session.connection()
+    # Replays of one update queue on the ticket's row, and the second finds the first's.
+    db.execute(LOCK_REPORT_SQL, {"id": update.report_id})
+    key = {"user_id": actor.user_id, "remote_update_id": remote_update_id}
+    earlier = db.execute(PUSHED_SQL, key).one_or_none()
+    if earlier is None:
+        answer = apply_update(session, update, actor, secret_key)
+        remembered = {**key, "report_id": update.report_id, "update_id": answer}
+        if db.execute(REMEMBER_SQL, remembered).rowcount == 1:
+            return answer
+        earlier = db.execute(PUSHED_SQL, key).one()
+    if earlier.report_id != update.report_id:
+        raise Open311QueryError(
+            f"update_id {remote_update_id!r} was already sent for another service request."
+        )
+    return earlier.update_id

@@ -14,8 +14,11 @@ Create Date: 2026-12-06
   through this outbox with retries and backoff. `attempt_started_at` is committed before the
   request leaves and cleared with its outcome: a claimed row that still has it set had an
   unknown outcome, and is reconciled with the remote before anything is sent again.
+  `remote_checked_at` and `remote_update_ids` serve the status pull.
+- `open311_pushed_updates`: the update_id of each update a remote pushed, per account, so that
+  a replay is not applied twice.
 
-Expand-only: a column with a default and two new tables, which the previous release ignores.
+Expand-only: a column with a default and three new tables, which the previous release ignores.
 """
 
 from __future__ import annotations
@@ -60,6 +63,13 @@ def upgrade() -> None:
             "attributes", postgresql.JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")
         ),
         sa.Column("updates_cursor", sa.DateTime(timezone=True)),
+        # The ids of the updates read at exactly the cursor's time: not read again.
+        sa.Column(
+            "updates_cursor_ids",
+            postgresql.JSONB,
+            nullable=False,
+            server_default=sa.text("'[]'::jsonb"),
+        ),
         sa.Column(
             "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
         ),
@@ -94,6 +104,15 @@ def upgrade() -> None:
         sa.Column("remote_status", sa.String(40)),
         sa.Column("remote_status_text", sa.Text),
         sa.Column("remote_updated_at", sa.DateTime(timezone=True)),
+        # The status pull (app/delivery/pull.py): when the ticket was last asked for (oldest
+        # first), and the ids of the remote updates already applied (each applied once).
+        sa.Column("remote_checked_at", sa.DateTime(timezone=True)),
+        sa.Column(
+            "remote_update_ids",
+            postgresql.JSONB,
+            nullable=False,
+            server_default=sa.text("'[]'::jsonb"),
+        ),
         sa.CheckConstraint("method IN ('open311')", name="method"),
         sa.UniqueConstraint("report_id", "body_id"),
     )
@@ -110,9 +129,32 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("remote_id IS NOT NULL"),
     )
+    # The updates a remote system pushed (POST servicerequestupdates) by their update_id,
+    # per API key's account: a replayed one is answered again, not applied twice.
+    op.create_table(
+        "open311_pushed_updates",
+        sa.Column(
+            "user_id",
+            sa.Integer,
+            sa.ForeignKey("users.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("remote_update_id", sa.String(200), primary_key=True),
+        sa.Column(
+            "report_id",
+            sa.Uuid,
+            sa.ForeignKey("reports.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("update_id", sa.String(60), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("open311_pushed_updates")
     op.drop_table("report_deliveries")
     op.drop_table("body_open311")
     op.drop_constraint(op.f("ck_bodies_delivery_method"), "bodies")

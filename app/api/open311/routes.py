@@ -34,7 +34,7 @@ from app.errors import NotFoundError, PaveError, UnknownCategoryError
 from app.i18n import pick_name
 from app.open311 import requests
 from app.open311.requests import Open311QueryError, RequestQuery
-from app.open311.updates import IncomingUpdate, apply_update, list_updates
+from app.open311.updates import IncomingUpdate, apply_pushed_update, list_updates
 from app.reports.intake import IntakeSettings, MediaLink, submit_report
 from app.tickets.changes import check_original
 from app.tickets.services import Actor
@@ -47,6 +47,10 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the endpoint's definition last changed: clients of the discovery file compare it.
 CHANGESET = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+# A pushed update's own id (mySociety's update_id), by which a replay is recognised.
+UPDATE_ID = re.compile(r"^[\x21-\x7e]{1,200}$")
+# The staff API's longest reason or note: what a remote pushes reaches residents the same way.
+MAX_DESCRIPTION = 4000
 
 # Domain errors → HTTP status; the spec wants 404 for what does not exist, 403 for a bad
 # key, and 400 for any other request that cannot be fulfilled.
@@ -252,11 +256,16 @@ def post_update(fmt: str):
     if duplicate_of:
         check_original(session, user, report_id[0], duplicate_of[0])
     description = param("description")
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        raise Open311QueryError(f"description: at most {MAX_DESCRIPTION} characters.")
     try:
         # The staff API's rule for reasons and notes: a reason reaches residents by email.
         plain_text(description or "")
     except ValidationError as exc:
         raise Open311QueryError(f"description: {exc.messages[0]}") from None
+    remote_update_id = param("update_id")
+    if remote_update_id is not None and not UPDATE_ID.match(remote_update_id):
+        raise Open311QueryError("update_id is 1 to 200 visible ASCII characters.")
     update = IncomingUpdate(
         report_id=report_id[0],
         status=status,
@@ -265,11 +274,12 @@ def post_update(fmt: str):
         duplicate_of=duplicate_of[0] if duplicate_of else None,
     )
     try:
-        update_id = apply_update(
+        update_id = apply_pushed_update(
             session,
             update,
             Actor(name=user.name or user.email, user_id=user.id),
             current_app.config["SECRET_KEY"],
+            remote_update_id,
         )
         session.commit()
     except BaseException:
