@@ -79,7 +79,12 @@ def pave_instance(name: str, **config: object) -> Iterator[Instance]:
         settings.update(config)
         server = ServerProcess(settings, port)
         server.start()
+        app = create_app(settings)
         try:
-            yield Instance(name, engine, create_app(settings), server)
+            yield Instance(name, engine, app, server)
         finally:
             server.stop()
+            # The in-process app's own pool, if a test used it, before the database goes.
+            database = app.extensions.get("pave_db")
+            if database is not None:
+                database.engine.dispose()
