@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.accounts.emails import invitation_link, queue_invitation_email, queue_password_reset_email
+from app.accounts.emails import invitation_link, queue_invitation_email, send_password_reset
 from app.accounts.errors import (
     AccountExistsError,
     AccountNotActiveError,
@@ -177,17 +177,12 @@ def revoke_staff(
 @click.argument("email")
 def reset_staff_password(email: str) -> None:
     """Email EMAIL a one-time link to choose a new password; prints the link too."""
-    from app.accounts.offboarding import request_password_reset
-    from app.api.auth.accounts import reset_lifetime, reset_url
     from app.web import get_database
 
     try:
         with get_database(current_app).session() as session:
             user = _account(session, email)
-            row, token = request_password_reset(session, None, user, reset_lifetime())
-            link = reset_url(token)
-            expires = row.expires_at
-            queue_password_reset_email(session, user, link, expires)
+            link, expires = send_password_reset(session, None, user, current_app.config)
     except AccountNotActiveError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"An email with the link to {email} is queued (sent by `flask worker`).")

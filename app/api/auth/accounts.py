@@ -7,21 +7,18 @@ reset: `POST /api/v1/auth/password-reset` with the link's token and the new pass
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
 from app.accounts import offboarding
-from app.accounts.emails import queue_password_reset_email
+from app.accounts.emails import send_password_reset
 from app.api.auth.guard import current_staff, staff_required, start_session
 from app.api.auth.schemas import GrantSchema, NewPasswordSchema, SessionSchema, UserSchema
 from app.api.common import NamesSchema
 from app.api.errors import problem_doc
 from app.api.schemas import list_of
-from app.urls import public_url
 from app.web import db_session
 
 blp = Blueprint(
@@ -162,13 +159,10 @@ class PasswordResetRequest(MethodView):
         """Email the account's owner a one-time link to choose a new password"""
         session, actor = db_session(), current_staff()
         user = offboarding.account_for(session, actor, user_id)
-        row, token = offboarding.request_password_reset(
-            session, actor, user, reset_lifetime(), now=dt.datetime.now(dt.UTC)
-        )
         # The link goes to the owner's mailbox only, never to the caller.
-        queue_password_reset_email(session, user, reset_url(token), row.expires_at)
+        _link, expires_at = send_password_reset(session, actor, user, current_app.config)
         session.commit()
-        return {"expires_at": row.expires_at}
+        return {"expires_at": expires_at}
 
 
 @blp.route("/password-reset")
@@ -184,11 +178,3 @@ class PasswordReset(MethodView):
         csrf = start_session(user)
         session.commit()
         return {"user": user, "csrf_token": csrf}
-
-
-def reset_lifetime() -> dt.timedelta:
-    return dt.timedelta(seconds=current_app.config["PASSWORD_RESET_LIFETIME"])
-
-
-def reset_url(token: str) -> str:
-    return public_url(f"/staff/#reset={token}")
