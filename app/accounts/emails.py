@@ -21,6 +21,14 @@ def invitation_link(token: str) -> str:
     return public_url(f"/staff/#invitation={token}")
 
 
+def send_invitation(session: Session, user: User, token: str) -> str:
+    """Queue the invitation email of a pending `user`, with the link of `token`, in the caller's
+    transaction (no invitation without its email); the link."""
+    link = invitation_link(token)
+    queue_invitation_email(session, user, link)
+    return link
+
+
 def password_reset_link(token: str) -> str:
     """Where a staff member chooses a new password (the crew screens read the fragment)."""
     return public_url(f"/staff/#reset={token}")
