@@ -14,8 +14,8 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from app.api.errors import problem, problem_doc
+from app.api.opendata.formats import format_parameter
 from app.api.opendata.schemas import ExportQueryArgsSchema
-from app.errors import NotFoundError
 from app.opendata import records
 from app.opendata.export import FORMATS, Export, UnknownFilterValueError, filename
 from app.urls import photo_url_prefix
@@ -67,26 +67,16 @@ EXPORT_DOC = {
         }
     }
 }
-FORMAT_PARAMETER = {
-    "in": "path",
-    "name": "fmt",
-    "required": True,
-    "description": "The file format",
-    "schema": {"type": "string", "enum": list(FORMATS)},
-}
-
-
-@blp.url_value_preprocessor
-def _known_format(_endpoint, values) -> None:
-    # Before the query string is read: /reports.xlsx is a 404 whatever its parameters.
-    fmt = (values or {}).get("fmt")
-    if fmt is not None and fmt not in FORMATS:
-        raise NotFoundError(
-            f"There is no {fmt!r} export; the formats are "
-            + ", ".join(f"reports.{name}" for name in FORMATS)
-            + ".",
-            formats=list(FORMATS),
-        )
+FORMAT_PARAMETER = format_parameter(
+    blp,
+    FORMATS,
+    "The file format",
+    lambda fmt: (
+        f"There is no {fmt!r} export; the formats are "
+        + ", ".join(f"reports.{name}" for name in FORMATS)
+        + "."
+    ),
+)
 
 
 @blp.route("/reports.<string:fmt>", parameters=[FORMAT_PARAMETER])
