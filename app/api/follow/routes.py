@@ -120,7 +120,7 @@ def _say(token: str, data: dict, say) -> dict:
     return follow_view(session, token)
 
 
-def saying(*problems):
+def _saying(*problems):
     """What fixed and not fixed declare alike: the optional comment, the follow view as the
     answer, and the problems of the reporter's link (and `problems`, their own)."""
     return stacked(
@@ -165,7 +165,7 @@ class FollowComments(MethodView):
 
 @blp.route("/<string:token>/fixed")
 class FollowFixed(MethodView):
-    @saying()
+    @_saying()
     def post(self, data, token: str):
         """Say that the problem is fixed (the reporter's link only)"""
         return _say(token, data, resident.say_fixed)
@@ -173,7 +173,7 @@ class FollowFixed(MethodView):
 
 @blp.route("/<string:token>/not-fixed")
 class FollowNotFixed(MethodView):
-    @saying(
+    @_saying(
         blp.alt_response(409, **problem_doc("The report is not resolved, so it cannot reopen")),
         blp.alt_response(
             422, **problem_doc("Resolved over 30 days ago: too late to reopen, make a new report")
