@@ -13,6 +13,9 @@ import os
 from collections.abc import Callable, Mapping
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+# Where the API serves photo files, GET /api/v1/photos/<key> (app/api/photos; a test checks
+# that the route agrees): published files name each photo by this path and its key.
+PHOTO_FILES_PATH = "/api/v1/photos/"
 
 
 def _no_app() -> Mapping | None:
@@ -42,3 +45,10 @@ def public_base_url(config: Mapping | None = None) -> str:
 def public_url(path: str, config: Mapping | None = None) -> str:
     """The absolute address of `path` (e.g. "/follow/abc") under PUBLIC_BASE_URL."""
     return public_base_url(config) + "/" + path.lstrip("/")
+
+
+def photo_url_prefix(base_url: str | None = None) -> str:
+    """Where photo addresses start (…/api/v1/photos/) for files published under `base_url`
+    (by default PUBLIC_BASE_URL, as `public_base_url` reads it)."""
+    base = public_base_url() if base_url is None else base_url.rstrip("/")
+    return base + PHOTO_FILES_PATH

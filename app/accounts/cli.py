@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from app.accounts.emails import invitation_link, queue_invitation_email, queue_password_reset_email
+from app.accounts.emails import send_invitation, send_password_reset
 from app.accounts.errors import (
     AccountExistsError,
     AccountNotActiveError,
@@ -21,9 +24,31 @@ from app.accounts.errors import (
 from app.accounts.models import BODY_ROLES, Role
 from app.accounts.services import Grant, create_user, invite, resend_invitation
 from app.bodies.models import Body
-from app.errors import NotFoundError
+from app.errors import NotFoundError, PaveError
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
+
+
+@contextmanager
+def _transaction(*refusals: type[PaveError]) -> Iterator[Session]:
+    """A session of the app's database, committed at the end of the block; a refusal of the
+    kinds `refusals` rolls it back and is the command's error, its detail as the message."""
+    from app.web import get_database
+
+    try:
+        with get_database(current_app).session() as session:
+            yield session
+    except refusals as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+def _echo_link(email: str, link: str, heading: str, *, new: bool = False) -> None:
+    """Say that the email with the link is queued, then `heading` and the link itself: for a
+    first setup without mail."""
+    which = "the new link" if new else "the link"
+    click.echo(f"An email with {which} to {email} is queued (sent by `flask worker`).")
+    click.echo(heading)
+    click.echo(link)
 
 
 def _body_id(session, body: str) -> int:
@@ -45,20 +70,13 @@ def _body_id(session, body: str) -> int:
 )
 def create_admin(email: str, name: str, password_stdin: bool) -> None:
     """Create an active administrator account with EMAIL."""
-    from app.web import get_database
-
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        with get_database(current_app).session() as session:
-            user = create_user(
-                session, email, password, name=name, grants=(Grant(Role.ADMINISTRATOR),)
-            )
-            user_id = user.id
-    except (AccountExistsError, WeakPasswordError, InvalidGrantError) as exc:
-        raise click.ClickException(exc.detail) from exc
+    with _transaction(AccountExistsError, WeakPasswordError, InvalidGrantError) as session:
+        user = create_user(session, email, password, name=name, grants=(Grant(Role.ADMINISTRATOR),))
+        user_id = user.id
     click.echo(f"Administrator {email} created (user {user_id}).")
 
 
@@ -72,45 +90,31 @@ def create_admin(email: str, name: str, password_stdin: bool) -> None:
 @click.option("--name", default="", help="The person's name.")
 def invite_staff(email: str, role: str, body: str | None, region: str | None, name: str) -> None:
     """Invite EMAIL with a role; prints the link where they choose their password."""
-    from app.web import get_database
-
     role = Role(role)
     if role in BODY_ROLES and not body:
         raise click.UsageError(f"a {role.value} needs --body")
-    try:
-        with get_database(current_app).session() as session:
-            body_id = _body_id(session, body) if body else None
-            user, token = invite(
-                session, email, Grant(role, body_id, region), name=name, invited_by=None
-            )
-            expires = user.invitation_expires_at
-            link = invitation_link(token)
-            # Emailed by the outbox worker; the link is printed too, for a first setup without mail.
-            queue_invitation_email(session, user, link)
-    except (InvitationConflictError, InvalidGrantError) as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"An email with the link to {email} is queued (sent by `flask worker`).")
-    click.echo(f"Invitation for {email} as {role.value}, valid until {expires:%Y-%m-%d %H:%M %Z}:")
-    click.echo(link)
+    with _transaction(InvitationConflictError, InvalidGrantError) as session:
+        body_id = _body_id(session, body) if body else None
+        user, token = invite(
+            session, email, Grant(role, body_id, region), name=name, invited_by=None
+        )
+        # Emailed by the outbox worker; the link is printed too, for a first setup without mail.
+        link = send_invitation(session, user, token)
+        expires = user.invitation_expires_at
+    valid = f"valid until {expires:%Y-%m-%d %H:%M %Z}"
+    _echo_link(email, link, f"Invitation for {email} as {role.value}, {valid}:")
 
 
 @staff_cli.command("resend-invitation")
 @click.argument("email")
 def resend_staff_invitation(email: str) -> None:
     """Send EMAIL's pending invitation again with a new link; the previous link stops working."""
-    from app.web import get_database
-
-    try:
-        with get_database(current_app).session() as session:
-            user, token = resend_invitation(session, email, sent_by=None)
-            expires = user.invitation_expires_at
-            link = invitation_link(token)
-            queue_invitation_email(session, user, link)
-    except NoPendingInvitationError as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"An email with the new link to {email} is queued (sent by `flask worker`).")
-    click.echo(f"Invitation for {email}, valid until {expires:%Y-%m-%d %H:%M %Z}:")
-    click.echo(link)
+    with _transaction(NoPendingInvitationError) as session:
+        user, token = resend_invitation(session, email, sent_by=None)
+        link = send_invitation(session, user, token)
+        expires = user.invitation_expires_at
+    valid = f"valid until {expires:%Y-%m-%d %H:%M %Z}"
+    _echo_link(email, link, f"Invitation for {email}, {valid}:", new=True)
 
 
 def _account(session, email: str):
@@ -127,9 +131,8 @@ def _account(session, email: str):
 def deactivate_staff(email: str) -> None:
     """Deactivate EMAIL's account: no more logins; its sessions and API tokens end at once."""
     from app.accounts.offboarding import deactivate
-    from app.web import get_database
 
-    with get_database(current_app).session() as session:
+    with _transaction() as session:
         deactivate(session, None, _account(session, email))
     click.echo(f"{email} is deactivated; their sessions and API tokens have ended.")
 
@@ -145,11 +148,10 @@ def revoke_staff(
 ) -> None:
     """Remove one role of EMAIL (--role …), or end all their sessions and tokens (--sessions)."""
     from app.accounts.offboarding import end_sessions, remove_grant
-    from app.web import get_database
 
     if bool(role) == sessions:
         raise click.UsageError("give either --role (with its --body or --region) or --sessions")
-    with get_database(current_app).session() as session:
+    with _transaction() as session:
         user = _account(session, email)
         if sessions:
             end_sessions(session, None, user)
@@ -177,19 +179,8 @@ def revoke_staff(
 @click.argument("email")
 def reset_staff_password(email: str) -> None:
     """Email EMAIL a one-time link to choose a new password; prints the link too."""
-    from app.accounts.offboarding import request_password_reset
-    from app.api.auth.accounts import reset_lifetime, reset_url
-    from app.web import get_database
-
-    try:
-        with get_database(current_app).session() as session:
-            user = _account(session, email)
-            row, token = request_password_reset(session, None, user, reset_lifetime())
-            link = reset_url(token)
-            expires = row.expires_at
-            queue_password_reset_email(session, user, link, expires)
-    except AccountNotActiveError as exc:
-        raise click.ClickException(exc.detail) from exc
-    click.echo(f"An email with the link to {email} is queued (sent by `flask worker`).")
-    click.echo(f"Password reset link for {email}, valid once until {expires:%Y-%m-%d %H:%M %Z}:")
-    click.echo(link)
+    with _transaction(AccountNotActiveError) as session:
+        user = _account(session, email)
+        link, expires = send_password_reset(session, None, user, current_app.config)
+    valid = f"valid once until {expires:%Y-%m-%d %H:%M %Z}"
+    _echo_link(email, link, f"Password reset link for {email}, {valid}:")

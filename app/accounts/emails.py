@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import cast
 
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.accounts.offboarding import request_password_reset
 from app.dates import long_datetime
 from app.notify import outbox
 from app.notify.notifications import INVITATION_SCOPE_SQL, body_language, notify_invitation
@@ -17,6 +19,31 @@ from app.urls import public_url
 def invitation_link(token: str) -> str:
     """Where an invited staff member chooses a password (the crew screens read the fragment)."""
     return public_url(f"/staff/#invitation={token}")
+
+
+def send_invitation(session: Session, user: User, token: str) -> str:
+    """Queue the invitation email of a pending `user`, with the link of `token`, in the caller's
+    transaction (no invitation without its email); the link."""
+    link = invitation_link(token)
+    queue_invitation_email(session, user, link)
+    return link
+
+
+def password_reset_link(token: str) -> str:
+    """Where a staff member chooses a new password (the crew screens read the fragment)."""
+    return public_url(f"/staff/#reset={token}")
+
+
+def send_password_reset(
+    session: Session, actor: User | None, user: User, config: Mapping
+) -> tuple[str, dt.datetime]:
+    """A new one-time reset link for `user`, valid PASSWORD_RESET_LIFETIME seconds, emailed to
+    them in the caller's transaction (the API and the CLI); the link and when it expires."""
+    lifetime = dt.timedelta(seconds=config["PASSWORD_RESET_LIFETIME"])
+    row, token = request_password_reset(session, actor, user, lifetime)
+    link = password_reset_link(token)
+    queue_password_reset_email(session, user, link, row.expires_at)
+    return link, row.expires_at
 
 
 def queue_invitation_email(session: Session, user: User, link: str) -> None:

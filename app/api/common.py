@@ -1,4 +1,5 @@
-"""Small helpers shared by the API resources: language negotiation and shared schemas."""
+"""Small helpers shared by the API resources: media types, language negotiation, shared schemas
+and the headers of idempotent creations."""
 
 from __future__ import annotations
 
@@ -9,6 +10,23 @@ from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.i18n import LANGUAGES
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+MULTIPART = "multipart/form-data"
+
+
+def stacked(*decorators):
+    """One decorator made of several, applied as a stack of them written in that order would
+    be (the last one first): how the decorators of a view that several views share are named
+    once, in the order the OpenAPI document lists what they declare."""
+
+    def decorate(view):
+        for decorator in reversed(decorators):
+            view = decorator(view)
+        return view
+
+    return decorate
 
 
 def request_language() -> str | None:
@@ -111,3 +129,17 @@ def idempotency_key_header(description: str) -> fields.String:
         validate=[validate.Length(1, 255), validate.Regexp(r"^[\x21-\x7e]+$")],
         metadata={"description": description},
     )
+
+
+def replay_headers(replayed: str, location: str | None = None) -> dict:
+    """The documented headers of a 201 that an Idempotency-Key may replay: Location (what it
+    is the URL of, `location`), if the answer has one, and Idempotent-Replayed (`replayed`
+    says what a replay leaves undone)."""
+    headers = {}
+    if location is not None:
+        headers["Location"] = {"description": location, "schema": {"type": "string"}}
+    headers["Idempotent-Replayed"] = {
+        "description": f"true when this answers a retry and {replayed}",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+    return headers

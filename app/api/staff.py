@@ -2,8 +2,8 @@
 arguments, answer and problems of a staff view) and `staff_change` (a change of a ticket:
 If-Match, Idempotency-Key, the ticket with its ETag, and the change's problems).
 
-Used by app/api/tickets and app/api/members. The order in which each decorator is applied is
-the order the OpenAPI document lists the parameters and responses in.
+Used by app/api/tickets, app/api/members and app/api/auth. The order in which each decorator
+is applied is the order the OpenAPI document lists the parameters and responses in.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.urls import public_url
+from app.urls import photo_url_prefix
 
 opendata_cli = AppGroup("opendata", help="Open data: exports and generated demo data.")
 
@@ -122,7 +122,6 @@ def export(
     base_url: str | None,
 ) -> None:
     """Write the published reports to a file, as GET /opendata/reports.<format> sends them."""
-    from app.api.opendata.exports import photo_url_prefix
     from app.opendata.export import (
         NIS_CODE,
         Export,
@@ -142,7 +141,6 @@ def export(
     flt = RecordFilter(
         region=region, commune=commune, category=category, statuses=status, start=start, end=end
     )
-    base_url = base_url or public_url("/")
     sessions = read_database().sessionmaker
     try:
         exported = Export(sessions, fmt, flt, photo_url_prefix(base_url))
@@ -182,7 +180,6 @@ def snapshot(directory: Path | None, base_url: str | None) -> None:
     (served at /opendata/snapshots/reports.<format>)."""
     import time
 
-    from app.api.opendata.exports import photo_url_prefix
     from app.opendata.snapshot import SnapshotBusyError, write_snapshot
     from app.web import read_database
 
@@ -192,7 +189,7 @@ def snapshot(directory: Path | None, base_url: str | None) -> None:
         written = write_snapshot(
             read_database().sessionmaker,
             directory,
-            photo_url_prefix(base_url or public_url("/")),
+            photo_url_prefix(base_url),
         )
     except SnapshotBusyError as exc:
         raise click.ClickException(exc.detail) from exc

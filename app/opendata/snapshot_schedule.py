@@ -84,8 +84,7 @@ class NightlySnapshots:
             self.thread.join(timeout)
 
     def _write(self, day: dt.date, now: dt.datetime | None) -> None:
-        from app.api.opendata.exports import photo_url_prefix
-        from app.urls import public_url
+        from app.urls import photo_url_prefix
         from app.web import read_database
 
         try:
@@ -93,7 +92,7 @@ class NightlySnapshots:
                 written = write_snapshot(
                     read_database().sessionmaker,
                     self.schedule.directory,
-                    photo_url_prefix(public_url("/")),
+                    photo_url_prefix(),
                     day=day,
                     stopping=self.stopping,
                 )

@@ -9,9 +9,11 @@ import json
 import time
 
 import pytest
+from flask import url_for
 from sqlalchemy import text
 
 from app.opendata import export
+from app.urls import photo_url_prefix
 from tests.factories import FLAGEY
 from tests.helpers.sql import PHOTO_SQL
 
@@ -214,6 +216,15 @@ def test_photo_urls_start_with_the_public_base_url_when_one_is_set(
     (row,) = csv_rows(client.get("/opendata/reports.csv"))
 
     assert row["photo_url"] == "https://pave.example.be/api/v1/photos/" + "b" * 64 + ".jpg"
+
+
+def test_photo_addresses_in_files_are_where_the_api_serves_photos(app):
+    # Files written without a request (the CLI, the nightly snapshot) name photos by the path
+    # app.urls knows: it must be the photo route's, under a base URL with a path too.
+    with app.test_request_context(base_url="https://pave.example.be/city/"):
+        served = url_for("photos.PhotoFile", key="k.jpg", _external=True)
+
+    assert photo_url_prefix("https://pave.example.be/city/") + "k.jpg" == served
 
 
 @pytest.mark.parametrize(

@@ -7,21 +7,23 @@ reset: `POST /api/v1/auth/password-reset` with the link's token and the new pass
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.accounts import offboarding
-from app.accounts.emails import queue_password_reset_email
-from app.api.auth.guard import current_staff, staff_required, start_session
-from app.api.auth.schemas import GrantSchema, NewPasswordSchema, SessionSchema, UserSchema
+from app.accounts.emails import send_password_reset
+from app.api.auth.guard import (
+    log_in,
+    password_from_link,
+    require_json_body,
+    signed_in_staff,
+)
+from app.api.auth.schemas import GrantSchema, NewPasswordSchema, UserSchema
 from app.api.common import NamesSchema
-from app.api.errors import problem_doc
 from app.api.schemas import list_of
-from app.urls import public_url
+from app.api.staff import staff_view
 from app.web import db_session
 
 blp = Blueprint(
@@ -29,17 +31,7 @@ blp = Blueprint(
 )
 # Managing accounts is for those who may invite someone: administrators and managers.
 ACTION = "staff.invite"
-
-
-@blp.before_request
-def _require_json_body():
-    sent = request.mimetype or request.content_length
-    if (
-        request.method in {"POST", "PUT", "PATCH"}
-        and sent
-        and request.mimetype != "application/json"
-    ):
-        abort(415, message="Send JSON with Content-Type: application/json.")
+blp.before_request(require_json_body)
 
 
 class ManagedGrantSchema(GrantSchema):
@@ -96,99 +88,80 @@ def _account(actor, user) -> dict:
     }
 
 
-_NOT_YOURS = problem_doc("Not allowed: an administrator, another body's or a manager's account")
+NO_ACCOUNT = ((404, "No such account"),)
+
+
+def _offboard(user_id: int, change, *, check: bool = True) -> dict:
+    """Make `change(session, actor, user)` to an account I may manage (`check=False`: any
+    account, for `change` to check), commit, and answer the account as I now see it."""
+    session, actor = db_session(), signed_in_staff()
+    user = offboarding.account_for(session, actor, user_id, check=check)
+    change(session, actor, user)
+    session.commit()
+    return _account(actor, user)
 
 
 @blp.route("/accounts")
 class Accounts(MethodView):
-    @staff_required(blp, ACTION)
-    @blp.response(200, AccountListSchema)
+    @staff_view(blp, ACTION, AccountListSchema)
     def get(self):
         """The accounts I may manage: everyone's for administrators, my bodies' for managers"""
-        actor = current_staff()
+        actor = signed_in_staff()
         accounts = offboarding.manageable_accounts(db_session(), actor)
         return {"accounts": [_account(actor, user) for user in accounts]}
 
 
 @blp.route("/accounts/<int:user_id>/deactivate")
 class Deactivate(MethodView):
-    @staff_required(blp, ACTION)
-    @blp.response(200, AccountSchema)
-    @blp.alt_response(404, **problem_doc("No such account"))
+    @staff_view(blp, ACTION, AccountSchema, errors=NO_ACCOUNT)
     def post(self, user_id: int):
         """Deactivate an account: no more logins; its sessions and API tokens end at once"""
-        session, actor = db_session(), current_staff()
-        user = offboarding.account_for(session, actor, user_id)
-        offboarding.deactivate(session, actor, user)
-        session.commit()
-        return _account(actor, user)
+        return _offboard(user_id, offboarding.deactivate)
 
 
 @blp.route("/accounts/<int:user_id>/grants/<int:grant_id>")
 class GrantById(MethodView):
-    @staff_required(blp, ACTION)
-    @blp.response(200, AccountSchema)
-    @blp.alt_response(404, **problem_doc("No such account or grant"))
+    @staff_view(blp, ACTION, AccountSchema, errors=((404, "No such account or grant"),))
     def delete(self, user_id: int, grant_id: int):
         """Remove one role of an account (only one I could have given)"""
-        session, actor = db_session(), current_staff()
+
+        def remove(session, actor, user):
+            offboarding.remove_grant(session, actor, user, grant_id)
+
         # Someone's grant of my body is mine to remove even when they have others elsewhere.
-        user = offboarding.account_for(session, actor, user_id, check=False)
-        offboarding.remove_grant(session, actor, user, grant_id)
-        session.commit()
-        return _account(actor, user)
+        return _offboard(user_id, remove, check=False)
 
 
 @blp.route("/accounts/<int:user_id>/sessions")
 class Sessions(MethodView):
-    @staff_required(blp, ACTION)
-    @blp.response(204)
-    @blp.alt_response(404, **problem_doc("No such account"))
+    @staff_view(blp, ACTION, None, status=204, errors=NO_ACCOUNT)
     def delete(self, user_id: int):
         """End every session of an account and revoke its API tokens, at once"""
-        session, actor = db_session(), current_staff()
-        user = offboarding.account_for(session, actor, user_id)
-        offboarding.end_sessions(session, actor, user)
-        session.commit()
+        _offboard(user_id, offboarding.end_sessions)
 
 
 @blp.route("/accounts/<int:user_id>/password-reset")
 class PasswordResetRequest(MethodView):
-    @staff_required(blp, ACTION)
-    @blp.response(202, PasswordResetSentSchema)
-    @blp.alt_response(404, **problem_doc("No such account"))
-    @blp.alt_response(409, **problem_doc("The account is not active"))
+    @staff_view(
+        blp,
+        ACTION,
+        PasswordResetSentSchema,
+        status=202,
+        errors=(*NO_ACCOUNT, (409, "The account is not active")),
+    )
     def post(self, user_id: int):
         """Email the account's owner a one-time link to choose a new password"""
-        session, actor = db_session(), current_staff()
+        session, actor = db_session(), signed_in_staff()
         user = offboarding.account_for(session, actor, user_id)
-        row, token = offboarding.request_password_reset(
-            session, actor, user, reset_lifetime(), now=dt.datetime.now(dt.UTC)
-        )
         # The link goes to the owner's mailbox only, never to the caller.
-        queue_password_reset_email(session, user, reset_url(token), row.expires_at)
+        _link, expires_at = send_password_reset(session, actor, user, current_app.config)
         session.commit()
-        return {"expires_at": row.expires_at}
+        return {"expires_at": expires_at}
 
 
 @blp.route("/password-reset")
 class PasswordReset(MethodView):
-    @blp.arguments(PasswordResetSchema)
-    @blp.response(200, SessionSchema)
-    @blp.alt_response(400, **problem_doc("Unknown, used or expired link"))
-    @blp.alt_response(422, **problem_doc("Password too weak"))
+    @password_from_link(blp, PasswordResetSchema, "Unknown, used or expired link")
     def post(self, data):
         """Choose a new password with an emailed reset link, and be logged in"""
-        session = db_session()
-        user = offboarding.reset_password(session, data["token"], data["password"])
-        csrf = start_session(user)
-        session.commit()
-        return {"user": user, "csrf_token": csrf}
-
-
-def reset_lifetime() -> dt.timedelta:
-    return dt.timedelta(seconds=current_app.config["PASSWORD_RESET_LIFETIME"])
-
-
-def reset_url(token: str) -> str:
-    return public_url(f"/staff/#reset={token}")
+        return log_in(offboarding.reset_password(db_session(), data["token"], data["password"]))

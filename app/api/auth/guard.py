@@ -24,12 +24,15 @@ import secrets
 from functools import wraps
 
 from flask import current_app, g, request, session
+from flask_smorest import abort
 
 from app.accounts import access
 from app.accounts.errors import CsrfTokenError, NotAuthenticatedError, PermissionDeniedError
 from app.accounts.models import User
 from app.accounts.services import end_session as end_staff_session
 from app.accounts.services import open_session, user_for_session, user_for_token
+from app.api.auth.schemas import SessionSchema
+from app.api.common import JSON, stacked
 from app.api.errors import problem_doc
 from app.web import db_session
 
@@ -50,6 +53,34 @@ def start_session(user: User) -> str:
     session["csrf"] = secrets.token_urlsafe(32)
     g.staff = (user, "session")
     return session["csrf"]
+
+
+def log_in(user: User) -> dict:
+    """Log `user` in on this client, commit, and answer the session: the user and the CSRF
+    token (after a login, an accepted invitation, a password reset)."""
+    csrf = start_session(user)
+    db_session().commit()
+    return {"user": user, "csrf_token": csrf}
+
+
+def require_json_body() -> None:
+    """A 415 for a body sent to change something that is not JSON. A cross-site HTML form
+    cannot send application/json: half of the CSRF defence of the logins. A request without
+    a body (logout) has no type to check."""
+    sent = request.mimetype or request.content_length
+    if request.method in {"POST", "PUT", "PATCH"} and sent and request.mimetype != JSON:
+        abort(415, message="Send JSON with Content-Type: application/json.")
+
+
+def password_from_link(blp, body, unknown: str):
+    """Decorator of a view where the holder of an emailed link (`body`: its token and the new
+    password) chooses a password and is logged in; `unknown` describes its 400."""
+    return stacked(
+        blp.arguments(body),
+        blp.response(200, SessionSchema),
+        blp.alt_response(400, **problem_doc(unknown)),
+        blp.alt_response(422, **problem_doc("Password too weak")),
+    )
 
 
 def end_session() -> None:

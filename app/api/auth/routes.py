@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from app.accounts import links, services
-from app.accounts.emails import invitation_link, queue_invitation_email
+from app.accounts.emails import send_invitation
 from app.accounts.models import Role
 from app.api.auth.guard import (
     csrf_token,
     current_staff,
     end_session,
+    log_in,
+    password_from_link,
+    require_json_body,
     require_staff,
     staff_required,
-    start_session,
 )
 from app.api.auth.ratelimit import login_limits
 from app.api.auth.schemas import (
@@ -32,20 +33,11 @@ from app.api.auth.schemas import (
     TokenListSchema,
 )
 from app.api.errors import problem_doc
+from app.api.staff import staff_view
 from app.web import db_session
 
-JSON = "application/json"
-
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Staff accounts and access")
-
-
-@blp.before_request
-def _require_json_body():
-    # A cross-site HTML form cannot send application/json: half of the login CSRF defence.
-    # A request without a body (logout) has no type to check.
-    sent = request.mimetype or request.content_length
-    if request.method in {"POST", "PUT", "PATCH"} and sent and request.mimetype != JSON:
-        abort(415, message="Send JSON with Content-Type: application/json.")
+blp.before_request(require_json_body)
 
 
 @blp.route("/login")
@@ -58,11 +50,7 @@ class Login(MethodView):
     @blp.alt_response(503, **problem_doc("The failed-login counter cannot be reached"))
     def post(self, data):
         """Log in with email and password; sets the session cookie"""
-        session = db_session()
-        user = services.authenticate(session, data["email"], data["password"])
-        csrf = start_session(user)
-        session.commit()
-        return {"user": user, "csrf_token": csrf}
+        return log_in(services.authenticate(db_session(), data["email"], data["password"]))
 
 
 @blp.route("/logout")
@@ -120,13 +108,17 @@ class TokenById(MethodView):
 
 @blp.route("/invitations")
 class Invitations(MethodView):
-    @staff_required(blp, "staff.invite")
-    @blp.arguments(InvitationCreateSchema)
-    @blp.response(201, InvitationSchema)
-    @blp.alt_response(
-        409, **problem_doc("The email already has an account or a pending invitation")
+    @staff_view(
+        blp,
+        "staff.invite",
+        InvitationSchema,
+        status=201,
+        body=InvitationCreateSchema,
+        errors=(
+            (409, "The email already has an account or a pending invitation"),
+            (422, "The role and its scope do not fit"),
+        ),
     )
-    @blp.alt_response(422, **problem_doc("The role and its scope do not fit"))
     def post(self, data):
         """Invite a staff member: managers invite crew to their bodies, administrators anyone"""
         session = db_session()
@@ -139,11 +131,12 @@ class Invitations(MethodView):
 
 @blp.route("/invitations/resend")
 class InvitationResend(MethodView):
-    @staff_required(blp, "staff.invite")
-    @blp.arguments(InvitationResendSchema)
-    @blp.response(200, InvitationSchema)
-    @blp.alt_response(
-        404, **problem_doc("No pending invitation for this email that you may send again")
+    @staff_view(
+        blp,
+        "staff.invite",
+        InvitationSchema,
+        body=InvitationResendSchema,
+        errors=((404, "No pending invitation for this email that you may send again"),),
     )
     def post(self, data):
         """Send a pending invitation again, with a new link (the previous one stops working).
@@ -158,25 +151,20 @@ class InvitationResend(MethodView):
 
 def _send_invitation(session, user, token: str) -> dict:
     """Queue the invitation's email (in this transaction: no invitation without it), commit."""
-    link = invitation_link(token)
-    queue_invitation_email(session, user, link)
+    link = send_invitation(session, user, token)
     session.commit()
     return {"user": user, "invitation_url": link, "expires_at": user.invitation_expires_at}
 
 
 @blp.route("/invitations/accept")
 class InvitationAccept(MethodView):
-    @blp.arguments(InvitationAcceptSchema)
-    @blp.response(200, SessionSchema)
-    @blp.alt_response(400, **problem_doc("Unknown, used or expired invitation"))
-    @blp.alt_response(422, **problem_doc("Password too weak"))
+    @password_from_link(blp, InvitationAcceptSchema, "Unknown, used or expired invitation")
     def post(self, data):
         """Accept an invitation: choose a password, and be logged in"""
         session = db_session()
-        user = services.accept_invitation(session, data["token"], data["password"], data["name"])
-        csrf = start_session(user)
-        session.commit()
-        return {"user": user, "csrf_token": csrf}
+        return log_in(
+            services.accept_invitation(session, data["token"], data["password"], data["name"])
+        )
 
 
 @blp.route("/link-state")

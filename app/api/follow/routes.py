@@ -13,7 +13,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.common import request_language
+from app.api.common import request_language, stacked
 from app.api.errors import problem_doc
 from app.api.follow.limits import check_comment
 from app.api.follow.schemas import (
@@ -120,6 +120,20 @@ def _say(token: str, data: dict, say) -> dict:
     return follow_view(session, token)
 
 
+def _saying(*problems):
+    """What fixed and not fixed declare alike: the optional comment, the follow view as the
+    answer, and the problems of the reporter's link (and `problems`, their own)."""
+    return stacked(
+        blp.arguments(FollowSaySchema, required=False),
+        blp.response(200, FollowSchema),
+        blp.alt_response(403, **NOT_REPORTER),
+        blp.alt_response(404, **NOT_FOUND),
+        *problems,
+        blp.alt_response(410, **EXPIRED),
+        blp.alt_response(429, **TOO_MANY_COMMENTS),
+    )
+
+
 @blp.route("/<string:token>")
 class Follow(MethodView):
     @blp.response(200, FollowSchema)
@@ -151,12 +165,7 @@ class FollowComments(MethodView):
 
 @blp.route("/<string:token>/fixed")
 class FollowFixed(MethodView):
-    @blp.arguments(FollowSaySchema, required=False)
-    @blp.response(200, FollowSchema)
-    @blp.alt_response(403, **NOT_REPORTER)
-    @blp.alt_response(404, **NOT_FOUND)
-    @blp.alt_response(410, **EXPIRED)
-    @blp.alt_response(429, **TOO_MANY_COMMENTS)
+    @_saying()
     def post(self, data, token: str):
         """Say that the problem is fixed (the reporter's link only)"""
         return _say(token, data, resident.say_fixed)
@@ -164,15 +173,11 @@ class FollowFixed(MethodView):
 
 @blp.route("/<string:token>/not-fixed")
 class FollowNotFixed(MethodView):
-    @blp.arguments(FollowSaySchema, required=False)
-    @blp.response(200, FollowSchema)
-    @blp.alt_response(403, **NOT_REPORTER)
-    @blp.alt_response(404, **NOT_FOUND)
-    @blp.alt_response(409, **problem_doc("The report is not resolved, so it cannot reopen"))
-    @blp.alt_response(410, **EXPIRED)
-    @blp.alt_response(429, **TOO_MANY_COMMENTS)
-    @blp.alt_response(
-        422, **problem_doc("Resolved over 30 days ago: too late to reopen, make a new report")
+    @_saying(
+        blp.alt_response(409, **problem_doc("The report is not resolved, so it cannot reopen")),
+        blp.alt_response(
+            422, **problem_doc("Resolved over 30 days ago: too late to reopen, make a new report")
+        ),
     )
     def post(self, data, token: str):
         """Say that the problem is not fixed: reopens a report resolved in the last 30 days"""

@@ -16,14 +16,16 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from functools import wraps
 
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema
 
-from app.api.common import request_language
+from app.api.common import GEOJSON, request_language, stacked
 from app.api.errors import problem, problem_doc
+from app.api.opendata.formats import format_parameter
 from app.api.opendata.schemas import (
     FIGURE_FORMATS,
     DashboardCategoryFiguresSchema,
@@ -36,7 +38,6 @@ from app.api.opendata.schemas import (
     DashboardTrendSchema,
 )
 from app.api.schemas import list_of
-from app.errors import NotFoundError
 from app.i18n import pick_name
 from app.opendata import dashboard, outlines
 from app.opendata.export import (
@@ -55,30 +56,18 @@ blp = Blueprint(
 )
 
 CSV_TYPE = "text/csv; charset=utf-8; header=present"
-GEOJSON = "application/geo+json"
 # The figures move with every report: caches may keep them for a few minutes.
 CACHE_CONTROL = "public, max-age=300"
 # The outlines change with a boundary import (a few times a decade) or a population load
 # (yearly): a day, after which a reader's copy costs a 304. Longer would keep a corrected
 # boundary (a repair, a merger) from readers for as long; shorter buys nothing.
 OUTLINES_CACHE_CONTROL = "public, max-age=86400"
-FORMAT_PARAMETER = {
-    "in": "path",
-    "name": "fmt",
-    "required": True,
-    "description": "json or csv",
-    "schema": {"type": "string", "enum": list(FIGURE_FORMATS)},
-}
-
-
-@blp.url_value_preprocessor
-def _known_format(_endpoint, values) -> None:
-    fmt = (values or {}).get("fmt")
-    if fmt is not None and fmt not in FIGURE_FORMATS:
-        raise NotFoundError(
-            f"There is no {fmt!r} format of this figure; ask for .json or .csv.",
-            formats=list(FIGURE_FORMATS),
-        )
+FORMAT_PARAMETER = format_parameter(
+    blp,
+    FIGURE_FORMATS,
+    "json or csv",
+    lambda fmt: f"There is no {fmt!r} format of this figure; ask for .json or .csv.",
+)
 
 
 def _format(args: dict, fmt: str | None) -> str:
@@ -173,9 +162,12 @@ BAD_VALUE = problem_doc("A filter names no region or category, or a parameter is
 NO_FORMAT = problem_doc("No such format: .json and .csv exist")
 
 
-def figure(args: type[Schema], answer: type[Schema], **answer_kwargs):
-    """What every figure's GET declares: its filters, its JSON answer, the CSV, the errors."""
-    stack = (
+def figure(path: str, args: type[Schema], answer: type[Schema], **answer_kwargs):
+    """Decorator of a figure's view class, at /<path> and, as a file, /<path>.<fmt>: its GET
+    declares its filters, its JSON answer, the CSV and the errors, and is called with the
+    query's `args`, the format asked for and the filters checked."""
+    declare = stacked(
+        public_answer,
         blp.arguments(args, location="query", unknown=RAISE),
         blp.response(200, answer, **answer_kwargs),
         blp.alt_response(200, **CSV_DOC),
@@ -183,13 +175,22 @@ def figure(args: type[Schema], answer: type[Schema], **answer_kwargs):
         blp.alt_response(422, **BAD_VALUE),
     )
 
-    def decorate(view):
-        # Applied as a stack written in that order would be: the last one first.
-        for decorator in reversed(stack):
-            view = decorator(view)
-        return view
+    def register(view_class):
+        get = view_class.get
 
-    return decorate
+        @wraps(get)
+        def parsed(self, args, fmt: str | None = None):
+            fmt = _format(args, fmt)
+            return get(self, args, fmt, _filters(args))
+
+        view_class.get = declare(parsed)
+        endpoint = f"{view_class.__name__.removesuffix('View')}File"
+        file_route = blp.route(
+            f"/{path}.<string:fmt>", endpoint=endpoint, parameters=[FORMAT_PARAMETER]
+        )
+        return file_route(blp.route(f"/{path}")(view_class))
+
+    return register
 
 
 @blp.route("/regions")
@@ -221,20 +222,15 @@ class Outlines(MethodView):
         return outline_response(outlines.outline_file(read_session()))
 
 
-@blp.route("/communes.<string:fmt>", endpoint="CommunesFile", parameters=[FORMAT_PARAMETER])
-@blp.route("/communes")
+@figure("communes", DashboardFigureQueryArgsSchema, DashboardCommuneFiguresSchema)
 class Communes(MethodView):
-    @public_answer
-    @figure(DashboardFigureQueryArgsSchema, DashboardCommuneFiguresSchema)
-    def get(self, args, fmt: str | None = None):
+    def get(self, args, fmt: str, filters: dict):
         """Every commune of the region with its figures (numbers only), or as CSV
 
         The outlines are those of GET /opendata/dashboard/outlines: join them by NIS code.
         Rates per 1,000 inhabitants divide by the population whose source and date
         `population` gives (null before any is loaded; a commune without one: null rate).
         """
-        fmt = _format(args, fmt)
-        filters = _filters(args)
         figures = dashboard.communes(read_session(), **filters)
         if fmt == "csv":
             columns = ["nis_code", "name_fr", "name_nl", "name_de", "region", "area_km2"]
@@ -257,15 +253,10 @@ class Communes(MethodView):
         )
 
 
-@blp.route("/categories.<string:fmt>", endpoint="CategoriesFile", parameters=[FORMAT_PARAMETER])
-@blp.route("/categories")
+@figure("categories", DashboardFigureQueryArgsSchema, list_of(DashboardCategoryFiguresSchema))
 class Categories(MethodView):
-    @public_answer
-    @figure(DashboardFigureQueryArgsSchema, list_of(DashboardCategoryFiguresSchema))
-    def get(self, args, fmt: str | None = None):
+    def get(self, args, fmt: str, filters: dict):
         """Reports per category: total, open and closed"""
-        fmt = _format(args, fmt)
-        filters = _filters(args)
         rows = dashboard.by_category(read_session(), **filters)
         if fmt == "csv":
             columns = ["code", "name_fr", "name_nl", "name_de", "name_en"]
@@ -290,15 +281,10 @@ class Categories(MethodView):
         return _cached({"items": items})
 
 
-@blp.route("/statuses.<string:fmt>", endpoint="StatusesFile", parameters=[FORMAT_PARAMETER])
-@blp.route("/statuses")
+@figure("statuses", DashboardFigureQueryArgsSchema, list_of(DashboardStatusFiguresSchema))
 class Statuses(MethodView):
-    @public_answer
-    @figure(DashboardFigureQueryArgsSchema, list_of(DashboardStatusFiguresSchema))
-    def get(self, args, fmt: str | None = None):
+    def get(self, args, fmt: str, filters: dict):
         """Reports per status of the lifecycle, each with Open311's open or closed"""
-        fmt = _format(args, fmt)
-        filters = _filters(args)
         rows = dashboard.by_status(read_session(), **filters)
         if fmt == "csv":
             columns = ["status", "open311_status", "count"]
@@ -309,15 +295,10 @@ class Statuses(MethodView):
         return _cached({"items": items})
 
 
-@blp.route("/trend.<string:fmt>", endpoint="TrendFile", parameters=[FORMAT_PARAMETER])
-@blp.route("/trend")
+@figure("trend", DashboardTrendQueryArgsSchema, DashboardTrendSchema)
 class TrendView(MethodView):
-    @public_answer
-    @figure(DashboardTrendQueryArgsSchema, DashboardTrendSchema)
-    def get(self, args, fmt: str | None = None):
+    def get(self, args, fmt: str, filters: dict):
         """Reports created and resolved per week (or month), with zeros where none were"""
-        fmt = _format(args, fmt)
-        filters = _filters(args)
         try:
             result = dashboard.trend(
                 read_session(),

@@ -8,19 +8,17 @@ count taken, before the first byte: bad input gets a problem+json, never half a 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from app.api.errors import problem, problem_doc
+from app.api.opendata.formats import format_parameter
 from app.api.opendata.schemas import ExportQueryArgsSchema
-from app.errors import NotFoundError
 from app.opendata import records
 from app.opendata.export import FORMATS, Export, UnknownFilterValueError, filename
-from app.urls import public_url
+from app.urls import photo_url_prefix
 from app.web import read_database
 
 blp = Blueprint(
@@ -32,17 +30,6 @@ blp = Blueprint(
 
 # Downloads of a moving dataset: caches may keep one for a few minutes.
 CACHE_CONTROL = "public, max-age=300"
-_KEY = "KEY"
-
-
-def photo_url_prefix(base_url: str) -> str:
-    """Where photo addresses start (…/api/v1/photos/) for files published under `base_url`."""
-    parts = urlsplit(base_url)
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
-    )
-    url = adapter.build("photos.PhotoFile", {"key": _KEY}, force_external=True)
-    return url.removesuffix(_KEY)
 
 
 EXPORT_DOC = {
@@ -80,26 +67,16 @@ EXPORT_DOC = {
         }
     }
 }
-FORMAT_PARAMETER = {
-    "in": "path",
-    "name": "fmt",
-    "required": True,
-    "description": "The file format",
-    "schema": {"type": "string", "enum": list(FORMATS)},
-}
-
-
-@blp.url_value_preprocessor
-def _known_format(_endpoint, values) -> None:
-    # Before the query string is read: /reports.xlsx is a 404 whatever its parameters.
-    fmt = (values or {}).get("fmt")
-    if fmt is not None and fmt not in FORMATS:
-        raise NotFoundError(
-            f"There is no {fmt!r} export; the formats are "
-            + ", ".join(f"reports.{name}" for name in FORMATS)
-            + ".",
-            formats=list(FORMATS),
-        )
+FORMAT_PARAMETER = format_parameter(
+    blp,
+    FORMATS,
+    "The file format",
+    lambda fmt: (
+        f"There is no {fmt!r} export; the formats are "
+        + ", ".join(f"reports.{name}" for name in FORMATS)
+        + "."
+    ),
+)
 
 
 @blp.route("/reports.<string:fmt>", parameters=[FORMAT_PARAMETER])
@@ -117,7 +94,7 @@ class ReportsExport(MethodView):
             start=args.get("start"),
             end=args.get("end"),
         )
-        prefix = photo_url_prefix(public_url("/"))
+        prefix = photo_url_prefix()
         try:
             export = Export(read_database().sessionmaker, fmt, flt, prefix)
         except UnknownFilterValueError as exc:

@@ -17,7 +17,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from app.api.errors import problem, problem_doc
-from app.errors import NotFoundError
+from app.api.opendata.formats import format_parameter
 from app.opendata.snapshot_files import FILES, open_snapshot
 
 blp = Blueprint(
@@ -30,13 +30,16 @@ blp = Blueprint(
 
 # Rewritten once a night: a cache may keep a copy for an hour, then revalidates (ETag).
 MAX_AGE = 3600
-FORMAT_PARAMETER = {
-    "in": "path",
-    "name": "fmt",
-    "required": True,
-    "description": "The file format",
-    "schema": {"type": "string", "enum": list(FILES)},
-}
+FORMAT_PARAMETER = format_parameter(
+    blp,
+    FILES,
+    "The file format",
+    lambda fmt: (
+        f"There is no {fmt!r} snapshot; the files are "
+        + ", ".join(f"/opendata/snapshots/{name}" for name in FILES.values())
+        + "."
+    ),
+)
 SNAPSHOT_DOC = {
     "responses": {
         "200": {
@@ -64,13 +67,6 @@ class SnapshotFile(MethodView):
     @blp.alt_response(416, **problem_doc("The range starts past the end of the file"))
     def get(self, fmt: str):
         """The whole published dataset as a file, written every night"""
-        if fmt not in FILES:
-            raise NotFoundError(
-                f"There is no {fmt!r} snapshot; the files are "
-                + ", ".join(f"/opendata/snapshots/{name}" for name in FILES.values())
-                + ".",
-                formats=list(FILES),
-            )
         file, entry = open_snapshot(Path(current_app.config["SNAPSHOT_DIR"]), fmt)
         try:
             response = send_file(

@@ -9,10 +9,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
+from app.api.common import replay_headers
 from app.api.errors import problem_doc
-from app.api.photos.schemas import PhotoCreatedSchema, PhotoHeadersSchema, PhotoUploadSchema
+from app.api.photos.schemas import PhotoCreatedSchema
 from app.api.photos.setup import photo_limits, photo_storage, photo_url
-from app.api.uploads import limit_one_photo
+from app.api.uploads import limit_one_photo, photo_upload
 from app.db import committed
 from app.errors import NotFoundError
 from app.follow import links as resident
@@ -25,6 +26,7 @@ from app.problems import msg
 from app.web import db_session
 
 blp = Blueprint("photos", __name__, description="Photos of reports")
+CREATED_HEADERS = replay_headers("nothing was stored", location="URL of the display image")
 
 
 @blp.before_request
@@ -36,34 +38,16 @@ def _allow_photo_sized_bodies():
 
 @blp.route("/reports/<uuid:report_id>/photos")
 class ReportPhotos(MethodView):
-    @blp.arguments(PhotoHeadersSchema, location="headers")
-    @blp.arguments(PhotoUploadSchema, location="files")
-    @blp.response(
-        201,
+    @photo_upload(
+        blp,
         PhotoCreatedSchema,
-        headers={
-            "Location": {"description": "URL of the display image", "schema": {"type": "string"}},
-            "Idempotent-Replayed": {
-                "description": "true when this answers a retry and nothing was stored",
-                "schema": {"type": "string", "enum": ["true"]},
-            },
-        },
+        (
+            (403, "No Report-Key, not the report's photo token, or over 7 days late"),
+            (404, "No such report"),
+            (409, "The report is closed, or has its 5 photos already"),
+        ),
+        headers=CREATED_HEADERS,
     )
-    @blp.alt_response(
-        403,
-        **problem_doc("No Report-Key, not the report's photo token, or over 7 days late"),
-    )
-    @blp.alt_response(404, **problem_doc("No such report"))
-    @blp.alt_response(409, **problem_doc("The report is closed, or has its 5 photos already"))
-    @blp.alt_response(413, **problem_doc("The upload is over 15 MB"))
-    @blp.alt_response(
-        415, **problem_doc("Not multipart, or not a JPEG, PNG, WebP or HEIC, or a lying type")
-    )
-    @blp.alt_response(
-        422,
-        **problem_doc("Empty, truncated or damaged, too many pixels, or a reused Idempotency-Key"),
-    )
-    @blp.alt_response(503, **problem_doc("The photo storage is unavailable"))
     def post(self, headers, files, report_id: uuid.UUID):
         """Add a photo to a report; it is stored upright, resized and without any metadata
 
@@ -110,15 +94,17 @@ def store_upload(session: Session, report_id: uuid.UUID, upload, client_photo_id
 
 @blp.route("/follow/<string:token>/photos")
 class FollowPhotos(MethodView):
-    @blp.arguments(PhotoHeadersSchema, location="headers")
-    @blp.arguments(PhotoUploadSchema, location="files")
-    @blp.response(201, PhotoCreatedSchema)
-    @blp.alt_response(403, **problem_doc("The link is a follower's, not the report's author's"))
-    @blp.alt_response(404, **problem_doc("The link is not valid"))
-    @blp.alt_response(409, **problem_doc("The report is closed, or has its 5 photos already"))
-    @blp.alt_response(410, **problem_doc("The report was closed too long ago"))
-    @blp.alt_response(413, **problem_doc("The upload is over 15 MB"))
-    @blp.alt_response(415, **problem_doc("Not multipart, or not a JPEG, PNG, WebP or HEIC"))
+    @photo_upload(
+        blp,
+        PhotoCreatedSchema,
+        (
+            (403, "The link is a follower's, not the report's author's"),
+            (404, "The link is not valid"),
+            (409, "The report is closed, or has its 5 photos already"),
+            (410, "The report was closed too long ago"),
+        ),
+        headers=CREATED_HEADERS,
+    )
     def post(self, headers, files, token: str):
         """Add a photo to one's own report through its follow link, while it is open
 

@@ -11,7 +11,7 @@ from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
 
 from app.api import hostile
-from app.api.common import request_language
+from app.api.common import GEOJSON, JSON, MULTIPART, replay_headers, request_language
 from app.api.errors import problem_doc
 from app.api.photos.setup import photo_limits, photo_storage, photo_url
 from app.api.reports.schemas import (
@@ -44,8 +44,6 @@ from app.web import db_session, read_session
 # otherwise silently return everything (OGC API Features asks the same of its servers).
 blp = Blueprint("reports", __name__, url_prefix="/reports", description="Street problem reports")
 
-GEOJSON = "application/geo+json"
-MULTIPART = "multipart/form-data"
 # The multipart form of POST /reports, documented beside its JSON form.
 REPORT_WITH_PHOTOS_DOC = {
     "type": "object",
@@ -87,7 +85,7 @@ def _require_json_body():
     if request.mimetype == MULTIPART and request.endpoint == "reports.Reports":
         limit_report_with_photos()
         return
-    if request.mimetype != "application/json":
+    if request.mimetype != JSON:
         abort(
             415,
             message="Send the report as JSON with Content-Type: application/json, or as "
@@ -187,13 +185,7 @@ class Reports(MethodView):
     @blp.response(
         201,
         ReportCreatedSchema,
-        headers={
-            "Location": {"description": "URL of the report", "schema": {"type": "string"}},
-            "Idempotent-Replayed": {
-                "description": "true when this answers a retry and nothing was created",
-                "schema": {"type": "string", "enum": ["true"]},
-            },
-        },
+        headers=replay_headers("nothing was created", location="URL of the report"),
     )
     @blp.doc(requestBody={"content": {MULTIPART: {"schema": REPORT_WITH_PHOTOS_DOC}}})
     @blp.alt_response(400, **problem_doc("The body is not valid JSON"))

@@ -7,6 +7,7 @@ import uuid
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from sqlalchemy.orm import Session
 
 from app.accounts import access
 from app.api.auth.guard import (
@@ -15,9 +16,8 @@ from app.api.auth.guard import (
     signed_in_staff,
     staff_required,
 )
-from app.api.common import request_language
-from app.api.errors import problem_doc
-from app.api.photos.schemas import PhotoHeadersSchema, PhotoSchema, PhotoUploadSchema
+from app.api.common import GEOJSON, JSON, replay_headers, request_language
+from app.api.photos.schemas import PhotoSchema
 from app.api.photos.setup import photo_limits, photo_storage, photo_url
 from app.api.staff import ETAG_HEADER, staff_change, staff_view
 from app.api.tickets import geojson, views
@@ -35,17 +35,13 @@ from app.api.tickets.schemas import (
     UpdatePatchSchema,
 )
 from app.api.tickets.scope import ticket_scope
-from app.api.uploads import limit_one_photo
+from app.api.uploads import limit_one_photo, photo_upload
 from app.media.views import first_thumbnails, photo_view
 from app.tickets import changes, edits, queries
 from app.tickets.changes import actor_of
 from app.web import db_session
 
 blp = Blueprint("tickets", __name__, url_prefix="/staff/tickets", description="Staff: tickets")
-
-GEOJSON = "application/geo+json"
-JSON = "application/json"
-MULTIPART = "multipart/form-data"
 
 
 @blp.before_request
@@ -61,6 +57,13 @@ def _staff_then_body_type():
         abort(415, message="Send JSON with Content-Type: application/json.")
 
 
+def _readable(args: dict) -> tuple[Session, access.ReadScope, queries.TicketFilter]:
+    """The session, the caller's scope of tickets.read and the filter `args` ask for: what the
+    list and the map read."""
+    user = signed_in_staff()
+    return db_session(), access.scope_of(user, "tickets.read"), views.ticket_filter(args, user)
+
+
 @blp.route("")
 class Tickets(MethodView):
     @staff_view(
@@ -72,11 +75,8 @@ class Tickets(MethodView):
     )
     def get(self, args):
         """The tickets I may read, filtered and sorted, one page at a time"""
-        user = current_staff()
         page = queries.list_tickets(
-            db_session(),
-            access.scope_of(user, "tickets.read"),
-            views.ticket_filter(args, user),
+            *_readable(args),
             sort=args["sort"],
             limit=args["limit"],
             cursor=args.get("cursor"),
@@ -104,13 +104,7 @@ class TicketMap(MethodView):
     )
     def get(self, args):
         """The tickets I may read as GeoJSON points, newest first, at most 1000"""
-        user = current_staff()
-        body = geojson.map_geojson(
-            db_session(),
-            access.scope_of(user, "tickets.read"),
-            views.ticket_filter(args, user),
-            request_language(),
-        )
+        body = geojson.map_geojson(*_readable(args), request_language())
         # PostgreSQL wrote the JSON; parsing it only to write it again would double the cost.
         return Response(body, mimetype=GEOJSON)
 
@@ -233,15 +227,12 @@ class TicketPhotoById(MethodView):
 @blp.route("/<uuid:report_id>/photos")
 class TicketPhotos(MethodView):
     @staff_required(blp, "tickets.update")
-    @blp.arguments(PhotoHeadersSchema, location="headers")
-    @blp.arguments(PhotoUploadSchema, location="files")
-    @blp.response(201, PhotoSchema)
-    @blp.alt_response(404, **problem_doc("No such ticket"))
-    @blp.alt_response(409, **problem_doc("The report has all the photos it may have"))
-    @blp.alt_response(413, **problem_doc("The upload is over 15 MB"))
-    @blp.alt_response(415, **problem_doc("Not multipart, or not a JPEG, PNG, WebP or HEIC"))
-    @blp.alt_response(422, **problem_doc("Damaged photo, or a reused Idempotency-Key"))
-    @blp.alt_response(503, **problem_doc("The photo storage is unavailable"))
+    @photo_upload(
+        blp,
+        PhotoSchema,
+        ((404, "No such ticket"), (409, "The report has all the photos it may have")),
+        headers=replay_headers("nothing was stored"),
+    )
     def post(self, headers, files, report_id: uuid.UUID):
         """Add an "after" photo, through the same pipeline as the residents' photos"""
         ticket_scope(report_id, "tickets.update")
