@@ -16,7 +16,7 @@ import datetime as dt
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cryptography.fernet import MultiFernet
 from sqlalchemy import select
@@ -95,7 +95,8 @@ def _advance(config: BodyOpen311, update: RemoteUpdate) -> None:
         config.updates_cursor_ids = [*(config.updates_cursor_ids or []), _key(update)][-MAX_SEEN:]
 
 
-def _update_from(item: dict) -> RemoteUpdate | None:
+def _remote_update(item: dict, text_field: str) -> RemoteUpdate | None:
+    """A remote item (an update or a request) as a RemoteUpdate; None without id or status."""
     remote_id = clean(item.get("service_request_id"), MAX_ID)
     status = clean(item.get("status"), MAX_STATUS)
     if remote_id is None or status is None:
@@ -103,24 +104,19 @@ def _update_from(item: dict) -> RemoteUpdate | None:
     return RemoteUpdate(
         remote_id=remote_id,
         status=status.lower(),
-        text=clean(item.get("description"), MAX_TEXT),
+        text=clean(item.get(text_field), MAX_TEXT),
         at=parse_time(item.get("updated_datetime")),
-        update_id=clean(item.get("update_id"), MAX_ID),
     )
+
+
+def _update_from(item: dict) -> RemoteUpdate | None:
+    update = _remote_update(item, "description")
+    return update and replace(update, update_id=clean(item.get("update_id"), MAX_ID))
 
 
 def _request_from(item: dict) -> RemoteUpdate | None:
-    remote_id = clean(item.get("service_request_id"), MAX_ID)
-    status = clean(item.get("status"), MAX_STATUS)
-    if remote_id is None or status is None:
-        return None
-    return RemoteUpdate(
-        remote_id=remote_id,
-        status=status.lower(),
-        text=clean(item.get("status_notes"), MAX_TEXT),
-        at=parse_time(item.get("updated_datetime")),
-        expected=parse_time(item.get("expected_datetime")),
-    )
+    update = _remote_update(item, "status_notes")
+    return update and replace(update, expected=parse_time(item.get("expected_datetime")))
 
 
 @dataclass
