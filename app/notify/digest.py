@@ -1,7 +1,8 @@
 """The daily digest: each body on a digest hears of its new tickets once a day.
 
-A body with notify_mode 'daily' and a contact email receives one message listing the tickets
-it received since its last digest: new reports and tickets transferred to it. The worker
+A body with notify_mode 'daily', a contact email and a delivery_method by email receives one
+message listing the tickets it received since its last digest: new reports and tickets
+transferred to it. The worker
 (`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
 (DIGEST_TIMEZONE); `flask --app app digest` does the same at once (both: app/notify/cli.py).
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.bodies import models as _bodies  # noqa: F401  (the foreign key's table)
 from app.dates import long_datetime
+from app.delivery.models import EMAIL_METHODS
 from app.db import Base
 from app.notify import outbox
 from app.notify.notifications import body_language, values
@@ -49,9 +51,11 @@ class BodyDigest(Base):
     last_digest_day: Mapped[dt.date | None] = mapped_column(Date)
 
 
+# Only the bodies that receive their reports by email (delivery_method).
 BODIES_SQL = text(
     "SELECT id, code, contact_email, region_code FROM bodies "
-    "WHERE notify_mode = 'daily' AND contact_email IS NOT NULL ORDER BY id"
+    "WHERE notify_mode = 'daily' AND contact_email IS NOT NULL "
+    f"AND delivery_method IN ({', '.join(repr(m) for m in sorted(EMAIL_METHODS))}) ORDER BY id"
 )
 BOOKMARK_SQL = text(
     "INSERT INTO body_digests (body_id, last_sent_at) VALUES (:body_id, :first_since) "

@@ -24,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
 
 from app.dates import long_date, long_datetime
+from app.delivery.models import EMAIL_METHODS
 from app.i18n import COMMUNE_LANGUAGES, REGION_LANGUAGES, names_from, pick_name
 from app.notify import outbox
 from app.notify.messages import STAFF_ROLES
@@ -43,6 +44,8 @@ FACTS_SQL = text(
            m.name_fr AS commune_fr, m.name_nl AS commune_nl, m.name_de AS commune_de,
            b.name_fr AS body_fr, b.name_nl AS body_nl, b.name_de AS body_de,
            b.name_en AS body_en, b.contact_email AS body_email, b.notify_mode,
+           b.delivery_method, r.reporter_name, r.reporter_phone, r.media_url,
+           ST_Y(r.location) AS lat, ST_X(r.location) AS lon, r.accuracy_m,
            EXISTS (SELECT 1 FROM resident_follow_tokens t
                    WHERE t.report_id = r.id AND t.unsubscribed_at IS NOT NULL
                      AND lower(t.email) = lower(r.reporter_email)) AS reporter_unsubscribed
@@ -117,8 +120,11 @@ def body_language(region_code: str | None) -> str:
 
 
 def notify_body(db: Connection, row: Row) -> None:
-    """Tell the ticket's body of it at once, unless it reads a daily digest or has no email."""
+    """Tell the ticket's body of it at once, unless it reads a daily digest, has no email, or
+    receives its reports another way than by email (its delivery_method)."""
     if not row.body_email or row.notify_mode != "immediate":
+        return
+    if row.delivery_method not in EMAIL_METHODS:
         return
     language = body_language(row.region_code)
     outbox.enqueue(

@@ -15,7 +15,11 @@ Create Date: 2026-12-06
   request leaves and cleared with its outcome: a claimed row that still has it set had an
   unknown outcome, and is reconciled with the remote before anything is sent again.
 
-Expand-only: a column with a default and two new tables, which the previous release ignores.
+- `outbox_messages.bounced_at`, `bounce_reason`: a message the recipient's mail system refused
+  for good (a 5xx at SMTP time, or a delivery status notification received later).
+
+Expand-only: columns (one with a default, others nullable) and two new tables, which the
+previous release ignores.
 """
 
 from __future__ import annotations
@@ -110,9 +114,15 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("remote_id IS NOT NULL"),
     )
+    # A message refused for good by the recipient's mail system: at SMTP time (a 5xx) or
+    # later by a delivery status notification to its VERP Return-Path (app/delivery/inbound.py).
+    op.add_column("outbox_messages", sa.Column("bounced_at", sa.DateTime(timezone=True)))
+    op.add_column("outbox_messages", sa.Column("bounce_reason", sa.Text))
 
 
 def downgrade() -> None:
+    op.drop_column("outbox_messages", "bounce_reason")
+    op.drop_column("outbox_messages", "bounced_at")
     op.drop_table("report_deliveries")
     op.drop_table("body_open311")
     op.drop_constraint(op.f("ck_bodies_delivery_method"), "bodies")
