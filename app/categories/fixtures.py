@@ -21,7 +21,7 @@ UPSERT_BODY = text(
     """
     INSERT INTO bodies (code, kind, name_fr, name_nl, name_de, name_en, region_code,
                         contact_email, contact_phone, contact_url, delivery_method)
-    VALUES (:code, :kind, :fr, :nl, :de, :en, :region_code, :email, :phone, :url,
+    VALUES (:code, :kind, :fr, :nl, :de, :en, :region_code, CAST(:email AS text), :phone, :url,
             CASE WHEN CAST(:email AS text) IS NULL THEN 'pave' ELSE 'email' END)
     ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, name_fr = EXCLUDED.name_fr,
         name_nl = EXCLUDED.name_nl, name_de = EXCLUDED.name_de, name_en = EXCLUDED.name_en,

@@ -152,9 +152,10 @@ class _Turn:
         result = drain(self.engine, self.sender, max_attempts=self.max_attempts, stopping=stopping)
         if result.sent or result.failed:
             retried = result.failed - result.given_up
+            bounced = f", {result.bounced} bounced" if result.bounced else ""
             say(
                 f"{result.sent} sent, {result.failed} failed "
-                f"({retried} will be retried, {result.given_up} given up)"
+                f"({retried} will be retried, {result.given_up} given up{bounced})"
             )
         for error in result.errors:
             say(f"  {error}", err=True)

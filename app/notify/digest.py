@@ -24,10 +24,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.bodies import models as _bodies  # noqa: F401  (the foreign key's table)
 from app.dates import long_datetime
-from app.delivery.models import EMAIL_METHODS
 from app.db import Base
+from app.delivery.body_email import photo_links
+from app.delivery.models import EMAIL_METHODS
 from app.notify import outbox
-from app.notify.notifications import body_language, values
+from app.notify.body_messages import DIGEST_LABELS
+from app.notify.notifications import body_language, body_values, values
 
 # The first digest of a body covers the day before it.
 FIRST_SPAN = dt.timedelta(days=1)
@@ -71,7 +73,9 @@ MOVE_BOOKMARK_SQL = text(
 # The body's tickets that arrived in (since, until]: made there, or transferred to it.
 TICKETS_SQL = text(
     """
-    SELECT r.id, r.description, r.planned_for, m.region_code,
+    SELECT r.id, r.description, r.planned_for, m.region_code, r.reporter_name,
+           r.reporter_email, r.reporter_phone, r.accuracy_m,
+           ST_Y(r.location) AS lat, ST_X(r.location) AS lon,
            c.name_fr AS category_fr, c.name_nl AS category_nl, c.name_de AS category_de,
            c.name_en AS category_en,
            m.name_fr AS commune_fr, m.name_nl AS commune_nl, m.name_de AS commune_de,
@@ -99,15 +103,24 @@ class Digest:
     message_id: int | None
 
 
-def _item(ticket, language: str) -> str:
-    named = values(ticket, language)
+def _item(db: Connection, ticket, language: str) -> str:
+    """A ticket in a few lines: what and where, who reported it, its photos and its link."""
+    named = values(ticket, language) | body_values(ticket, language)
+    labels = DIGEST_LABELS[language]
     description = " ".join((ticket.description or "").split())
     if len(description) > DESCRIPTION_CHARS:
         description = description[: DESCRIPTION_CHARS - 1] + "…"
     line = f"- {named['ref']} · {named['category']} · {named['commune']}"
     if description:
         line += f": {description}"
-    return f"{line}\n  {ticket.id}"
+    lines = [
+        line,
+        f"  {labels['map']}: {named['map_url']}",
+        f"  {labels['reporter']}: {named['reporter']}",
+        *(f"  {link}" for link in photo_links(db, ticket.id)),
+        f"  {labels['ticket']}: {named['ticket_url']}",
+    ]
+    return "\n".join(lines)
 
 
 def _digest_one(db: Connection, body, until: dt.datetime, day: dt.date | None) -> Digest:
@@ -129,7 +142,7 @@ def _digest_one(db: Connection, body, until: dt.datetime, day: dt.date | None) -
             language=language,
             count=len(tickets),
             since=long_datetime(since, language),
-            items="\n".join(_item(t, language) for t in tickets),
+            items="\n\n".join(_item(db, t, language) for t in tickets),
         )
     db.execute(MOVE_BOOKMARK_SQL, {"body_id": body.id, "until": until, "day": day})
     return Digest(body.code, len(tickets), message_id)

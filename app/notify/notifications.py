@@ -27,6 +27,7 @@ from app.dates import long_date, long_datetime
 from app.delivery.models import EMAIL_METHODS
 from app.i18n import COMMUNE_LANGUAGES, REGION_LANGUAGES, names_from, pick_name
 from app.notify import outbox
+from app.notify.body_messages import NONE_GIVEN
 from app.notify.messages import STAFF_ROLES
 from app.urls import public_url
 
@@ -133,8 +134,26 @@ def notify_body(db: Connection, row: Row) -> None:
         recipient=row.body_email,
         language=language,
         report_id=row.id,
-        **values(row, language),
+        **(values(row, language) | body_values(row, language)),
     )
+
+
+TICKET_PATH = "/staff/#/t/{id}"
+MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=19/{lat:.6f}/{lon:.6f}"
+
+
+def body_values(row: Row | SimpleNamespace, language: str) -> dict[str, object]:
+    """What a body's email says besides the ticket's names: where (coordinates and a map
+    link), who reported it and how to reach them, and the ticket on the crew screen."""
+    contact = [row.reporter_name, row.reporter_email, row.reporter_phone]
+    accuracy = f" (± {round(row.accuracy_m)} m)" if row.accuracy_m else ""
+    return {
+        "coordinates": f"{row.lat:.6f}, {row.lon:.6f}{accuracy}",
+        "map_url": MAP_URL.format(lat=row.lat, lon=row.lon),
+        "reporter": " · ".join(c for c in contact if c) or NONE_GIVEN[language],
+        "description": row.description or NONE_GIVEN[language],
+        "ticket_url": public_url(TICKET_PATH.format(id=row.id)),
+    }
 
 
 def notify_resident(
