@@ -75,12 +75,12 @@ NONE_GIVEN: dict[str, str] = {
     "en": "(not given)",
 }
 
-# The labels of a ticket's lines in the daily digest.
+# The labels of a ticket's lines in the daily digest, with their colon as each language writes it.
 DIGEST_LABELS: dict[str, dict[str, str]] = {
-    "fr": {"map": "Carte", "ticket": "Écran des équipes", "reporter": "Signalé par"},
-    "nl": {"map": "Kaart", "ticket": "Scherm van de ploegen", "reporter": "Gemeld door"},
-    "de": {"map": "Karte", "ticket": "Bildschirm der Teams", "reporter": "Gemeldet von"},
-    "en": {"map": "Map", "ticket": "Crew screen", "reporter": "Reported by"},
+    "fr": {"map": "Carte :", "ticket": "Écran des équipes :", "reporter": "Signalé par :"},
+    "nl": {"map": "Kaart:", "ticket": "Scherm van de ploegen:", "reporter": "Gemeld door:"},
+    "de": {"map": "Karte:", "ticket": "Bildschirm der Teams:", "reporter": "Gemeldet von:"},
+    "en": {"map": "Map:", "ticket": "Crew screen:", "reporter": "Reported by:"},
 }
 
 # Added by the worker when it sends: the photos, as links to their display image.

@@ -115,10 +115,10 @@ def _item(db: Connection, ticket, language: str) -> str:
         line += f": {description}"
     lines = [
         line,
-        f"  {labels['map']}: {named['map_url']}",
-        f"  {labels['reporter']}: {named['reporter']}",
+        f"  {labels['map']} {named['map_url']}",
+        f"  {labels['reporter']} {named['reporter']}",
         *(f"  {link}" for link in photo_links(db, ticket.id)),
-        f"  {labels['ticket']}: {named['ticket_url']}",
+        f"  {labels['ticket']} {named['ticket_url']}",
     ]
     return "\n".join(lines)
 
