@@ -85,10 +85,10 @@ DIGEST_LABELS: dict[str, dict[str, str]] = {
 
 # Added by the worker when it sends: the photos, as links to their display image.
 PHOTOS_SECTION: dict[str, str] = {
-    "fr": "\nPhotos ($count) :\n$links\n",
-    "nl": "\nFoto's ($count):\n$links\n",
-    "de": "\nFotos ($count):\n$links\n",
-    "en": "\nPhotos ($count):\n$links\n",
+    "fr": "\nPhotos : $count\n$links\n",
+    "nl": "\nFoto's: $count\n$links\n",
+    "de": "\nFotos: $count\n$links\n",
+    "en": "\nPhotos: $count\n$links\n",
 }
 
 # And what becomes of a reply: with INBOUND_EMAIL_DOMAIN, it reaches the ticket's timeline.

@@ -129,7 +129,7 @@ def test_the_body_reads_what_and_where_who_reported_it_the_photos_and_the_refere
         "Signalé par : Marie Peeters · marie@example.org · +32 470 12 34 56",
         f"Référence : {str(report_id)[:8]} ({report_id})",
         f"Écran des équipes : {BASE}/staff/#/t/{report_id}",
-        f"Photos (2) :\n{BASE}/api/v1/photos/{'b' * 64}.jpg\n{BASE}/api/v1/photos/{'e' * 64}.jpg",
+        f"Photos : 2\n{BASE}/api/v1/photos/{'b' * 64}.jpg\n{BASE}/api/v1/photos/{'e' * 64}.jpg",
         "Les réponses à cet e-mail ne sont pas lues.",
     ):
         assert line in body, line
@@ -227,3 +227,24 @@ def test_the_digest_lists_each_ticket_briefly(client, engine, smtp, sender):
     assert f"  {BASE}/api/v1/photos/{'e' * 64}.jpg" in body
     assert f"  Écran des équipes : {BASE}/staff/#/t/{report_id}" in body
     assert "Les réponses à cet e-mail ne sont pas lues" in body
+
+
+@pytest.mark.parametrize("inbound", [None, InboundAddresses.from_settings(DOMAIN, SECRET)])
+def test_a_flemish_body_reads_it_all_in_dutch(client, engine, smtp, inbound):
+    from tests.notify.test_no_english_in_emails import english_in
+
+    with engine.begin() as db:
+        db.execute(text("UPDATE communes SET region_code = '02000' WHERE nis_code = '21004'"))
+    try:
+        report_id = _report(client, email=None)
+        _add_photos(engine, report_id)
+        sender = SmtpSender("127.0.0.1", smtp.port, "Pavé <pave@example.org>", inbound=inbound)
+        assert drain(engine, sender).sent == 1
+    finally:
+        with engine.begin() as db:
+            db.execute(text("UPDATE communes SET region_code = '04000' WHERE nis_code = '21004'"))
+    (email,) = smtp.messages
+    body = email.get_content()
+    assert email["Content-Language"] == "nl"
+    assert "Scherm van de ploegen" in body and "Foto's: 2" in body
+    assert english_in(email["Subject"], body) == []
