@@ -212,8 +212,7 @@ def population_load(file: Path | None, source: str, skip_unknown: bool) -> None:
 def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
     from app.backup.cli import backup_cli
-    from app.notify.cli import digest_command, worker_command
-    from app.notify.inbound_cli import notify_cli
+    from app.notify.cli import digest_command, notify_cli, worker_command
     from app.opendata.cli import opendata_cli
     from app.privacy.cli import privacy_cli
 

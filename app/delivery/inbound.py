@@ -1,6 +1,6 @@
 """Mail to INBOUND_EMAIL_DOMAIN: a body's reply becomes an internal note, a bounce is recorded.
 
-`flask --app app notify inbound` (app/notify/inbound_cli.py) hands one RFC 822 message, as an
+`flask --app app notify inbound` (app/notify/cli.py) hands one RFC 822 message, as an
 MTA's pipe or alias gives it, to `receive`. The recipient address says what it is
 (app/delivery/body_email.py):
 - `ticket+<report id>.<mac>`: a reply to a new ticket's email. Its text/plain part, without
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
@@ -52,9 +53,11 @@ QUOTE_START = re.compile(
 )
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 
-LAST_BODY_EMAIL_SQL = text(
+# The addresses the ticket's emails to bodies went to, the latest first (a transfer emails
+# the new body: both may reply).
+BODY_EMAILS_SQL = text(
     "SELECT recipient FROM outbox_messages WHERE report_id = :id AND kind = 'body_new_report' "
-    "AND sent_at IS NOT NULL ORDER BY id DESC LIMIT 1"
+    "AND sent_at IS NOT NULL ORDER BY id DESC"
 )
 SAME_NOTE_SQL = text(
     "SELECT 1 FROM report_updates WHERE report_id = :id AND author = :author AND body = :body "
@@ -129,7 +132,7 @@ def _reply(engine: Engine, message: EmailMessage, report_id: uuid.UUID) -> Outco
     ref = str(report_id)[:8]
     with Session(engine) as session, session.begin():
         db = session.connection()
-        address = db.execute(LAST_BODY_EMAIL_SQL, {"id": report_id}).scalar_one_or_none()
+        address = _author(message, db.execute(BODY_EMAILS_SQL, {"id": report_id}).scalars().all())
         if address is None:
             raise Refused(EX_NOUSER, f"refused: ticket {ref} has no email sent to a body")
         author = f"email:{address}"[:200]
@@ -137,6 +140,14 @@ def _reply(engine: Engine, message: EmailMessage, report_id: uuid.UUID) -> Outco
             return Outcome(EX_OK, f"reply to ticket {ref} already added")
         add_update(session, report_id, note, actor=Actor(name=author), public=False)
     return Outcome(EX_OK, f"reply added to ticket {ref} as an internal note")
+
+
+def _author(message: EmailMessage, sent_to: Sequence[str]) -> str | None:
+    """The body address the reply speaks for: the one it comes from, if the ticket's email
+    went there, else the latest the ticket's email went to (a From header proves nothing,
+    the mac does: it only picks between the ticket's own bodies)."""
+    senders = {a.addr_spec.lower() for a in getattr(message.get("From"), "addresses", ())}
+    return next((a for a in sent_to if a.lower() in senders), sent_to[0] if sent_to else None)
 
 
 def _automatic(message: EmailMessage) -> bool:
