@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -275,3 +276,29 @@ def inbound_command(recipient: str | None) -> None:
         sys.exit(EX_TEMPFAIL)
     say(outcome.said, err=outcome.status != EX_OK)
     sys.exit(outcome.status)
+
+
+BOUNCES_SQL = text(
+    "SELECT id, kind, report_id, bounced_at, bounce_reason FROM outbox_messages "
+    "WHERE bounced_at > now() - make_interval(days => :days) ORDER BY bounced_at DESC, id DESC"
+)
+
+
+@notify_cli.command("bounces")
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True)
+@with_appcontext
+def bounces_command(days: int) -> None:
+    """The messages refused for good in the last DAYS days: at SMTP time (a 5xx) or by a
+    delivery status notification. A body's address that bounces is out of date."""
+    from app.web import get_database
+
+    with get_database(current_app).engine.connect() as db:
+        rows = db.execute(BOUNCES_SQL, {"days": days}).all()
+    for row in rows:
+        ticket = str(row.report_id)[:8] if row.report_id else "-"
+        when = row.bounced_at.isoformat(timespec="seconds")
+        # Masked: a server's answer often quotes the address.
+        click.echo(
+            mask(f"{when}  message {row.id}  {row.kind}  ticket {ticket}  {row.bounce_reason}")
+        )
+    click.echo(f"{len(rows)} bounced message(s) in the last {days} day(s).")

@@ -2,8 +2,8 @@
 
 A body with notify_mode 'daily', a contact email and a delivery_method by email receives one
 message listing the tickets it received since its last digest: new reports and tickets
-transferred to it. The worker
-(`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
+transferred to it, each in a few lines (what, where, who reported it, photos, its link). The
+worker (`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
 (DIGEST_TIMEZONE); `flask --app app digest` does the same at once (both: app/notify/cli.py).
 
 Each body's bookmark (the end of the span its last digest covered, and the day it was for) is

@@ -208,6 +208,12 @@ def test_a_mailbox_refused_for_good_is_a_bounce_not_twelve_retries(client, engin
         db.execute(text("UPDATE outbox_messages SET next_attempt_at = now()"))
     assert drain(engine, sender).failed == 1
     assert refusing.messages == []
+    # Staff see it from the command line, the address masked.
+    listed = client.application.test_cli_runner().invoke(args=["notify", "bounces"])
+    assert listed.exit_code == 0, listed.output
+    assert f"body_new_report  ticket {str(report_id)[:8]}  550 5.1.1 <***>" in listed.output
+    assert BODY_EMAIL not in listed.output
+    assert "1 bounced message(s) in the last 30 day(s)." in listed.output
 
 
 def test_the_digest_lists_each_ticket_briefly(client, engine, smtp, sender):
