@@ -172,8 +172,11 @@ def reply_text(body: str) -> str:
     """The reply's own words: up to the quoted message, without '>' lines nor the signature,
     control characters removed, at most NOTE_MAX_CHARS."""
     kept: list[str] = []
-    for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if line.rstrip() == "--" or QUOTE_START.match(line.strip()):
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        # A mail program may wrap its "Le … a écrit :" line in two.
+        wrapped = f"{line.strip()} {following.strip()}"
+        if line.rstrip() == "--" or QUOTE_START.match(line.strip()) or QUOTE_START.match(wrapped):
             break
         if not line.lstrip().startswith(">"):
             kept.append(line.rstrip())

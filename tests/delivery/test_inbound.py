@@ -213,3 +213,31 @@ def test_without_an_inbound_domain_nothing_is_read(engine, tickets):
     assert done.returncode == 2
     assert "INBOUND_EMAIL_DOMAIN is not set" in done.stderr.decode()
     assert "Sans domaine." not in [n[1] for n in notes(engine, first)]
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        (
+            "Nous passerons jeudi.\n\nLe lun. 7 déc. 2026 à 10:00, Pavé <pave@example.org> a\n"
+            "écrit :\n> Un nouveau signalement\n",
+            "Nous passerons jeudi.",
+        ),
+        ("Komt in orde.\r\n\r\nOp ma 7 dec. 2026 om 10:00 schreef Pavé <p@x.be>:\r\n> x", None),
+        ("Wird erledigt.\nAm Mo., 7. Dez. 2026 um 10:00 schrieb Pavé <p@x.be>:\n> x", None),
+        ("Bien reçu.\n-----Message d'origine-----\nDe : Pavé\nObjet : Nouveau", None),
+        ("Réponse\n> citation\nsuite de la réponse", "Réponse\nsuite de la réponse"),
+        ("Texte\x1b[31m rouge\u202e inversé", "Texte[31m rouge inversé"),
+    ],
+)
+def test_a_reply_keeps_its_own_words(written, kept):
+    from app.delivery.inbound import reply_text
+
+    assert reply_text(written) == (kept or written.split("\n")[0].strip())
+
+
+def test_a_long_reply_is_cut_at_the_length_of_a_note():
+    from app.delivery.inbound import NOTE_MAX_CHARS, reply_text
+
+    note = reply_text("a" * 10_000)
+    assert len(note) == NOTE_MAX_CHARS and note.endswith("…")
