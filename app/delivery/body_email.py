@@ -44,7 +44,6 @@ from app.notify.outbox import Message
 from app.urls import public_url
 
 PHOTO_PATH = "/api/v1/photos/{key}"
-TICKET_PATH = "/staff/#/t/{id}"
 MAC_HEX = 16
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ADDRESS = re.compile(r"^(ticket|bounces)\+([0-9a-f]{32}|[0-9]{1,18})\.([0-9a-f]{16})$")
@@ -66,10 +65,12 @@ PHOTOS_SQL = text(
 MEDIA_URL_SQL = text("SELECT media_url FROM reports WHERE id = :id")
 
 
-def photo_links(db: Connection, report_id: uuid.UUID) -> list[str]:
-    """The addresses of the report's visible display photos (and of its Open311 media_url)."""
+def photo_links(db: Connection, report_id: uuid.UUID, base_url: str | None = None) -> list[str]:
+    """The addresses of the report's visible display photos (and of its Open311 media_url),
+    under `base_url` (default: PUBLIC_BASE_URL of the running app, else the environment's)."""
     keys = db.execute(PHOTOS_SQL, {"id": report_id}).scalars().all()
-    links = [public_url(PHOTO_PATH.format(key=key)) for key in keys]
+    config = {"PUBLIC_BASE_URL": base_url} if base_url else None
+    links = [public_url(PHOTO_PATH.format(key=key), config) for key in keys]
     media_url = db.execute(MEDIA_URL_SQL, {"id": report_id}).scalar_one_or_none()
     return [*links, media_url] if media_url else links
 
@@ -120,14 +121,20 @@ class InboundAddresses:
         return (kind, int(value)) if len(value) < 32 else None
 
 
-def compose(db: Connection, message: Message, inbound: InboundAddresses | None) -> Message:
-    """The message as it leaves: a body's email with its photos and the note on replies, and
-    the Reply-To and Return-Path addresses when Pavé reads them."""
+def compose(
+    db: Connection,
+    message: Message,
+    inbound: InboundAddresses | None,
+    base_url: str | None = None,
+) -> Message:
+    """The message as it leaves: a body's email with its photos (under `base_url`, see
+    photo_links) and the note on replies, and the Reply-To and Return-Path addresses when
+    Pavé reads them."""
     return_path = inbound.bounce_address(message.id) if inbound else None
     body, reply_to = message.body, None
     if message.kind == "body_new_report" and message.report_id is not None:
         report_id, lang = message.report_id, message.language
-        links = photo_links(db, report_id)
+        links = photo_links(db, report_id, base_url)
         if links:
             section = Template(PHOTOS_SECTION[lang])
             body += section.substitute(count=len(links), links="\n".join(links))
@@ -135,8 +142,7 @@ def compose(db: Connection, message: Message, inbound: InboundAddresses | None) 
             reply_to = inbound.reply_address(report_id)
             body += Template(REPLY_READ[lang]).substitute(ref=str(report_id)[:8])
         else:
-            ticket_url = public_url(TICKET_PATH.format(id=report_id))
-            body += Template(REPLY_NOT_READ[lang]).substitute(ticket_url=ticket_url)
+            body += REPLY_NOT_READ[lang]
     elif message.kind == "body_digest":
         body += DIGEST_REPLY_NOT_READ[message.language]
     return dataclasses.replace(message, body=body, reply_to=reply_to, return_path=return_path)

@@ -116,19 +116,19 @@ REPLY_READ: dict[str, str] = {
 REPLY_NOT_READ: dict[str, str] = {
     "fr": (
         "\nLes réponses à cet e-mail ne sont pas lues. Pour suivre ou mettre à jour ce "
-        "signalement, ouvrez l'écran des équipes :\n$ticket_url\n"
+        "signalement, ouvrez-le dans l'écran des équipes par le lien ci-dessus.\n"
     ),
     "nl": (
-        "\nAntwoorden op deze e-mail worden niet gelezen. Open het scherm van de ploegen om "
-        "deze melding op te volgen of bij te werken:\n$ticket_url\n"
+        "\nAntwoorden op deze e-mail worden niet gelezen. Open deze melding met de link "
+        "hierboven in het scherm van de ploegen om ze op te volgen of bij te werken.\n"
     ),
     "de": (
         "\nAntworten auf diese E-Mail werden nicht gelesen. Um diese Meldung zu verfolgen oder "
-        "zu aktualisieren, öffnen Sie den Bildschirm der Teams:\n$ticket_url\n"
+        "zu aktualisieren, öffnen Sie sie über den Link oben im Bildschirm der Teams.\n"
     ),
     "en": (
-        "\nReplies to this email are not read. To follow or update this report, open the crew "
-        "screen:\n$ticket_url\n"
+        "\nReplies to this email are not read. To follow or update this report, open it on "
+        "the crew screen through the link above.\n"
     ),
 }
 # The digest names several tickets: replies to it are never read.

@@ -34,6 +34,9 @@ class SmtpSender:
     timeout_s: float = 10.0
     # With INBOUND_EMAIL_DOMAIN: the Reply-To and Return-Path addresses Pavé reads.
     inbound: InboundAddresses | None = None
+    # PUBLIC_BASE_URL, for the photo links added as a body's email is sent (None: the running
+    # app's, else the environment's).
+    public_base_url: str | None = None
 
     def send(self, message: outbox.Message) -> None:
         email = EmailMessage()
@@ -96,7 +99,7 @@ def drain(
             if message is None:
                 break
             try:
-                message = compose(db, message, sender.inbound)
+                message = compose(db, message, sender.inbound, sender.public_base_url)
                 sender.send(message)
             except smtplib.SMTPException as exc:
                 refusal = permanent_refusal(exc)
@@ -156,4 +159,5 @@ def sender_from_config(config) -> SmtpSender:
         inbound=InboundAddresses.from_settings(
             config.get("INBOUND_EMAIL_DOMAIN", ""), config["SECRET_KEY"]
         ),
+        public_base_url=config.get("PUBLIC_BASE_URL") or None,
     )

@@ -244,13 +244,21 @@ def test_a_flemish_body_reads_it_all_in_dutch(client, engine, smtp, inbound):
     try:
         report_id = _report(client, email=None)
         _add_photos(engine, report_id)
-        sender = SmtpSender("127.0.0.1", smtp.port, "Pavé <pave@example.org>", inbound=inbound)
+        sender = SmtpSender(
+            "127.0.0.1",
+            smtp.port,
+            "Pavé <pave@example.org>",
+            inbound=inbound,
+            public_base_url="https://pave.vlaanderen.example",
+        )
         assert drain(engine, sender).sent == 1
     finally:
         with engine.begin() as db:
             db.execute(text("UPDATE communes SET region_code = '04000' WHERE nis_code = '21004'"))
     (email,) = smtp.messages
-    body = email.get_content()
+    body = email.get_content().replace("\r\n", "\n")
     assert email["Content-Language"] == "nl"
-    assert "Scherm van de ploegen" in body and "Foto's: 2" in body
+    assert "Scherm van de ploegen" in body
+    # The worker's PUBLIC_BASE_URL, whatever app (if any) is running around it.
+    assert f"Foto's: 2\nhttps://pave.vlaanderen.example/api/v1/photos/{'b' * 64}.jpg" in body
     assert english_in(email["Subject"], body) == []
