@@ -213,7 +213,7 @@ def init_app(app: Flask) -> None:
     from app.accounts.cli import staff_cli
     from app.backup.cli import backup_cli
     from app.bodies.cli import bodies_cli
-    from app.notify.cli import digest_command, worker_command
+    from app.notify.cli import digest_command, notify_cli, worker_command
     from app.opendata.cli import opendata_cli
     from app.privacy.cli import privacy_cli
 
@@ -225,6 +225,7 @@ def init_app(app: Flask) -> None:
         staff_cli,
         worker_command,
         digest_command,
+        notify_cli,
         opendata_cli,
         privacy_cli,
         backup_cli,

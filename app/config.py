@@ -148,6 +148,13 @@ class Config:
     # round (app/delivery/pull.py).
     DELIVERY_PULL_INTERVAL_S = 300.0
     DELIVERY_PULL_BATCH = 100
+    # A domain whose mail reaches `flask --app app notify inbound` (docs/email-delivery.md):
+    # with it, a body's reply to a new ticket's email becomes an internal note of the ticket
+    # (Reply-To ticket+<id>.<mac>@domain), and bounces are recorded (Return-Path
+    # bounces+<id>.<mac>@domain). Empty: no reply is read, and the body's email says so.
+    INBOUND_EMAIL_DOMAIN = ""
+    # The largest message the inbound command reads; a larger one is refused unread.
+    INBOUND_EMAIL_MAX_BYTES = 1_000_000
     # The worker queues the bodies' daily digests from this hour on, local time (0-23).
     DIGEST_HOUR = 7
     DIGEST_TIMEZONE = "Europe/Brussels"

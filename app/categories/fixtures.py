@@ -1,4 +1,9 @@
-"""Loads the seed categories and bodies from fixtures/; running it again updates in place."""
+"""Loads the seed categories and bodies from fixtures/; running it again updates in place.
+
+A body the fixtures give a contact email receives its new tickets by email (delivery_method
+'email'), as every body with an email did before delivery methods; running them again
+leaves a method chosen since alone, unless the body had no email before and gets one now.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,17 @@ FIXTURES = ROOT / "fixtures"
 UPSERT_BODY = text(
     """
     INSERT INTO bodies (code, kind, name_fr, name_nl, name_de, name_en, region_code,
-                        contact_email, contact_phone, contact_url)
-    VALUES (:code, :kind, :fr, :nl, :de, :en, :region_code, :email, :phone, :url)
+                        contact_email, contact_phone, contact_url, delivery_method)
+    VALUES (:code, :kind, :fr, :nl, :de, :en, :region_code, CAST(:email AS text), :phone, :url,
+            CASE WHEN CAST(:email AS text) IS NULL THEN 'pave' ELSE 'email' END)
     ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, name_fr = EXCLUDED.name_fr,
         name_nl = EXCLUDED.name_nl, name_de = EXCLUDED.name_de, name_en = EXCLUDED.name_en,
         region_code = EXCLUDED.region_code, contact_email = EXCLUDED.contact_email,
-        contact_phone = EXCLUDED.contact_phone, contact_url = EXCLUDED.contact_url
+        contact_phone = EXCLUDED.contact_phone, contact_url = EXCLUDED.contact_url,
+        delivery_method = CASE
+            WHEN bodies.delivery_method = 'pave' AND bodies.contact_email IS NULL
+                 AND EXCLUDED.contact_email IS NOT NULL THEN 'email'
+            ELSE bodies.delivery_method END
     """
 )
 

@@ -1,4 +1,5 @@
-"""`flask --app app worker` and `flask --app app digest`: the outbox's commands.
+"""`flask --app app worker`, `flask --app app digest` and `flask --app app notify inbound`:
+the outbox's commands.
 
 The work itself is in app/notify (worker.drain, digest.DailyDigests) and app/privacy
 (retention.DailyPurge), none of which needs Flask; here, the settings and the loop.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import click
 from flask import current_app, has_app_context
 from flask.cli import with_appcontext
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -91,9 +94,13 @@ def worker_command(once: bool, interval: float, name: str) -> None:
         raise click.BadParameter("a worker's name has 1 to 100 characters.", param_hint="--name")
     engine = get_database(current_app).engine
     nightly = nightly_jobs_here(config)
+    try:
+        sender = sender_from_config(config)
+    except ValueError as exc:  # INBOUND_EMAIL_DOMAIN that is no host name
+        raise click.BadParameter(str(exc)) from exc
     turn = _Turn(
         engine=engine,
-        sender=sender_from_config(config),
+        sender=sender,
         max_attempts=config["OUTBOX_MAX_ATTEMPTS"],
         digests=DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"]),
         purges=DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None,
@@ -160,9 +167,10 @@ class _Turn:
         result = drain(self.engine, self.sender, max_attempts=self.max_attempts, stopping=stopping)
         if result.sent or result.failed:
             retried = result.failed - result.given_up
+            bounced = f", {result.bounced} bounced" if result.bounced else ""
             say(
                 f"{result.sent} sent, {result.failed} failed "
-                f"({retried} will be retried, {result.given_up} given up)"
+                f"({retried} will be retried, {result.given_up} given up{bounced})"
             )
         for error in result.errors:
             say(f"  {error}", err=True)
@@ -235,3 +243,78 @@ def digest_command() -> None:
     for digest in sent:
         click.echo(f"{digest.body_code}: {digest.tickets} ticket(s)")
     click.echo(f"{len(sent)} digest(s) queued for {len(digests)} body(ies) on a daily digest.")
+
+
+@click.group("notify")
+def notify_cli() -> None:
+    """Email that comes back: replies of bodies and bounces (INBOUND_EMAIL_DOMAIN)."""
+
+
+@notify_cli.command("inbound")
+@click.option(
+    "--recipient",
+    help="The address the message was delivered to, as the MTA says (Postfix: "
+    "${original_recipient}); else read from Delivered-To, X-Original-To, To or Cc.",
+)
+@with_appcontext
+def inbound_command(recipient: str | None) -> None:
+    """Read one RFC 822 message on stdin: a body's reply to a ticket's email becomes an
+    internal note of the ticket, a delivery status notification marks its message bounced.
+
+    An MTA hands each message to it (docs/email-delivery.md); the work is in
+    app/delivery/inbound.py. The exit status is from sysexits.h: 0 taken (or ignored), 65
+    refused, 67 no such ticket or message, 75 try again later, 77 not one of our addresses."""
+    from app.delivery.body_email import InboundAddresses
+    from app.delivery.inbound import EX_OK, EX_TEMPFAIL, receive
+    from app.web import get_database
+
+    config = current_app.config
+    try:
+        domain, secret = config["INBOUND_EMAIL_DOMAIN"], config["SECRET_KEY"]
+        inbound = InboundAddresses.from_settings(domain, secret)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if inbound is None:
+        raise click.UsageError("INBOUND_EMAIL_DOMAIN is not set: no inbound email is read.")
+    max_bytes = config["INBOUND_EMAIL_MAX_BYTES"]
+    # One byte more than the limit tells a message over it, without reading it all.
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        outcome = receive(
+            get_database(current_app).engine,
+            data,
+            inbound,
+            max_bytes=max_bytes,
+            recipient=recipient,
+        )
+    except OperationalError:
+        say("database unavailable: try again later", err=True)
+        sys.exit(EX_TEMPFAIL)
+    say(outcome.said, err=outcome.status != EX_OK)
+    sys.exit(outcome.status)
+
+
+BOUNCES_SQL = text(
+    "SELECT id, kind, report_id, bounced_at, bounce_reason FROM outbox_messages "
+    "WHERE bounced_at > now() - make_interval(days => :days) ORDER BY bounced_at DESC, id DESC"
+)
+
+
+@notify_cli.command("bounces")
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True)
+@with_appcontext
+def bounces_command(days: int) -> None:
+    """The messages refused for good in the last DAYS days: at SMTP time (a 5xx) or by a
+    delivery status notification. A body's address that bounces is out of date."""
+    from app.web import get_database
+
+    with get_database(current_app).engine.connect() as db:
+        rows = db.execute(BOUNCES_SQL, {"days": days}).all()
+    for row in rows:
+        ticket = str(row.report_id)[:8] if row.report_id else "-"
+        when = row.bounced_at.isoformat(timespec="seconds")
+        # Masked: a server's answer often quotes the address.
+        click.echo(
+            mask(f"{when}  message {row.id}  {row.kind}  ticket {ticket}  {row.bounce_reason}")
+        )
+    click.echo(f"{len(rows)} bounced message(s) in the last {days} day(s).")

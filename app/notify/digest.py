@@ -1,8 +1,9 @@
 """The daily digest: each body on a digest hears of its new tickets once a day.
 
-A body with notify_mode 'daily' and a contact email receives one message listing the tickets
-it received since its last digest: new reports and tickets transferred to it. The worker
-(`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
+A body with notify_mode 'daily', a contact email and a delivery_method by email receives one
+message listing the tickets it received since its last digest: new reports and tickets
+transferred to it, each in a few lines (what, where, who reported it, photos, its link). The
+worker (`flask --app app worker`) queues the digests of the day from DIGEST_HOUR, local time
 (DIGEST_TIMEZONE); `flask --app app digest` does the same at once (both: app/notify/cli.py).
 
 Each body's bookmark (the end of the span its last digest covered, and the day it was for) is
@@ -24,8 +25,11 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.bodies import models as _bodies  # noqa: F401  (the foreign key's table)
 from app.dates import long_datetime
 from app.db import Base
+from app.delivery.body_email import photo_links
+from app.delivery.models import EMAIL_METHODS
 from app.notify import outbox
-from app.notify.notifications import body_language, values
+from app.notify.body_messages import DIGEST_LABELS
+from app.notify.notifications import body_language, body_values, values
 from app.reports.sql import REPORT_JOINS, REPORT_NAMES
 
 # The first digest of a body covers the day before it.
@@ -50,9 +54,11 @@ class BodyDigest(Base):
     last_digest_day: Mapped[dt.date | None] = mapped_column(Date)
 
 
+# Only the bodies that receive their reports by email (delivery_method).
 BODIES_SQL = text(
     "SELECT id, code, contact_email, region_code FROM bodies "
-    "WHERE notify_mode = 'daily' AND contact_email IS NOT NULL ORDER BY id"
+    "WHERE notify_mode = 'daily' AND contact_email IS NOT NULL "
+    f"AND delivery_method IN ({', '.join(repr(m) for m in sorted(EMAIL_METHODS))}) ORDER BY id"
 )
 BOOKMARK_SQL = text(
     "INSERT INTO body_digests (body_id, last_sent_at) VALUES (:body_id, :first_since) "
@@ -68,7 +74,9 @@ MOVE_BOOKMARK_SQL = text(
 # The body's tickets that arrived in (since, until]: made there, or transferred to it.
 TICKETS_SQL = text(
     f"""
-    SELECT r.id, r.description, r.planned_for, m.region_code, {REPORT_NAMES}
+    SELECT r.id, r.description, r.planned_for, m.region_code, r.reporter_name,
+           r.reporter_email, r.reporter_phone, r.accuracy_m,
+           ST_Y(r.location) AS lat, ST_X(r.location) AS lon, {REPORT_NAMES}
     {REPORT_JOINS}
     WHERE r.body_id = :body_id
       AND ((r.created_at > :since AND r.created_at <= :until)
@@ -88,15 +96,24 @@ class Digest:
     message_id: int | None
 
 
-def _item(ticket, language: str) -> str:
-    named = values(ticket, language)
+def _item(db: Connection, ticket, language: str) -> str:
+    """A ticket in a few lines: what and where, who reported it, its photos and its link."""
+    named = values(ticket, language) | body_values(ticket, language)
+    labels = DIGEST_LABELS[language]
     description = " ".join((ticket.description or "").split())
     if len(description) > DESCRIPTION_CHARS:
         description = description[: DESCRIPTION_CHARS - 1] + "…"
     line = f"- {named['ref']} · {named['category']} · {named['commune']}"
     if description:
         line += f": {description}"
-    return f"{line}\n  {ticket.id}"
+    lines = [
+        line,
+        f"  {labels['map']} {named['map_url']}",
+        f"  {labels['reporter']} {named['reporter']}",
+        *(f"  {link}" for link in photo_links(db, ticket.id)),
+        f"  {labels['ticket']} {named['ticket_url']}",
+    ]
+    return "\n".join(lines)
 
 
 def _digest_one(db: Connection, body, until: dt.datetime, day: dt.date | None) -> Digest:
@@ -118,7 +135,7 @@ def _digest_one(db: Connection, body, until: dt.datetime, day: dt.date | None) -
             language=language,
             count=len(tickets),
             since=long_datetime(since, language),
-            items="\n".join(_item(t, language) for t in tickets),
+            items="\n\n".join(_item(db, t, language) for t in tickets),
         )
     db.execute(MOVE_BOOKMARK_SQL, {"body_id": body.id, "until": until, "day": day})
     return Digest(body.code, len(tickets), message_id)

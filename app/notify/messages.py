@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from string import Template
 
 from app.i18n import LANGUAGES
+from app.notify.body_messages import BODY_TEMPLATES
 from app.notify.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
 from app.notify.news_messages import PUBLIC_REASON, REPORTER_NEWS
 from app.urls import public_url
@@ -102,28 +103,6 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Hello,\n\n$body rejected your report $ref ($category, $commune).\nReason: $reason\n",
         ),
     },
-    "body_new_report": {
-        "fr": (
-            "Nouveau signalement $ref : $category à $commune",
-            "Un nouveau signalement vous a été attribué.\n\nRéférence : $reference\n"
-            "Catégorie : $category\nCommune : $commune\nDescription : $description\n",
-        ),
-        "nl": (
-            "Nieuwe melding $ref: $category in $commune",
-            "Er is een nieuwe melding aan u toegewezen.\n\nReferentie: $reference\n"
-            "Categorie: $category\nGemeente: $commune\nBeschrijving: $description\n",
-        ),
-        "de": (
-            "Neue Meldung $ref: $category in $commune",
-            "Ihnen wurde eine neue Meldung zugewiesen.\n\nReferenz: $reference\n"
-            "Kategorie: $category\nGemeinde: $commune\nBeschreibung: $description\n",
-        ),
-        "en": (
-            "New report $ref: $category in $commune",
-            "A new report was routed to you.\n\nReference: $reference\n"
-            "Category: $category\nCommune: $commune\nDescription: $description\n",
-        ),
-    },
     "resident_received": {
         "fr": (
             "Nous avons bien reçu votre signalement $ref",
@@ -196,24 +175,6 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "be sent.\n",
         ),
     },
-    "body_digest": {
-        "fr": (
-            "Nouveaux signalements du jour : $count",
-            "Voici les signalements reçus depuis le $since :\n\n$items\n",
-        ),
-        "nl": (
-            "Nieuwe meldingen van de dag: $count",
-            "Dit zijn de meldingen ontvangen sinds $since:\n\n$items\n",
-        ),
-        "de": (
-            "Neue Meldungen des Tages: $count",
-            "Hier die seit $since eingegangenen Meldungen:\n\n$items\n",
-        ),
-        "en": (
-            "New reports of the day: $count",
-            "These are the reports received since $since:\n\n$items\n",
-        ),
-    },
     "staff_invitation": {
         "fr": (
             "Invitation à rejoindre Pavé",
@@ -266,6 +227,8 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 # A reopening and a crew's public update (app.notify.news_messages).
 TEMPLATES.update(REPORTER_NEWS)
+# The emails to a body: a new ticket, the daily digest (app.notify.body_messages).
+TEMPLATES.update(BODY_TEMPLATES)
 
 
 # A staff member's role as their invitation names it, in the email's language.

@@ -24,8 +24,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
 
 from app.dates import long_date, long_datetime
+from app.delivery.models import EMAIL_METHODS
 from app.i18n import COMMUNE_LANGUAGES, REGION_LANGUAGES, names_from, pick_name
 from app.notify import outbox
+from app.notify.body_messages import NONE_GIVEN
 from app.notify.messages import STAFF_ROLES
 from app.reports.sql import REPORT_JOINS, REPORT_NAMES
 from app.urls import public_url
@@ -40,6 +42,8 @@ FACTS_SQL = text(
     SELECT r.id, r.description, r.reporter_email, r.reporter_language, r.planned_for,
            m.region_code, {REPORT_NAMES},
            b.contact_email AS body_email, b.notify_mode,
+           b.delivery_method, r.reporter_name, r.reporter_phone, r.media_url,
+           ST_Y(r.location) AS lat, ST_X(r.location) AS lon, r.accuracy_m,
            EXISTS (SELECT 1 FROM resident_follow_tokens t
                    WHERE t.report_id = r.id AND t.unsubscribed_at IS NOT NULL
                      AND lower(t.email) = lower(r.reporter_email)) AS reporter_unsubscribed
@@ -111,8 +115,11 @@ def body_language(region_code: str | None) -> str:
 
 
 def notify_body(db: Connection, row: Row) -> None:
-    """Tell the ticket's body of it at once, unless it reads a daily digest or has no email."""
+    """Tell the ticket's body of it at once, unless it reads a daily digest, has no email, or
+    receives its reports another way than by email (its delivery_method)."""
     if not row.body_email or row.notify_mode != "immediate":
+        return
+    if row.delivery_method not in EMAIL_METHODS:
         return
     language = body_language(row.region_code)
     outbox.enqueue(
@@ -121,8 +128,26 @@ def notify_body(db: Connection, row: Row) -> None:
         recipient=row.body_email,
         language=language,
         report_id=row.id,
-        **values(row, language),
+        **(values(row, language) | body_values(row, language)),
     )
+
+
+TICKET_PATH = "/staff/#/t/{id}"
+MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=19/{lat:.6f}/{lon:.6f}"
+
+
+def body_values(row: Row | SimpleNamespace, language: str) -> dict[str, object]:
+    """What a body's email says besides the ticket's names: where (coordinates and a map
+    link), who reported it and how to reach them, and the ticket on the crew screen."""
+    contact = [row.reporter_name, row.reporter_email, row.reporter_phone]
+    accuracy = f" (± {round(row.accuracy_m)} m)" if row.accuracy_m else ""
+    return {
+        "coordinates": f"{row.lat:.6f}, {row.lon:.6f}{accuracy}",
+        "map_url": MAP_URL.format(lat=row.lat, lon=row.lon),
+        "reporter": " · ".join(c for c in contact if c) or NONE_GIVEN[language],
+        "description": row.description or NONE_GIVEN[language],
+        "ticket_url": public_url(TICKET_PATH.format(id=row.id)),
+    }
 
 
 def notify_resident(

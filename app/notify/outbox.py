@@ -18,8 +18,10 @@ Message-ID, so that mail systems can drop the copy.
 
 A failure (any error, building the message as much as sending it) pushes the message back
 by an exponential backoff; after OUTBOX_MAX_ATTEMPTS failures the message is given up
-(`failed_at`), kept with its last error, and never claimed again. Once a message is sent or
-given up, the private links it carried (follow, unsubscribe, invitation, password reset) are
+(`failed_at`), kept with its last error, and never claimed again. A permanent refusal by the
+recipient's server (a 5xx to RCPT or DATA) gives it up at once, as bounced (`bounced_at`,
+`bounce_reason`); a delivery status notification received later marks a sent message bounced
+too (app/delivery/inbound.py). Once a message is sent or given up, the private links it carried (follow, unsubscribe, invitation, password reset) are
 replaced in the stored body by a marker: a row at rest holds no working token.
 """
 
@@ -72,6 +74,13 @@ FAILED_SQL = text(
     "next_attempt_at = clock_timestamp() + :delay WHERE id = :id"
 )
 
+# A permanent refusal (a 5xx at SMTP time) gives the message up at once: no retry would pass.
+BOUNCED_SQL = text(
+    "UPDATE outbox_messages SET attempts = attempts + 1, last_error = :error, "
+    "failed_at = clock_timestamp(), bounced_at = clock_timestamp(), bounce_reason = :error, "
+    "subject = :subject, body = :body, redactions = NULL WHERE id = :id"
+)
+
 GIVEN_UP_SQL = text(
     "UPDATE outbox_messages SET attempts = attempts + 1, last_error = :error, "
     "failed_at = clock_timestamp(), subject = :subject, body = :body, redactions = NULL "
@@ -90,6 +99,9 @@ class Message:
     body: str
     attempts: int
     redactions: list[str] | None = None
+    # Set as the worker sends it (app/delivery/body_email.compose), never stored.
+    reply_to: str | None = None
+    return_path: str | None = None
 
     def redacted(self) -> tuple[str, str]:
         """The subject and body with every private link replaced by a marker."""
@@ -147,6 +159,13 @@ def backoff(attempts: int) -> dt.timedelta:
 def mark_sent(db: Connection, message: Message) -> None:
     subject, body = message.redacted()
     db.execute(SENT_SQL, {"id": message.id, "subject": subject, "body": body})
+
+
+def mark_bounced(db: Connection, message: Message, reason: str) -> None:
+    """Record a permanent refusal by the recipient's mail system: given up, not retried."""
+    subject, body = message.redacted()
+    reason = reason.replace("\x00", "\\x00")[:2000]
+    db.execute(BOUNCED_SQL, {"id": message.id, "error": reason, "subject": subject, "body": body})
 
 
 def mark_failed(

@@ -11,6 +11,7 @@ from sqlalchemy import Row, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from app.delivery.models import EMAIL_METHODS
 from app.errors import IdempotencyKeyReuseError, RequestInFlightError, UnknownCategoryError
 from app.geo.projection import WGS84
 from app.geo.routing import locate
@@ -62,6 +63,9 @@ KEYED_SQL = text(
     """
 )
 
+# The methods that email a body its new tickets, as SQL literals.
+EMAIL_METHODS_SQL = ", ".join(repr(m) for m in sorted(EMAIL_METHODS))
+
 # One round trip resolves the body from the category's handler (the commune, its region or
 # a named body), inserts the report and its first
 # history row; it returns no row when no body matches. Parameters whose type the SELECT
@@ -91,7 +95,8 @@ INSERT_SQL = text(
         INSERT INTO report_status_changes (report_id, from_status, to_status, actor, note)
         SELECT id, NULL, status, 'reporter', NULL FROM report
     )
-    SELECT report.id, (n.notify_mode = 'immediate' AND n.contact_email IS NOT NULL)
+    SELECT report.id, (n.notify_mode = 'immediate' AND n.contact_email IS NOT NULL
+                       AND n.delivery_method IN ({EMAIL_METHODS_SQL}))
                 AS body_notified_at_once
     FROM report JOIN bodies n ON n.id = report.body_id
     """

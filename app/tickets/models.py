@@ -97,6 +97,10 @@ class OutboxMessage(Base):
     failed_at: Mapped[dt.datetime | None]
     # The private links in the body, replaced by a marker once the message is sent or given up.
     redactions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    # Refused for good by the recipient's mail system: a 5xx at SMTP time (then also
+    # failed_at, never retried) or a delivery status notification received later.
+    bounced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    bounce_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class StaffRequestKey(Base):

@@ -17,8 +17,11 @@ Create Date: 2026-12-06
   `remote_checked_at` and `remote_update_ids` serve the status pull.
 - `open311_pushed_updates`: the update_id of each update a remote pushed, per account, so that
   a replay is not applied twice.
+- `outbox_messages.bounced_at`, `bounce_reason`: a message the recipient's mail system refused
+  for good (a 5xx at SMTP time, or a delivery status notification received later).
 
-Expand-only: a column with a default and three new tables, which the previous release ignores.
+Expand-only: columns (one with a default, others nullable) and three new tables, which the
+previous release ignores.
 """
 
 from __future__ import annotations
@@ -151,9 +154,15 @@ def upgrade() -> None:
             "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
         ),
     )
+    # A message refused for good by the recipient's mail system: at SMTP time (a 5xx) or
+    # later by a delivery status notification to its VERP Return-Path (app/delivery/inbound.py).
+    op.add_column("outbox_messages", sa.Column("bounced_at", sa.DateTime(timezone=True)))
+    op.add_column("outbox_messages", sa.Column("bounce_reason", sa.Text))
 
 
 def downgrade() -> None:
+    op.drop_column("outbox_messages", "bounce_reason")
+    op.drop_column("outbox_messages", "bounced_at")
     op.drop_table("open311_pushed_updates")
     op.drop_table("report_deliveries")
     op.drop_table("body_open311")

@@ -119,7 +119,8 @@ def test_nothing_private_leaks_through_the_link(client, session, followed):
     report_id, token = followed
     session.execute(
         text(
-            "UPDATE bodies SET contact_email = 'travaux@bruxelles.example' "
+            "UPDATE bodies SET contact_email = 'travaux@bruxelles.example', "
+            "delivery_method = 'email' "
             "WHERE code = 'commune-21004'"
         )
     )

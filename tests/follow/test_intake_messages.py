@@ -24,6 +24,8 @@ def _messages(session, report_id):
 
 
 def _set_brussels(session, **values):
+    if values.get("contact_email"):
+        values.setdefault("delivery_method", "email")
     assignments = ", ".join(f"{key} = :{key}" for key in values)
     session.execute(text(f"UPDATE bodies SET {assignments} WHERE code = 'commune-21004'"), values)
     session.commit()

@@ -26,9 +26,10 @@ ONE_COMMUNE_SQL = [
     f"'2025-01-01', {BOX})",
     "INSERT INTO commune_parts (commune_id, geom) "
     "VALUES (1, ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326))",
-    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
+    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email, "
+    "delivery_method) "
     "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
-    f"'04000', '{BODY_EMAIL}')",
+    f"'04000', '{BODY_EMAIL}', 'email')",
 ]
 
 

@@ -11,13 +11,25 @@ from tests.helpers.servers import free_port
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
+    """An aiosmtpd handler that keeps every message it accepts, and the envelope sender of
+    each (`senders`, the Return-Path). It answers RCPT for an address of `refuse` with the
+    answer given there ("550 5.1.1 ...", or a 4xx), as a mail server that knows no such
+    mailbox does."""
 
-    def __init__(self):
+    def __init__(self, refuse: dict[str, str] | None = None):
         self.messages = []
+        self.senders = []
+        self.refuse = refuse or {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=default))
+        self.senders.append(envelope.mail_from)
         return "250 Message accepted for delivery"
 
 

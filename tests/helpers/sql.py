@@ -10,9 +10,10 @@ SEED_SQL = [
     "INSERT INTO communes (id, nis_code, name_fr, name_nl, region_code, boundary_set_id, "
     "valid_from, boundary) VALUES (1, '21004', 'Bruxelles', 'Brussel', '04000', 1, "
     "'2025-01-01', ST_Multi(ST_MakeEnvelope(4.3, 50.8, 4.4, 50.9, 4326)))",
-    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email) "
+    "INSERT INTO bodies (code, kind, name_fr, name_nl, nis_code, region_code, contact_email, "
+    "delivery_method) "
     "VALUES ('commune-21004', 'commune', 'Ville de Bruxelles', 'Stad Brussel', '21004', "
-    "'04000', 'travaux@bruxelles.example')",
+    "'04000', 'travaux@bruxelles.example', 'email')",
 ]
 
 

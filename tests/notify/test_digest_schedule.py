@@ -22,7 +22,8 @@ from tests.helpers.sql import REPORT_SQL, SEED_SQL
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAILY_SQL = (
-    "UPDATE bodies SET notify_mode = 'daily', contact_email = 'travaux@bruxelles.example' "
+    "UPDATE bodies SET notify_mode = 'daily', contact_email = 'travaux@bruxelles.example', "
+    "delivery_method = 'email' "
     "WHERE code = 'commune-21004'"
 )
 DIGESTS_SQL = text("SELECT body FROM outbox_messages WHERE kind = 'body_digest' ORDER BY id")

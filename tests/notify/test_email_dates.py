@@ -117,7 +117,8 @@ def test_the_password_reset_gives_its_deadline_in_belgian_time(session, body, la
 def test_the_digest_says_since_when_in_the_bodys_language(session, report_factory):
     session.execute(
         text(
-            "UPDATE bodies SET contact_email = 'travaux@bruxelles.example', notify_mode = 'daily' "
+            "UPDATE bodies SET contact_email = 'travaux@bruxelles.example', notify_mode = 'daily', "
+            "delivery_method = 'email' "
             "WHERE code = 'commune-21004'"
         )
     )

@@ -11,12 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from string import Template
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.notify.body_messages import (
+    DIGEST_LABELS,
+    DIGEST_REPLY_NOT_READ,
+    NONE_GIVEN,
+    PHOTOS_SECTION,
+    REPLY_NOT_READ,
+    REPLY_READ,
+)
 from app.notify.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
 from app.notify.messages import ABOUT_FOOTER, RESIDENT_FOOTER, TEMPLATES, render
 from app.notify.worker import drain
@@ -37,7 +46,13 @@ def english_texts() -> list[str]:
     texts = [part for kind in TEMPLATES.values() for part in kind["en"]]
     texts += [part for kind in FOLLOWER_TEMPLATES.values() for part in kind["en"]]
     texts += [*FOLLOWER_REASON["en"], FOLLOWER_FOOTER["en"], RESIDENT_FOOTER["en"]]
+    texts += [BODY_SECTIONS_EN, *DIGEST_LABELS["en"].values()]
     return [*texts, ABOUT_FOOTER["en"]]
+
+
+# What the worker adds to a body's email as it sends it, and the digest's labels.
+SECTIONS = (PHOTOS_SECTION, REPLY_READ, REPLY_NOT_READ, DIGEST_REPLY_NOT_READ, NONE_GIVEN)
+BODY_SECTIONS_EN = "\n".join(section["en"] for section in SECTIONS)
 
 
 def english_phrases() -> set[str]:
@@ -89,6 +104,17 @@ def test_every_kind_renders_without_english(language, role, reason):
         assert english_in(email.subject, email.body) == [], f"{kind} for a {role} in {language}"
         # Every placeholder was filled: none left for the reader to see.
         assert not PLACEHOLDER.search(email.subject + email.body), kind
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_what_a_body_s_email_gets_as_it_is_sent_has_no_english(language):
+    assert any(phrase.startswith("Replies to this email are not read") for phrase in PHRASES)
+    assert "Reported by" in PHRASES
+    values = sample_values()
+    for section in SECTIONS:
+        filled = Template(section[language]).substitute(values)
+        assert english_in(filled) == [], (section["en"], language)
+    assert english_in(*DIGEST_LABELS[language].values()) == []
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,9 @@ def test_a_failed_transition_leaves_no_message(session, ticket):
 
 
 def _set_body(session, code, **values):
+    if values.get("contact_email"):
+        # A body with an email receives its tickets by email (its delivery_method).
+        values.setdefault("delivery_method", "email")
     assignments = ", ".join(f"{key} = :{key}" for key in values)
     session.execute(
         text(f"UPDATE bodies SET {assignments} WHERE code = :code"), {**values, "code": code}

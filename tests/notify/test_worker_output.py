@@ -41,6 +41,7 @@ def refusing():
 def test_a_refused_recipient_is_reported_without_the_address(own_engine, refusing, log_format):
     with own_engine.begin() as db:
         db.execute(text("DELETE FROM outbox_messages"))
+        db.execute(text("ALTER SEQUENCE outbox_messages_id_seq RESTART"))
         db.execute(
             text(
                 "INSERT INTO outbox_messages (kind, recipient, language, subject, body) "
@@ -60,10 +61,12 @@ def test_a_refused_recipient_is_reported_without_the_address(own_engine, refusin
     result = app.test_cli_runner().invoke(args=["worker", "--once", "--name", "mail-1"])
     assert result.exit_code == 0, result.output
     assert RECIPIENT not in result.output
-    assert "SMTPRecipientsRefused" in result.output
-    assert "Recipient address rejected" in result.output
+    # A 550 is final: the message is given up as bounced at once, not retried.
+    assert "message 1 bounced: 550 5.1.1 <***>: Recipient address rejected" in result.output
     if log_format == "json":
         lines = [json.loads(line) for line in result.output.splitlines()]
         assert {line["logger"] for line in lines} == {"app.worker"}
         assert [line["level"] for line in lines] == ["INFO", "ERROR"]
-        assert lines[0]["message"] == "0 sent, 1 failed (1 will be retried, 0 given up)"
+        assert lines[0]["message"] == (
+            "0 sent, 1 failed (0 will be retried, 1 given up, 1 bounced)"
+        )
