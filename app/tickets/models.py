@@ -99,7 +99,7 @@ class OutboxMessage(Base):
     redactions: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
     # Refused for good by the recipient's mail system: a 5xx at SMTP time (then also
     # failed_at, never retried) or a delivery status notification received later.
-    bounced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    bounced_at: Mapped[dt.datetime | None] = mapped_column()
     bounce_reason: Mapped[str | None] = mapped_column(Text)
 
 
