@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from app.accesslog import JsonFormatter, log_format, mask
+from app.delivery.sender import DeliverySettings, drain_deliveries
 from app.notify.digest import DailyDigests, local_today, send_digests
 from app.notify.heartbeat import Heartbeat, default_name
 from app.notify.worker import SmtpSender, drain, sender_from_config
@@ -96,6 +97,7 @@ def worker_command(once: bool, interval: float, name: str) -> None:
         digests=DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"]),
         purges=DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None,
         heartbeat=Heartbeat(engine, name, every_s=min(interval, 5.0)),
+        deliveries=DeliverySettings.from_config(config),
     )
     with _stop_on_signals() as stop:
         snapshots = nightly_snapshots(stop) if nightly and not once else None
@@ -136,6 +138,7 @@ class _Turn:
     digests: DailyDigests
     purges: DailyPurge | None
     heartbeat: Heartbeat
+    deliveries: DeliverySettings
 
     def run(self, stop: threading.Event) -> None:
         self.heartbeat.beat()
@@ -157,6 +160,18 @@ class _Turn:
                 f"({retried} will be retried, {result.given_up} given up)"
             )
         for error in result.errors:
+            say(f"  {error}", err=True)
+        self.send_deliveries(stopping)
+
+    def send_deliveries(self, stopping) -> None:
+        """The reports due to the bodies' Open311 servers (app/delivery/sender.py)."""
+        sent = drain_deliveries(self.engine, self.deliveries, stopping=stopping)
+        if sent.sent or sent.reconciled or sent.failed:
+            say(
+                f"open311: {sent.sent} sent, {sent.reconciled} found already there after a "
+                f"lost answer, {sent.failed} failed ({sent.given_up} given up)"
+            )
+        for error in sent.errors:
             say(f"  {error}", err=True)
 
 

@@ -1,0 +1,158 @@
+"""A GeoReport v2 client: POST requests, GET requests in a window, GET tokens/{token}.
+
+Each call says what became of it, because the sender's exactly-once rests on that:
+- `Refused`: the remote answered that it will not take the request (a 4xx such as 400, 403 or
+  404): nothing was created there; retrying the same request is useless until someone
+  changes the settings or the report.
+- `NotSent`: the request never reached the remote (connection refused, DNS, connect timeout):
+  nothing was created either; a retry is safe.
+- `UnknownOutcome`: the request may have reached the remote and the answer was lost (a read
+  timeout, a dropped connection, a 5xx, a 409/429 of a request still in flight): the remote
+  may or may not have created it, so the next attempt reconciles first.
+
+The API key travels as the spec's `api_key` parameter (in the form of a POST, in the query
+of a GET). It never appears in an error message: each error is written here, from the
+status and the exception's class, and scrubbed of the key all the same; httpx's own request
+log (which names the URL) is kept at WARNING.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+# httpx logs each request's URL at INFO: a GET's URL carries the api_key.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+# Statuses that say "not now" rather than "never": the request may be in flight or done.
+TRANSIENT = frozenset({408, 409, 425, 429})
+ERROR_TEXT_MAX = 300
+
+
+class Open311Error(Exception):
+    """A call to a body's Open311 server failed; the message is safe to show and store."""
+
+
+class Refused(Open311Error):
+    """The remote refused the request: nothing was created."""
+
+
+class NotSent(Open311Error):
+    """The request never reached the remote: nothing was created."""
+
+
+class UnknownOutcome(Open311Error):
+    """The request may have been taken, and its answer was lost."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    endpoint: str
+    api_key: str | None
+    jurisdiction_id: str | None = None
+    timeout_s: float = 10.0
+
+    def url(self, path: str) -> str:
+        base = self.endpoint if self.endpoint.endswith("/") else self.endpoint + "/"
+        return base + path
+
+    def common(self) -> dict[str, str]:
+        params = {"jurisdiction_id": self.jurisdiction_id} if self.jurisdiction_id else {}
+        return params | ({"api_key": self.api_key} if self.api_key else {})
+
+    def scrub(self, message: str) -> str:
+        if self.api_key:
+            message = message.replace(self.api_key, "[api_key]")
+        return message[:ERROR_TEXT_MAX]
+
+
+@dataclass(frozen=True)
+class Created:
+    service_request_id: str | None
+    token: str | None
+
+
+def _answer_text(response: httpx.Response) -> str:
+    """The remote's own words for an error: GeoReport's [{"code", "description"}], or text."""
+    try:
+        body = response.json()
+        first = body[0] if isinstance(body, list) and body else body
+        if isinstance(first, Mapping) and first.get("description"):
+            return str(first["description"])
+    except ValueError:
+        pass
+    return " ".join(response.text.split())[:200]
+
+
+def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """One call; NotSent or UnknownOutcome for what the network did, Refused for a 4xx."""
+    timeout = httpx.Timeout(conn.timeout_s, connect=min(conn.timeout_s, 5.0))
+    try:
+        response = httpx.request(method, conn.url(path), timeout=timeout, **kwargs)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+        raise NotSent(conn.scrub(f"{conn.endpoint} unreachable ({type(exc).__name__})")) from None
+    except httpx.HTTPError as exc:
+        detail = f"no answer from {conn.endpoint} ({type(exc).__name__})"
+        raise UnknownOutcome(conn.scrub(detail)) from None
+    if response.status_code < 400:
+        return response
+    detail = f"{response.status_code} from {conn.endpoint}: {_answer_text(response)}"
+    if response.status_code >= 500 or response.status_code in TRANSIENT:
+        raise UnknownOutcome(conn.scrub(detail))
+    raise Refused(conn.scrub(detail))
+
+
+def post_request(conn: Connection, fields: Mapping[str, str]) -> Created:
+    """POST requests.json: the remote's service_request_id, or its token until it has one."""
+    response = _request(conn, "POST", "requests.json", data={**fields, **conn.common()})
+    try:
+        answer = response.json()
+        first = answer[0] if isinstance(answer, list) else answer
+        request_id = first.get("service_request_id")
+        token = first.get("token")
+    except (ValueError, AttributeError, IndexError, KeyError):
+        # It answered 2xx: the request is taken, but which one it is cannot be read.
+        raise UnknownOutcome(conn.scrub(f"unreadable answer from {conn.endpoint}")) from None
+    if not request_id and not token:
+        raise UnknownOutcome(conn.scrub(f"neither id nor token from {conn.endpoint}"))
+    return Created(_text(request_id), _text(token))
+
+
+def _text(value: object) -> str | None:
+    return None if value in (None, "") else str(value)[:200]
+
+
+def list_requests(
+    conn: Connection, start: dt.datetime, end: dt.datetime, service_code: str | None
+) -> list[dict[str, Any]]:
+    """GET requests.json in [start, end] (at most 90 days, as the spec allows)."""
+    params = {"start_date": start.isoformat(), "end_date": end.isoformat(), **conn.common()}
+    if service_code:
+        params["service_code"] = service_code
+    try:
+        answer = _request(conn, "GET", "requests.json", params=params).json()
+    except ValueError:
+        raise UnknownOutcome(conn.scrub(f"unreadable list from {conn.endpoint}")) from None
+    if not isinstance(answer, list):
+        raise UnknownOutcome(conn.scrub(f"unreadable list from {conn.endpoint}"))
+    return [item for item in answer if isinstance(item, dict)]
+
+
+def resolve_token(conn: Connection, token: str) -> str | None:
+    """GET tokens/{token}: the service_request_id, once the remote has given it one."""
+    try:
+        answer = _request(
+            conn, "GET", f"tokens/{quote(token, safe='')}.json", params=conn.common()
+        ).json()
+        first = answer[0] if isinstance(answer, list) else answer
+        return _text(first.get("service_request_id"))
+    except Refused:
+        return None
+    except (ValueError, AttributeError, IndexError):
+        return None
