@@ -10,25 +10,22 @@ Each call says what became of it, because the sender's exactly-once rests on tha
   timeout, a dropped connection, a 5xx, a 409/429 of a request still in flight): the remote
   may or may not have created it, so the next attempt reconciles first.
 
-The API key travels as the spec's `api_key` parameter (in the form of a POST, in the query
-of a GET). It never appears in an error message: each error is written here, from the
-status and the exception's class, and scrubbed of the key all the same; httpx's own request
-log (which names the URL) is kept at WARNING.
+The API key travels as the spec's `api_key` parameter in a POST's form; a GET (which the spec
+does not give a key) sends it as `Authorization: Bearer`, which Pavé's server reads, so that
+it is never in a URL that servers and proxies write to their logs. It never appears in an
+error message: each error is written here, from the status and the exception's class, and
+scrubbed of the key all the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-
-# httpx logs each request's URL at INFO: a GET's URL carries the api_key.
-logging.getLogger("httpx").setLevel(logging.WARNING)
 
 # Statuses that say "not now" rather than "never": the request may be in flight or done.
 TRANSIENT = frozenset({408, 409, 425, 429})
@@ -63,8 +60,15 @@ class Connection:
         return base + path
 
     def common(self) -> dict[str, str]:
-        params = {"jurisdiction_id": self.jurisdiction_id} if self.jurisdiction_id else {}
-        return params | ({"api_key": self.api_key} if self.api_key else {})
+        """A POST's parameters besides the request's: the jurisdiction and the spec's api_key."""
+        return self.jurisdiction() | ({"api_key": self.api_key} if self.api_key else {})
+
+    def jurisdiction(self) -> dict[str, str]:
+        return {"jurisdiction_id": self.jurisdiction_id} if self.jurisdiction_id else {}
+
+    def bearer(self) -> dict[str, str]:
+        """A GET's key: in a header, never in a URL that servers and proxies write to logs."""
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
     def scrub(self, message: str) -> str:
         if self.api_key:
@@ -132,11 +136,12 @@ def list_requests(
     conn: Connection, start: dt.datetime, end: dt.datetime, service_code: str | None
 ) -> list[dict[str, Any]]:
     """GET requests.json in [start, end] (at most 90 days, as the spec allows)."""
-    params = {"start_date": start.isoformat(), "end_date": end.isoformat(), **conn.common()}
+    params = {"start_date": start.isoformat(), "end_date": end.isoformat(), **conn.jurisdiction()}
     if service_code:
         params["service_code"] = service_code
     try:
-        answer = _request(conn, "GET", "requests.json", params=params).json()
+        response = _request(conn, "GET", "requests.json", params=params, headers=conn.bearer())
+        answer = response.json()
     except ValueError:
         raise UnknownOutcome(conn.scrub(f"unreadable list from {conn.endpoint}")) from None
     if not isinstance(answer, list):

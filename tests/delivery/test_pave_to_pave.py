@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from app.delivery.crypto import new_key
+from tests.factories import FLAGEY
 from tests.helpers.delivery import (
     connect_body,
     delivery,
@@ -24,6 +25,7 @@ from tests.helpers.delivery import (
     tickets_on,
     worker_process,
 )
+from tests.helpers.fake_open311 import FakeOpen311
 from tests.helpers.faulty_proxy import FaultyProxy
 from tests.helpers.instances import pave_instance
 
@@ -193,3 +195,72 @@ def test_b_answers_the_same_report_sent_again_with_the_request_it_made(a, b):
     assert bad.status_code == 400 and "pave_report_id" in bad.text
     forged = httpx.post(url, data=form, headers={"Idempotency-Key": "open311-pave:1:whatever"})
     assert forged.status_code == 400
+
+
+IXELLES = "commune-21009"
+
+
+@pytest.fixture(scope="module")
+def outside(a):
+    """A commune's own system that ignores pave_report_id, behind a proxy of its own."""
+    remote = FakeOpen311()
+    remote.server.start()
+    proxy = FaultyProxy(remote.server.port)
+    proxy.forward()
+    connect_body(a, IXELLES, f"{proxy.url}/v2/", "outside-key", {"pothole": "ROAD-1"})
+    yield remote, proxy
+    proxy.stop()
+    remote.server.stop()
+
+
+def test_a_remote_without_the_echo_is_reconciled_by_place_service_and_time(a, outside):
+    remote, proxy = outside
+    # Requests made in the remote itself, near ours: another service, or 150 m away.
+    remote.add(service_code="LIGHT-2", lat=FLAGEY[1], long=FLAGEY[0], description=None)
+    remote.add(service_code="ROAD-1", lat=FLAGEY[1] + 0.00135, long=FLAGEY[0])
+    report_id = file_report(a, "Pavé descellé place Flagey", photo=False, where=FLAGEY)
+    proxy.drop_answers(1)
+    assert "unknown outcome" in send_due(a).errors[0]
+    assert remote.posts == 1
+    make_due(a, report_id)
+    found = send_due(a)
+    assert (found.reconciled, found.sent) == (1, 0), found.errors
+    assert remote.posts == 1
+    ours = [r for r in remote.requests if r.get("description") == "Pavé descellé place Flagey"]
+    assert delivery(a, report_id).remote_id == ours[0]["service_request_id"]
+
+
+def test_a_request_the_remote_never_got_is_sent_after_reconciling(a, outside):
+    remote, proxy = outside
+    report_id = file_report(a, "Bordure cassée, rue du Page", photo=False, where=FLAGEY)
+    proxy.drop_answers(1)
+    send_due(a)
+    # As if the request had died before the remote kept it: it is not in its list.
+    remote.requests.pop()
+    make_due(a, report_id)
+    again = send_due(a)
+    assert (again.reconciled, again.sent) == (0, 1), again.errors
+    [ours] = [r for r in remote.requests if r.get("description") == "Bordure cassée, rue du Page"]
+    assert delivery(a, report_id).remote_id == ours["service_request_id"]
+
+
+def test_what_cannot_be_sent_says_why_and_is_given_up(a, outside):
+    _, proxy = outside
+    # No service_code for graffiti: nothing leaves, and the error says what to set.
+    graffiti = file_report(a, "Tag sur la façade", photo=False, where=FLAGEY, category="graffiti")
+    result = send_due(a, max_attempts=2)
+    assert "no service_code for category graffiti" in result.errors[0]
+    assert delivery(a, graffiti).attempt_started_at is None
+    # A refused key: a 403, nothing created, tried again after its backoff, then given up.
+    connect_body(a, IXELLES, f"{proxy.url}/v2/", "stale-key", {"pothole": "ROAD-1"})
+    refused = file_report(a, "Clé refusée", photo=False, where=FLAGEY)
+    make_due(a, graffiti)
+    first = send_due(a, max_attempts=2)
+    assert first.given_up == 1 and first.failed == 2  # graffiti's second and last attempt
+    make_due(a, refused)
+    last = send_due(a, max_attempts=2)
+    assert last.given_up == 1 and "403" in last.errors[0] and "bad key" in last.errors[0]
+    row = delivery(a, refused)
+    assert row.failed_at is not None and row.attempt_started_at is None
+    assert "stale-key" not in row.last_error
+    connect_body(a, IXELLES, f"{proxy.url}/v2/", "outside-key", {"pothole": "ROAD-1"})

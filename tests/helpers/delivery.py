@@ -57,11 +57,17 @@ def connect_body(
 
 
 def file_report(
-    instance: Instance, description: str, *, photo: bool = True, where=GRAND_PLACE, **reporter
+    instance: Instance,
+    description: str,
+    *,
+    photo: bool = True,
+    where=GRAND_PLACE,
+    category: str = "pothole",
+    **reporter,
 ) -> uuid.UUID:
     """A resident's report through the instance's API (with a photo, as the app sends it)."""
     report = {
-        "category": "pothole",
+        "category": category,
         "description": description,
         "location": {"lon": where[0], "lat": where[1], "accuracy_m": 5.0},
     }
