@@ -38,6 +38,8 @@ POLICY: dict[str, dict[Role, Scope]] = {
     "tickets.read_contact": {**_BODY_STAFF, **_ADMIN},
     "tickets.update": {**_BODY_STAFF, **_ADMIN},
     "staff.invite": {Role.COMMUNE_MANAGER: Scope.BODY, **_ADMIN},
+    # The failed deliveries to a body's own system, and their retry.
+    "deliveries.retry": {Role.COMMUNE_MANAGER: Scope.BODY, **_ADMIN},
     "admin": {**_ADMIN},
 }
 ACTIONS = tuple(POLICY)

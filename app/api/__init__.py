@@ -72,6 +72,9 @@ def init_app(app: Flask) -> None:
     from app.api.members.routes import blp as members_blp
 
     api.register_blueprint(members_blp, url_prefix=f"/api/v1{members_blp.url_prefix}")
+    from app.api.deliveries.routes import blp as deliveries_blp
+
+    api.register_blueprint(deliveries_blp, url_prefix=f"/api/v1{deliveries_blp.url_prefix}")
     from app.api.opendata.catalog import blp as catalog_blp
 
     api.register_blueprint(catalog_blp)
