@@ -5,6 +5,7 @@ import { DeliveryLoop } from '../delivery-loop.js';
 import { language, onLanguageChange, say, startLanguage } from '../i18n.js';
 import { State } from '../outbox.js';
 import { staffApi } from './api.js';
+import { DeliveriesView } from './deliveries.js';
 import { TicketList } from './list.js';
 import { showPasswordScreen } from './password.js';
 import { openStaffDb } from './store.js';
@@ -33,15 +34,17 @@ async function restoreSession(api, cache) {
   return cache.get('session');
 }
 
-const SCREENS = ['login', 'list', 'ticket', 'team', 'password'];
+const SCREENS = ['login', 'list', 'ticket', 'team', 'deliveries', 'password'];
 
 function showScreen(name, { focus }) {
   for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
   $('staff-nav').hidden = name === 'login' || name === 'password';
   $('nav-team').hidden = !managesStaff(session?.user);
+  $('nav-deliveries').hidden = !managesStaff(session?.user);
   for (const [screen, link] of [
     ['list', 'nav-tickets'],
     ['team', 'nav-team'],
+    ['deliveries', 'nav-deliveries'],
   ]) {
     if (name === screen) $(link).setAttribute('aria-current', 'page');
     else $(link).removeAttribute('aria-current');
@@ -80,6 +83,7 @@ async function main() {
     },
   });
   const team = new TeamView({ api, onUnauthorized });
+  const deliveries = new DeliveriesView({ api, onUnauthorized });
   loop = new DeliveryLoop(outbox, {
     transport: api,
     channel: STAFF_CHANNEL,
@@ -131,6 +135,9 @@ async function main() {
     if (window.location.hash === '#/team' && managesStaff(session.user)) {
       showScreen('team', { focus });
       await team.load();
+    } else if (window.location.hash === '#/deliveries' && managesStaff(session.user)) {
+      showScreen('deliveries', { focus });
+      await deliveries.load();
     } else if (open) {
       showScreen('ticket', { focus });
       await view.show(open[1]);
@@ -194,6 +201,7 @@ async function main() {
     list.render();
     view.render();
     team.render();
+    deliveries.render();
     // Names of categories, communes and bodies come from the server in the crew's language:
     // the screen on show asks again in the new one (the cached copy stays meanwhile).
     if (!session || !navigator.onLine) return;
