@@ -20,6 +20,7 @@ scrubbed of the key all the same.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,9 @@ import httpx
 # Statuses that say "not now" rather than "never": the request may be in flight or done.
 TRANSIENT = frozenset({408, 409, 425, 429})
 ERROR_TEXT_MAX = 300
+# A GET requests of the spec's 1000 requests is well under this; a remote that sends more is
+# not read to the end.
+ANSWER_MAX = 10 * 1024 * 1024
 
 
 class Open311Error(Exception):
@@ -71,9 +75,10 @@ class Connection:
         return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
     def scrub(self, message: str) -> str:
+        """An error safe to store and show: without the key, control characters, or bulk."""
         if self.api_key:
             message = message.replace(self.api_key, "[api_key]")
-        return message[:ERROR_TEXT_MAX]
+        return "".join(c if c.isprintable() else " " for c in message)[:ERROR_TEXT_MAX]
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Created:
     token: str | None
 
 
-def _answer_text(response: httpx.Response) -> str:
+def _answer_text(response: Answer) -> str:
     """The remote's own words for an error: GeoReport's [{"code", "description"}], or text."""
     try:
         body = response.json()
@@ -94,15 +99,32 @@ def _answer_text(response: httpx.Response) -> str:
     return " ".join(response.text.split())[:200]
 
 
-def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> httpx.Response:
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
     """One call; NotSent or UnknownOutcome for what the network did, Refused for a 4xx."""
     timeout = httpx.Timeout(conn.timeout_s, connect=min(conn.timeout_s, 5.0))
     try:
-        response = httpx.request(method, conn.url(path), timeout=timeout, **kwargs)
+        with httpx.stream(method, conn.url(path), timeout=timeout, **kwargs) as streamed:
+            response = Answer(streamed.status_code, _read_capped(streamed))
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
         raise NotSent(conn.scrub(f"{conn.endpoint} unreachable ({type(exc).__name__})")) from None
     except httpx.HTTPError as exc:
         detail = f"no answer from {conn.endpoint} ({type(exc).__name__})"
+        raise UnknownOutcome(conn.scrub(detail)) from None
+    except AnswerTooLarge:
+        detail = f"an answer over {ANSWER_MAX} bytes from {conn.endpoint}"
         raise UnknownOutcome(conn.scrub(detail)) from None
     if response.status_code < 400:
         return response
@@ -112,24 +134,45 @@ def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> httpx.R
     raise Refused(conn.scrub(detail))
 
 
+class AnswerTooLarge(Exception):
+    pass
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    """The answer's body, refusing one larger than ANSWER_MAX."""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > ANSWER_MAX:
+            raise AnswerTooLarge
+    return bytes(body)
+
+
 def post_request(conn: Connection, fields: Mapping[str, str]) -> Created:
     """POST requests.json: the remote's service_request_id, or its token until it has one."""
     response = _request(conn, "POST", "requests.json", data={**fields, **conn.common()})
     try:
         answer = response.json()
         first = answer[0] if isinstance(answer, list) else answer
-        request_id = first.get("service_request_id")
-        token = first.get("token")
-    except (ValueError, AttributeError, IndexError, KeyError):
-        # It answered 2xx: the request is taken, but which one it is cannot be read.
+        created = Created(_text(first.get("service_request_id")), _text(first.get("token")))
+    except (ValueError, AttributeError, IndexError, KeyError, TypeError):
         raise UnknownOutcome(conn.scrub(f"unreadable answer from {conn.endpoint}")) from None
-    if not request_id and not token:
+    # It answered 2xx: the request is taken, but without an id or token it cannot be known.
+    if not created.service_request_id and not created.token:
         raise UnknownOutcome(conn.scrub(f"neither id nor token from {conn.endpoint}"))
-    return Created(_text(request_id), _text(token))
+    return created
 
 
 def _text(value: object) -> str | None:
-    return None if value in (None, "") else str(value)[:200]
+    """An id or token as the remote gave it; one no column can hold is not an id."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError("not an id")
+    text = str(value)
+    if len(text) > 200 or not text.isprintable():
+        raise ValueError("not an id")
+    return text
 
 
 def list_requests(
@@ -152,12 +195,10 @@ def list_requests(
 def resolve_token(conn: Connection, token: str) -> str | None:
     """GET tokens/{token}: the service_request_id, once the remote has given it one."""
     try:
-        answer = _request(
-            conn, "GET", f"tokens/{quote(token, safe='')}.json", params=conn.common()
-        ).json()
+        path = f"tokens/{quote(token, safe='')}.json"
+        response = _request(conn, "GET", path, params=conn.jurisdiction(), headers=conn.bearer())
+        answer = response.json()
         first = answer[0] if isinstance(answer, list) else answer
         return _text(first.get("service_request_id"))
-    except Refused:
-        return None
-    except (ValueError, AttributeError, IndexError):
+    except (Refused, ValueError, AttributeError, IndexError, TypeError):
         return None

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from app.delivery import open311_client as client
 from app.delivery import outbox
@@ -180,34 +181,45 @@ class DeliveryResult:
 
 def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> bool:
     """Claim, send and record one delivery; False when none is due."""
-    attempt: Attempt | None = None
     with engine.begin() as db:
         claimed = outbox.claim(db, settings.lease_s)
         if claimed is None:
             return False
         try:
-            attempt = prepare(db, claimed, settings)
+            attempt: Attempt | None = prepare(db, claimed, settings)
         except NotToSend as exc:
-            error, unknown = f"not sent: {exc}", False
+            attempt, error, unknown = None, f"not sent: {exc}", False
     if attempt is not None:
         try:
             created, found = deliver(attempt, settings)
         except client.Open311Error as exc:
             error, unknown = str(exc), isinstance(exc, client.UnknownOutcome) or claimed.unknown
         else:
-            with engine.begin() as db:
-                outbox.mark_sent(db, claimed, created.service_request_id, created.token)
-            result.reconciled += found
-            result.sent += not found
-            return True
+            if _record(engine, claimed, created):
+                result.reconciled += found
+                result.sent += not found
+                return True
+            error = f"the remote answered with {created.service_request_id}, another report's"
+            unknown = True
     with engine.begin() as db:
-        kind = "unknown outcome" if unknown else "failed"
         given_up = outbox.mark_failed(
             db, claimed, error, unknown=unknown, max_attempts=settings.max_attempts
         )
     result.failed += 1
     result.given_up += given_up
+    kind = "unknown outcome" if unknown else "failed"
     result.errors.append(f"delivery {claimed.id} {kind}: {error}")
+    return True
+
+
+def _record(engine: Engine, claimed: outbox.Claimed, created: client.Created) -> bool:
+    """Record the remote's id; False if it is already another delivery's (a remote that
+    answered with someone else's request: nothing is recorded, the next attempt reconciles)."""
+    try:
+        with engine.begin() as db:
+            outbox.mark_sent(db, claimed, created.service_request_id, created.token)
+    except IntegrityError:
+        return False
     return True
 
 
