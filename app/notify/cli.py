@@ -73,7 +73,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 )
 @with_appcontext
 def worker_command(once: bool, interval: float, name: str) -> None:
-    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
+    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM) and the reports
+    due to the bodies' Open311 servers (DELIVERY_* settings, docs/delivery.md), queue the
     daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, erase the personal data
     of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day, and (not with --once)
     rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR; those two only
