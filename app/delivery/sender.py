@@ -141,7 +141,9 @@ def prepare(db: Connection, claimed: outbox.Claimed, settings: DeliverySettings)
         lat=row.lat,
         lon=row.lon,
         description=row.description,
-        start=max(claimed.created_at - CLOCK_SLACK, now - LONGEST_WINDOW),
+        # Our request, if the remote made it, was made after the first attempt whose outcome
+        # is unknown started: an earlier one at the same place is someone else's.
+        start=max(claimed.started_at - CLOCK_SLACK, now - LONGEST_WINDOW),
         end=now + CLOCK_SLACK,
     )
     params = {"body_id": claimed.body_id, "id": claimed.id}

@@ -137,6 +137,27 @@ def test_b_answer_lost_after_b_created_the_ticket(a, b, proxy):
     assert row.remote_id == str(ticket.id) and row.attempt_started_at is None
 
 
+def test_answers_lost_for_several_reports_at_one_spot_each_finds_its_own(a, b, proxy):
+    """B echoes pave_report_id in its list: reports alike in place, service and time are
+    told apart by it, never by their looks."""
+    descriptions = [f"Même endroit, réponse perdue {n}" for n in range(3)]
+    ids = [file_report(a, d, photo=False) for d in descriptions]
+    proxy.drop_answers(3)
+    assert send_due(a).failed == 3
+    for report_id in ids:
+        make_due(a, report_id)
+    found = send_due(a)
+    assert (found.reconciled, found.failed) == (3, 0), found.errors
+    for report_id, description in zip(ids, descriptions, strict=True):
+        [ticket] = tickets_on(b, description)
+        assert delivery(a, report_id).remote_id == str(ticket.id)
+    listed = httpx.get(f"{b.open311_url}requests.json", params={"service_code": "damaged_pavement"})
+    echoed = {r["service_request_id"]: r.get("attributes") for r in listed.json()}
+    assert echoed[delivery(a, ids[0]).remote_id] == {"pave_report_id": str(ids[0])}
+    xml = httpx.get(f"{b.open311_url}requests/{delivery(a, ids[0]).remote_id}.xml").text
+    assert f"<pave_report_id>{ids[0]}</pave_report_id>" in xml
+
+
 def _wait(condition, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

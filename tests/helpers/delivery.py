@@ -118,15 +118,19 @@ def tickets_on(instance: Instance, description: str) -> list:
         ).all()
 
 
-def worker_process(instance: Instance, **env: str) -> subprocess.Popen:
-    """`flask --app app worker` over the instance's database and settings, as deployed."""
+def worker_process(
+    instance: Instance, *, interval: float | None = 0.2, **env: str
+) -> subprocess.Popen:
+    """`flask --app app worker` over the instance's database and settings, as deployed
+    (`interval` None: the worker's default poll interval)."""
     config = instance.server.config
     settings = {
         key: ",".join(value) if isinstance(value, list | tuple) else str(value)
         for key, value in config.items()
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "worker", "--interval", "0.2"],
+        [sys.executable, "-m", "flask", "--app", "app", "worker"]
+        + ([] if interval is None else ["--interval", str(interval)]),
         cwd=ROOT,
         env={**os.environ, **settings, "NIGHTLY_JOBS": "timer", **env},
         stdout=subprocess.DEVNULL,

@@ -33,7 +33,7 @@ from app.api.tickets.scope import may_change_ticket
 from app.errors import NotFoundError, PaveError, UnknownCategoryError
 from app.i18n import pick_name
 from app.open311 import requests
-from app.open311.requests import Open311QueryError, RequestQuery
+from app.open311.requests import PAVE_KEYS, Open311QueryError, RequestQuery
 from app.open311.updates import IncomingUpdate, apply_update, list_updates
 from app.reports.intake import IntakeSettings, MediaLink, submit_report
 from app.reports.queries import get_own_report
@@ -49,8 +49,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the endpoint's definition last changed: clients of the discovery file compare it.
 CHANGESET = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
-# The keys of requests another Pavé sent with its report id: (account, report) is one request.
-PAVE_KEYS = "open311-pave:"
 
 # Domain errors → HTTP status; the spec wants 404 for what does not exist, 403 for a bad
 # key, and 400 for any other request that cannot be fulfilled.
