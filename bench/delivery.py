@@ -40,6 +40,8 @@ from tests.helpers.faulty_proxy import FaultyProxy
 from tests.helpers.instances import pave_instance
 
 BODY = "commune-21004"
+# `flask worker`'s default --interval.
+DEFAULT_INTERVAL_S = 5.0
 COUNT_SQL = text("SELECT count(*) FROM reports WHERE description LIKE :prefix")
 PENDING_SQL = text("SELECT count(*) FROM report_deliveries WHERE sent_at IS NULL")
 DUE_NOW_SQL = text("UPDATE report_deliveries SET next_attempt_at = now() WHERE sent_at IS NULL")
@@ -64,7 +66,8 @@ def end_to_end(a, b, reports: int, interval: float | None) -> list[float]:
     times = []
     try:
         for n in range(reports):
-            time.sleep(random.uniform(0, 1.0))
+            # At a random moment of the worker's poll, not just after its last turn.
+            time.sleep(random.uniform(0, interval or DEFAULT_INTERVAL_S))
             description = f"bench-e2e-{n}-{uuid.uuid4().hex[:6]}"
             start = time.monotonic()
             file_report(a, description, photo=False)
