@@ -22,6 +22,7 @@ ACTIONS = (
     "tickets.read_contact",
     "tickets.update",
     "staff.invite",
+    "deliveries.retry",
     "admin",
 )
 Y, N = True, False
@@ -33,6 +34,7 @@ MATRIX = {
         "tickets.read_contact": (Y, N, N),
         "tickets.update": (Y, N, N),
         "staff.invite": (N, N, N),
+        "deliveries.retry": (N, N, N),
         "admin": (N, N, N),
     },
     Role.COMMUNE_MANAGER: {
@@ -41,6 +43,7 @@ MATRIX = {
         "tickets.read_contact": (Y, N, N),
         "tickets.update": (Y, N, N),
         "staff.invite": (Y, N, N),
+        "deliveries.retry": (Y, N, N),
         "admin": (N, N, N),
     },
     # A region reviewer's "own" is the region: reads all of it, changes nothing.
@@ -50,6 +53,7 @@ MATRIX = {
         "tickets.read_contact": (N, N, N),
         "tickets.update": (N, N, N),
         "staff.invite": (N, N, N),
+        "deliveries.retry": (N, N, N),
         "admin": (N, N, N),
     },
     Role.ADMINISTRATOR: {action: (Y, Y, Y) for action in ACTIONS},
