@@ -75,7 +75,15 @@ TAKEN_SQL = text(
 
 
 class NotToSend(Exception):
-    """Nothing was sent: the settings or the report do not allow it (the message says why)."""
+    """Nothing was sent: the settings or the report do not allow it (the message says why).
+
+    `final`: no later attempt can change it (the ticket is with another body now), so the
+    delivery is given up at once rather than tried again until someone fixes the settings.
+    """
+
+    def __init__(self, message: str, *, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
 
 
 @dataclass
@@ -121,7 +129,7 @@ def prepare(db: Connection, claimed: outbox.Claimed, settings: DeliverySettings)
     if row.delivery_method not in OPEN311_METHODS or row.endpoint is None:
         raise NotToSend("the body has no Open311 connection (delivery settings)")
     if not row.still_with_body:
-        raise NotToSend("the ticket was transferred to another body before it was sent")
+        raise NotToSend("the ticket was transferred to another body before it was sent", final=True)
     service_code = (row.service_codes or {}).get(row.category)
     if not service_code:
         raise NotToSend(f"no service_code for category {row.category} (delivery settings)")
@@ -183,6 +191,7 @@ class DeliveryResult:
 
 def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> bool:
     """Claim, send and record one delivery; False when none is due."""
+    final = False
     with engine.begin() as db:
         claimed = outbox.claim(db, settings.lease_s)
         if claimed is None:
@@ -190,7 +199,9 @@ def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> 
         try:
             attempt: Attempt | None = prepare(db, claimed, settings)
         except NotToSend as exc:
-            attempt, error, unknown = None, f"not sent: {exc}", False
+            # An earlier attempt's unknown outcome stays unknown: a retry reconciles.
+            attempt, error, unknown = None, f"not sent: {exc}", claimed.unknown
+            final = exc.final
     if attempt is not None:
         try:
             created, found = deliver(attempt, settings)
@@ -204,9 +215,8 @@ def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> 
             error = f"the remote answered with {created.service_request_id}, another report's"
             unknown = True
     with engine.begin() as db:
-        given_up = outbox.mark_failed(
-            db, claimed, error, unknown=unknown, max_attempts=settings.max_attempts
-        )
+        last = claimed.attempts if final else settings.max_attempts
+        given_up = outbox.mark_failed(db, claimed, error, unknown=unknown, max_attempts=last)
     result.failed += 1
     result.given_up += given_up
     kind = "unknown outcome" if unknown else "failed"

@@ -13,8 +13,10 @@ import time
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from app.delivery.crypto import new_key
+from app.tickets.services import Actor, transition
 from tests.factories import FLAGEY
 from tests.helpers.delivery import (
     connect_body,
@@ -285,3 +287,22 @@ def test_what_cannot_be_sent_says_why_and_is_given_up(a, outside):
     assert row.failed_at is not None and row.attempt_started_at is None
     assert "stale-key" not in row.last_error
     connect_body(a, IXELLES, f"{proxy.url}/v2/", "outside-key", {"pothole": "ROAD-1"})
+
+
+def test_a_ticket_transferred_before_it_was_sent_goes_to_its_new_body_only(a, b, outside):
+    remote, _ = outside
+    report_id = file_report(a, "Transféré avant l'envoi", photo=False)
+    with Session(a.engine) as session, session.begin():
+        transition(
+            session,
+            report_id,
+            "transferred",
+            actor=Actor(name="Crew"),
+            reason="Voirie d'Ixelles",
+            to_body_code=IXELLES,
+        )
+    result = send_due(a)
+    assert (result.sent, result.given_up) == (1, 1), result.errors
+    assert "transferred to another body" in result.errors[0]
+    assert tickets_on(b, "Transféré avant l'envoi") == []
+    assert [r for r in remote.requests if r.get("description") == "Transféré avant l'envoi"]
