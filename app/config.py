@@ -155,6 +155,16 @@ class Config:
     INBOUND_EMAIL_DOMAIN = ""
     # The largest message the inbound command reads; a larger one is refused unread.
     INBOUND_EMAIL_MAX_BYTES = 1_000_000
+    # Sends to the bodies' Open311 servers (app/delivery/sender.py): given up after this many
+    # attempts (the same backoff as emails), each request waiting at most DELIVERY_TIMEOUT_S.
+    # A claimed delivery is left to its worker for DELIVERY_LEASE_S (longer than a whole
+    # attempt: a reconciliation and a send) before another worker may take it over. After a
+    # lost answer, a request the remote shows back within DELIVERY_MATCH_DISTANCE_M of the
+    # report, same service and time window, is taken for ours (docs/delivery.md).
+    DELIVERY_MAX_ATTEMPTS = 12
+    DELIVERY_TIMEOUT_S = 10.0
+    DELIVERY_LEASE_S = 60.0
+    DELIVERY_MATCH_DISTANCE_M = 10.0
     # The worker queues the bodies' daily digests from this hour on, local time (0-23).
     DIGEST_HOUR = 7
     DIGEST_TIMEZONE = "Europe/Brussels"

@@ -40,6 +40,8 @@ POLICY: dict[str, dict[Role, Scope]] = {
     "staff.invite": {Role.COMMUNE_MANAGER: Scope.BODY, **_ADMIN},
     # How a body receives its reports (app/delivery/settings.py): its managers and administrators.
     "bodies.delivery": {Role.COMMUNE_MANAGER: Scope.BODY, **_ADMIN},
+    # The failed deliveries to a body's own system, and their retry.
+    "deliveries.retry": {Role.COMMUNE_MANAGER: Scope.BODY, **_ADMIN},
     "admin": {**_ADMIN},
 }
 ACTIONS = tuple(POLICY)

@@ -75,6 +75,9 @@ def init_app(app: Flask) -> None:
     from app.api.bodies.routes import blp as bodies_blp
 
     api.register_blueprint(bodies_blp, url_prefix=f"/api/v1{bodies_blp.url_prefix}")
+    from app.api.deliveries.routes import blp as deliveries_blp
+
+    api.register_blueprint(deliveries_blp, url_prefix=f"/api/v1{deliveries_blp.url_prefix}")
     from app.api.opendata.catalog import blp as catalog_blp
 
     api.register_blueprint(catalog_blp)

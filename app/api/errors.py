@@ -13,6 +13,7 @@ from app.accounts.login_throttle import ThrottleUnavailableError
 from app.api.open311.errors import ApiKeyError
 from app.api.tickets import etag as ticket_etag
 from app.backup.errors import BackupError
+from app.delivery import errors as deliveries
 from app.delivery.validation import InvalidDeliverySettingsError
 from app.follow import errors as follow
 from app.media import errors as media
@@ -37,6 +38,8 @@ DOMAIN_STATUS: dict[type[errors.PaveError], int] = {
     errors.InvalidCursorError: 400,
     # A report closed meanwhile: a state that conflicts with the request, not a fault of it.
     errors.ReportClosedError: 409,
+    # A person retries only a delivery given up: the others are sent, or still being tried.
+    deliveries.DeliveryNotFailedError: 409,
     media.EmptyPhotoError: 422,
     media.PhotoTooLargeError: 413,
     # RFC 9110 allows 415 for a format found unsupported by inspecting the data itself.

@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from app.accesslog import JsonFormatter, log_format, mask
 from app.delivery.crypto import box_from_config
 from app.delivery.pull import PullSchedule, StatusPull, log_lines
+from app.delivery.sender import DeliverySettings, drain_deliveries
 from app.notify.digest import DailyDigests, local_today, send_digests
 from app.notify.heartbeat import Heartbeat, default_name
 from app.notify.worker import SmtpSender, drain, sender_from_config
@@ -77,7 +78,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 )
 @with_appcontext
 def worker_command(once: bool, interval: float, name: str) -> None:
-    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM), queue the
+    """Send the outbox's emails over SMTP (SMTP_HOST, SMTP_PORT, SMTP_FROM) and the reports
+    due to the bodies' Open311 servers (DELIVERY_* settings, docs/delivery.md), queue the
     daily digests from DIGEST_HOUR (DIGEST_TIMEZONE), once a day, erase the personal data
     of tickets closed over PRIVACY_RETENTION_DAYS ago, once a day, and (not with --once)
     rewrite the open-data snapshot files once a day from SNAPSHOT_HOUR; those two only
@@ -105,6 +107,7 @@ def worker_command(once: bool, interval: float, name: str) -> None:
         digests=DailyDigests(hour=config["DIGEST_HOUR"], timezone=config["DIGEST_TIMEZONE"]),
         purges=DailyPurge(days=config["PRIVACY_RETENTION_DAYS"]) if nightly else None,
         heartbeat=Heartbeat(engine, name, every_s=min(interval, 5.0)),
+        deliveries=DeliverySettings.from_config(config),
         pulls=_status_pulls(config),
     )
     with _stop_on_signals() as stop:
@@ -146,6 +149,7 @@ class _Turn:
     digests: DailyDigests
     purges: DailyPurge | None
     heartbeat: Heartbeat
+    deliveries: DeliverySettings
     # The status pull of the Open311 bodies (issue 16), every DELIVERY_PULL_INTERVAL_S.
     pulls: PullSchedule | None = None
 
@@ -173,6 +177,18 @@ class _Turn:
                 f"({retried} will be retried, {result.given_up} given up{bounced})"
             )
         for error in result.errors:
+            say(f"  {error}", err=True)
+        self.send_deliveries(stopping)
+
+    def send_deliveries(self, stopping) -> None:
+        """The reports due to the bodies' Open311 servers (app/delivery/sender.py)."""
+        sent = drain_deliveries(self.engine, self.deliveries, stopping=stopping)
+        if sent.sent or sent.reconciled or sent.failed:
+            say(
+                f"open311: {sent.sent} sent, {sent.reconciled} found already there after a "
+                f"lost answer, {sent.failed} failed ({sent.given_up} given up)"
+            )
+        for error in sent.errors:
             say(f"  {error}", err=True)
 
 

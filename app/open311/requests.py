@@ -150,7 +150,7 @@ def find_service(session: Session, code: str) -> Category | None:
 # stopping after the page: migration 0021 made the view a plain join), then only its rows
 # look their note up: a lateral join on the page, not a subquery in the view's select list.
 REQUESTS_SQL = (
-    "SELECT page.*, note.status_notes FROM (SELECT "
+    "SELECT page.*, note.status_notes, origin.pave_report_id FROM (SELECT "
     + PUBLIC_COLUMNS
     + ", v.planned_for, v.photo_key, v.media_link FROM "
     + VIEW
@@ -158,8 +158,17 @@ REQUESTS_SQL = (
     "LEFT JOIN LATERAL (SELECT h.note AS status_notes FROM report_status_changes h "
     "WHERE h.report_id = page.id AND h.to_status = page.status AND h.to_status = ANY(:reasons) "
     "AND h.reason_public ORDER BY h.id DESC LIMIT 1) note ON true "
+    # The report id another Pavé sent with the request, echoed so that its reconciliation
+    # finds it (the Idempotency-Key of such a request is open311-pave:<account>:<report id>;
+    # the account is not shown).
+    "LEFT JOIN LATERAL (SELECT CASE WHEN r.idempotency_key LIKE 'open311-pave:%' "
+    "THEN split_part(r.idempotency_key, ':', 3) END AS pave_report_id "
+    "FROM reports r WHERE r.id = page.id) origin ON true "
     "ORDER BY page.created_at DESC, page.id DESC"
 )
+# The Idempotency-Keys of requests another Pavé sent with its report id (one request per
+# account and report id): open311-pave:<account id>:<report id>.
+PAVE_KEYS = "open311-pave:"
 
 
 @dataclass(frozen=True)
@@ -170,6 +179,8 @@ class ServiceRequest:
     media_key: str | None
     media_link: str | None = None
     planned_for: dt.date | None = None
+    # The sending Pavé's report id, if another Pavé sent it.
+    pave_report_id: str | None = None
 
 
 def find_requests(session: Session, query: RequestQuery, now: dt.datetime) -> list[ServiceRequest]:
@@ -200,6 +211,7 @@ def find_requests(session: Session, query: RequestQuery, now: dt.datetime) -> li
             row.photo_key,
             media_link=row.media_link,
             planned_for=row.planned_for,
+            pave_report_id=row.pave_report_id,
         )
         for row in rows
     ]
@@ -217,7 +229,7 @@ def request_fields(item: ServiceRequest, lang: str, media_url: str | None) -> di
     """One request in the spec's order of fields; the address is the commune's name."""
     view = item.view
     commune = pick_name(view.commune_names, lang, view.commune_region)
-    return {
+    fields: dict[str, Any] = {
         "service_request_id": str(view.id),
         "status": open311_status(view.status),
         "status_notes": item.status_notes,
@@ -236,6 +248,9 @@ def request_fields(item: ServiceRequest, lang: str, media_url: str | None) -> di
         "long": view.lon,
         "media_url": media_url or item.media_link,
     }
+    if item.pave_report_id:
+        fields["attributes"] = {"pave_report_id": item.pave_report_id}
+    return fields
 
 
 TOKEN_SQL = text("SELECT id FROM reports WHERE idempotency_key = :token")

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.db import committed
+from app.delivery.outbox import queue_delivery
 from app.errors import IdempotencyKeyReuseError
 from app.follow.phone_link import keep_phone_link
 from app.media.errors import PhotoLimitReachedError
@@ -131,6 +132,9 @@ def submit_report(
         # The emails of a new report are written in its transaction; a replay sends none.
         if not created.replayed and (new.reporter_email or created.body_notified_at_once):
             notify_new_report(session, created.report_id)
+        if not created.replayed:
+            # Sent to the body's own Open311 server by the worker, if it has one.
+            queue_delivery(session.connection(), created.report_id)
         photos: list[Photo] = []
         if uploads is not None:
             photos = _add_photos(session, created.report_id, uploads, idempotency_key)

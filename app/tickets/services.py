@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
+from app.delivery.outbox import queue_delivery
 from app.notify import notifications
 from app.reports.states import Status
 from app.tickets.errors import (
@@ -202,6 +203,7 @@ def _tell(
             )
         if to is Status.TRANSFERRED:
             notifications.notify_body(db, facts)
+            queue_delivery(db, report_id)
     if to is Status.REOPENED:
         # Followers hear of it; the reporter too, unless they reopened it themselves. The
         # reason is told only when public: a reopening's reason is the public's news.

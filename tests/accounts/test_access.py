@@ -23,6 +23,7 @@ ACTIONS = (
     "tickets.update",
     "staff.invite",
     "bodies.delivery",
+    "deliveries.retry",
     "admin",
 )
 Y, N = True, False
@@ -35,6 +36,7 @@ MATRIX = {
         "tickets.update": (Y, N, N),
         "staff.invite": (N, N, N),
         "bodies.delivery": (N, N, N),
+        "deliveries.retry": (N, N, N),
         "admin": (N, N, N),
     },
     Role.COMMUNE_MANAGER: {
@@ -44,6 +46,7 @@ MATRIX = {
         "tickets.update": (Y, N, N),
         "staff.invite": (Y, N, N),
         "bodies.delivery": (Y, N, N),
+        "deliveries.retry": (Y, N, N),
         "admin": (N, N, N),
     },
     # A region reviewer's "own" is the region: reads all of it, changes nothing.
@@ -54,6 +57,7 @@ MATRIX = {
         "tickets.update": (N, N, N),
         "staff.invite": (N, N, N),
         "bodies.delivery": (N, N, N),
+        "deliveries.retry": (N, N, N),
         "admin": (N, N, N),
     },
     Role.ADMINISTRATOR: {action: (Y, Y, Y) for action in ACTIONS},

@@ -7,6 +7,7 @@ exactly what the native API accepts; only the shape (form fields, lat/long) diff
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -19,6 +20,8 @@ from app.open311.requests import Open311QueryError
 from app.reports.services import NewReport
 
 CREATE_SCHEMA = ReportCreateSchema()
+# The report id another Pavé sends with its request (app/delivery/sender.py).
+PAVE_REPORT_ID = "attribute[pave_report_id]"
 
 
 def param_value(params: Mapping[str, str], name: str) -> str | None:
@@ -86,7 +89,7 @@ OPEN311_NAMES = {
 
 def parse_new_request(session: Session, params: Mapping[str, str]) -> NewReport:
     """The report a POST requests describes; Open311QueryError (400) for anything invalid."""
-    attributes = [key for key in params if key.startswith("attribute[")]
+    attributes = [key for key in params if key.startswith("attribute[") and key != PAVE_REPORT_ID]
     if attributes:
         # No service has attributes (metadata is false): an answer to none is a mistake.
         raise Open311QueryError(f"No service takes attributes; remove {attributes[0]}.")
@@ -153,3 +156,14 @@ def parse_media_url(params: Mapping[str, str]) -> str | None:
             f"media_url must be an http or https address of at most {MEDIA_URL_MAX} characters."
         )
     return value
+
+
+def parse_pave_report_id(params: Mapping[str, str]) -> uuid.UUID | None:
+    """The sending Pavé's report id (attribute[pave_report_id]), a UUID, if sent."""
+    value = param_value(params, PAVE_REPORT_ID)
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Open311QueryError("attribute[pave_report_id] must be a report id (UUID).") from None

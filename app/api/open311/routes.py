@@ -33,9 +33,11 @@ from app.api.tickets.scope import may_change_ticket
 from app.errors import NotFoundError, PaveError, UnknownCategoryError
 from app.i18n import pick_name
 from app.open311 import requests
-from app.open311.requests import Open311QueryError, RequestQuery
+from app.open311.requests import PAVE_KEYS, Open311QueryError, RequestQuery
 from app.open311.updates import IncomingUpdate, apply_pushed_update, list_updates
 from app.reports.intake import IntakeSettings, MediaLink, submit_report
+from app.reports.queries import get_own_report
+from app.reports.views import ReportView
 from app.tickets.changes import check_original
 from app.tickets.services import Actor
 from app.web import db_session, read_session
@@ -173,11 +175,21 @@ def one_request(request_id: str, fmt: str):
 def post_request(fmt: str):
     """Create a request through the native service: routing, idempotency and validation."""
     check_format(fmt)
-    staff_for_key()
+    user = staff_for_key()
     key = request.headers.get("Idempotency-Key")
     if key is not None and not IDEMPOTENCY_KEY.match(key):
         raise Open311QueryError("Idempotency-Key is 1 to 255 visible ASCII characters.")
+    if key is not None and key.startswith(PAVE_KEYS):
+        raise Open311QueryError(f"Idempotency-Keys starting {PAVE_KEYS!r} are Pavé's own.")
     session = db_session()
+    sender_report = intake.parse_pave_report_id(request.form)
+    if sender_report is not None and key is None:
+        # Another Pavé sends its report id: the same account sending the same report again
+        # (its answer was lost) gets the request it made, whatever changed since.
+        key = f"{PAVE_KEYS}{user.id}:{sender_report}"
+        existing = requests.request_for_token(session, key)
+        if existing is not None:
+            return _created_answer(existing, get_own_report(session, existing), True, fmt)
     new = intake.parse_new_request(session, request.form)
     media = MediaLink(intake.parse_media_url(request.form))
     done = submit_report(
@@ -188,18 +200,22 @@ def post_request(fmt: str):
         reporter_language=language(),
         media=media,
     )
+    return _created_answer(done.report_id, done.view, done.replayed, fmt)
+
+
+def _created_answer(report_id: uuid.UUID, view: ReportView, replayed: bool, fmt: str):
     # The author's view, for the responsible body's name only.
-    agency = pick_name(done.view.body_names, language(), done.view.body_region)
+    agency = pick_name(view.body_names, language(), view.body_region)
     body = [
         {
-            "service_request_id": str(done.report_id),
+            "service_request_id": str(report_id),
             "service_notice": f"Sent to {agency}.",
             "account_id": None,
         }
     ]
-    response = document("service_requests", body, 200 if done.replayed else 201)
+    response = document("service_requests", body, 200 if replayed else 201)
     response.headers["Location"] = url_for(
-        "open311.one_request", request_id=str(done.report_id), fmt=fmt, _external=True
+        "open311.one_request", request_id=str(report_id), fmt=fmt, _external=True
     )
     return response
 

@@ -9,6 +9,7 @@ from marshmallow.exceptions import ValidationError
 from webargs.fields import DelimitedList
 
 from app.api.common import NO_NUL, plain_text
+from app.api.deliveries.schemas import DeliverySchema
 from app.api.photos.schemas import PhotoSchema
 from app.api.reports.schemas import (
     BBOX_PATTERN,
@@ -150,6 +151,12 @@ class TicketDetailSchema(TicketSummarySchema):
     duplicate_of = fields.UUID(required=True, allow_none=True)
     oslo_status = fields.Nested(OsloStatusSchema, required=True)
     open311_status = fields.String(required=True, validate=validate.OneOf(["open", "closed"]))
+    delivery = fields.Nested(
+        DeliverySchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where the ticket is handled, if its body has its own system"},
+    )
 
 
 class TicketPointSchema(PointSchema):

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts import access
 from app.accounts.models import User
+from app.api.deliveries.schemas import delivery_answer
 from app.api.photos.setup import photo_url
+from app.delivery.views import ticket_delivery
 from app.i18n import pick_name
 from app.media.models import Photo
 from app.media.views import photo_view
@@ -100,4 +102,11 @@ def ticket_detail(session: Session, user: User, report_id: uuid.UUID, lang: str 
         "duplicate_of": detail.duplicate_of,
         "oslo_status": {"uri": oslo.uri, "label": oslo.label_nl},
         "open311_status": open311_status(row.status),
+        "delivery": _delivery(session, report_id, lang),
     }
+
+
+def _delivery(session: Session, report_id: uuid.UUID, lang: str | None) -> dict | None:
+    """Where the ticket is handled, if its body receives in a system of its own."""
+    row = ticket_delivery(session.connection(), report_id)
+    return None if row is None else delivery_answer(row, lang)

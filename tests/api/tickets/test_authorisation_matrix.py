@@ -55,6 +55,14 @@ EXPECTED = {
     "candidates": _row(DETAIL, 403),
     # Bodies by name, to transfer to: for anyone who may change tickets somewhere.
     "bodies": _row({**CHANGE, "crew_other": 200, "manager_other": 200}, 403),
+    # The deliveries to a body's own system that failed (app/api/deliveries): its managers
+    # and administrators; another body's manager gets a list without it.
+    "failed_deliveries": _row(
+        {"manager_own": SEES, "manager_other": HIDDEN, "administrator": SEES},
+        (403, False),
+        (401, False),
+    ),
+    "retry_delivery": _row({"manager_own": 200, "administrator": 200}, 403),
 }
 
 
@@ -74,6 +82,8 @@ ROUTES = {
     "members": ("/api/v1/staff/bodies/<string:body_code>/members", "GET"),
     "candidates": (f"{_TICKET}/duplicate-candidates", "GET"),
     "bodies": ("/api/v1/staff/bodies", "GET"),
+    "failed_deliveries": ("/api/v1/staff/deliveries/failed", "GET"),
+    "retry_delivery": ("/api/v1/staff/deliveries/<int:delivery_id>/retry", "POST"),
 }
 
 
@@ -125,9 +135,27 @@ def _resident_comment(connection, ticket) -> int:
     ).scalar_one()
 
 
+def _failed_delivery(connection, ticket) -> int:
+    """The ticket's delivery to its body's own system, given up; returns its id."""
+    return connection.execute(
+        text(
+            "INSERT INTO report_deliveries (report_id, body_id, attempts, failed_at, last_error) "
+            "SELECT id, body_id, 12, now(), '503 from https://crm.example/' FROM reports "
+            "WHERE id = :id RETURNING id"
+        ),
+        {"id": ticket.id},
+    ).scalar_one()
+
+
 def _call(client, csrf, operation, ticket_id, photo_id=None):
     change = {**csrf, "If-Match": '"v1"'}
     path = f"{TICKETS}/{ticket_id}"
+    if operation == "failed_deliveries":
+        response = client.get("/api/v1/staff/deliveries/failed")
+        items = response.get_json()["items"] if response.status_code == 200 else []
+        return response.status_code, str(ticket_id) in {i["report_id"] for i in items}
+    if operation == "retry_delivery":
+        return client.post(f"/api/v1/staff/deliveries/{photo_id}/retry", headers=csrf)
     if operation in ("list", "map"):
         response = client.get(f"{TICKETS}/map" if operation == "map" else TICKETS)
         body = response.get_json()
@@ -177,6 +205,9 @@ def test_matrix(client, staff_as, places, report_factory, connection, caller, op
     if operation == "publish_comment":
         # The comment's id goes where a photo's would.
         photo_id = _resident_comment(connection, ticket)
+    if operation in ("failed_deliveries", "retry_delivery"):
+        # So does the delivery's.
+        photo_id = _failed_delivery(connection, ticket)
     staff_client, csrf = _caller(client, staff_as, places, caller)
 
     result = _call(staff_client, csrf, operation, ticket.id, photo_id)
@@ -190,6 +221,8 @@ def test_matrix(client, staff_as, places, report_factory, connection, caller, op
                 "AND (SELECT count(*) FROM photos WHERE report_id = :id) = :photos "
                 "AND NOT EXISTS (SELECT 1 FROM photos WHERE report_id = :id AND hidden) "
                 "AND NOT EXISTS (SELECT 1 FROM report_updates WHERE report_id = :id AND public) "
+                "AND NOT EXISTS (SELECT 1 FROM report_deliveries "
+                "WHERE report_id = :id AND failed_at IS NULL) "
                 "FROM reports WHERE id = :id"
             ),
             {"id": ticket.id, "photos": photos},

@@ -69,6 +69,8 @@ export function staffApi({ csrf = async () => null, lang = pageLanguage, fetchIm
     removeGrant: (id, grantId) => call('DELETE', `/auth/accounts/${id}/grants/${grantId}`),
     endSessions: (id) => call('DELETE', `/auth/accounts/${id}/sessions`),
     sendPasswordReset: (id) => call('POST', `/auth/accounts/${id}/password-reset`),
+    failedDeliveries: () => call('GET', '/staff/deliveries/failed'),
+    retryDelivery: (id) => call('POST', `/staff/deliveries/${id}/retry`),
     resetPassword: (token, password) => call('POST', '/auth/password-reset', { json: { token, password } }),
     acceptInvitation: (token, password, name = null) =>
       call('POST', '/auth/invitations/accept', {

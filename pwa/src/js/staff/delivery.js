@@ -97,7 +97,7 @@ export class DeliveryView {
   refusal(status) {
     if (status === 403) return 'staff.delivery.notAllowed';
     if (status === 404) return 'staff.delivery.noBody';
-    return 'staff.delivery.failed';
+    return 'staff.delivery.refused';
   }
 
   fill(settings) {

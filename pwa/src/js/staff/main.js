@@ -5,6 +5,7 @@ import { DeliveryLoop } from '../delivery-loop.js';
 import { language, onLanguageChange, say, startLanguage } from '../i18n.js';
 import { State } from '../outbox.js';
 import { staffApi } from './api.js';
+import { DeliveriesView } from './deliveries.js';
 import { DeliveryView, managesDelivery } from './delivery.js';
 import { TicketList } from './list.js';
 import { showPasswordScreen } from './password.js';
@@ -34,17 +35,19 @@ async function restoreSession(api, cache) {
   return cache.get('session');
 }
 
-const SCREENS = ['login', 'list', 'ticket', 'team', 'delivery', 'password'];
+const SCREENS = ['login', 'list', 'ticket', 'team', 'delivery', 'deliveries', 'password'];
 
 function showScreen(name, { focus }) {
   for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
   $('staff-nav').hidden = name === 'login' || name === 'password';
   $('nav-team').hidden = !managesStaff(session?.user);
   $('nav-delivery').hidden = !managesDelivery(session?.user);
+  $('nav-deliveries').hidden = !managesStaff(session?.user);
   for (const [screen, link] of [
     ['list', 'nav-tickets'],
     ['team', 'nav-team'],
     ['delivery', 'nav-delivery'],
+    ['deliveries', 'nav-deliveries'],
   ]) {
     if (name === screen) $(link).setAttribute('aria-current', 'page');
     else $(link).removeAttribute('aria-current');
@@ -84,6 +87,7 @@ async function main() {
   });
   const team = new TeamView({ api, onUnauthorized });
   const delivery = new DeliveryView({ api, me: () => session?.user ?? null, onUnauthorized });
+  const deliveries = new DeliveriesView({ api, onUnauthorized });
   loop = new DeliveryLoop(outbox, {
     transport: api,
     channel: STAFF_CHANNEL,
@@ -138,6 +142,9 @@ async function main() {
     } else if (window.location.hash === '#/delivery' && managesDelivery(session.user)) {
       showScreen('delivery', { focus });
       await delivery.load();
+    } else if (window.location.hash === '#/deliveries' && managesStaff(session.user)) {
+      showScreen('deliveries', { focus });
+      await deliveries.load();
     } else if (open) {
       showScreen('ticket', { focus });
       await view.show(open[1]);
@@ -202,6 +209,7 @@ async function main() {
     view.render();
     team.render();
     delivery.render();
+    deliveries.render();
     // Names of categories, communes and bodies come from the server in the crew's language:
     // the screen on show asks again in the new one (the cached copy stays meanwhile).
     if (!session || !navigator.onLine) return;

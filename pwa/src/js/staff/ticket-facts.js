@@ -3,6 +3,7 @@
 import { el } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { shortRef } from './card.js';
+import { deliveryLine } from './deliveries.js';
 import { formatDate } from './list.js';
 import { personName } from './timeline.js';
 
@@ -24,6 +25,8 @@ export function renderFacts(ticket, people) {
     });
     facts.push(t('staff.ticket.planned', { date: day }));
   }
+  const delivery = deliveryLine(ticket.delivery);
+  if (delivery) facts.push(delivery);
   if (ticket.reporter) {
     const who = [ticket.reporter.name, ticket.reporter.email, ticket.reporter.phone];
     facts.push(t('staff.ticket.reporter', { who: who.filter(Boolean).join(', ') }));
