@@ -253,17 +253,28 @@ def _audit(session, body, actor, before, after, sent_key) -> bool:
     if key is not None:
         shown_before["api_key"] = before.api_key
         shown_after["api_key"] = key
+    _audit_row(
+        session,
+        actor,
+        AUDIT_ACTION,
+        before={"body": body.code, **shown_before},
+        after={"body": body.code, **shown_after},
+    )
+    return True
+
+
+def _audit_row(session: Session, actor: Actor, action: str, *, before: dict, after: dict) -> None:
+    """An audit row of a change to delivery settings (no ticket: report_id is NULL)."""
     session.add(
         AuditEntry(
             actor=actor.name[:200],
             actor_user_id=actor.user_id,
             report_id=None,
-            action=AUDIT_ACTION,
-            before={"body": body.code, **shown_before},
-            after={"body": body.code, **shown_after},
+            action=action,
+            before=before,
+            after=after,
         )
     )
-    return True
 
 
 def change_settings(
@@ -314,15 +325,7 @@ def rekey(session: Session, fernet: MultiFernet, actor: Actor = COMMAND_LINE) ->
             continue
         result.rekeyed.append(code)
     if rows:
-        session.add(
-            AuditEntry(
-                actor=actor.name[:200],
-                actor_user_id=actor.user_id,
-                report_id=None,
-                action=REKEY_ACTION,
-                before={},
-                after={"rekeyed": result.rekeyed, "unreadable": result.unreadable},
-            )
-        )
+        after = {"rekeyed": result.rekeyed, "unreadable": result.unreadable}
+        _audit_row(session, actor, REKEY_ACTION, before={}, after=after)
     session.flush()
     return result

@@ -16,6 +16,19 @@ SERVICE_CODES = {"description": "Pavé category code -> the remote's service_cod
 ATTRIBUTES = {"description": "Pavé category code -> {name: value}, sent as attribute[name]"}
 
 
+def service_codes_field(**options) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata=SERVICE_CODES, **options
+    )
+
+
+def attributes_field(**options) -> fields.Dict:
+    attribute_values = fields.Dict(keys=fields.String(), values=fields.String())
+    return fields.Dict(
+        keys=fields.String(), values=attribute_values, metadata=ATTRIBUTES, **options
+    )
+
+
 class DeliverySettingsSchema(Schema):
     body = fields.String(required=True, metadata={"description": "The body's code"})
     names = fields.Nested(NamesSchema, required=True)
@@ -36,15 +49,8 @@ class DeliverySettingsSchema(Schema):
             "SECRET_KEY) cannot decrypt: set it again"
         },
     )
-    service_codes = fields.Dict(
-        keys=fields.String(), values=fields.String(), required=True, metadata=SERVICE_CODES
-    )
-    attributes = fields.Dict(
-        keys=fields.String(),
-        values=fields.Dict(keys=fields.String(), values=fields.String()),
-        required=True,
-        metadata=ATTRIBUTES,
-    )
+    service_codes = service_codes_field(required=True)
+    attributes = attributes_field(required=True)
     updated_at = fields.DateTime(allow_none=True, required=True)
 
 
@@ -75,12 +81,5 @@ class DeliveryPutSchema(Schema):
             "replaces it. Never returned: the answer says api_key_set"
         },
     )
-    service_codes = fields.Dict(
-        keys=fields.String(), values=fields.String(), load_default=dict, metadata=SERVICE_CODES
-    )
-    attributes = fields.Dict(
-        keys=fields.String(),
-        values=fields.Dict(keys=fields.String(), values=fields.String()),
-        load_default=dict,
-        metadata=ATTRIBUTES,
-    )
+    service_codes = service_codes_field(load_default=dict)
+    attributes = attributes_field(load_default=dict)
