@@ -36,9 +36,17 @@ CONNECT_SQL = text(
 )
 B_CREW = Actor(name="Équipe voirie de B")
 FOLLOW_LINK = re.compile(r"https?://[^\s]+/follow/([A-Za-z0-9_-]+)\r?\n")
+# The report's delivery as the sender leaves it once sent (the report's creation queued it).
 DELIVERED_SQL = text(
-    "INSERT INTO report_deliveries (report_id, body_id, attempts, sent_at, remote_id, "
-    "remote_token) VALUES (:report_id, :body_id, 1, now(), :remote_id, :token) RETURNING id"
+    """
+    INSERT INTO report_deliveries (report_id, body_id, attempts, sent_at, remote_id,
+                                   remote_token)
+    VALUES (:report_id, :body_id, 1, now(), :remote_id, :token)
+    ON CONFLICT (report_id, body_id) DO UPDATE
+       SET attempts = 1, sent_at = now(), attempt_started_at = NULL, failed_at = NULL,
+           remote_id = EXCLUDED.remote_id, remote_token = EXCLUDED.remote_token
+    RETURNING id
+    """
 )
 
 
