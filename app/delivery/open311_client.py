@@ -39,6 +39,11 @@ ANSWER_MAX = 10 * 1024 * 1024
 class Open311Error(Exception):
     """A call to a body's Open311 server failed; the message is safe to show and store."""
 
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        # The remote's HTTP status, when it answered one.
+        self.status = status
+
 
 class Refused(Open311Error):
     """The remote refused the request: nothing was created."""
@@ -130,8 +135,8 @@ def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
         return response
     detail = f"{response.status_code} from {conn.endpoint}: {_answer_text(response)}"
     if response.status_code >= 500 or response.status_code in TRANSIENT:
-        raise UnknownOutcome(conn.scrub(detail))
-    raise Refused(conn.scrub(detail))
+        raise UnknownOutcome(conn.scrub(detail), response.status_code)
+    raise Refused(conn.scrub(detail), response.status_code)
 
 
 class AnswerTooLarge(Exception):
@@ -190,6 +195,15 @@ def list_requests(
     if not isinstance(answer, list):
         raise UnknownOutcome(conn.scrub(f"unreadable list from {conn.endpoint}"))
     return [item for item in answer if isinstance(item, dict)]
+
+
+def get_json(conn: Connection, path: str, params: Mapping[str, str]) -> Any:
+    """GET `path` under the endpoint with the key as a Bearer header; its decoded JSON (a
+    ValueError when it is not JSON)."""
+    response = _request(
+        conn, "GET", path, params={**params, **conn.jurisdiction()}, headers=conn.bearer()
+    )
+    return response.json()
 
 
 def resolve_token(conn: Connection, token: str) -> str | None:

@@ -1,22 +1,17 @@
-"""Reading a body's Open311 server: GET requests of GeoReport v2 and mySociety's extensions.
+"""Reading a body's Open311 server for the status pull: GET requests/{id}, tokens/{token} and
+mySociety's servicerequestupdates, through the one Open311 client (app/delivery/open311_client).
 
-Plain HTTP with the standard library (no Flask, no new dependency). The API key goes in the
-`Authorization: Bearer` header, never in a URL, and no error names it: the status pull logs
-these errors as they are.
+The API key goes in the `Authorization: Bearer` header, never in a URL, and no error names it:
+the status pull logs these errors as they are.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-# A remote's answer is a page of at most a few hundred small items: more is refused.
-MAX_ANSWER_BYTES = 5_000_000
+from app.delivery import open311_client as client
+
 TIMEOUT_S = 20.0
 
 
@@ -42,34 +37,19 @@ class Open311Server:
 
     def get(self, path: str, params: dict[str, str] | None = None) -> Any:
         """GET `path` (".json" added) under the endpoint; the decoded JSON answer."""
-        query = dict(params or {})
-        if self.jurisdiction_id:
-            query["jurisdiction_id"] = self.jurisdiction_id
-        url = urllib.parse.urljoin(self.endpoint.rstrip("/") + "/", f"{path}.json")
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        headers = {"Accept": "application/json", "User-Agent": "Pave-status-pull"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(url, headers=headers)
-        where = f"GET {urllib.parse.urlsplit(url).path}"
+        conn = client.Connection(
+            self.endpoint, self.api_key, self.jurisdiction_id, timeout_s=self.timeout_s
+        )
+        where = f"GET {path}.json"
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as answer:
-                body = answer.read(MAX_ANSWER_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if exc.code in (404, 501):
-                raise NotOfferedError(f"{where}: {exc.code}") from None
-            raise RemoteError(f"{where}: HTTP {exc.code}") from None
-        except (OSError, http.client.HTTPException) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise RemoteError(f"{where}: {type(reason).__name__}: {reason}") from None
-        if len(body) > MAX_ANSWER_BYTES:
-            raise RemoteError(f"{where}: the answer is over {MAX_ANSWER_BYTES} bytes")
-        try:
-            return json.loads(body)
+            answer = client.get_json(conn, f"{path}.json", params or {})
+        except client.Open311Error as exc:
+            if exc.status in (404, 501):
+                raise NotOfferedError(f"{where}: {exc.status}") from None
+            raise RemoteError(f"{where}: {exc}") from None
         except ValueError:
             raise RemoteError(f"{where}: the answer is not JSON") from None
+        return answer
 
     def get_list(self, path: str, params: dict[str, str] | None = None) -> list[dict]:
         """GET a GeoReport list (requests, updates, tokens): the objects of its JSON array."""

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.delivery.crypto import box_from_config
+from app.delivery.open311_client import ANSWER_MAX
 from app.delivery.pull import StatusPull
 from app.notify.worker import drain
 from tests.factories import FLAGEY, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL
@@ -164,8 +165,12 @@ def test_the_worker_pulls_and_says_so_without_the_key(a, remote, smtp):
 
 @pytest.mark.parametrize(
     "answer",
-    [b"<html>Maintenance</html>", b'{"status": "closed"}', b"[" + b'"x",' * 2_000_000 + b'"x"]'],
-    ids=["not JSON", "not an array", "over 5 MB"],
+    [
+        b"<html>Maintenance</html>",
+        b'{"status": "closed"}',
+        b"[" + b'"x",' * (ANSWER_MAX // 4) + b'"x"]',
+    ],
+    ids=["not JSON", "not an array", "over the answer limit"],
 )
 def test_an_answer_that_is_no_list_of_requests_fails_the_round_and_changes_nothing(
     a, remote, answer
