@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from app.open311 import update_ids
 from app.open311.requests import MAX_REQUESTS, Open311QueryError, window
-from app.open311.statuses import current_status, extended_status, record_change, target_status
+from app.open311.statuses import (
+    current_status,
+    extended_status,
+    plausible_expected,
+    record_change,
+    target_status,
+)
 from app.tickets import services
 from app.tickets.states import REASON_REQUIRED
 
@@ -135,6 +141,12 @@ def apply_update(
     """Apply a pushed update through the lifecycle (statuses.record_change); returns its
     update_id, the one the feed shows. The caller commits.
     """
+    if update.expected is not None and not plausible_expected(
+        session, update.report_id, update.expected, dt.datetime.now(dt.UTC)
+    ):
+        raise Open311QueryError(
+            "expected_datetime: a date from the request's creation to 5 years from now."
+        )
     current = current_status(session, update.report_id)
     kind, internal_id = record_change(
         session,
