@@ -62,6 +62,16 @@ def test_a_replayed_update_id_is_answered_again_not_applied_twice(client, api_ke
     assert other.status_code in (400, 404)
 
 
+def test_a_reused_update_id_saying_something_else_is_refused(client, api_key, session, ticket):
+    push(client, api_key, ticket.id, "investigating")
+    fields = {"update_id": "crm-4712"}
+    push(client, api_key, ticket.id, "in_progress", description="Équipe en route.", **fields)
+    other = push(client, api_key, ticket.id, "fixed", description="Réparé.", **fields)
+    assert "already used for a different update" in json_error(other, 400)
+    assert status_of(session, ticket.id) == "in_progress"
+    assert public_updates(session, ticket.id) == 1
+
+
 def test_nul_control_characters_and_huge_values_are_refused(client, api_key, session, ticket):
     cases = [
         {"status": "investigating", "description": "Réparé\x00"},
