@@ -1,8 +1,7 @@
-"""Found by the attack pass (issue 16): a body set to receive its reports over Open311 receives
-nothing. Fails today: nothing in app/ creates a report_deliveries row (the pull reads only rows
-that exist), so after a manager picks "In its own system (Open311)" and the screen says "Saved.
-The body's new reports now follow these settings.", a new report of that body goes neither to
-its server nor to its email (open311 is not an email method): only Pavé's screens show it.
+"""A body a manager sets to Open311 through the delivery settings gets its new reports queued
+for its server (the attack pass of issue 16 found nothing queued them before the sender was
+merged, while the screen said "The body's new reports now follow these settings."). The
+settings' own path end to end: test_staff_deliveries.py sets the method in SQL.
 """
 
 from __future__ import annotations
