@@ -19,14 +19,16 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app import create_app
 from app.delivery import open311_client as client
 from app.delivery.crypto import box_from_config
 from app.delivery.models import BodyOpen311, ReportDelivery
 from app.delivery.pull import StatusPull, log_lines
 from app.delivery.remote_status import TRANSFERRED
+from app.notify import outbox
 from app.reports.models import Report
 from app.tickets.services import Actor, transition
 from tests.factories import FLAGEY
@@ -98,13 +100,17 @@ def redirecting_remote(target: str) -> tuple[ThreadingHTTPServer, str]:
 
 
 class Trickling:
-    """A remote answering every GET with `body`, one byte every `every_s` seconds."""
+    """A remote answering every GET with `body`, one byte every `every_s` seconds; `asked`
+    is when each GET came (time.time())."""
 
     def __init__(self, body: bytes, every_s: float = 0.5):
         self.port = free_port()
+        self.asked: list[float] = []
+        trickling = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                trickling.asked.append(time.time())
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -260,3 +266,32 @@ def test_a_pulled_date_of_work_in_year_9999_is_not_taken(a, remote):
     with Session(a.engine) as session:
         ticket = session.get_one(Report, report_id)
         assert ticket.planned_for is None or ticket.planned_for.year < 9999
+
+
+def test_the_worker_sends_its_emails_before_it_pulls_a_slow_remote(a, smtp):
+    trickle = Trickling(b"[" + b" " * 8 + b"]")  # A whole answer in 5 s.
+    try:
+        connect(a, IXELLES, trickle.url, KEY)
+        delivered(a, report_on(a, "order@example.org", point=FLAGEY), IXELLES, remote_id="IX-O")
+        with a.engine.begin() as db:
+            message_id = outbox.enqueue(
+                db,
+                "resident_resolved",
+                recipient="order@example.org",
+                language="fr",
+                ref="R1",
+                category="Nid-de-poule",
+                commune="Ixelles",
+                body="Commune d'Ixelles",
+            )
+        app = create_app({**a.app.config, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port})
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    finally:
+        trickle.close()
+    assert result.exit_code == 0, result.output
+    with a.engine.connect() as db:
+        sent_at = db.execute(
+            text("SELECT sent_at FROM outbox_messages WHERE id = :id"), {"id": message_id}
+        ).scalar_one()
+    assert sent_at is not None and trickle.asked
+    assert sent_at.timestamp() <= min(trickle.asked)
