@@ -9,6 +9,7 @@ from app.accounts.models import Role
 from app.accounts.services import issue_token, revoke_token
 from app.reports.models import Report
 from app.tickets.models import ReportUpdate
+from app.tickets.services import Actor, transition
 from tests.helpers.open311 import BASE, json_array, json_error
 
 UPDATES = f"{BASE}/servicerequestupdates.json"
@@ -35,6 +36,23 @@ def test_another_communes_key_is_refused_and_changes_nothing(client, namur_key, 
     assert "may not" in json_error(answer, 403)
     assert status_of(session, ticket.id) == "new"
     assert public_updates(session, ticket.id) == 0
+
+
+def test_after_a_transfer_the_first_bodys_key_no_longer_moves_the_ticket(
+    client, api_key, session, ticket
+):
+    transition(
+        session,
+        ticket.id,
+        "transferred",
+        actor=Actor(name="Équipe de Bruxelles"),
+        to_body_code="region-brussels",
+        reason="Voirie régionale",
+    )
+    session.commit()
+    answer = push(client, api_key, ticket.id, "fixed", description="Pas chez nous.")
+    assert "may not" in json_error(answer, 403)
+    assert status_of(session, ticket.id) not in ("resolved", "closed", "rejected")
 
 
 def test_a_revoked_or_forged_key_is_refused(client, session, make_staff, ticket):
