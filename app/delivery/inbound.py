@@ -11,8 +11,9 @@ MTA's pipe or alias gives it, to `receive`. The recipient address says what it i
   status and the remote server's words.
 Anything else is refused, with an exit status from sysexits.h that an MTA understands, and
 nothing is written: a wrong or forged mac, a message over INBOUND_EMAIL_MAX_BYTES, NUL bytes,
-no text part, an automatic reply, a DSN that is not a failure. The one write is in one
-transaction, so a refused or failed message leaves nothing behind.
+over MAX_MULTIPARTS multiparts, no text part, an automatic reply, a DSN that is not a
+failure. The one write is in one transaction, so a refused or failed message leaves nothing
+behind.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ QUOTE_START = re.compile(
     re.IGNORECASE,
 )
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+# A reply or a DSN holds a few multiparts (mixed, alternative, related, report, a forwarded
+# message or two); the parser recurses once per level, and thousands of them crash it.
+MAX_MULTIPARTS = 100
+MULTIPART = re.compile(rb"^content-type:\s*multipart/", re.IGNORECASE | re.MULTILINE)
 
 # The addresses the ticket's emails to bodies went to, the latest first (a transfer emails
 # the new body: both may reply).
@@ -84,12 +89,19 @@ class Refused(Exception):
 
 
 def parse(data: bytes, max_bytes: int) -> EmailMessage:
-    """The message, or Refused if it is over `max_bytes` or holds a NUL byte."""
+    """The message, or Refused if it is over `max_bytes`, holds a NUL byte, or nests more
+    multiparts than a person's mail does."""
     if len(data) > max_bytes:
         raise Refused(EX_DATAERR, f"refused: the message is over {max_bytes} bytes")
     if b"\x00" in data:
         raise Refused(EX_DATAERR, "refused: the message holds NUL bytes")
-    return BytesParser(policy=policy.default).parsebytes(data)
+    too_deep = Refused(EX_DATAERR, f"refused: over {MAX_MULTIPARTS} multipart parts")
+    if len(MULTIPART.findall(data)) > MAX_MULTIPARTS:
+        raise too_deep
+    try:
+        return BytesParser(policy=policy.default).parsebytes(data)
+    except RecursionError:
+        raise too_deep from None
 
 
 def recipients(message: EmailMessage, given: str | None) -> list[str]:

@@ -127,8 +127,9 @@ class Open311PushedUpdate(Base):
     )
     remote_update_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
-    # The update_id Pavé answered the first time.
+    # The update_id Pavé answered the first time, and a hash of what the update said.
     update_id: Mapped[str] = mapped_column(String(60))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

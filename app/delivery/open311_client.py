@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,9 @@ ERROR_TEXT_MAX = 300
 # A GET requests of the spec's 1000 requests is well under this; a remote that sends more is
 # not read to the end.
 ANSWER_MAX = 10 * 1024 * 1024
+# httpx's timeouts are per read: a remote trickling a byte at a time would hold a call for
+# ever. The whole answer is read within this many times the connection's timeout.
+DEADLINE_FACTOR = 3
 
 
 class Open311Error(Exception):
@@ -114,15 +118,21 @@ class Answer:
         return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        """The decoded answer; a ValueError if it is not JSON, or nested beyond what the
+        parser's recursion takes (a hostile remote's [[[[...]]]])."""
+        try:
+            return json.loads(self.content)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
     """One call; NotSent or UnknownOutcome for what the network did, Refused for a 4xx."""
     timeout = httpx.Timeout(conn.timeout_s, connect=min(conn.timeout_s, 5.0))
+    deadline = time.monotonic() + DEADLINE_FACTOR * conn.timeout_s
     try:
         with httpx.stream(method, conn.url(path), timeout=timeout, **kwargs) as streamed:
-            response = Answer(streamed.status_code, _read_capped(streamed))
+            response = Answer(streamed.status_code, _read_capped(streamed, deadline))
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
         raise NotSent(conn.scrub(f"{conn.endpoint} unreachable ({type(exc).__name__})")) from None
     except httpx.HTTPError as exc:
@@ -130,6 +140,9 @@ def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
         raise UnknownOutcome(conn.scrub(detail)) from None
     except AnswerTooLarge:
         detail = f"an answer over {ANSWER_MAX} bytes from {conn.endpoint}"
+        raise UnknownOutcome(conn.scrub(detail)) from None
+    except AnswerTooSlow:
+        detail = f"no whole answer from {conn.endpoint} in {DEADLINE_FACTOR * conn.timeout_s:g} s"
         raise UnknownOutcome(conn.scrub(detail)) from None
     if response.status_code < 400:
         return response
@@ -143,13 +156,19 @@ class AnswerTooLarge(Exception):
     pass
 
 
-def _read_capped(response: httpx.Response) -> bytes:
-    """The answer's body, refusing one larger than ANSWER_MAX."""
+class AnswerTooSlow(Exception):
+    pass
+
+
+def _read_capped(response: httpx.Response, deadline: float) -> bytes:
+    """The answer's body, refusing one larger than ANSWER_MAX or not read by `deadline`."""
     body = bytearray()
     for chunk in response.iter_bytes():
         body += chunk
         if len(body) > ANSWER_MAX:
             raise AnswerTooLarge
+        if time.monotonic() > deadline:
+            raise AnswerTooSlow
     return bytes(body)
 
 

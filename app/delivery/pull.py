@@ -6,8 +6,11 @@ offers it (asked once per run of the worker, then remembered), else `GET request
 the body's delivered tickets still open here, oldest checked first. Both read at most `batch`
 items a round; tokens not yet resolved to ids are resolved first (`GET tokens/{token}`). Each
 item is applied (app/delivery/remote_status.py) and committed with the cursor moved past it:
-a worker stopped halfway loses nothing, and a remote that fails stops that body's round only,
-its cursor where it was.
+a worker stopped halfway loses nothing, and a remote that fails (however it fails: down, an
+error status, unreadable or absurd answers) stops that body's round only, its cursor where it
+was. Each body's round has a time budget (`budget_s`), checked before each call to its remote;
+each call has its own overall deadline (app/delivery/open311_client). Updates a remote dates
+beyond tomorrow are ignored: they would move the cursor past every real update.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session
 from app.bodies.models import Body
 from app.delivery import crypto
 from app.delivery.models import OPEN311_METHODS, BodyOpen311, ReportDelivery
-from app.delivery.remote import NotOfferedError, Open311Server, RemoteError
+from app.delivery.remote import TIMEOUT_S, NotOfferedError, Open311Server, RemoteError
 from app.delivery.remote_status import (
     MAX_ID,
     MAX_STATUS,
@@ -45,6 +48,11 @@ DEFAULT_BATCH = 100
 # The largest page a GeoReport server is asked for, and the ids kept at the cursor's time.
 MAX_PAGE_SIZE = 1000
 MAX_SEEN = 1000
+# How far ahead of Pavé's clock a remote's update may be dated (clocks differ a little).
+AHEAD = dt.timedelta(days=1)
+# A body's round stops asking its remote after this long (one call may end later: up to its
+# own deadline, 3 x TIMEOUT_S).
+BODY_BUDGET_S = 60.0
 
 
 @dataclass
@@ -56,6 +64,9 @@ class BodyPull:
     read: int = 0
     applied: list[str] = field(default_factory=list)
     error: str | None = None
+    # Updates dated beyond tomorrow, ignored; whether the round stopped at its time budget.
+    future: int = 0
+    out_of_time: bool = False
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -130,8 +141,14 @@ class StatusPull:
     # Only the requests path, whatever the remote offers (a remote known not to keep it).
     requests_only: bool = False
     offers_updates: dict[int, bool] = field(default_factory=dict)
+    # Each call's timeout, and each body's time budget a round (see the module's docstring).
+    timeout_s: float = TIMEOUT_S
+    budget_s: float = BODY_BUDGET_S
+    clock: Callable[[], float] = time.monotonic
 
-    def run(self, engine: Engine) -> list[BodyPull]:
+    def run(self, engine: Engine, stopping: Callable[[], bool] | None = None) -> list[BodyPull]:
+        """A round of every body; `stopping` (the worker's stop and heartbeat) is asked
+        between two bodies."""
         with Session(engine) as session:
             body_ids = session.scalars(
                 select(Body.id)
@@ -141,6 +158,8 @@ class StatusPull:
             ).all()
         results = []
         for body_id in body_ids:
+            if stopping is not None and stopping():
+                break
             with Session(engine) as session:
                 results.append(self.pull_body(session, body_id))
         return results
@@ -149,15 +168,17 @@ class StatusPull:
         key = None
         if config.api_key_encrypted is not None:
             key = crypto.decrypt(self.fernet, config.api_key_encrypted)
-        return Open311Server(config.endpoint, config.jurisdiction_id, key)
+        return Open311Server(config.endpoint, config.jurisdiction_id, key, self.timeout_s)
 
     def pull_body(self, session: Session, body_id: int) -> BodyPull:
-        """One round for one body; a failure of its remote is told in the result, not raised."""
+        """One round for one body; a failure of its remote is told in the result, not raised
+        (whatever it is: one remote's answer never stops the other bodies' rounds)."""
         body = session.get_one(Body, body_id)
         result = BodyPull(body.code)
+        deadline = self.clock() + self.budget_s
         try:
             server = self.server(session.get_one(BodyOpen311, body_id))
-            self.resolve_tokens(session, server, body_id)
+            self.resolve_tokens(session, server, body_id, deadline)
             if not self.requests_only and self.offers_updates.get(body_id, True):
                 try:
                     self.read_updates(session, server, body_id, result)
@@ -166,13 +187,19 @@ class StatusPull:
                 except NotOfferedError:
                     session.rollback()
                     self.offers_updates[body_id] = False
-            self.check_requests(session, server, body_id, result)
+            self.check_requests(session, server, body_id, result, deadline)
         except (RemoteError, crypto.ApiKeyUnreadableError) as exc:
             session.rollback()
             result.error = str(exc)
+        except Exception as exc:  # Any failure is this body's round's only.
+            session.rollback()
+            # Its class only: an unexpected error's words might quote what it was handling.
+            result.error = f"unexpected {type(exc).__name__}"
         return result
 
-    def resolve_tokens(self, session: Session, server: Open311Server, body_id: int) -> None:
+    def resolve_tokens(
+        self, session: Session, server: Open311Server, body_id: int, deadline: float
+    ) -> None:
         """The ids of the requests the remote created later than it answered (tokens)."""
         waiting = session.execute(
             select(ReportDelivery.id, ReportDelivery.remote_token)
@@ -187,6 +214,8 @@ class StatusPull:
         ).all()
         session.rollback()  # No transaction left open while the remote answers.
         for delivery_id, token in waiting:
+            if self.clock() > deadline:
+                return
             try:
                 items = server.get_list(f"tokens/{urllib.parse.quote(token or '', safe='')}")
             except NotOfferedError:
@@ -228,14 +257,17 @@ class StatusPull:
         session.rollback()  # No lock held while the remote answers.
         if since is None:
             return  # Nothing was ever delivered: nothing to hear about.
-        start = _second(since)
         now = self.now()
+        # Never after now (a cursor is never moved beyond it): the window's sums stay in range.
+        start = min(_second(since), _second(now))
         # Times are sent to the second: rounded up, the window's end takes in this second too.
-        end = max(start, min(start + WINDOW, now.replace(microsecond=0) + dt.timedelta(seconds=1)))
+        end = min(start + WINDOW, now.replace(microsecond=0) + dt.timedelta(seconds=1))
         size = min(self.batch + len(seen), MAX_PAGE_SIZE)
         params = {"start_date": _utc(start), "end_date": _utc(end), "page_size": str(size)}
         read = map(_update_from, server.get_list("servicerequestupdates", params))
-        timed = sorted((u for u in read if u is not None and u.at is not None), key=_at)
+        timed = [u for u in read if u is not None and u.at is not None]
+        result.future = sum(1 for u in timed if _at(u) > now + AHEAD)
+        timed = sorted((u for u in timed if _at(u) <= now + AHEAD), key=_at)
         fresh = [u for u in timed if not (_second(_at(u)) == start and _key(u) in seen)]
         fresh = fresh[: self.batch]
         result.read = len(fresh)
@@ -271,12 +303,21 @@ class StatusPull:
         return [(row.id, row.remote_id) for row in rows]
 
     def check_requests(
-        self, session: Session, server: Open311Server, body_id: int, result: BodyPull
+        self,
+        session: Session,
+        server: Open311Server,
+        body_id: int,
+        result: BodyPull,
+        deadline: float,
     ) -> None:
-        """GET requests/{id} for up to `batch` open tickets, those checked longest ago first;
-        each applied under the delivery's lock (two workers never apply one answer twice)."""
+        """GET requests/{id} for up to `batch` open tickets, those checked longest ago first,
+        until the body's time budget is spent; each applied under the delivery's lock (two
+        workers never apply one answer twice)."""
         result.path = "requests"
         for delivery_id, remote_id in self._open_deliveries(session, body_id):
+            if self.clock() > deadline:
+                result.out_of_time = True
+                return
             try:
                 items = server.get_list(f"requests/{urllib.parse.quote(remote_id, safe='')}")
             except NotOfferedError:
@@ -302,12 +343,14 @@ class PullSchedule:
     clock: Callable[[], float] = time.monotonic
     next_at: float | None = None
 
-    def run_if_due(self, engine: Engine) -> list[BodyPull]:
+    def run_if_due(
+        self, engine: Engine, stopping: Callable[[], bool] | None = None
+    ) -> list[BodyPull]:
         now = self.clock()
         if self.next_at is not None and now < self.next_at:
             return []
         self.next_at = now + self.every_s
-        return self.pull.run(engine)
+        return self.pull.run(engine, stopping)
 
 
 # Outcomes that change nothing: a round made only of these says nothing.
@@ -321,6 +364,17 @@ def log_lines(results: list[BodyPull]) -> Iterator[tuple[str, bool]]:
         if done.error is not None:
             yield f"status pull of {done.body_code} failed, cursor kept: {done.error}", True
             continue
+        if done.future:
+            yield (
+                f"status pull of {done.body_code}: {done.future} update(s) dated beyond "
+                "tomorrow ignored",
+                True,
+            )
+        if done.out_of_time:
+            yield (
+                f"status pull of {done.body_code} stopped at its time budget, resumed next round",
+                False,
+            )
         changed = [outcome for outcome in done.applied if outcome not in QUIET]
         if changed:
             line = (

@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.delivery.models import ReportDelivery
 from app.errors import PaveError
-from app.open311.statuses import current_status, record_change, target_status
+from app.open311.statuses import (
+    current_status,
+    plausible_expected,
+    record_change,
+    target_status,
+)
 from app.reports.states import Status
 from app.tickets.services import Actor, transition
 from app.tickets.states import is_allowed
@@ -39,6 +44,9 @@ KEPT_IDS = 50
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 LANGUAGE_SQL = text("SELECT reporter_language FROM reports WHERE id = :id")
+BODY_SQL = text("SELECT body_id FROM reports WHERE id = :id")
+# The outcome when the ticket is no longer the delivery's body's (transferred since).
+TRANSFERRED = "not applied: the ticket is now another body's"
 
 
 @dataclass(frozen=True)
@@ -85,8 +93,14 @@ def already_applied(delivery: ReportDelivery, update: RemoteUpdate) -> bool:
     return (update.status, update.text) == (delivery.remote_status, delivery.remote_status_text)
 
 
-def _move(session: Session, delivery: ReportDelivery, update: RemoteUpdate, actor: Actor) -> str:
-    """Apply the status and text to the ticket; what was done, in a word, for the log."""
+def _move(
+    session: Session, delivery: ReportDelivery, update: RemoteUpdate, actor: Actor, now: dt.datetime
+) -> str:
+    """Apply the status and text to the ticket; what was done, in a word, for the log.
+    An expected date no ticket can have (year 1, year 9999) is left out."""
+    expected = update.expected
+    if expected is not None and not plausible_expected(session, delivery.report_id, expected, now):
+        expected = None
     current = current_status(session, delivery.report_id)
     to = target_status(update.status, current, acknowledge_new=False)
     words = update.text if update.text != delivery.remote_status_text else None
@@ -102,7 +116,7 @@ def _move(session: Session, delivery: ReportDelivery, update: RemoteUpdate, acto
         to,
         words,
         actor,
-        expected=update.expected,
+        expected=expected,
         notify_text=True,
     )
     return to.value if to is not None else "text"
@@ -116,15 +130,19 @@ def apply_remote_update(
     What the lifecycle refuses (a remote "duplicate" with no original Pavé knows, a
     rejection with no reason, a planned status with no date, a move from where the ticket no
     longer is) changes nothing on the ticket; the delivery still records the remote status,
-    and the outcome says why. Returns the outcome, in a few words, for the worker's log.
+    and the outcome says why. So does a ticket transferred to another body since: the first
+    body's system no longer moves it. Returns the outcome, in a few words, for the worker's log.
     """
     if already_applied(delivery, update):
         return "already applied"
-    try:
-        with session.begin_nested():
-            outcome = _move(session, delivery, update, system_actor(session, delivery))
-    except PaveError as exc:
-        outcome = f"not applied: {type(exc).__name__}"
+    outcome = TRANSFERRED
+    if session.execute(BODY_SQL, {"id": delivery.report_id}).scalar_one() == delivery.body_id:
+        try:
+            with session.begin_nested():
+                actor = system_actor(session, delivery)
+                outcome = _move(session, delivery, update, actor, now)
+        except PaveError as exc:
+            outcome = f"not applied: {type(exc).__name__}"
     delivery.remote_status = update.status
     delivery.remote_status_text = update.text
     delivery.remote_updated_at = update.at or now

@@ -140,8 +140,9 @@ def worker_command(once: bool, interval: float, name: str) -> None:
 @dataclass
 class _Turn:
     """One turn of the worker's loop: its heartbeat, the digests and the purge when due (no
-    purge with NIGHTLY_JOBS=timer), then every message due. The heartbeat is written again
-    between two messages of a long drain."""
+    purge with NIGHTLY_JOBS=timer), then every message due, the reports due to the bodies'
+    Open311 servers, and last the status pull when due. The heartbeat is written again between
+    two messages of a long drain, and between two bodies of the pull."""
 
     engine: Engine
     sender: SmtpSender
@@ -155,9 +156,6 @@ class _Turn:
 
     def run(self, stop: threading.Event) -> None:
         self.heartbeat.beat()
-        if self.pulls is not None:
-            for line, err in log_lines(self.pulls.run_if_due(self.engine)):
-                say(line, err=err)
         for digest in self.digests.run(self.engine):
             say(f"daily digest of {digest.body_code}: {digest.tickets} ticket(s)")
         purged = self.purges.run(self.engine) if self.purges is not None else None
@@ -179,6 +177,10 @@ class _Turn:
         for error in result.errors:
             say(f"  {error}", err=True)
         self.send_deliveries(stopping)
+        # Last: a slow body's system delays nothing else (each body has a time budget).
+        if self.pulls is not None:
+            for line, err in log_lines(self.pulls.run_if_due(self.engine, stopping)):
+                say(line, err=err)
 
     def send_deliveries(self, stopping) -> None:
         """The reports due to the bodies' Open311 servers (app/delivery/sender.py)."""

@@ -20,6 +20,23 @@ from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import edits, services
 from app.tickets.states import REASON_REQUIRED
 
+# An expected date is a date to come (or a little past: clocks and time zones differ), within
+# a few years: not before the report's creation less a day, not after this from now.
+EXPECTED_AHEAD = dt.timedelta(days=5 * 366)
+CREATED_SQL = text("SELECT created_at FROM reports WHERE id = :id")
+
+
+def plausible_expected(
+    session: Session, report_id: uuid.UUID, expected: dt.datetime, now: dt.datetime
+) -> bool:
+    """Whether `expected` can be the date a ticket's work is planned for (see above)."""
+    created = session.execute(CREATED_SQL, {"id": report_id}).scalar_one()
+    try:
+        return created - dt.timedelta(days=1) <= expected <= now + EXPECTED_AHEAD
+    except OverflowError:
+        return False
+
+
 # Pavé's status as the extended status a mySociety client knows.
 EXTENDED_STATUS = {
     Status.NEW: "open",

@@ -9,6 +9,8 @@ app/delivery/pull.py) and applied by app/tickets, with its history, audit and em
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from app.open311 import update_ids
 from app.open311.requests import MAX_REQUESTS, Open311QueryError, window
-from app.open311.statuses import current_status, extended_status, record_change, target_status
+from app.open311.statuses import (
+    current_status,
+    extended_status,
+    plausible_expected,
+    record_change,
+    target_status,
+)
 from app.tickets import services
 from app.tickets.states import REASON_REQUIRED
 
@@ -135,6 +143,12 @@ def apply_update(
     """Apply a pushed update through the lifecycle (statuses.record_change); returns its
     update_id, the one the feed shows. The caller commits.
     """
+    if update.expected is not None and not plausible_expected(
+        session, update.report_id, update.expected, dt.datetime.now(dt.UTC)
+    ):
+        raise Open311QueryError(
+            "expected_datetime: a date from the request's creation to 5 years from now."
+        )
     current = current_status(session, update.report_id)
     kind, internal_id = record_change(
         session,
@@ -150,13 +164,22 @@ def apply_update(
 
 LOCK_REPORT_SQL = text("SELECT id FROM reports WHERE id = :id FOR UPDATE")
 PUSHED_SQL = text(
-    "SELECT report_id, update_id FROM open311_pushed_updates "
+    "SELECT report_id, update_id, fingerprint FROM open311_pushed_updates "
     "WHERE user_id = :user_id AND remote_update_id = :remote_update_id"
 )
 REMEMBER_SQL = text(
-    "INSERT INTO open311_pushed_updates (user_id, remote_update_id, report_id, update_id) "
-    "VALUES (:user_id, :remote_update_id, :report_id, :update_id) ON CONFLICT DO NOTHING"
+    "INSERT INTO open311_pushed_updates "
+    "(user_id, remote_update_id, report_id, update_id, fingerprint) "
+    "VALUES (:user_id, :remote_update_id, :report_id, :update_id, :fingerprint) "
+    "ON CONFLICT DO NOTHING"
 )
+
+
+def fingerprint(update: IncomingUpdate) -> str:
+    """A hash of what the update says: a replay says the same."""
+    fields = [update.report_id, update.status, update.description, update.expected]
+    said = json.dumps([None if f is None else str(f) for f in [*fields, update.duplicate_of]])
+    return hashlib.sha256(said.encode()).hexdigest()
 
 
 def apply_pushed_update(
@@ -167,8 +190,8 @@ def apply_pushed_update(
     remote_update_id: str | None,
 ) -> str:
     """`apply_update`, once per `remote_update_id` of the key's account: a replay (a remote
-    that lost Pavé's answer and sends again) gets the first answer and changes nothing. The
-    caller commits."""
+    that lost Pavé's answer and sends again) gets the first answer and changes nothing; the
+    same update_id with another content is refused. The caller commits."""
     if remote_update_id is None or actor.user_id is None:
         return apply_update(session, update, actor, secret_key)
     db = session.connection()
@@ -178,12 +201,21 @@ def apply_pushed_update(
     earlier = db.execute(PUSHED_SQL, key).one_or_none()
     if earlier is None:
         answer = apply_update(session, update, actor, secret_key)
-        remembered = {**key, "report_id": update.report_id, "update_id": answer}
+        remembered = {
+            **key,
+            "report_id": update.report_id,
+            "update_id": answer,
+            "fingerprint": fingerprint(update),
+        }
         if db.execute(REMEMBER_SQL, remembered).rowcount == 1:
             return answer
         earlier = db.execute(PUSHED_SQL, key).one()
     if earlier.report_id != update.report_id:
         raise Open311QueryError(
             f"update_id {remote_update_id!r} was already sent for another service request."
+        )
+    if earlier.fingerprint is not None and earlier.fingerprint != fingerprint(update):
+        raise Open311QueryError(
+            f"update_id {remote_update_id!r} was already used for a different update."
         )
     return earlier.update_id

@@ -16,7 +16,7 @@ Create Date: 2026-12-06
   unknown outcome, and is reconciled with the remote before anything is sent again.
   `remote_checked_at` and `remote_update_ids` serve the status pull.
 - `open311_pushed_updates`: the update_id of each update a remote pushed, per account, so that
-  a replay is not applied twice.
+  a replay is not applied twice, with a fingerprint of what it said.
 - `outbox_messages.bounced_at`, `bounce_reason`: a message the recipient's mail system refused
   for good (a 5xx at SMTP time, or a delivery status notification received later).
 
@@ -158,9 +158,13 @@ def upgrade() -> None:
     # later by a delivery status notification to its VERP Return-Path (app/delivery/inbound.py).
     op.add_column("outbox_messages", sa.Column("bounced_at", sa.DateTime(timezone=True)))
     op.add_column("outbox_messages", sa.Column("bounce_reason", sa.Text))
+    # What a pushed update said (a hash of its fields): a replay of its update_id that says
+    # something else is refused, not answered as the first.
+    op.add_column("open311_pushed_updates", sa.Column("fingerprint", sa.String(64)))
 
 
 def downgrade() -> None:
+    op.drop_column("open311_pushed_updates", "fingerprint")
     op.drop_column("outbox_messages", "bounce_reason")
     op.drop_column("outbox_messages", "bounced_at")
     op.drop_table("open311_pushed_updates")

@@ -9,6 +9,7 @@ from app.accounts.models import Role
 from app.accounts.services import issue_token, revoke_token
 from app.reports.models import Report
 from app.tickets.models import ReportUpdate
+from app.tickets.services import Actor, transition
 from tests.helpers.open311 import BASE, json_array, json_error
 
 UPDATES = f"{BASE}/servicerequestupdates.json"
@@ -37,6 +38,23 @@ def test_another_communes_key_is_refused_and_changes_nothing(client, namur_key, 
     assert public_updates(session, ticket.id) == 0
 
 
+def test_after_a_transfer_the_first_bodys_key_no_longer_moves_the_ticket(
+    client, api_key, session, ticket
+):
+    transition(
+        session,
+        ticket.id,
+        "transferred",
+        actor=Actor(name="Équipe de Bruxelles"),
+        to_body_code="region-brussels",
+        reason="Voirie régionale",
+    )
+    session.commit()
+    answer = push(client, api_key, ticket.id, "fixed", description="Pas chez nous.")
+    assert "may not" in json_error(answer, 403)
+    assert status_of(session, ticket.id) not in ("resolved", "closed", "rejected")
+
+
 def test_a_revoked_or_forged_key_is_refused(client, session, make_staff, ticket):
     user = make_staff(Role.CREW_MEMBER)
     row, key = issue_token(session, user, "Open311")
@@ -60,6 +78,16 @@ def test_a_replayed_update_id_is_answered_again_not_applied_twice(client, api_ke
     # The same id for another request is a mistake of the remote, said as such.
     other = push(client, api_key, "6f1c5a0e-0000-4000-8000-000000000000", "fixed", **fields)
     assert other.status_code in (400, 404)
+
+
+def test_a_reused_update_id_saying_something_else_is_refused(client, api_key, session, ticket):
+    push(client, api_key, ticket.id, "investigating")
+    fields = {"update_id": "crm-4712"}
+    push(client, api_key, ticket.id, "in_progress", description="Équipe en route.", **fields)
+    other = push(client, api_key, ticket.id, "fixed", description="Réparé.", **fields)
+    assert "already used for a different update" in json_error(other, 400)
+    assert status_of(session, ticket.id) == "in_progress"
+    assert public_updates(session, ticket.id) == 1
 
 
 def test_nul_control_characters_and_huge_values_are_refused(client, api_key, session, ticket):
