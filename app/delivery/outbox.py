@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from app.delivery.models import OPEN311_METHODS
 from app.notify.outbox import backoff
+from app.notify.wakeup import notify
 
 # The body the report is now with, if it receives by Open311; a delivery to that body that
 # exists already (the ticket was transferred away and back) is not queued twice.
@@ -37,7 +38,9 @@ QUEUE_SQL = text(
 
 def queue_delivery(db: Connection, report_id: uuid.UUID) -> None:
     """Queue the report's delivery to its body's Open311 server, if its body has one."""
-    db.execute(QUEUE_SQL, {"id": report_id, "methods": sorted(OPEN311_METHODS)})
+    queued = db.execute(QUEUE_SQL, {"id": report_id, "methods": sorted(OPEN311_METHODS)})
+    if queued.rowcount:
+        notify(db)
 
 
 # SKIP LOCKED lets several workers drain side by side; the claim then moves next_attempt_at
@@ -152,4 +155,7 @@ RETRY_SQL = text(
 
 def retry(db: Connection, delivery_id: int) -> bool:
     """Queue a given-up delivery again; False if it is not given up (sent, or still trying)."""
-    return db.execute(RETRY_SQL, {"id": delivery_id}).first() is not None
+    if db.execute(RETRY_SQL, {"id": delivery_id}).first() is None:
+        return False
+    notify(db)
+    return True

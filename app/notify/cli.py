@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 import click
@@ -28,6 +28,7 @@ from app.delivery.pull import PullSchedule, StatusPull, log_lines
 from app.delivery.sender import DeliverySettings, drain_deliveries
 from app.notify.digest import DailyDigests, local_today, send_digests
 from app.notify.heartbeat import Heartbeat, default_name
+from app.notify.wakeup import Wakeup
 from app.notify.worker import SmtpSender, drain, sender_from_config
 from app.privacy.retention import DailyPurge
 
@@ -68,7 +69,8 @@ def _stop_on_signals() -> Iterator[threading.Event]:
     type=float,
     default=5.0,
     show_default=True,
-    help="Seconds between two looks at the outbox.",
+    help="Seconds between two looks at the outbox when nothing wakes the worker sooner "
+    "(a new email or send wakes it at once, by LISTEN/NOTIFY).",
 )
 @click.option(
     "--name",
@@ -110,7 +112,8 @@ def worker_command(once: bool, interval: float, name: str) -> None:
         deliveries=DeliverySettings.from_config(config),
         pulls=_status_pulls(config),
     )
-    with _stop_on_signals() as stop:
+    wakeup = Wakeup(engine.url)
+    with _stop_on_signals() as stop, closing(wakeup):
         snapshots = nightly_snapshots(stop) if nightly and not once else None
         while not stop.is_set():
             if snapshots is not None:
@@ -131,7 +134,8 @@ def worker_command(once: bool, interval: float, name: str) -> None:
                 say(f"worker error, retrying in {interval:g} s: {exc!r}", err=True)
             if once:
                 return
-            stop.wait(interval)
+            # Until something is queued (LISTEN/NOTIFY) or the interval ends.
+            wakeup.wait(stop, interval)
         if snapshots is not None:
             # Asked to stop, the snapshot gives up between two batches and leaves the old files.
             snapshots.join(timeout=60)

@@ -35,6 +35,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from app.notify.messages import render
+from app.notify.wakeup import notify
 
 # Retries wait 1, 2, 4 ... minutes, at most 6 hours, up to the worker's maximum attempts.
 BACKOFF_BASE = dt.timedelta(minutes=1)
@@ -141,7 +142,9 @@ def enqueue(
         "body": email.body,
         "redactions": links or None,
     }
-    return db.execute(INSERT_SQL, params).scalar_one()
+    message_id = db.execute(INSERT_SQL, params).scalar_one()
+    notify(db)
+    return message_id
 
 
 def claim(db: Connection) -> Message | None:
