@@ -130,6 +130,8 @@ class StatusPull:
     # Only the requests path, whatever the remote offers (a remote known not to keep it).
     requests_only: bool = False
     offers_updates: dict[int, bool] = field(default_factory=dict)
+    # DELIVERY_ALLOW_PRIVATE_ADDRESSES: whether a remote may be at an internal address.
+    allow_private: bool = False
 
     def run(self, engine: Engine) -> list[BodyPull]:
         with Session(engine) as session:
@@ -149,7 +151,9 @@ class StatusPull:
         key = None
         if config.api_key_encrypted is not None:
             key = crypto.decrypt(self.fernet, config.api_key_encrypted)
-        return Open311Server(config.endpoint, config.jurisdiction_id, key)
+        return Open311Server(
+            config.endpoint, config.jurisdiction_id, key, allow_private=self.allow_private
+        )
 
     def pull_body(self, session: Session, body_id: int) -> BodyPull:
         """One round for one body; a failure of its remote is told in the result, not raised."""
