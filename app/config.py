@@ -66,9 +66,14 @@ class Config:
     # Fernet keys that encrypt the bodies' Open311 API keys (app/delivery/crypto.py), the first
     # encrypting, all decrypting; empty: one key derived from SECRET_KEY.
     DELIVERY_KEYS: tuple[str, ...] = ()
-    # Open311 endpoints must use https, except on this machine (localhost, 127.0.0.1, ::1);
-    # true allows plain http anywhere (a closed network), never advisable over the internet.
+    # Open311 endpoints must use https; true allows plain http anywhere (a closed network),
+    # never advisable over the internet.
     DELIVERY_ALLOW_HTTP = False
+    # Open311 endpoints must be public servers: an endpoint naming an internal address (this
+    # machine, 10/8, 172.16/12, 192.168/16, 169.254/16 cloud metadata, fc00::/7, fe80::/10...)
+    # or a local name is refused, and so is a request to a name that resolves to one. True
+    # allows them, and plain http to this machine (tests, a closed network, a local tunnel).
+    DELIVERY_ALLOW_PRIVATE_ADDRESSES = False
     SESSION_COOKIE_NAME = "pave_session"
     # Secure by default; SESSION_COOKIE_SECURE=false only for local development over http.
     SESSION_COOKIE_SECURE = True

@@ -173,11 +173,14 @@ def set_delivery(
         attributes=_attributes(attributes) if attributes else KEEP,
     )
     fernet = _fernet()
-    allow_http = current_app.config["DELIVERY_ALLOW_HTTP"]
+    allowed = {
+        "allow_http": current_app.config["DELIVERY_ALLOW_HTTP"],
+        "allow_private": current_app.config["DELIVERY_ALLOW_PRIVATE_ADDRESSES"],
+    }
     try:
         with _database().session() as session:
             settings = change_settings(
-                session, body, change, fernet=fernet, actor=COMMAND_LINE, allow_http=allow_http
+                session, body, change, fernet=fernet, actor=COMMAND_LINE, **allowed
             )
     except NotFoundError as exc:
         raise click.ClickException(exc.detail) from None

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
+
+from app.delivery.validation import is_public_address
 
 # Statuses that say "not now" rather than "never": the request may be in flight or done.
 TRANSIENT = frozenset({408, 409, 425, 429})
@@ -67,6 +70,8 @@ class Connection:
     api_key: str | None
     jurisdiction_id: str | None = None
     timeout_s: float = 10.0
+    # DELIVERY_ALLOW_PRIVATE_ADDRESSES: whether the remote may be at an internal address.
+    allow_private: bool = False
 
     def url(self, path: str) -> str:
         base = self.endpoint if self.endpoint.endswith("/") else self.endpoint + "/"
@@ -129,6 +134,7 @@ class Answer:
 def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
     """One call; NotSent or UnknownOutcome for what the network did, Refused for a 4xx."""
     timeout = httpx.Timeout(conn.timeout_s, connect=min(conn.timeout_s, 5.0))
+    _check_address(conn)
     deadline = time.monotonic() + DEADLINE_FACTOR * conn.timeout_s
     try:
         with httpx.stream(method, conn.url(path), timeout=timeout, **kwargs) as streamed:
@@ -150,6 +156,24 @@ def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
     if response.status_code >= 500 or response.status_code in TRANSIENT:
         raise UnknownOutcome(conn.scrub(detail), response.status_code)
     raise Refused(conn.scrub(detail), response.status_code)
+
+
+def _check_address(conn: Connection) -> None:
+    """NotSent when the endpoint's host is, or resolves to, an address that is not global
+    (this machine, a private network, cloud metadata), unless the connection allows them.
+    The connection resolves the name again (DNS rebinding in between: docs/delivery.md)."""
+    if conn.allow_private:
+        return
+    try:
+        parts = urlsplit(conn.endpoint)
+        host, port = parts.hostname or "", parts.port or (80 if parts.scheme == "http" else 443)
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = {str(info[4][0]) for info in found}
+    except (ValueError, OSError, UnicodeError) as exc:
+        raise NotSent(conn.scrub(f"{conn.endpoint} unreachable ({type(exc).__name__})")) from None
+    if not addresses or not all(is_public_address(a) for a in addresses):
+        detail = f"{conn.endpoint} is at an internal address (DELIVERY_ALLOW_PRIVATE_ADDRESSES)"
+        raise NotSent(conn.scrub(detail))
 
 
 class AnswerTooLarge(Exception):

@@ -145,6 +145,8 @@ class StatusPull:
     timeout_s: float = TIMEOUT_S
     budget_s: float = BODY_BUDGET_S
     clock: Callable[[], float] = time.monotonic
+    # DELIVERY_ALLOW_PRIVATE_ADDRESSES: whether a remote may be at an internal address.
+    allow_private: bool = False
 
     def run(self, engine: Engine, stopping: Callable[[], bool] | None = None) -> list[BodyPull]:
         """A round of every body; `stopping` (the worker's stop and heartbeat) is asked
@@ -168,7 +170,13 @@ class StatusPull:
         key = None
         if config.api_key_encrypted is not None:
             key = crypto.decrypt(self.fernet, config.api_key_encrypted)
-        return Open311Server(config.endpoint, config.jurisdiction_id, key, self.timeout_s)
+        return Open311Server(
+            config.endpoint,
+            config.jurisdiction_id,
+            key,
+            self.timeout_s,
+            allow_private=self.allow_private,
+        )
 
     def pull_body(self, session: Session, body_id: int) -> BodyPull:
         """One round for one body; a failure of its remote is told in the result, not raised

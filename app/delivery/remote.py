@@ -31,6 +31,7 @@ class Open311Server:
     jurisdiction_id: str | None = None
     api_key: str | None = None
     timeout_s: float = TIMEOUT_S
+    allow_private: bool = False  # DELIVERY_ALLOW_PRIVATE_ADDRESSES
 
     def __repr__(self) -> str:
         return f"Open311Server({self.endpoint!r})"
@@ -38,7 +39,11 @@ class Open311Server:
     def get(self, path: str, params: dict[str, str] | None = None) -> Any:
         """GET `path` (".json" added) under the endpoint; the decoded JSON answer."""
         conn = client.Connection(
-            self.endpoint, self.api_key, self.jurisdiction_id, timeout_s=self.timeout_s
+            self.endpoint,
+            self.api_key,
+            self.jurisdiction_id,
+            timeout_s=self.timeout_s,
+            allow_private=self.allow_private,
         )
         where = f"GET {path}.json"
         try:

@@ -39,6 +39,7 @@ class DeliverySettings:
     # Longer than a whole attempt (a reconciliation and a send, each within timeout_s).
     lease_s: float = 60.0
     match_distance_m: float = 10.0
+    allow_private: bool = False  # DELIVERY_ALLOW_PRIVATE_ADDRESSES
 
     @classmethod
     def from_config(cls, config: Any) -> DeliverySettings:
@@ -50,6 +51,7 @@ class DeliverySettings:
             timeout_s=config["DELIVERY_TIMEOUT_S"],
             lease_s=config["DELIVERY_LEASE_S"],
             match_distance_m=config["DELIVERY_MATCH_DISTANCE_M"],
+            allow_private=config["DELIVERY_ALLOW_PRIVATE_ADDRESSES"],
         )
 
 
@@ -141,7 +143,9 @@ def prepare(db: Connection, claimed: outbox.Claimed, settings: DeliverySettings)
             )
         except ApiKeyUnreadableError as exc:
             raise NotToSend(str(exc)) from None
-    conn = client.Connection(row.endpoint, api_key, row.jurisdiction_id, settings.timeout_s)
+    conn = client.Connection(
+        row.endpoint, api_key, row.jurisdiction_id, settings.timeout_s, settings.allow_private
+    )
     now = dt.datetime.now(dt.UTC)
     sent = Sent(
         pave_report_id=str(row.id),

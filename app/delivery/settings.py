@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.fernet import MultiFernet
 from sqlalchemy import func, select
@@ -165,12 +166,42 @@ def _target(current: DeliverySettings, change: DeliveryChange) -> dict[str, Any]
     }
 
 
-def _check(session: Session, body: Body, target: dict, allow_http: bool) -> None:
+def _origin(endpoint: str) -> tuple[str, str, int | None]:
+    """Where requests to `endpoint` go: scheme, host and port (the scheme's own by default)."""
+    parts = urlsplit(endpoint)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").rstrip("."), port
+
+
+def _check_key_follows(current: DeliverySettings, target: dict, faults: Faults) -> None:
+    """A stored key goes to the server it was given for: an endpoint moved to another origin
+    needs the key again (or its removal), or whoever may change the endpoint but never saw
+    the key would have the worker hand it to a server of their choice."""
+    if current.endpoint is None or current.api_key == KEY_NOT_SET:
+        return
+    if target["endpoint"] is None or target["api_key"] is not KEEP:
+        return
+    try:
+        moved = _origin(current.endpoint) != _origin(target["endpoint"])
+    except (ValueError, TypeError, AttributeError):
+        return  # Not a URL: endpoint_fault says so.
+    if moved:
+        faults.add("/api_key", msg("delivery.api-key-again"))
+
+
+def _check(
+    session: Session,
+    body: Body,
+    target: dict,
+    allowed: tuple[bool, bool],
+    current: DeliverySettings,
+) -> None:
     faults = Faults()
     check_method(target["method"], faults)
+    _check_key_follows(current, target, faults)
     endpoint = target["endpoint"]
     if endpoint is not None:
-        fault = endpoint_fault(endpoint, allow_http)
+        fault = endpoint_fault(endpoint, *allowed)
         if fault is not None:
             faults.add("/endpoint", fault)
     elif target["method"] in OPEN311_METHODS:
@@ -285,16 +316,18 @@ def change_settings(
     fernet: MultiFernet,
     actor: Actor,
     allow_http: bool = False,
+    allow_private: bool = False,
 ) -> DeliverySettings:
     """Check and apply `change` to the body's settings, audited; the settings as they are now.
 
     Raises InvalidDeliverySettingsError (every fault at once) and changes nothing when any
     value is refused; NotFoundError when there is no such body. The caller commits.
+    `allow_private` lets an endpoint name an internal address (DELIVERY_ALLOW_PRIVATE_ADDRESSES).
     """
     body = find_body(session, body_code, lock=True)
     before = read_settings(session, body, fernet)
     target = _target(before, change)
-    _check(session, body, target, allow_http)
+    _check(session, body, target, (allow_http, allow_private), before)
     _apply(session, body, target, fernet)
     session.flush()
     session.expire_all()

@@ -25,6 +25,8 @@ MAX_ATTRIBUTE_VALUE = 500
 MAX_ATTRIBUTES_PER_CATEGORY = 20
 # Sent as attribute[name]=value: a name keeps to what needs no escaping in any server.
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
+# Names that only a local resolver answers (RFC 6761, 6762, and the clouds' internal zones).
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".lan")
 
 
 class InvalidDeliverySettingsError(PaveError):
@@ -83,8 +85,31 @@ def is_local_host(host: str) -> bool:
         return False
 
 
-def endpoint_fault(url: str, allow_http: bool) -> Message | None:
-    """Why `url` cannot be an Open311 endpoint, or None."""
+def is_public_address(address: str) -> bool:
+    """Whether an IP address is a global one (not loopback, private, link-local, reserved,
+    unspecified, shared or documentation), an IPv4-mapped IPv6 address judged by its IPv4."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0) aside
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def is_private_host(host: str) -> bool:
+    """A host the worker must not be aimed at: an address that is not global (cloud metadata,
+    private networks, this machine), or a name that can only be local (localhost, .local,
+    .internal, a name without a dot that a search domain completes)."""
+    host = host.lower().rstrip(".")
+    try:
+        return not is_public_address(host)
+    except ValueError:
+        pass
+    return "." not in host or host.endswith(LOCAL_SUFFIXES)
+
+
+def endpoint_fault(url: str, allow_http: bool, allow_private: bool = False) -> Message | None:
+    """Why `url` cannot be an Open311 endpoint, or None. Unless `allow_private`, its host
+    may not be an internal address or a local name (app/delivery/open311_client.py checks
+    again what a name resolves to, before each request)."""
     fault = text_fault(url, MAX_ENDPOINT)
     if fault is not None:
         return fault
@@ -102,7 +127,9 @@ def endpoint_fault(url: str, allow_http: bool) -> Message | None:
         return msg("delivery.endpoint-credentials")
     if parts.query or parts.fragment or "?" in url or "#" in url:
         return msg("delivery.endpoint-query")
-    if parts.scheme == "http" and not (allow_http or is_local_host(host)):
+    if not allow_private and is_private_host(host):
+        return msg("delivery.endpoint-private")
+    if parts.scheme == "http" and not (allow_http or (allow_private and is_local_host(host))):
         return msg("delivery.endpoint-https")
     return None
 

@@ -202,7 +202,11 @@ def _status_pulls(config) -> PullSchedule:
     """The status pull of the bodies' Open311 servers (app/delivery/pull.py)."""
     if config["DELIVERY_PULL_INTERVAL_S"] <= 0 or config["DELIVERY_PULL_BATCH"] <= 0:
         raise click.BadParameter("DELIVERY_PULL_INTERVAL_S and DELIVERY_PULL_BATCH are > 0.")
-    pull = StatusPull(box_from_config(config), batch=config["DELIVERY_PULL_BATCH"])
+    pull = StatusPull(
+        box_from_config(config),
+        batch=config["DELIVERY_PULL_BATCH"],
+        allow_private=config["DELIVERY_ALLOW_PRIVATE_ADDRESSES"],
+    )
     return PullSchedule(pull, every_s=config["DELIVERY_PULL_INTERVAL_S"])
 
 

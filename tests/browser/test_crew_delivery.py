@@ -113,11 +113,38 @@ def test_a_manager_connects_their_commune_to_its_open311_server(
         assert (method, saved_endpoint, codes) == ("open311", endpoint, {"pothole": "ROAD-01"})
         assert key and API_KEY.encode() not in bytes(key) and audited == 1
 
-        # Removing the key: the checkbox appears once a key is set.
+        # A new key typed and "remove" ticked: which was meant? Said at the field, nothing sent.
+        save = page.get_by_role("button", name=table["staff.delivery.save"])
+        page.get_by_label(table["staff.delivery.key"]).fill("another-key-0043")
         page.get_by_label(table["staff.delivery.removeKey"]).check()
-        page.get_by_role("button", name=table["staff.delivery.save"]).click()
+        save.click()
+        expect(page.locator("#delivery-api_key-error")).to_have_text(
+            table["staff.delivery.keyAndRemove"]
+        )
+        expect(page.get_by_label(table["staff.delivery.key"])).to_be_focused()
+        page.screenshot(path=str(tmp_path / f"delivery-key-both-{lang}.png"), full_page=True)
+        assert bytes(stored(live_db, manager)[3]) == bytes(key)
+
+        # Removing the key: the checkbox appears once a key is set.
+        page.get_by_label(table["staff.delivery.key"]).fill("")
+        save.click()
         expect(page.get_by_text(table["staff.delivery.keyNone"])).to_be_visible()
         assert stored(live_db, manager)[3] is None
+
+        # By email: the Open311 connection is hidden and not changed; Bruxelles has no contact
+        # email, and the refusal says where it is set.
+        page.get_by_label(table["staff.delivery.endpoint"]).fill("https://ignored.example/v2/")
+        page.get_by_label(table["staff.delivery.method"]).select_option("email")
+        expect(page.locator("#delivery-open311")).to_be_hidden()
+        save.click()
+        expect(page.locator("#delivery-method-error")).to_have_text(
+            server["delivery.email-required"]
+        )
+        page.screenshot(path=str(tmp_path / f"delivery-email-{lang}.png"), full_page=True)
+        page.get_by_label(table["staff.delivery.method"]).select_option("pave")
+        save.click()
+        expect(page.locator("#delivery-done")).to_have_text(table["staff.delivery.saved"])
+        assert stored(live_db, manager)[:3] == ("pave", endpoint, {"pothole": "ROAD-01"})
     finally:
         context.close()
         reset_bruxelles(live_db)

@@ -40,7 +40,9 @@ def remote():
 
 @pytest.fixture
 def conn(remote):
-    return client.Connection(f"{remote.server.url}/v2", KEY, "brussels.example", timeout_s=2)
+    return client.Connection(
+        f"{remote.server.url}/v2", KEY, "brussels.example", timeout_s=2, allow_private=True
+    )
 
 
 def answer(remote, body, status=200) -> None:
@@ -102,6 +104,8 @@ def test_a_refusal_quotes_the_remote_without_the_key_or_control_characters(remot
 
 
 def test_a_remote_that_is_not_there_was_never_sent_anything():
-    down = client.Connection(f"http://127.0.0.1:{free_port()}/v2/", KEY, timeout_s=2)
+    down = client.Connection(
+        f"http://127.0.0.1:{free_port()}/v2/", KEY, timeout_s=2, allow_private=True
+    )
     with pytest.raises(client.NotSent, match="unreachable"):
         client.post_request(down, {})

@@ -49,7 +49,7 @@ def pull_of(a, body_code, **settings):
     """One round of A's pull for one body."""
     from sqlalchemy.orm import Session
 
-    pull = StatusPull(box_from_config(a.app.config), **settings)
+    pull = StatusPull(box_from_config(a.app.config), allow_private=True, **settings)
     with Session(a.engine) as session:
         return pull.pull_body(session, a.body_id(body_code)), pull
 
@@ -152,7 +152,7 @@ def test_b_down_fails_that_bodys_pull_only_and_keeps_its_cursor(a, b):
     before = row(a, cursor_sql, id=a.body_id(BRUXELLES)).updates_cursor
     b.server.stop()
     try:
-        pull = StatusPull(box_from_config(a.app.config))
+        pull = StatusPull(box_from_config(a.app.config), allow_private=True)
         results = {done.body_code: done for done in pull.run(a.engine)}
     finally:
         b.server.start()

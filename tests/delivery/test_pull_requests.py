@@ -51,7 +51,7 @@ def test_a_remote_without_updates_is_asked_request_by_request(a, remote, smtp, s
     delivered(a, report_id, NAMUR, token="tok-1")
     remote.tokens["tok-1"] = "NAM-1"
     remote.requests["NAM-1"] = {"status": "open", "updated_datetime": "2026-01-05T10:00:00Z"}
-    pull = StatusPull(box_from_config(a.app.config), batch=10)
+    pull = StatusPull(box_from_config(a.app.config), allow_private=True, batch=10)
 
     first = one_round(a, pull, NAMUR)
     assert (first.error, first.path, first.read) == (None, "requests", 1)
@@ -98,7 +98,9 @@ def test_two_rounds_cover_more_open_tickets_than_a_batch(a, remote):
         report_id = report_on(a, "lise@example.org", point=LIEGE_SAINT_LAMBERT)
         delivered(a, report_id, LIEGE, remote_id=remote_id)
         remote.requests[remote_id] = {"status": "open"}
-    pull = StatusPull(box_from_config(a.app.config), batch=3, requests_only=True)
+    pull = StatusPull(
+        box_from_config(a.app.config), allow_private=True, batch=3, requests_only=True
+    )
 
     def asked() -> list[str]:
         return [p.rsplit("/", 1)[1].removesuffix(".json") for p in remote.asked_paths()]
@@ -117,7 +119,7 @@ def test_what_a_hostile_remote_says_is_cleaned_or_left_out(a, remote):
     connect(a, IXELLES, remote.url, KEY)
     report_id = report_on(a, "eva@example.org", point=FLAGEY)
     delivered(a, report_id, IXELLES, remote_id="IX-1")
-    pull = StatusPull(box_from_config(a.app.config), requests_only=True)
+    pull = StatusPull(box_from_config(a.app.config), allow_private=True, requests_only=True)
     remote.requests["IX-1"] = {"status": "teleported", "status_notes": "?"}
     assert one_round(a, pull, IXELLES).applied == ["not applied: Open311QueryError"]
     assert status_on(a, report_id) == "new"
@@ -180,7 +182,9 @@ def test_an_answer_that_is_no_list_of_requests_fails_the_round_and_changes_nothi
     remote_id = f"IX-{uuid.uuid4().hex[:8]}"
     delivered(a, report_id, IXELLES, remote_id=remote_id)
     remote.raw[f"/open311/v2/requests/{remote_id}.json"] = answer
-    pull = StatusPull(box_from_config(a.app.config), requests_only=True, batch=1000)
+    pull = StatusPull(
+        box_from_config(a.app.config), allow_private=True, requests_only=True, batch=1000
+    )
     done = one_round(a, pull, IXELLES)
     assert done.error is not None and f"requests/{remote_id}" in done.error
     assert KEY not in done.error

@@ -37,7 +37,9 @@ KEYS = crypto.box([FIRST_KEY], "unused")
 ALICE = Actor("Alice Admin", None)
 
 
-def change(session, code=BRUXELLES, *, fernet=KEYS, allow_http=False, **values):
+def change(
+    session, code=BRUXELLES, *, fernet=KEYS, allow_http=False, allow_private=False, **values
+):
     return change_settings(
         session,
         code,
@@ -45,6 +47,7 @@ def change(session, code=BRUXELLES, *, fernet=KEYS, allow_http=False, **values):
         fernet=fernet,
         actor=ALICE,
         allow_http=allow_http,
+        allow_private=allow_private,
     )
 
 
@@ -183,7 +186,9 @@ def test_every_fault_is_listed_at_once(session):
 
 def test_plain_http_only_for_this_machine_or_when_allowed(session):
     for local in ("http://127.0.0.1:8080/open311/v2/", "http://localhost/", "http://[::1]:9/"):
-        assert change(session, method="open311", endpoint=local).endpoint == local
+        with pytest.raises(InvalidDeliverySettingsError):
+            change(session, method="open311", endpoint=local)  # DELIVERY_ALLOW_PRIVATE_ADDRESSES
+        assert change(session, method="open311", endpoint=local, allow_private=True).endpoint
     with pytest.raises(InvalidDeliverySettingsError):
         change(session, endpoint="http://open311.example/")
     assert change(session, endpoint="http://open311.example/", allow_http=True).endpoint

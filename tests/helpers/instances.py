@@ -65,6 +65,8 @@ def instance_config(database_url: str, port: int, **extra: object) -> dict:
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "PUBLIC_CACHE_SECONDS": 0,
         "SESSION_COOKIE_SECURE": False,
+        # Its peers (the remotes of delivery tests) are on this machine, at 127.0.0.1.
+        "DELIVERY_ALLOW_PRIVATE_ADDRESSES": True,
         **extra,
     }
 

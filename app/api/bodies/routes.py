@@ -98,6 +98,7 @@ class BodyDelivery(MethodView):
             fernet=crypto.box_from_config(current_app.config),
             actor=Actor(user.name or user.email, user.id),
             allow_http=current_app.config["DELIVERY_ALLOW_HTTP"],
+            allow_private=current_app.config["DELIVERY_ALLOW_PRIVATE_ADDRESSES"],
         )
         session.commit()
         return _answer(settings, names)

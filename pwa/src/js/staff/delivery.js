@@ -150,19 +150,25 @@ export class DeliveryView {
     this.showOpen311();
   }
 
+  /** The Open311 connection only for the methods that use it (a stored one is kept as is). */
   showOpen311() {
-    const method = $('delivery-method').value;
-    $('delivery-open311').hidden = !OPEN311.includes(method) && !$('delivery-endpoint').value;
+    $('delivery-open311').hidden = !OPEN311.includes($('delivery-method').value);
   }
 
   request() {
+    const method = $('delivery-method').value;
+    if (!OPEN311.includes(method)) {
+      // The hidden connection is not changed: what is stored is sent back as it is.
+      const { endpoint, jurisdiction_id, service_codes, attributes } = this.settings;
+      return { method, endpoint, jurisdiction_id, service_codes, attributes };
+    }
     const endpoint = $('delivery-endpoint').value.trim() || null;
     const codes = {};
     for (const input of $('delivery-codes').querySelectorAll('input')) {
       if (input.value.trim()) codes[input.dataset.category] = input.value.trim();
     }
     const body = {
-      method: $('delivery-method').value,
+      method,
       endpoint,
       jurisdiction_id: $('delivery-jurisdiction').value.trim() || null,
       service_codes: codes,
@@ -177,6 +183,14 @@ export class DeliveryView {
   async save() {
     this.clearErrors();
     say($('delivery-done'), null);
+    const open311 = OPEN311.includes($('delivery-method').value);
+    if (open311 && $('delivery-key').value && $('delivery-remove-key').checked) {
+      // Which one was meant? Neither is dropped silently.
+      say($('delivery-api_key-error'), 'staff.delivery.keyAndRemove');
+      $('delivery-key').setAttribute('aria-invalid', 'true');
+      $('delivery-key').focus();
+      return;
+    }
     const code = this.settings.body;
     const answer = await this.call(() => this.api.saveDelivery(code, this.request()));
     if (!answer) return;
