@@ -73,7 +73,7 @@ def test_a_report_reaches_b_once_and_bs_resolution_reaches_as_resident(a, b, pro
 
     words = "Réparé ce matin par l'équipe voirie, merci pour le signalement !"
     work_on(b, str(ticket.id), "acknowledged", "resolved", text=words)
-    pull = StatusPull(box_from_config(a.app.config), batch=50)
+    pull = StatusPull(box_from_config(a.app.config), allow_private=True, batch=50)
     with Session(a.engine) as session:
         pulled = pull.pull_body(session, a.body_id(BRUSSELS))
     assert pulled.error is None
