@@ -15,7 +15,6 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from app.delivery.crypto import new_key
 from app.tickets.services import Actor, transition
 from tests.factories import FLAGEY
 from tests.helpers.delivery import (
@@ -29,39 +28,8 @@ from tests.helpers.delivery import (
 )
 from tests.helpers.fake_crm import FakeCrm
 from tests.helpers.faulty_proxy import FaultyProxy
-from tests.helpers.instances import pave_instance
 
 BRUSSELS = "commune-21004"
-
-
-@pytest.fixture(scope="module")
-def b():
-    with pave_instance("b") as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
-def proxy(b):
-    proxy = FaultyProxy(b.server.port)
-    proxy.forward()
-    yield proxy
-    proxy.stop()
-
-
-@pytest.fixture(scope="module")
-def a(b, proxy, tmp_path_factory):
-    settings = {
-        "PHOTO_DIR": str(tmp_path_factory.mktemp("photos-a")),
-        "DELIVERY_KEYS": [new_key()],
-        "DELIVERY_TIMEOUT_S": 3.0,
-        "DELIVERY_LEASE_S": 4.0,
-    }
-    with pave_instance("a", **settings) as instance:
-        key = b.open311_key(BRUSSELS)
-        # A's pothole is B's damaged_pavement: the mapping, not the code, decides.
-        codes = {"pothole": "damaged_pavement"}
-        connect_body(instance, BRUSSELS, f"{proxy.url}/open311/v2/", key, codes)
-        yield instance
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from app.delivery.pull import StatusPull
 from app.notify.worker import drain
 from tests.factories import FLAGEY, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL
 from tests.helpers.delivery import closing, connect, delivered, report_on, row, texts_to
-from tests.helpers.fake_open311 import FakeOpen311
 from tests.helpers.instances import pave_instance
 
 NAMUR, LIEGE, IXELLES = "commune-92094", "commune-62063", "commune-21009"
@@ -27,12 +26,6 @@ def a():
     with pave_instance("a") as instance:
         yield instance
         closing(instance)
-
-
-@pytest.fixture
-def remote():
-    with FakeOpen311() as fake:
-        yield fake
 
 
 def one_round(a, pull, body_code):

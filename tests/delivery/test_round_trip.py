@@ -5,14 +5,12 @@ follow page. No row is made by hand on either side."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy.orm import Session
 
-from app.delivery.crypto import box_from_config, new_key
+from app.delivery.crypto import box_from_config
 from app.delivery.pull import StatusPull
 from app.notify.worker import drain
 from tests.helpers.delivery import (
-    connect_body,
     delivery,
     file_report,
     follow_token,
@@ -23,38 +21,9 @@ from tests.helpers.delivery import (
     tickets_on,
     work_on,
 )
-from tests.helpers.faulty_proxy import FaultyProxy
-from tests.helpers.instances import pave_instance
 
 BRUSSELS = "commune-21004"
 RESIDENT = "marie.aller-retour@example.org"
-
-
-@pytest.fixture(scope="module")
-def b():
-    with pave_instance("rt_b") as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
-def proxy(b):
-    proxy = FaultyProxy(b.server.port)
-    proxy.forward()
-    yield proxy
-    proxy.stop()
-
-
-@pytest.fixture(scope="module")
-def a(b, proxy, tmp_path_factory):
-    settings = {
-        "PHOTO_DIR": str(tmp_path_factory.mktemp("photos-rt-a")),
-        "DELIVERY_KEYS": [new_key()],
-        "DELIVERY_TIMEOUT_S": 3.0,
-    }
-    with pave_instance("rt_a", **settings) as instance:
-        key = b.open311_key(BRUSSELS)
-        connect_body(instance, BRUSSELS, f"{proxy.url}/open311/v2/", key, {"pothole": "pothole"})
-        yield instance
 
 
 def test_a_report_reaches_b_once_and_bs_resolution_reaches_as_resident(a, b, proxy, smtp, sender):

@@ -33,7 +33,6 @@ from app.reports.models import Report
 from app.tickets.services import Actor, transition
 from tests.factories import FLAGEY
 from tests.helpers.delivery import closing, connect, delivered, report_on
-from tests.helpers.fake_open311 import FakeOpen311
 from tests.helpers.instances import pave_instance
 from tests.helpers.servers import free_port
 
@@ -46,12 +45,6 @@ def a():
     with pave_instance("a") as instance:
         yield instance
         closing(instance)
-
-
-@pytest.fixture
-def remote():
-    with FakeOpen311() as fake:
-        yield fake
 
 
 class Recorder:
