@@ -118,37 +118,64 @@ const chartChunks = chunksWith(js, 'chart.js');
 // (description, title…) and its body; partials/head.html wraps those head lines in the ones
 // every page shares (charset, viewport, icon, the manifest of a page that installs as an app,
 // stylesheets, the language script, the entry script), and each
-// `<!-- include: name.html -->` is replaced by partials/name.html (see fillIncludes).
+// `<!-- include: name.html -->` is replaced by partials/name.html (see fillIncludes), each
+// `<!-- options: … -->` by the options it lists (see optionLines).
 // `<!-- build: … -->` comments are notes for the sources' readers, left out of the pages.
 const partial = (name) => readFile(join(src, 'partials', name), 'utf8');
 const headPartial = await partial('head.html');
 
-/** `lines` moved as a block to `indent`, their own relative indentation kept. */
-function reindent(lines, indent) {
-  const rows = lines.split('\n').filter((line) => line.trim());
-  const least = Math.min(...rows.map((line) => line.match(/^ */)[0].length));
-  return rows.map((line) => indent + line.slice(least)).join('\n');
+// The English of the strings: the text of the elements the build writes from a list of names
+// (headerCells, optionLines), the same as the language files give them.
+const ENGLISH = JSON.parse(await readFile(join(src, 'i18n', 'en.json'), 'utf8'));
+
+/** The English of the string `key`, as an element's text. */
+function english(source, key) {
+  if (!(key in ENGLISH)) throw new Error(`${source}: no string ${key} in i18n/en.json`);
+  return ENGLISH[key].replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}
+
+/** The header cells of a dashboard table from `columns` ("label number…", names of strings under
+ * dashboard.col.): the rows' label first, then their numbers, each cell with its English. */
+function headerCells(source, columns) {
+  return columns.split(' ').map((name, i) => {
+    const key = `dashboard.col.${name}`;
+    return `<th scope="col"${i ? ' class="num"' : ''} data-i18n="${key}">${english(source, key)}</th>`;
+  });
+}
+
+// `<!-- options: prefix value… -->` alone on a line: an <option> for each value, its string
+// prefix.value (and that string's English).
+const OPTIONS = /^([ \t]*)<!-- options: ([\w.]+)((?: \w+)+) -->\n/gm;
+
+/** `html` with each options line replaced by its <option> elements. */
+function optionLines(html, source) {
+  const done = html.replace(OPTIONS, (_, indent, prefix, values) =>
+    values
+      .trim()
+      .split(' ')
+      .map((value) => {
+        const key = `${prefix}.${value}`;
+        return `${indent}<option value="${value}" data-i18n="${key}">${english(source, key)}</option>\n`;
+      })
+      .join(''),
+  );
+  const left = done.match(/<!-- options\b.*/);
+  if (left) throw new Error(`${source}: ${left[0]}: not understood`);
+  return done;
 }
 
 // `<!-- include: name.html key="value" … -->` alone on a line: partials/name.html at that
-// line's indentation, each `{{key}}` in it filled in. The block form, `<!-- begin include: … -->`
-// up to `<!-- end include -->`, also puts the lines between them at the partial's `{{body}}` line.
-const ATTRS = '((?: [\\w-]+="[^"]*")*)';
-const INCLUDE = new RegExp(
-  `^([ \\t]*)<!-- (?:include: ([\\w-]+\\.html)${ATTRS} -->\\n|begin include: ([\\w-]+\\.html)${ATTRS} -->\\n` +
-    '([\\s\\S]*?)^[ \\t]*<!-- end include -->\\n)',
-  'gm',
-);
+// line's indentation, each `{{key}}` in it filled in; a `{{columns}}` line, with the cells
+// headerCells makes of columns="…".
+const INCLUDE = /^([ \t]*)<!-- include: ([\w-]+\.html)((?: [\w-]+="[^"]*")*) -->\n/gm;
 
-/** The partial `name` filled in with `attrs` (` key="value"…`) and `body` (lines, or undefined). */
-async function filled(source, name, attrs, body) {
+/** The partial `name` filled in with `attrs` (` key="value"…`). */
+async function filled(source, name, attrs) {
   const values = Object.fromEntries([...attrs.matchAll(/ ([\w-]+)="([^"]*)"/g)].map(([, key, v]) => [key, v]));
   let text = await partial(name);
-  if (body !== undefined) {
-    if (body.includes('include:')) throw new Error(`${source}: ${name}: an include inside a block include`);
-    const slot = /^([ \t]*)\{\{body\}\}$/m;
-    if (!slot.test(text)) throw new Error(`${source}: ${name} has no {{body}} for the lines given`);
-    text = text.replace(slot, (_, at) => reindent(body, at));
+  if ('columns' in values) {
+    const cells = headerCells(source, values.columns);
+    text = text.replace(/^([ \t]*)\{\{columns\}\}$/m, (_, at) => cells.map((cell) => at + cell).join('\n'));
   }
   return text.replace(/\{\{([\w-]+)\}\}/g, (slot, key) => {
     if (!(key in values)) throw new Error(`${source}: ${name}: ${slot} not given`);
@@ -158,13 +185,13 @@ async function filled(source, name, attrs, body) {
 
 async function fillIncludes(html, source) {
   const texts = [];
-  for (const [, indent, name, attrs, blockName, blockAttrs, body] of html.matchAll(INCLUDE)) {
-    const text = await filled(source, name ?? blockName, attrs ?? blockAttrs, body);
+  for (const [, indent, name, attrs] of html.matchAll(INCLUDE)) {
+    const text = await filled(source, name, attrs);
     texts.push(text.replace(/^(?=.)/gm, indent));
   }
   const done = html.replace(INCLUDE, () => texts.shift());
-  const left = done.match(/<!-- (?:begin |end )?include\b.*/);
-  if (left) throw new Error(`${source}: ${left[0]}: not understood (a block without its end?)`);
+  const left = done.match(/<!-- include\b.*/);
+  if (left) throw new Error(`${source}: ${left[0]}: not understood`);
   return done;
 }
 
@@ -174,7 +201,7 @@ async function writePage({ source, out, entry, styles, manifest = null }) {
     /<head>\n([\s\S]*?)<\/head>/,
     (_, own) => `<head>\n${headPartial.replace('%PAGE_HEAD%\n', () => own)}</head>`,
   );
-  html = (await fillIncludes(html, source)).replace(/^[ \t]*<!-- build: [^>]*-->\n/gm, '');
+  html = optionLines(await fillIncludes(html, source), source).replace(/^[ \t]*<!-- build: [^>]*-->\n/gm, '');
   const installs = [
     `  <link rel="manifest" href="${manifest}">`,
     '  <link rel="apple-touch-icon" href="/icons/icon-192.png">',
