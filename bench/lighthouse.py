@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from bench.db import create_database, drop_database, log
 from bench.intake import gunicorn
+from bench.markdown import value_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PWA = ROOT / "pwa"
@@ -108,20 +109,19 @@ def table(results: list[Run], base: str) -> str:
     def goal(score: float) -> str:
         return f"**{score:.0f}**" + ("" if score >= GOAL else " (below goal)")
 
-    lines = [
-        f"| Lighthouse 12.2.3, mobile, simulated throttling (median of {len(results)}) | value |",
-        "| --- | ---: |",
-        f"| performance score (goal ≥ {GOAL}) | {goal(median['performance'])} |",
-        f"| accessibility score (goal ≥ {GOAL}) | {goal(median['accessibility'])} |",
-        f"| First Contentful Paint | {median['first-contentful-paint'] / 1000:.1f} s |",
-        f"| Largest Contentful Paint | {median['largest-contentful-paint'] / 1000:.1f} s |",
-        f"| Total Blocking Time | {median['total-blocking-time']:.0f} ms |",
-        f"| Cumulative Layout Shift | {median['cumulative-layout-shift']:.3f} |",
-        f"| total transfer | {median['total-byte-weight'] / 1024:.1f} KB |",
-        f"| requests per load | {len(results[0].requests)} |",
-        f"| requests off the app's origin (map tiles would be) | {len(foreign)} |",
+    rows = [
+        (f"performance score (goal ≥ {GOAL})", goal(median["performance"])),
+        (f"accessibility score (goal ≥ {GOAL})", goal(median["accessibility"])),
+        ("First Contentful Paint", f"{median['first-contentful-paint'] / 1000:.1f} s"),
+        ("Largest Contentful Paint", f"{median['largest-contentful-paint'] / 1000:.1f} s"),
+        ("Total Blocking Time", f"{median['total-blocking-time']:.0f} ms"),
+        ("Cumulative Layout Shift", f"{median['cumulative-layout-shift']:.3f}"),
+        ("total transfer", f"{median['total-byte-weight'] / 1024:.1f} KB"),
+        ("requests per load", str(len(results[0].requests))),
+        ("requests off the app's origin (map tiles would be)", str(len(foreign))),
     ]
-    return "\n".join(lines)
+    heading = f"Lighthouse 12.2.3, mobile, simulated throttling (median of {len(results)})"
+    return value_table(heading, rows)
 
 
 def run(runs: int = RUNS) -> str:

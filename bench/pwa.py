@@ -16,6 +16,7 @@ from PIL import Image
 
 from bench.db import create_database, drop_database, log
 from bench.intake import gunicorn
+from bench.markdown import value_table
 from bench.photos import camera_like
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,28 +196,36 @@ def _ms(values: list[float]) -> str:
 def table(stats: dict, photo_bytes: int, results: list[Slowdown]) -> str:
     upload = statistics.median(u["body"] for u in results[0].uploads)
     jpeg = statistics.median(u["photo"] for u in results[0].uploads)
-    lines = [
-        "| Resident app (headless chromium, 390x844 phone viewport) | value |",
-        "| --- | ---: |",
-        f"| app JS + CSS, gzipped, map library excluded (budget "
-        f"{stats['budgetGzipBytes'] / 1024:.0f} KB) | **{stats['appGzipBytes'] / 1024:.1f} KB** |",
-        f"| map library (Leaflet JS + CSS, loaded on demand), raw | "
-        f"{stats['mapRawBytes'] / 1024:.1f} KB |",
-        f"| 12 MP camera photo (4000x3000 JPEG, Orientation 6) | {photo_bytes / 1024:.0f} KB |",
-        f"| **bytes uploaded for it** (multipart request body) | **{upload / 1024:.0f} KB** "
-        f"({upload / photo_bytes:.0%}), of which the JPEG {jpeg / 1024:.0f} KB |",
+    rows = [
+        (
+            "app JS + CSS, gzipped, map library excluded "
+            f"(budget {stats['budgetGzipBytes'] / 1024:.0f} KB)",
+            f"**{stats['appGzipBytes'] / 1024:.1f} KB**",
+        ),
+        (
+            "map library (Leaflet JS + CSS, loaded on demand), raw",
+            f"{stats['mapRawBytes'] / 1024:.1f} KB",
+        ),
+        ("12 MP camera photo (4000x3000 JPEG, Orientation 6)", f"{photo_bytes / 1024:.0f} KB"),
+        (
+            "**bytes uploaded for it** (multipart request body)",
+            f"**{upload / 1024:.0f} KB** ({upload / photo_bytes:.0%}), "
+            f"of which the JPEG {jpeg / 1024:.0f} KB",
+        ),
     ]
     for r in results:
         cpu = ("CPU as is" if r.rate == 1 else f"CPU slowed {r.rate}x") + f", {r.label}"
         n = len(r.written_ms)
-        lines += [
-            f'| tap on Send → "saved on your phone" written, {cpu}, median of {n} | '
-            f"**{_ms(r.written_ms)}** |",
-            f"| tap on Send → first frame showing it, {cpu} | {_ms(r.painted_ms)} |",
-            f"| photo picked → ready (downscale, re-encode), {cpu} | {_ms(r.prepare_ms)} |",
-            f"| main thread blocked by long tasks meanwhile, {cpu} | {_ms(r.blocked_ms)} |",
+        rows += [
+            (
+                f'tap on Send → "saved on your phone" written, {cpu}, median of {n}',
+                f"**{_ms(r.written_ms)}**",
+            ),
+            (f"tap on Send → first frame showing it, {cpu}", _ms(r.painted_ms)),
+            (f"photo picked → ready (downscale, re-encode), {cpu}", _ms(r.prepare_ms)),
+            (f"main thread blocked by long tasks meanwhile, {cpu}", _ms(r.blocked_ms)),
         ]
-    return "\n".join(lines)
+    return value_table("Resident app (headless chromium, 390x844 phone viewport)", rows)
 
 
 def run(sends: int = SENDS) -> str:
