@@ -165,7 +165,7 @@ class DashboardCommuneSchema(Schema):
     population = fields.Integer(
         required=True, allow_none=True, metadata={"description": "Inhabitants (see population)"}
     )
-    open_per_km2 = fields.Float(required=True)
+    open_per_km2 = fields.Float(required=True, metadata={"description": "Open reports per km²"})
     open_per_1000 = fields.Float(
         required=True,
         allow_none=True,

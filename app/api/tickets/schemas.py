@@ -95,7 +95,9 @@ class UpdateEntrySchema(Schema):
 class AuditEntrySchema(Schema):
     at = fields.AwareDateTime(required=True)
     actor = fields.String(required=True)
-    action = fields.String(required=True)
+    action = fields.String(
+        required=True, metadata={"description": "What was done: transition, assign, hide_photo, …"}
+    )
     before = fields.Dict(required=True)
     after = fields.Dict(required=True)
 
