@@ -23,6 +23,13 @@ class LatLonSchema(Schema):
     lon = fields.Float(required=True)
 
 
+def nullable_object(schema: type[Schema], description: str) -> fields.Nested:
+    """An object that every answer carries, or null where there is none."""
+    return fields.Nested(
+        schema, required=True, allow_none=True, metadata={"description": description}
+    )
+
+
 def list_of(schema: type[Schema], key: str = "items") -> type[Schema]:
     """A schema `{"<key>": [<schema>, …]}`, named after the listed one ("…ListSchema")."""
     return Schema.from_dict(

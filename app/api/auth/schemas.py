@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH
 from app.api.common import EmailAddress, SingleLineText
-from app.api.schemas import list_of
+from app.api.schemas import list_of, nullable_object
 
 ROLES = [r.value for r in Role]
 
@@ -141,11 +141,8 @@ class LinkStateSchema(Schema):
     email = fields.String(
         required=True, allow_none=True, metadata={"description": "The account's email, if valid"}
     )
-    ask = fields.Nested(
-        LinkSenderSchema,
-        required=True,
-        allow_none=True,
-        metadata={"description": "Who sent the link, to ask for a new one; null: the manager"},
+    ask = nullable_object(
+        LinkSenderSchema, "Who sent the link, to ask for a new one; null: the manager"
     )
     body_names = fields.Dict(
         keys=fields.String(),

@@ -40,7 +40,11 @@ class DeliverySettingsSchema(Schema):
     )
     jurisdiction_id = fields.String(allow_none=True, required=True)
     api_key_set = fields.Boolean(
-        required=True, metadata={"description": "Whether an API key is stored (never the key)"}
+        required=True,
+        metadata={
+            "description": "Whether an API key is stored; the key itself is write-only (the "
+            "PUT's api_key) and never returned"
+        },
     )
     api_key_readable = fields.Boolean(
         required=True,

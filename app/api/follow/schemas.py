@@ -7,10 +7,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 from app.api.common import NO_NUL, plain_text
 from app.api.reports.schemas import ReportSchema
 from app.reports.states import Status
+from app.tickets.states import REPORTER_REOPEN_DAYS
 
 COMMENT_MAX = 5000
 STATUSES = [s.value for s in Status]
 WHO = ["reporter", "follower", "staff"]
+# How app.follow.links reads the times of updates and history (pave_public_time).
+PUBLISHED_TIME = "Exact on the reporter's link; elsewhere as published (to the hour if sensitive)"
 
 
 def _not_blank(value: str) -> None:
@@ -23,7 +26,7 @@ class FollowUpdateSchema(Schema):
         required=True, validate=validate.OneOf(WHO), metadata={"description": "Never a name"}
     )
     body = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = fields.DateTime(required=True, metadata={"description": PUBLISHED_TIME})
     public = fields.Boolean(
         required=True,
         metadata={
@@ -36,7 +39,7 @@ class FollowUpdateSchema(Schema):
 class FollowHistorySchema(Schema):
     from_status = fields.String(allow_none=True, validate=validate.OneOf(STATUSES))
     to_status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    at = fields.DateTime(required=True)
+    at = fields.DateTime(required=True, metadata={"description": PUBLISHED_TIME})
     by = fields.String(required=True, validate=validate.OneOf(["reporter", "staff"]))
     reason = fields.String(
         allow_none=True,
@@ -70,7 +73,13 @@ class FollowSchema(Schema):
     can_reopen = fields.Boolean(
         required=True, metadata={"description": 'Whether "it is not fixed" is possible now'}
     )
-    reopen_until = fields.DateTime(allow_none=True)
+    reopen_until = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": f"{REPORTER_REOPEN_DAYS} days after it was resolved; null unless "
+            "resolved, and on a follower's link"
+        },
+    )
     is_reporter = fields.Boolean(
         required=True,
         metadata={

@@ -53,7 +53,11 @@ class HealthSchema(Schema):
             "is, or is no standby: 200, since the primary then serves the public readers)"
         },
     )
-    database = fields.Nested(DatabaseStateSchema, required=True)
+    database = fields.Nested(
+        DatabaseStateSchema,
+        required=True,
+        metadata={"description": "The primary database (DATABASE_URL)"},
+    )
     replica = fields.Nested(
         ReplicaStateSchema, metadata={"description": "Only when DATABASE_READ_URL is set"}
     )

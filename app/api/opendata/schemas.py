@@ -8,7 +8,7 @@ from typing import ClassVar
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.api.common import NO_NUL, NamesSchema
-from app.api.schemas import CodeNameSchema
+from app.api.schemas import CodeNameSchema, nullable_object
 from app.opendata import dashboard
 from app.opendata.export import NIS_CODE, STATUS_WORDS, check_period, parse_bound, parse_statuses
 
@@ -165,7 +165,7 @@ class DashboardCommuneSchema(Schema):
     population = fields.Integer(
         required=True, allow_none=True, metadata={"description": "Inhabitants (see population)"}
     )
-    open_per_km2 = fields.Float(required=True)
+    open_per_km2 = fields.Float(required=True, metadata={"description": "Open reports per km²"})
     open_per_1000 = fields.Float(
         required=True,
         allow_none=True,
@@ -180,11 +180,8 @@ class PopulationReferenceSchema(Schema):
 
 class DashboardCommuneFiguresSchema(Schema):
     items = fields.List(fields.Nested(DashboardCommuneSchema), required=True)
-    population = fields.Nested(
-        PopulationReferenceSchema,
-        required=True,
-        allow_none=True,
-        metadata={"description": "The population the rates per 1,000 divide by; null: none"},
+    population = nullable_object(
+        PopulationReferenceSchema, "The population the rates per 1,000 divide by; null: none"
     )
 
 

@@ -42,7 +42,12 @@ class PhotoSchema(Schema):
     position = fields.Integer(required=True, metadata={"description": "0 for the first photo"})
     url = fields.String(required=True, metadata={"description": "Display size, long edge 1920"})
     thumbnail_url = fields.String(required=True, metadata={"description": "Long edge 320"})
-    content_type = fields.String(required=True)
+    content_type = fields.String(
+        required=True,
+        metadata={
+            "description": "Of both files (image/jpeg or image/webp), whatever type was uploaded"
+        },
+    )
     width = fields.Integer(required=True)
     height = fields.Integer(required=True)
     thumbnail_width = fields.Integer(required=True)

@@ -19,7 +19,7 @@ from app.api.reports.schemas import (
     FeatureSchema,
     PointSchema,
 )
-from app.api.schemas import CodeNameSchema, LatLonSchema
+from app.api.schemas import CodeNameSchema, LatLonSchema, nullable_object
 from app.reports.states import Priority, Status
 from app.tickets.picking import SHORT_REF
 from app.tickets.queries import SORTS
@@ -95,7 +95,9 @@ class UpdateEntrySchema(Schema):
 class AuditEntrySchema(Schema):
     at = fields.AwareDateTime(required=True)
     actor = fields.String(required=True)
-    action = fields.String(required=True)
+    action = fields.String(
+        required=True, metadata={"description": "What was done: transition, assign, hide_photo, …"}
+    )
     before = fields.Dict(required=True)
     after = fields.Dict(required=True)
 
@@ -138,12 +140,7 @@ class TicketDetailSchema(TicketSummarySchema):
         metadata={"description": "Internal notes only for those who may read them"},
     )
     audit = fields.List(fields.Nested(AuditEntrySchema), required=True)
-    reporter = fields.Nested(
-        ReporterContactSchema,
-        required=True,
-        allow_none=True,
-        metadata={"description": "Only for the staff of the responsible body"},
-    )
+    reporter = nullable_object(ReporterContactSchema, "Only for the staff of the responsible body")
     allowed_transitions = fields.List(
         fields.String(validate=validate.OneOf(STATUSES)), required=True
     )
@@ -151,11 +148,8 @@ class TicketDetailSchema(TicketSummarySchema):
     duplicate_of = fields.UUID(required=True, allow_none=True)
     oslo_status = fields.Nested(OsloStatusSchema, required=True)
     open311_status = fields.String(required=True, validate=validate.OneOf(["open", "closed"]))
-    delivery = fields.Nested(
-        DeliverySchema,
-        required=True,
-        allow_none=True,
-        metadata={"description": "Where the ticket is handled, if its body has its own system"},
+    delivery = nullable_object(
+        DeliverySchema, "Where the ticket is handled, if its body has its own system"
     )
 
 
