@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.backup.errors import BackupError
+from app.backup.installation import Installation
 
 backup_cli = AppGroup("backup", help="Back up and restore the database and the photos.")
 
@@ -33,7 +34,7 @@ def _progress(message: str) -> None:
     click.echo(f"… {message}", err=True)
 
 
-def _run(operation: Callable[..., T], directory: Path) -> T:
+def _run(operation: Callable[[Installation, Path], T], directory: Path) -> T:
     """create_backup or restore_backup on this app's database and photo storage; a refusal
     becomes the command's error message."""
     from app.media.storage import storage_from_settings
@@ -41,15 +42,15 @@ def _run(operation: Callable[..., T], directory: Path) -> T:
 
     cfg = current_app.config
     url = _database_url()  # First: without it, the app's engine cannot be made.
+    installation = Installation(
+        get_database(current_app).engine,
+        url,
+        storage_from_settings(cfg),
+        pg_bin=cfg["BACKUP_PG_BIN"],
+        progress=_progress,
+    )
     try:
-        return operation(
-            get_database(current_app).engine,
-            url,
-            storage_from_settings(cfg),
-            directory,
-            pg_bin=cfg["BACKUP_PG_BIN"],
-            progress=_progress,
-        )
+        return operation(installation, directory)
     except BackupError as exc:
         raise click.ClickException(exc.detail) from None
 

@@ -13,17 +13,16 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.engine import URL, Engine
 
 from app.backup import manifest, photos, postgres
 from app.backup.errors import BackupError
+from app.backup.installation import Installation
 from app.media.storage import LocalStorage, PhotoStorage, S3Storage
 from app.schema_state import schema_state
 
@@ -34,8 +33,6 @@ NOT_INCLUDED = {
     "photo tokens and signs the staff sessions).",
 }
 
-Progress = Callable[[str], None]
-
 
 @dataclass(frozen=True)
 class BackupResult:
@@ -45,16 +42,8 @@ class BackupResult:
     missing_photos: tuple[str, ...]
 
 
-def create_backup(
-    engine: Engine,
-    database_url: str | URL,
-    storage: PhotoStorage,
-    target: Path,
-    *,
-    pg_bin: str = "",
-    progress: Progress = lambda _: None,
-) -> BackupResult:
-    """Back up the database and the photos into `target`, a new or empty directory."""
+def create_backup(installation: Installation, target: Path) -> BackupResult:
+    """Back up the installation's database and photos into `target`, a new or empty directory."""
     target = Path(target).absolute()
     _check_target(target)
     try:
@@ -63,7 +52,7 @@ def create_backup(
     except OSError as exc:
         raise BackupError(f"cannot write into {target.parent}: {exc.strerror}") from None
     try:
-        content = _write(engine, database_url, storage, work, pg_bin, progress)
+        content = _write(installation, work)
         manifest.write(work, content)
         # rename(2) puts a directory in place of a missing or empty one, atomically.
         os.rename(work, target)
@@ -92,15 +81,9 @@ def _check_target(target: Path) -> None:
         )
 
 
-def _write(
-    engine: Engine,
-    url: str | URL,
-    storage: PhotoStorage,
-    work: Path,
-    pg_bin: str,
-    progress: Progress,
-) -> dict[str, Any]:
-    with postgres.connected(engine) as conn:
+def _write(installation: Installation, work: Path) -> dict[str, Any]:
+    progress = installation.progress
+    with postgres.connected(installation.engine) as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
@@ -108,10 +91,10 @@ def _write(
             state = schema_state(conn)
             keys = photos.referenced_keys(conn)
             progress(f"dumping the database (PostgreSQL {server_version})")
-            server = postgres.server_for(url, major, pg_bin)
+            server = postgres.server_for(installation.database_url, major, installation.pg_bin)
             postgres.dump(server, snapshot, work / manifest.DUMP)
     progress(f"database dumped; copying the {len(keys)} photo files its rows name")
-    photo_part = _photos(storage, keys, work)
+    photo_part = _photos(installation.storage, keys, work)
     progress("writing the checksums")
     return {
         "format": manifest.FORMAT,

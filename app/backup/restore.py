@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import Connection
 
 from app.backup import manifest, photos, postgres
-from app.backup.create import Progress
 from app.backup.errors import BackupError
+from app.backup.installation import Installation
 from app.media.storage import KEY_PATTERN, PhotoStorage, S3Storage
 from app.schema_state import script_directory
 
@@ -54,16 +54,10 @@ def verify_backup(source: Path) -> Verified:
     )
 
 
-def restore_backup(
-    engine: Engine,
-    database_url: str | URL,
-    storage: PhotoStorage,
-    source: Path,
-    *,
-    pg_bin: str = "",
-    progress: Progress = lambda _: None,
-) -> RestoreResult:
-    """Restore the backup in `source` into an empty database and an empty photo storage."""
+def restore_backup(installation: Installation, source: Path) -> RestoreResult:
+    """Restore the backup in `source` into the installation's database and photo storage,
+    both empty."""
+    engine, storage, progress = installation.engine, installation.storage, installation.progress
     source = Path(source).absolute()
     progress("checking the SHA-256 of every file")
     content = manifest.read_verified(source)
@@ -74,7 +68,7 @@ def restore_backup(
         major, _ = postgres.server_version(conn)
         _check_empty_database(conn)
         installed = postgres.installed_extensions(conn)
-    server = postgres.server_for(database_url, major, pg_bin)
+    server = postgres.server_for(installation.database_url, major, installation.pg_bin)
     names = sorted(n for n in content["files"] if n.startswith(f"{manifest.PHOTOS}/"))
     strange = [n for n in names if not KEY_PATTERN.fullmatch(Path(n).name)]
     if strange:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
@@ -22,6 +22,7 @@ from app.delivery import outbox
 from app.delivery.crypto import ApiKeyUnreadableError, box, decrypt
 from app.delivery.models import OPEN311_METHODS
 from app.delivery.reconcile import ATTRIBUTE, Sent, find_ours
+from app.notify.outbox import SendCounts
 
 # Clocks differ: the remote's requested_datetime may be a little before ours.
 CLOCK_SLACK = dt.timedelta(minutes=5)
@@ -185,12 +186,9 @@ def deliver(attempt: Attempt, settings: DeliverySettings) -> tuple[client.Create
 
 
 @dataclass
-class DeliveryResult:
-    sent: int = 0
+class DeliveryResult(SendCounts):
+    # Found on the remote already after a lost answer: recorded, not sent again (nor in sent).
     reconciled: int = 0
-    failed: int = 0
-    given_up: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -134,29 +135,31 @@ def endpoint_fault(url: str, allow_http: bool, allow_private: bool = False) -> M
     return None
 
 
-def check_service_codes(value: object, categories: set[str], faults: Faults) -> None:
+def _per_category(
+    value: object, setting: str, categories: set[str], faults: Faults
+) -> Iterator[tuple[str, object]]:
+    """(pointer, value) for each category of the mapping `value` (the field `setting`) that
+    is one of `categories`; a fault for the others, and for a `value` that is no mapping."""
     if not isinstance(value, dict):
-        faults.add("/service_codes", msg("delivery.not-mapping"))
+        faults.add(f"/{setting}", msg("delivery.not-mapping"))
         return
-    for category, code in value.items():
-        pointer = "/service_codes/" + escape(str(category))
-        if category not in categories:
+    for category, item in value.items():
+        pointer = f"/{setting}/{escape(str(category))}"
+        if category in categories:
+            yield pointer, item
+        else:
             faults.add(pointer, msg("delivery.unknown-category", category=shown(category)))
-            continue
+
+
+def check_service_codes(value: object, categories: set[str], faults: Faults) -> None:
+    for pointer, code in _per_category(value, "service_codes", categories, faults):
         fault = text_fault(code, MAX_SERVICE_CODE)
         if fault is not None:
             faults.add(pointer, fault)
 
 
 def check_attributes(value: object, categories: set[str], faults: Faults) -> None:
-    if not isinstance(value, dict):
-        faults.add("/attributes", msg("delivery.not-mapping"))
-        return
-    for category, pairs in value.items():
-        pointer = "/attributes/" + escape(str(category))
-        if category not in categories:
-            faults.add(pointer, msg("delivery.unknown-category", category=shown(category)))
-            continue
+    for pointer, pairs in _per_category(value, "attributes", categories, faults):
         if not isinstance(pairs, dict):
             faults.add(pointer, msg("delivery.not-mapping"))
             continue

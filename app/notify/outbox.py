@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -111,6 +111,19 @@ class Message:
         for secret in sorted(self.redactions or (), key=len, reverse=True):
             subject, body = subject.replace(secret, REDACTED), body.replace(secret, REDACTED)
         return subject, body
+
+
+@dataclass
+class SendCounts:
+    """What one drain of an outbox did: the messages sent, those that failed (the given up
+    among them, tried for the last time) and each failure's error. Both outboxes count so,
+    the email one here (app.notify.worker) and the bodies' Open311 one (app.delivery.sender),
+    each adding what only it sees."""
+
+    sent: int = 0
+    failed: int = 0
+    given_up: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
 def is_private_link(name: str) -> bool:

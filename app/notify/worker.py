@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -66,12 +66,9 @@ def ascii_domain(address: str) -> str:
 
 
 @dataclass
-class DrainResult:
-    sent: int = 0
-    failed: int = 0
-    given_up: int = 0
+class DrainResult(outbox.SendCounts):
+    # Given up at once, as a permanent refusal (counted in failed and given_up too).
     bounced: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def drain(

@@ -10,18 +10,8 @@ from sqlalchemy import text
 
 from app.geo.bbox import bbox_condition, bbox_params
 from app.ogc import crs as crs_
-from app.ogc.features import (
-    REGIONS,
-    AttributeFilter,
-    Db,
-    Page,
-    Query,
-    extent_of,
-    extent_row,
-    feature_sql,
-    geometry_sql,
-    paged,
-)
+from app.ogc import features
+from app.ogc.features import AttributeFilter, Db, Page, Query
 from app.ogc.params import clip_to_belgium
 
 COMMUNE_PROPERTIES = (
@@ -41,7 +31,7 @@ class Communes:
     temporal_property = "valid_from"
     properties = COMMUNE_PROPERTIES
     filters: ClassVar[dict[str, AttributeFilter]] = {
-        "region": AttributeFilter("a region: brussels, flanders or wallonia", enum=REGIONS),
+        "region": features.REGION_FILTER,
     }
 
     @overload
@@ -80,20 +70,23 @@ class Communes:
         inner = (
             "SELECT c.nis_code, c.name_fr, c.name_nl, c.name_de, reg.slug AS region,"
             " c.region_code, c.valid_from, c.valid_to,"
-            f" {geometry_sql('c.boundary', crs)} AS geometry"
+            f" {features.geometry_sql('c.boundary', crs)} AS geometry"
             " FROM communes c JOIN regions reg ON reg.code = c.region_code"
             f" WHERE {where} ORDER BY c.nis_code {order} {limit}"
         )
-        return feature_sql(inner, "nis_code", self.properties) + f" ORDER BY p.nis_code {order}"
+        return (
+            features.feature_sql(inner, "nis_code", self.properties)
+            + f" ORDER BY p.nis_code {order}"
+        )
 
     def extent(self, db: Db) -> dict:
-        row = extent_row(
+        row = features.extent_row(
             db,
             "SELECT ST_Extent(boundary) AS e, min(valid_from) AS t FROM communes"
             " WHERE valid_to IS NULL",
         )
         start = None if row[4] is None else dt.datetime.combine(row[4], dt.time(), dt.UTC)
-        return extent_of(row[:4], start)
+        return features.extent_of(row[:4], start)
 
     def page(self, db: Db, query: Query) -> Page:
         found = self._where(query)
@@ -116,7 +109,7 @@ class Communes:
         params["limit"] = query.limit + 1
         sql = self._select(where, query.crs, descending, "LIMIT :limit")
         rows = list(db.execute(text(sql), params).all())
-        rows, next_cursor, prev_cursor = paged(rows, query)
+        rows, next_cursor, prev_cursor = features.paged(rows, query)
         return Page([r.feature for r in rows], next_cursor, prev_cursor, matched)
 
     def feature(self, db: Db, key: str, query: Query) -> str | None:

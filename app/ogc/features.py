@@ -65,6 +65,7 @@ class AttributeFilter:
 
 
 REGIONS = ("brussels", "flanders", "wallonia")
+REGION_FILTER = AttributeFilter("a region: brussels, flanders or wallonia", enum=REGIONS)
 
 
 def paged(rows: list, query: Query, key=lambda row: row.key) -> tuple[list, str | None, str | None]:

@@ -22,19 +22,8 @@ from typing import ClassVar
 from sqlalchemy import text
 from sqlalchemy.sql.elements import TextClause
 
-from app.ogc.features import (
-    REGIONS,
-    AttributeFilter,
-    Db,
-    Page,
-    Query,
-    extent_of,
-    extent_row,
-    feature_sql,
-    geometry_sql,
-    paged,
-    plan_each_query,
-)
+from app.ogc import features
+from app.ogc.features import AttributeFilter, Db, Page, Query
 from app.ogc.params import clip_to_belgium
 from app.opendata import records
 from app.reports.states import Status
@@ -91,15 +80,15 @@ class Reports:
             multiple=True,
         ),
         "commune_nis_code": AttributeFilter("a five-digit NIS code", pattern=r"[0-9]{5}"),
-        "region": AttributeFilter("a region: brussels, flanders or wallonia", enum=REGIONS),
+        "region": features.REGION_FILTER,
     }
 
     def extent(self, db: Db) -> dict:
         """The published reports' bounding box and the time of the oldest (the end is open)."""
-        row = extent_row(
+        row = features.extent_row(
             db, "SELECT ST_Extent(v.location) AS e, min(v.created_at) AS t FROM open_data_reports v"
         )
-        return extent_of(row[:4], row[4])
+        return features.extent_of(row[:4], row[4])
 
     def _filter(self, query: Query) -> records.RecordFilter | None:
         """The records' filter for `query`, or None when nothing can match."""
@@ -178,22 +167,22 @@ class Reports:
             records.RecordFilter(ids=tuple(ids)),
             [*self.properties, "geometry"],
             "v.id",
-            REPORT_EXPRESSIONS | {"geometry": geometry_sql("v.location", query.crs)},
+            REPORT_EXPRESSIONS | {"geometry": features.geometry_sql("v.location", query.crs)},
         )
-        sql = feature_sql(inner.text, "id", self.properties) + " ORDER BY p.id"
+        sql = features.feature_sql(inner.text, "id", self.properties) + " ORDER BY p.id"
         params["photo_url_prefix"] = query.photo_url_prefix
         return list(db.execute(text(sql), params).all()) if ids else []
 
     def page(self, db: Db, query: Query) -> Page:
         if self._filter(query) is None:
             return Page([], None, None, 0)
-        plan_each_query(db)
+        features.plan_each_query(db)
         matched = self.count(db, query)
         sql = self.page_sql(query, self.sorts(db, query, matched))
         ids = list(db.execute(*sql).scalars().all()) if sql else []
-        ids, next_cursor, prev_cursor = paged(ids, query, key=str)
-        features = self._features(db, ids, query)
-        return Page([f.feature for f in features], next_cursor, prev_cursor, matched)
+        ids, next_cursor, prev_cursor = features.paged(ids, query, key=str)
+        rows = self._features(db, ids, query)
+        return Page([r.feature for r in rows], next_cursor, prev_cursor, matched)
 
     def feature(self, db: Db, key: str, query: Query) -> str | None:
         """The feature `key` (its geometry in query.crs), as JSON text; None if there is none."""

@@ -20,47 +20,32 @@ from sqlalchemy.sql.elements import TextClause
 
 from app.geo.bbox import bbox_condition, bbox_params
 from app.geo.projection import WGS84
+from app.i18n import COMMUNE_LANGUAGES, LANGUAGES
 from app.reports.states import CLOSED_STATUSES, Status
 
 # The anonymised view (migrations 0009, 0015, 0016, 0018, 0021): the only relation public readers read.
 VIEW = "open_data_reports"
 
-# The published columns, in the order of the CSV export. Each is an SQL expression over the
-# view `v`; the geometry is published as WGS84 lon/lat (6 decimals, about 10 cm) and as
-# Belgian Lambert 2008 x/y (EPSG:3812, centimetres), rounded when the report is written
-# (migration 0021) rather than reprojected for every row read.
-COLUMNS: dict[str, str] = {
-    "id": "v.id",
-    "status": "v.status",
-    "open311_status": "v.open311_status",
-    "oslo_status_uri": "v.oslo_status_uri",
-    "category_code": "v.category_code",
-    "category_name_fr": "v.category_name_fr",
-    "category_name_nl": "v.category_name_nl",
-    "category_name_de": "v.category_name_de",
-    "category_name_en": "v.category_name_en",
-    "commune_nis_code": "v.commune_nis_code",
-    "commune_name_fr": "v.commune_name_fr",
-    "commune_name_nl": "v.commune_name_nl",
-    "commune_name_de": "v.commune_name_de",
-    "region_code": "v.region_code",
+# The published columns, in the order of the CSV export. Each is the view `v`'s column of the
+# same name but for those in _EXPRESSIONS; the geometry is published as WGS84 lon/lat
+# (6 decimals, about 10 cm) and as Belgian Lambert 2008 x/y (EPSG:3812, centimetres), rounded
+# when the report is written (migration 0021) rather than reprojected for every row read.
+_PUBLISHED = (
+    "id", "status", "open311_status", "oslo_status_uri",
+    "category_code", *(f"category_name_{lang}" for lang in LANGUAGES),
+    "commune_nis_code", *(f"commune_name_{lang}" for lang in COMMUNE_LANGUAGES),
+    "region_code", "region", "body_code", "body_name_fr", "body_name_nl",
+    "created_at", "updated_at", "resolved_at", "resolution_hours",
+    "description", "duplicate_of", "photo_key", "location_generalised",
+    "lon", "lat", "x_lambert2008", "y_lambert2008",
+)  # fmt: skip
+# The published columns that the view names otherwise, or that are computed from it.
+_EXPRESSIONS = {
     "region": "v.region_slug",
-    "body_code": "v.body_code",
-    "body_name_fr": "v.body_name_fr",
-    "body_name_nl": "v.body_name_nl",
-    "created_at": "v.created_at",
-    "updated_at": "v.updated_at",
-    "resolved_at": "v.resolved_at",
     "resolution_hours": "round((extract(epoch FROM v.resolved_at - v.created_at) / 3600)::numeric, 2)",
-    "description": "v.description",
-    "duplicate_of": "v.duplicate_of",
-    "photo_key": "v.photo_key",
     "location_generalised": "v.generalised",
-    "lon": "v.lon",
-    "lat": "v.lat",
-    "x_lambert2008": "v.x_lambert2008",
-    "y_lambert2008": "v.y_lambert2008",
 }
+COLUMNS: dict[str, str] = {name: _EXPRESSIONS.get(name, f"v.{name}") for name in _PUBLISHED}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from app.i18n import COMMUNE_LANGUAGES, name_columns, names_from
+from app.i18n import COMMUNE_LANGUAGES, name_columns
 from app.opendata.records import VIEW
+from app.reports.placement import Placement
 
 # The view's columns as ReportView reads them, from the view aliased `v`.
 PUBLIC_COLUMNS = f"""
@@ -41,7 +42,7 @@ _COPIED = (
 
 
 @dataclass(frozen=True)
-class ReportView:
+class ReportView(Placement):
     id: uuid.UUID
     description: str | None
     status: str
@@ -50,15 +51,8 @@ class ReportView:
     accuracy_m: float | None
     lon: float
     lat: float
-    category_code: str
-    category_names: dict[str, str]
-    commune_nis_code: str
-    commune_names: dict[str, str]
     commune_region: str
-    body_code: str
     body_kind: str
-    body_names: dict[str, str]
-    body_region: str | None
     distance_m: float | None = None
     # A sensitive category's report, or a duplicate of one: location and times generalised.
     generalised: bool = False
@@ -73,8 +67,6 @@ class ReportView:
         values = row._asdict() if hasattr(row, "_asdict") else dict(row)
         return cls(
             **{name: values[name] for name in _COPIED},
-            category_names=names_from(values, "category"),
-            commune_names=names_from(values, "commune", COMMUNE_LANGUAGES),
-            body_names=names_from(values, "body"),
+            **cls.names(values),
             distance_m=values.get("distance_m"),
         )

@@ -18,9 +18,9 @@ from app.categories.models import Category
 from app.errors import NotFoundError
 from app.geo.models import Commune
 from app.geo.projection import WGS84
-from app.i18n import COMMUNE_LANGUAGES, names_from
 from app.problems import msg
 from app.reports.models import Report, StatusChange
+from app.reports.placement import Placement
 from app.tickets.models import AuditEntry, ReportUpdate
 
 # Sort orders of the list; each is one direction over all its keys, so that the keyset
@@ -48,22 +48,15 @@ class TicketFilter:
 
 
 @dataclass(frozen=True)
-class TicketRow:
+class TicketRow(Placement):
     """A ticket as the lists show it; names in every language, picked by the HTTP layer."""
 
     id: uuid.UUID
     status: str
     priority: str
     version: int
-    category_code: str
-    category_names: dict[str, str]
-    commune_nis_code: str
-    commune_names: dict[str, str]
     region_code: str
     body_id: int
-    body_code: str
-    body_names: dict[str, str]
-    body_region: str | None
     lat: float
     lon: float
     created_at: dt.datetime
@@ -130,9 +123,7 @@ _COPIED = (
 def _row(mapping) -> TicketRow:
     return TicketRow(
         **{name: mapping[name] for name in _COPIED},
-        category_names=names_from(mapping, "category"),
-        commune_names=names_from(mapping, "commune", COMMUNE_LANGUAGES),
-        body_names=names_from(mapping, "body"),
+        **TicketRow.names(mapping),
     )
 
 

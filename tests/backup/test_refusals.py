@@ -27,7 +27,7 @@ def copy(backup, tmp_path) -> Path:
 
 
 def restore(backup, target):
-    return restore_backup(target.engine, target.url, LocalStorage(target.photo_dir), backup)
+    return restore_backup(target.installation(), backup)
 
 
 def assert_untouched(target):
@@ -150,16 +150,16 @@ def test_a_backup_goes_only_into_a_new_or_empty_directory(source, tmp_path):
     (taken / "older-backup.txt").write_text("keep me")
 
     with pytest.raises(BackupError, match="taken is not empty: a backup goes into a new or empty"):
-        create_backup(source.engine, source.url, storage, taken)
+        create_backup(source.installation(storage), taken)
     assert [p.name for p in taken.iterdir()] == ["older-backup.txt"]
     a_file = tmp_path / "a-file"
     a_file.write_text("")
     with pytest.raises(BackupError, match="a-file is a file"):
-        create_backup(source.engine, source.url, storage, a_file)
+        create_backup(source.installation(storage), a_file)
 
     empty = tmp_path / "empty"
     empty.mkdir()
-    create_backup(source.engine, source.url, storage, empty)
+    create_backup(source.installation(storage), empty)
     assert (empty / "manifest.json").exists()
 
 
@@ -168,13 +168,7 @@ def test_a_failed_backup_leaves_nothing_behind(source, tmp_path):
     parent.mkdir()
 
     with pytest.raises(BackupError, match="pg_dump is missing: /nowhere/pg_dump does not exist"):
-        create_backup(
-            source.engine,
-            source.url,
-            LocalStorage(source.photo_dir),
-            parent / "b",
-            pg_bin="/nowhere",
-        )
+        create_backup(source.installation(pg_bin="/nowhere"), parent / "b")
     assert list(parent.iterdir()) == []
 
 
@@ -182,9 +176,7 @@ def test_a_backup_where_no_directory_can_be_made_is_refused_clearly(source, tmp_
     (tmp_path / "a-file").write_text("")
 
     with pytest.raises(BackupError, match=r"cannot write into .*a-file: File exists"):
-        create_backup(
-            source.engine, source.url, LocalStorage(source.photo_dir), tmp_path / "a-file" / "b"
-        )
+        create_backup(source.installation(), tmp_path / "a-file" / "b")
 
 
 def test_a_manifest_naming_a_file_no_photo_could_have_is_refused(copy, empty_target):

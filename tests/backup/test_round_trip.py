@@ -7,12 +7,11 @@ import json
 from sqlalchemy import text
 
 from app.backup.restore import restore_backup
-from app.media.storage import LocalStorage
 from tests.helpers.backup import follow_tokens, stored_files, table_rows
 
 
 def restore(backup, target):
-    return restore_backup(target.engine, target.url, LocalStorage(target.photo_dir), backup)
+    return restore_backup(target.installation(), backup)
 
 
 def test_every_row_and_every_photo_comes_back(source, backup, empty_target):

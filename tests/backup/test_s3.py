@@ -11,7 +11,7 @@ from app.backup.create import create_backup
 from app.backup.errors import BackupError
 from app.backup.postgres import user_relations
 from app.backup.restore import restore_backup
-from app.media.storage import LocalStorage, S3Storage
+from app.media.storage import S3Storage
 from tests.helpers.backup import stored_files, table_rows
 from tests.helpers.media import S3_BUCKET
 
@@ -29,7 +29,7 @@ def test_the_backup_lists_the_objects_and_the_restore_finds_them(
     source, bucket, empty_target, tmp_path
 ):
     backup = tmp_path / "backup"
-    result = create_backup(source.engine, source.url, bucket, backup)
+    result = create_backup(source.installation(bucket), backup)
 
     assert result.photos == 6
     assert not (backup / "photos").exists()
@@ -38,7 +38,7 @@ def test_the_backup_lists_the_objects_and_the_restore_finds_them(
     sizes = {name.split("/")[1]: len(data) for name, data in stored_files(source.photo_dir).items()}
     assert {key: o["bytes"] for key, o in listed["objects"].items()} == sizes
 
-    restore_backup(empty_target.engine, empty_target.url, bucket, backup)
+    restore_backup(empty_target.installation(bucket), backup)
     assert table_rows(empty_target.engine) == table_rows(source.engine)
 
 
@@ -46,14 +46,14 @@ def test_a_restore_is_refused_when_the_bucket_lost_an_object(
     source, bucket, empty_target, tmp_path
 ):
     backup = tmp_path / "backup"
-    create_backup(source.engine, source.url, bucket, backup)
+    create_backup(source.installation(bucket), backup)
     lost = sorted(json.loads((backup / "photos-s3.json").read_text())["objects"])[0]
     bucket.delete(lost)
 
     with pytest.raises(
         BackupError, match=f"1 photo object.* not in s3://{S3_BUCKET}/photos/ .*{lost}"
     ):
-        restore_backup(empty_target.engine, empty_target.url, bucket, backup)
+        restore_backup(empty_target.installation(bucket), backup)
     with empty_target.engine.connect() as db:
         assert user_relations(db) == []
 
@@ -61,7 +61,7 @@ def test_a_restore_is_refused_when_the_bucket_lost_an_object(
 def test_a_local_backup_restored_into_an_empty_bucket_fills_it(source, backup, s3, empty_target):
     storage = S3Storage(S3_BUCKET, "photos/", client=s3)
 
-    restore_backup(empty_target.engine, empty_target.url, storage, backup)
+    restore_backup(empty_target.installation(storage), backup)
 
     for name, data in stored_files(source.photo_dir).items():
         assert storage.get(name.split("/")[1]) == data
@@ -69,9 +69,7 @@ def test_a_local_backup_restored_into_an_empty_bucket_fills_it(source, backup, s
 
 def test_an_s3_backup_is_not_restored_into_local_storage(source, bucket, empty_target, tmp_path):
     backup = tmp_path / "backup"
-    create_backup(source.engine, source.url, bucket, backup)
+    create_backup(source.installation(bucket), backup)
 
     with pytest.raises(BackupError, match="stayed in their S3 bucket"):
-        restore_backup(
-            empty_target.engine, empty_target.url, LocalStorage(empty_target.photo_dir), backup
-        )
+        restore_backup(empty_target.installation(), backup)

@@ -6,7 +6,6 @@ from sqlalchemy import text
 
 from app.backup.create import create_backup
 from app.backup.restore import restore_backup
-from app.media.storage import LocalStorage
 from tests.helpers import images
 from tests.helpers.backup import add_photo, stored_files, table_rows
 
@@ -31,14 +30,10 @@ def test_a_photo_added_during_the_backup_is_out_with_its_row(own_source, empty_t
             added.append(add_photo(source.client, source.reports[2]["id"], images.jpeg(640, 480)))
 
     backup = tmp_path / "backup"
-    result = create_backup(
-        source.engine, source.url, LocalStorage(source.photo_dir), backup, progress=meanwhile
-    )
+    result = create_backup(source.installation(progress=meanwhile), backup)
     assert added and result.photos == 6
 
-    restore_backup(
-        empty_target.engine, empty_target.url, LocalStorage(empty_target.photo_dir), backup
-    )
+    restore_backup(empty_target.installation(), backup)
     assert table_rows(empty_target.engine) == before
     restored = stored_files(empty_target.photo_dir)
     # Exactly the files the restored rows name, byte for byte; no half file, no newer photo.
@@ -52,9 +47,7 @@ def test_a_photo_file_lost_from_disk_is_reported_and_the_rest_backed_up(own_sour
     lost = sorted(photo_keys(source.engine))[0]
     (source.photo_dir / lost).unlink()
 
-    result = create_backup(
-        source.engine, source.url, LocalStorage(source.photo_dir), tmp_path / "backup"
-    )
+    result = create_backup(source.installation(), tmp_path / "backup")
 
     assert result.missing_photos == (lost.split("/")[1],)
     assert result.photos == 5

@@ -26,6 +26,7 @@ from werkzeug.test import encode_multipart
 from app.accounts.models import Role
 from app.accounts.services import Grant, create_user
 from app.backup.create import create_backup
+from app.backup.installation import Installation
 from app.backup.postgres import user_relations
 from app.db import Database
 from app.follow import followers
@@ -57,6 +58,13 @@ class Pave:
     @property
     def client(self):
         return self.app.test_client()
+
+    def installation(self, storage=None, **options) -> Installation:
+        """What `flask backup` would back up or restore into; its own photo directory unless
+        `storage` is given."""
+        return Installation(
+            self.engine, self.url, storage or LocalStorage(self.photo_dir), **options
+        )
 
 
 def pave(engine, photo_dir: Path) -> Pave:
@@ -184,7 +192,7 @@ def own_source(tmp_path):
 def backup(source, tmp_path_factory) -> Path:
     """A backup of `source`, made once for the module; copy it before changing it."""
     target = tmp_path_factory.mktemp("backups") / "nightly"
-    create_backup(source.engine, source.url, LocalStorage(source.photo_dir), target)
+    create_backup(source.installation(), target)
     return target
 
 
