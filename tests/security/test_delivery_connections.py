@@ -69,11 +69,15 @@ def test_a_name_rebound_to_this_machine_reaches_only_the_checked_address(
     assert outside.hosts == [f"{NAME}:{internal.port}"]
 
 
-def test_tls_to_the_pinned_address_still_checks_the_names_certificate(
+def test_tls_to_the_pinned_address_checks_the_names_certificate_and_skips_https_proxy(
     resolver, outside_is_public, internal, monkeypatch, tmp_path
 ):
     certificate = self_signed_certificate(tmp_path / "tls")  # For HOST.
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    proxy = Listener(INSIDE)
+    for unset in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(unset, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://{INSIDE}:{proxy.port}")
     outside = Recorder(OUTSIDE, internal.port, certificate=certificate)
     resolver.answer(HOST, OUTSIDE, INSIDE)
     resolver.answer("impostor.example.be", OUTSIDE)
@@ -85,9 +89,10 @@ def test_tls_to_the_pinned_address_still_checks_the_names_certificate(
             client.get_json(other, "requests.json", {})  # A certificate for another name.
     finally:
         outside.close()
+        proxy.close()
 
     assert outside.server_names[0] == HOST and outside.hosts == [f"{HOST}:{internal.port}"]
-    assert internal.taken == 0
+    assert internal.taken == 0 and proxy.taken == 0
 
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
