@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
+from app.delivery import pinned
 from app.delivery.validation import is_public_address
 
 # Statuses that say "not now" rather than "never": the request may be in flight or done.
@@ -39,7 +39,8 @@ ERROR_TEXT_MAX = 300
 # not read to the end.
 ANSWER_MAX = 10 * 1024 * 1024
 # httpx's timeouts are per read: a remote trickling a byte at a time would hold a call for
-# ever. The whole answer is read within this many times the connection's timeout.
+# ever. The whole call (look-up, connection, headers, answer) ends within this many times the
+# connection's timeout.
 DEADLINE_FACTOR = 3
 
 
@@ -80,6 +81,10 @@ class Connection:
     def common(self) -> dict[str, str]:
         """A POST's parameters besides the request's: the jurisdiction and the spec's api_key."""
         return self.jurisdiction() | ({"api_key": self.api_key} if self.api_key else {})
+
+    def deadline_s(self) -> float:
+        """How long a whole call may take, from the name's look-up to the answer's end."""
+        return DEADLINE_FACTOR * self.timeout_s
 
     def jurisdiction(self) -> dict[str, str]:
         return {"jurisdiction_id": self.jurisdiction_id} if self.jurisdiction_id else {}
@@ -132,12 +137,17 @@ class Answer:
 
 
 def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
-    """One call; NotSent or UnknownOutcome for what the network did, Refused for a 4xx."""
+    """One call; NotSent or UnknownOutcome for what the network did, Refused for a 4xx.
+    The whole call, from the name's look-up to the answer's last byte, ends by its deadline
+    (app/delivery/pinned.py)."""
     timeout = httpx.Timeout(conn.timeout_s, connect=min(conn.timeout_s, 5.0))
-    _check_address(conn)
-    deadline = time.monotonic() + DEADLINE_FACTOR * conn.timeout_s
+    deadline = time.monotonic() + conn.deadline_s()
+    host, addresses = _check_address(conn, deadline)
     try:
-        with httpx.stream(method, conn.url(path), timeout=timeout, **kwargs) as streamed:
+        with (
+            pinned.client(host, addresses, deadline, timeout) as http,
+            http.stream(method, conn.url(path), **kwargs) as streamed,
+        ):
             response = Answer(streamed.status_code, _read_capped(streamed, deadline))
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
         raise NotSent(conn.scrub(f"{conn.endpoint} unreachable ({type(exc).__name__})")) from None
@@ -147,8 +157,8 @@ def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
     except AnswerTooLarge:
         detail = f"an answer over {ANSWER_MAX} bytes from {conn.endpoint}"
         raise UnknownOutcome(conn.scrub(detail)) from None
-    except AnswerTooSlow:
-        detail = f"no whole answer from {conn.endpoint} in {DEADLINE_FACTOR * conn.timeout_s:g} s"
+    except (AnswerTooSlow, pinned.DeadlineError):
+        detail = f"no whole answer from {conn.endpoint} in {conn.deadline_s():g} s"
         raise UnknownOutcome(conn.scrub(detail)) from None
     if response.status_code < 400:
         return response
@@ -158,22 +168,28 @@ def _request(conn: Connection, method: str, path: str, **kwargs: Any) -> Answer:
     raise Refused(conn.scrub(detail), response.status_code)
 
 
-def _check_address(conn: Connection) -> None:
-    """NotSent when the endpoint's host is, or resolves to, an address that is not global
-    (this machine, a private network, cloud metadata), unless the connection allows them.
-    The connection resolves the name again (DNS rebinding in between: docs/delivery.md)."""
-    if conn.allow_private:
-        return
+def _check_address(conn: Connection, deadline: float) -> tuple[str, list[str]]:
+    """The endpoint's host and the addresses it resolves to, by `deadline`, which the call
+    connects to and to no other (app/delivery/pinned.py). NotSent when any of them is not
+    global (this machine, a private network, cloud metadata), unless the connection allows
+    them, or when the name is not resolved in time."""
     try:
-        parts = urlsplit(conn.endpoint)
-        host, port = parts.hostname or "", parts.port or (80 if parts.scheme == "http" else 443)
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = {str(info[4][0]) for info in found}
-    except (ValueError, OSError, UnicodeError) as exc:
+        url = httpx.URL(conn.endpoint)
+        host = url.raw_host.decode("ascii")
+        addresses = pinned.resolve(
+            host, url.port or (80 if url.scheme == "http" else 443), deadline
+        )
+    except (httpx.InvalidURL, ValueError, OSError, UnicodeError) as exc:
         raise NotSent(conn.scrub(f"{conn.endpoint} unreachable ({type(exc).__name__})")) from None
-    if not addresses or not all(is_public_address(a) for a in addresses):
+    except pinned.DeadlineError:
+        detail = f"{conn.endpoint} unreachable (its name not resolved in {conn.deadline_s():g} s)"
+        raise NotSent(conn.scrub(detail)) from None
+    if not addresses:
+        raise NotSent(conn.scrub(f"{conn.endpoint} unreachable (no address)"))
+    if not conn.allow_private and not all(is_public_address(a) for a in addresses):
         detail = f"{conn.endpoint} is at an internal address (DELIVERY_ALLOW_PRIVATE_ADDRESSES)"
         raise NotSent(conn.scrub(detail))
+    return host, addresses
 
 
 class AnswerTooLarge(Exception):
