@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from cryptography.fernet import MultiFernet
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +55,12 @@ class DeliverySettings:
             match_distance_m=config["DELIVERY_MATCH_DISTANCE_M"],
             allow_private=config["DELIVERY_ALLOW_PRIVATE_ADDRESSES"],
         )
+
+    @cached_property
+    def fernet(self) -> MultiFernet:
+        """The API keys' decrypter, built once for these settings (with DELIVERY_KEYS
+        empty, building it derives a key from SECRET_KEY: not once a delivery)."""
+        return box(self.delivery_keys, self.secret_key)
 
 
 CONTEXT_SQL = text(
@@ -138,9 +146,7 @@ def prepare(db: Connection, claimed: outbox.Claimed, settings: DeliverySettings)
     api_key = None
     if row.api_key_encrypted is not None:
         try:
-            api_key = decrypt(
-                box(settings.delivery_keys, settings.secret_key), row.api_key_encrypted
-            )
+            api_key = decrypt(settings.fernet, row.api_key_encrypted)
         except ApiKeyUnreadableError as exc:
             raise NotToSend(str(exc)) from None
     conn = client.Connection(
