@@ -17,7 +17,6 @@ from typing import Any
 from cryptography.fernet import MultiFernet
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from app.delivery import open311_client as client
 from app.delivery import outbox
@@ -81,6 +80,11 @@ CONTEXT_SQL = text(
 TAKEN_SQL = text(
     "SELECT remote_id FROM report_deliveries "
     "WHERE body_id = :body_id AND remote_id IS NOT NULL AND id <> :id"
+)
+# Whether the remote's id is another delivery's of the body already (its unique index).
+ID_TAKEN_SQL = text(
+    "SELECT EXISTS (SELECT 1 FROM report_deliveries "
+    "WHERE body_id = :body_id AND remote_id = :remote_id AND id <> :id)"
 )
 
 
@@ -236,12 +240,14 @@ def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> 
 
 def _record(engine: Engine, claimed: outbox.Claimed, created: client.Created) -> bool:
     """Record the remote's id; False if it is already another delivery's (a remote that
-    answered with someone else's request: nothing is recorded, the next attempt reconciles)."""
-    try:
-        with engine.begin() as db:
-            outbox.mark_sent(db, claimed, created.service_request_id, created.token)
-    except IntegrityError:
-        return False
+    answered with someone else's request: nothing is recorded, the next attempt reconciles).
+    Two workers given one id at the same instant: the unique index refuses the second, whose
+    error the worker's loop reports; its lease runs out and its next attempt reconciles."""
+    params = {"body_id": claimed.body_id, "id": claimed.id, "remote_id": created.service_request_id}
+    with engine.begin() as db:
+        if created.service_request_id and db.execute(ID_TAKEN_SQL, params).scalar_one():
+            return False
+        outbox.mark_sent(db, claimed, created.service_request_id, created.token)
     return True
 
 
