@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tests.browser.contexts import new_context
-from tests.browser.crew_helpers import PASSWORD, make_manager, open_staff
+from tests.browser.crew_helpers import PASSWORD, make_manager, sign_in
 from tests.browser.page_checks import assert_every_string_in, axe_violations, strings
 
 pytestmark = pytest.mark.slow
@@ -72,10 +72,7 @@ def test_a_manager_connects_their_commune_to_its_open311_server(
     context = new_context(browser, live_server, locale=locale)
     try:
         page = context.new_page()
-        open_staff(page)
-        page.get_by_label(table["staff.login.email"]).fill(manager)
-        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
-        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        sign_in(page, manager)
         page.get_by_role("link", name=table["staff.nav.delivery"]).click()
         expect(page.get_by_role("heading", name=table["staff.delivery.heading"])).to_be_visible()
         expect(page.get_by_role("heading", name=BRUSSELS[lang])).to_be_visible()
@@ -167,10 +164,7 @@ def test_an_administrator_opens_any_body_by_its_nis_code(browser, live_server, l
     context = new_context(browser, live_server, locale="nl-BE")
     try:
         page = context.new_page()
-        open_staff(page)
-        page.get_by_label(table["staff.login.email"]).fill(admin)
-        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
-        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        sign_in(page, admin)
         page.get_by_role("link", name=table["staff.nav.delivery"]).click()
         field = page.get_by_label(table["staff.delivery.anyBody"])
         field.fill("99999")
@@ -196,10 +190,7 @@ def test_a_crew_member_has_no_delivery_screen(browser, live_server, live_db):
     context = new_context(browser, live_server, locale="fr-BE")
     try:
         page = context.new_page()
-        open_staff(page)
-        page.get_by_label(table["staff.login.email"]).fill(crew)
-        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
-        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        sign_in(page, crew)
         expect(page.get_by_role("heading", name=table["staff.list.heading"])).to_be_visible()
         expect(page.get_by_role("link", name=table["staff.nav.delivery"])).to_be_hidden()
         page.goto("/staff/#/delivery")
