@@ -18,9 +18,10 @@ from cryptography.fernet import MultiFernet
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from app.delivery import failures, outbox
 from app.delivery import open311_client as client
-from app.delivery import outbox
 from app.delivery.crypto import ApiKeyUnreadableError, box, decrypt
+from app.delivery.failures import Failure
 from app.delivery.models import OPEN311_METHODS
 from app.delivery.reconcile import ATTRIBUTE, Sent, find_ours
 
@@ -89,14 +90,16 @@ ID_TAKEN_SQL = text(
 
 
 class NotToSend(Exception):
-    """Nothing was sent: the settings or the report do not allow it (the message says why).
+    """Nothing was sent: the settings or the report do not allow it (the message says why,
+    `failure` says it for the screens).
 
     `final`: no later attempt can change it (the ticket is with another body now), so the
     delivery is given up at once rather than tried again until someone fixes the settings.
     """
 
-    def __init__(self, message: str, *, final: bool = False) -> None:
+    def __init__(self, message: str, failure: Failure, *, final: bool = False) -> None:
         super().__init__(message)
+        self.failure = failure
         self.final = final
 
 
@@ -141,18 +144,28 @@ def prepare(db: Connection, claimed: outbox.Claimed, settings: DeliverySettings)
     """What to send for this delivery, or NotToSend with the reason."""
     row = db.execute(CONTEXT_SQL, {"id": claimed.id}).one()
     if row.delivery_method not in OPEN311_METHODS or row.endpoint is None:
-        raise NotToSend("the body has no Open311 connection (delivery settings)")
+        raise NotToSend(
+            "the body has no Open311 connection (delivery settings)",
+            Failure(failures.NO_CONNECTION),
+        )
     if not row.still_with_body:
-        raise NotToSend("the ticket was transferred to another body before it was sent", final=True)
+        raise NotToSend(
+            "the ticket was transferred to another body before it was sent",
+            Failure(failures.TRANSFERRED),
+            final=True,
+        )
     service_code = (row.service_codes or {}).get(row.category)
     if not service_code:
-        raise NotToSend(f"no service_code for category {row.category} (delivery settings)")
+        raise NotToSend(
+            f"no service_code for category {row.category} (delivery settings)",
+            Failure(failures.NO_SERVICE_CODE, detail=row.category),
+        )
     api_key = None
     if row.api_key_encrypted is not None:
         try:
             api_key = decrypt(settings.fernet, row.api_key_encrypted)
         except ApiKeyUnreadableError as exc:
-            raise NotToSend(str(exc)) from None
+            raise NotToSend(str(exc), Failure(failures.KEY_UNREADABLE)) from None
     conn = client.Connection(
         row.endpoint, api_key, row.jurisdiction_id, settings.timeout_s, settings.allow_private
     )
@@ -215,27 +228,45 @@ def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> 
         except NotToSend as exc:
             # An earlier attempt's unknown outcome stays unknown: a retry reconciles.
             attempt, error, unknown = None, f"not sent: {exc}", claimed.unknown
-            final = exc.final
+            failure, final = exc.failure, exc.final
     if attempt is not None:
         try:
             created, found = deliver(attempt, settings)
         except client.Open311Error as exc:
             error, unknown = str(exc), isinstance(exc, client.UnknownOutcome) or claimed.unknown
+            failure = client_failure(exc, attempt.conn.endpoint)
         else:
             if _record(engine, claimed, created):
                 result.reconciled += found
                 result.sent += not found
                 return True
             error = f"the remote answered with {created.service_request_id}, another report's"
-            unknown = True
+            unknown, failure = True, Failure(failures.DUPLICATE_ID)
     with engine.begin() as db:
         last = claimed.attempts if final else settings.max_attempts
-        given_up = outbox.mark_failed(db, claimed, error, unknown=unknown, max_attempts=last)
+        given_up = outbox.mark_failed(
+            db, claimed, error, unknown=unknown, max_attempts=last, failure=failure
+        )
     result.failed += 1
     result.given_up += given_up
     kind = "unknown outcome" if unknown else "failed"
     result.errors.append(f"delivery {claimed.id} {kind}: {error}")
     return True
+
+
+def client_failure(exc: client.Open311Error, endpoint: str) -> Failure:
+    """What a client error was, for the screens, with the remote's own words if it gave some."""
+    if isinstance(exc, client.NotSent):
+        return Failure(
+            failures.INTERNAL_ADDRESS if "internal address" in str(exc) else failures.UNREACHABLE
+        )
+    if exc.status is None:
+        return Failure(failures.NO_ANSWER)
+    kind = failures.REFUSED if isinstance(exc, client.Refused) else failures.REMOTE_ERROR
+    # The client writes "<status> from <endpoint>: <the remote's words>".
+    prefix, message = f"{exc.status} from {endpoint}: ", str(exc)
+    words = message.removeprefix(prefix).strip() if message.startswith(prefix) else ""
+    return Failure(kind, exc.status, words or None)
 
 
 def _record(engine: Engine, claimed: outbox.Claimed, created: client.Created) -> bool:
