@@ -47,6 +47,13 @@ OPTIONS = {
     "service_codes": "--service-code",
     "attributes": "--attribute",
 }
+# What an administrator may change where a manager may not (the screens do not name settings).
+SETTING_HINTS = {
+    "delivery.endpoint-private": "DELIVERY_ALLOW_PRIVATE_ADDRESSES=true allows internal "
+    "addresses, on a closed network only",
+    "delivery.endpoint-https": "http only with DELIVERY_ALLOW_HTTP=true, or to this machine "
+    "with DELIVERY_ALLOW_PRIVATE_ADDRESSES=true",
+}
 
 
 def _fernet() -> MultiFernet:
@@ -101,7 +108,9 @@ def _explain(error: InvalidDeliverySettingsError) -> str:
         segments = fault["pointer"].lstrip("/").split("/")
         option = OPTIONS.get(segments[0], segments[0])
         where = " ".join([option, ":".join(segments[1:])]).strip()
-        lines.append(f"  {where}: {fault['detail']}")
+        detail = fault["detail"]
+        hint = SETTING_HINTS.get(getattr(detail, "key", ""))
+        lines.append(f"  {where}: {detail}" + (f" ({hint})" if hint else ""))
     return "\n".join(lines)
 
 

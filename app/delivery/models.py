@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -103,6 +104,11 @@ class ReportDelivery(Base):
     # Set when the worker gave up after its maximum attempts; retried only by a person.
     failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The same error for the screens (app/delivery/failures.py): its kind, the remote's HTTP
+    # status, and the remote's own words or the category without a service code.
+    last_error_kind: Mapped[str | None] = mapped_column(String(40))
+    last_error_status: Mapped[int | None] = mapped_column(SmallInteger)
+    last_error_detail: Mapped[str | None] = mapped_column(Text)
     # The remote's service_request_id, or its token until the id is known.
     remote_id: Mapped[str | None] = mapped_column(String(200))
     remote_token: Mapped[str | None] = mapped_column(String(200))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from app.delivery.failures import Failure
 from app.delivery.models import OPEN311_METHODS
 from app.notify.outbox import backoff
 from app.notify.wakeup import notify
@@ -99,8 +100,8 @@ def claim(db: Connection, lease_s: float) -> Claimed | None:
 SENT_SQL = text(
     """
     UPDATE report_deliveries
-    SET sent_at = now(), attempt_started_at = NULL, last_error = NULL,
-        remote_id = :remote_id, remote_token = :token
+    SET sent_at = now(), attempt_started_at = NULL, last_error = NULL, last_error_kind = NULL,
+        last_error_status = NULL, last_error_detail = NULL, remote_id = :remote_id, remote_token = :token
     WHERE id = :id AND attempts = :attempts AND sent_at IS NULL
     """
 )
@@ -111,7 +112,8 @@ FAILED_SQL = text(
     """
     UPDATE report_deliveries
     SET attempt_started_at = CASE WHEN :unknown THEN attempt_started_at END,
-        last_error = :error,
+        last_error = :error, last_error_kind = :kind, last_error_status = :status,
+        last_error_detail = :detail,
         next_attempt_at = now() + :delay,
         failed_at = CASE WHEN :give_up THEN now() END
     WHERE id = :id AND attempts = :attempts AND sent_at IS NULL
@@ -125,20 +127,34 @@ def mark_sent(db: Connection, claimed: Claimed, remote_id: str | None, token: st
 
 
 def mark_failed(
-    db: Connection, claimed: Claimed, error: str, *, unknown: bool, max_attempts: int | None
+    db: Connection,
+    claimed: Claimed,
+    error: str,
+    *,
+    unknown: bool,
+    max_attempts: int | None,
+    failure: Failure,
 ) -> bool:
-    """Record a failed attempt; True when it was the last one (the delivery is given up)."""
+    """Record a failed attempt (`error`, the worker's line; `failure`, its parts for the
+    screens); True when it was the last one (the delivery is given up)."""
     give_up = max_attempts is not None and claimed.attempts >= max_attempts
     params = {
         "id": claimed.id,
         "attempts": claimed.attempts,
         "unknown": unknown,
-        "error": error.replace("\x00", "\\x00")[:2000],
+        "error": _stored(error),
+        "kind": failure.kind,
+        "status": failure.status,
+        "detail": None if failure.detail is None else _stored(failure.detail),
         "delay": backoff(claimed.attempts),
         "give_up": give_up,
     }
     db.execute(FAILED_SQL, params)
     return give_up
+
+
+def _stored(text: str) -> str:
+    return text.replace("\x00", "\\x00")[:2000]
 
 
 # A person asks for another try: due now, with its attempts counted afresh. An unknown

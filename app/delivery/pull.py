@@ -69,6 +69,10 @@ class BodyPull:
     out_of_time: bool = False
 
 
+# A delivery's ticket still with the delivery's body: only those are asked for one by one.
+_HELD = (Report.id == ReportDelivery.report_id) & (Report.body_id == ReportDelivery.body_id)
+
+
 def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -208,9 +212,11 @@ class StatusPull:
     def resolve_tokens(
         self, session: Session, server: Open311Server, body_id: int, deadline: float
     ) -> None:
-        """The ids of the requests the remote created later than it answered (tokens)."""
+        """The ids of the requests the remote created later than it answered (tokens), for
+        the tickets the body still holds."""
         waiting = session.execute(
             select(ReportDelivery.id, ReportDelivery.remote_token)
+            .join(Report, _HELD)
             .where(
                 ReportDelivery.body_id == body_id,
                 ReportDelivery.remote_id.is_(None),
@@ -294,10 +300,12 @@ class StatusPull:
             session.commit()
 
     def _open_deliveries(self, session: Session, body_id: int) -> list[tuple[int, str]]:
-        """(delivery id, remote id) of up to `batch` open tickets, checked longest ago first."""
+        """(delivery id, remote id) of up to `batch` open tickets the body still holds (one
+        transferred away is not asked for: the body's system no longer moves it), checked
+        longest ago first."""
         rows = session.execute(
             select(ReportDelivery.id, ReportDelivery.remote_id)
-            .join(Report, Report.id == ReportDelivery.report_id)
+            .join(Report, _HELD)
             .where(
                 ReportDelivery.body_id == body_id,
                 ReportDelivery.sent_at.is_not(None),

@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from cryptography.fernet import MultiFernet
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
+from app.delivery import failures, outbox
 from app.delivery import open311_client as client
-from app.delivery import outbox
 from app.delivery.crypto import ApiKeyUnreadableError, box, decrypt
+from app.delivery.failures import Failure
 from app.delivery.models import OPEN311_METHODS
 from app.delivery.reconcile import ATTRIBUTE, Sent, find_ours
 from app.notify.outbox import SendCounts
@@ -55,6 +57,12 @@ class DeliverySettings:
             allow_private=config["DELIVERY_ALLOW_PRIVATE_ADDRESSES"],
         )
 
+    @cached_property
+    def fernet(self) -> MultiFernet:
+        """The API keys' decrypter, built once for these settings (with DELIVERY_KEYS
+        empty, building it derives a key from SECRET_KEY: not once a delivery)."""
+        return box(self.delivery_keys, self.secret_key)
+
 
 CONTEXT_SQL = text(
     """
@@ -75,17 +83,24 @@ TAKEN_SQL = text(
     "SELECT remote_id FROM report_deliveries "
     "WHERE body_id = :body_id AND remote_id IS NOT NULL AND id <> :id"
 )
+# Whether the remote's id is another delivery's of the body already (its unique index).
+ID_TAKEN_SQL = text(
+    "SELECT EXISTS (SELECT 1 FROM report_deliveries "
+    "WHERE body_id = :body_id AND remote_id = :remote_id AND id <> :id)"
+)
 
 
 class NotToSend(Exception):
-    """Nothing was sent: the settings or the report do not allow it (the message says why).
+    """Nothing was sent: the settings or the report do not allow it (the message says why,
+    `failure` says it for the screens).
 
     `final`: no later attempt can change it (the ticket is with another body now), so the
     delivery is given up at once rather than tried again until someone fixes the settings.
     """
 
-    def __init__(self, message: str, *, final: bool = False) -> None:
+    def __init__(self, message: str, failure: Failure, *, final: bool = False) -> None:
         super().__init__(message)
+        self.failure = failure
         self.final = final
 
 
@@ -130,20 +145,28 @@ def prepare(db: Connection, claimed: outbox.Claimed, settings: DeliverySettings)
     """What to send for this delivery, or NotToSend with the reason."""
     row = db.execute(CONTEXT_SQL, {"id": claimed.id}).one()
     if row.delivery_method not in OPEN311_METHODS or row.endpoint is None:
-        raise NotToSend("the body has no Open311 connection (delivery settings)")
+        raise NotToSend(
+            "the body has no Open311 connection (delivery settings)",
+            Failure(failures.NO_CONNECTION),
+        )
     if not row.still_with_body:
-        raise NotToSend("the ticket was transferred to another body before it was sent", final=True)
+        raise NotToSend(
+            "the ticket was transferred to another body before it was sent",
+            Failure(failures.TRANSFERRED),
+            final=True,
+        )
     service_code = (row.service_codes or {}).get(row.category)
     if not service_code:
-        raise NotToSend(f"no service_code for category {row.category} (delivery settings)")
+        raise NotToSend(
+            f"no service_code for category {row.category} (delivery settings)",
+            Failure(failures.NO_SERVICE_CODE, detail=row.category),
+        )
     api_key = None
     if row.api_key_encrypted is not None:
         try:
-            api_key = decrypt(
-                box(settings.delivery_keys, settings.secret_key), row.api_key_encrypted
-            )
+            api_key = decrypt(settings.fernet, row.api_key_encrypted)
         except ApiKeyUnreadableError as exc:
-            raise NotToSend(str(exc)) from None
+            raise NotToSend(str(exc), Failure(failures.KEY_UNREADABLE)) from None
     conn = client.Connection(
         row.endpoint, api_key, row.jurisdiction_id, settings.timeout_s, settings.allow_private
     )
@@ -203,22 +226,25 @@ def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> 
         except NotToSend as exc:
             # An earlier attempt's unknown outcome stays unknown: a retry reconciles.
             attempt, error, unknown = None, f"not sent: {exc}", claimed.unknown
-            final = exc.final
+            failure, final = exc.failure, exc.final
     if attempt is not None:
         try:
             created, found = deliver(attempt, settings)
         except client.Open311Error as exc:
             error, unknown = str(exc), isinstance(exc, client.UnknownOutcome) or claimed.unknown
+            failure = client_failure(exc, attempt.conn.endpoint)
         else:
             if _record(engine, claimed, created):
                 result.reconciled += found
                 result.sent += not found
                 return True
             error = f"the remote answered with {created.service_request_id}, another report's"
-            unknown = True
+            unknown, failure = True, Failure(failures.DUPLICATE_ID)
     with engine.begin() as db:
         last = claimed.attempts if final else settings.max_attempts
-        given_up = outbox.mark_failed(db, claimed, error, unknown=unknown, max_attempts=last)
+        given_up = outbox.mark_failed(
+            db, claimed, error, unknown=unknown, max_attempts=last, failure=failure
+        )
     result.failed += 1
     result.given_up += given_up
     kind = "unknown outcome" if unknown else "failed"
@@ -226,14 +252,31 @@ def _one(engine: Engine, settings: DeliverySettings, result: DeliveryResult) -> 
     return True
 
 
+def client_failure(exc: client.Open311Error, endpoint: str) -> Failure:
+    """What a client error was, for the screens, with the remote's own words if it gave some."""
+    if isinstance(exc, client.NotSent):
+        return Failure(
+            failures.INTERNAL_ADDRESS if "internal address" in str(exc) else failures.UNREACHABLE
+        )
+    if exc.status is None:
+        return Failure(failures.NO_ANSWER)
+    kind = failures.REFUSED if isinstance(exc, client.Refused) else failures.REMOTE_ERROR
+    # The client writes "<status> from <endpoint>: <the remote's words>".
+    prefix, message = f"{exc.status} from {endpoint}: ", str(exc)
+    words = message.removeprefix(prefix).strip() if message.startswith(prefix) else ""
+    return Failure(kind, exc.status, words or None)
+
+
 def _record(engine: Engine, claimed: outbox.Claimed, created: client.Created) -> bool:
     """Record the remote's id; False if it is already another delivery's (a remote that
-    answered with someone else's request: nothing is recorded, the next attempt reconciles)."""
-    try:
-        with engine.begin() as db:
-            outbox.mark_sent(db, claimed, created.service_request_id, created.token)
-    except IntegrityError:
-        return False
+    answered with someone else's request: nothing is recorded, the next attempt reconciles).
+    Two workers given one id at the same instant: the unique index refuses the second, whose
+    error the worker's loop reports; its lease runs out and its next attempt reconciles."""
+    params = {"body_id": claimed.body_id, "id": claimed.id, "remote_id": created.service_request_id}
+    with engine.begin() as db:
+        if created.service_request_id and db.execute(ID_TAKEN_SQL, params).scalar_one():
+            return False
+        outbox.mark_sent(db, claimed, created.service_request_id, created.token)
     return True
 
 

@@ -20,6 +20,7 @@ from app.tickets.store import AUDIT_SQL, Actor
 
 COLUMNS = """
     d.id, d.report_id, d.attempts, d.created_at, d.sent_at, d.failed_at, d.last_error,
+    d.last_error_kind, d.last_error_status, d.last_error_detail,
     d.next_attempt_at, coalesce(d.remote_id, d.remote_token) AS reference,
     b.id AS body_id, b.code AS body_code, b.region_code AS body_region,
     b.name_fr, b.name_nl, b.name_de, b.name_en
@@ -71,6 +72,10 @@ def delivery_fields(row: Row) -> dict[str, Any]:
         "reference": row.reference if row.sent_at is not None else None,
         # The last attempt's error, while it is tried again or once given up.
         "error": None if row.sent_at is not None else row.last_error,
+        # The same error's parts, for a screen to say it in its reader's language.
+        "error_kind": None if row.sent_at is not None else row.last_error_kind,
+        "error_status": None if row.sent_at is not None else row.last_error_status,
+        "error_detail": None if row.sent_at is not None else row.last_error_detail,
         "attempts": row.attempts,
         "created_at": row.created_at,
         "sent_at": row.sent_at,

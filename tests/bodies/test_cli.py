@@ -133,3 +133,20 @@ def test_a_malformed_delivery_keys_setting_is_explained(app):
     result = run(app, "show", "commune-21004")
 
     assert result.exit_code == 1 and "new-delivery-key" in result.output
+
+
+def test_an_internal_address_is_refused_with_the_setting_that_allows_it(app, session):
+    result = run(
+        app,
+        "set-delivery",
+        "commune-21004",
+        "--method",
+        "open311",
+        "--endpoint",
+        "https://10.0.0.5/open311/v2/",
+    )
+
+    assert result.exit_code == 1
+    # The screens say it in plain words; the command line names the setting too.
+    assert "--endpoint: The endpoint is an internal address" in result.output
+    assert "DELIVERY_ALLOW_PRIVATE_ADDRESSES=true allows internal addresses" in result.output

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tests.browser.contexts import new_context
-from tests.browser.crew_helpers import PASSWORD, make_manager, open_staff
+from tests.browser.crew_helpers import PASSWORD, make_manager, sign_in
 from tests.browser.page_checks import assert_every_string_in, axe_violations, strings
 
 pytestmark = pytest.mark.slow
@@ -72,10 +72,7 @@ def test_a_manager_connects_their_commune_to_its_open311_server(
     context = new_context(browser, live_server, locale=locale)
     try:
         page = context.new_page()
-        open_staff(page)
-        page.get_by_label(table["staff.login.email"]).fill(manager)
-        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
-        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        sign_in(page, manager)
         page.get_by_role("link", name=table["staff.nav.delivery"]).click()
         expect(page.get_by_role("heading", name=table["staff.delivery.heading"])).to_be_visible()
         expect(page.get_by_role("heading", name=BRUSSELS[lang])).to_be_visible()
@@ -150,6 +147,43 @@ def test_a_manager_connects_their_commune_to_its_open311_server(
         reset_bruxelles(live_db)
 
 
+SHOTS = Path("/tmp/shots-fixes")
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("fr-BE", "fr"), ("nl-BE", "nl")])
+def test_an_internal_address_is_refused_in_plain_words_on_a_phone(
+    browser, live_server, live_db, locale, lang
+):
+    table, server = strings(lang), problems(lang)
+    manager = make_manager(live_db, "commune-21004")
+    reset_bruxelles(live_db)
+    context = new_context(browser, live_server, locale=locale)
+    try:
+        page = context.new_page()
+        assert page.viewport_size == {"width": 390, "height": 844}
+        sign_in(page, manager)
+        page.get_by_role("link", name=table["staff.nav.delivery"]).click()
+        page.get_by_label(table["staff.delivery.method"]).select_option("open311")
+        # Cloud metadata: refused, whatever the manager meant.
+        endpoint = "https://169.254.169.254/latest/meta-data/"
+        page.get_by_label(table["staff.delivery.endpoint"]).fill(endpoint)
+        page.get_by_role("button", name=table["staff.delivery.save"]).click()
+
+        said = page.locator("#delivery-endpoint-error")
+        expect(said).to_have_text(server["delivery.endpoint-private"])
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"delivery-private-{lang}.png"), full_page=True)
+        # The page fits the phone: nothing scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # Plain words for a manager: no server setting named.
+        assert "DELIVERY_" not in said.inner_text()
+        assert_every_string_in(page, lang)
+        assert stored(live_db, manager)[0] == "pave"
+    finally:
+        context.close()
+        reset_bruxelles(live_db)
+
+
 def make_administrator(engine) -> str:
     from app.accounts.models import Role
     from app.accounts.services import Grant, create_user
@@ -167,10 +201,7 @@ def test_an_administrator_opens_any_body_by_its_nis_code(browser, live_server, l
     context = new_context(browser, live_server, locale="nl-BE")
     try:
         page = context.new_page()
-        open_staff(page)
-        page.get_by_label(table["staff.login.email"]).fill(admin)
-        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
-        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        sign_in(page, admin)
         page.get_by_role("link", name=table["staff.nav.delivery"]).click()
         field = page.get_by_label(table["staff.delivery.anyBody"])
         field.fill("99999")
@@ -196,10 +227,7 @@ def test_a_crew_member_has_no_delivery_screen(browser, live_server, live_db):
     context = new_context(browser, live_server, locale="fr-BE")
     try:
         page = context.new_page()
-        open_staff(page)
-        page.get_by_label(table["staff.login.email"]).fill(crew)
-        page.get_by_label(table["staff.login.password"]).fill(PASSWORD)
-        page.get_by_role("button", name=table["staff.login.submit"]).click()
+        sign_in(page, crew)
         expect(page.get_by_role("heading", name=table["staff.list.heading"])).to_be_visible()
         expect(page.get_by_role("link", name=table["staff.nav.delivery"])).to_be_hidden()
         page.goto("/staff/#/delivery")

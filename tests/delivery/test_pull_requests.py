@@ -13,11 +13,13 @@ from app.delivery.crypto import box_from_config
 from app.delivery.open311_client import ANSWER_MAX
 from app.delivery.pull import StatusPull
 from app.notify.worker import drain
+from app.tickets.services import Actor, transition
 from tests.factories import FLAGEY, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL
 from tests.helpers.delivery import closing, connect, delivered, report_on, row, texts_to
 from tests.helpers.instances import pave_instance
 
 NAMUR, LIEGE, IXELLES = "commune-92094", "commune-62063", "commune-21009"
+BRUXELLES = "commune-21004"
 KEY = "namur-system-key-0123456789"
 
 
@@ -182,3 +184,33 @@ def test_an_answer_that_is_no_list_of_requests_fails_the_round_and_changes_nothi
     assert done.error is not None and f"requests/{remote_id}" in done.error
     assert KEY not in done.error
     assert status_on(a, report_id) == "new"
+
+
+def test_a_ticket_transferred_away_is_no_longer_asked_for(a, remote):
+    connect(a, BRUXELLES, remote.url, KEY)
+    kept, moved, waiting = (report_on(a, f"{n}@example.org") for n in ("kim", "tom", "ann"))
+    delivered(a, kept, BRUXELLES, remote_id="BX-1")
+    delivered(a, moved, BRUXELLES, remote_id="BX-2")
+    delivered(a, waiting, BRUXELLES, token="tok-bx-3")
+    remote.requests |= {"BX-1": {"status": "open"}, "BX-2": {"status": "closed"}}
+    remote.tokens["tok-bx-3"] = "BX-3"
+    for report_id in (moved, waiting):
+        with Session(a.engine) as session, session.begin():
+            transition(
+                session,
+                report_id,
+                "transferred",
+                actor=Actor(name="Équipe de Bruxelles"),
+                reason="Voirie régionale",
+                to_body_code=IXELLES,
+            )
+    pull = StatusPull(box_from_config(a.app.config), allow_private=True, requests_only=True)
+
+    done = one_round(a, pull, BRUXELLES)
+
+    assert (done.error, done.read) == (None, 1)
+    # Bruxelles' system is asked about the ticket it still holds, and nothing else.
+    assert remote.asked_paths() == ["/open311/v2/requests/BX-1.json"]
+    assert row(a, "SELECT body_id FROM reports WHERE id = :id", id=moved).body_id == a.body_id(
+        IXELLES
+    )

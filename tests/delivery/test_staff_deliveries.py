@@ -35,9 +35,11 @@ def deliveries(session, report_id) -> list:
 
 
 def give_up(session, report_id, error: str) -> int:
+    """Given up after a 403, as the sender records it: its line and its parts."""
     return session.execute(
         text(
-            "UPDATE report_deliveries SET failed_at = now(), attempts = 12, last_error = :e "
+            "UPDATE report_deliveries SET failed_at = now(), attempts = 12, last_error = :e, "
+            "last_error_kind = 'refused', last_error_status = 403, last_error_detail = 'bad key' "
             "WHERE report_id = :id RETURNING id"
         ),
         {"id": report_id, "e": error},
@@ -107,6 +109,9 @@ def test_managers_see_their_bodys_failed_deliveries_and_retry_them(
     [item] = manager.get(FAILED).get_json()["items"]
     assert (item["id"], item["state"], item["report_id"]) == (failed, "failed", str(ticket.id))
     assert "bad key" in item["error"]
+    # Its parts, for the screens to say it in their reader's language.
+    parts = (item["error_kind"], item["error_status"], item["error_detail"])
+    assert parts == ("refused", 403, "bad key")
     assert crew.get(FAILED).status_code == 403  # crews see it on the ticket, not the list
     ixelles = staff_as(Role.COMMUNE_MANAGER, body_id=places.ixelles)
     assert ixelles.get(FAILED).get_json()["items"] == []

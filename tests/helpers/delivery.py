@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import uuid
+from dataclasses import replace
 
 import httpx
 from sqlalchemy import text
@@ -106,7 +107,7 @@ def file_report(
 def send_due(instance: Instance, **settings) -> DeliveryResult:
     """One pass of the worker's Open311 sends on the instance."""
     config = DeliverySettings.from_config(instance.app.config)
-    return drain_deliveries(instance.engine, config.__class__(**{**config.__dict__, **settings}))
+    return drain_deliveries(instance.engine, replace(config, **settings))
 
 
 def delivery(instance: Instance, report_id: uuid.UUID):

@@ -34,6 +34,9 @@ from tests.helpers.accounts import PASSWORD
 from tests.helpers.api import assert_problem, report_body
 from tests.helpers.databases import migrated_database
 from tests.helpers.follow import ONE_COMMUNE_SQL
+from tests.helpers.staff import make_staff, places, staff_as, ticket
+
+__all__ = ["make_staff", "places", "staff_as", "ticket"]  # fixtures
 
 PUBLIC = "https://pave.example.be"
 EVIL = "evil.example"
@@ -223,6 +226,38 @@ def test_trusted_hosts_setting_replaces_the_local_names(app):
     assert client.get("/ogc/", headers={"Host": "pave.example.be"}).status_code == 200
     assert_problem(client.get("/ogc/", headers={"Host": "localhost"}), 400)
     assert_problem(client.get("/ogc/", headers={"Host": EVIL}), 400)
+
+
+DELIVERY = "/api/v1/bodies/commune-21004/delivery"
+FAILED = "/api/v1/staff/deliveries/failed"
+
+
+def test_the_delivery_screens_refuse_a_forged_host(staff_as, ticket, session):
+    """A body's delivery settings and its failed sends: read, changed or retried under a
+    forged host, each is the shared 400 problem, and nothing changes."""
+    session.execute(
+        text(
+            "INSERT INTO report_deliveries (report_id, body_id, attempts, failed_at, last_error) "
+            "SELECT id, body_id, 12, now(), 'refused' FROM reports WHERE id = :id"
+        ),
+        {"id": ticket.id},
+    )
+    session.commit()
+    manager = staff_as(Role.COMMUNE_MANAGER)
+    forged = {"Host": EVIL}
+    settings = {"method": "open311", "endpoint": "https://open311.bruxelles.example/v2/"}
+    (failed,) = manager.get(FAILED).get_json()["items"]
+    retry = f"/api/v1/staff/deliveries/{failed['id']}/retry"
+    before = manager.get(DELIVERY).get_json()
+
+    assert_problem(manager.get(DELIVERY, headers=forged), 400)
+    assert_problem(manager.change("PUT", DELIVERY, json=settings, headers=forged), 400)
+    assert_problem(manager.get(FAILED, headers=forged), 400)
+    assert_problem(manager.change("POST", retry, headers=forged), 400)
+
+    assert manager.get(DELIVERY).get_json() == before and before["method"] != "open311"
+    assert [item["id"] for item in manager.get(FAILED).get_json()["items"]] == [failed["id"]]
+    assert manager.change("POST", retry).status_code == 200
 
 
 ROOT = Path(__file__).resolve().parents[2]

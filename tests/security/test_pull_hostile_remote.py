@@ -13,6 +13,7 @@ issue 16). Each of these stops that body's round at most, never the worker's tur
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -26,8 +27,8 @@ from app import create_app
 from app.delivery import open311_client as client
 from app.delivery.crypto import box_from_config
 from app.delivery.models import BodyOpen311, ReportDelivery
-from app.delivery.pull import StatusPull, log_lines
-from app.delivery.remote_status import TRANSFERRED
+from app.delivery.pull import BodyPull, StatusPull, log_lines
+from app.delivery.remote_status import TRANSFERRED, RemoteUpdate, apply_remote_update
 from app.notify import outbox
 from app.reports.models import Report
 from app.tickets.services import Actor, transition
@@ -247,14 +248,24 @@ def test_after_a_transfer_the_first_bodys_system_no_longer_moves_the_ticket(a, r
     remote.requests["IX-T"] = {"status": "closed", "status_notes": "Pas chez nous."}
     pull = StatusPull(box_from_config(a.app.config), allow_private=True, requests_only=True)
     done = one_round(a, pull, IXELLES)
+    # Ixelles' system is not even asked about it any more...
+    assert "/open311/v2/requests/IX-T.json" not in remote.asked_paths()
+    assert done.error is None and done.applied == []
+    # ...and the same close in a feed of updates (servicerequestupdates) is recorded only.
+    closed = RemoteUpdate("IX-T", "closed", "Pas chez nous.", at=dt.datetime.now(dt.UTC))
+    with Session(a.engine) as session:
+        delivery = session.scalar(select(ReportDelivery).where(ReportDelivery.remote_id == "IX-T"))
+        assert delivery is not None
+        outcome = apply_remote_update(session, delivery, closed, closed.at)
+        session.commit()
     with Session(a.engine) as session:
         ticket = session.get(Report, report_id)
         assert ticket is not None
         assert ticket.status not in ("resolved", "closed", "rejected"), ticket.status
         delivery = session.scalar(select(ReportDelivery).where(ReportDelivery.remote_id == "IX-T"))
         assert delivery is not None and delivery.remote_status == "closed"
-    assert done.applied == [TRANSFERRED]
-    assert any(TRANSFERRED in line for line, _ in log_lines([done]))
+    assert outcome == TRANSFERRED
+    assert any(TRANSFERRED in line for line, _ in log_lines([BodyPull(IXELLES, applied=[outcome])]))
 
 
 def test_a_pulled_date_of_work_in_year_9999_is_not_taken(a, remote):

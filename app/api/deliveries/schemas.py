@@ -34,6 +34,26 @@ class DeliverySchema(Schema):
     error = fields.String(
         required=True, allow_none=True, metadata={"description": "The last attempt's error"}
     )
+    error_kind = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The last error's kind, for a screen to word it (app/delivery/"
+            "failures.py: refused, remote_error, no_answer, unreachable, ...); null for an "
+            "error recorded before kinds were"
+        },
+    )
+    error_status = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The remote's HTTP status"}
+    )
+    error_detail = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The remote's own words (refused, remote_error), or the category "
+            "without a service code (no_service_code)"
+        },
+    )
     attempts = fields.Integer(required=True)
     created_at = fields.AwareDateTime(required=True)
     sent_at = fields.AwareDateTime(required=True, allow_none=True)

@@ -165,6 +165,29 @@ def test_errors_are_in_the_readers_language(staff_as):
     assert problem["errors"][0]["detail"].startswith("Het serveradres moet een volledig")
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", "adresse interne"),
+        ("nl", "intern adres"),
+        ("de", "interne Adresse"),
+        ("en", "internal"),
+    ],
+)
+def test_a_manager_is_told_an_internal_address_in_plain_words(staff_as, lang, words):
+    manager = staff_as(Role.COMMUNE_MANAGER)
+    internal = "https://169.254.169.254/latest/"
+
+    problem = assert_problem(
+        put(manager, headers={"Accept-Language": lang}, endpoint=internal), 422
+    )
+
+    (error,) = problem["errors"]
+    assert error["pointer"] == "/endpoint" and words in error["detail"]
+    # The server's settings are the administrators' business: not named to a manager.
+    assert "DELIVERY_" not in json.dumps(problem)
+
+
 def test_the_key_is_in_no_log_nor_answer_even_with_a_token(staff_as, session, app, caplog):
     admin = staff_as(Role.ADMINISTRATOR)
     _, token = issue_token(session, admin.user, "ticketing system")

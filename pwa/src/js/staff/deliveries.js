@@ -1,18 +1,64 @@
 /** Reports a body's own system did not take: the failed sends, their error, and a retry. */
 
+import { el } from '../dom.js';
 import { say, t } from '../i18n.js';
 import { shortRef } from './card.js';
 import { formatDate } from './list.js';
 
 const $ = (id) => document.getElementById(id);
 
+// The kinds of a failed send (app/delivery/failures.py), each a sentence of its own.
+const KINDS = new Set([
+  'refused',
+  'remote_error',
+  'no_answer',
+  'unreachable',
+  'internal_address',
+  'duplicate_id',
+  'no_connection',
+  'transferred',
+  'no_service_code',
+  'key_unreadable',
+]);
+// The kinds whose detail is the remote system's own words.
+const REMOTE_WORDS = new Set(['refused', 'remote_error']);
+
+/** Why the last attempt failed, in the reader's language: a catalogue key and its values. */
+export function deliveryReason(delivery) {
+  const kind = KINDS.has(delivery.error_kind) ? delivery.error_kind : 'unknown';
+  const vars = {
+    body: delivery.body?.name ?? '',
+    status: delivery.error_status ?? '',
+    category: delivery.error_detail ?? '',
+  };
+  return { key: `staff.deliveryError.${kind}`, vars };
+}
+
+/**
+ * The remote system's own words about the failure, if it gave some: quoted as it wrote them
+ * (in its language, not the reader's), never as markup.
+ */
+export function remoteWords(delivery) {
+  if (!delivery || !REMOTE_WORDS.has(delivery.error_kind) || !delivery.error_detail) return null;
+  const p = el('p', 'note remote-words');
+  const label = el('span');
+  say(label, 'staff.deliveryError.remoteSaid');
+  const words = el('q', 'remote-text', delivery.error_detail);
+  words.translate = false;
+  words.dataset.remote = 'true';
+  p.append(label, ' ', words);
+  return p;
+}
+
 /** Where a ticket is handled, on its screen: sent (with the reference), being sent, failed. */
 export function deliveryLine(delivery) {
   if (!delivery) return null;
-  const vars = { body: delivery.body?.name ?? '', ref: delivery.reference ?? '', error: delivery.error ?? '' };
+  const vars = { body: delivery.body?.name ?? '', ref: delivery.reference ?? '' };
   if (delivery.state === 'sent') return t('staff.delivery.sent', vars);
-  if (delivery.state === 'failed') return t('staff.delivery.failed', vars);
-  return t(delivery.error ? 'staff.delivery.retrying' : 'staff.delivery.sending', vars);
+  if (delivery.state !== 'failed' && !delivery.error) return t('staff.delivery.sending', vars);
+  const reason = deliveryReason(delivery);
+  const error = t(reason.key, reason.vars);
+  return t(delivery.state === 'failed' ? 'staff.delivery.failed' : 'staff.delivery.retrying', { ...vars, error });
 }
 
 export class DeliveriesView {
@@ -81,14 +127,17 @@ export class DeliveriesView {
       t('staff.deliveries.to', { body: item.body.name }),
       t('staff.deliveries.when', { at: formatDate(item.failed_at), attempts: item.attempts }),
     ].map((text) => Object.assign(document.createElement('p'), { className: 'note', textContent: text }));
-    // The remote's or the network's own words: shown as they are, never as markup.
-    const error = Object.assign(document.createElement('p'), { className: 'state', textContent: item.error ?? '' });
+    // Why, in the reader's words; the remote's own words, if any, quoted apart.
+    const error = el('p', 'state');
+    const reason = deliveryReason(item);
+    say(error, reason.key, reason.vars);
+    const remote = remoteWords(item);
     const retry = document.createElement('button');
     retry.type = 'button';
     retry.className = 'secondary small';
     say(retry, 'staff.deliveries.retry');
     retry.addEventListener('click', () => this.retry(item));
-    li.append(title, ...facts, error, retry);
+    li.append(title, ...facts, error, ...(remote ? [remote] : []), retry);
     return li;
   }
 }

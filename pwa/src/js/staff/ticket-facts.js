@@ -3,7 +3,7 @@
 import { el } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { shortRef } from './card.js';
-import { deliveryLine } from './deliveries.js';
+import { deliveryLine, remoteWords } from './deliveries.js';
 import { formatDate } from './list.js';
 import { personName } from './timeline.js';
 
@@ -27,11 +27,13 @@ export function renderFacts(ticket, people) {
   }
   const delivery = deliveryLine(ticket.delivery);
   if (delivery) facts.push(delivery);
+  const remote = remoteWords(ticket.delivery);
+  if (remote) facts.push(remote);
   if (ticket.reporter) {
     const who = [ticket.reporter.name, ticket.reporter.email, ticket.reporter.phone];
     facts.push(t('staff.ticket.reporter', { who: who.filter(Boolean).join(', ') }));
   }
-  const nodes = facts.map((text) => el('p', 'note', text));
+  const nodes = facts.map((fact) => (typeof fact === 'string' ? el('p', 'note', fact) : fact));
   if (ticket.description) nodes.push(el('p', 'description', ticket.description));
   if (ticket.location) {
     const { lat, lon } = ticket.location;
