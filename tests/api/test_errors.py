@@ -10,18 +10,7 @@ from app.api.errors import DOMAIN_STATUS, PROBLEM_BASE, PROBLEM_JSON, status_of
 from app.errors import NotFoundError, PaveError
 from app.tickets.errors import StaleVersionError
 from app.web import create_app
-
-
-def every_error_class() -> set[type[PaveError]]:
-    create_app({"TESTING": True})  # imports every package whose errors can reach a response
-    found: set[type[PaveError]] = set()
-    todo = [PaveError]
-    while todo:
-        for cls in todo.pop().__subclasses__():
-            if cls not in found:
-                found.add(cls)
-                todo.append(cls)
-    return found
+from tests.helpers.errors import every_error_class
 
 
 def test_every_domain_error_has_a_code_and_a_status():
