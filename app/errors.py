@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.problems import Message
+from app.problems import DEFAULT_LANGUAGE, TITLE_PREFIX, Message, render
 
 
 class PaveError(Exception):
@@ -12,10 +12,10 @@ class PaveError(Exception):
     residents or crews read it, so the API renders it in their language; `self.detail` is
     always its English text. `code` is the slug of its problem type: stable, one per class
     that sets it, inherited by subclasses that do not (app/api/errors.py gives its status).
+    Its title is the catalogue's `title.<code>`, in every language: no class writes one.
     """
 
     code = "bad-request"
-    title = "Request cannot be processed"
 
     def __init__(self, detail: str | Message, **extra):
         super().__init__(str(detail))
@@ -23,39 +23,37 @@ class PaveError(Exception):
         self.detail = str(detail)
         self.extra = extra
 
+    @property
+    def title(self) -> str:
+        """The English title of its problem type."""
+        return render(TITLE_PREFIX + self.code, DEFAULT_LANGUAGE)
+
 
 class NotFoundError(PaveError):
     code = "not-found"
-    title = "Not found"
 
 
 class OutsideServiceAreaError(PaveError):
     code = "outside-service-area"
-    title = "Outside the area served"
 
 
 class UnknownCategoryError(PaveError):
     code = "unknown-category"
-    title = "Unknown category"
 
 
 class IdempotencyKeyReuseError(PaveError):
     code = "idempotency-key-reuse"
-    title = "Idempotency key already used for another request"
 
 
 class RequestInFlightError(PaveError):
     code = "request-in-flight"
-    title = "The same request is still being processed"
 
 
 class InvalidCursorError(PaveError):
     code = "invalid-cursor"
-    title = "Invalid cursor"
 
 
 class ReportClosedError(PaveError):
     """The report is closed: what was asked of it (follow it, add a photo) no longer may be."""
 
     code = "report-closed"
-    title = "This report is closed"

@@ -9,66 +9,56 @@ class AuthenticationError(PaveError):
     """Unknown email, wrong password or inactive account: deliberately one error for all."""
 
     code = "authentication-failed"
-    title = "Authentication failed"
 
 
 class InvalidInvitationError(PaveError):
     """The invitation token is unknown, already used or expired."""
 
     code = "invalid-invitation"
-    title = "Invalid invitation"
 
 
 class AccountExistsError(PaveError):
     code = "account-exists"
-    title = "Account already exists"
 
 
 class WeakPasswordError(PaveError):
     code = "weak-password"
-    title = "Password too weak"
 
 
 class GrantNotAllowedError(PaveError):
     """The acting user may not hand out this role in this scope (no escalation)."""
 
     code = "role-not-allowed"
-    title = "Role not allowed"
 
 
 class InvalidGrantError(PaveError):
     """The role and its scope do not fit together, or the scope does not exist."""
 
     code = "invalid-role-scope"
-    title = "Invalid role or scope"
 
 
 class InvitationConflictError(PaveError):
     """The email already has an account or a pending invitation: one error for both."""
 
     code = "email-in-use"
-    title = "Email already in use"
 
 
 class NoPendingInvitationError(PaveError):
     """No pending invitation the caller may send again: unknown, accepted, or not theirs."""
 
     code = "no-pending-invitation"
-    title = "No invitation to send again"
 
 
 class InvalidPasswordResetError(PaveError):
     """The password reset token is unknown, already used, expired, or its account is off."""
 
     code = "invalid-password-reset"
-    title = "Invalid password reset link"
 
 
 class AccountNotActiveError(PaveError):
     """The action needs an active account (a password reset of a deactivated one, say)."""
 
     code = "account-not-active"
-    title = "Account not active"
 
 
 class NotAuthenticatedError(PaveError):
@@ -76,17 +66,14 @@ class NotAuthenticatedError(PaveError):
     fault for the WWW-Authenticate header (RFC 6750), never for the body."""
 
     code = "not-authenticated"
-    title = "Login required"
 
 
 class PermissionDeniedError(PaveError):
     code = "forbidden"
-    title = "Not allowed"
 
 
 class CsrfTokenError(PaveError):
     code = "csrf-token"
-    title = "Missing or invalid CSRF token"
 
 
 class TooManyAttemptsError(PaveError):
@@ -94,7 +81,6 @@ class TooManyAttemptsError(PaveError):
     is told in the Retry-After header."""
 
     code = "too-many-attempts"
-    title = "Too many attempts"
 
 
 class AccountActionNotAllowedError(PermissionDeniedError):

@@ -40,7 +40,6 @@ STALE_BATCH = 100
 
 class ThrottleUnavailableError(PaveError):
     code = "login-throttle-unavailable"
-    title = "Logins are unavailable"
 
 
 class LoginThrottleRow(Base):

@@ -12,4 +12,3 @@ class BackupError(PaveError):
     """
 
     code = "backup"
-    title = "Backup or restore refused"

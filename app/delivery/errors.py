@@ -9,4 +9,3 @@ class DeliveryNotFailedError(PaveError):
     """Only a given-up delivery is retried by a person; the others are sent, or on their way."""
 
     code = "delivery-not-failed"
-    title = "This delivery has not failed"

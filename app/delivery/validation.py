@@ -34,7 +34,6 @@ class InvalidDeliverySettingsError(PaveError):
     """Delivery settings refused; `errors` lists each faulty field (pointer and message)."""
 
     code = "invalid-delivery-settings"
-    title = "Invalid delivery settings"
 
 
 @dataclass

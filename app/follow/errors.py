@@ -9,24 +9,20 @@ from app.problems import msg
 
 class FollowLinkExpiredError(PaveError):
     code = "follow-link-expired"
-    title = "This link has expired"
 
 
 class NotTheReporterError(PaveError):
     code = "not-the-reporter"
-    title = "Only the reporter may do this"
 
 
 class AlreadyConfirmedError(PaveError):
     code = "follow-already-confirmed"
-    title = "Already confirmed"
 
 
 class FollowLimitsUnavailableError(ThrottleUnavailableError):
     """The counters of follow requests out of reach: those are refused, not logins."""
 
     code = "follow-limits-unavailable"
-    title = "Follow requests are unavailable"
 
     def __init__(self):
         super().__init__(msg("limits.follow-unavailable"))
@@ -36,7 +32,6 @@ class CommentLimitsUnavailableError(ThrottleUnavailableError):
     """The counters of comments out of reach: those are refused, not logins."""
 
     code = "comment-limits-unavailable"
-    title = "Comments are unavailable"
 
     def __init__(self):
         super().__init__(msg("limits.comment-unavailable"))

@@ -28,7 +28,7 @@ BELGIUM_ENVELOPE = (2.4, 49.35, 6.55, 51.6)
 
 
 class BoundaryFileError(PaveError):
-    title = "Unreadable boundary file"
+    """A boundary file that cannot be read, or a commune in it that cannot be imported."""
 
 
 @dataclass

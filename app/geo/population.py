@@ -45,7 +45,7 @@ INSERT_SQL = text(
 
 
 class PopulationFileError(PaveError):
-    title = "Unusable population file"
+    """A population file that cannot be read, or that does not fit the communes known."""
 
 
 @dataclass

@@ -37,8 +37,6 @@ EXPECTING = frozenset({Status.PLANNED.value, Status.IN_PROGRESS.value})
 class Open311QueryError(PaveError):
     """A parameter of an Open311 request is malformed or out of range (HTTP 400)."""
 
-    title = "Invalid Open311 parameter"
-
 
 @dataclass(frozen=True)
 class RequestQuery:

@@ -122,7 +122,6 @@ class UnknownFilterValueError(PaveError):
     """A filter names a region, commune or category that does not exist."""
 
     code = "unknown-filter-value"
-    title = "Unknown filter value"
 
     def __init__(self, parameter: str, detail: str):
         super().__init__(detail, parameter=parameter)

@@ -57,7 +57,6 @@ class SnapshotMissingError(NotFoundError):
     """No snapshot file of this format has been written yet (or its manifest is gone)."""
 
     code = "snapshot-missing"
-    title = "Snapshot not written yet"
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 The catalogue is app/problems/<lang>.json: flat keys, the same keys and placeholders
 (string.Template, `$name`) in the four files, like the PWA's catalogues.
 
-- `title.<slug>`: the title of a problem type (the slug of its `type` URI, a stable code);
-  `title.http-<status>` for an HTTP error with no type of its own.
+- `title.<slug>`: the title of a problem type (the slug of its `type` URI, a stable code:
+  a domain error's `code`, whose `title` is the English one here); `title.http-<status>` for
+  an HTTP error with no type of its own.
 - `<area>.<name>`: a domain error's detail; the error carries it as a `Message` (its key and
   parameters), so the detail is rendered in each reader's language.
 - `validation.<name>` and `http.<name>`: texts that libraries write in English (marshmallow,

@@ -10,18 +10,7 @@ from app.api.errors import DOMAIN_STATUS, PROBLEM_BASE, PROBLEM_JSON, status_of
 from app.errors import NotFoundError, PaveError
 from app.tickets.errors import StaleVersionError
 from app.web import create_app
-
-
-def every_error_class() -> set[type[PaveError]]:
-    create_app({"TESTING": True})  # imports every package whose errors can reach a response
-    found: set[type[PaveError]] = set()
-    todo = [PaveError]
-    while todo:
-        for cls in todo.pop().__subclasses__():
-            if cls not in found:
-                found.add(cls)
-                todo.append(cls)
-    return found
+from tests.helpers.errors import every_error_class
 
 
 def test_every_domain_error_has_a_code_and_a_status():
@@ -53,6 +42,8 @@ def bare_app():
     def _raise(name):
         if name == "moved":
             raise FreshlyMovedError("Nothing here.")
+        if name == "plain":
+            raise PaveError("Not this way.")
         raise StaleAgainError("Someone else changed it.", current_version=3)
 
     return app
@@ -68,3 +59,27 @@ def test_a_subclass_gets_its_parents_status_and_code(bare_app, name, status, cod
     body = response.get_json()
     assert body["type"] == PROBLEM_BASE + code
     assert body["status"] == status
+
+
+@pytest.mark.parametrize(
+    "lang, title",
+    [
+        ("en", "Not found"),
+        ("fr", "Introuvable"),
+        ("nl", "Niet gevonden"),
+        ("de", "Nicht gefunden"),
+    ],
+)
+def test_the_title_is_the_catalogues_in_the_readers_language(bare_app, lang, title):
+    response = bare_app.test_client().get("/raise/moved", headers={"Accept-Language": lang})
+    assert response.get_json()["title"] == title
+
+
+@pytest.mark.parametrize(
+    "lang, title",
+    [("en", "Request cannot be processed"), ("fr", "La demande ne peut pas être traitée")],
+)
+def test_the_generic_error_has_a_title_in_the_readers_language_too(bare_app, lang, title):
+    response = bare_app.test_client().get("/raise/plain", headers={"Accept-Language": lang})
+    assert response.status_code == 400
+    assert response.get_json()["title"] == title

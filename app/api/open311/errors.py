@@ -9,4 +9,3 @@ class ApiKeyError(PaveError):
     """The api_key is missing, invalid, or does not allow this (HTTP 403, as the spec says)."""
 
     code = "invalid-api-key"
-    title = "Missing or invalid api_key"

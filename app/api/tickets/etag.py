@@ -16,7 +16,6 @@ class IfMatchRequiredError(PaveError):
     """A change sent without the ETag of the version it was made on (RFC 6585: 428)."""
 
     code = "if-match-required"
-    title = "If-Match required"
 
 
 def etag(version: int) -> str:
