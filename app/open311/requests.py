@@ -253,6 +253,11 @@ def request_fields(item: ServiceRequest, lang: str, media_url: str | None) -> di
 
 
 KEY_SQL = text("SELECT id FROM reports WHERE idempotency_key = :key")
+# Only a request the public lists show: one still hidden (a sensitive category's report in its
+# first hour) has no token yet, as it has no public id.
+TOKEN_SQL = text(
+    f"SELECT r.id FROM reports r JOIN {VIEW} v ON v.id = r.id WHERE r.idempotency_key = :key"
+)
 
 
 def request_for_key(session: Session, key: ReportKey) -> uuid.UUID | None:
@@ -261,10 +266,10 @@ def request_for_key(session: Session, key: ReportKey) -> uuid.UUID | None:
 
 
 def request_for_token(session: Session, token: str) -> uuid.UUID | None:
-    """The request an Open311 POST with this Idempotency-Key created: the spec's token.
+    """The public request an Open311 POST with this Idempotency-Key created: the spec's token.
 
     Never one of another way in (the native API's keys are their authors' own) nor of another
     Pavé (which account sent what is not public).
     """
     key = ReportKey.client(OPEN311, token).stored
-    return session.connection().execute(KEY_SQL, {"key": key}).scalar_one_or_none()
+    return session.connection().execute(TOKEN_SQL, {"key": key}).scalar_one_or_none()

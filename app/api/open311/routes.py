@@ -227,7 +227,8 @@ def _created_answer(report_id: uuid.UUID, view: ReportView, replayed: bool, fmt:
 @blp.get("/tokens/<token>.<fmt>")
 def token(token: str, fmt: str):
     """A token is the Idempotency-Key a POST of this endpoint was sent with (requests are
-    realtime anyway): another way in's keys are no tokens."""
+    realtime anyway): another way in's keys are no tokens, and a request the public lists do
+    not show yet is not found, as the spec answers for an unknown token."""
     check_format(fmt)
     report_id = requests.request_for_token(db_session(), token)
     if report_id is None:
