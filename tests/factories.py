@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.reports.models import Report
-from app.reports.services import NewReport, create_report
+from app.reports.services import PUBLIC_API, NewReport, ReportKey, create_report
 from app.reports.states import Status
 
 # Known places: each lies well inside its commune (see ../shared/data/README.md).
@@ -76,7 +76,8 @@ class ReportFactory(factory.Factory):
         key = kwargs.pop("idempotency_key")
         new = model_class(*args, **kwargs)
         session = cls._session
-        created = create_report(session, new, key)
+        # A key as the native API keeps it, the way the resident app creates its reports.
+        created = create_report(session, new, ReportKey.client(PUBLIC_API, key) if key else None)
         if status != Status.NEW.value or created_at is not None:
             params = {"id": created.report_id, "status": status, "created_at": created_at}
             session.execute(UPDATE_SQL, params)

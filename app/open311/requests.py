@@ -20,6 +20,7 @@ from app.categories.models import Category
 from app.errors import PaveError
 from app.i18n import LANGUAGES, pick_name
 from app.opendata.records import VIEW
+from app.reports.services import OPEN311, ReportKey
 from app.reports.states import CLOSED_STATUSES, OPEN_STATUSES, Status, open311_status
 from app.reports.views import PUBLIC_COLUMNS, ReportView
 from app.tickets.states import REASON_REQUIRED
@@ -157,16 +158,14 @@ REQUESTS_SQL = (
     "WHERE h.report_id = page.id AND h.to_status = page.status AND h.to_status = ANY(:reasons) "
     "AND h.reason_public ORDER BY h.id DESC LIMIT 1) note ON true "
     # The report id another Pavé sent with the request, echoed so that its reconciliation
-    # finds it (the Idempotency-Key of such a request is open311-pave:<account>:<report id>;
-    # the account is not shown).
+    # finds it (the Idempotency-Key of such a request is open311-pave:<account>:<report id>,
+    # app.reports.services.PAVE_KEYS, which only the Open311 POST of a Pavé account makes; the
+    # account is not shown).
     "LEFT JOIN LATERAL (SELECT CASE WHEN r.idempotency_key LIKE 'open311-pave:%' "
     "THEN split_part(r.idempotency_key, ':', 3) END AS pave_report_id "
     "FROM reports r WHERE r.id = page.id) origin ON true "
     "ORDER BY page.created_at DESC, page.id DESC"
 )
-# The Idempotency-Keys of requests another Pavé sent with its report id (one request per
-# account and report id): open311-pave:<account id>:<report id>.
-PAVE_KEYS = "open311-pave:"
 
 
 @dataclass(frozen=True)
@@ -251,9 +250,24 @@ def request_fields(item: ServiceRequest, lang: str, media_url: str | None) -> di
     return fields
 
 
-TOKEN_SQL = text("SELECT id FROM reports WHERE idempotency_key = :token")
+KEY_SQL = text("SELECT id FROM reports WHERE idempotency_key = :key")
+# Only a request the public lists show: one still hidden (a sensitive category's report in its
+# first hour) has no token yet, as it has no public id.
+TOKEN_SQL = text(
+    f"SELECT r.id FROM reports r JOIN {VIEW} v ON v.id = r.id WHERE r.idempotency_key = :key"
+)
+
+
+def request_for_key(session: Session, key: ReportKey) -> uuid.UUID | None:
+    """The request created under this key, public or not: for its own sender's replay."""
+    return session.connection().execute(KEY_SQL, {"key": key.stored}).scalar_one_or_none()
 
 
 def request_for_token(session: Session, token: str) -> uuid.UUID | None:
-    """The request a POST with this Idempotency-Key created: the spec's token."""
-    return session.connection().execute(TOKEN_SQL, {"token": token}).scalar_one_or_none()
+    """The public request an Open311 POST with this Idempotency-Key created: the spec's token.
+
+    Never one of another way in (the native API's keys are their authors' own) nor of another
+    Pavé (which account sent what is not public).
+    """
+    key = ReportKey.client(OPEN311, token).stored
+    return session.connection().execute(TOKEN_SQL, {"key": key}).scalar_one_or_none()

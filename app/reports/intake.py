@@ -26,7 +26,7 @@ from app.media.services import PhotoLimits, add_photo
 from app.media.storage import PhotoStorage
 from app.media.views import visible_photos
 from app.reports.queries import get_own_report
-from app.reports.services import NewReport, create_report
+from app.reports.services import NewReport, ReportKey, create_report
 from app.reports.views import ReportView
 from app.tickets.services import notify_new_report
 
@@ -102,7 +102,7 @@ SET_MEDIA_URL_SQL = text("UPDATE reports SET media_url = :url WHERE id = :id")
 def submit_report(
     session: Session,
     new: NewReport,
-    idempotency_key: str | None,
+    idempotency_key: ReportKey | None,
     settings: IntakeSettings,
     *,
     reporter_language: str,
@@ -150,7 +150,7 @@ def submit_report(
 
 
 def _add_photos(
-    session: Session, report_id: uuid.UUID, uploads: PhotoUploads, key: str | None
+    session: Session, report_id: uuid.UUID, uploads: PhotoUploads, key: ReportKey | None
 ) -> list[Photo]:
     if not uploads.files:
         return []
@@ -163,8 +163,9 @@ def _add_photos(
             upload.read(),
             upload.filename,
             upload.mimetype,
-            # Each photo gets a key derived from the report's, so a retry replays it.
-            f"{key}:photo:{position}" if key else None,
+            # Each photo gets a key derived from the report's as sent (photo ids are the
+            # report's own), so a retry replays it.
+            f"{key.sent}:photo:{position}" if key else None,
             limits=uploads.limits,
         ).photo
         for position, upload in enumerate(uploads.files)

@@ -35,6 +35,43 @@ class NewReport:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# Another Pavé's report, as the server keys it (app.open311.requests): open311-pave:<account
+# id>:<the sender's report id>. No client's Idempotency-Key is ever kept as sent, so none can
+# be, or find, one of these.
+PAVE_KEYS = "open311-pave:"
+# The ways in whose clients choose their Idempotency-Key: each keeps its keys apart.
+PUBLIC_API = "api"
+OPEN311 = "open311"
+
+
+@dataclass(frozen=True)
+class ReportKey:
+    """The Idempotency-Key of a report's creation, and how the reports table keeps it.
+
+    A client's key is kept in the space of its way in, as "<way> <SHA-256 of the key>": the
+    space is a character no client key holds (visible ASCII only), so a stored key is never
+    one a client sent, nor one the server made (PAVE_KEYS), nor another way's. `earlier` is the
+    key as it was kept before the ways in were kept apart (as sent, shared by the native API
+    and Open311), which a retry still replays; never one of Pavé's own.
+    """
+
+    sent: str
+    stored: str
+    earlier: str | None = None
+
+    @classmethod
+    def client(cls, way: str, sent: str) -> ReportKey:
+        digest = hashlib.sha256(sent.encode()).hexdigest()
+        earlier = None if sent.startswith(PAVE_KEYS) else sent
+        return cls(sent, f"{way} {digest}", earlier)
+
+    @classmethod
+    def pave(cls, account_id: int, sender_report: uuid.UUID) -> ReportKey:
+        """The key of a report another Pavé sent from this account: one request per report."""
+        key = f"{PAVE_KEYS}{account_id}:{sender_report}"
+        return cls(key, key)
+
+
 @dataclass(frozen=True)
 class Created:
     report_id: uuid.UUID
@@ -47,7 +84,7 @@ class Created:
 CATEGORY_SQL = text("SELECT id, handler, body_id FROM categories WHERE code = :code AND active")
 
 # With an Idempotency-Key, one round trip takes the lock, finds an earlier report with that
-# key and reads the category. The transaction-scoped lock makes a concurrent retry fail fast
+# key (or with the key as kept before the ways in were kept apart) and reads the category. The transaction-scoped lock makes a concurrent retry fail fast
 # instead of waiting. The lookup's snapshot is taken when the statement starts, a moment
 # before the lock: if the first request commits in between, this one does not see its
 # report, and its INSERT then hits the unique constraint on the key, which stays the real
@@ -58,7 +95,11 @@ KEYED_SQL = text(
            r.id AS existing_id, r.request_fingerprint,
            c.id, c.handler, c.body_id
     FROM (SELECT 1) AS one
-    LEFT JOIN reports r ON r.idempotency_key = :key
+    LEFT JOIN LATERAL (
+        SELECT id, request_fingerprint FROM reports
+        WHERE idempotency_key IN (:key, CAST(:earlier AS text))
+        ORDER BY idempotency_key = :key DESC LIMIT 1
+    ) r ON true
     LEFT JOIN categories c ON c.code = :code AND c.active
     """
 )
@@ -106,7 +147,7 @@ INSERT_SQL = text(
 def create_report(
     session: Session,
     new: NewReport,
-    idempotency_key: str | None = None,
+    idempotency_key: ReportKey | None = None,
     *,
     snap_distance_m: float = 50.0,
     hint_distance_m: float = 1000.0,
@@ -150,7 +191,7 @@ def create_report(
         "lat": new.lat,
         "commune_id": match.commune_id,
         "status": Status.NEW.value,
-        "key": idempotency_key,
+        "key": idempotency_key.stored if idempotency_key else None,
         "fingerprint": fingerprint,
         "reporter_language": reporter_language,
     }
@@ -161,9 +202,12 @@ def create_report(
     return Created(row.id, replayed=False, body_notified_at_once=row.body_notified_at_once)
 
 
-def _claim_key(db: Connection, key: str, category_code: str, fingerprint: str) -> Row | Created:
+def _claim_key(
+    db: Connection, key: ReportKey, category_code: str, fingerprint: str
+) -> Row | Created:
     """Lock the Idempotency-Key and read the category; an earlier report with it is replayed."""
-    row = db.execute(KEYED_SQL, {"key": key, "code": category_code}).one()
+    params = {"key": key.stored, "earlier": key.earlier, "code": category_code}
+    row = db.execute(KEYED_SQL, params).one()
     if not row.locked:
         raise RequestInFlightError(
             "A request with this Idempotency-Key is still being processed; retry shortly."

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from app.media.capability import photo_token
 from app.media.storage import LocalStorage
-from app.reports.services import NewReport, create_report
+from app.reports.services import PUBLIC_API, NewReport, ReportKey, create_report
 
 
 @pytest.fixture
@@ -49,7 +49,9 @@ def token_for(app, report_id) -> str:
 @pytest.fixture
 def report_id(session) -> uuid.UUID:
     created = create_report(
-        session, NewReport(category="pothole", lon=4.3525, lat=50.8467), REPORT_KEY
+        session,
+        NewReport(category="pothole", lon=4.3525, lat=50.8467),
+        ReportKey.client(PUBLIC_API, REPORT_KEY),
     )
     session.commit()
     return created.report_id

@@ -98,13 +98,17 @@ def test_a_commit_keeps_the_files_and_a_later_rollback_leaves_them(
 def test_files_shared_with_another_report_survive_a_failed_upload(
     session, storage, report_id, photo_dir
 ):
-    from app.reports.services import NewReport, create_report
+    from app.reports.services import PUBLIC_API, NewReport, ReportKey, create_report
 
     data = images.jpeg(640, 480)
     add(session, storage, report_id, data)
     session.commit()
     files = stored_files(photo_dir)
-    other = create_report(session, NewReport(category="pothole", lon=4.35, lat=50.85), "other")
+    other = create_report(
+        session,
+        NewReport(category="pothole", lon=4.35, lat=50.85),
+        ReportKey.client(PUBLIC_API, "other"),
+    )
     session.commit()
 
     add(session, storage, other.report_id, data)
@@ -125,9 +129,13 @@ def test_a_photo_for_a_missing_report_touches_no_storage(session, storage, photo
 def test_the_caller_can_add_photos_in_the_transaction_that_creates_the_report(
     session, storage, photo_dir
 ):
-    from app.reports.services import NewReport, create_report
+    from app.reports.services import PUBLIC_API, NewReport, ReportKey, create_report
 
-    created = create_report(session, NewReport(category="pothole", lon=4.35, lat=50.85), "r")
+    created = create_report(
+        session,
+        NewReport(category="pothole", lon=4.35, lat=50.85),
+        ReportKey.client(PUBLIC_API, "r"),
+    )
     first = add(session, storage, created.report_id, images.jpeg(640, 480), "a")
     second = add(session, storage, created.report_id, images.png(300, 200), "b")
     session.commit()

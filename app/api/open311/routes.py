@@ -33,10 +33,11 @@ from app.api.tickets.scope import may_change_ticket
 from app.errors import NotFoundError, PaveError, UnknownCategoryError
 from app.i18n import pick_name
 from app.open311 import requests
-from app.open311.requests import PAVE_KEYS, Open311QueryError, RequestQuery
+from app.open311.requests import Open311QueryError, RequestQuery
 from app.open311.updates import IncomingUpdate, apply_pushed_update, list_updates
 from app.reports.intake import IntakeSettings, MediaLink, submit_report
 from app.reports.queries import get_own_report
+from app.reports.services import OPEN311, PAVE_KEYS, ReportKey
 from app.reports.views import ReportView
 from app.tickets.changes import check_original
 from app.tickets.services import Actor
@@ -176,18 +177,21 @@ def post_request(fmt: str):
     """Create a request through the native service: routing, idempotency and validation."""
     check_format(fmt)
     user = staff_for_key()
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not IDEMPOTENCY_KEY.match(key):
+    sent = request.headers.get("Idempotency-Key")
+    if sent is not None and not IDEMPOTENCY_KEY.match(sent):
         raise Open311QueryError("Idempotency-Key is 1 to 255 visible ASCII characters.")
-    if key is not None and key.startswith(PAVE_KEYS):
+    if sent is not None and sent.startswith(PAVE_KEYS):
         raise Open311QueryError(f"Idempotency-Keys starting {PAVE_KEYS!r} are Pavé's own.")
+    # The client's key is kept in Open311's own space (the spec's token); another Pavé's
+    # report in the space of Pavé's own keys, which no client key reaches.
+    key = ReportKey.client(OPEN311, sent) if sent is not None else None
     session = db_session()
     sender_report = intake.parse_pave_report_id(request.form)
     if sender_report is not None and key is None:
         # Another Pavé sends its report id: the same account sending the same report again
         # (its answer was lost) gets the request it made, whatever changed since.
-        key = f"{PAVE_KEYS}{user.id}:{sender_report}"
-        existing = requests.request_for_token(session, key)
+        key = ReportKey.pave(user.id, sender_report)
+        existing = requests.request_for_key(session, key)
         if existing is not None:
             return _created_answer(existing, get_own_report(session, existing), True, fmt)
     new = intake.parse_new_request(session, request.form)
@@ -222,7 +226,9 @@ def _created_answer(report_id: uuid.UUID, view: ReportView, replayed: bool, fmt:
 
 @blp.get("/tokens/<token>.<fmt>")
 def token(token: str, fmt: str):
-    """A token is the Idempotency-Key a POST was sent with; requests are realtime anyway."""
+    """A token is the Idempotency-Key a POST of this endpoint was sent with (requests are
+    realtime anyway): another way in's keys are no tokens, and a request the public lists do
+    not show yet is not found, as the spec answers for an unknown token."""
     check_format(fmt)
     report_id = requests.request_for_token(db_session(), token)
     if report_id is None:

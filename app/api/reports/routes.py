@@ -37,6 +37,7 @@ from app.reports.queries import (
     list_reports,
     nearby_reports,
 )
+from app.reports.services import PUBLIC_API, ReportKey
 from app.reports.views import ReportView
 from app.web import db_session, read_session
 
@@ -206,10 +207,11 @@ class Reports(MethodView):
         """
         uploads = request.files.getlist("photo") if request.mimetype == MULTIPART else []
         config = current_app.config
+        key = headers.get("idempotency_key")
         done = submit_report(
             db_session(),
             new_report(data),
-            headers.get("idempotency_key"),
+            ReportKey.client(PUBLIC_API, key) if key is not None else None,
             IntakeSettings.from_config(config),
             reporter_language=request_language() or FALLBACK_LANGUAGE,
             uploads=PhotoUploads(uploads, photo_storage, photo_limits()),

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.reports.services import NewReport, create_report
+from app.reports.services import PUBLIC_API, NewReport, ReportKey, create_report
 from tests.helpers.api import assert_problem, report_body, row_counts
 
 
@@ -106,7 +106,7 @@ def in_flight(engine):
             accuracy_m=8.0,
             description="Deep hole in front of the town hall",
         )
-        create_report(session, new, key)
+        create_report(session, new, ReportKey.client(PUBLIC_API, key))
         try:
             yield key
         finally:
@@ -129,7 +129,9 @@ def test_a_key_held_only_by_its_advisory_lock_is_a_409_problem(client, engine, c
     with engine.connect() as other:
         with other.begin():
             other.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+                # The lock of the key as the native API keeps it.
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": ReportKey.client(PUBLIC_API, key).stored},
             )
             response = post(client, report_body(), key)
         # Once the other transaction ends, the same request goes through.
