@@ -8,7 +8,14 @@ from sqlalchemy.orm import sessionmaker
 
 from app.db import Database
 from app.web import create_app
-from tests.helpers.databases import migrated_database
+from tests.helpers.databases import drop_templates, migrated_database
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _templates():
+    """The migrated databases every throwaway one of this run is copied from, dropped last."""
+    yield
+    drop_templates()
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from app.categories.fixtures import load_fixtures
 from app.db import Database
 from app.web import create_app
 from tests.browser.contexts import new_context
-from tests.helpers.databases import create_throwaway_database, drop_database, load_communes, migrate
+from tests.helpers.databases import migrated_database
 from tests.helpers.servers import LiveServer, free_port
 
 # Logged by the page itself as soon as the document exists, before any of the page's scripts.
@@ -58,17 +56,10 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def live_database_url():
     """A database of its own: the live server commits, so the rolled-back one will not do."""
-    url = create_throwaway_database("pave_browser")
-    engine = create_engine(url)
-    try:
-        migrate(engine)
-        with Session(engine) as session, session.begin():
-            load_fixtures(session)
-            load_communes(session)
-        yield url
-    finally:
+    with migrated_database("pave_browser", boundaries=True) as engine:
+        url = engine.url
         engine.dispose()
-        drop_database(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

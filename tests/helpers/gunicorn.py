@@ -34,10 +34,16 @@ def status_of(url: str, headers: dict | None = None, method: str = "GET") -> int
         return None
 
 
+class Base(str):
+    """The server's base URL, and the pid of its gunicorn master (`exec`ed by the Procfile)."""
+
+    pid: int
+
+
 @contextlib.contextmanager
 def procfile_web(database_url, log: Path, *, workers: int = 1, **env: str) -> Iterator[str]:
     """gunicorn from the Procfile with `workers` workers and `env` added, its output in `log`;
-    yields its base URL and stops it (SIGTERM to its process group) at the end."""
+    yields its base URL (a `Base`) and stops it (SIGTERM to its process group) at the end."""
     port = free_port()
     environment = {
         **{k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"},
@@ -55,7 +61,8 @@ def procfile_web(database_url, log: Path, *, workers: int = 1, **env: str) -> It
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    base = f"http://127.0.0.1:{port}"
+    base = Base(f"http://127.0.0.1:{port}")
+    base.pid = gunicorn.pid
     try:
         deadline = time.monotonic() + 90
         while status_of(f"{base}/api/v1/health/live") != 200:
