@@ -89,10 +89,14 @@ run: db pwa ## Serve the app at http://127.0.0.1:$(PORT) (gunicorn) with the ema
 stop: ## Stop the local PostgreSQL cluster
 	@python3 scripts/localdb.py stop
 
+# pytest-xdist: one process per core (at most 4: each holds its own databases and servers), a
+# test module's tests on one process; PYTEST_WORKERS=0 runs them all in this one.
+PYTEST_WORKERS ?= auto
+
 # The fast checks first: a lint or type error fails before any database or browser starts.
 test: lint types db pwa chromium deploy-tools ## Lint (Python, JS), type-check, then the JS unit tests and the whole pytest suite
 	@cd $(PWA) && node --test tests/*.test.mjs
-	@$(WITH_DB) $(BIN)/pytest -q $(PYTEST_ARGS)
+	@$(WITH_DB) $(BIN)/pytest -q -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 # pygeoapi, beside which the read-side benchmark measures the OGC API: its own virtualenv (it
 # pins its own Flask and SQLAlchemy), never the project's lock. 0.21.0: PyPI's newest here.
