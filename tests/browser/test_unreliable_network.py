@@ -64,7 +64,7 @@ def test_a_lost_answer_is_retried_and_returns_the_same_report(context_without_sw
     )
     open_app(page)
     word = marker()
-    fill_report(page, "Blocked drain", f"Drain full of leaves {word}")
+    fill_report(page, "Damaged pavement", f"Loose paving stones {word}")
     send(page)
     item = first_item(page)
     expect(item.get_by_text("Sent", exact=True)).to_be_visible()
@@ -72,4 +72,4 @@ def test_a_lost_answer_is_retried_and_returns_the_same_report(context_without_sw
     assert lost == [201], "the server created the report the first time"
     assert replayed == ["true"], "the retry got the stored report back"
     [report] = reports_with(live_db, word)
-    assert report["category"] == "blocked_drain"
+    assert report["category"] == "damaged_pavement"

@@ -93,39 +93,43 @@ def migrate(engine, revision: str = "head", *, direction: str = "upgrade", versi
         conn.commit()
 
 
-# The migrated and seeded databases this run has made, by (boundaries, server): each later
-# one is a copy (CREATE DATABASE … TEMPLATE), a tenth of a second instead of the migrations
-# and the communes' import every time. Dropped at the end of the run (drop_templates).
-_templates: dict[tuple[bool, str], tuple[URL, URL | None]] = {}
+def _migrate_and_seed(engine, boundaries: bool) -> None:
+    migrate(engine)
+    with Session(engine) as session, session.begin():
+        load_fixtures(session)
+        if boundaries:
+            load_communes(session)
 
 
-def _template(boundaries: bool, server) -> URL:
-    key = (boundaries, str(server))
-    if key not in _templates:
+# The migrated and seeded databases this run has made on DATABASE_URL's server, with and
+# without the communes: each later one is a copy (CREATE DATABASE … TEMPLATE), a tenth of a
+# second instead of the migrations and the communes' import every time. Dropped at the end
+# of the run (drop_templates).
+_templates: dict[bool, URL] = {}
+
+
+def _template(boundaries: bool) -> URL:
+    if boundaries not in _templates:
         prefix = "pave_template_be" if boundaries else "pave_template"
-        url = create_throwaway_database(prefix, server)
+        url = create_throwaway_database(prefix)
         # No pool: a template must have no connection left when it is copied.
         engine = create_engine(url, poolclass=NullPool)
         try:
-            migrate(engine)
-            with Session(engine) as session, session.begin():
-                load_fixtures(session)
-                if boundaries:
-                    load_communes(session)
+            _migrate_and_seed(engine, boundaries)
         except BaseException:
             engine.dispose()
-            drop_database(url, server)
+            drop_database(url)
             raise
         engine.dispose()
-        _templates[key] = (url, server)
-    return _templates[key][0]
+        _templates[boundaries] = url
+    return _templates[boundaries]
 
 
 def drop_templates() -> None:
     """Drop the templates of this run (tests/conftest.py calls it once, at the end)."""
     while _templates:
-        _, (url, server) = _templates.popitem()
-        drop_database(url, server)
+        _, url = _templates.popitem()
+        drop_database(url)
 
 
 @contextmanager
@@ -136,9 +140,14 @@ def migrated_database(prefix: str, *, boundaries: bool = False, seed_sql=(), ser
     A copy of this run's template (migrations, categories and, with `boundaries`, the
     communes), then `seed_sql`.
     """
-    url = create_throwaway_database(prefix, server, template=_template(boundaries, server))
+    # Another server (the replica test's own primary) may be gone by the end of the run: its
+    # databases are made from scratch, with no template left behind.
+    template = _template(boundaries) if server is None else None
+    url = create_throwaway_database(prefix, server, template=template)
     engine = create_engine(url, pool_size=5)
     try:
+        if template is None:
+            _migrate_and_seed(engine, boundaries)
         if seed_sql:
             with Session(engine) as session, session.begin():
                 for statement in seed_sql:
