@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from cryptography.fernet import MultiFernet
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
 
 from app.bodies.models import Body
 from app.delivery import crypto
@@ -214,19 +214,13 @@ class StatusPull:
     ) -> None:
         """The ids of the requests the remote created later than it answered (tokens), for
         the tickets the body still holds."""
-        waiting = session.execute(
-            select(ReportDelivery.id, ReportDelivery.remote_token)
-            .join(Report, _HELD)
-            .where(
-                ReportDelivery.body_id == body_id,
-                ReportDelivery.remote_id.is_(None),
-                ReportDelivery.remote_token.is_not(None),
-                ReportDelivery.sent_at.is_not(None),
-            )
-            .order_by(ReportDelivery.remote_checked_at.asc().nulls_first(), ReportDelivery.id)
-            .limit(self.batch)
-        ).all()
-        session.rollback()  # No transaction left open while the remote answers.
+        waiting = self._held(
+            session,
+            body_id,
+            ReportDelivery.remote_token,
+            ReportDelivery.remote_id.is_(None),
+            ReportDelivery.remote_token.is_not(None),
+        )
         for delivery_id, token in waiting:
             if self.clock() > deadline:
                 return
@@ -299,24 +293,26 @@ class StatusPull:
                 config.updates_cursor, config.updates_cursor_ids = end, []
             session.commit()
 
-    def _open_deliveries(self, session: Session, body_id: int) -> list[tuple[int, str]]:
-        """(delivery id, remote id) of up to `batch` open tickets the body still holds (one
-        transferred away is not asked for: the body's system no longer moves it), checked
-        longest ago first."""
+    def _held(
+        self,
+        session: Session,
+        body_id: int,
+        column: Mapped[str | None],
+        *where: ColumnElement[bool],
+    ) -> list[tuple[int, str | None]]:
+        """(delivery id, `column`) of up to `batch` sent deliveries of tickets the body still
+        holds (one transferred away is not asked about: the body's system no longer moves it)
+        that meet `where`, checked longest ago first."""
         rows = session.execute(
-            select(ReportDelivery.id, ReportDelivery.remote_id)
+            select(ReportDelivery.id, column)
             .join(Report, _HELD)
-            .where(
-                ReportDelivery.body_id == body_id,
-                ReportDelivery.sent_at.is_not(None),
-                ReportDelivery.remote_id.is_not(None),
-                Report.status.in_([s.value for s in OPEN_STATUSES]),
-            )
+            .where(ReportDelivery.body_id == body_id, ReportDelivery.sent_at.is_not(None))
+            .where(*where)
             .order_by(ReportDelivery.remote_checked_at.asc().nulls_first(), ReportDelivery.id)
             .limit(self.batch)
         ).all()
         session.rollback()  # No transaction left open while the remote answers.
-        return [(row.id, row.remote_id) for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     def check_requests(
         self,
@@ -330,12 +326,16 @@ class StatusPull:
         until the body's time budget is spent; each applied under the delivery's lock (two
         workers never apply one answer twice)."""
         result.path = "requests"
-        for delivery_id, remote_id in self._open_deliveries(session, body_id):
+        still_open = Report.status.in_([s.value for s in OPEN_STATUSES])
+        checked = ReportDelivery.remote_id.is_not(None), still_open
+        for delivery_id, remote_id in self._held(
+            session, body_id, ReportDelivery.remote_id, *checked
+        ):
             if self.clock() > deadline:
                 result.out_of_time = True
                 return
             try:
-                items = server.get_list(f"requests/{urllib.parse.quote(remote_id, safe='')}")
+                items = server.get_list(f"requests/{urllib.parse.quote(remote_id or '', safe='')}")
             except NotOfferedError:
                 items = []
             found = [r for r in map(_request_from, items) if r and r.remote_id == remote_id]

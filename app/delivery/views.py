@@ -73,9 +73,13 @@ def delivery_fields(row: Row) -> dict[str, Any]:
         # The last attempt's error, while it is tried again or once given up.
         "error": None if row.sent_at is not None else row.last_error,
         # The same error's parts, for a screen to say it in its reader's language.
-        "error_kind": None if row.sent_at is not None else row.last_error_kind,
-        "error_status": None if row.sent_at is not None else row.last_error_status,
-        "error_detail": None if row.sent_at is not None else row.last_error_detail,
+        "failure": None
+        if row.sent_at is not None or row.last_error_kind is None
+        else {
+            "kind": row.last_error_kind,
+            "status": row.last_error_status,
+            "detail": row.last_error_detail,
+        },
         "attempts": row.attempts,
         "created_at": row.created_at,
         "sent_at": row.sent_at,

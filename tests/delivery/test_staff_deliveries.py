@@ -110,8 +110,7 @@ def test_managers_see_their_bodys_failed_deliveries_and_retry_them(
     assert (item["id"], item["state"], item["report_id"]) == (failed, "failed", str(ticket.id))
     assert "bad key" in item["error"]
     # Its parts, for the screens to say it in their reader's language.
-    parts = (item["error_kind"], item["error_status"], item["error_detail"])
-    assert parts == ("refused", 403, "bad key")
+    assert item["failure"] == {"kind": "refused", "status": 403, "detail": "bad key"}
     assert crew.get(FAILED).status_code == 403  # crews see it on the ticket, not the list
     ixelles = staff_as(Role.COMMUNE_MANAGER, body_id=places.ixelles)
     assert ixelles.get(FAILED).get_json()["items"] == []

@@ -5,11 +5,34 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 from sqlalchemy.engine import Row
 
-from app.api.schemas import CodeNameSchema
+from app.api.schemas import CodeNameSchema, nullable_object
 from app.delivery import views
 from app.i18n import pick_name
 
 STATES = ["sending", "sent", "failed"]
+
+
+class FailureSchema(Schema):
+    """Why the last attempt failed (app/delivery/failures.py)."""
+
+    kind = fields.String(
+        required=True,
+        metadata={
+            "description": "refused, remote_error, no_answer, unreachable, internal_address, "
+            "duplicate_id, no_connection, transferred, no_service_code or key_unreadable"
+        },
+    )
+    status = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The remote's HTTP status"}
+    )
+    detail = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The remote's own words (refused, remote_error), or the category "
+            "without a service code (no_service_code)"
+        },
+    )
 
 
 class DeliverySchema(Schema):
@@ -34,25 +57,10 @@ class DeliverySchema(Schema):
     error = fields.String(
         required=True, allow_none=True, metadata={"description": "The last attempt's error"}
     )
-    error_kind = fields.String(
-        required=True,
-        allow_none=True,
-        metadata={
-            "description": "The last error's kind, for a screen to word it (app/delivery/"
-            "failures.py: refused, remote_error, no_answer, unreachable, ...); null for an "
-            "error recorded before kinds were"
-        },
-    )
-    error_status = fields.Integer(
-        required=True, allow_none=True, metadata={"description": "The remote's HTTP status"}
-    )
-    error_detail = fields.String(
-        required=True,
-        allow_none=True,
-        metadata={
-            "description": "The remote's own words (refused, remote_error), or the category "
-            "without a service code (no_service_code)"
-        },
+    failure = nullable_object(
+        FailureSchema,
+        "The same error's parts, for a screen to say it in its reader's language; null once "
+        "sent, and for an error recorded before errors had parts",
     )
     attempts = fields.Integer(required=True)
     created_at = fields.AwareDateTime(required=True)

@@ -25,11 +25,12 @@ const REMOTE_WORDS = new Set(['refused', 'remote_error']);
 
 /** Why the last attempt failed, in the reader's language: a catalogue key and its values. */
 export function deliveryReason(delivery) {
-  const kind = KINDS.has(delivery.error_kind) ? delivery.error_kind : 'unknown';
+  const failure = delivery.failure ?? {};
+  const kind = KINDS.has(failure.kind) ? failure.kind : 'unknown';
   const vars = {
     body: delivery.body?.name ?? '',
-    status: delivery.error_status ?? '',
-    category: delivery.error_detail ?? '',
+    status: failure.status ?? '',
+    category: failure.detail ?? '',
   };
   return { key: `staff.deliveryError.${kind}`, vars };
 }
@@ -39,11 +40,12 @@ export function deliveryReason(delivery) {
  * (in its language, not the reader's), never as markup.
  */
 export function remoteWords(delivery) {
-  if (!delivery || !REMOTE_WORDS.has(delivery.error_kind) || !delivery.error_detail) return null;
+  const failure = delivery?.failure;
+  if (!failure || !REMOTE_WORDS.has(failure.kind) || !failure.detail) return null;
   const p = el('p', 'note remote-words');
   const label = el('span');
   say(label, 'staff.deliveryError.remoteSaid');
-  const words = el('q', 'remote-text', delivery.error_detail);
+  const words = el('q', 'remote-text', failure.detail);
   words.translate = false;
   words.dataset.remote = 'true';
   p.append(label, ' ', words);
