@@ -47,9 +47,12 @@ NOTE_MAX_CHARS = 4000  # as a note written on the crew screen
 REASON_MAX_CHARS = 500
 SURROGATE = re.compile(r"[\ud800-\udfff]")  # which UTF-8, and so PostgreSQL, cannot hold
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Where a quoted message starts, in the mail programs of the four languages.
+# Where a quoted message starts, in the mail programs of the four languages. Matched at a
+# line's start only, each .+ once: where two follow each other, the first is an atomic group
+# that stops at the first "schreef"/"schrieb" (a later one leaves less for the second), so a
+# line of a thousand of them is not tried a million ways.
 QUOTE_START = re.compile(
-    r"^(On .+ wrote:|Le .+ a écrit\s?:|Op .+ schreef .+:|Am .+ schrieb .+:|"
+    r"^(On .+ wrote:|Le .+ a écrit\s?:|Op (?>.+? schreef ).+:|Am (?>.+? schrieb ).+:|"
     r"-{2,}\s*(Original Message|Message d'origine|Oorspronkelijk bericht|"
     r"Ursprüngliche Nachricht)\s*-{2,}|(From|De|Van|Von)\s?: .+)$",
     re.IGNORECASE,
