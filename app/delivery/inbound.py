@@ -18,6 +18,7 @@ behind.
 
 from __future__ import annotations
 
+import codecs
 import re
 import uuid
 from collections.abc import Sequence
@@ -44,14 +45,25 @@ EX_NOPERM = 77  # not one of our addresses, or a forged one
 
 NOTE_MAX_CHARS = 4000  # as a note written on the crew screen
 REASON_MAX_CHARS = 500
+SURROGATE = re.compile(r"[\ud800-\udfff]")  # which UTF-8, and so PostgreSQL, cannot hold
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Where a quoted message starts, in the mail programs of the four languages.
+# Where a quoted message starts, in the mail programs of the four languages. Matched at a
+# line's start only, each .+ once: where two follow each other, the first is an atomic group
+# that stops at the first "schreef"/"schrieb" (a later one leaves less for the second), so a
+# line of a thousand of them is not tried a million ways.
 QUOTE_START = re.compile(
-    r"^(On .+ wrote:|Le .+ a écrit\s?:|Op .+ schreef .+:|Am .+ schrieb .+:|"
+    r"^(On .+ wrote:|Le .+ a écrit\s?:|Op (?>.+? schreef ).+:|Am (?>.+? schrieb ).+:|"
     r"-{2,}\s*(Original Message|Message d'origine|Oorspronkelijk bericht|"
     r"Ursprüngliche Nachricht)\s*-{2,}|(From|De|Van|Von)\s?: .+)$",
     re.IGNORECASE,
 )
+# The charsets a reply may be written in, by the name codecs.lookup gives them: the Unicode
+# encodings, and the national and vendors' ones that mail programs have used.
+CHARSETS = frozenset(
+    {"ascii", "big5", "big5hkscs", "gb2312", "gbk", "gb18030", "hz", "johab", "tis-620"}
+    | {"kz1048", "ptcp154", "hp-roman8", "shift_jis", "shift_jis_2004", "shift_jisx0213"}
+)
+CHARSET_FAMILIES = ("utf-", "iso8859-", "iso2022_", "cp", "mac-", "koi8-", "euc_")
 AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 # A reply or a DSN holds a few multiparts (mixed, alternative, related, report, a forwarded
 # message or two); the parser recurses once per level, and thousands of them crash it.
@@ -171,13 +183,31 @@ def _automatic(message: EmailMessage) -> bool:
 
 
 def _plain_text(message: EmailMessage) -> str:
+    """The text of the text/plain part, in a charset a mail program writes; Refused for
+    another charset or a text that UTF-8 cannot hold (a lone surrogate, which UTF-7 decodes)."""
     part = message.get_body(preferencelist=("plain",))
     if part is None:
         raise Refused(EX_DATAERR, "refused: no text/plain part (HTML and attachments are not read)")
+    if not is_charset(str(part.get_param("charset", "ascii"))):
+        raise Refused(EX_DATAERR, "refused: unreadable text (not a charset of text)")
     try:
-        return cast(EmailMessage, part).get_content()
+        content = cast(EmailMessage, part).get_content()
     except (LookupError, UnicodeError, ValueError, AssertionError) as exc:
         raise Refused(EX_DATAERR, f"refused: unreadable text ({type(exc).__name__})") from exc
+    if SURROGATE.search(content):
+        raise Refused(EX_DATAERR, "refused: unreadable text (a lone surrogate)")
+    return content
+
+
+def is_charset(name: str) -> bool:
+    """Whether `name` is a charset text is written in: Python's codecs also read escapes
+    (unicode_escape), host names (idna, punycode), compressed or encoded bytes (zlib,
+    base64), or nothing (undefined)."""
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return False
+    return codec in CHARSETS or codec.startswith(CHARSET_FAMILIES)
 
 
 def reply_text(body: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -28,6 +30,17 @@ MAX_ATTRIBUTES_PER_CATEGORY = 20
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
 # Names that only a local resolver answers (RFC 6761, 6762, and the clouds' internal zones).
 LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".lan")
+# NAT64's well-known prefix (RFC 6052): its last 32 bits are the IPv4 address a translator on
+# the path reaches, judged as that address (an IPv6-only network reaches IPv4 servers so).
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# IPv6 addresses that reach an IPv4 one by a way of their own, refused whatever they carry:
+# the deprecated IPv4-compatible addresses (RFC 4291), NAT64's local-use prefix (RFC 8215, a
+# translator of the network's own, with the IPv4 address at a place of its choosing), Teredo
+# (RFC 4380) and 6to4 (RFC 3056, deprecated by RFC 7526) tunnels.
+TUNNELS = tuple(
+    ipaddress.IPv6Network(prefix)
+    for prefix in ("::/96", "64:ff9b:1::/48", "2001::/32", "2002::/16")
+)
 
 
 class InvalidDeliverySettingsError(PaveError):
@@ -87,18 +100,43 @@ def is_local_host(host: str) -> bool:
 
 def is_public_address(address: str) -> bool:
     """Whether an IP address is a global one (not loopback, private, link-local, reserved,
-    unspecified, shared or documentation), an IPv4-mapped IPv6 address judged by its IPv4."""
+    unspecified, shared or documentation). An IPv6 address that carries an IPv4 one is judged
+    by it (IPv4-mapped, NAT64), or refused (TUNNELS): Python's ipaddress calls 64:ff9b::a9fe:a9fe
+    (cloud metadata through NAT64) or 2002:7f00:1:: (this machine through 6to4) global."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0) aside
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in tunnel for tunnel in TUNNELS):
+            return False
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved)
+
+
+def resolver_host(host: str) -> str:
+    """`host` as the resolver reads it: in lower case without its final dot, mapped as IDNA
+    maps Unicode (NFKC: full-width digits and dots are ASCII ones), and an IPv4 address in any
+    form that inet_aton takes (127.1, 0x7f.0.0.1, 0177.0.0.1) written in its usual four parts."""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = unicodedata.normalize("NFKC", host)
+    host = host.lower().rstrip(".")
+    if host.isascii() and "." in host and ":" not in host:
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            pass
+    return host
 
 
 def is_private_host(host: str) -> bool:
     """A host the worker must not be aimed at: an address that is not global (cloud metadata,
     private networks, this machine), or a name that can only be local (localhost, .local,
-    .internal, a name without a dot that a search domain completes)."""
-    host = host.lower().rstrip(".")
+    .internal, a name without a dot that a search domain completes); judged as the resolver
+    reads it (resolver_host), so that 127.1 is 127.0.0.1."""
+    host = resolver_host(host)
     try:
         return not is_public_address(host)
     except ValueError:

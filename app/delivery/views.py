@@ -100,10 +100,12 @@ def failed_deliveries(
     return list(db.execute(FAILED_SQL, params).all())
 
 
-def delivery_row(db: Connection, delivery_id: int) -> Row:
-    """The delivery, locked for this transaction; NotFoundError if there is none."""
+def delivery_row(db: Connection, delivery_id: int, body_ids: frozenset[int] | None = None) -> Row:
+    """The delivery, locked for this transaction, if it is to one of these bodies (None: to
+    any body); NotFoundError otherwise, the same for another body's delivery as for none, so
+    that trying ids tells nobody how many deliveries there are."""
     row = db.execute(ONE_SQL, {"id": delivery_id}).first()
-    if row is None:
+    if row is None or (body_ids is not None and row.body_id not in body_ids):
         raise NotFoundError(f"There is no delivery {delivery_id}.")
     return row
 

@@ -163,6 +163,13 @@ def _forged(address: str) -> str:
     return f"{local[:-1]}{last}@{domain}"
 
 
+def _in_charset(to: str, charset: str, body: bytes) -> bytes:
+    return (
+        f"From: travaux@bruxelles.example\r\nTo: {to}\r\nSubject: Re: Nouveau signalement\r\n"
+        f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}\r\n\r\n"
+    ).encode() + body
+
+
 def test_hostile_messages_are_refused_and_write_nothing(engine, tickets):
     first, second = tickets
     first_address = INBOUND.reply_address(first)
@@ -186,6 +193,8 @@ def test_hostile_messages_are_refused_and_write_nothing(engine, tickets):
         "only the quoted message": (bytes(reply(first_address, "> Un nouveau signalement")), 65),
         "a reply sent to a bounce address": (bytes(not_a_dsn), 65),
         "a DSN sent to a reply address": (_dsn(first_address), 65),
+        "a lone surrogate in UTF-7": (_in_charset(first_address, "utf-7", b"Oui +2D0-"), 65),
+        "a codec, not a charset": (_in_charset(first_address, "unicode_escape", b"\\ud800"), 65),
     }
     ids = _message_ids(engine)
     before = (notes(engine, first), notes(engine, second), [_bounce_of(engine, i) for i in ids])

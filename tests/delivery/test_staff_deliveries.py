@@ -6,6 +6,8 @@ changes that give the body a ticket, their outcomes written as the worker writes
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -114,7 +116,7 @@ def test_managers_see_their_bodys_failed_deliveries_and_retry_them(
     assert crew.get(FAILED).status_code == 403  # crews see it on the ticket, not the list
     ixelles = staff_as(Role.COMMUNE_MANAGER, body_id=places.ixelles)
     assert ixelles.get(FAILED).get_json()["items"] == []
-    assert_problem(ixelles.change("POST", f"/api/v1/staff/deliveries/{failed}/retry"), 403)
+    assert_problem(ixelles.change("POST", f"/api/v1/staff/deliveries/{failed}/retry"), 404)
     admin = staff_as(Role.ADMINISTRATOR)
     assert [i["id"] for i in admin.get(FAILED).get_json()["items"]] == [failed]
 
@@ -135,3 +137,21 @@ def test_the_retry_needs_the_csrf_token_and_a_login(app, failed, staff_as):
     manager = staff_as(Role.COMMUNE_MANAGER)
     assert manager.client.post(f"/api/v1/staff/deliveries/{failed}/retry").status_code == 403
     assert app.test_client().get(FAILED).status_code == 401
+
+
+def test_another_bodys_delivery_is_answered_as_a_missing_one(staff_as, failed, places, session):
+    """A 403 for another body's id and a 404 for a missing one would let staff count the
+    deliveries to every body (found by an outside test): both are the same 404."""
+    ixelles = staff_as(Role.COMMUNE_MANAGER, body_id=places.ixelles)
+    missing = failed + 1_000_000
+
+    def refused(delivery_id: int) -> str:
+        path = f"/api/v1/staff/deliveries/{delivery_id}/retry"
+        problem = assert_problem(ixelles.change("POST", path), 404)
+        return json.dumps(problem, sort_keys=True).replace(str(delivery_id), "<id>")
+
+    assert refused(failed) == refused(missing)
+    row = session.execute(
+        text("SELECT failed_at FROM report_deliveries WHERE id = :id"), {"id": failed}
+    )
+    assert row.scalar_one() is not None  # still given up: nothing was queued

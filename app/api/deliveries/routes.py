@@ -45,7 +45,7 @@ class RetryDelivery(MethodView):
         blp,
         ACTION,
         DeliverySchema,
-        errors=((404, "No such delivery"), (409, "The delivery has not failed")),
+        errors=((404, "No such delivery, or another body's"), (409, "The delivery has not failed")),
     )
     def post(self, delivery_id: int):
         """Queue a failed delivery again (audited on its ticket); the worker sends it soon,
@@ -53,7 +53,9 @@ class RetryDelivery(MethodView):
         session = db_session()
         db = session.connection()
         try:
-            row = views.delivery_row(db, delivery_id)
+            # Another body's delivery is a 404, as a missing one: not a 403 that says it exists.
+            mine = visible_body_ids(session, signed_in_staff(), ACTION)
+            row = views.delivery_row(db, delivery_id, mine)
             user = require(ACTION, body_id=row.body_id)
             actor = Actor(name=user.name or user.email, user_id=user.id)
             queued = views.retry_delivery(db, delivery_id, actor)
