@@ -41,6 +41,7 @@ from app.delivery.validation import (
 from app.errors import NotFoundError
 from app.problems import msg
 from app.tickets.models import AuditEntry
+from app.tickets.store import Actor
 
 AUDIT_ACTION = "delivery_settings"
 REKEY_ACTION = "delivery_rekey"
@@ -58,17 +59,6 @@ class Keep:
 
 
 KEEP: Any = Keep()
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who changes the settings, as the audit log names them."""
-
-    name: str
-    user_id: int | None = None
-
-
-COMMAND_LINE = Actor("command line")
 
 
 @dataclass(frozen=True)
@@ -336,6 +326,10 @@ def change_settings(
     _audit(session, body, actor, before, after, change.api_key)
     session.flush()
     return after
+
+
+# Who changes the settings from `flask bodies …`, as the audit log names them.
+COMMAND_LINE = Actor("command line")
 
 
 def rekey(session: Session, fernet: MultiFernet, actor: Actor = COMMAND_LINE) -> RekeyResult:

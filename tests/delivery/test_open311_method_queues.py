@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from app.delivery import crypto
-from app.delivery.settings import Actor, DeliveryChange, change_settings
+from app.delivery.settings import DeliveryChange, change_settings
+from app.tickets.store import Actor
 from tests.factories import GRAND_PLACE
 
 BRUXELLES = "commune-21004"

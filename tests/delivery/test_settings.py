@@ -17,7 +17,6 @@ from app.delivery.settings import (
     KEY_NOT_SET,
     KEY_SET,
     KEY_UNREADABLE,
-    Actor,
     DeliveryChange,
     change_settings,
     find_body,
@@ -27,6 +26,7 @@ from app.delivery.settings import (
 from app.delivery.validation import InvalidDeliverySettingsError
 from app.errors import NotFoundError
 from app.tickets.models import AuditEntry
+from app.tickets.store import Actor
 
 BRUXELLES = "commune-21004"
 IXELLES = "commune-21009"

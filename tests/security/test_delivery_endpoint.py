@@ -17,8 +17,9 @@ import pytest
 from app.accounts.models import Role
 from app.delivery import crypto
 from app.delivery import open311_client as client
-from app.delivery.settings import KEY_NOT_SET, KEY_SET, Actor, DeliveryChange, change_settings
+from app.delivery.settings import KEY_NOT_SET, KEY_SET, DeliveryChange, change_settings
 from app.delivery.validation import InvalidDeliverySettingsError, endpoint_fault
+from app.tickets.store import Actor
 from tests.helpers.api import assert_problem
 from tests.helpers.staff import make_staff, places, staff_as
 

@@ -18,13 +18,13 @@ from app.delivery import crypto
 from app.delivery.settings import (
     KEEP,
     KEY_SET,
-    Actor,
     DeliveryChange,
     DeliverySettings,
     change_settings,
     find_body,
     read_settings,
 )
+from app.tickets.changes import actor_of
 from app.web import db_session
 
 blp = Blueprint("bodies", __name__, url_prefix="/bodies", description="Staff: bodies' delivery")
@@ -96,7 +96,7 @@ class BodyDelivery(MethodView):
                 attributes=data["attributes"],
             ),
             fernet=crypto.box_from_config(current_app.config),
-            actor=Actor(user.name or user.email, user.id),
+            actor=actor_of(user),
             allow_http=current_app.config["DELIVERY_ALLOW_HTTP"],
             allow_private=current_app.config["DELIVERY_ALLOW_PRIVATE_ADDRESSES"],
         )

@@ -12,7 +12,7 @@ from app.api.common import request_language
 from app.api.deliveries.schemas import DeliverySchema, FailedListSchema, delivery_answer
 from app.api.staff import staff_view
 from app.delivery import views
-from app.tickets.store import Actor
+from app.tickets.changes import actor_of
 from app.web import db_session
 
 blp = Blueprint(
@@ -57,8 +57,7 @@ class RetryDelivery(MethodView):
             mine = visible_body_ids(session, signed_in_staff(), ACTION)
             row = views.delivery_row(db, delivery_id, mine)
             user = require(ACTION, body_id=row.body_id)
-            actor = Actor(name=user.name or user.email, user_id=user.id)
-            queued = views.retry_delivery(db, delivery_id, actor)
+            queued = views.retry_delivery(db, delivery_id, actor_of(user))
             session.commit()
         except BaseException:
             session.rollback()

@@ -39,8 +39,7 @@ from app.reports.intake import IntakeSettings, MediaLink, submit_report
 from app.reports.queries import get_own_report
 from app.reports.services import OPEN311, PAVE_KEYS, ReportKey
 from app.reports.views import ReportView
-from app.tickets.changes import check_original
-from app.tickets.services import Actor
+from app.tickets.changes import actor_of, check_original
 from app.web import db_session, read_session
 from app.web.cache import public_answer
 
@@ -299,7 +298,7 @@ def post_update(fmt: str):
         update_id = apply_pushed_update(
             session,
             update,
-            Actor(name=user.name or user.email, user_id=user.id),
+            actor_of(user),
             current_app.config["SECRET_KEY"],
             remote_update_id,
         )
