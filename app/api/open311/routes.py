@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, request, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from app.accounts.errors import TooManyAttemptsError
 from app.api.common import plain_text
 from app.api.open311 import intake
 from app.api.open311.auth import staff_for_key
@@ -29,6 +30,7 @@ from app.api.open311.protocol import (
     page,
     param,
 )
+from app.api.reports.limits import ReportLimits
 from app.api.tickets.scope import may_change_ticket
 from app.errors import NotFoundError, PaveError, UnknownCategoryError
 from app.i18n import pick_name
@@ -56,14 +58,23 @@ UPDATE_ID = re.compile(r"^[\x21-\x7e]{1,200}$")
 MAX_DESCRIPTION = 4000
 
 # Domain errors → HTTP status; the spec wants 404 for what does not exist, 403 for a bad
-# key, and 400 for any other request that cannot be fulfilled.
-STATUS = {NotFoundError: 404, UnknownCategoryError: 404, ApiKeyError: 403}
+# key, and 400 for any other request that cannot be fulfilled; past the limit of new
+# reports, 429 with Retry-After, as the API says it.
+STATUS = {
+    NotFoundError: 404,
+    UnknownCategoryError: 404,
+    ApiKeyError: 403,
+    TooManyAttemptsError: 429,
+}
 
 
 @blp.errorhandler(PaveError)
 def _domain_error(exc: PaveError):
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-    return error(status, exc.detail)
+    response = error(status, exc.detail)
+    if isinstance(exc, TooManyAttemptsError):
+        response.headers["Retry-After"] = str(exc.extra["retry_after"])
+    return response
 
 
 @blp.errorhandler(InvalidDatetimeError)
@@ -203,6 +214,7 @@ def post_request(fmt: str):
         IntakeSettings.from_config(current_app.config),
         reporter_language=language(),
         media=media,
+        limits=ReportLimits.of_request(),
     )
     return _created_answer(done.report_id, done.view, done.replayed, fmt)
 
