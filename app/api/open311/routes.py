@@ -14,7 +14,6 @@ from flask import Blueprint, current_app, request, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from app.accounts.errors import TooManyAttemptsError
 from app.api.common import plain_text
 from app.api.open311 import intake
 from app.api.open311.auth import staff_for_key
@@ -58,23 +57,14 @@ UPDATE_ID = re.compile(r"^[\x21-\x7e]{1,200}$")
 MAX_DESCRIPTION = 4000
 
 # Domain errors → HTTP status; the spec wants 404 for what does not exist, 403 for a bad
-# key, and 400 for any other request that cannot be fulfilled; past the limit of new
-# reports, 429 with Retry-After, as the API says it.
-STATUS = {
-    NotFoundError: 404,
-    UnknownCategoryError: 404,
-    ApiKeyError: 403,
-    TooManyAttemptsError: 429,
-}
+# key, and 400 for any other request that cannot be fulfilled.
+STATUS = {NotFoundError: 404, UnknownCategoryError: 404, ApiKeyError: 403}
 
 
 @blp.errorhandler(PaveError)
 def _domain_error(exc: PaveError):
     status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-    response = error(status, exc.detail)
-    if isinstance(exc, TooManyAttemptsError):
-        response.headers["Retry-After"] = str(exc.extra["retry_after"])
-    return response
+    return error(status, exc.detail)
 
 
 @blp.errorhandler(InvalidDatetimeError)
@@ -214,7 +204,8 @@ def post_request(fmt: str):
         IntakeSettings.from_config(current_app.config),
         reporter_language=language(),
         media=media,
-        limits=ReportLimits.of_request(),
+        # The acknowledgements' limit per mailbox only: an api_key's account is no stranger.
+        limits=ReportLimits.of_request(per_client=False),
     )
     return _created_answer(done.report_id, done.view, done.replayed, fmt)
 
