@@ -181,34 +181,38 @@ class PostgresStore:
         session.execute(statement.on_conflict_do_update(index_elements=["key"], set_=values))
 
     def attempt(self, counters: dict[str, Rule]) -> int:
-        def work(session: Session) -> int:
-            keys = list(counters)
-            self._lock_new(session, keys)
-            now, states = self._locked(session, keys)
-            wait = max(wait_of(states.get(k), rule, now) for k, rule in counters.items())
-            if wait:
-                # Placeholders of new keys must not linger: an empty counter is no counter.
-                for key in keys:
-                    if states.get(key) and states[key].failures == 0:
-                        self._save(session, key, None, counters[key])
-                return wait
-            for key, rule in counters.items():
-                self._save(session, key, counted(states.get(key), rule, now), rule)
-            # Forget a few stale counters on the way (the index on expires_at finds them),
-            # skipping any another attempt holds, so that two attempts never wait on each other.
-            stale = (
-                select(LoginThrottleRow.key)
-                .where(
-                    LoginThrottleRow.expires_at < func.clock_timestamp(),
-                    LoginThrottleRow.key.not_in(keys),
-                )
-                .limit(STALE_BATCH)
-                .with_for_update(skip_locked=True)
-            )
-            session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key.in_(stale)))
-            return 0
+        return self._run(lambda session: self.attempt_in(session, counters))
 
-        return self._run(work)
+    @classmethod
+    def attempt_in(cls, session: Session, counters: dict[str, Rule]) -> int:
+        """`attempt` inside the caller's transaction: counted if and only if it commits, and
+        with no commit of its own (a new report counts in the report's; its locks are held
+        until then)."""
+        keys = list(counters)
+        cls._lock_new(session, keys)
+        now, states = cls._locked(session, keys)
+        wait = max(wait_of(states.get(k), rule, now) for k, rule in counters.items())
+        if wait:
+            # Placeholders of new keys must not linger: an empty counter is no counter.
+            for key in keys:
+                if states.get(key) and states[key].failures == 0:
+                    cls._save(session, key, None, counters[key])
+            return wait
+        for key, rule in counters.items():
+            cls._save(session, key, counted(states.get(key), rule, now), rule)
+        # Forget a few stale counters on the way (the index on expires_at finds them),
+        # skipping any another attempt holds, so that two attempts never wait on each other.
+        stale = (
+            select(LoginThrottleRow.key)
+            .where(
+                LoginThrottleRow.expires_at < func.clock_timestamp(),
+                LoginThrottleRow.key.not_in(keys),
+            )
+            .limit(STALE_BATCH)
+            .with_for_update(skip_locked=True)
+        )
+        session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key.in_(stale)))
+        return 0
 
     def release(self, counters: dict[str, Rule]) -> None:
         def work(session: Session) -> None:

@@ -4,41 +4,60 @@ Only new reports count: intake asks once it knows the request is not the replay 
 one (the same Idempotency-Key), so a phone retrying a lost answer is never counted twice.
 - Per client (REPORT_CLIENT_RATE_LIMIT, the address after ProxyFix when PROXY_COUNT is set, as
   the follow limit takes it): past it, 429 with Retry-After and nothing created; the app
-  keeps the report and sends it again then.
+  keeps the report and sends it again then. Not for Open311's POST requests: those come with
+  the api_key of a staff account (revocable), often from another system forwarding a whole
+  commune's tickets (app/delivery/sender.py), which a limit at the scale of one resident
+  would hold back for hours; nginx's own limit still holds.
 - Per mailbox given as the reporter's (REPORT_EMAIL_RATE_LIMIT): past it, the report is still
   accepted, without its acknowledgement email, and the answer says so; nobody can flood an
   inbox with "we received your report". The emails of the report's later steps are not
   counted: only staff's changes send those, one per change.
-With the store out of reach, a report is still accepted (nginx's own limit still holds) but
-no acknowledgement is sent: never counted in one process's memory instead.
+In PostgreSQL, both count in the report's own transaction: one commit for all, and a report
+that fails or is refused counts for nothing. With Redis out of reach, a report is still
+accepted (nginx's own limit still holds) but no acknowledgement is sent: never counted in one
+process's memory instead.
 """
 
 from __future__ import annotations
 
 from flask import current_app, request
+from sqlalchemy.orm import Session
 
 from app.accounts.errors import TooManyAttemptsError
-from app.accounts.login_throttle import ThrottleUnavailableError
+from app.accounts.login_throttle import PostgresStore, Rule, ThrottleUnavailableError
 from app.api.auth.ratelimit import digest, rule, store
 from app.api.follow.limits import mailbox
 from app.problems import msg
+from app.web import db_session
 
 
 class ReportLimits:
     """The limits of one request's new report (app.reports.intake.IntakeLimits)."""
 
-    def __init__(self, client: str):
+    def __init__(self, client: str | None, session: Session):
+        # None: reports are not counted per client.
         self.client = client
+        # The report's session: PostgreSQL's counts go in its transaction.
+        self.session = session
 
     @classmethod
-    def of_request(cls) -> ReportLimits:
-        return cls(request.remote_addr or "unknown")
+    def of_request(cls, *, per_client: bool = True) -> ReportLimits:
+        client = (request.remote_addr or "unknown") if per_client else None
+        return cls(client, db_session())
+
+    def _attempt(self, counters: dict[str, Rule]) -> int:
+        found = store()
+        if isinstance(found, PostgresStore):
+            return found.attempt_in(self.session, counters)
+        return found.attempt(counters)
 
     def count_report(self) -> None:
         """Count a new report from this client; TooManyAttemptsError past the limit."""
+        if self.client is None:
+            return
         counters = {f"report-client:{digest(self.client)}": rule("REPORT_CLIENT_RATE_LIMIT")}
         try:
-            wait = store().attempt(counters)
+            wait = self._attempt(counters)
         except ThrottleUnavailableError as exc:
             current_app.logger.error("reports: client counter unreachable (%s)", exc.__cause__)
             return
@@ -50,7 +69,7 @@ class ReportLimits:
         """Count an acknowledgement email to `email`; False past the limit: send none."""
         key = f"report-email:{digest(mailbox(email))}"
         try:
-            wait = store().attempt({key: rule("REPORT_EMAIL_RATE_LIMIT")})
+            wait = self._attempt({key: rule("REPORT_EMAIL_RATE_LIMIT")})
         except ThrottleUnavailableError as exc:
             current_app.logger.error("reports: email counter unreachable (%s)", exc.__cause__)
             return False
