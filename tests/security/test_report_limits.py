@@ -7,6 +7,8 @@ read from a real SMTP server, sent by the worker from the test's own transaction
 
 from __future__ import annotations
 
+import subprocess
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -17,6 +19,7 @@ from app.notify.worker import drain
 from app.reports.models import Report
 from tests.helpers.api import report_body
 from tests.helpers.open311 import BASE, api_key, form, make_staff, places
+from tests.helpers.servers import free_port
 
 __all__ = ["api_key", "make_staff", "places"]
 
@@ -173,3 +176,59 @@ def test_an_unreachable_counter_keeps_the_report_but_sends_no_acknowledgement(
         {"id": created["id"], "to": VICTIM},
     ).scalar_one()
     assert queued == 0
+
+
+def test_a_window_over_counts_again_from_one(app, client):
+    app.config["REPORT_CLIENT_RATE_LIMIT"] = "2 per second"
+    assert [_post(client, email=None).status_code for _ in range(3)] == [201, 201, 429]
+    time.sleep(1.1)
+    assert [_post(client, email=None).status_code for _ in range(3)] == [201, 201, 429]
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis server of the test's own (Debian's redis-server), nothing written to disk."""
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
+    )
+    try:
+        import redis
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis(port=port).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_limits_hold_in_redis_too(app, redis_url):
+    from app.web import create_app
+
+    limited = create_app(
+        {
+            **app.config,
+            "REDIS_URL": redis_url,
+            "REPORT_CLIENT_RATE_LIMIT": "2 per hour",
+            "REPORT_EMAIL_RATE_LIMIT": "1 per hour",
+        }
+    ).test_client()
+
+    first, second = _post(limited), _post(limited)
+    refused = _post(limited)
+
+    assert [first.get_json()["acknowledgement"], second.get_json()["acknowledgement"]] == [
+        "queued",
+        "withheld",
+    ]
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0

@@ -24,7 +24,7 @@ from flask import current_app, request
 from sqlalchemy.orm import Session
 
 from app.accounts.errors import TooManyAttemptsError
-from app.accounts.login_throttle import PostgresStore, Rule, ThrottleUnavailableError
+from app.accounts.login_throttle import PostgresStore, ThrottleUnavailableError
 from app.api.auth.ratelimit import digest, rule, store
 from app.api.follow.limits import mailbox
 from app.problems import msg
@@ -45,19 +45,19 @@ class ReportLimits:
         client = (request.remote_addr or "unknown") if per_client else None
         return cls(client, db_session())
 
-    def _attempt(self, counters: dict[str, Rule]) -> int:
-        found = store()
+    def _attempt(self, key: str, setting: str) -> int:
+        """Count on the counter `key` under the limit `setting`; the seconds to wait, or 0."""
+        found, limit = store(), rule(setting)
         if isinstance(found, PostgresStore):
-            return found.attempt_in(self.session, counters)
-        return found.attempt(counters)
+            return found.count_in(self.session, key, limit)
+        return found.attempt({key: limit})
 
     def count_report(self) -> None:
         """Count a new report from this client; TooManyAttemptsError past the limit."""
         if self.client is None:
             return
-        counters = {f"report-client:{digest(self.client)}": rule("REPORT_CLIENT_RATE_LIMIT")}
         try:
-            wait = self._attempt(counters)
+            wait = self._attempt(f"report-client:{digest(self.client)}", "REPORT_CLIENT_RATE_LIMIT")
         except ThrottleUnavailableError as exc:
             current_app.logger.error("reports: client counter unreachable (%s)", exc.__cause__)
             return
@@ -69,7 +69,7 @@ class ReportLimits:
         """Count an acknowledgement email to `email`; False past the limit: send none."""
         key = f"report-email:{digest(mailbox(email))}"
         try:
-            wait = self._attempt({key: rule("REPORT_EMAIL_RATE_LIMIT")})
+            wait = self._attempt(key, "REPORT_EMAIL_RATE_LIMIT")
         except ThrottleUnavailableError as exc:
             current_app.logger.error("reports: email counter unreachable (%s)", exc.__cause__)
             return False
