@@ -95,6 +95,14 @@ class Config:
     # asked for, and per client address; then 429 until the window ends.
     FOLLOW_ADDRESS_RATE_LIMIT = "3 per hour"
     FOLLOW_CLIENT_RATE_LIMIT = "20 per hour"
+    # New reports, counted in the same store (app/api/reports/limits.py): the acknowledgement
+    # emails per mailbox given as the reporter's (API and Open311); past it the report is still
+    # accepted, without its acknowledgement, and the answer says so. And the new reports per
+    # client address (POST /api/v1/reports; Open311's come with a staff api_key); then 429
+    # until the window ends (the app keeps the report and sends it then). A replayed
+    # Idempotency-Key counts once.
+    REPORT_EMAIL_RATE_LIMIT = "10 per hour"
+    REPORT_CLIENT_RATE_LIMIT = "60 per hour"
     # Residents' comments, per person and report, whichever of their links they use.
     FOLLOW_COMMENT_RATE_LIMIT = "10 per hour"
     # Where the Redis counters live, so that several apps can share one Redis.

@@ -22,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 CONNECTIONS = 16
 
-# wrk builds every request in Lua: a point from the list, a unique Idempotency-Key, and at
-# the end one machine-readable line with the counts and latency percentiles (µs).
+# wrk builds every request in Lua: a point from the list, a unique Idempotency-Key, a client
+# address of its own (X-Forwarded-For, believed with PROXY_COUNT=1: residents, not one
+# client past REPORT_CLIENT_RATE_LIMIT), and at the end one machine-readable line with the
+# counts and latency percentiles (µs).
 LUA = """
 local points = {%(points)s}
 local counter = 0
@@ -37,6 +39,8 @@ request = function()
     '{"category":"pothole","description":"Benchmark report","location":' ..
     '{"lat":%%.6f,"lon":%%.6f,"accuracy_m":8}}', p[2], p[1])
   wrk.headers["Idempotency-Key"] = string.format("%(run)s-%%d", counter)
+  wrk.headers["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d",
+    math.floor(counter / 65536) %% 256, math.floor(counter / 256) %% 256, counter %% 256)
   return wrk.format(nil, nil, nil, body)
 end
 
@@ -68,7 +72,12 @@ class IntakeResult:
 def gunicorn(app: str, url: URL, worker_args: list[str]) -> Iterator[str]:
     """Serve `app` on a free loopback port; yields its base URL and stops it at the end."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url.render_as_string(hide_password=False),
+        # Each request's own client address (X-Forwarded-For, set by the Lua script).
+        "PROXY_COUNT": "1",
+    }
     # No control socket: its default path is shared with any other gunicorn on the machine.
     cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
     with served([*cmd, *worker_args, app], port, env, cwd=ROOT) as base:

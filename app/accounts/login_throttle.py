@@ -37,6 +37,30 @@ from app.errors import PaveError
 # Stale counters deleted by each counted attempt, at most.
 STALE_BATCH = 100
 
+# `PostgresStore.count_in`: one statement counts an attempt on a counter without backoff,
+# unless the counter holds attempts back (then it returns no row and counts nothing). A
+# window over starts again at 1. It leaves blocked_until empty: such counters are read by it
+# alone, never by `attempt`.
+COUNT_SQL = text(
+    """
+    INSERT INTO login_throttle AS t (key, failures, window_start, expires_at)
+    VALUES (:key, 1, clock_timestamp(), clock_timestamp() + make_interval(secs => :window))
+    ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN t.expires_at <= clock_timestamp() THEN 1 ELSE t.failures + 1 END,
+        window_start = CASE WHEN t.expires_at <= clock_timestamp()
+                            THEN clock_timestamp() ELSE t.window_start END,
+        expires_at = CASE WHEN t.expires_at <= clock_timestamp()
+                          THEN clock_timestamp() + make_interval(secs => :window)
+                          ELSE t.expires_at END
+    WHERE t.expires_at <= clock_timestamp() OR t.failures < :amount
+    RETURNING (xmax = 0) AS inserted
+    """
+)
+WAIT_SQL = text(
+    "SELECT ceil(extract(epoch FROM expires_at - clock_timestamp())) FROM login_throttle "
+    "WHERE key = :key"
+)
+
 
 class ThrottleUnavailableError(PaveError):
     code = "login-throttle-unavailable"
@@ -209,6 +233,27 @@ class PostgresStore:
             return 0
 
         return self._run(work)
+
+    @classmethod
+    def count_in(cls, session: Session, key: str, rule: Rule) -> int:
+        """`attempt` on one counter without backoff, in the caller's transaction: counted if
+        and only if it commits, with no commit of its own, in one statement when the counter
+        exists (a new report counts in the report's; the row stays locked until then)."""
+        params = {"key": key, "window": rule.window, "amount": rule.amount}
+        counted_row = session.execute(COUNT_SQL, params).one_or_none()
+        if counted_row is None:
+            wait = session.execute(WAIT_SQL, {"key": key}).scalar_one()
+            return max(1, int(wait))
+        if counted_row.inserted:
+            # A new counter: forget as many stale ones, so that the table never grows.
+            stale = (
+                select(LoginThrottleRow.key)
+                .where(LoginThrottleRow.expires_at < func.clock_timestamp())
+                .limit(STALE_BATCH)
+                .with_for_update(skip_locked=True)
+            )
+            session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key.in_(stale)))
+        return 0
 
     def release(self, counters: dict[str, Rule]) -> None:
         def work(session: Session) -> None:

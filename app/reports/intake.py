@@ -1,9 +1,10 @@
 """Report intake: the one way a new report comes in, from the API or from Open311.
 
 `submit_report` does in one transaction all that a new report brings: it creates the report
-(routed, once per Idempotency-Key), queues its emails, keeps its photos or its Open311
-media link, gives the phone that made it a follow link, reads the author's view, and commits.
-A lost race on the Idempotency-Key becomes RequestInFlightError (app.db.committed).
+(routed, once per Idempotency-Key), counts it against the caller's limits, queues its emails,
+keeps its photos or its Open311 media link, gives the phone that made it a follow link, reads
+the author's view, and commits. A lost race on the Idempotency-Key becomes
+RequestInFlightError (app.db.committed).
 """
 
 from __future__ import annotations
@@ -26,9 +27,27 @@ from app.media.services import PhotoLimits, add_photo
 from app.media.storage import PhotoStorage
 from app.media.views import visible_photos
 from app.reports.queries import get_own_report
-from app.reports.services import NewReport, ReportKey, create_report
+from app.reports.services import Created, NewReport, ReportKey, create_report
 from app.reports.views import ReportView
 from app.tickets.services import notify_new_report
+
+# What became of the reporter's acknowledgement email ("we received your report").
+QUEUED = "queued"
+# Past the limit of acknowledgements to that address: the report is kept all the same.
+WITHHELD = "withheld"
+# No email address was given.
+NOT_ASKED = "none"
+
+
+class IntakeLimits(Protocol):
+    """The caller's limits (app/api/reports/limits.py), asked of new reports only: a replay
+    is the same report, and is never counted twice."""
+
+    def count_report(self) -> None:
+        """Count a new report; raise (and so create nothing) past the limit."""
+
+    def acknowledge(self, email: str) -> bool:
+        """Count an acknowledgement email to `email`; False if none may be sent."""
 
 
 class Upload(Protocol):
@@ -93,10 +112,17 @@ class Submission:
     photos: list[Photo]
     # The phone's follow link (app.follow.phone_link), when asked for.
     follow_token: str | None = None
+    # QUEUED, WITHHELD or NOT_ASKED: a replay tells what its first request did.
+    acknowledgement: str = NOT_ASKED
 
 
 MEDIA_URL_SQL = text("SELECT media_url FROM reports WHERE id = :id")
 SET_MEDIA_URL_SQL = text("UPDATE reports SET media_url = :url WHERE id = :id")
+ACKNOWLEDGEMENT_SQL = text(
+    "SELECT r.reporter_email IS NOT NULL AS asked, EXISTS (SELECT 1 FROM outbox_messages m "
+    "WHERE m.report_id = r.id AND m.kind = 'resident_received') AS queued "
+    "FROM reports r WHERE r.id = :id"
+)
 
 
 def submit_report(
@@ -109,12 +135,14 @@ def submit_report(
     uploads: PhotoUploads | None = None,
     media: MediaLink | None = None,
     phone_link: bool = False,
+    limits: IntakeLimits | None = None,
 ) -> Submission:
     """Create a report with all that follows from it, and commit; a retry replays it.
 
     Photos are stored exactly as by POST /reports/{id}/photos, in the same transaction: if
     anything fails, neither the report nor any photo remains. Each photo's key derives from
     the report's Idempotency-Key, so a retry replays the report and each of its photos.
+    A new report is counted against `limits`, which may refuse it or its acknowledgement.
     """
     if uploads is not None and len(uploads.files) > uploads.limits.per_report:
         raise PhotoLimitReachedError(f"A report has at most {uploads.limits.per_report} photos.")
@@ -127,12 +155,14 @@ def submit_report(
             hint_distance_m=settings.hint_distance_m,
             reporter_language=reporter_language,
         )
+        if limits is not None and not created.replayed:
+            limits.count_report()
         if media is not None:
             attach_media_url(session, created.report_id, media.url, replayed=created.replayed)
-        # The emails of a new report are written in its transaction; a replay sends none.
-        if not created.replayed and (new.reporter_email or created.body_notified_at_once):
-            notify_new_report(session, created.report_id)
-        if not created.replayed:
+        if created.replayed:
+            acknowledgement = _acknowledgement_of(session, created.report_id)
+        else:
+            acknowledgement = _notify(session, created, new.reporter_email, limits)
             # Sent to the body's own Open311 server by the worker, if it has one.
             queue_delivery(session.connection(), created.report_id)
         photos: list[Photo] = []
@@ -146,7 +176,30 @@ def submit_report(
             follow_token = keep_phone_link(
                 session.connection(), settings.secret_key, created.report_id, new.reporter_email
             )
-    return Submission(created.report_id, created.replayed, view, photos, follow_token)
+    return Submission(
+        created.report_id, created.replayed, view, photos, follow_token, acknowledgement
+    )
+
+
+def _notify(
+    session: Session, created: Created, email: str | None, limits: IntakeLimits | None
+) -> str:
+    """Queue a new report's emails in its transaction: the body's, and the reporter's
+    acknowledgement unless `limits` withhold it; what became of the latter."""
+    acknowledged = email is not None and (limits is None or limits.acknowledge(email))
+    if acknowledged or created.body_notified_at_once:
+        notify_new_report(session, created.report_id, tell_reporter=acknowledged)
+    if not email:
+        return NOT_ASKED
+    return QUEUED if acknowledged else WITHHELD
+
+
+def _acknowledgement_of(session: Session, report_id: uuid.UUID) -> str:
+    """What the first request of a replayed report did with its acknowledgement."""
+    row = session.connection().execute(ACKNOWLEDGEMENT_SQL, {"id": report_id}).one()
+    if not row.asked:
+        return NOT_ASKED
+    return QUEUED if row.queued else WITHHELD
 
 
 def _add_photos(

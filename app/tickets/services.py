@@ -111,14 +111,18 @@ FOLLOWERS_SQL = text(
 BODY_SQL = text("SELECT id FROM bodies WHERE code = :code")
 
 
-def notify_new_report(session: Session, report_id: uuid.UUID) -> None:
+def notify_new_report(
+    session: Session, report_id: uuid.UUID, *, tell_reporter: bool = True
+) -> None:
     """Queue the emails of a new ticket: to its body if it wants them one by one, and the
-    confirmation to the reporter, with their private follow link, if they left an email.
+    confirmation to the reporter, with their private follow link, if they left an email and
+    `tell_reporter` (false past the limit of acknowledgements to their address).
     """
     db = session.connection()
     row = notifications.facts(db, report_id)
     notifications.notify_body(db, row)
-    notifications.notify_resident(db, row, "resident_received", role="reporter")
+    if tell_reporter:
+        notifications.notify_resident(db, row, "resident_received", role="reporter")
 
 
 def _check_fields(

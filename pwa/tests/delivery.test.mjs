@@ -105,6 +105,35 @@ describe('a bad network', () => {
     assert.equal(server.reports.size, 1);
   });
 
+  test('a 429 keeps the report and waits as long as Retry-After asks, then sends it', async () => {
+    const first = await outbox.put(report());
+    const second = await outbox.put(report('graffiti'));
+    // Past the server's limit of new reports from this network: half an hour to wait.
+    server.trouble = [{ status: 429, retryAfter: 1800 }];
+    const result = await run();
+    const kept = await outbox.get(first.id);
+    assert.equal(kept.state, State.WAITING, 'never a refusal for the resident to fix');
+    assert.equal(kept.problem ?? null, null);
+    assert.equal(kept.nextAttemptAt, clock + 1800 * 1000);
+    assert.equal(result.nextAttemptAt, clock + 1800 * 1000);
+    // The next report would meet the same limit: it is not tried, and the page's next flush
+    // is not before the server said (DeliveryLoop schedules it at nextAttemptAt).
+    assert.deepEqual(server.requests, ['report']);
+    clock += 1800 * 1000;
+    const later = await run();
+    assert.equal(later.sent, 2);
+    assert.equal((await outbox.get(first.id)).state, State.SENT);
+    assert.equal((await outbox.get(second.id)).state, State.SENT);
+    assert.equal(server.reports.size, 2);
+  });
+
+  test('a short Retry-After never shortens the backoff', async () => {
+    const item = await outbox.put(report());
+    server.trouble = [{ status: 429, retryAfter: 1 }];
+    await run();
+    assert.equal((await outbox.get(item.id)).nextAttemptAt, clock + backoffDelay(1, half));
+  });
+
   test('a lost answer is retried with the same key and makes one report', async () => {
     const item = await outbox.put(report('pothole', ['image/jpeg']));
     server.trouble = ['lost-answer'];
@@ -156,6 +185,13 @@ describe("a report's photos", () => {
     assert.equal(stored.state, State.SENT);
     assert.equal(stored.photos[0].rejected.status, 403);
     assert.deepEqual(server.requests, ['report', 'photo']);
+  });
+
+  test('keeps what the server did with the acknowledgement email, for the send state', async () => {
+    server.acknowledgement = 'withheld';
+    const item = await outbox.put(report());
+    await run();
+    assert.equal((await outbox.get(item.id)).result.acknowledgement, 'withheld');
   });
 
   test('keeps the follow token of the creation answer, for "My reports"', async () => {

@@ -5,9 +5,12 @@ export class FakeServer {
     this.reports = new Map(); // Idempotency-Key → report
     this.photos = new Map(); // photo id → { reportId, size }
     this.requests = [];
-    // Scripted trouble, consumed one per request: 'offline', 'lost-answer', or a status.
+    // Scripted trouble, consumed one per request: 'offline', 'lost-answer', a status, or
+    // { status, retryAfter } (the seconds of a Retry-After header).
     this.trouble = [];
     this.categories = new Set(['pothole', 'graffiti']);
+    // What the server did with the reporter's acknowledgement email: queued, withheld, none.
+    this.acknowledgement = 'queued';
   }
 
   transport() {
@@ -24,6 +27,10 @@ export class FakeServer {
     if (trouble === 'offline') throw new TypeError('Failed to fetch');
     if (typeof trouble === 'number') {
       return { status: trouble, body: { title: 'Trouble', status: trouble, detail: 'scripted' } };
+    }
+    if (trouble?.status) {
+      const body = { title: 'Trouble', status: trouble.status, detail: 'scripted' };
+      return { status: trouble.status, body, retryAfter: trouble.retryAfter ?? null };
     }
     const response = work();
     // The server did the work and committed; only the answer is lost on the way back.
@@ -69,6 +76,7 @@ export class FakeServer {
       // As the server derives it: the same for the creation and each of its replays.
       photo_token: `token-of-${id}`,
       follow_token: `follow-${id}`,
+      acknowledgement: this.acknowledgement,
       status: 'new',
       category: { code: item.body.category, name: item.body.category },
       commune: { nis_code: '21004', name: 'Bruxelles' },

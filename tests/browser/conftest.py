@@ -89,6 +89,11 @@ def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
             "PWA_TILE_URL": "",
             # Figures read at once after each test's reports (tests/web/test_cache.py).
             "PUBLIC_CACHE_SECONDS": 0,
+            # One server for the whole session, its reports all from 127.0.0.1 and many of them
+            # from one resident's address, whose emails the follow journeys open: the limits of
+            # new reports have their own tests (tests/security/test_report_limits.py).
+            "REPORT_CLIENT_RATE_LIMIT": "100000 per hour",
+            "REPORT_EMAIL_RATE_LIMIT": "100000 per hour",
         }
     )
     server = LiveServer(app, port)

@@ -4,8 +4,8 @@ What a resident, a crawler or an operator sees through the reference deployment:
 https; a report and its photo posted through nginx, the photo read back with its cache
 headers; links under PUBLIC_BASE_URL; the PWA's files served by nginx itself with the app's
 cache headers and no header twice; the login limit counting each client's own address
-(PROXY_COUNT=1); bodies over the app's limits refused with problem+json; access logs without
-tokens or client addresses. Everything runs for real: PostgreSQL, gunicorn, nginx, TLS.
+(PROXY_COUNT=1); a flood of new reports stopped by nginx's own limit; bodies over the app's
+limits refused with problem+json; access logs without tokens or client addresses. Everything runs for real: PostgreSQL, gunicorn, nginx, TLS.
 """
 
 from __future__ import annotations
@@ -171,6 +171,29 @@ def test_the_login_limit_counts_each_clients_own_address(site):
         assert int(refused.headers["Retry-After"]) > 0
         # Another resident, from another address, is not locked out by the first.
         assert other.post(LOGIN, json=wrong).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("path", "address"),
+    [("/api/v1/reports", "127.0.0.4"), ("/open311/v2/requests.json", "127.0.0.5")],
+)
+def test_a_flood_of_new_reports_meets_nginxs_own_limit_first(site, path, address):
+    """The zone pave_reports: 40 POSTs at once pass (a phone's outbox after a day offline);
+    a flood past them gets nginx's 429 before the app does any work. Empty requests here,
+    which the app refuses and does not count: nginx counts every one."""
+    chosen, prefix, _ = site
+    with client(chosen, prefix, address) as flooder, client(chosen, prefix, "127.0.0.6") as other:
+        answers = [flooder.post(path, json={}) for _ in range(50)]
+        statuses = [answer.status_code for answer in answers]
+        assert 429 not in statuses[:40], statuses
+        refused = answers[-1]
+        assert refused.status_code == 429
+        assert refused.headers["Content-Type"] == PROBLEM
+        assert refused.headers["Retry-After"] == "60"
+        assert refused.json()["title"] == "Too Many Requests"
+        # Reading is not limited, and another client still reaches the app.
+        assert flooder.get(path).status_code == 200
+        assert other.post(path, json={}).status_code in (400, 403, 415, 422)
 
 
 def test_metrics_are_never_served_through_the_public_site(site):

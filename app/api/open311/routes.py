@@ -29,6 +29,7 @@ from app.api.open311.protocol import (
     page,
     param,
 )
+from app.api.reports.limits import ReportLimits
 from app.api.tickets.scope import may_change_ticket
 from app.errors import NotFoundError, PaveError, UnknownCategoryError
 from app.i18n import pick_name
@@ -202,6 +203,8 @@ def post_request(fmt: str):
         IntakeSettings.from_config(current_app.config),
         reporter_language=language(),
         media=media,
+        # The acknowledgements' limit per mailbox only: an api_key's account is no stranger.
+        limits=ReportLimits.of_request(per_client=False),
     )
     return _created_answer(done.report_id, done.view, done.replayed, fmt)
 

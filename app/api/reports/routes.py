@@ -12,8 +12,9 @@ from webargs.flaskparser import FlaskParser
 
 from app.api import hostile
 from app.api.common import GEOJSON, JSON, MULTIPART, replay_headers, request_language
-from app.api.errors import problem_doc
+from app.api.errors import problem_doc, reader_language
 from app.api.photos.setup import photo_limits, photo_storage, photo_url
+from app.api.reports.limits import ReportLimits
 from app.api.reports.schemas import (
     FeatureCollectionSchema,
     IdempotencyHeadersSchema,
@@ -30,7 +31,8 @@ from app.i18n import pick_name
 from app.media.capability import photo_token
 from app.media.views import first_thumbnails, photo_view, photos_for_report
 from app.notify.messages import FALLBACK_LANGUAGE
-from app.reports.intake import IntakeSettings, PhotoUploads, submit_report
+from app.problems import render
+from app.reports.intake import WITHHELD, IntakeSettings, PhotoUploads, submit_report
 from app.reports.queries import (
     ReportFilter,
     get_report,
@@ -196,6 +198,9 @@ class Reports(MethodView):
     )
     @blp.alt_response(413, **problem_doc("The body is too large"))
     @blp.alt_response(415, **problem_doc("The body is not JSON, or a photo is of no known type"))
+    @blp.alt_response(
+        429, **problem_doc("Too many new reports from this client; Retry-After says when to retry")
+    )
     @blp.alt_response(503, **problem_doc("The photo storage is unavailable"))
     def post(self, headers, data):
         """Create a report, with photos if sent as multipart; it is routed to its commune and body
@@ -204,6 +209,10 @@ class Reports(MethodView):
         POST /reports/{id}/photos, in the same transaction: if anything fails, neither the
         report nor any photo remains. A retry with the same Idempotency-Key replays the report
         and each of its photos.
+
+        Past REPORT_EMAIL_RATE_LIMIT acknowledgements to the reporter's address within the
+        hour, the report is still created, without one: `acknowledgement` is then "withheld"
+        and `notice` says so. Past REPORT_CLIENT_RATE_LIMIT new reports from one client, 429.
         """
         uploads = request.files.getlist("photo") if request.mimetype == MULTIPART else []
         config = current_app.config
@@ -216,6 +225,7 @@ class Reports(MethodView):
             reporter_language=request_language() or FALLBACK_LANGUAGE,
             uploads=PhotoUploads(uploads, photo_storage, photo_limits()),
             phone_link=True,
+            limits=ReportLimits.of_request(),
         )
         photos = [photo_view(photo, photo_url) for photo in done.photos]
         # The answer goes to the report's author (a replay needs their Idempotency-Key): their
@@ -224,6 +234,11 @@ class Reports(MethodView):
         # Derived, not stored: a replay answers the same token (app.media.capability).
         body["photo_token"] = photo_token(config["SECRET_KEY"], done.report_id)
         body["follow_token"] = done.follow_token
+        body["acknowledgement"] = done.acknowledgement
+        withheld = done.acknowledgement == WITHHELD
+        body["notice"] = (
+            render("report.acknowledgement-withheld", reader_language()) if withheld else None
+        )
         response = jsonify(REPORT_CREATED_SCHEMA.dump(body))
         response.status_code = 201
         response.headers["Location"] = url_for(

@@ -155,6 +155,23 @@ class ReportCreatedSchema(ReportSchema):
             "app that made the report; a retry of the creation returns it again"
         },
     )
+    acknowledgement = fields.String(
+        required=True,
+        validate=validate.OneOf(["queued", "withheld", "none"]),
+        metadata={
+            "description": "The reporter's acknowledgement email: queued; withheld, as the "
+            "address had too many within the hour (the report is kept all the same); or none, "
+            "without an address"
+        },
+    )
+    notice = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "What the resident should be told besides the report (a withheld "
+            "acknowledgement), in the language of Accept-Language; null when nothing"
+        },
+    )
 
 
 class NearbyPropertiesSchema(ReportPropertiesSchema):

@@ -8,12 +8,17 @@ const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
 export const BACKOFF_BASE_MS = 2000;
 export const BACKOFF_MAX_MS = 5 * 60 * 1000;
 
-/** A failure worth retrying: no answer, a 5xx, or a 4xx that means "not now". */
+/**
+ * A failure worth retrying: no answer, a 5xx, or a 4xx that means "not now". `retryAfter`:
+ * the seconds the server asked to wait (Retry-After, as on a 429 past the limit of new reports
+ * from one phone or network), never tried again before.
+ */
 export class RetryLaterError extends Error {
-  constructor(message, status = null) {
+  constructor(message, status = null, retryAfter = null) {
     super(message);
     this.name = 'RetryLaterError';
     this.status = status;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -30,6 +35,12 @@ export function backoffDelay(attempts, random = Math.random) {
   return Math.round(full / 2 + (full / 2) * random());
 }
 
+/** The delay before the next attempt after `error`: the backoff, or longer if the server asked. */
+export function retryDelay(error, attempts, random = Math.random) {
+  const asked = error instanceof RetryLaterError && error.retryAfter > 0 ? error.retryAfter * 1000 : 0;
+  return Math.max(backoffDelay(attempts, random), asked);
+}
+
 /** What the phone keeps of the server's answer: enough for "My reports". */
 function summary(report) {
   return {
@@ -38,6 +49,9 @@ function summary(report) {
     category: report.category,
     commune: report.commune,
     responsible_body: report.responsible_body,
+    // "withheld": the server kept the report but sent no acknowledgement email (its limit per
+    // address); the send state says so.
+    acknowledgement: report.acknowledgement || null,
   };
 }
 
@@ -56,7 +70,7 @@ function problemOf(response) {
 
 /** Any other answer: kept to try again later, or a problem to show. */
 function retryOrProblem(response) {
-  if (isRetryable(response.status)) return { retry: response.status };
+  if (isRetryable(response.status)) return { retry: response.status, retryAfter: response.retryAfter };
   return { problem: problemOf(response) };
 }
 
@@ -211,7 +225,7 @@ async function deliverItem(outbox, transport, id, now, onChange) {
     const send = SENDERS[item.kind] || sendReport;
     const sent = await send(transport, item);
     if (sent.retry) {
-      throw new RetryLaterError(`HTTP ${sent.retry}`, sent.retry);
+      throw new RetryLaterError(`HTTP ${sent.retry}`, sent.retry, sent.retryAfter);
     } else if (sent.problem) {
       item = await outbox.update(id, (it) => ({
         ...it,
@@ -242,7 +256,7 @@ async function deliverItem(outbox, transport, id, now, onChange) {
       // The server has the photo: the phone no longer needs its bytes.
       change = (p) => ({ ...p, sent: true, data: null });
     } else if (isRetryable(response.status)) {
-      throw new RetryLaterError(`HTTP ${response.status}`, response.status);
+      throw new RetryLaterError(`HTTP ${response.status}`, response.status, response.retryAfter);
     } else {
       // The report itself is on the server; a refused photo must not hold it back.
       change = (p) => ({ ...p, rejected: problemOf(response) });
@@ -267,9 +281,10 @@ async function deliverItem(outbox, transport, id, now, onChange) {
 }
 
 /**
- * Flush the outbox: due items, oldest first, one at a time. A network failure or a 5xx
- * stops the flush (the next item would meet the same network) and schedules the item's
- * next attempt with exponential backoff; a 4xx keeps the item aside for the resident.
+ * Flush the outbox: due items, oldest first, one at a time. A network failure, a 5xx or a
+ * "not now" 4xx (a 429 past the server's limit) stops the flush (the next item would meet the
+ * same network or limit) and schedules the item's next attempt with exponential backoff, or
+ * after the server's Retry-After if longer; any other 4xx keeps the item aside for the resident.
  *
  * Returns { sent, attention, nextAttemptAt } where nextAttemptAt is the earliest time a
  * waiting item should be tried again (0 when nothing waits).
@@ -282,6 +297,9 @@ export async function flush(
   const result = { sent: 0, attention: 0, nextAttemptAt: 0 };
   const items = await outbox.all();
   let stopped = false;
+  // Until when the server asked to hear nothing more (Retry-After): the limit it speaks of is
+  // the phone's or its network's, so the items not tried yet would only meet it too.
+  let quietUntil = 0;
   // A crew's changes to a ticket go in the order they were made: none overtakes one waiting.
   const held = new Set();
   for (const candidate of items) {
@@ -303,17 +321,19 @@ export async function flush(
           ...it,
           state: State.WAITING,
           attempts,
-          nextAttemptAt: now() + backoffDelay(attempts, random),
+          nextAttemptAt: now() + retryDelay(error, attempts, random),
           lastError: reason,
         };
       });
       if (item) onChange(item);
+      if (item && error.retryAfter > 0) quietUntil = item.nextAttemptAt;
       stopped = true;
     }
   }
   const waiting = (await outbox.all()).filter((it) => it.state === State.WAITING || it.state === State.SENDING);
   if (waiting.length) {
-    result.nextAttemptAt = Math.min(...waiting.map((it) => it.nextAttemptAt || now()));
+    const earliest = Math.min(...waiting.map((it) => it.nextAttemptAt || now()));
+    result.nextAttemptAt = Math.max(earliest, quietUntil);
   }
   return result;
 }

@@ -58,8 +58,9 @@ def test_the_location_header_leads_to_the_same_report(client):
     fetched = client.get(created.headers["Location"])
 
     assert fetched.status_code == 200
-    # All but what only the author reads: their photo and follow tokens, their unpublished text.
-    mine = ("photo_token", "follow_token", "description")
+    # All but what only the author reads: their photo and follow tokens, their unpublished text,
+    # and what became of their acknowledgement email.
+    mine = ("photo_token", "follow_token", "description", "acknowledgement", "notice")
     assert fetched.get_json() == {k: v for k, v in created.get_json().items() if k not in mine} | {
         "description": None
     }

@@ -131,6 +131,8 @@ export class SendState {
   show(item) {
     if (item.state === State.SENT) {
       const parts = [part('span', 'send.sent', { ref: shortRef(item.serverId) })];
+      // Past the server's limit of acknowledgements to the address: no email, the link remains.
+      if (item.result?.acknowledgement === 'withheld') parts.push(' ', part('span', 'send.noAcknowledgement'));
       const link = followLink(item, 'send.follow');
       if (link) parts.push(' ', link);
       this.render(parts, 'confirm');
