@@ -28,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from app.i18n import names_from
 from app.opendata import summaries
 from app.opendata.outlines import Outline, outlines
 from app.reports.states import CLOSED_STATUSES, Status
@@ -147,7 +148,10 @@ class CategoryFigures:
     names: dict[str, str]
     total: int
     open: int
-    closed: int
+
+    @property
+    def closed(self) -> int:
+        return self.total - self.open
 
 
 # Every active category, and any other that has reports, in the app's order.
@@ -185,13 +189,7 @@ def by_category(
     query = CATEGORIES_SQL.format(rows=sql, closed=CLOSED_SQL)
     rows = db.execute(text(query), {**params, "category_only": category})
     return [
-        CategoryFigures(
-            code=r.code,
-            names={"fr": r.name_fr, "nl": r.name_nl, "de": r.name_de, "en": r.name_en},
-            total=r.total,
-            open=r.open,
-            closed=r.total - r.open,
-        )
+        CategoryFigures(code=r.code, names=names_from(r, "name"), total=r.total, open=r.open)
         for r in rows
     ]
 

@@ -264,7 +264,10 @@ class Categories(MethodView):
                 "categories",
                 args,
                 [*columns, "total", "open", "closed"],
-                ({**vars(r), **{f"name_{k}": v for k, v in r.names.items()}} for r in rows),
+                (
+                    {**vars(r), "closed": r.closed, **{f"name_{k}": v for k, v in r.names.items()}}
+                    for r in rows
+                ),
             )
         lang = request_language() or "en"
         items = [
