@@ -131,6 +131,7 @@ export class ReportForm {
         say(status, 'photos.full');
         break;
       }
+      status.className = 'note';
       say(status, 'photos.preparing');
       try {
         const photo = await preparePhoto(file);
@@ -142,6 +143,7 @@ export class ReportForm {
         }
         say(status, 'photos.kept', { n: this.keptPhotos + this.photos.length });
       } catch {
+        status.className = 'error'; // beside the buttons, at once: another file can be chosen
         say(status, 'photos.unreadable');
       }
       this.renderPhotos();

@@ -1,0 +1,116 @@
+"""The report form on a phone keeps what the resident gave across a reload, and refuses at once
+a file that is not a photo, beside the photo buttons, in the resident's language.
+
+Screenshots in /tmp/shots-ra.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.contexts import new_context
+from tests.browser.helpers import LOCALES, camera_photo, marker, open_app, open_details
+from tests.browser.page_checks import expect_image_shown
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path("/tmp/shots-ra")
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    return json.loads((ROOT / "pwa" / "src" / "i18n" / f"{lang}.json").read_text("utf-8"))
+
+
+def saved_description(page: Page) -> str | None:
+    """The description the draft holds on the phone, as IndexedDB has committed it."""
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+          const open = indexedDB.open('pave-draft');
+          open.onsuccess = () => {
+            const get = open.result.transaction('draft').objectStore('draft').get('fields');
+            get.onsuccess = () => { open.result.close(); resolve(get.result?.description ?? null); };
+          };
+        })"""
+    )
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_reload_keeps_the_report_being_written_until_it_is_sent(
+    browser, live_server, tmp_path, lang
+):
+    table = catalogue(lang)
+    context = new_context(browser, live_server, locale=LOCALES[lang])
+    page = context.new_page()
+    open_app(page)
+    page.get_by_label(table["photos.take"]).set_input_files(
+        str(camera_photo(tmp_path / "photo.jpg", 1200, 900))
+    )
+    expect(page.locator("#photo-list img")).to_have_count(1)
+    page.get_by_role("button", name=table["where.useMine"]).click()
+    where = table["where.position"].replace("{m}", "12")
+    expect(page.locator("#where-status")).to_have_text(where)
+    page.locator("input[name='category'][value='pothole']").check()
+    open_details(page)
+    word = marker()
+    page.get_by_label(table["details.description"]).fill(f"Trou profond {word}")
+    # The draft is written as the resident types: wait until IndexedDB holds the last word.
+    for _ in range(50):
+        if word in (saved_description(page) or ""):
+            break
+        page.wait_for_timeout(100)
+
+    page.reload()
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    expect(page.get_by_label(table["details.description"])).to_have_value(f"Trou profond {word}")
+    expect(page.locator("input[name='category'][value='pothole']")).to_be_checked()
+    expect(page.locator("#photo-list img")).to_have_count(1)
+    expect_image_shown(page.locator("#photo-list img"))
+    kept = table["photos.kept.one"].replace("{n}", "1")
+    expect(page.locator("#photo-status")).to_have_text(kept)
+    expect(page.locator("#where-status")).to_have_text(where)
+    shot(page, f"draft-after-reload-{lang}")
+
+    page.get_by_role("button", name=table["send"], exact=True).click()
+    expect(page.locator("#send-status")).not_to_be_empty()
+    page.reload()
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    expect(page.locator("input[name='category']").first).to_be_attached()
+    expect(page.get_by_label(table["details.description"], exact=True)).to_have_value("")
+    expect(page.locator("#photo-list li")).to_have_count(0)
+    expect(page.locator("input[name='category']:checked")).to_have_count(0)
+    expect(page.locator("#where-status")).to_have_text("")
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_file_that_is_not_a_photo_is_refused_beside_the_photo_buttons(
+    browser, live_server, tmp_path, lang
+):
+    table = catalogue(lang)
+    context = new_context(browser, live_server, locale=LOCALES[lang])
+    page = context.new_page()
+    open_app(page)
+    # A document given a photo's name: the phone calls it image/jpeg.
+    fake = tmp_path / "facture.jpg"
+    fake.write_text("Ceci est une facture, pas une photo.\n" * 50)
+    page.get_by_label(table["photos.take"]).set_input_files(str(fake))
+    refused = page.locator("#photo-status")
+    expect(refused).to_have_text(table["photos.unreadable"])
+    expect(refused).to_have_class("error")
+    expect(refused).to_be_in_viewport()
+    expect(page.locator("#photo-list li")).to_have_count(0)
+    assert table["photos.unreadable"].startswith(
+        {"fr": "Ce fichier n'est pas une photo", "nl": "Dit bestand is geen foto"}[lang]
+    )
+    shot(page, f"not-a-photo-{lang}")
+    context.close()
