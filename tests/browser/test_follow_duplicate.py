@@ -57,6 +57,10 @@ def test_a_duplicate_names_its_original_and_says_the_resident_follows_it(
     expect(link).to_be_visible()
     assert link.get_attribute("href") == f"/ogc/collections/reports/items/{original}?f=html"
     expect(page.get_by_text(table["follow.duplicate.moved"])).to_be_visible()
+    # French typography: "; elle peut…" never starts a line, held by a narrow no-break space.
+    label = page.locator("label[for='comment']")
+    expect(label).to_have_text(table["follow.comment.label"])
+    assert ("\u202f;" in label.inner_text()) == (lang == "fr")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"follow-duplicate-{lang}.png"))
     link.click()  # the original's public page
