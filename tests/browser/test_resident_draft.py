@@ -7,6 +7,7 @@ Screenshots in /tmp/shots-ra.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -113,4 +114,41 @@ def test_a_file_that_is_not_a_photo_is_refused_beside_the_photo_buttons(
         {"fr": "Ce fichier n'est pas une photo", "nl": "Dit bestand is geen foto"}[lang]
     )
     shot(page, f"not-a-photo-{lang}")
+    context.close()
+
+
+# A report sent from this phone whose one photo the server refused as no photo (415).
+SENT_WITH_REFUSED_PHOTO = """(id) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('pave');
+  open.onsuccess = () => {
+    const tx = open.result.transaction('reports', 'readwrite');
+    tx.objectStore('reports').put({
+      id, key: id, createdAt: Date.now(), lang: 'fr', state: 'sent', attempts: 1,
+      nextAttemptAt: 0, lastError: null, problem: null, serverId: id, photoToken: null,
+      followToken: null, thumbnail: null, result: null, sentAt: Date.now(),
+      body: { category: 'pothole', location: { lat: 50.8467, lon: 4.3525, accuracy_m: 12 } },
+      photos: [{ id: crypto.randomUUID(), type: 'image/jpeg', data: null, size: 10, sent: false,
+                 rejected: { status: 415, type: null, title: 'Unsupported Media Type',
+                             detail: null, errors: [], nearest_commune: null } }],
+    });
+    tx.oncomplete = () => { open.result.close(); resolve(true); };
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_a_photo_refused_after_sending_is_said_of_the_photo_in_plain_words(
+    browser, live_server, lang
+):
+    table = catalogue(lang)
+    context = new_context(browser, live_server, locale=LOCALES[lang])
+    page = context.new_page()
+    open_app(page)
+    page.evaluate(SENT_WITH_REFUSED_PHOTO, str(uuid.uuid4()))
+    open_app(page, "/#/mine")
+    said = page.locator("#screen-mine").get_by_text(table["mine.photoRefused.notPhoto"])
+    expect(said).to_be_visible()
+    assert "415" not in page.locator("#screen-mine").inner_text()
+    shot(page, f"mine-photo-refused-{lang}")
     context.close()
