@@ -4,7 +4,6 @@ now follows it, in their language. Screenshots in /tmp/shots-ra.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,18 @@ from app.tickets.services import transition
 from tests.browser.contexts import new_context
 from tests.browser.follow_helpers import CREW, GRAND_PLACE, email_links, open_follow
 from tests.browser.helpers import LOCALES, marker, post_report
+from tests.browser.page_checks import strings
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path("/tmp/shots-ra")
-
-
-def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((ROOT / "pwa" / "src" / "i18n" / f"{lang}.json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_a_duplicate_names_its_original_and_says_the_resident_follows_it(
     browser, live_server, live_db, lang
 ):
-    table = catalogue(lang)
+    table = strings(lang)
     word = marker()
     original = post_report(
         live_server, {"category": "pothole", "description": word, "location": GRAND_PLACE}

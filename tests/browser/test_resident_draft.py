@@ -6,7 +6,6 @@ Screenshots in /tmp/shots-ra.
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
@@ -15,16 +14,11 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.contexts import new_context
 from tests.browser.helpers import LOCALES, camera_photo, marker, open_app, open_details
-from tests.browser.page_checks import expect_image_shown
+from tests.browser.page_checks import expect_image_shown, strings
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path("/tmp/shots-ra")
-
-
-def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((ROOT / "pwa" / "src" / "i18n" / f"{lang}.json").read_text("utf-8"))
 
 
 def saved_description(page: Page) -> str | None:
@@ -40,6 +34,14 @@ def saved_description(page: Page) -> str | None:
     )
 
 
+def phone_in(browser, live_server, lang: str):
+    """A phone's context in the language, and its page on the app's form."""
+    context = new_context(browser, live_server, locale=LOCALES[lang])
+    page = context.new_page()
+    open_app(page)
+    return context, page
+
+
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -49,10 +51,8 @@ def shot(page: Page, name: str) -> None:
 def test_a_reload_keeps_the_report_being_written_until_it_is_sent(
     browser, live_server, tmp_path, lang
 ):
-    table = catalogue(lang)
-    context = new_context(browser, live_server, locale=LOCALES[lang])
-    page = context.new_page()
-    open_app(page)
+    table = strings(lang)
+    context, page = phone_in(browser, live_server, lang)
     page.get_by_label(table["photos.take"]).set_input_files(
         str(camera_photo(tmp_path / "photo.jpg", 1200, 900))
     )
@@ -97,10 +97,8 @@ def test_a_reload_keeps_the_report_being_written_until_it_is_sent(
 def test_a_file_that_is_not_a_photo_is_refused_beside_the_photo_buttons(
     browser, live_server, tmp_path, lang
 ):
-    table = catalogue(lang)
-    context = new_context(browser, live_server, locale=LOCALES[lang])
-    page = context.new_page()
-    open_app(page)
+    table = strings(lang)
+    context, page = phone_in(browser, live_server, lang)
     # A document given a photo's name: the phone calls it image/jpeg.
     fake = tmp_path / "facture.jpg"
     fake.write_text("Ceci est une facture, pas une photo.\n" * 50)
@@ -141,10 +139,8 @@ SENT_WITH_REFUSED_PHOTO = """(id) => new Promise((resolve, reject) => {
 def test_a_photo_refused_after_sending_is_said_of_the_photo_in_plain_words(
     browser, live_server, lang
 ):
-    table = catalogue(lang)
-    context = new_context(browser, live_server, locale=LOCALES[lang])
-    page = context.new_page()
-    open_app(page)
+    table = strings(lang)
+    context, page = phone_in(browser, live_server, lang)
     page.evaluate(SENT_WITH_REFUSED_PHOTO, str(uuid.uuid4()))
     open_app(page, "/#/mine")
     said = page.locator("#screen-mine").get_by_text(table["mine.photoRefused.notPhoto"])

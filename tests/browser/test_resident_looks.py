@@ -5,7 +5,6 @@ the emails is quiet beside "Send the comment". Screenshots in /tmp/shots-ra.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,11 @@ from playwright.sync_api import Page, expect
 from tests.browser.contexts import new_context
 from tests.browser.follow_helpers import email_links, open_follow, report_with_email
 from tests.browser.helpers import LOCALES, marker, open_app
+from tests.browser.page_checks import strings
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path("/tmp/shots-ra")
-
-
-def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((ROOT / "pwa" / "src" / "i18n" / f"{lang}.json").read_text("utf-8"))
 
 
 def shot(page: Page, name: str, **options) -> None:
@@ -67,7 +62,7 @@ def test_the_chosen_category_has_a_check_mark_and_a_strong_border(browser, live_
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_a_heading_focused_after_a_tap_shows_no_thick_ring(browser, live_server, lang):
-    table = catalogue(lang)
+    table = strings(lang)
     context = new_context(browser, live_server, locale=LOCALES[lang])
     page = context.new_page()
     open_app(page)
@@ -90,7 +85,7 @@ def test_a_heading_focused_after_a_tap_shows_no_thick_ring(browser, live_server,
 def test_stopping_the_emails_is_a_quiet_action_on_the_follow_page(
     browser, live_server, live_db, lang
 ):
-    table = catalogue(lang)
+    table = strings(lang)
     follow, _ = email_links(live_db, report_with_email(live_server, marker()))
     context = new_context(browser, live_server, locale=LOCALES[lang])
     page = context.new_page()
