@@ -33,6 +33,7 @@ from app.i18n import LANGUAGES
 from app.notify.notifications import token_hash
 from app.problems import Localized, msg
 from app.reports import models as _reports  # noqa: F401  (the foreign key's table)
+from app.reports.queries import get_report
 from app.reports.states import CLOSED_STATUSES, Status
 from app.tickets import edits, services
 from app.tickets.plans import planned_dates
@@ -239,6 +240,20 @@ class Timeline:
     history: Sequence[Row]
     # The date of each move to "planned" in `history`, in order.
     plans: list[dt.date | None]
+
+
+def public_original(session: Session, follower: Follower) -> uuid.UUID | None:
+    """The original a duplicate was merged into, when anyone may read it anyway: published,
+    and not generalised (a sensitive category's). None otherwise, and for a report that is no
+    duplicate: the follow page then says only that it is a duplicate.
+    """
+    if follower.merged_into is None:
+        return None
+    try:
+        original = get_report(session, follower.merged_into)
+    except NotFoundError:
+        return None  # not published (yet): nothing of it is said
+    return None if original.generalised else original.id
 
 
 def timeline(session: Session, follower: Follower) -> Timeline:

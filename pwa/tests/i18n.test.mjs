@@ -57,8 +57,8 @@ test('a count takes the plural form of its language: never "photo(s)"', async ()
   }
   const fr = await load('fr');
   const nl = await load('nl');
-  assert.equal(template(fr, 'fr', 'where.communeFound', 1), '{n} commune trouvée : choisissez-la.');
-  assert.equal(template(fr, 'fr', 'where.communeFound', 2), '{n} communes trouvées : choisissez-en une.');
+  assert.equal(template(fr, 'fr', 'where.communeFound', 1), '{n} commune trouvée\u202f: choisissez-la.');
+  assert.equal(template(fr, 'fr', 'where.communeFound', 2), '{n} communes trouvées\u202f: choisissez-en une.');
   assert.equal(template(nl, 'nl', 'mine.photos', 1), '{n} foto');
   assert.equal(template(nl, 'nl', 'mine.photos', 3), "{n} foto's");
   assert.equal(template(fr, 'fr', 'mine.photos', 1_000_000), '{n} photos', 'French "many" is "other"');
@@ -74,4 +74,12 @@ test('the language comes from the browser, falling back to English', () => {
   assert.equal(pickLanguage(null, ['de-DE']), 'de');
   assert.equal(pickLanguage(null, ['es-ES', 'it']), 'en');
   assert.equal(pickLanguage('fr', ['nl-BE']), 'fr', 'a choice made in the app wins');
+});
+
+test('French resident strings put a narrow no-break space before : ; ! ?, never a plain one', async () => {
+  const fr = await load('fr');
+  // The crew screens' strings (staff.*) are left to their own pass.
+  const wrong = Object.entries(fr).filter(([key, text]) => !key.startsWith('staff.') && /[ \u00a0][:;!?]/.test(text));
+  assert.deepEqual(wrong, []);
+  assert.match(fr['follow.comment.label'], /commentaire\u202f; elle/);
 });

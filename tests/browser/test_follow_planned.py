@@ -22,8 +22,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "fol
 SEEN = {
     "fr": {
         "promise": "Intervention prévue le 8 décembre 2026",
-        "history": "Date de l'intervention : 8 décembre 2026",
-        "reopened": "Statut : rouvert",
+        "history": "Date de l'intervention\u202f: 8 décembre 2026",
+        "reopened": "Statut\u202f: rouvert",
         "gone": "prévue le",
     },
     "nl": {

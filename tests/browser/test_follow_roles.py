@@ -34,9 +34,9 @@ WORDS = {
     "fr": {
         "confirm": "Oui, suivre ce signalement",
         "status": "Statut",
-        "label": "Seule l'administration lira votre commentaire ; elle peut le publier.",
+        "label": "Seule l'administration lira votre commentaire\u202f; elle peut le publier.",
         "send": "Envoyer le commentaire",
-        "not_public": "Pas encore public : seule l'administration le lit",
+        "not_public": "Pas encore public\u202f: seule l'administration le lit",
         "not_fixed": "Non, ce n'est pas réparé",
         "follow": "Suivre ce signalement",
         "followed": "Le signalement que vous suivez",

@@ -21,7 +21,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "off
 LOCALES = {"fr": "fr-BE", "nl": "nl-BE"}
 # What the resident reads, written out here so that a changed catalogue cannot hide a change.
 BANNER = {
-    "fr": "Pas de connexion : vous pouvez quand même faire le signalement",
+    "fr": "Pas de connexion\u202f: vous pouvez quand même faire le signalement",
     "nl": "Geen verbinding: u kunt de melding toch maken",
 }
 WAITING = {"fr": "En attente de connexion", "nl": "Wacht op verbinding"}

@@ -163,3 +163,27 @@ def test_a_merged_reporter_follows_at_once_as_a_follower_and_a_pending_request_s
     ]
     _move(session, original, ("resolved", {}))
     assert client.post(FOLLOW + token + "/not-fixed").status_code == 403
+
+
+def test_the_duplicates_link_gives_the_original_only_when_it_is_public(
+    client, session, post_report
+):
+    original = post_report("fr")
+    duplicate = post_report("nl", JAN)
+    (token,) = links_in(session, duplicate, "resident_received")
+    assert client.get(FOLLOW + token).get_json()["original"] is None  # no duplicate yet
+
+    _merge(session, duplicate, original)
+
+    given = client.get(FOLLOW + token).get_json()["original"]
+    assert given == {"id": str(original), "reference": str(original)[:8]}
+    # Of a sensitive category, the original is not named: the page says only "duplicate".
+    session.execute(
+        text(
+            "UPDATE categories SET sensitive = true "
+            "WHERE id = (SELECT category_id FROM reports WHERE id = :id)"
+        ),
+        {"id": original},
+    )
+    session.commit()
+    assert client.get(FOLLOW + token).get_json()["original"] is None

@@ -83,6 +83,7 @@ def follow_view(session, token: str) -> dict:
     photos = photos_for_report(session, follower.report_id, photo_url)
     timeline = resident.timeline(session, follower)
     plans = iter(timeline.plans)
+    original = resident.public_original(session, follower)
     return {
         "report": report_view(report, request_language(), photos),
         "planned_for": follower.planned_for,
@@ -93,6 +94,7 @@ def follow_view(session, token: str) -> dict:
         # Counted from the exact moment it was resolved: the reporter's to know, no one else's.
         "reopen_until": follower.reopen_until if follower.is_reporter else None,
         "merged_into": follower.merged_into,
+        "original": original and {"id": original, "reference": str(original)[:8]},
         "is_reporter": follower.is_reporter,
         "updates": [_update(u) for u in timeline.updates],
         "history": [

@@ -54,6 +54,13 @@ class FollowHistorySchema(Schema):
     )
 
 
+class FollowOriginalSchema(Schema):
+    id = fields.UUID(required=True)
+    reference = fields.String(
+        required=True, metadata={"description": "Its short reference, as emails write it"}
+    )
+
+
 class FollowSchema(Schema):
     report = fields.Nested(ReportSchema, required=True)
     planned_for = fields.Date(
@@ -91,6 +98,14 @@ class FollowSchema(Schema):
         allow_none=True,
         metadata={
             "description": "The original this report was merged into; its emails come from it"
+        },
+    )
+    original = fields.Nested(
+        FollowOriginalSchema,
+        allow_none=True,
+        metadata={
+            "description": "The original of a duplicate, when it is public and not sensitive "
+            "(generalised); null otherwise, and when the report is no duplicate"
         },
     )
     updates = fields.List(fields.Nested(FollowUpdateSchema), required=True)

@@ -3,6 +3,7 @@
 import { cachedCategories, loadCategories } from './categories.js';
 import { loadConfig } from './config.js';
 import { DeliveryLoop } from './delivery-loop.js';
+import { openDraft } from './draft.js';
 import { onLanguageChange, startLanguage } from './i18n.js';
 import { openOutbox, State } from './outbox.js';
 import { renderAbout } from './ui/about.js';
@@ -71,6 +72,8 @@ async function main() {
   });
   form = new ReportForm({
     outbox,
+    // Without it (storage refused), the form works as before, only not across a reload.
+    draft: await openDraft().catch(() => null),
     config,
     onQueued: async (_item, { wasEditing }) => {
       await mine.render();
@@ -82,6 +85,7 @@ async function main() {
     onThumbnail: () => mine.render(),
   });
   form.setCategories(cachedCategories(), { final: false });
+  await form.restoreDraft();
   onLanguageChange(() => mine.render());
   watchConnection($('offline-banner'));
   window.addEventListener('online', () => mine.render());

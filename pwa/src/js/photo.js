@@ -7,6 +7,8 @@ export const QUALITY = 0.8;
 const MAX_UPLOAD = 15 * 1024 * 1024;
 // Types the server accepts as they are when the browser cannot decode them (HEIC outside Safari).
 const SERVER_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif']);
+// The brands of an ISO-BMFF file that make it a HEIF picture (HEIC, AVIF aside).
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
 
 export class UnreadablePhotoError extends Error {}
 
@@ -86,6 +88,20 @@ async function onMainThread(file) {
 }
 
 /**
+ * Whether these bytes start as the photo formats the server reads do. A file the browser could
+ * not decode goes as it is only then: a document named .jpg would be refused by the server
+ * later, long after the resident could choose another file.
+ */
+export function looksLikePhoto(bytes) {
+  const b = new Uint8Array(bytes.slice(0, 16));
+  const ascii = (from, to) => String.fromCharCode(...b.subarray(from, to));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return true; // JPEG
+  if (ascii(1, 4) === 'PNG' && b[0] === 0x89) return true;
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return true;
+  return ascii(4, 8) === 'ftyp' && HEIF_BRANDS.has(ascii(8, 12));
+}
+
+/**
  * Prepare a picked file for the outbox: { type, data, gps, preview }.
  * The GPS is read from the original bytes first: re-encoding drops all EXIF, which is also
  * what keeps the resident's other metadata off the server. Decoding and encoding a 12 MP
@@ -98,7 +114,7 @@ export async function preparePhoto(file) {
   if (result.unsupported) result = await onMainThread(file);
   if (result.undecodable) {
     const type = (file.type || '').toLowerCase();
-    if (SERVER_TYPES.has(type) && file.size <= MAX_UPLOAD) {
+    if (SERVER_TYPES.has(type) && file.size <= MAX_UPLOAD && looksLikePhoto(original)) {
       return { type, data: original, gps, preview: null };
     }
     throw new UnreadablePhotoError(file.name);

@@ -30,6 +30,8 @@ class FollowPage {
     if (!unsubscribe) {
       // From the follow link, emails come last; from the unsubscribe link, first.
       $('main').append($('unsubscribe-box'));
+      // There it is a way out, not the page's business: a quiet link-styled button.
+      $('unsubscribe').className = 'quiet';
     }
     $('retry').addEventListener('click', () => this.load({ focus: true }));
     $('comment-form').addEventListener('submit', (event) => {

@@ -20,9 +20,30 @@ export function formatDay(isoDate) {
   return new Date(`${isoDate}T12:00:00`).toLocaleDateString(language(), { dateStyle: 'long' });
 }
 
+/**
+ * A duplicate: of which report, when the API names it (a public, not sensitive original), and
+ * whether this link's person follows the original now (their emails moved to it with them).
+ */
+function duplicateFacts(data) {
+  const original = data.original;
+  const of = el('p', 'state');
+  if (original) {
+    const link = el('a', '', t('follow.duplicate.original'));
+    link.href = `/ogc/collections/reports/items/${encodeURIComponent(original.id)}?f=html`;
+    of.append(t('follow.duplicate.of', { ref: original.reference }), ' ', link);
+  } else {
+    of.textContent = t('follow.duplicate.ofHidden');
+  }
+  let following = 'follow.duplicate.moved';
+  if (!data.emails) following = 'follow.duplicate.noEmail';
+  else if (!data.subscribed) following = 'follow.duplicate.unsubscribed';
+  return [of, el('p', '', t(following))];
+}
+
 function renderFacts(data) {
   const report = data.report;
   const facts = [
+    ...(report.status === 'duplicate' ? duplicateFacts(data) : []),
     el('p', 'note', t('follow.reference', { ref: String(report.id).slice(0, 8) })),
     el('p', 'note', t('follow.created', { at: formatDate(report.created_at) })),
   ];

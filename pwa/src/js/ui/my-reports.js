@@ -3,7 +3,7 @@
 import { cachedCategories, iconFor, nameIn } from '../categories.js';
 import { language, say, t } from '../i18n.js';
 import { State } from '../outbox.js';
-import { fixKey, isExplained, reasonKey } from './refusal.js';
+import { fixKey, isExplained, photoReasonKey, reasonKey } from './refusal.js';
 import { followLink, shortRef } from './send-state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -96,7 +96,7 @@ export class MyReports {
       li.append(p);
     }
     for (const photo of item.photos.filter((p) => p.rejected)) {
-      li.append(line('note', 'mine.photoRefused', { reason: t(...reasonKey(photo.rejected)) }));
+      li.append(line('note', ...photoReasonKey(photo.rejected)));
     }
     if (item.state === State.WAITING && item.lastError && !offline) li.append(line('note', 'mine.lastError'));
     if (item.state === State.ATTENTION) li.append(...this.attention(item));

@@ -1,6 +1,6 @@
 /** Why the server refused a report, and how to fix it, in the resident's language. */
 
-import { language } from '../i18n.js';
+import { language, t } from '../i18n.js';
 
 const KNOWN = ['unknown-category', 'outside-service-area', 'invalid-text', 'photo-upload-forbidden'];
 
@@ -44,6 +44,19 @@ export function fixKey(problem) {
   if (FIXES[slug]) return FIXES[slug];
   if (problem?.status === 422 && problem.errors?.length) return FIXES.validation;
   return null;
+}
+
+/**
+ * [key, vars] of the sentence saying why one photo of a sent report was refused: the photo,
+ * not the report, and in plain words rather than the answer's status code.
+ */
+export function photoReasonKey(problem) {
+  if (slugOf(problem) === 'photo-upload-forbidden') {
+    return ['mine.photoRefused', { reason: t('problem.photo-upload-forbidden') }];
+  }
+  if (problem?.status === 415) return ['mine.photoRefused.notPhoto', {}];
+  if (problem?.status === 413) return ['mine.photoRefused.tooLarge', {}];
+  return ['mine.photoRefused.other', {}];
 }
 
 /** Whether reasonKey says it all in the resident's words (the server's English adds nothing). */

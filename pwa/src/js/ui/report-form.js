@@ -7,6 +7,7 @@ import { canShowTiles } from '../map-base.js';
 import { preparePhoto } from '../photo.js';
 import { plainText } from '../plain-text.js';
 import { bindCommuneSearch } from './commune-search.js';
+import { fieldsOf, photosOf, restoreInto } from './form-draft.js';
 import { renderNearby } from './nearby-list.js';
 import { renderPhotos } from './photo-list.js';
 import { SendState, saveReport } from './send-state.js';
@@ -15,8 +16,9 @@ const MAX_PHOTOS = 5;
 const $ = (id) => document.getElementById(id);
 
 export class ReportForm {
-  constructor({ outbox, config, onQueued, onThumbnail }) {
+  constructor({ outbox, draft = null, config, onQueued, onThumbnail }) {
     this.outbox = outbox;
+    this.draft = draft;
     this.config = config;
     this.onQueued = onQueued;
     this.onThumbnail = onThumbnail;
@@ -24,6 +26,9 @@ export class ReportForm {
     this.categoriesKnown = false;
     this.photos = [];
     this.location = null;
+    this.whereSaid = null;
+    // A category from the draft, chosen once the list of categories is drawn.
+    this.pendingCategory = null;
     this.photoGps = null;
     this.editing = null;
     this.keptPhotos = 0;
@@ -56,8 +61,10 @@ export class ReportForm {
     });
     $('cancel-edit').addEventListener('click', () => {
       this.reset();
+      this.restoreDraft(); // the new report being written before, if any
       window.location.hash = '#/mine';
     });
+    for (const type of ['input', 'change']) this.form.addEventListener(type, () => this.keepDraft());
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
@@ -81,7 +88,7 @@ export class ReportForm {
   renderCategories() {
     if (!this.categoriesKnown) return;
     const lang = language();
-    const chosen = this.chosenCategory();
+    const chosen = this.chosenCategory() ?? this.pendingCategory;
     const root = $('category-groups');
     root.replaceChildren();
     root.classList.remove('loading');
@@ -108,6 +115,7 @@ export class ReportForm {
       }
     }
     $('what-unavailable').hidden = this.categories.length > 0;
+    if (this.chosenCategory()) this.pendingCategory = null;
   }
 
   chosenCategory() {
@@ -123,6 +131,7 @@ export class ReportForm {
         say(status, 'photos.full');
         break;
       }
+      status.className = 'note';
       say(status, 'photos.preparing');
       try {
         const photo = await preparePhoto(file);
@@ -134,10 +143,12 @@ export class ReportForm {
         }
         say(status, 'photos.kept', { n: this.keptPhotos + this.photos.length });
       } catch {
+        status.className = 'error'; // beside the buttons, at once: another file can be chosen
         say(status, 'photos.unreadable');
       }
       this.renderPhotos();
     }
+    this.keepDraft({ photos: true });
   }
 
   renderPhotos() {
@@ -146,6 +157,7 @@ export class ReportForm {
       if (photo.preview) URL.revokeObjectURL(photo.preview);
       say($('photo-status'), 'photos.kept', { n: this.keptPhotos + this.photos.length });
       this.renderPhotos();
+      this.keepDraft({ photos: true });
       $('photo-camera').focus();
     });
   }
@@ -167,6 +179,8 @@ export class ReportForm {
 
   setLocation(point, key, vars = {}) {
     this.location = point;
+    this.whereSaid = { key, vars };
+    this.keepDraft();
     say($('form-status'), null);
     $('where-error').hidden = true;
     say($('where-status'), key, vars);
@@ -211,6 +225,7 @@ export class ReportForm {
   /** The resident follows an existing report instead: their new one is not needed. */
   discard() {
     this.reset();
+    this.forgetDraft();
     say($('form-status'), 'nearby.discarded');
     window.scrollTo(0, 0);
     $('form-heading').focus();
@@ -232,6 +247,35 @@ export class ReportForm {
       onPick: (point) => this.setLocation({ ...point, accuracy_m: null }, 'where.fromMap'),
     });
     this.updateMapButton();
+  }
+
+  /** Keep what is written so far on the phone (not a refused report being corrected). */
+  async keepDraft({ photos = false } = {}) {
+    if (!this.draft || this.editing || this.restoring) return;
+    try {
+      await this.draft.saveFields(fieldsOf(this));
+      if (photos) await this.draft.savePhotos(photosOf(this));
+    } catch {
+      // Storage full or refused: the form still works, only a reload would lose it.
+    }
+  }
+
+  /** Fill the form again with the draft a reload left, if any. */
+  async restoreDraft() {
+    const saved = await this.draft?.load().catch(() => null);
+    if (!saved || this.editing) return;
+    this.restoring = true;
+    try {
+      restoreInto(this, saved);
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  forgetDraft() {
+    this.draft?.clear().catch(() => {
+      // Left behind, it would only fill the form again at the next visit.
+    });
   }
 
   validate() {
@@ -301,6 +345,8 @@ export class ReportForm {
     this.sendState.watch(item);
     const wasEditing = Boolean(this.editing);
     this.reset({ keepStatus: true });
+    if (wasEditing) this.restoreDraft();
+    else this.forgetDraft();
     this.onQueued(item, { wasEditing });
   }
 
@@ -332,6 +378,8 @@ export class ReportForm {
     for (const photo of this.photos) if (photo.preview) URL.revokeObjectURL(photo.preview);
     this.photos = [];
     this.location = null;
+    this.whereSaid = null;
+    this.pendingCategory = null;
     this.photoGps = null;
     this.editing = null;
     this.keptPhotos = 0;
