@@ -175,8 +175,9 @@ def test_the_duplicates_link_gives_the_original_only_when_it_is_public(
 
     _merge(session, duplicate, original)
 
-    given = client.get(FOLLOW + token).get_json()["original"]
-    assert given == {"id": str(original), "reference": str(original)[:8]}
+    answer = client.get(FOLLOW + token).get_json()
+    assert answer["original"] == {"id": str(original), "reference": str(original)[:8]}
+    assert answer["merged_into"] == str(original)
     # Of a sensitive category, the original is not named: the page says only "duplicate".
     session.execute(
         text(
@@ -186,4 +187,6 @@ def test_the_duplicates_link_gives_the_original_only_when_it_is_public(
         {"id": original},
     )
     session.commit()
-    assert client.get(FOLLOW + token).get_json()["original"] is None
+    answer = client.get(FOLLOW + token).get_json()
+    # Nor by its id.
+    assert (answer["original"], answer["merged_into"]) == (None, None)

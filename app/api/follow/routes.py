@@ -93,7 +93,8 @@ def follow_view(session, token: str) -> dict:
         "can_reopen": follower.can_reopen and follower.is_reporter,
         # Counted from the exact moment it was resolved: the reporter's to know, no one else's.
         "reopen_until": follower.reopen_until if follower.is_reporter else None,
-        "merged_into": follower.merged_into,
+        # Never the id of an original the public may not read (hidden, or generalised).
+        "merged_into": original,
         "original": original and {"id": original, "reference": str(original)[:8]},
         "is_reporter": follower.is_reporter,
         "updates": [_update(u) for u in timeline.updates],

@@ -97,7 +97,8 @@ class FollowSchema(Schema):
     merged_into = fields.UUID(
         allow_none=True,
         metadata={
-            "description": "The original this report was merged into; its emails come from it"
+            "description": "The original this report was merged into, its emails coming from it; "
+            "null for an original the public may not read (not published yet, or sensitive)"
         },
     )
     original = fields.Nested(
