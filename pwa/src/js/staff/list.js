@@ -41,6 +41,29 @@ export async function pendingByTicket(outbox) {
   return pending;
 }
 
+/**
+ * The resident's text, each paragraph on its own line: the report form sends the place they
+ * typed ("Grand-Place 12") and their description as two paragraphs, which one line glued
+ * together. Screen readers hear "Description:" first, then each paragraph apart.
+ */
+export function saidBlock(description) {
+  const block = document.createElement('div');
+  block.className = 'said';
+  const paragraphs = description.split(/\n\s*\n/).filter((part) => part.trim());
+  for (const [i, part] of paragraphs.entries()) {
+    const p = document.createElement('p');
+    if (i === 0) {
+      const label = document.createElement('span');
+      label.className = 'visually-hidden';
+      label.textContent = `${t('staff.list.said')} `;
+      p.append(label);
+    }
+    p.append(part.trim());
+    block.append(p);
+  }
+  return block;
+}
+
 export class TicketList {
   constructor({ api, cache, outbox, config, onUnauthorized }) {
     Object.assign(this, { api, cache, outbox, config, onUnauthorized });
@@ -164,11 +187,7 @@ export class TicketList {
       priority: t(`staff.priority.${item.priority || 'normal'}`),
     });
     li.append(meta);
-    if (item.description) {
-      const text = document.createElement('p');
-      text.textContent = item.description;
-      li.append(text);
-    }
+    if (item.description) li.append(saidBlock(item.description));
     return li;
   }
 
