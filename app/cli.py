@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.config import ROOT
+from app.db import require_database_url
 from app.schema_state import SchemaState, schema_state
 
 
@@ -30,18 +31,23 @@ boundaries_cli = AppGroup("boundaries", help="Commune boundaries.")
 population_cli = AppGroup("population", help="Population per commune (rates per 1,000).")
 
 
+def _database_url() -> str:
+    """The app's DATABASE_URL; unset, the command says what to set, in one line."""
+    return str(require_database_url(current_app.config["DATABASE_URL"]))
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: head)."""
-    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    command.upgrade(alembic_config(_database_url()), revision)
 
 
 @db_cli.command("downgrade")
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (e.g. -1)."""
-    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    command.downgrade(alembic_config(_database_url()), revision)
 
 
 # `flask db check` exit codes, one per state, so that scripts (and the upgrade procedure of

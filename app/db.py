@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
+import click
 from sqlalchemy import DateTime, MetaData, create_engine
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -28,14 +29,30 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: DateTime(timezone=True)}
 
 
+class DatabaseUrlMissingError(click.ClickException, RuntimeError):
+    """No DATABASE_URL: said in one line of what to set. A click exception so that every
+    `flask` command needing the database prints "Error: …" and exits 1 (no traceback), run
+    outside make; the web app sees a RuntimeError, as before."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            'DATABASE_URL is not set: export DATABASE_URL="$(.venv/bin/python scripts/localdb.py '
+            'ensure)" for the local cluster (make targets set it), or '
+            "postgresql+psycopg://user@host/dbname"
+        )
+
+
+def require_database_url(url: str | URL | None) -> str | URL:
+    """`url`, or DatabaseUrlMissingError when it is empty."""
+    if not url:
+        raise DatabaseUrlMissingError()
+    return url
+
+
 def make_engine(
     url: str | URL, pool_size: int = 5, connect_args: dict[str, object] | None = None
 ) -> Engine:
-    if not url:
-        raise RuntimeError(
-            "DATABASE_URL is not set. `make run` sets it for the local cluster; "
-            "or export DATABASE_URL=postgresql+psycopg://user@host/dbname"
-        )
+    require_database_url(url)
     return create_engine(
         url,
         pool_size=pool_size,

@@ -25,8 +25,18 @@ from app.accounts.models import BODY_ROLES, Role
 from app.accounts.services import Grant, create_user, invite, resend_invitation
 from app.bodies.models import Body
 from app.errors import NotFoundError, PaveError
+from app.i18n import LANGUAGES
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
+
+# The invitation email's language; by default the first of the body's region (nl for a
+# Flemish commune, fr in Brussels and Wallonia), French for an account with no body.
+LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of the invitation email (default: the body's first language, else fr).",
+)
 
 
 @contextmanager
@@ -88,7 +98,10 @@ def create_admin(email: str, name: str, password_stdin: bool) -> None:
 @click.option("--body", help="Body of a crew member or manager: its code or id.")
 @click.option("--region", help="Region code of a region reviewer (02000, 03000, 04000).")
 @click.option("--name", default="", help="The person's name.")
-def invite_staff(email: str, role: str, body: str | None, region: str | None, name: str) -> None:
+@LANG_OPTION
+def invite_staff(
+    email: str, role: str, body: str | None, region: str | None, name: str, lang: str | None
+) -> None:
     """Invite EMAIL with a role; prints the link where they choose their password."""
     role = Role(role)
     if role in BODY_ROLES and not body:
@@ -99,7 +112,7 @@ def invite_staff(email: str, role: str, body: str | None, region: str | None, na
             session, email, Grant(role, body_id, region), name=name, invited_by=None
         )
         # Emailed by the outbox worker; the link is printed too, for a first setup without mail.
-        link = send_invitation(session, user, token)
+        link = send_invitation(session, user, token, lang)
         expires = user.invitation_expires_at
     valid = f"valid until {expires:%Y-%m-%d %H:%M %Z}"
     _echo_link(email, link, f"Invitation for {email} as {role.value}, {valid}:")
@@ -107,11 +120,12 @@ def invite_staff(email: str, role: str, body: str | None, region: str | None, na
 
 @staff_cli.command("resend-invitation")
 @click.argument("email")
-def resend_staff_invitation(email: str) -> None:
+@LANG_OPTION
+def resend_staff_invitation(email: str, lang: str | None) -> None:
     """Send EMAIL's pending invitation again with a new link; the previous link stops working."""
     with _transaction(NoPendingInvitationError) as session:
         user, token = resend_invitation(session, email, sent_by=None)
-        link = send_invitation(session, user, token)
+        link = send_invitation(session, user, token, lang)
         expires = user.invitation_expires_at
     valid = f"valid until {expires:%Y-%m-%d %H:%M %Z}"
     _echo_link(email, link, f"Invitation for {email}, {valid}:", new=True)

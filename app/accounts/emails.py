@@ -21,11 +21,12 @@ def invitation_link(token: str) -> str:
     return public_url(f"/staff/#invitation={token}")
 
 
-def send_invitation(session: Session, user: User, token: str) -> str:
+def send_invitation(session: Session, user: User, token: str, language: str | None = None) -> str:
     """Queue the invitation email of a pending `user`, with the link of `token`, in the caller's
-    transaction (no invitation without its email); the link."""
+    transaction (no invitation without its email), in `language` (default: their region's
+    first); the link."""
     link = invitation_link(token)
-    queue_invitation_email(session, user, link)
+    queue_invitation_email(session, user, link, language)
     return link
 
 
@@ -46,7 +47,9 @@ def send_password_reset(
     return link, row.expires_at
 
 
-def queue_invitation_email(session: Session, user: User, link: str) -> None:
+def queue_invitation_email(
+    session: Session, user: User, link: str, language: str | None = None
+) -> None:
     """The invitation email of a pending user, naming their role (the API and the CLI)."""
     grant = user.grants[0]
     notify_invitation(
@@ -58,6 +61,7 @@ def queue_invitation_email(session: Session, user: User, link: str) -> None:
         region_code=grant.region_code,
         link=link,
         expires_at=cast(dt.datetime, user.invitation_expires_at),  # set while pending
+        language=language,
     )
 
 

@@ -48,12 +48,16 @@ def invitation_state(session: Session, token: str, now: dt.datetime | None = Non
     """valid, expired, used or unknown; for a known token its inviter and body.
 
     An accepted invitation keeps its token's hash (services.accept_invitation), so that the
-    link, clicked again, can say it was used and by whose invitation.
+    link, clicked again, can say it was used and by whose invitation: "used" means an active
+    account, whose owner only needs to log in (the crew screen says so). A deactivated one
+    (its hash is cleared then, offboarding.deactivate) tells nothing, like a random token.
     """
     user = session.scalar(select(User).where(User.invitation_hash == sha256(token)))
     if user is None:
         return dict(UNKNOWN_LINK)
     if user.password_hash is not None:
+        if not user.active:
+            return dict(UNKNOWN_LINK)
         state = USED
     elif not is_pending_invitation(user) or user.invitation_expires_at is None:
         return dict(UNKNOWN_LINK)

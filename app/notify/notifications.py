@@ -201,10 +201,12 @@ def notify_invitation(
     region_code: str | None,
     link: str,
     expires_at: dt.datetime,
+    language: str | None = None,
 ) -> int:
-    """Queue the invitation of a member of staff, in the first language of their region."""
+    """Queue the invitation of a member of staff, in `language`, by default the first
+    language of their region (French without one)."""
     scope = db.execute(INVITATION_SCOPE_SQL, {"body_id": body_id, "region_code": region_code}).one()
-    language = body_language(scope.region_code)
+    language = language or body_language(scope.region_code)
     return outbox.enqueue(
         db,
         "staff_invitation",

@@ -69,6 +69,16 @@ test('nl says "het bestuur" for the administration, never "de administratie"', a
   for (const [key, value] of Object.entries(nl)) assert.doesNotMatch(value, /administratie/i, key);
 });
 
+test('French staff strings put a narrow no-break space before : ; ! ?', async () => {
+  const fr = await load('fr');
+  // "Chris Crew : a changé…", "Statut : nouveau": U+202F, never a plain space, a no-break
+  // space (too wide) or nothing ("://" is no sign of punctuation).
+  const wrong = Object.entries(fr).filter(
+    ([key, value]) => key.startsWith('staff.') && /(^|[^\u202f])[:;!?](?!\/\/)/u.test(value),
+  );
+  assert.deepEqual(wrong, []);
+});
+
 test('the language comes from the browser, falling back to English', () => {
   assert.equal(pickLanguage(null, ['nl-BE', 'fr']), 'nl');
   assert.equal(pickLanguage(null, ['de-DE']), 'de');

@@ -1,12 +1,21 @@
-"""`flask staff create-admin` and `flask staff invite` from the command line."""
+"""`flask staff create-admin` and `flask staff invite` from the command line: the invitation's
+language, and one line of what to set when DATABASE_URL is missing."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
 
 from app.accounts.models import User
 from app.accounts.services import accept_invitation, authenticate
 from tests.helpers.accounts import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_create_admin_reads_the_password_from_stdin(app, session):
@@ -92,3 +101,65 @@ def test_invite_needs_an_existing_body_for_crew(app):
 
     assert missing.exit_code == 2 and "--body" in missing.output
     assert unknown.exit_code == 2 and "atlantis" in unknown.output
+
+
+def _invitation_language(session, email: str) -> str:
+    query = text(
+        "SELECT language FROM outbox_messages WHERE kind = 'staff_invitation' AND recipient = :to"
+    )
+    (language,) = session.execute(query, {"to": email}).scalars().all()
+    return language
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "expected"),
+    [
+        ("commune-21004", None, "fr"),  # Brussels: fr first
+        ("region-flanders", None, "nl"),  # the body's first language
+        ("commune-21004", "nl", "nl"),
+        ("commune-92094", "de", "de"),
+    ],
+)
+def test_invite_writes_in_the_language_asked_else_the_bodys_first(
+    app, session, body, lang, expected
+):
+    email = f"lang-{body}-{lang}@crew.example"
+    args = ["staff", "invite", email, "--role", "crew_member", "--body", body]
+    result = app.test_cli_runner().invoke(args=args + (["--lang", lang] if lang else []))
+
+    assert result.exit_code == 0, result.output
+    assert _invitation_language(session, email) == expected
+
+
+def test_resend_invitation_takes_a_language_and_refuses_an_unknown_one(app, session):
+    runner = app.test_cli_runner()
+    email = "again@crew.example"
+    invited = runner.invoke(
+        args=["staff", "invite", email, "--role", "crew_member", "--body", "commune-21004"]
+    )
+    assert invited.exit_code == 0, invited.output
+    session.execute(text("DELETE FROM outbox_messages WHERE recipient = :to"), {"to": email})
+    session.commit()
+
+    resent = runner.invoke(args=["staff", "resend-invitation", email, "--lang", "nl"])
+    wrong = runner.invoke(args=["staff", "resend-invitation", email, "--lang", "es"])
+
+    assert resent.exit_code == 0, resent.output
+    assert _invitation_language(session, email) == "nl"
+    assert wrong.exit_code == 2 and "'es' is not one of" in wrong.output
+
+
+def test_without_a_database_url_a_command_says_what_to_set_in_one_line():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    run = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "staff", "create-admin", "a@b.example",
+         "--password-stdin"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False, input="",
+    )  # fmt: skip
+
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "Error: DATABASE_URL is not set: export DATABASE_URL="
+        '"$(.venv/bin/python scripts/localdb.py ensure)" for the local cluster (make targets '
+        "set it), or postgresql+psycopg://user@host/dbname"
+    ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from app.accounts import offboarding
-from app.accounts.models import Role
+from app.accounts.models import Role, User
 from app.accounts.services import Grant, invite
 from tests.helpers.accounts import login, make_staff, places
 from tests.helpers.api import assert_problem
@@ -92,6 +93,19 @@ def test_a_used_invitation_says_so_and_names_only_the_inviter(app, client, invit
         f"{INVITATIONS}/accept", json={"token": token, "password": "another long passphrase"}
     )
     assert_problem(again, 400)
+
+
+def test_a_used_invitation_of_a_deactivated_account_tells_nothing(app, session, client, inviter):
+    """ "Used" tells the crew screen the account is ready to log in: only while it is active."""
+    token = _invitation(app, inviter, email="gone@crew.example")
+    accepted = client.post(
+        f"{INVITATIONS}/accept", json={"token": token, "password": NEW_PASSWORD, "name": None}
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    # Switched off without offboarding (which also forgets the link): by hand, in the database.
+    session.scalar(select(User).where(User.email == "gone@crew.example")).active = False
+    session.commit()
+    assert _state(app.test_client(), "invitation", token) == NOBODY
 
 
 def test_an_expired_invitation_says_so(session, client, inviter):

@@ -11,7 +11,7 @@ GRAND_PLACE = {"latitude": 50.8467, "longitude": 4.3525, "accuracy": 12}
 TIMEOUT_MS = 30_000
 
 
-def new_context(browser, live_server, *, locale="en-GB", service_workers="allow"):
+def new_context(browser, live_server, *, locale="en-GB", service_workers="allow", timezone_id=None):
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 390, "height": 844},
@@ -21,6 +21,8 @@ def new_context(browser, live_server, *, locale="en-GB", service_workers="allow"
         geolocation=GRAND_PLACE,
         permissions=["geolocation"],
         service_workers=service_workers,
+        # None: the machine's own zone.
+        timezone_id=timezone_id,
     )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)

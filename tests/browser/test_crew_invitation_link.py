@@ -2,12 +2,13 @@
 
 The link comes from the invitation email itself (the outbox row), starts with the public
 base URL, opens a screen that shows the invited person's name to confirm or correct and
-the body, then logs them in. The same link, clicked again, says it was used and names the
-inviter to ask for a new one. Screenshots in var/screenshots/crew-invitation.
+the body, then logs them in. The same link, clicked again, says the account is ready and
+leads to the log-in; an expired one names the inviter to ask for a new one. Screenshots in var/screenshots/crew-invitation.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from pathlib import Path
@@ -17,7 +18,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Role
+from app.accounts import services
+from app.accounts.models import Role, User
 from app.accounts.services import Grant, create_user
 from app.bodies.models import Body
 from tests.browser.contexts import new_context
@@ -33,6 +35,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots" / "crew-invitation"
+SHOTS = Path("/tmp/shots-cb")
 BRUSSELS = {"fr": "Bruxelles", "nl": "Brussel"}
 NEW_PASSWORD = "mon tout nouveau mot de passe"
 
@@ -118,20 +121,7 @@ def test_an_invited_crew_member_confirms_their_name_and_is_logged_in(
         expect(page.locator("#whoami")).to_have_text(whoami)
         assert "invitation=" not in page.url
 
-        # The same link again: used, and whom to ask for another.
-        page.goto(link)
-        expect(page.get_by_text(table["staff.password.used"])).to_be_visible()
-        dead = page.get_by_role("heading", name=table["staff.password.deadHeading"])
-        expect(dead).to_be_visible()
-        ask = expected(
-            table["staff.password.askInviter"], {"name": "Marie Dupont", "email": inviter}
-        )
-        expect(page.get_by_text(ask)).to_be_visible()
-        expect(page.get_by_label(table["staff.password.label"])).to_be_hidden()
-        assert_every_string_in(page, lang)
-        page.screenshot(path=str(SCREENSHOTS / f"used-{lang}.png"), full_page=True)
-        page.get_by_role("link", name=table["staff.password.toLogin"]).click()
-        expect(page.get_by_role("heading", name=table["staff.list.heading"])).to_be_visible()
+        assert_ready_account(browser, live_server, link, locale, lang)
     finally:
         context.close()
     with live_db.connect() as conn:
@@ -139,6 +129,67 @@ def test_an_invited_crew_member_confirms_their_name_and_is_logged_in(
             text("SELECT name, active FROM users WHERE email = :email"), {"email": email}
         ).one()
     assert tuple(row) == ("Jean Peeters-Dubois", True)
+
+
+def assert_ready_account(browser, live_server, link: str, locale: str, lang: str) -> None:
+    """The used link, opened again on another phone: the account is ready, log in (no new
+    link to ask for); the log-in button is the screen's main action and leads there."""
+    table = strings(lang)
+    context = new_context(browser, live_server, locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(link)
+        heading = page.get_by_role("heading", name=table["staff.password.readyHeading"])
+        expect(heading).to_be_visible()
+        expect(page.get_by_text(table["staff.password.ready"])).to_be_visible()
+        expect(page.get_by_text(table["staff.password.used"])).to_have_count(0)
+        asked = table["staff.password.askInviter"].split("{")[0]  # "Demandez un nouveau lien à "
+        expect(page.locator("#password-about")).not_to_contain_text(asked)
+        expect(page.get_by_label(table["staff.password.label"])).to_be_hidden()
+        log_in = page.get_by_role("link", name=table["staff.login.submit"])
+        box = log_in.bounding_box()
+        assert box and box["height"] >= 48 and box["width"] >= 300  # the main button
+        assert_every_string_in(page, lang)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"invitation-used-{lang}.png"), full_page=True)
+        log_in.click()
+        expect(page.get_by_role("heading", name=table["staff.login.heading"])).to_be_visible()
+    finally:
+        context.close()
+
+
+def expired_invitation(engine, inviter: str, body_id: int) -> str:
+    """An invitation from `inviter` sent a month ago: its token."""
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    email = f"late-{uuid.uuid4().hex[:8]}@bruxelles.example"
+    with Session(engine) as session, session.begin():
+        sender = session.scalar(select(User).where(User.email == inviter))
+        grant = Grant(Role.CREW_MEMBER, body_id)
+        _, token = services.invite(session, email, grant, invited_by=sender, now=long_ago)
+    return token
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("fr-BE", "fr"), ("nl-BE", "nl")])
+def test_an_expired_invitation_asks_the_inviter_for_a_new_one(
+    browser, live_server, live_db, locale, lang
+):
+    table = strings(lang)
+    inviter, body_id = make_inviter(live_db)
+    token = expired_invitation(live_db, inviter, body_id)
+    context = new_context(browser, live_server, locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(f"/staff/#invitation={token}")
+        expect(page.get_by_text(table["staff.password.expired"])).to_be_visible()
+        ask = expected(
+            table["staff.password.askInviter"], {"name": "Marie Dupont", "email": inviter}
+        )
+        expect(page.get_by_text(ask)).to_be_visible()
+        expect(page.get_by_text(table["staff.password.ready"])).to_have_count(0)
+        assert_every_string_in(page, lang)
+        page.screenshot(path=str(SHOTS / f"invitation-expired-{lang}.png"), full_page=True)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize(("locale", "lang"), [("fr-BE", "fr"), ("nl-BE", "nl")])

@@ -93,6 +93,10 @@ def test_the_timeline_names_residents_and_the_first_row_in_the_crews_language(
 
         audit = page.locator("#ticket-audit")
         expect(audit.locator("li").filter(has_text=follower)).not_to_have_count(0)
+        # "Une personne qui suit le signalement : a …", the colon as French writes it (a narrow
+        # no-break space, which the text matchers would take for a plain one).
+        assert say["staff.audit.who"].format_map({"who": follower}) + " " in audit.inner_text()
+        page.screenshot(path=f"/tmp/shots-cb/audit-{lang}.png", full_page=True)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"timeline-{lang}.png"), full_page=True)
         for shown in (timeline, audit):

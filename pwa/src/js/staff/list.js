@@ -12,9 +12,15 @@ const OPEN = 'new,acknowledged,planned,in_progress,transferred,reopened';
 // Details fetched ahead, so that a ticket opened in a dead zone still shows.
 const PREFETCH = 50;
 
+/** Belgian time, as residents see it on the follow page and in the emails, wherever the
+ * crew's device thinks it is (a laptop set to UTC said 13:29 for a resident's 14:29). */
 export function formatDate(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(iso).toLocaleString(language(), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Brussels',
+  });
 }
 
 /** The query string of the filters as the crew set them. */
@@ -33,6 +39,29 @@ export async function pendingByTicket(outbox) {
     pending.set(item.ticketId, [...(pending.get(item.ticketId) || []), item]);
   }
   return pending;
+}
+
+/**
+ * The resident's text, each paragraph on its own line: the report form sends the place they
+ * typed ("Grand-Place 12") and their description as two paragraphs, which one line glued
+ * together. Screen readers hear "Description:" first, then each paragraph apart.
+ */
+export function saidBlock(description) {
+  const block = document.createElement('div');
+  block.className = 'said';
+  const paragraphs = description.split(/\n\s*\n/).filter((part) => part.trim());
+  for (const [i, part] of paragraphs.entries()) {
+    const p = document.createElement('p');
+    if (i === 0) {
+      const label = document.createElement('span');
+      label.className = 'visually-hidden';
+      label.textContent = `${t('staff.list.said')} `;
+      p.append(label);
+    }
+    p.append(part.trim());
+    block.append(p);
+  }
+  return block;
 }
 
 export class TicketList {
@@ -158,11 +187,7 @@ export class TicketList {
       priority: t(`staff.priority.${item.priority || 'normal'}`),
     });
     li.append(meta);
-    if (item.description) {
-      const text = document.createElement('p');
-      text.textContent = item.description;
-      li.append(text);
-    }
+    if (item.description) li.append(saidBlock(item.description));
     return li;
   }
 

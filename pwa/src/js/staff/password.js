@@ -101,8 +101,30 @@ export async function showPasswordScreen(screen, link, { api, language, onLogged
   });
 }
 
+/**
+ * An invitation already accepted: the account is there and only wants a log-in, not a new
+ * link. Only the holder of the real link learns it (a random token is "unknown").
+ */
+function showAccountReady() {
+  $('password-form').hidden = true;
+  say($('password-heading'), 'staff.password.readyHeading');
+  const toLogin = document.createElement('a');
+  toLogin.href = '#/';
+  toLogin.className = 'button primary';
+  say(toLogin, 'staff.login.submit');
+  const actions = document.createElement('p');
+  actions.className = 'row actions';
+  actions.append(toLogin);
+  $('password-about').replaceChildren(line('staff.password.ready', {}), actions);
+  $('password-heading').focus();
+}
+
 /** "This link was already used. Ask Marie Dupont (marie@…), who invited you, for a new link." */
 function showDeadLink(link, state) {
+  if (link.kind === 'invitation' && state.state === 'used') {
+    showAccountReady();
+    return;
+  }
   $('password-form').hidden = true;
   // No password to choose here any more: the heading says what the link is now.
   say($('password-heading'), 'staff.password.deadHeading');

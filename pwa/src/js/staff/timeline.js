@@ -88,7 +88,9 @@ export function renderAudit(list, entries, people) {
   const items = newestFirst(entries || []).map((entry) => {
     const li = el('li');
     const action = tOr(`staff.audit.action.${entry.action}`, entry.action.replaceAll('_', ' '));
-    li.append(when(entry.at), ` — ${actorName(entry.actor)}: `, el('strong', '', action));
+    // "Chris Crew : a changé…": the colon as the language writes it (a narrow space in French).
+    const who = t('staff.audit.who', { who: actorName(entry.actor) });
+    li.append(when(entry.at), ` — ${who} `, el('strong', '', action));
     const lines = changedFields(entry, people);
     if (lines.length) {
       const ul = el('ul', 'changes');
