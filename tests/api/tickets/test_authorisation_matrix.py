@@ -62,7 +62,9 @@ EXPECTED = {
         (403, False),
         (401, False),
     ),
-    "retry_delivery": _row({"manager_own": 200, "administrator": 200}, 403),
+    # Another body's manager, who may retry their own body's: the 404 of a missing delivery,
+    # not a 403 that says this one exists.
+    "retry_delivery": _row({"manager_own": 200, "manager_other": 404, "administrator": 200}, 403),
 }
 
 
