@@ -72,3 +72,15 @@ export function startLanguage(picker) {
   picker.value = current;
   picker.addEventListener('change', (event) => setLanguage(event.target.value));
 }
+
+/** A moment in Belgian time, in the reader's language: as residents see it on the follow page
+ * and in the emails, and crews on their screens, wherever the device thinks it is (a laptop
+ * set to UTC said 13:29 for a resident's 14:29). */
+export function formatDate(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(language(), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Brussels',
+  });
+}

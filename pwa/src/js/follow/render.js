@@ -1,19 +1,9 @@
 /** Drawing the followed report: its facts, photos, public updates and status history. */
 
 import { el, thumbnailImage } from '../dom.js';
-import { language, say, t } from '../i18n.js';
+import { formatDate, language, say, t } from '../i18n.js';
 
 const $ = (id) => document.getElementById(id);
-
-// Times as the reader's clock in Belgium shows them, wherever the phone thinks it is.
-export function formatDate(iso) {
-  if (!iso) return '';
-  return new Date(iso).toLocaleString(language(), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Brussels',
-  });
-}
 
 export function formatDay(isoDate) {
   // A date without a time: noon keeps it on the same day in every time zone of Europe.

@@ -1,9 +1,8 @@
 /** Reports a body's own system did not take: the failed sends, their error, and a retry. */
 
 import { el } from '../dom.js';
-import { say, t } from '../i18n.js';
+import { formatDate, say, t } from '../i18n.js';
 import { shortRef } from './card.js';
-import { formatDate } from './list.js';
 
 const $ = (id) => document.getElementById(id);
 

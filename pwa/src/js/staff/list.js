@@ -1,6 +1,6 @@
 /** My tickets: the list (the primary view, kept for offline use) and the optional map. */
 
-import { language, say, t } from '../i18n.js';
+import { formatDate, language, say, t } from '../i18n.js';
 import { canShowTiles } from '../map-base.js';
 import { State } from '../outbox.js';
 import { age, shortRef } from './card.js';
@@ -11,17 +11,6 @@ const $ = (id) => document.getElementById(id);
 const OPEN = 'new,acknowledged,planned,in_progress,transferred,reopened';
 // Details fetched ahead, so that a ticket opened in a dead zone still shows.
 const PREFETCH = 50;
-
-/** Belgian time, as residents see it on the follow page and in the emails, wherever the
- * crew's device thinks it is (a laptop set to UTC said 13:29 for a resident's 14:29). */
-export function formatDate(iso) {
-  if (!iso) return '';
-  return new Date(iso).toLocaleString(language(), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Brussels',
-  });
-}
 
 /** The query string of the filters as the crew set them. */
 export function listQuery(status, mine) {

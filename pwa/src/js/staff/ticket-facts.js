@@ -1,10 +1,9 @@
 /** What a ticket is, on the crew's screen: its reference, body, dates, people, place. */
 
 import { el } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { formatDate, language, t } from '../i18n.js';
 import { shortRef } from './card.js';
 import { deliveryLine, remoteWords } from './deliveries.js';
-import { formatDate } from './list.js';
 import { personName } from './timeline.js';
 
 export function renderFacts(ticket, people) {

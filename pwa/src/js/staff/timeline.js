@@ -1,8 +1,7 @@
 /** A ticket's timeline (status changes, updates, internal notes) and audit log, newest first. */
 
 import { el } from '../dom.js';
-import { language, t } from '../i18n.js';
-import { formatDate } from './list.js';
+import { formatDate, language, t } from '../i18n.js';
 
 // Audit fields that say nothing to a person (the version, ids) or are shown elsewhere (texts).
 const SILENT_FIELDS = new Set(['version', 'update_id', 'update', 'body', 'note', 'reason', 'photo', 'was']);

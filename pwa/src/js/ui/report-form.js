@@ -24,14 +24,7 @@ export class ReportForm {
     this.onThumbnail = onThumbnail;
     this.categories = [];
     this.categoriesKnown = false;
-    this.photos = [];
-    this.location = null;
-    this.whereSaid = null;
-    // A category from the draft, chosen once the list of categories is drawn.
-    this.pendingCategory = null;
-    this.photoGps = null;
-    this.editing = null;
-    this.keptPhotos = 0;
+    this.clear();
     this.map = null;
     this.sendState = new SendState(outbox);
     this.form = $('report-form');
@@ -373,16 +366,22 @@ export class ReportForm {
     this.showCommune();
   }
 
-  reset({ keepStatus = false } = {}) {
-    this.form.reset();
-    for (const photo of this.photos) if (photo.preview) URL.revokeObjectURL(photo.preview);
+  /** What the form holds besides its fields: empty, as at the start and after each report. */
+  clear() {
     this.photos = [];
     this.location = null;
     this.whereSaid = null;
+    // A category from the draft, chosen once the list of categories is drawn.
     this.pendingCategory = null;
     this.photoGps = null;
     this.editing = null;
     this.keptPhotos = 0;
+  }
+
+  reset({ keepStatus = false } = {}) {
+    this.form.reset();
+    for (const photo of this.photos) if (photo.preview) URL.revokeObjectURL(photo.preview);
+    this.clear();
     this.renderPhotos();
     for (const id of ['where-status', 'commune', 'photo-status', 'form-status']) say($(id), null);
     $('more').open = false;
