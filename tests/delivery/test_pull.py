@@ -16,7 +16,6 @@ from app.delivery.pull import StatusPull, log_lines
 from app.notify.worker import drain
 from tests.factories import FLAGEY
 from tests.helpers.delivery import (
-    closing,
     connect,
     delivered,
     follow_token,
@@ -37,14 +36,12 @@ CURSOR_NOW_SQL = text("UPDATE body_open311 SET updates_cursor = now() WHERE body
 def a():
     with pave_instance("a") as instance:
         yield instance
-        closing(instance)
 
 
 @pytest.fixture(scope="module")
 def b():
     with pave_instance("b") as instance:
         yield instance
-        closing(instance)
 
 
 def pull_of(a, body_code, **settings):

@@ -15,7 +15,7 @@ from app.delivery.pull import StatusPull
 from app.notify.worker import drain
 from app.tickets.services import Actor, transition
 from tests.factories import FLAGEY, LIEGE_SAINT_LAMBERT, NAMUR_CITADEL
-from tests.helpers.delivery import closing, connect, delivered, report_on, row, texts_to
+from tests.helpers.delivery import connect, delivered, report_on, row, texts_to
 from tests.helpers.instances import pave_instance
 
 NAMUR, LIEGE, IXELLES = "commune-92094", "commune-62063", "commune-21009"
@@ -27,7 +27,6 @@ KEY = "namur-system-key-0123456789"
 def a():
     with pave_instance("a") as instance:
         yield instance
-        closing(instance)
 
 
 def one_round(a, pull, body_code):

@@ -14,7 +14,6 @@ from app.delivery import crypto, failures
 from app.delivery.sender import DeliverySettings, drain_deliveries
 from tests.factories import FLAGEY
 from tests.helpers.delivery import (
-    closing,
     connect_body,
     delivery,
     file_report,
@@ -34,7 +33,6 @@ def a():
     # No DELIVERY_KEYS: the API keys' key is derived from SECRET_KEY (HKDF).
     with pave_instance("a") as instance:
         yield instance
-        closing(instance)
 
 
 @pytest.fixture(scope="module")

@@ -236,10 +236,3 @@ def texts_to(messages, recipient: str) -> list[tuple[str, str]]:
         for m in messages
         if m["To"] == recipient
     ]
-
-
-def closing(instance) -> None:
-    """Close the pool of the in-process app of an instance (the tests' requests opened it)."""
-    database = instance.app.extensions.get("pave_db")
-    if database is not None:
-        database.engine.dispose()

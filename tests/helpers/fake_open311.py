@@ -9,7 +9,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.helpers.servers import free_port
+from tests.helpers.servers import answer_json, free_port
 
 
 class FakeOpen311:
@@ -63,11 +63,7 @@ class FakeOpen311:
                 else:
                     status, body = fake.answer(path)
                     data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                answer_json(self, status, data)
 
             def log_message(self, *args):
                 pass

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.servers import answer_json
+
 
 class FakeResolver:
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
@@ -67,12 +69,7 @@ class Recorder:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 recorder.hosts.append(self.headers.get("Host"))
-                data = b"[]"
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                answer_json(self, 200, b"[]")
 
             def log_message(self, *args):
                 pass

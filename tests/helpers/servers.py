@@ -80,6 +80,15 @@ class LiveServer:
             self.server = None
 
 
+def answer_json(handler, status: int, data: bytes) -> None:
+    """Write a whole JSON answer from an http.server request handler."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

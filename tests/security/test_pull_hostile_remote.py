@@ -33,7 +33,7 @@ from app.notify import outbox
 from app.reports.models import Report
 from app.tickets.services import Actor, transition
 from tests.factories import FLAGEY
-from tests.helpers.delivery import closing, connect, delivered, report_on
+from tests.helpers.delivery import connect, delivered, report_on
 from tests.helpers.instances import pave_instance
 from tests.helpers.servers import free_port
 
@@ -45,7 +45,6 @@ KEY = "ixelles-system-key-0123456789"
 def a():
     with pave_instance("a") as instance:
         yield instance
-        closing(instance)
 
 
 class Recorder:
