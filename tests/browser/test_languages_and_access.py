@@ -86,6 +86,8 @@ def test_a_report_can_be_made_with_the_keyboard_alone(context_without_sw):
     # The page the keys go to has the browser's focus, whatever pages other tests left open.
     page.bring_to_front()
     open_app(page)
+    # A resident tabs once the categories are drawn; before, Tab would pass their placeholder.
+    expect(page.get_by_role("radio", name="Pothole")).to_be_visible()
     page.get_by_role("button", name="Use my position").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_text("Position found, accurate to about 12 m.")).to_be_visible()
@@ -117,6 +119,34 @@ def test_a_report_can_be_made_with_the_keyboard_alone(context_without_sw):
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text=SAVED_OR_SENT)).to_be_visible()
+
+
+def test_the_keyboard_stays_on_its_category_when_the_fresh_list_replaces_the_kept_one(
+    context_without_sw,
+):
+    page = context_without_sw.new_page()
+    page.bring_to_front()
+    open_app(page)  # the first visit keeps the categories on the phone
+    expect(page.get_by_role("radio", name="Pothole")).to_be_visible()
+    fresh = page.request.get("/api/v1/categories").json()
+    for category in fresh:
+        if category["code"] == "pothole":
+            category["names"]["en"] = "Pothole or sunken road"
+    held = []
+    page.route("**/api/v1/categories", lambda route: held.append(route))
+    with page.expect_request("**/api/v1/categories"):
+        page.reload()
+    expect(page.locator("body[data-ready='true']")).to_be_attached()
+    # The kept list is drawn at once; the resident tabs into it while the network answers.
+    page.get_by_role("radio", name="Pothole").focus()
+    page.keyboard.press("Space")
+    assert len(held) == 1
+    held[0].fulfill(json=fresh)
+    renamed = page.get_by_role("radio", name="Pothole or sunken road")
+    expect(renamed).to_be_focused()
+    expect(renamed).to_be_checked()
+    page.keyboard.press("ArrowRight")
+    expect(renamed).not_to_be_checked()
 
 
 def test_chromium_finds_the_app_installable(context):

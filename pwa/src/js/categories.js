@@ -68,6 +68,28 @@ export async function loadCategories() {
   return cachedCategories();
 }
 
+/**
+ * One category as a tile: an icon over a short name, and a radio button covering the whole
+ * tile, so the tile is the target. `chosen` is the code of the category to check.
+ */
+export function categoryTile(category, lang, chosen) {
+  const label = document.createElement('label');
+  label.className = 'tile';
+  const input = document.createElement('input');
+  input.type = 'radio';
+  input.name = 'category';
+  input.value = category.code;
+  input.checked = category.code === chosen;
+  const icon = document.createElement('span');
+  icon.className = 'icon';
+  icon.setAttribute('aria-hidden', 'true');
+  icon.append(iconFor(category.code));
+  const name = document.createElement('span');
+  name.textContent = nameIn(category, lang);
+  label.append(input, icon, name);
+  return label;
+}
+
 /** Categories grouped in their server order: [{ code, names, categories: [...] }]. */
 export function groupCategories(categories) {
   const groups = new Map();

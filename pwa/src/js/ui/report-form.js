@@ -1,6 +1,6 @@
 /** The reporting screen: photos, place, category, details; Send writes to the outbox at once. */
 
-import { groupCategories, iconFor, nameIn } from '../categories.js';
+import { categoryTile, groupCategories } from '../categories.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
 import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
 import { canShowTiles } from '../map-base.js';
@@ -83,32 +83,19 @@ export class ReportForm {
     const lang = language();
     const chosen = this.chosenCategory() ?? this.pendingCategory;
     const root = $('category-groups');
+    // The list is drawn again when the network's copy replaces the phone's: a resident who
+    // already tabbed into it keeps the keyboard on the same category, not on the page.
+    const focused = root.contains(document.activeElement) ? document.activeElement.value : null;
     root.replaceChildren();
     root.classList.remove('loading');
     root.removeAttribute('aria-busy');
-    // One compact grid of tiles, in the groups' order: a tile is an icon over a short name,
-    // and its radio button covers the whole tile, so the tile is the target.
+    // One compact grid of tiles, in the groups' order.
     for (const group of groupCategories(this.categories)) {
-      for (const category of group.categories) {
-        const label = document.createElement('label');
-        label.className = 'tile';
-        const input = document.createElement('input');
-        input.type = 'radio';
-        input.name = 'category';
-        input.value = category.code;
-        input.checked = category.code === chosen;
-        const icon = document.createElement('span');
-        icon.className = 'icon';
-        icon.setAttribute('aria-hidden', 'true');
-        icon.append(iconFor(category.code));
-        const name = document.createElement('span');
-        name.textContent = nameIn(category, lang);
-        label.append(input, icon, name);
-        root.append(label);
-      }
+      for (const category of group.categories) root.append(categoryTile(category, lang, chosen));
     }
     $('what-unavailable').hidden = this.categories.length > 0;
     if (this.chosenCategory()) this.pendingCategory = null;
+    if (focused) [...root.querySelectorAll('input')].find((input) => input.value === focused)?.focus();
   }
 
   chosenCategory() {
