@@ -262,9 +262,12 @@ def www_authenticate(error: errors.PaveError) -> str:
 def unknown_filter_value(error: UnknownFilterValueError):
     """A filter naming a region, commune or category that does not exist: an invalid request
     whose field error names the parameter, as a schema's would."""
-    field_error = {"pointer": error.parameter, "location": "query", "detail": error.detail}
-    detail = f"{error.parameter}: {error.detail}"
-    return problem(status_of(type(error)), "Invalid request", detail, errors=[field_error])
+    lang = reader_language()
+    said = localize(error.message or error.detail, lang)
+    field_error = {"pointer": error.parameter, "location": "query", "detail": said}
+    heading = title("invalid-request", lang, "Invalid request")
+    detail = f"{error.parameter}: {said}"
+    return problem(status_of(type(error)), heading, detail, lang=lang, errors=[field_error])
 
 
 def domain_error_response(error: errors.PaveError):

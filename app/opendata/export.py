@@ -36,6 +36,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from app.errors import PaveError
 from app.opendata import records
+from app.problems import Message, msg
 from app.reports.states import Status
 
 CHUNK_BYTES = 64 * 1024
@@ -123,7 +124,7 @@ class UnknownFilterValueError(PaveError):
 
     code = "unknown-filter-value"
 
-    def __init__(self, parameter: str, detail: str):
+    def __init__(self, parameter: str, detail: Message):
         super().__init__(detail, parameter=parameter)
         self.parameter = parameter
 
@@ -134,42 +135,41 @@ def parse_bound(value: str, *, end: bool = False) -> dt.datetime:
     A date is a whole day in Belgian time: as `start` it begins there, as `end` it is
     included (the period ends when the next day begins). Raises ValueError saying why.
     """
-    try:
-        if _DATE.fullmatch(value):
-            day = dt.date.fromisoformat(value)
-            if end:
-                day += dt.timedelta(days=1)
-            return dt.datetime.combine(day, dt.time(), BELGIAN_TIME)
-        if _RFC3339.fullmatch(value):
+    if _DATE.fullmatch(value):
+        try:
+            day = dt.date.fromisoformat(value) + dt.timedelta(days=1 if end else 0)
+        except (ValueError, OverflowError) as exc:  # 2026-02-30, or the day after 9999-12-31
+            raise ValueError(str(msg("filter.invalid-date", value=repr(value)))) from exc
+        return dt.datetime.combine(day, dt.time(), BELGIAN_TIME)
+    if _RFC3339.fullmatch(value):
+        try:
             moment = dt.datetime.fromisoformat(value.upper())
-            # The pattern requires an offset: the moment is never naive.
-            if abs(cast(dt.timedelta, moment.utcoffset())) > MAX_UTC_OFFSET:
-                raise ValueError("PostgreSQL takes UTC offsets up to ±15:59")
+            offset = cast(dt.timedelta, moment.utcoffset())  # the pattern requires one
             moment.astimezone(dt.UTC)  # OverflowError before year 1 or after 9999 in UTC
-            return moment
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"{value!r} is not a valid date or date-time ({exc}).") from exc
-    raise ValueError(
-        f"{value!r} is neither a date (2026-03-01) nor an RFC 3339 date-time with its offset "
-        "(2026-03-01T08:30:00+01:00 or 2026-03-01T07:30:00Z)."
-    )
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(str(msg("filter.invalid-date", value=repr(value)))) from exc
+        if abs(offset) > MAX_UTC_OFFSET:  # PostgreSQL's limit
+            raise ValueError(str(msg("filter.offset-too-large", value=repr(value))))
+        return moment
+    raise ValueError(str(msg("filter.not-a-date", value=repr(value))))
 
 
 def parse_statuses(value: str) -> tuple[str, ...]:
     """Comma-separated lifecycle statuses, or open/closed. Raises ValueError naming the bad."""
     names = tuple(part.strip() for part in value.split(",") if part.strip())
     unknown = [name for name in names if name not in STATUS_WORDS]
-    if unknown or not names:
-        raise ValueError(
-            f"Unknown status {', '.join(map(repr, unknown)) or '(none given)'}; "
-            f"use one or more of {', '.join(STATUS_WORDS)}, comma-separated."
-        )
+    choices = ", ".join(STATUS_WORDS)
+    if unknown:
+        given = ", ".join(map(repr, unknown))
+        raise ValueError(str(msg("filter.unknown-status", unknown=given, choices=choices)))
+    if not names:
+        raise ValueError(str(msg("filter.no-status", choices=choices)))
     return names
 
 
 def check_period(start: dt.datetime | None, end: dt.datetime | None) -> None:
     if start and end and start >= end:
-        raise ValueError("The period must end after it starts.")
+        raise ValueError(str(msg("filter.period-order")))
 
 
 def check_values(session: Session, flt: records.RecordFilter) -> None:
@@ -177,16 +177,15 @@ def check_values(session: Session, flt: records.RecordFilter) -> None:
     if flt.region:
         slugs = list(session.execute(text("SELECT slug FROM regions ORDER BY slug")).scalars())
         if flt.region not in slugs:
-            raise UnknownFilterValueError(
-                "region", f"No region {flt.region!r}; use one of {', '.join(slugs)}."
-            )
+            choices = ", ".join(slugs)
+            detail = msg("filter.unknown-region", region=repr(flt.region), choices=choices)
+            raise UnknownFilterValueError("region", detail)
     if flt.commune and not _exists(session, "communes", "nis_code", flt.commune):
-        raise UnknownFilterValueError("commune", f"No commune has the NIS code {flt.commune}.")
+        detail = msg("filter.unknown-commune", code=flt.commune)
+        raise UnknownFilterValueError("commune", detail)
     if flt.category and not _exists(session, "categories", "code", flt.category):
-        raise UnknownFilterValueError(
-            "category",
-            f"No category has the code {flt.category!r}; GET /api/v1/categories lists them.",
-        )
+        detail = msg("filter.unknown-category", category=repr(flt.category))
+        raise UnknownFilterValueError("category", detail)
 
 
 def _exists(session: Session, table: str, column: str, value: str) -> bool:

@@ -256,6 +256,30 @@ def test_a_bad_parameter_gets_a_problem_naming_it_and_no_file(client, fmt, query
     assert "X-Total-Count" not in response.headers
 
 
+@pytest.mark.parametrize(
+    ("lang", "query", "title", "detail"),
+    [
+        ("fr", "commune=99999", "Demande non valide", "Aucune commune n'a le code INS 99999."),
+        ("nl", "category=potholes", "Ongeldig verzoek", "Geen categorie heeft de code 'potholes'"),
+        ("nl", "region=mars", "Ongeldig verzoek", "Geen gewest 'mars'; gebruik brussels"),
+        ("fr", "status=open,bogus", "Demande non valide", "Statut inconnu 'bogus' ; utilisez"),
+        ("nl", "status=,", "Ongeldig verzoek", "Geef minstens één status: open, closed"),
+        ("de", "start=2026-02-30", "Ungültige Anfrage", "'2026-02-30' ist kein gültiges Datum"),
+        ("fr", "start=2026-03-01T10:00:00%2B16:00", "Demande non valide", "vont jusqu'à ±15:59"),
+        ("nl", "start=yesterday", "Ongeldig verzoek", "'yesterday' is geen datum (2026-03-01)"),
+        ("fr", "start=2026-03-02&end=2026-03-01", "Demande non valide", "doit finir après"),
+    ],
+)
+def test_a_bad_filter_is_explained_in_the_reader_s_language(client, lang, query, title, detail):
+    response = client.get(f"/opendata/reports.csv?{query}", headers={"Accept-Language": lang})
+
+    body = problem_for(response, 422)
+    assert body["title"] == title
+    assert detail in body["detail"]
+    assert detail in body["errors"][0]["detail"]
+    assert response.headers["Content-Language"] == lang
+
+
 @pytest.mark.parametrize("path", ["/opendata/reports.xlsx", "/opendata/reports.gpkg?region=mars"])
 def test_an_unknown_format_is_a_404_listing_the_formats(client, path):
     body = problem_for(client.get(path), 404)

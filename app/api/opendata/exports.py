@@ -13,11 +13,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from app.api.errors import problem, problem_doc
+from app.api.errors import problem_doc
 from app.api.opendata.formats import format_parameter
 from app.api.opendata.schemas import ExportQueryArgsSchema
 from app.opendata import records
-from app.opendata.export import FORMATS, Export, UnknownFilterValueError, filename
+from app.opendata.export import FORMATS, Export, filename
 from app.urls import photo_url_prefix
 from app.web import read_database
 
@@ -95,12 +95,8 @@ class ReportsExport(MethodView):
             end=args.get("end"),
         )
         prefix = photo_url_prefix()
-        try:
-            export = Export(read_database().sessionmaker, fmt, flt, prefix)
-        except UnknownFilterValueError as exc:
-            error = {"pointer": exc.parameter, "location": "query", "detail": exc.detail}
-            detail = f"{exc.parameter}: {exc.detail}"
-            return problem(422, "Invalid request", detail, errors=[error])
+        # An unknown region, commune or category: a 422 naming the parameter (api/errors.py).
+        export = Export(read_database().sessionmaker, fmt, flt, prefix)
         # Werkzeug closes the response when the body is sent or the client is gone; closing
         # it closes the export, which gives its connection back to the pool.
         response = Response(export, content_type=export.format.media_type)
