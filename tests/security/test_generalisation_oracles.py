@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -172,6 +173,51 @@ def test_a_duplicate_of_a_sensitive_report_shows_the_grid_point_and_the_hour(
     assert dt.datetime.fromisoformat(item["properties"]["created_at"]) == HOUR
     assert _pair(row["lon"], row["lat"]) == corner
     assert dt.datetime.fromisoformat(row["created_at"]) == HOUR
+
+
+def _published_link(client, rid: str) -> set[str | None]:
+    """The `duplicate_of` each public reader of the view gives: OGC, CSV and GeoJSON."""
+    item = _get(client, f"/ogc/collections/reports/items/{rid}?f=json").get_json()
+    features = json.loads(_get(client, "/opendata/reports.geojson").data)["features"]
+    [feature] = [f for f in features if f["id"] == rid]
+    return {
+        item["properties"]["duplicate_of"],
+        _csv_row(client, rid)["duplicate_of"] or None,
+        feature["properties"]["duplicate_of"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("copy_category", "original_category", "linked"),
+    [
+        # An ordinary report merged into a sensitive one: the link named the sensitive report
+        # to whoever kept the ordinary one's exact point from before the merge.
+        ("pothole", "illegal_dumping", False),
+        # A sensitive report merged into an ordinary one: the link named a report published at
+        # its exact point, which is the same spot.
+        ("illegal_dumping", "pothole", False),
+        ("pothole", "damaged_pavement", True),
+    ],
+)
+def test_a_generalised_duplicate_does_not_name_its_original(
+    client, session, report_factory, place, copy_category, original_category, linked
+):
+    original = report_factory(
+        category=original_category, lon=FLAGEY[0], lat=FLAGEY[1], created_at=TWO_DAYS_AGO
+    )
+    copy = report_factory(
+        category=copy_category, lon=place.lon, lat=place.lat, created_at=TWO_DAYS_AGO
+    )
+    session.execute(
+        text("UPDATE reports SET status = 'duplicate', duplicate_of = :o WHERE id = :id"),
+        {"id": copy.id, "o": original.id},
+    )
+    session.commit()
+
+    assert _published_link(client, str(copy.id)) == ({str(original.id)} if linked else {None})
+    item = _get(client, f"/ogc/collections/reports/items/{copy.id}?f=json").get_json()
+    assert item["properties"]["status"] == "duplicate"
+    assert item["properties"]["location_generalised"] is not linked
 
 
 def test_a_duplicate_follows_its_merge_and_its_original_s_sensitivity(session, place, duplicate):
