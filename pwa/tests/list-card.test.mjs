@@ -20,6 +20,7 @@ test('the age is said in the language asked, whole units, the largest that fits'
   assert.equal(age(threeDays, NOW, 'en'), '3 days ago');
   assert.equal(age(ago(86400 + 60), NOW, 'fr'), 'hier');
   assert.equal(age(ago(5 * 3600 + 59 * 60), NOW, 'nl'), '5 uur geleden');
-  assert.equal(age(ago(20), NOW, 'en'), 'this minute');
+  assert.equal(age(ago(20), NOW, 'fr', "à l'instant"), "à l'instant");
+  assert.equal(age(ago(60), NOW, 'nl', 'zojuist'), '1 minuut geleden');
   assert.equal(age(ago(400 * 86400), NOW, 'fr'), 'l’année dernière');
 });

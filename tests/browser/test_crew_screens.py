@@ -90,7 +90,9 @@ def test_a_transferred_ticket_leaves_my_list_and_reaches_the_other_commune(
     expect(
         page.get_by_text("Transferred to 21009: this ticket is no longer in your list.")
     ).to_be_visible()
-    page.get_by_role("link", name="Back to my tickets").click()
+    back = page.get_by_role("link", name="Back to my tickets")
+    assert back.bounding_box()["height"] >= 44  # a finger's target, not a line of text
+    back.click()
     expect(page.get_by_text(re.compile(r"^\d+ tickets?\.$"))).to_be_visible()
     expect(ticket_link(page, word)).to_have_count(0)
 

@@ -53,6 +53,9 @@ def test_the_dashboard_links_to_the_reports_with_its_filters_and_to_the_apis(
             assert link.get_attribute("id") == link_id
             box = link.bounding_box()
             assert box and box["height"] >= 44
+        # Each figure's own CSV link too.
+        for figure_csv in page.locator("a.csv").all():
+            assert figure_csv.bounding_box()["height"] >= 44, figure_csv.get_attribute("id")
         assert_every_string_in(page, lang)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.locator("#open-data").scroll_into_view_if_needed()

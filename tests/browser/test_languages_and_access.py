@@ -149,6 +149,19 @@ def test_the_keyboard_stays_on_its_category_when_the_fresh_list_replaces_the_kep
     expect(renamed).not_to_be_checked()
 
 
+def test_the_commune_found_is_named_again_in_the_language_chosen_after(context_without_sw):
+    page = context_without_sw.new_page()
+    open_app(page)
+    page.locator("#lang").select_option("fr")
+    page.get_by_role("button", name=strings("fr")["where.useMine"]).click()
+    said = {lang: strings(lang)["where.commune"] for lang in ("fr", "nl")}
+    expect(page.locator("#commune")).to_have_text(said["fr"].replace("{name}", "Bruxelles"))
+
+    page.locator("#lang").select_option("nl")
+
+    expect(page.locator("#commune")).to_have_text(said["nl"].replace("{name}", "Brussel"))
+
+
 def test_chromium_finds_the_app_installable(context):
     page = context.new_page()
     open_app(page)

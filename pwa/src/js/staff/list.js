@@ -172,7 +172,7 @@ export class TicketList {
     const meta = document.createElement('p');
     meta.className = 'note';
     meta.textContent = t('staff.list.meta', {
-      age: age(item.created_at, Date.now(), language()),
+      age: age(item.created_at, Date.now(), language(), t('staff.age.justNow')),
       priority: t(`staff.priority.${item.priority || 'normal'}`),
     });
     li.append(meta);

@@ -7,6 +7,7 @@ import { el } from '../dom.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
 import { pickButtons, searchable } from '../search-list.js';
 import { bodyCode } from './api.js';
+import { age } from './card.js';
 
 const $ = (id) => document.getElementById(id);
 const SHORT_REF = /^#?[0-9a-f]{8}$/i;
@@ -21,16 +22,6 @@ export function formatDistance(metres, lang = language()) {
   })
     .format(km ? metres / 1000 : metres)
     .replace(/\s/g, '\u00a0'); // "60 m" never split over two lines
-}
-
-/** "maintenant", "il y a 3 jours", "2 uur geleden": a ticket's age, plurals by the browser. */
-export function formatAge(createdAt, now = Date.now(), lang = language()) {
-  const minutes = Math.max(0, Math.round((now - new Date(createdAt).getTime()) / 60000));
-  const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  if (minutes < 1) return format.format(0, 'second');
-  if (minutes < 60) return format.format(-minutes, 'minute');
-  if (minutes < 60 * 24) return format.format(-Math.round(minutes / 60), 'hour');
-  return format.format(-Math.round(minutes / (60 * 24)), 'day');
 }
 
 /** The nearby open tickets of the same body, as radio choices; or a reference typed. */
@@ -112,7 +103,7 @@ export class DuplicatePicker {
       const vars = {
         category: c.category.name,
         distance: formatDistance(c.distance_m),
-        age: formatAge(c.created_at),
+        age: age(c.created_at, Date.now(), language(), t('staff.age.justNow')),
       };
       text.append(el('strong', 'ref', c.reference), el('span', '', t('staff.dup.item', vars)));
       label.append(radio, thumb, text);

@@ -31,6 +31,7 @@ export class ReportForm {
     this.bind();
     onLanguageChange(() => {
       this.renderCategories();
+      this.sayCommune();
       this.showNearby({ quiet: true }); // its dates are written in the language
     });
   }
@@ -171,8 +172,8 @@ export class ReportForm {
   }
 
   async showCommune() {
-    const el = $('commune');
-    say(el, null);
+    say($('commune'), null);
+    this.communeFound = null;
     this.sendState.place(null);
     const place = this.location;
     if (!place || !navigator.onLine) return;
@@ -182,8 +183,17 @@ export class ReportForm {
     this.sendState.place(found);
     // The fix it names, the commune search, sits among the details: unfold them.
     if (found?.outside) $('more').open = true;
-    if (found?.outside) say(el, 'where.outside');
-    else if (found?.name) say(el, 'where.commune', { name: found.name });
+    this.communeFound = found;
+    this.sayCommune();
+  }
+
+  /** "Commune : Bruxelles", in the reader's language, again when they change it. */
+  sayCommune() {
+    const found = this.communeFound;
+    if (found?.outside) say($('commune'), 'where.outside');
+    else if (found?.name) {
+      say($('commune'), 'where.commune', { name: found.names?.[language()] || found.name });
+    }
   }
 
   /** Open reports like this one around the position, as soon as both are known. */
@@ -358,6 +368,7 @@ export class ReportForm {
     this.photos = [];
     this.location = null;
     this.whereSaid = null;
+    this.communeFound = null; // what the lookup said of the place
     // A category from the draft, chosen once the list of categories is drawn.
     this.pendingCategory = null;
     this.photoGps = null;
