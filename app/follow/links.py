@@ -305,8 +305,6 @@ def comment(session: Session, follower: Follower, body: str) -> int:
         public=False,
         action="resident_comment",
         follow_token_id=follower.token_id,
-        # Nothing public changes: the report's public updated_at must not tell when they wrote.
-        touch=False,
     )
 
 

@@ -161,5 +161,6 @@ def add_after_photo(
             session.flush()
             db = session.connection()
             ticket = lock_ticket(db, report_id, None)
-            save_ticket(db, ticket, ticket, actor, "add_photo", photo=added.photo.display_key)
+            photo = added.photo.display_key
+            save_ticket(db, ticket, ticket, actor, "add_photo", touch=True, photo=photo)
     return added

@@ -110,7 +110,7 @@ def set_photo_hidden(
     action = "hide_photo" if hidden else "show_photo"
     was = {"photo": photo_id, "hidden": was_hidden}
     return save_ticket(
-        db, ticket, ticket, actor, action, was=was, photo=photo_id, hidden=bool(hidden)
+        db, ticket, ticket, actor, action, was=was, touch=True, photo=photo_id, hidden=bool(hidden)
     )
 
 
@@ -124,7 +124,6 @@ def add_update(
     expected_version: int | None = None,
     action: str | None = None,
     follow_token_id: int | None = None,
-    touch: bool = True,
     notify: bool = False,
 ) -> int:
     """A public update (the resident and everyone read it) or an internal note of the crews;
@@ -147,7 +146,9 @@ def add_update(
     }
     update_id = db.execute(UPDATE_INSERT_SQL, params).scalar_one()
     action = action or ("public_update" if public else "internal_note")
-    save_ticket(db, ticket, ticket, actor, action, touch=touch, update_id=update_id, body=body)
+    # Only a public update moves the public updated_at: an internal note or a resident's
+    # comment not yet published must not tell when it was written.
+    save_ticket(db, ticket, ticket, actor, action, touch=public, update_id=update_id, body=body)
     if notify and public:
         notify_update(db, report_id, body)
     return update_id
@@ -189,4 +190,8 @@ def review_update(
     db.execute(SET_UPDATE_SQL, after | {"update_id": update_id})
     action = "publish_update" if after["public"] and not row.public else "review_update"
     was = {"update": update_id, "body": row.body, "public": row.public}
-    return save_ticket(db, ticket, ticket, actor, action, was=was, update=update_id, **after)
+    # Public before or after: the public sees it appear, change or go.
+    touch = bool(row.public or after["public"])
+    return save_ticket(
+        db, ticket, ticket, actor, action, was=was, touch=touch, update=update_id, **after
+    )

@@ -35,6 +35,14 @@ class Actor:
         return cls(name="reporter", is_reporter=True)
 
 
+# The ticket's fields the public reads (status, the body in charge, the planned date, the
+# original of a duplicate, whether the description is published). Priority and assignee are
+# the crews' own: changing them must not show the public that someone worked the ticket.
+PUBLIC_FIELDS = frozenset(
+    {"status", "body_code", "planned_for", "duplicate_of", "description_public"}
+)
+
+
 @dataclass(frozen=True)
 class Ticket:
     """The fields of a report that the lifecycle changes; `version` is the ETag."""
@@ -108,20 +116,24 @@ def save_ticket(
     action: str,
     *,
     was: dict[str, Any] | None = None,
-    touch: bool = True,
+    touch: bool | None = None,
     **extra: Any,
 ) -> Ticket:
     """Store `after`, bump the version and write the audit row of what changed.
 
     `was` and `extra` are what the action changed beyond the ticket's own fields, before and
-    after (a photo's visibility, the text of an update). With `touch` false the public
-    `updated_at` stays: the change is one the public must not see happen (a resident's
-    comment not yet published would otherwise show when that person wrote).
+    after (a photo's visibility, the text of an update). The public `updated_at` moves when
+    the public sees something change: by default, when one of `PUBLIC_FIELDS` changed; an
+    action whose change lies beyond the ticket's fields says so with `touch` (a public update
+    does, an internal note or a resident's comment not yet published does not: it would show
+    when a crew worked the ticket, or when that person wrote).
     """
-    db.execute(UPDATE_SQL, {**after.__dict__, "touch": touch})
     saved = Ticket(**{**after.__dict__, "version": before.version + 1})
     old, new = before.snapshot(), saved.snapshot()
     changed = [key for key in new if old[key] != new[key]]
+    if touch is None:
+        touch = not PUBLIC_FIELDS.isdisjoint(changed)
+    db.execute(UPDATE_SQL, {**after.__dict__, "touch": touch})
     audit = {
         "actor": actor.name,
         "actor_user_id": actor.user_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from app.tickets.edits import add_update, assign, set_priority
+from app.tickets.edits import add_update, assign, set_description_public, set_priority
 from app.tickets.errors import InvalidPriorityError, StaleVersionError
 from tests.helpers.tickets import CREW, audit, state
 
@@ -55,3 +55,35 @@ def test_a_stale_edit_of_any_kind_is_refused(session, ticket):
         text("SELECT count(*) FROM report_updates WHERE report_id = :id"), {"id": ticket}
     ).scalar_one()
     assert count == 0
+
+
+def test_only_what_the_public_reads_moves_the_public_update_time(session, ticket):
+    # Seen from outside, a moving updated_at told when crews worked a ticket and wrote notes
+    # they never published.
+    session.execute(
+        text("UPDATE reports SET updated_at = now() - interval '1 day' WHERE id = :id"),
+        {"id": ticket},
+    )
+
+    def moved() -> bool:
+        updated = session.execute(
+            text("SELECT updated_at > now() - interval '1 hour' FROM reports WHERE id = :id"),
+            {"id": ticket},
+        ).scalar_one()
+        session.execute(
+            text("UPDATE reports SET updated_at = now() - interval '1 day' WHERE id = :id"),
+            {"id": ticket},
+        )
+        return updated
+
+    add_update(session, ticket, "Needs the big roller", actor=CREW, public=False)
+    assert not moved(), "an internal note"
+    set_priority(session, ticket, "high", actor=CREW)
+    assert not moved(), "a priority"
+    assign(session, ticket, 42, actor=CREW)
+    assert not moved(), "an assignee"
+    set_description_public(session, ticket, True, actor=CREW)
+    assert moved(), "the description published"
+    add_update(session, ticket, "Work starts Monday", actor=CREW, public=True)
+    assert moved(), "a public update"
+    assert state(session, ticket).version == 6

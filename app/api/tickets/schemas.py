@@ -42,7 +42,14 @@ class TicketPropertiesSchema(Schema):
     commune = fields.Nested(CommuneRefSchema, required=True)
     body = fields.Nested(TicketBodyRefSchema, required=True)
     created_at = fields.AwareDateTime(required=True)
-    updated_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(
+        required=True,
+        metadata={
+            "description": "When the public last saw it change (status, body, planned date, "
+            "original, published description, public update or photo); priority, assignee and "
+            "internal notes leave it"
+        },
+    )
     assignee_user_id = fields.Integer(required=True, allow_none=True)
     description = fields.String(
         required=True, allow_none=True, metadata={"description": "In lists: its first 200 chars"}
