@@ -15,7 +15,10 @@ from app.errors import NotFoundError
 # Every key is the SHA-256 of the stored bytes plus a fixed extension; nothing a client
 # sends (filename, content type, path) ever becomes part of a path or an object name.
 KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(webp|jpg)$")
-CACHE_CONTROL = "public, max-age=31536000, immutable"
+# Content-addressed, so a photo never changes; but staff may hide one (a face, a number plate),
+# and a year in browsers' and proxies' caches would keep showing it. Five minutes, then the
+# ETag revalidates it: a 304 while it is shown, the 404 once it is hidden.
+CACHE_CONTROL = "public, max-age=300"
 
 
 def content_key(data: bytes, extension: str) -> str:

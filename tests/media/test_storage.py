@@ -59,7 +59,7 @@ def test_s3_storage_names_objects_by_hash_under_the_prefix(s3):
     assert storage.put(KEY, DATA, "image/webp") is False
     stored = s3.get_object(Bucket=S3_BUCKET, Key=f"photos/{KEY}")
     assert stored["ContentType"] == "image/webp"
-    assert "immutable" in stored["CacheControl"]
+    assert stored["CacheControl"] == "public, max-age=300"
     assert storage.get(KEY) == DATA
     storage.delete(KEY)
     assert not storage.exists(KEY)

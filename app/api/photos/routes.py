@@ -138,7 +138,7 @@ class PhotoFile(MethodView):
     )
     @blp.alt_response(404, **problem_doc("No such photo, or hidden by staff"))
     def get(self, key: str):
-        """A photo file (display or thumbnail): immutable, cached for a year"""
+        """A photo file (display or thumbnail): cached five minutes, then revalidated by its ETag"""
         content_type = served_content_type(db_session(), key)
         if content_type is None:
             raise NotFoundError(msg("photo.missing"))
