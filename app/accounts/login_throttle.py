@@ -157,13 +157,20 @@ class PostgresStore:
 
     @staticmethod
     def _locked(session: Session, keys: list[str]) -> tuple[float, dict[str, State]]:
+        rows = (
+            session.execute(
+                select(LoginThrottleRow.__table__)
+                .where(LoginThrottleRow.key.in_(keys))
+                .order_by(LoginThrottleRow.key)
+                .with_for_update()
+            )
+            .mappings()
+            .all()
+        )
+        # The clock once the locks are held: read before, an attempt that queued behind the
+        # one blocking the address would count its wait from before the block began (a
+        # Retry-After of 61 on a 60-second window).
         now = _epoch(session.execute(text("SELECT clock_timestamp()")).scalar_one())
-        rows = session.execute(
-            select(LoginThrottleRow.__table__)
-            .where(LoginThrottleRow.key.in_(keys))
-            .order_by(LoginThrottleRow.key)
-            .with_for_update()
-        ).mappings()
         states = {
             r["key"]: State(
                 r["failures"],
