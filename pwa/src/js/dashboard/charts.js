@@ -1,6 +1,7 @@
 /** The dashboard's charts: bars by category and status, lines of the trend (Chart.js). */
 
 import { t } from '../i18n.js';
+import { wrapLabel } from './wrap-label.js';
 
 // The series' colours; each canvas lists its own in data-colours, the legend of a picture.
 export const COLOURS = {
@@ -47,7 +48,7 @@ export function categoryChart(canvas, items, nameOf) {
     {
       type: 'bar',
       data: {
-        labels: items.map(nameOf),
+        labels: items.map((item) => wrapLabel(nameOf(item))),
         datasets: [
           {
             label: t('dashboard.col.open'),
