@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 from sqlalchemy import text
 
 PLACES = "/api/v1/communes/places"
+KEPT_COMMUNES = Path(__file__).resolve().parents[3] / "pwa" / "src" / "js" / "kept-communes.js"
+# The app's offline search over the kept list, run by node: {places, searches} on stdin.
+SEARCH_IN_NODE = f"""
+import {{ searchPlaces }} from {json.dumps(KEPT_COMMUNES.as_uri())};
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const {{ places, searches }} = JSON.parse(input);
+const found = searches.map(([q, lang]) => searchPlaces(places, q, lang).map((c) => c.name));
+process.stdout.write(JSON.stringify(found));
+"""
 
 
 def test_every_current_commune_comes_once_with_its_names_region_point_and_radius(client):
@@ -75,3 +91,33 @@ def test_the_list_is_the_same_whatever_the_reader_s_language(client):
 
     assert french.headers["ETag"] == dutch.headers["ETag"]
     assert french.get_data() == dutch.get_data()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_app_s_offline_search_of_the_list_answers_as_the_server_does(client):
+    places = client.get(PLACES).get_json()
+    words = ["lie", "sint", "saint", "brux", "bra", "'s gr", "bü", "ou", "gem", "tongeren", "w-s"]
+    searches = [[q, lang] for q in words for lang in ("fr", "nl", "de", "en")]
+
+    server = [
+        [
+            c["name"]
+            for c in client.get(
+                "/api/v1/communes",
+                query_string={"q": q, "limit": 6},
+                headers={"Accept-Language": lang},
+            ).get_json()
+        ]
+        for q, lang in searches
+    ]
+    app = subprocess.run(
+        ["node", "--input-type=module", "-e", SEARCH_IN_NODE],
+        input=json.dumps({"places": places, "searches": searches}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+
+    assert json.loads(app.stdout) == server
+    assert server[0][:2] == ["Liedekerke", "Liège"]
