@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.geo.models import Commune
 from app.geo.projection import METRIC_SRID
+from app.i18n import COMMUNE_LANGUAGES, names_from
 
 # Current communes only: the ones routing uses (their parts are in commune_parts).
 NAMES_SQL = text(
@@ -27,6 +28,19 @@ PLACES_SQL = text(
            sqrt(ST_Area(ST_Transform(boundary, {METRIC_SRID})) / pi()) AS radius_m
     FROM (SELECT id, boundary, ST_PointOnSurface(boundary) AS p FROM communes
           WHERE id = ANY(:ids)) c
+    """
+)
+
+# Every current commune at once, with the point and radius of PLACES_SQL: the copy a phone
+# keeps to find a commune by name offline.
+ALL_PLACES_SQL = text(
+    f"""
+    SELECT nis_code, name_fr, name_nl, name_de, region_code, ST_X(p) AS lon, ST_Y(p) AS lat,
+           sqrt(ST_Area(ST_Transform(boundary, {METRIC_SRID})) / pi()) AS radius_m
+    FROM (SELECT nis_code, name_fr, name_nl, name_de, region_code, boundary,
+                 ST_PointOnSurface(boundary) AS p
+          FROM communes WHERE id IN (SELECT DISTINCT commune_id FROM commune_parts)) c
+    ORDER BY nis_code
     """
 )
 
@@ -71,4 +85,23 @@ def search_communes(session: Session, query: str, limit: int = 10) -> list[Commu
     communes = {c.id: c for c in session.query(Commune).filter(Commune.id.in_(ids))}
     return [
         CommunePlace(communes[i], places[i].lon, places[i].lat, places[i].radius_m) for i in ids
+    ]
+
+
+def all_commune_places(session: Session) -> list[dict]:
+    """Every current commune with a point inside it and its radius, in one query.
+
+    Points to 5 decimals (about a metre) and radius to the metre: a resident's phone keeps
+    the whole list (565 communes, about 60 KB), and searches it with `fold`'s rules when
+    there is no network.
+    """
+    return [
+        {
+            "nis_code": row.nis_code,
+            "names": names_from(row, "name", COMMUNE_LANGUAGES),
+            "region": row.region_code,
+            "point": {"lat": round(row.lat, 5), "lon": round(row.lon, 5)},
+            "radius_m": round(row.radius_m),
+        }
+        for row in session.execute(ALL_PLACES_SQL)
     ]

@@ -1,8 +1,10 @@
-"""/api/v1/communes: which commune is responsible for a point, and communes by name."""
+"""/api/v1/communes: which commune serves a point, communes by name, and all of them to keep."""
 
 from __future__ import annotations
 
-from flask import current_app
+from typing import cast
+
+from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -12,19 +14,24 @@ from app.api.communes.schemas import (
     CommuneLookupSchema,
     CommunePlaceSchema,
     CommuneSearchQueryArgsSchema,
+    KeptCommuneSchema,
     LookupQueryArgsSchema,
 )
 from app.api.errors import problem_doc
 from app.errors import NotFoundError, OutsideServiceAreaError
 from app.geo.models import Commune
 from app.geo.routing import locate
-from app.geo.search import search_communes
+from app.geo.search import all_commune_places, search_communes
 from app.i18n import pick_name
-from app.web import db_session
+from app.web import db_session, read_session
 
 # Unknown query parameters are refused rather than ignored: a misspelt filter would
 # otherwise silently return everything (OGC API Features asks the same of its servers).
 blp = Blueprint("communes", __name__, url_prefix="/communes", description="Belgian communes")
+
+# The communes change with a boundary import (a few times a decade): a phone's copy is good
+# for a day, then costs a 304.
+PLACES_CACHE_CONTROL = "public, max-age=86400"
 
 
 def commune_view(commune: Commune, lang: str | None) -> dict:
@@ -88,3 +95,23 @@ class Communes(MethodView):
             }
             for place in search_communes(db_session(), args["q"], args["limit"])
         ]
+
+
+@blp.route("/places")
+class CommunePlaces(MethodView):
+    @blp.response(200, KeptCommuneSchema(many=True))
+    @blp.alt_response(304, description="Not modified: the copy of the If-None-Match is current")
+    def get(self):
+        """Every current commune with a point inside it, for the app to search offline
+
+        The same for every reader (names in French, Dutch and German, no `name`): the
+        resident app keeps a copy and, without a network, finds a commune by name in it
+        with the rules of GET /communes?q=. One list of about 60 KB, which changes only
+        with a new boundary set: a strong ETag, cacheable for a day, then a 304.
+        """
+        places = KeptCommuneSchema(many=True).dump(all_commune_places(read_session()))
+        response = jsonify(places)
+        response.headers["Cache-Control"] = PLACES_CACHE_CONTROL
+        response.add_etag()
+        # Werkzeug types it as its own Response; it is this one, changed in place.
+        return cast(Response, response.make_conditional(request))

@@ -55,3 +55,22 @@ class CommunePlaceSchema(CommuneSchema):
         required=True,
         metadata={"description": "Radius of a disc of the commune's area: an accuracy to send"},
     )
+
+
+class KeptCommuneSchema(Schema):
+    nis_code = fields.String(required=True)
+    names = fields.Nested(
+        NamesSchema, required=True, metadata={"description": "fr, nl and de; empty ones absent"}
+    )
+    region = fields.String(
+        required=True, metadata={"description": "REFNIS region code: 02000, 03000 or 04000"}
+    )
+    point = fields.Nested(
+        CommunePointSchema,
+        required=True,
+        metadata={"description": "A point inside the commune, to 5 decimals"},
+    )
+    radius_m = fields.Integer(
+        required=True,
+        metadata={"description": "Radius of a disc of the commune's area: an accuracy to send"},
+    )

@@ -1,6 +1,7 @@
 /** The phone's position, once, with its accuracy; and the commune it falls in, when online. */
 
 import { getJson } from './api.js';
+import { searchKeptCommunes } from './kept-communes.js';
 
 export class PositionUnavailableError extends Error {}
 
@@ -44,10 +45,17 @@ export async function lookupCommune(lat, lon, lang) {
   }
 }
 
-/** Current communes whose name starts with the query, each with a point inside; [] offline. */
+/**
+ * Current communes whose name starts with the query, each with a point inside: the server's
+ * answer online, else (offline, or the network failed) the copy kept on the phone; null
+ * when there is neither.
+ */
 export async function searchCommunes(query, lang) {
-  const found = await getJson(`/api/v1/communes?q=${encodeURIComponent(query)}&limit=6`, lang);
-  return found ?? [];
+  if (navigator.onLine) {
+    const found = await getJson(`/api/v1/communes?q=${encodeURIComponent(query)}&limit=6`, lang);
+    if (Array.isArray(found)) return found;
+  }
+  return searchKeptCommunes(query, lang);
 }
 
 /** Open reports near a point in a category, nearest first; [] when offline. */

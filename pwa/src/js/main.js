@@ -5,6 +5,7 @@ import { loadConfig } from './config.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import { openDraft } from './draft.js';
 import { onLanguageChange, startLanguage } from './i18n.js';
+import { refreshKeptCommunes } from './kept-communes.js';
 import { openOutbox, State } from './outbox.js';
 import { renderAbout } from './ui/about.js';
 import { MyReports } from './ui/my-reports.js';
@@ -114,6 +115,9 @@ async function main() {
   loadCategories()
     .catch(() => cachedCategories())
     .then((categories) => form.setCategories(categories));
+  // The communes to find one by name offline: fetched now and then, after the form is up.
+  refreshKeptCommunes();
+  window.addEventListener('online', () => refreshKeptCommunes());
   loop.start();
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js').catch(() => {

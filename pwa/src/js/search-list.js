@@ -5,13 +5,14 @@ import { say } from './i18n.js';
 
 /**
  * Empties `list` and `status`; then whether `query` is worth asking the server: two letters
- * at least, and online (offline, `status` says `offlineKey`).
+ * at least, and online (offline, `status` says `offlineKey`; without one, the caller has a
+ * copy to search offline).
  */
-export function searchable(query, list, status, offlineKey) {
+export function searchable(query, list, status, offlineKey = null) {
   list.replaceChildren();
   say(status, null);
   if (query.length < 2) return false;
-  if (!navigator.onLine) {
+  if (offlineKey && !navigator.onLine) {
     say(status, offlineKey);
     return false;
   }

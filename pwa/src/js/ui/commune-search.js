@@ -13,9 +13,13 @@ const $ = (id) => document.getElementById(id);
 async function findCommunes(query, onChosen) {
   const list = $('commune-results');
   const status = $('commune-search-status');
-  if (!searchable(query, list, status, 'where.communeOffline')) return;
+  if (!searchable(query, list, status)) return;
   const communes = await searchCommunes(query, language());
   if ($('commune-search').value.trim() !== query) return; // a newer search is under way
+  if (communes === null) {
+    say(status, 'where.communeOffline'); // offline, and no copy kept on the phone yet
+    return;
+  }
   if (!communes.length) {
     say(status, 'where.communeNone');
     return;
