@@ -43,6 +43,8 @@ function integerAxis(title) {
 }
 
 export function categoryChart(canvas, items, nameOf) {
+  // Every category named: room for three lines of name per bar, plus the legend and the axis.
+  canvas.parentElement.style.height = `${Math.max(12, 6 + 3 * items.length)}rem`;
   return draw(
     canvas,
     {
@@ -64,7 +66,11 @@ export function categoryChart(canvas, items, nameOf) {
       },
       options: {
         indexAxis: 'y',
-        scales: { x: { ...integerAxis(t('dashboard.col.total')), stacked: true }, y: { stacked: true } },
+        scales: {
+          x: { ...integerAxis(t('dashboard.col.total')), stacked: true },
+          // Chart.js leaves out names that do not fit; each bar needs its own.
+          y: { stacked: true, ticks: { autoSkip: false } },
+        },
       },
     },
     [COLOURS.open, COLOURS.closed],
