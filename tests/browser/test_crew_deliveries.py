@@ -61,6 +61,8 @@ def test_a_manager_retries_a_failed_send_and_a_ticket_shows_its_reference(
         sign_in(page, manager)
         page.get_by_role("link", name=table["staff.nav.deliveries"]).click()
         expect(page.get_by_role("heading", name=table["staff.deliveries.heading"])).to_be_visible()
+        # A manager's whole menu, the language beside the name: four rows, not five.
+        assert page.locator("header").bounding_box()["height"] <= 190
         ref = failed.replace("-", "")[:8]
         item = page.locator("#deliveries-list > li").filter(has_text=ref)
         # Why, in the manager's words; the remote's own words quoted apart, marked as its.
