@@ -251,3 +251,20 @@ def test_on_a_phone_a_commune_page_fits(watched, live_server, locale):
     page.goto("/ogc/collections/communes/items?f=html&limit=5")
     check_phone_page(page, locale, "communes")
     assert violations.messages == []
+
+
+@pytest.mark.parametrize("locale", ["fr-BE", "nl-BE"])
+def test_on_a_phone_the_other_pages_fit_too(watched, live_server, locale):
+    context, violations = watched(locale=locale, service_workers="block")
+    page = context.new_page()
+
+    for name, path in [
+        ("landing", "/ogc/?f=html"),
+        ("collections", "/ogc/collections?f=html"),
+        ("collection", "/ogc/collections/reports?f=html"),
+        ("conformance", "/ogc/conformance?f=html"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check_phone_page(page, locale, name)
+    assert violations.messages == []
