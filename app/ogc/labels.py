@@ -74,6 +74,27 @@ _WORDS: dict[str, tuple[str, str, str, str]] = {
 }
 WORDS = {lang: {k: v[i] for k, v in _WORDS.items()} for i, lang in enumerate(LANGS)}
 
+# The collections' keywords (English in the JSON) in fr, nl and de; names stay as they are.
+_KEYWORDS: dict[str, tuple[str, str, str]] = {
+    "street": ("rue", "straat", "Straße"),
+    "incident": ("incident", "incident", "Vorfall"),
+    "report": ("signalement", "melding", "Meldung"),
+    "public space": ("espace public", "openbare ruimte", "öffentlicher Raum"),
+    "Belgium": ("Belgique", "België", "Belgien"),
+    "municipality": ("municipalité", "gemeente", "Gemeinde"),
+    "boundary": ("limite", "grens", "Grenze"),
+}
+
+
+def keywords(words, lang: str) -> str:
+    """A collection's keywords in `lang`, each once."""
+    if lang == "en":
+        return ", ".join(words)
+    index = LANGS.index(lang)
+    shown = [_KEYWORDS[w][index] if w in _KEYWORDS else w for w in words]
+    return ", ".join(dict.fromkeys(shown))
+
+
 # Dates as Belgians write them in each language; the decimal comma but in English.
 DATE_FORMATS = {"fr": "%d/%m/%Y", "nl": "%d-%m-%Y", "de": "%d.%m.%Y", "en": "%d/%m/%Y"}
 DECIMAL_POINT = {"fr": ",", "nl": ",", "de": ",", "en": "."}

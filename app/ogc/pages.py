@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from app.i18n import pick_name
 from app.ogc import labels
 
@@ -220,6 +222,13 @@ def label(name: str, lang: str) -> str:
 def cell(column: str, properties: dict, lang: str):
     """A feature's value in one column of the HTML table, in the reader's language."""
     return labels.value(column, properties, lang, name_in)
+
+
+def period(interval: list, lang: str) -> Markup:
+    """A collection's time span, from its first report (local time) to now."""
+    start = labels.timestamp(interval[0], lang) if interval[0] else "…"
+    end = labels.timestamp(interval[1], lang) if interval[1] else TEXTS[lang]["now"]
+    return Markup(escape(TEXTS[lang]["from_to"])).format(start=start, end=end)
 
 
 def geometry_type(kind: str, lang: str) -> str:

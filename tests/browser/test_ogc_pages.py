@@ -135,6 +135,7 @@ PHONE = {
         "rounded": ("Lieu arrondi à 100 m", "Non"),
         "commune": "Anvers",
         "pothole": "Nid-de-poule",
+        "keywords": "rue, incident, signalement, espace public, Belgique",
     },
     "nl-BE": {
         "lang": "nl",
@@ -144,6 +145,7 @@ PHONE = {
         "rounded": ("Plaats afgerond op 100 m", "Nee"),
         "commune": "Antwerpen",
         "pothole": "Put in de weg",
+        "keywords": "straat, incident, melding, openbare ruimte, België",
     },
 }
 # A time in Belgian local time, as the pages write it: day, month, year, hours and minutes.
@@ -255,6 +257,7 @@ def test_on_a_phone_a_commune_page_fits(watched, live_server, locale):
 
 @pytest.mark.parametrize("locale", ["fr-BE", "nl-BE"])
 def test_on_a_phone_the_other_pages_fit_too(watched, live_server, locale):
+    report_through_api(live_server, f"Hole {marker()}")  # the reports' time span starts
     context, violations = watched(locale=locale, service_workers="block")
     page = context.new_page()
 
@@ -266,5 +269,8 @@ def test_on_a_phone_the_other_pages_fit_too(watched, live_server, locale):
     ]:
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
+        if name == "collection":
+            expect(page.get_by_role("cell", name=PHONE[locale]["keywords"])).to_be_visible()
+            expect(page.locator("td time")).to_have_text(TIME)
         check_phone_page(page, locale, name)
     assert violations.messages == []
