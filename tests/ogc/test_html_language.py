@@ -222,3 +222,16 @@ def test_a_map_needs_coordinates_in_crs84(app, report_factory):
     html = page(client, "/collections/reports/items", "fr", crs=lambert)
 
     assert "ogc-map" not in html
+
+
+def test_every_published_property_has_a_label_and_every_status_a_name():
+    # A property left out here would show its raw English name on a French or Dutch page.
+    from app.ogc import labels, reports
+    from app.ogc.communes import COMMUNE_PROPERTIES
+    from app.reports.states import Status
+
+    for lang in ("fr", "nl", "de", "en"):
+        for properties in (reports.Reports.properties, COMMUNE_PROPERTIES):
+            shown = [p for p in properties if not p.startswith(labels.HIDDEN_PREFIXES)]
+            assert [p for p in shown if p not in labels.LABELS[lang]] == []
+        assert set(labels.status_names(lang)) >= {s.value for s in Status}
