@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from app.i18n import pick_name
+from app.ogc import labels
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -46,8 +49,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "map": "Map of the features on this page",
         "map_one": "Map of this feature",
         "photo": "The photo",
-        "geometry": "geometry",
-        "coordinates": "coordinates",
+        "geometry": "Geometry",
+        "coordinates": "Coordinates",
         "report": "Report",
         "reports.title": "Street problem reports",
         "reports.description": "Problems residents reported in Belgian streets and what became "
@@ -55,18 +58,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "communes.title": "Communes",
         "communes.description": "Belgium's communes in force today, with their NIS code, "
         "names, region and boundary.",
-        "col.status": "status",
-        "col.category": "category",
-        "col.commune": "commune",
-        "col.created_at": "reported",
-        "col.resolved_at": "resolved",
-        "col.name": "name",
-        "col.id": "id",
-        "col.nis_code": "NIS code",
-        "col.region": "region",
-        "region.brussels": "Brussels",
-        "region.flanders": "Flanders",
-        "region.wallonia": "Wallonia",
     },
     "fr": {
         "site": "Données ouvertes de Pavé",
@@ -103,8 +94,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "map": "Carte des objets de cette page",
         "map_one": "Carte de cet objet",
         "photo": "La photo",
-        "geometry": "géométrie",
-        "coordinates": "coordonnées",
+        "geometry": "Géométrie",
+        "coordinates": "Coordonnées",
         "report": "Signalement",
         "reports.title": "Signalements de problèmes de voirie",
         "reports.description": "Les problèmes signalés par les habitants dans les rues de "
@@ -112,18 +103,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "communes.title": "Communes",
         "communes.description": "Les communes de Belgique en vigueur aujourd'hui, avec leur "
         "code INS, leurs noms, leur région et leurs limites.",
-        "col.status": "statut",
-        "col.category": "catégorie",
-        "col.commune": "commune",
-        "col.created_at": "signalé le",
-        "col.resolved_at": "résolu le",
-        "col.name": "nom",
-        "col.id": "id",
-        "col.nis_code": "code INS",
-        "col.region": "région",
-        "region.brussels": "Bruxelles",
-        "region.flanders": "Flandre",
-        "region.wallonia": "Wallonie",
     },
     "nl": {
         "site": "Open data van Pavé",
@@ -160,8 +139,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "map": "Kaart van de objecten op deze pagina",
         "map_one": "Kaart van dit object",
         "photo": "De foto",
-        "geometry": "geometrie",
-        "coordinates": "coördinaten",
+        "geometry": "Geometrie",
+        "coordinates": "Coördinaten",
         "report": "Melding",
         "reports.title": "Meldingen van problemen op straat",
         "reports.description": "Problemen die bewoners in Belgische straten meldden en wat "
@@ -169,18 +148,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "communes.title": "Gemeenten",
         "communes.description": "De gemeenten van België die vandaag gelden, met hun NIS-code, "
         "namen, gewest en grenzen.",
-        "col.status": "status",
-        "col.category": "categorie",
-        "col.commune": "gemeente",
-        "col.created_at": "gemeld op",
-        "col.resolved_at": "opgelost op",
-        "col.name": "naam",
-        "col.id": "id",
-        "col.nis_code": "NIS-code",
-        "col.region": "gewest",
-        "region.brussels": "Brussel",
-        "region.flanders": "Vlaanderen",
-        "region.wallonia": "Wallonië",
     },
     "de": {
         "site": "Offene Daten von Pavé",
@@ -226,28 +193,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "communes.title": "Gemeinden",
         "communes.description": "Die heute geltenden Gemeinden Belgiens, mit NIS-Code, Namen, "
         "Region und Grenzen.",
-        "col.status": "Status",
-        "col.category": "Kategorie",
-        "col.commune": "Gemeinde",
-        "col.created_at": "gemeldet am",
-        "col.resolved_at": "erledigt am",
-        "col.name": "Name",
-        "col.id": "ID",
-        "col.nis_code": "NIS-Code",
-        "col.region": "Region",
-        "region.brussels": "Brüssel",
-        "region.flanders": "Flandern",
-        "region.wallonia": "Wallonien",
     },
 }
 
-# The table of items: each column's heading key and how a feature's value is found.
+# The table of items: the properties shown in its columns (app/ogc/labels.py writes them).
 COLUMNS = {
     "reports": ("status", "category", "commune", "created_at", "resolved_at"),
     "communes": ("nis_code", "region"),
 }
 # The first column: a link to the feature's page, reading its id, or a commune's name.
 FIRST_COLUMN = {"reports": "id", "communes": "name"}
+# A report's id, 36 characters, is cut to this many in the table; the link holds it whole.
+SHORT_ID = 8
 
 
 def name_in(properties: dict, prefix: str, lang: str) -> str:
@@ -257,17 +214,31 @@ def name_in(properties: dict, prefix: str, lang: str) -> str:
     return pick_name(found, lang, properties.get("region_code")) if found else ""
 
 
-def cell(collection_id: str, column: str, properties: dict, lang: str):
-    """A feature's value in one column of the HTML table, names in the reader's language."""
-    if column == "category":
-        return name_in(properties, "category_name", lang)
-    if column == "commune":
-        return name_in(properties, "commune_name", lang)
-    if column == "name":
-        return name_in(properties, "name", lang)
-    if column == "region" and properties.get("region"):
-        return TEXTS[lang].get(f"region.{properties['region']}", properties["region"])
-    return properties.get(column)
+def label(name: str, lang: str) -> str:
+    """A property's label in `lang`."""
+    return labels.LABELS[lang][name]
+
+
+def cell(column: str, properties: dict, lang: str):
+    """A feature's value in one column of the HTML table, in the reader's language."""
+    return labels.value(column, properties, lang, name_in)
+
+
+def period(interval: list, lang: str) -> Markup:
+    """A collection's time span, from its first report (local time) to now."""
+    start = labels.timestamp(interval[0], lang) if interval[0] else "…"
+    end = labels.timestamp(interval[1], lang) if interval[1] else TEXTS[lang]["now"]
+    return Markup(escape(TEXTS[lang]["from_to"])).format(start=start, end=end)
+
+
+def geometry_type(kind: str, lang: str) -> str:
+    """A GeoJSON geometry's type in `lang`."""
+    return labels.WORDS[lang].get(kind, kind)
+
+
+def rows(properties: dict, lang: str) -> list:
+    """(label, value) of each property of a feature, for its page."""
+    return labels.rows(properties, lang, name_in)
 
 
 def feature_title(collection_id: str, feature: dict, lang: str) -> str:

@@ -257,7 +257,8 @@ def test_features_as_html_list_the_page_and_each_feature_has_its_page(client, re
     assert f"/ogc/collections/reports/items/{report.id}?f=html" in html
     assert "Pothole" in html and "Bruxelles" in html
     page = single.get_data(as_text=True)
-    assert str(report.id) in page and "oslo_status_uri" in page
+    # People read labels, not the property names (the GeoJSON keeps those).
+    assert str(report.id) in page and "<dt>OSLO status</dt>" in page
 
 
 def test_communes_page_forward_and_back_by_their_links(client):

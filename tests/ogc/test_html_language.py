@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from sqlalchemy import text
 
 from app.web import create_app
 from tests.helpers.ogc import BASE
@@ -20,6 +21,10 @@ PAGES = {
         "voeren": "Fourons",
         "brussels": "Bruxelles",
         "pothole": "Nid-de-poule",
+        "labels": ("Statut", "Signalé le", "Catégorie", "Région", "Géométrie"),
+        "new": "Nouveau",
+        "no": "Non",
+        "date": "06/12/2026",
     },
     "nl": {
         "landing": ("Open data van Pavé", "De collecties", "De documentatie van de API"),
@@ -29,6 +34,10 @@ PAGES = {
         "voeren": "Voeren",
         "brussels": "Brussel",
         "pothole": "Put in de weg",
+        "labels": ("Status", "Gemeld op", "Categorie", "Gewest", "Geometrie"),
+        "new": "Nieuw",
+        "no": "Nee",
+        "date": "06-12-2026",
     },
 }
 
@@ -89,9 +98,70 @@ def test_a_report_shows_its_category_and_commune_in_the_asked_language(
     single = page(client, f"/collections/reports/items/{report.id}", lang)
 
     expected = PAGES[lang]
-    assert f"<td>{expected['brussels']}</td>" in listing
-    assert f"<td>{expected['pothole']}</td>" in listing
+    assert f'<td data-label="{COMMUNE[lang]}">{expected["brussels"]}</td>' in listing
+    assert f">{expected['pothole']}</td>" in listing
     assert heading(single) == f"{expected['pothole']}, {expected['brussels']}"
+
+
+COMMUNE = {"fr": "Commune", "nl": "Gemeente"}
+# 15:33:17 UTC on 6 December is 16:33 in Brussels (winter time, UTC+1).
+REPORTED = "2026-12-06T15:33:17Z"
+
+
+def shown(html: str, label: str) -> str:
+    """The value shown under `label` on a feature's page (its <dd>), tags and all."""
+    found = re.search(rf"<dt>{re.escape(label)}</dt><dd>(.*?)</dd>", html_.unescape(html))
+    assert found, label
+    return found.group(1)
+
+
+@pytest.mark.parametrize("lang", PAGES)
+def test_a_report_page_labels_and_values_are_in_the_asked_language(
+    client, session, report_factory, lang
+):
+    report = report_factory(description="not shown")
+    session.execute(
+        text("UPDATE reports SET created_at = :t, updated_at = :t WHERE id = :id"),
+        {"t": REPORTED, "id": report.id},
+    )
+    session.commit()
+
+    single = page(client, f"/collections/reports/items/{report.id}", lang)
+    listing = page(client, "/collections/reports/items", lang)
+
+    expected = PAGES[lang]
+    status = expected["labels"][0]
+    assert shown(single, status) == expected["new"]
+    created = f'<time datetime="{REPORTED}">{expected["date"]} 16:33</time>'
+    assert shown(single, expected["labels"][1]) == created
+    assert shown(single, expected["labels"][3]) == expected["brussels"]
+    assert shown(single, LOCATION_ROUNDED[lang]) == expected["no"]
+    assert f"<dt>{expected['labels'][4]}</dt>" in single
+    for raw in (">new<", ">brussels<", "False", ">status<", ">created_at<", "T15:33:17Z<"):
+        assert raw not in single and raw not in listing
+    # The list: the same words, the long id cut short, whole in its link and title.
+    assert f'<th scope="col">{status}</th>' in listing
+    assert f'<td data-label="{status}">{expected["new"]}</td>' in listing
+    assert created in listing
+    link = re.search(
+        rf'<a href="[^"]*/items/{report.id}\?[^"]*" title="{report.id}"[^>]*>(.*?)</a>', listing
+    )
+    assert link and link.group(1) == f"{str(report.id)[:8]}…"
+
+
+LOCATION_ROUNDED = {"fr": "Lieu arrondi à 100 m", "nl": "Plaats afgerond op 100 m"}
+
+
+def test_the_json_answers_keep_the_data_as_it_is(client, report_factory):
+    report = report_factory(description="not shown")
+    headers = {"Accept": "application/geo+json", "Accept-Language": "fr"}
+
+    feature = client.get(f"{BASE}/collections/reports/items/{report.id}", headers=headers)
+
+    properties = feature.get_json()["properties"]
+    assert properties["status"] == "new" and properties["region"] == "brussels"
+    assert properties["location_generalised"] is False
+    assert properties["created_at"].endswith("Z")
 
 
 def test_lang_in_the_address_wins_over_accept_language(client):
@@ -152,3 +222,16 @@ def test_a_map_needs_coordinates_in_crs84(app, report_factory):
     html = page(client, "/collections/reports/items", "fr", crs=lambert)
 
     assert "ogc-map" not in html
+
+
+def test_every_published_property_has_a_label_and_every_status_a_name():
+    # A property left out here would show its raw English name on a French or Dutch page.
+    from app.ogc import labels, reports
+    from app.ogc.communes import COMMUNE_PROPERTIES
+    from app.reports.states import Status
+
+    for lang in ("fr", "nl", "de", "en"):
+        for properties in (reports.Reports.properties, COMMUNE_PROPERTIES):
+            shown = [p for p in properties if not p.startswith(labels.HIDDEN_PREFIXES)]
+            assert [p for p in shown if p not in labels.LABELS[lang]] == []
+        assert set(labels.status_names(lang)) >= {s.value for s in Status}
