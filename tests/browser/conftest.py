@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 
 from app.db import Database
 from app.web import create_app
-from tests.browser.contexts import new_context
+from tests.browser.contexts import TIMEOUT_MS, new_context
 from tests.helpers.databases import migrated_database
 from tests.helpers.servers import LiveServer, free_port
 
@@ -109,6 +109,9 @@ def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Every module's expect() waits as long as its contexts do: set here, not by new_context,
+    # or a module with its own context (the dashboard's) waited 5 s when it ran first.
+    playwright_api.expect.set_options(timeout=TIMEOUT_MS)
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
 GRAND_PLACE = {"latitude": 50.8467, "longitude": 4.3525, "accuracy": 12}
 
 
@@ -25,5 +23,4 @@ def new_context(browser, live_server, *, locale="en-GB", service_workers="allow"
         timezone_id=timezone_id,
     )
     context.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
     return context

@@ -6,13 +6,14 @@ Screenshots in /tmp/shots-ra.
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.contexts import new_context
+from tests.browser.contexts import TIMEOUT_MS, new_context
 from tests.browser.helpers import LOCALES, camera_photo, marker, open_app, open_details
 from tests.browser.page_checks import expect_image_shown, strings
 
@@ -64,10 +65,11 @@ def test_a_reload_keeps_the_report_being_written_until_it_is_sent(
     open_details(page)
     word = marker()
     page.get_by_label(table["details.description"]).fill(f"Trou profond {word}")
-    # The draft is written as the resident types: wait until IndexedDB holds the last word.
-    for _ in range(50):
-        if word in (saved_description(page) or ""):
-            break
+    # The draft is written as the resident types: wait until IndexedDB holds the last word
+    # (a loaded machine may take more than a few seconds), or say it never did.
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while word not in (saved_description(page) or ""):
+        assert time.monotonic() < deadline, "the draft never held the description typed"
         page.wait_for_timeout(100)
 
     page.reload()

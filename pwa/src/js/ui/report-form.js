@@ -262,8 +262,9 @@ export class ReportForm {
     }
   }
 
-  forgetDraft() {
-    this.draft?.clear().catch(() => {
+  /** Resolves once the draft is gone (or could not be removed). */
+  async forgetDraft() {
+    await this.draft?.clear().catch(() => {
       // Left behind, it would only fill the form again at the next visit.
     });
   }
@@ -332,11 +333,13 @@ export class ReportForm {
       this.sendState.failed();
       return;
     }
-    this.sendState.watch(item);
     const wasEditing = Boolean(this.editing);
     this.reset({ keepStatus: true });
+    // The draft is gone before the form says the report is kept: a reload just after that
+    // filled the form again with the report already on its way (a second Send, a double).
     if (wasEditing) this.restoreDraft();
-    else this.forgetDraft();
+    else await this.forgetDraft();
+    this.sendState.watch(item);
     this.onQueued(item, { wasEditing });
   }
 
