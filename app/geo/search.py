@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -88,7 +89,7 @@ def search_communes(session: Session, query: str, limit: int = 10) -> list[Commu
     ]
 
 
-def all_commune_places(session: Session) -> list[dict]:
+def all_commune_places(session: Session) -> list[dict[str, Any]]:
     """Every current commune with a point inside it and its radius, in one query.
 
     Points to 5 decimals (about a metre) and radius to the metre: a resident's phone keeps
