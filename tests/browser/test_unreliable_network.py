@@ -39,7 +39,11 @@ def test_a_report_made_while_the_server_is_down_is_delivered_once_after_restart(
         page.clock.pause_at(page.evaluate("Date.now()") + 100)
     finally:
         live_server.start()
-    page.get_by_role("button", name="Send now").click()
+    # The press. A flush asked for while the failing one ran goes right after it, timer or
+    # not (delivery-loop.js): when that one started just after the restart, it sent the
+    # report first and the button went (a CI flake); the press then does nothing, and the
+    # report must still arrive once.
+    page.evaluate("document.getElementById('send-now')?.click()")
     expect(item.get_by_text("Sent", exact=True)).to_be_visible()
     [report] = reports_with(live_db, word)
     assert report["category"] == "fallen_tree"
