@@ -14,35 +14,23 @@ from app.geo.projection import METRIC_SRID
 from app.i18n import COMMUNE_LANGUAGES, names_from
 
 # Current communes only: the ones routing uses (their parts are in commune_parts).
-NAMES_SQL = text(
-    """
-    SELECT id, name_fr, name_nl, name_de FROM communes
-    WHERE id IN (SELECT DISTINCT commune_id FROM commune_parts)
-    """
-)
+CURRENT = "id IN (SELECT DISTINCT commune_id FROM commune_parts)"
+
+NAMES_SQL = text(f"SELECT id, name_fr, name_nl, name_de FROM communes WHERE {CURRENT}")
 
 # A point surely inside the commune, and the radius of a disc of the commune's area (in
 # Lambert 2008), which the app sends as the report's accuracy: the place is "somewhere here".
-PLACES_SQL = text(
-    f"""
-    SELECT id, ST_X(p) AS lon, ST_Y(p) AS lat,
+# Of the communes `where` selects, with their `columns`.
+PLACES = f"""
+    SELECT {{columns}}, ST_X(p) AS lon, ST_Y(p) AS lat,
            sqrt(ST_Area(ST_Transform(boundary, {METRIC_SRID})) / pi()) AS radius_m
-    FROM (SELECT id, boundary, ST_PointOnSurface(boundary) AS p FROM communes
-          WHERE id = ANY(:ids)) c
-    """
-)
-
-# Every current commune at once, with the point and radius of PLACES_SQL: the copy a phone
-# keeps to find a commune by name offline.
+    FROM (SELECT *, ST_PointOnSurface(boundary) AS p FROM communes WHERE {{where}}) c
+"""
+PLACES_SQL = text(PLACES.format(columns="id", where="id = ANY(:ids)"))
+# Every current commune at once: the copy a phone keeps to find a commune by name offline.
 ALL_PLACES_SQL = text(
-    f"""
-    SELECT nis_code, name_fr, name_nl, name_de, region_code, ST_X(p) AS lon, ST_Y(p) AS lat,
-           sqrt(ST_Area(ST_Transform(boundary, {METRIC_SRID})) / pi()) AS radius_m
-    FROM (SELECT nis_code, name_fr, name_nl, name_de, region_code, boundary,
-                 ST_PointOnSurface(boundary) AS p
-          FROM communes WHERE id IN (SELECT DISTINCT commune_id FROM commune_parts)) c
-    ORDER BY nis_code
-    """
+    PLACES.format(columns="nis_code, name_fr, name_nl, name_de, region_code", where=CURRENT)
+    + "ORDER BY nis_code"
 )
 
 
@@ -93,7 +81,7 @@ def all_commune_places(session: Session) -> list[dict[str, Any]]:
     """Every current commune with a point inside it and its radius, in one query.
 
     Points to 5 decimals (about a metre) and radius to the metre: a resident's phone keeps
-    the whole list (565 communes, about 60 KB), and searches it with `fold`'s rules when
+    the whole list (565 communes, about 90 KB), and searches it with `fold`'s rules when
     there is no network.
     """
     return [

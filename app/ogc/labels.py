@@ -13,11 +13,11 @@ import datetime as dt
 import functools
 import json
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
-BELGIAN_TIME = ZoneInfo("Europe/Brussels")
+from app.dates import BELGIAN_TIME
+
 PWA_STRINGS = Path(__file__).resolve().parents[2] / "pwa" / "src" / "i18n"
 LANGS = ("fr", "nl", "de", "en")
 

@@ -106,7 +106,7 @@ class CommunePlaces(MethodView):
 
         The same for every reader (names in French, Dutch and German, no `name`): the
         resident app keeps a copy and, without a network, finds a commune by name in it
-        with the rules of GET /communes?q=. One list of about 60 KB, which changes only
+        with the rules of GET /communes?q=. One list of about 90 KB, which changes only
         with a new boundary set: a strong ETag, cacheable for a day, then a 304.
         """
         places = KeptCommuneSchema(many=True).dump(all_commune_places(read_session()))

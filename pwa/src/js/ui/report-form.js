@@ -2,6 +2,7 @@
 
 import { categoryTile, groupCategories } from '../categories.js';
 import { language, onLanguageChange, say, t } from '../i18n.js';
+import { pickName } from '../kept-communes.js';
 import { currentPosition, lookupCommune, nearbyReports } from '../location.js';
 import { canShowTiles } from '../map-base.js';
 import { preparePhoto } from '../photo.js';
@@ -192,7 +193,8 @@ export class ReportForm {
     const found = this.communeFound;
     if (found?.outside) say($('commune'), 'where.outside');
     else if (found?.name) {
-      say($('commune'), 'where.commune', { name: found.names?.[language()] || found.name });
+      const name = found.names ? pickName(found.names, language(), found.region?.code) : found.name;
+      say($('commune'), 'where.commune', { name });
     }
   }
 
