@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import FloatRect, Locator, Page
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 
@@ -73,3 +74,17 @@ def expect_image_shown(image: Locator) -> None:
     image.page.wait_for_function(
         "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
+
+
+def box_of(target: Locator) -> FloatRect:
+    """Where the element is drawn, once it is: never None because a list re-rendered.
+
+    `bounding_box()` answers None when the element it found is replaced before it is
+    measured (a screen refreshing its list from the server); ask again, as a person's eye
+    would find the new one, within Playwright's default timeout.
+    """
+    deadline = time.monotonic() + 30
+    while (box := target.bounding_box()) is None:
+        assert time.monotonic() < deadline, f"{target} is never drawn"
+        target.page.wait_for_timeout(50)
+    return box

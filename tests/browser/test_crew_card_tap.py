@@ -18,7 +18,7 @@ from sqlalchemy import text
 from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import make_crew, report_through_api, sign_in
 from tests.browser.helpers import marker
-from tests.browser.page_checks import assert_every_string_in, strings
+from tests.browser.page_checks import assert_every_string_in, box_of, strings
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def tap(page, part) -> None:
     box = None
     while box is None:
         expect(part).to_be_visible()
-        box = part.bounding_box()
+        box = box_of(part)
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
@@ -70,7 +70,7 @@ def test_the_whole_card_opens_the_ticket_and_times_are_belgian(
         place = card.locator(".said p").filter(has_text="Grand-Place 12")
         said = card.locator(".said p").filter(has_text=f"Gros nid-de-poule {word}")
         expect(place).not_to_contain_text("Gros")
-        place_box, said_box = place.bounding_box(), said.bounding_box()
+        place_box, said_box = box_of(place), box_of(said)
         assert place_box and said_box and said_box["y"] >= place_box["y"] + place_box["height"]
         expect(card).to_contain_text(table["staff.list.said"])
         assert_every_string_in(page, lang)

@@ -13,7 +13,13 @@ from sqlalchemy import text
 
 from tests.browser.contexts import new_context
 from tests.browser.crew_helpers import make_manager, report_through_api, sign_in
-from tests.browser.page_checks import assert_every_string_in, axe_violations, expected, strings
+from tests.browser.page_checks import (
+    assert_every_string_in,
+    axe_violations,
+    box_of,
+    expected,
+    strings,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +68,7 @@ def test_a_manager_retries_a_failed_send_and_a_ticket_shows_its_reference(
         page.get_by_role("link", name=table["staff.nav.deliveries"]).click()
         expect(page.get_by_role("heading", name=table["staff.deliveries.heading"])).to_be_visible()
         # A manager's whole menu, the language beside the name: four rows, not five.
-        assert page.locator("header").bounding_box()["height"] <= 190
+        assert box_of(page.locator("header"))["height"] <= 190
         ref = failed.replace("-", "")[:8]
         item = page.locator("#deliveries-list > li").filter(has_text=ref)
         # Why, in the manager's words; the remote's own words quoted apart, marked as its.

@@ -27,6 +27,7 @@ from tests.browser.crew_helpers import PASSWORD
 from tests.browser.page_checks import (
     assert_every_string_in,
     axe_violations,
+    box_of,
     expected,
     strings,
 )
@@ -147,7 +148,7 @@ def assert_ready_account(browser, live_server, link: str, locale: str, lang: str
         expect(page.locator("#password-about")).not_to_contain_text(asked)
         expect(page.get_by_label(table["staff.password.label"])).to_be_hidden()
         log_in = page.get_by_role("link", name=table["staff.login.submit"])
-        box = log_in.bounding_box()
+        box = box_of(log_in)
         assert box and box["height"] >= 48 and box["width"] >= 300  # the main button
         assert_every_string_in(page, lang)
         SHOTS.mkdir(parents=True, exist_ok=True)

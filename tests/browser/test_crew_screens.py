@@ -19,6 +19,7 @@ from tests.browser.crew_helpers import (
     ticket_row,
 )
 from tests.browser.helpers import camera_photo, marker
+from tests.browser.page_checks import box_of
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +92,7 @@ def test_a_transferred_ticket_leaves_my_list_and_reaches_the_other_commune(
         page.get_by_text("Transferred to 21009: this ticket is no longer in your list.")
     ).to_be_visible()
     back = page.get_by_role("link", name="Back to my tickets")
-    assert back.bounding_box()["height"] >= 44  # a finger's target, not a line of text
+    assert box_of(back)["height"] >= 44  # a finger's target, not a line of text
     back.click()
     expect(page.get_by_text(re.compile(r"^\d+ tickets?\.$"))).to_be_visible()
     expect(ticket_link(page, word)).to_have_count(0)

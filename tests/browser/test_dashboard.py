@@ -25,7 +25,7 @@ from sqlalchemy import text
 
 from app.opendata.generate import generate_reports
 from tests.browser.contexts import TIMEOUT_MS, new_context
-from tests.browser.page_checks import assert_every_string_in, axe_violations
+from tests.browser.page_checks import assert_every_string_in, axe_violations, box_of
 
 pytestmark = pytest.mark.slow
 
@@ -286,7 +286,7 @@ def radio(page: Page, name: str):
 def tooltip_at_centre(page: Page) -> tuple[str, float, str]:
     """Point at the map's centre: the name and value of the commune there, as its tooltip says."""
     page.locator("#map").scroll_into_view_if_needed()
-    box = page.locator("#map").bounding_box()
+    box = box_of(page.locator("#map"))
     page.mouse.move(box["x"] + 2, box["y"] + 2)
     # Off every commune: the tooltips close (and fade out, 200 ms).
     expect(page.locator(".leaflet-tooltip")).to_have_count(0)

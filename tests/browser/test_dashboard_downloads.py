@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.contexts import new_context
-from tests.browser.page_checks import assert_every_string_in
+from tests.browser.page_checks import assert_every_string_in, box_of
 
 pytestmark = pytest.mark.slow
 
@@ -51,11 +51,11 @@ def test_the_dashboard_links_to_the_reports_with_its_filters_and_to_the_apis(
             link = page.get_by_role("link", name=name, exact=True)
             expect(link).to_be_visible()
             assert link.get_attribute("id") == link_id
-            box = link.bounding_box()
+            box = box_of(link)
             assert box and box["height"] >= 44
         # Each figure's own CSV link too.
         for figure_csv in page.locator("a.csv").all():
-            assert figure_csv.bounding_box()["height"] >= 44, figure_csv.get_attribute("id")
+            assert box_of(figure_csv)["height"] >= 44, figure_csv.get_attribute("id")
         assert_every_string_in(page, lang)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.locator("#open-data").scroll_into_view_if_needed()

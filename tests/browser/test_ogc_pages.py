@@ -18,6 +18,7 @@ from app.ogc import labels, pages
 from tests.browser.crew_helpers import report_through_api
 from tests.browser.follow_helpers import move
 from tests.browser.helpers import marker
+from tests.browser.page_checks import box_of
 from tests.browser.test_no_english import SAME_EVERYWHERE, SHOWN
 
 pytestmark = pytest.mark.slow
@@ -66,7 +67,7 @@ def test_a_commune_page_names_it_and_maps_it(watched, live_server, locale):
         expect(area).to_be_visible()
         expect(area.locator("img.tile").first).to_be_visible()
         expect(area.locator("svg path.area")).to_have_count(1)
-        box = area.locator("svg path.area").bounding_box()
+        box = box_of(area.locator("svg path.area"))
         assert box and box["width"] > 50 and box["height"] > 50
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"commune-{locale}.png"))
@@ -174,7 +175,7 @@ def check_phone_page(page, locale: str, name: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
     assert ogc_english(page, PHONE[locale]["lang"]) == [], name
     for link in page.locator("nav a, .formats a").all():
-        box = link.bounding_box()
+        box = box_of(link)
         assert box and box["height"] >= 24, link.inner_text()
 
 
@@ -209,7 +210,7 @@ def test_on_a_phone_the_reports_are_cards_in_the_readers_language(
     expect(done.locator(f'td[data-label="{status}"]')).to_have_text(words["statuses"][1])
     expect(done.locator(f'td[data-label="{resolved}"] time')).to_have_text(TIME)
     # A card: each value under its label, one card no wider than the screen.
-    box = card.bounding_box()
+    box = box_of(card)
     assert box and box["width"] <= 390 and box["height"] < 300
     label = card.locator("td").nth(1).evaluate("td => getComputedStyle(td, '::before').content")
     assert label == f'"{status}"'

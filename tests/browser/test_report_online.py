@@ -24,7 +24,7 @@ from tests.browser.helpers import (
     send,
     top_is_red,
 )
-from tests.browser.page_checks import assert_every_string_in, expect_image_shown, strings
+from tests.browser.page_checks import assert_every_string_in, box_of, expect_image_shown, strings
 
 pytestmark = pytest.mark.slow
 
@@ -132,7 +132,7 @@ def test_a_delivered_report_says_sent_with_its_reference_and_follow_link(
         expect_image_shown(thumbnail)
         follow = item.get_by_role("link", name=table["mine.follow"])
         expect(follow).to_be_visible()
-        assert follow.bounding_box()["height"] >= 44  # a finger's target, not a line of text
+        assert box_of(follow)["height"] >= 44  # a finger's target, not a line of text
         assert_every_string_in(page, lang)
         screenshot(page, f"sent-mine-{lang}")
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.contexts import new_context
 from tests.browser.follow_helpers import email_links, open_follow, report_with_email
 from tests.browser.helpers import LOCALES, marker, open_app
-from tests.browser.page_checks import strings
+from tests.browser.page_checks import box_of, strings
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_the_chosen_category_has_a_check_mark_and_a_strong_border(browser, live_
     assert style(page, chosen, "content", "::after") == '""'
     assert style(page, other, "content", "::after") == "none"
     page.locator("#categories").scroll_into_view_if_needed()
-    shot(page, f"tile-chosen-{lang}", clip=page.locator("#categories").bounding_box())
+    shot(page, f"tile-chosen-{lang}", clip=box_of(page.locator("#categories")))
     context.close()
 
 
@@ -95,8 +95,8 @@ def test_stopping_the_emails_is_a_quiet_action_on_the_follow_page(
     expect(stop).to_be_visible()
     assert stop.evaluate("(el) => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0)"
     assert send.evaluate("(el) => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
-    assert stop.bounding_box()["width"] < send.bounding_box()["width"]
-    assert stop.bounding_box()["height"] >= 44  # still a finger's target
+    assert box_of(stop)["width"] < box_of(send)["width"]
+    assert box_of(stop)["height"] >= 44  # still a finger's target
     stop.scroll_into_view_if_needed()
     shot(page, f"follow-unsubscribe-{lang}", full_page=True)
     context.close()
