@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
+
+from tests.browser.contexts import TIMEOUT_MS
 
 # Where the generated photo says it was taken: near the Grand-Place, a little off the phone.
 PHOTO_GPS = (50.8466, 4.3528)
@@ -166,3 +169,27 @@ def post_report(live_server, body: dict, language: str | None = None) -> uuid.UU
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return uuid.UUID(json.loads(response.read())["id"])
+
+
+def saved_description(page: Page) -> str | None:
+    """The description the draft holds on the phone, as IndexedDB has committed it."""
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+          const open = indexedDB.open('pave-draft');
+          open.onsuccess = () => {
+            const get = open.result.transaction('draft').objectStore('draft').get('fields');
+            get.onsuccess = () => { open.result.close(); resolve(get.result?.description ?? null); };
+          };
+        })"""
+    )
+
+
+def wait_for_draft(page: Page, word: str) -> None:
+    """The draft is written as the resident types: wait until IndexedDB holds `word`.
+
+    A loaded machine may take more than a few seconds; say so if it never does.
+    """
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while word not in (saved_description(page) or ""):
+        assert time.monotonic() < deadline, "the draft never held the description typed"
+        page.wait_for_timeout(100)

@@ -199,6 +199,10 @@ def test_a_report_queued_offline_outside_belgium_shows_the_servers_refusal_in_it
         expect(page.locator("#photo-gallery")).to_be_enabled()
         page.get_by_label(table["photos.take"]).set_input_files(str(photo))
         expect(page.locator("#photo-list img")).to_have_count(1)
+        # Its way out is Cancel (it stays in My reports), never Start over (which clears it).
+        expect(page.get_by_role("button", name=table["cancel"])).to_be_visible()
+        expect(page.get_by_role("button", name=table["form.startOver"])).to_be_hidden()
+        screenshot(page, f"refused-correcting-{lang}")
         page.get_by_label(table["where.communeSearch"]).fill(VOEREN[lang].split("/")[0])
         page.locator("#commune-results button").first.click()
         page.get_by_role("button", name=table["sendAgain"]).click()

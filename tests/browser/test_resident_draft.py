@@ -6,33 +6,26 @@ Screenshots in /tmp/shots-ra.
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.contexts import TIMEOUT_MS, new_context
-from tests.browser.helpers import LOCALES, camera_photo, marker, open_app, open_details
+from tests.browser.contexts import new_context
+from tests.browser.helpers import (
+    LOCALES,
+    camera_photo,
+    marker,
+    open_app,
+    open_details,
+    wait_for_draft,
+)
 from tests.browser.page_checks import expect_image_shown, strings
 
 pytestmark = pytest.mark.slow
 
 SHOTS = Path("/tmp/shots-ra")
-
-
-def saved_description(page: Page) -> str | None:
-    """The description the draft holds on the phone, as IndexedDB has committed it."""
-    return page.evaluate(
-        """() => new Promise((resolve) => {
-          const open = indexedDB.open('pave-draft');
-          open.onsuccess = () => {
-            const get = open.result.transaction('draft').objectStore('draft').get('fields');
-            get.onsuccess = () => { open.result.close(); resolve(get.result?.description ?? null); };
-          };
-        })"""
-    )
 
 
 def phone_in(browser, live_server, lang: str):
@@ -65,12 +58,7 @@ def test_a_reload_keeps_the_report_being_written_until_it_is_sent(
     open_details(page)
     word = marker()
     page.get_by_label(table["details.description"]).fill(f"Trou profond {word}")
-    # The draft is written as the resident types: wait until IndexedDB holds the last word
-    # (a loaded machine may take more than a few seconds), or say it never did.
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while word not in (saved_description(page) or ""):
-        assert time.monotonic() < deadline, "the draft never held the description typed"
-        page.wait_for_timeout(100)
+    wait_for_draft(page, word)
 
     page.reload()
     expect(page.locator("body[data-ready='true']")).to_be_attached()

@@ -3,7 +3,7 @@
  * the form filled again from it after a reload. Said nowhere: the form is simply as they left it.
  */
 
-import { say } from '../i18n.js';
+import { say, t } from '../i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -56,4 +56,32 @@ export function restoreInto(form, { fields, photos }) {
     const where = fields.where || { key: 'where.positionFound', vars: {} };
     form.setLocation(fields.location, where.key, where.vars);
   }
+}
+
+/** Whether the new report holds anything the resident gave (a refused one being corrected apart). */
+function hasContent(form) {
+  const f = fieldsOf(form);
+  const typed = [f.description, f.place, f.email].some((value) => value.trim());
+  return typed || Boolean(f.category || f.location || form.photos.length);
+}
+
+/** "Start over" is offered while a new report holds anything: Cancel stands in for it when correcting. */
+export function showStartOver(form) {
+  $('start-over').hidden = Boolean(form.editing) || !hasContent(form);
+}
+
+/** An empty form and no draft: the report given up, or an existing one followed instead. */
+export function startOver(form, key) {
+  form.reset();
+  form.forgetDraft();
+  say($('form-status'), key);
+  window.scrollTo(0, 0);
+  $('form-heading').focus();
+}
+
+/** "Start over" asks first: what it clears (text, photos, place) cannot come back. */
+export function bindStartOver(form) {
+  $('start-over').addEventListener('click', () => {
+    if (window.confirm(t('form.confirmStartOver'))) startOver(form, 'form.startedOver');
+  });
 }

@@ -8,7 +8,7 @@ import { canShowTiles } from '../map-base.js';
 import { preparePhoto } from '../photo.js';
 import { plainText } from '../plain-text.js';
 import { bindCommuneSearch } from './commune-search.js';
-import { fieldsOf, photosOf, restoreInto } from './form-draft.js';
+import { bindStartOver, fieldsOf, photosOf, restoreInto, showStartOver, startOver } from './form-draft.js';
 import { renderNearby } from './nearby-list.js';
 import { renderPhotos } from './photo-list.js';
 import { SendState, saveReport } from './send-state.js';
@@ -46,6 +46,7 @@ export class ReportForm {
       this.setLocation({ ...this.photoGps, accuracy_m: null }, 'where.fromPhoto');
     });
     $('open-map').addEventListener('click', () => this.openMap());
+    bindStartOver(this);
     bindCommuneSearch((commune) => {
       const point = { ...commune.point, accuracy_m: commune.radius_m };
       this.setLocation(point, 'where.fromCommune', { name: commune.name });
@@ -210,17 +211,9 @@ export class ReportForm {
     if (location !== this.location || category !== this.chosenCategory()) return;
     renderNearby(features, category, {
       email: () => $('email').value.trim(),
-      onDiscard: () => this.discard(),
+      // The resident follows an existing report instead: their new one is not needed.
+      onDiscard: () => startOver(this, 'nearby.discarded'),
     });
-  }
-
-  /** The resident follows an existing report instead: their new one is not needed. */
-  discard() {
-    this.reset();
-    this.forgetDraft();
-    say($('form-status'), 'nearby.discarded');
-    window.scrollTo(0, 0);
-    $('form-heading').focus();
   }
 
   updateMapButton() {
@@ -243,6 +236,7 @@ export class ReportForm {
 
   /** Keep what is written so far on the phone (not a refused report being corrected). */
   async keepDraft({ photos = false } = {}) {
+    showStartOver(this);
     if (!this.draft || this.editing || this.restoring) return;
     try {
       await this.draft.saveFields(fieldsOf(this));
@@ -262,6 +256,7 @@ export class ReportForm {
     } finally {
       this.restoring = false;
     }
+    showStartOver(this);
   }
 
   /** Resolves once the draft is gone (or could not be removed). */
@@ -362,6 +357,7 @@ export class ReportForm {
     say($('form-heading'), 'form.editHeading');
     say($('send'), 'sendAgain');
     $('cancel-edit').hidden = false;
+    showStartOver(this);
     // Its photos stay; more can be added while correcting it, up to the limit.
     this.keptPhotos = item.photos.length;
     say($('photo-status'), 'photos.kept', { n: item.photos.length });
@@ -396,5 +392,6 @@ export class ReportForm {
     say($('form-heading'), 'form.heading');
     say($('send'), 'send');
     $('cancel-edit').hidden = true;
+    showStartOver(this);
   }
 }
