@@ -193,6 +193,11 @@ def test_a_flood_of_new_reports_meets_nginxs_own_limit_first(site, path, address
         assert refused.headers["Content-Type"] == PROBLEM
         assert refused.headers["Retry-After"] == "60"
         assert refused.json()["title"] == "Too Many Requests"
+        # In the reader's language, as the app's own refusals are.
+        french = flooder.post(path, json={}, headers={"Accept-Language": "fr-BE,fr;q=0.9,en;q=0.5"})
+        assert french.status_code == 429 and french.headers["Content-Language"] == "fr"
+        assert french.json()["title"] == "Trop de demandes"
+        assert "rien n'a été créé" in french.json()["detail"]
         # Reading is not limited, and another client still reaches the app.
         assert flooder.get(path).status_code == 200
         assert other.post(path, json={}).status_code in (400, 403, 415, 422)
@@ -230,11 +235,20 @@ def test_bodies_over_the_apps_limits_are_refused_with_a_problem(site):
             files={"photo": ("huge.jpg", b"\xff\xd8\xff" + bytes(16 * MB), "image/jpeg")},
             headers={"Report-Key": "whatever"},
         )
+        dutch = sender.post(
+            f"/api/v1/reports/{unknown}/photos",
+            files={"photo": ("huge.jpg", b"\xff\xd8\xff" + bytes(16 * MB), "image/jpeg")},
+            headers={"Report-Key": "whatever", "Accept-Language": "nl-BE,nl;q=0.9"},
+        )
     for refused in (big_json, big_photo):
         assert refused.status_code == 413
         assert refused.headers["Content-Type"] == PROBLEM
         problem = refused.json()
         assert problem["status"] == 413 and "larger than this server accepts" in problem["detail"]
+    # A resident's phone in Dutch reads it in Dutch (the app's title for a 413).
+    assert dutch.status_code == 413 and dutch.headers["Content-Language"] == "nl"
+    assert dutch.json()["title"] == "Verzoek te groot"
+    assert "15 MB voor een foto" in dutch.json()["detail"]
     # Refused by nginx before gunicorn read a byte of them.
     assert str(unknown) not in log.read_text()
 
