@@ -16,6 +16,7 @@ from app.api.communes.schemas import (
     CommuneSearchQueryArgsSchema,
     KeptCommuneSchema,
     LookupQueryArgsSchema,
+    NoQueryArgsSchema,
 )
 from app.api.errors import problem_doc
 from app.errors import NotFoundError, OutsideServiceAreaError
@@ -99,9 +100,10 @@ class Communes(MethodView):
 
 @blp.route("/places")
 class CommunePlaces(MethodView):
+    @blp.arguments(NoQueryArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, KeptCommuneSchema(many=True))
     @blp.alt_response(304, description="Not modified: the copy of the If-None-Match is current")
-    def get(self):
+    def get(self, _args):
         """Every current commune with a point inside it, for the app to search offline
 
         The same for every reader (names in French, Dutch and German, no `name`): the

@@ -42,6 +42,10 @@ class CommuneSearchQueryArgsSchema(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
 
 
+class NoQueryArgsSchema(Schema):
+    """No parameter: any given is refused (a misspelt one would otherwise pass unnoticed)."""
+
+
 class CommunePointSchema(Schema):
     lat = fields.Float(required=True)
     lon = fields.Float(required=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from tests.helpers.api import assert_problem
+
 PLACES = "/api/v1/communes/places"
 KEPT_COMMUNES = Path(__file__).resolve().parents[3] / "pwa" / "src" / "js" / "kept-communes.js"
 # The app's offline search over the kept list, run by node: {places, searches} on stdin.
@@ -121,3 +123,12 @@ def test_the_app_s_offline_search_of_the_list_answers_as_the_server_does(client)
 
     assert json.loads(app.stdout) == server
     assert server[0][:2] == ["Liedekerke", "Liège"]
+
+
+@pytest.mark.parametrize("params", [{"q": "Liège"}, {"lang": "fr"}, {"v": "\x00"}])
+def test_a_query_parameter_is_refused_as_on_the_other_commune_routes(client, params):
+    """It takes none: a misspelt one (say, a search meant for /communes) is said, not ignored."""
+    response = client.get(PLACES, query_string=params, headers={"Accept-Language": "fr"})
+
+    assert_problem(response, 422)
+    assert next(iter(params)) in json.dumps(response.get_json(), ensure_ascii=False)
