@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.contexts import new_context
+from tests.browser.follow_helpers import move
 from tests.browser.helpers import (
     LOCALES,
     camera_photo,
@@ -144,5 +145,49 @@ def test_a_delivered_report_says_sent_with_its_reference_and_follow_link(
         # Made without an email: the page offers no emails to stop.
         expect(page.locator("#unsubscribe-box")).to_be_hidden()
         screenshot(page, f"sent-follow-page-{lang}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_my_reports_shows_the_status_the_crew_gave_and_keeps_a_steady_list_otherwise(
+    browser, live_server, live_db, lang
+):
+    table = strings(lang)
+    context = new_context(browser, live_server, locale=LOCALES[lang], service_workers="block")
+    try:
+        page = context.new_page()
+        open_app(page)
+        word = marker()
+        fill_report_in(page, table, f"Lampe {word}")
+        page.get_by_role("button", name=table["send"], exact=True).click()
+        expect(page.locator("#send-status")).to_contain_text(table["send.sent"].split("{ref}")[0])
+        [report] = reports_with(live_db, word)
+
+        def status_line(status: str):
+            line = table["mine.serverStatus"].replace("{status}", table[f"status.{status}"])
+            return page.locator("#mine-list > li").first.get_by_text(line)
+
+        mine, new = (
+            page.get_by_role("link", name=table["nav.mine"]),
+            page.get_by_role("link", name=table["nav.new"]),
+        )
+        mine.click()
+        expect(status_line("new")).to_be_visible()
+        # Nothing changed on the server: the list is not drawn again (a finger on its link
+        # would otherwise land on an element just replaced).
+        item = page.locator("#mine-list > li").first.element_handle()
+        new.click()
+        mine.click()
+        expect(status_line("new")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        assert item.evaluate("(li) => li.isConnected")
+
+        # The crew acknowledges it: the next visit to My reports says so, in the language.
+        move(live_db, report["id"], "acknowledged")
+        new.click()
+        mine.click()
+        expect(status_line("acknowledged")).to_be_visible()
+        assert_every_string_in(page, lang)
     finally:
         context.close()

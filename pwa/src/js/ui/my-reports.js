@@ -133,25 +133,30 @@ export class MyReports {
     return parts;
   }
 
-  /** Refresh the server status of sent reports, when online; quietly skipped otherwise. */
+  /**
+   * Refresh the server status of sent reports, when online; quietly skipped otherwise. The
+   * list is drawn again only if one changed: drawn again, it replaces the link a finger may be
+   * on, and a tap that lands on the one replaced does nothing.
+   */
   async refreshStatuses() {
     if (!navigator.onLine) return;
     const sent = (await this.outbox.all()).filter((it) => it.state === State.SENT).slice(-20);
+    let changed = false;
     for (const item of sent) {
       try {
         const response = await fetch(`/api/v1/reports/${item.serverId}`, {
           headers: { Accept: 'application/json', 'Accept-Language': language() },
         });
         if (!response.ok) continue;
-        const report = await response.json();
-        await this.outbox.update(item.id, (it) => ({
-          ...it,
-          result: { ...it.result, status: report.status, commune: report.commune },
-        }));
+        const { status, commune } = await response.json();
+        const before = item.result ?? {};
+        if (status === before.status && JSON.stringify(commune) === JSON.stringify(before.commune)) continue;
+        changed = true;
+        await this.outbox.update(item.id, (it) => ({ ...it, result: { ...it.result, status, commune } }));
       } catch {
-        return;
+        break;
       }
     }
-    await this.render();
+    if (changed) await this.render();
   }
 }
