@@ -43,8 +43,19 @@ export class MyReports {
     else if (waiting.length) say(summary, 'mine.waitingCount', { n: waiting.length });
     else say(summary, null);
     $('send-now').hidden = waiting.length === 0;
+    // An item drawn as before stays the same element: replaced, the link a finger is on would
+    // take no tap, and the keyboard's focus would fall back to the page. (Items with buttons
+    // are drawn anew: their handlers hold the item as it is now.)
     const list = $('mine-list');
-    list.replaceChildren(...items.map((item) => this.renderItem(item)));
+    const shown = new Map([...list.children].map((li) => [li.dataset.id, li]));
+    const drawn = items.map((item) => {
+      const fresh = this.renderItem(item);
+      const kept = shown.get(item.id);
+      return kept && !fresh.querySelector('button') && kept.isEqualNode(fresh) ? kept : fresh;
+    });
+    if (drawn.length !== list.children.length || drawn.some((li, i) => li !== list.children[i])) {
+      list.replaceChildren(...drawn);
+    }
   }
 
   renderItem(item) {
@@ -133,15 +144,14 @@ export class MyReports {
     return parts;
   }
 
-  /**
-   * Refresh the server status of sent reports, when online; quietly skipped otherwise. The
-   * list is drawn again only if one changed: drawn again, it replaces the link a finger may be
-   * on, and a tap that lands on the one replaced does nothing.
-   */
+  /** Refresh the server status of sent reports, when online; quietly skipped otherwise. */
   async refreshStatuses() {
-    if (!navigator.onLine) return;
+    if (navigator.onLine) await this.fetchStatuses();
+    await this.render();
+  }
+
+  async fetchStatuses() {
     const sent = (await this.outbox.all()).filter((it) => it.state === State.SENT).slice(-20);
-    let changed = false;
     for (const item of sent) {
       try {
         const response = await fetch(`/api/v1/reports/${item.serverId}`, {
@@ -151,12 +161,10 @@ export class MyReports {
         const { status, commune } = await response.json();
         const before = item.result ?? {};
         if (status === before.status && JSON.stringify(commune) === JSON.stringify(before.commune)) continue;
-        changed = true;
         await this.outbox.update(item.id, (it) => ({ ...it, result: { ...it.result, status, commune } }));
       } catch {
-        break;
+        return;
       }
     }
-    if (changed) await this.render();
   }
 }
