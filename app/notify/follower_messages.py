@@ -5,6 +5,7 @@ Kept apart from app.notify.messages, which picks these when a follow link is a f
 
 from __future__ import annotations
 
+from app.notify.handover_messages import FOLLOWER_HANDOVER
 from app.notify.news_messages import FOLLOWER_NEWS
 
 # A follower did not make the report: the steps they hear of name it as the report they
@@ -102,6 +103,7 @@ FOLLOWER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 # A reopening (by staff, or by the reporter's "not fixed") and a crew's public update.
 FOLLOWER_TEMPLATES.update(FOLLOWER_NEWS)
+FOLLOWER_TEMPLATES.update(FOLLOWER_HANDOVER)
 
 
 # A follower's $reason_line: the reason when staff made it public, else (empty $reason) that

@@ -8,6 +8,7 @@ from string import Template
 from app.i18n import LANGUAGES
 from app.notify.body_messages import BODY_TEMPLATES
 from app.notify.follower_messages import FOLLOWER_FOOTER, FOLLOWER_REASON, FOLLOWER_TEMPLATES
+from app.notify.handover_messages import REPORTER_HANDOVER
 from app.notify.news_messages import PUBLIC_REASON, REPORTER_NEWS
 from app.urls import public_url
 
@@ -227,6 +228,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
 }
 # A reopening and a crew's public update (app.notify.news_messages).
 TEMPLATES.update(REPORTER_NEWS)
+TEMPLATES.update(REPORTER_HANDOVER)
 # The emails to a body: a new ticket, the daily digest (app.notify.body_messages).
 TEMPLATES.update(BODY_TEMPLATES)
 

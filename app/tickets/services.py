@@ -43,8 +43,18 @@ __all__ = [
 ]
 
 # Statuses the resident hears about, by email in their language.
+# The steps the reporter and the followers hear of, each in an email of its own (a reopening
+# has its own emails, below). A duplicate's and a transfer's came in with the follow page's
+# promise of "an email at every step".
 RESIDENT_NOTIFIED = frozenset(
-    {Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED, Status.REJECTED}
+    {
+        Status.ACKNOWLEDGED,
+        Status.PLANNED,
+        Status.RESOLVED,
+        Status.REJECTED,
+        Status.DUPLICATE,
+        Status.TRANSFERRED,
+    }
 )
 
 
@@ -199,12 +209,11 @@ def _tell(
     reason_public: bool,
 ) -> None:
     """Queue the emails of a transition: to the residents, and to the new body of a transfer."""
-    if to in RESIDENT_NOTIFIED or to is Status.TRANSFERRED:
+    if to in RESIDENT_NOTIFIED:
         facts = notifications.facts(db, report_id)
-        if to in RESIDENT_NOTIFIED:
-            _notify_followers(
-                db, facts, f"resident_{to.value}", reason or "", reason_public=reason_public
-            )
+        _notify_followers(
+            db, facts, f"resident_{to.value}", reason or "", reason_public=reason_public
+        )
         if to is Status.TRANSFERRED:
             notifications.notify_body(db, facts)
             queue_delivery(db, report_id)

@@ -65,6 +65,32 @@ def test_resolving_the_original_tells_the_duplicates_reporter_once(client, sessi
     assert page.get_json()["report"]["status"] == "resolved"
 
 
+def test_the_duplicates_reporter_hears_at_once_that_it_joined_another_report(
+    client, session, post_report
+):
+    original = post_report("fr")
+    duplicate = post_report("nl", JAN)
+    _merge(session, duplicate, original)
+
+    assert _sent(session, duplicate, "resident_duplicate") == [(JAN, "nl")]
+    subject, body = session.execute(
+        text(
+            "SELECT subject, body FROM outbox_messages "
+            "WHERE report_id = :id AND kind = 'resident_duplicate'"
+        ),
+        {"id": duplicate},
+    ).one()
+    assert subject.startswith(f"Uw melding {str(duplicate)[:8]} is gekoppeld")
+    assert "aan een andere melding van hetzelfde probleem. U volgt voortaan die melding" in body
+    # It names no original (which may be published only as an area); its link opens the
+    # duplicate's page, which says where to go.
+    assert str(original)[:8] not in body
+    (token,) = links_in(session, duplicate, "resident_duplicate")
+    page = client.get(FOLLOW + token)
+    assert page.status_code == 200
+    assert page.get_json()["report"]["id"] == str(duplicate)
+
+
 def test_the_duplicates_link_keeps_working_and_names_the_original(client, session, post_report):
     original = post_report("fr")
     duplicate = post_report("nl", JAN)

@@ -101,7 +101,7 @@ def test_a_body_on_a_daily_digest_or_without_email_gets_no_single_message(sessio
     assert [m.kind for m in messages(session, ticket)] == ["resident_received"] * 2
 
 
-def test_the_body_a_ticket_is_transferred_to_is_told_at_once(session, ticket):
+def test_a_transfer_tells_the_new_body_and_the_reporter_at_once(session, ticket):
     _set_body(session, "region-brussels", contact_email="region@example.org")
     transition(
         session,
@@ -109,11 +109,25 @@ def test_the_body_a_ticket_is_transferred_to_is_told_at_once(session, ticket):
         "transferred",
         actor=CREW,
         to_body_code="region-brussels",
-        reason="Regional",
+        reason="Gewestweg",
     )
-    assert [(m.kind, m.recipient) for m in messages(session, ticket)] == [
-        ("body_new_report", "region@example.org")
+    reporter = session.execute(
+        text("SELECT reporter_email FROM reports WHERE id = :id"), {"id": ticket}
+    ).scalar_one()
+    sent = messages(session, ticket)
+    assert [(m.kind, m.recipient) for m in sent] == [
+        ("resident_transferred", reporter),
+        ("body_new_report", "region@example.org"),
     ]
+    # In the reporter's Dutch, naming the body now responsible and the reason, as the
+    # crews' form says it is told.
+    email = sent[0]
+    assert email.language == "nl"
+    assert email.subject.startswith("Uw melding") and "doorgestuurd naar" in email.subject
+    new_body = session.execute(
+        text("SELECT name_nl FROM bodies WHERE code = 'region-brussels'")
+    ).scalar_one()
+    assert f"de bevoegde instantie: {new_body}.\nReden: Gewestweg\n" in email.body
 
 
 def test_every_message_exists_in_the_four_languages():

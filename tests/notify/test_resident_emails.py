@@ -29,15 +29,17 @@ VALUES = {
 }
 
 
-def test_the_resident_hears_of_receipt_of_following_of_the_four_steps_and_the_news():
+def test_the_resident_hears_of_receipt_of_following_of_each_step_and_the_news():
     assert RESIDENT_KINDS == [
         "resident_acknowledged",
+        "resident_duplicate",
         "resident_following",
         "resident_planned",
         "resident_received",
         "resident_rejected",
         "resident_reopened",
         "resident_resolved",
+        "resident_transferred",
         "resident_update",
     ]
 
@@ -51,7 +53,7 @@ def test_each_resident_email_has_both_links(kind, language):
     assert "https://pave.example.be/follow/TOKEN/unsubscribe\n" in email.body
     if kind == "resident_planned":
         assert "2026-12-14" in email.body
-    if kind in ("resident_rejected", "resident_reopened"):
+    if kind in ("resident_rejected", "resident_reopened", "resident_transferred"):
         assert "Voirie privée" in email.body
     if kind == "resident_update":
         assert "\n\nLe bitume arrive lundi 14.\n" in email.body
@@ -101,12 +103,14 @@ FOLLOWED = {
 }
 
 
-def test_a_follower_hears_of_the_four_steps_the_news_and_of_following():
+def test_a_follower_hears_of_each_step_the_news_and_of_following():
     assert FOLLOWER_KINDS == [
         "resident_acknowledged",
+        "resident_duplicate",
         "resident_planned",
         "resident_rejected",
         "resident_resolved",
+        "resident_transferred",
         "resident_reopened",
         "resident_not_fixed",
         "resident_update",
