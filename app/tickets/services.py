@@ -278,6 +278,7 @@ def transition(
     db.execute(HISTORY_SQL, history)
     if to is Status.DUPLICATE:
         assert after.duplicate_of is not None  # _check_fields refuses a duplicate without it
+        _repoint_duplicates(db, report_id, after.duplicate_of, actor)
         _move_followers(db, report_id, after.duplicate_of, actor)
     _tell(db, report_id, to, actor, reason, reason_public=reason_public)
     return saved
@@ -287,6 +288,24 @@ def notify_update(db: Connection, report_id: uuid.UUID, update: str) -> None:
     """Email a crew's public update to the reporter and the followers: one email each."""
     facts = notifications.facts(db, report_id)
     _notify_followers(db, facts, "resident_update", "", reason_public=False, update=update)
+
+
+DUPLICATES_OF_SQL = text(
+    "SELECT id FROM reports WHERE duplicate_of = :id AND status = 'duplicate' ORDER BY id"
+)
+
+
+def _repoint_duplicates(db: Connection, report_id: uuid.UUID, original: uuid.UUID, actor: Actor):
+    """The report's own duplicates now name its original: an original is never a duplicate.
+
+    A chain would name a report through another: a duplicate of a report merged into a
+    sensitive one would publish, at its exact point, the report that leads to it. Each is
+    saved with its audit row (its public `duplicate_of` changed).
+    """
+    for (duplicate,) in db.execute(DUPLICATES_OF_SQL, {"id": report_id}).all():
+        before = lock_ticket(db, duplicate, None)
+        after = Ticket(**{**before.__dict__, "duplicate_of": original})
+        save_ticket(db, before, after, actor, "repoint_duplicate")
 
 
 def _move_followers(db: Connection, duplicate: uuid.UUID, original: uuid.UUID, actor: Actor):

@@ -22,8 +22,10 @@ import pytest
 from sqlalchemy import text
 
 from app.notify.notifications import issue_link
+from app.tickets.services import transition
 from tests.factories import FLAGEY, HOURS_AGO
 from tests.helpers.sql import POINTS_SQL
+from tests.helpers.tickets import CREW, audit, state
 
 AUTHOR = "auteur@example.org"
 # A second-precise time, not on the hour, two days ago (inside Open311's default window).
@@ -281,3 +283,31 @@ def test_a_status_change_published_to_the_hour_is_listed_once_that_hour_is_over(
     )
     session.commit()
     assert listed()
+
+
+def test_a_duplicate_of_a_report_merged_into_a_sensitive_one_is_generalised_too(
+    client, session, report_factory, place
+):
+    """E merged into D, then D into a sensitive R: E named D at its exact point, and D's
+    generalised point said where R is. Merging D hands its duplicates on to R."""
+    sensitive = report_factory(
+        category="illegal_dumping", lon=FLAGEY[0], lat=FLAGEY[1], created_at=TWO_DAYS_AGO
+    )
+    middle = report_factory(
+        category="pothole", lon=place.lon, lat=place.lat, created_at=TWO_DAYS_AGO
+    )
+    first = report_factory(
+        category="pothole", lon=place.lon, lat=place.lat, created_at=TWO_DAYS_AGO
+    )
+    transition(session, first.id, "duplicate", actor=CREW, duplicate_of=middle.id)
+    transition(session, middle.id, "duplicate", actor=CREW, duplicate_of=sensitive.id)
+    session.commit()
+
+    for copy in (first, middle):
+        assert _published_link(client, str(copy.id)) == {None}
+        item = _get(client, f"/ogc/collections/reports/items/{copy.id}?f=json").get_json()
+        assert item["properties"]["location_generalised"] is True
+        assert _pair(*item["geometry"]["coordinates"]) == _pair(place.clon, place.clat)
+    # The crews see where it points now, and who made it so.
+    assert state(session, first.id).duplicate_of == sensitive.id
+    assert [row.action for row in audit(session, first.id)][-1] == "repoint_duplicate"
