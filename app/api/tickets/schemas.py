@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from marshmallow import Schema, fields, validate, validates_schema
@@ -20,6 +21,7 @@ from app.api.reports.schemas import (
     PointSchema,
 )
 from app.api.schemas import CodeNameSchema, LatLonSchema, nullable_object
+from app.dates import BELGIAN_TIME
 from app.reports.states import Priority, Status
 from app.tickets.picking import SHORT_REF
 from app.tickets.queries import SORTS
@@ -231,6 +233,24 @@ class TicketRefField(fields.String):
             ) from exc
 
 
+# How far ahead work can be planned: a date beyond is a typo (or 9999-12-31), not a plan.
+PLANNING_YEARS = 5
+
+
+def plannable(day: dt.date) -> None:
+    """A planned date is a day to come: from today (in Belgium) to PLANNING_YEARS ahead.
+
+    Refused with marshmallow's own Range message, which the problem catalogue says in the
+    reader's language with both dates.
+    """
+    today = dt.datetime.now(BELGIAN_TIME).date()
+    try:
+        latest = today.replace(year=today.year + PLANNING_YEARS)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + PLANNING_YEARS, day=28)
+    validate.Range(min=today, max=latest)(day)
+
+
 class TransitionSchema(Schema):
     to = fields.String(required=True, validate=validate.OneOf(STATUSES))
     # Both reach people (the reason by email, both on crews' screens): the comments' rule.
@@ -246,7 +266,13 @@ class TransitionSchema(Schema):
             "always given to the reporter"
         },
     )
-    planned_for = fields.Date(metadata={"description": "Required for planned"})
+    planned_for = fields.Date(
+        validate=plannable,
+        metadata={
+            "description": "Required for planned: a day from today (in Belgium) to "
+            f"{PLANNING_YEARS} years ahead"
+        },
+    )
     duplicate_of = TicketRefField(
         validate=TypedLength(1, 45),  # "urn:uuid:" and an id at most
         metadata={

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import text
 
 from app.accounts.models import Role
 from app.accounts.services import issue_token
+from app.dates import BELGIAN_TIME
 from tests.helpers.accounts import bearer
 from tests.helpers.api import assert_problem
 from tests.helpers.staff import TICKETS
@@ -222,3 +225,31 @@ def test_a_planned_date_is_a_date(crew, ticket):
 
     problem = assert_problem(response, 422)
     assert problem["errors"][0]["pointer"] == "/planned_for"
+
+
+def _belgian_today() -> dt.date:
+    return dt.datetime.now(BELGIAN_TIME).date()
+
+
+def test_a_planned_date_is_a_day_to_come_within_five_years(crew, ticket):
+    crew.transition(ticket.id, "acknowledged")
+    today = _belgian_today()
+    for day in (today - dt.timedelta(days=1), dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+        response = crew.change(
+            "POST",
+            f"{TICKETS}/{ticket.id}/transitions",
+            crew.ticket(ticket.id)["version"],
+            json={"to": "planned", "planned_for": day.isoformat()},
+            headers={"Accept-Language": "fr"},
+        )
+        problem = assert_problem(response, 422)
+        [error] = problem["errors"]
+        # Said in the crew's language, with the days they may choose.
+        assert error["pointer"] == "/planned_for"
+        assert error["detail"].startswith("Doit être supérieur ou égal à")
+        assert today.isoformat() in error["detail"]
+    assert crew.ticket(ticket.id)["status"] == "acknowledged"
+
+    response = crew.transition(ticket.id, "planned", planned_for=today.isoformat())
+    assert response.status_code == 200, response.get_json()
+    assert crew.ticket(ticket.id)["planned_for"] == today.isoformat()

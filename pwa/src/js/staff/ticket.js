@@ -9,6 +9,7 @@ import { isPendingChange, mayUpdate, pendingPhotos } from './edits.js';
 import { membersOf } from './members.js';
 import { initPhotoViewer } from './photo-viewer.js';
 import { BodyPicker, DuplicatePicker } from './pickers.js';
+import { plannable } from './plan-date.js';
 import { problemField, problemKey } from './problems.js';
 import { describeEdit, TicketEditor } from './ticket-edit.js';
 import { renderFacts } from './ticket-facts.js';
@@ -232,6 +233,7 @@ export class TicketView {
   showFields() {
     const to = $('change-to').value;
     $('change-planned').hidden = to !== 'planned';
+    plannable($('change-date'));
     $('change-transfer').hidden = to !== 'transferred';
     $('change-duplicate').hidden = to !== 'duplicate';
     if (to === 'duplicate' && this.id) this.duplicates.load(this.id);
