@@ -89,9 +89,25 @@ def permissions_policy(kind: str) -> str:
     return f"geolocation={allowed}, camera={allowed}, microphone=(), payment=(), usb=()"
 
 
+# Answers for one person: a member of staff's (reporters' contact details, tokens), and what
+# a change answers (a new report's follow and photo tokens).
+PERSONAL_PREFIXES = ("/api/v1/staff", "/api/v1/auth", "/api/v1/bodies")
+
+
+def is_personal(path: str, method: str, credentials: bool) -> bool:
+    """Whether the answer is one person's: asked with credentials, a change, or staff's."""
+    return credentials or method not in ("GET", "HEAD") or path.startswith(PERSONAL_PREFIXES)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
+    credentials = bool(
+        request.authorization or current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+    )
+    if "Cache-Control" not in headers and is_personal(request.path, request.method, credentials):
+        # Kept by no cache: not the browser's of a shared commune computer, not a proxy's.
+        headers["Cache-Control"] = "private, no-store"
     max_age = current_app.config["HSTS_MAX_AGE"]
     arrived_over = request.environ.get("pave.request_scheme", request.scheme)
     if arrived_over == "https" and max_age:
