@@ -38,7 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "extent": "Extent (CRS84)",
         "time": "Time",
         "from_to": "from {start} to {end}",
-        "now": "now",
+        "since": "from {start} to now",
         "crs": "Coordinate reference systems",
         "stored_in": "Stored in",
         "count_one": "1 feature on this page",
@@ -83,7 +83,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "extent": "Étendue (CRS84)",
         "time": "Période",
         "from_to": "du {start} au {end}",
-        "now": "aujourd'hui",
+        "since": "depuis le {start}",
         "crs": "Systèmes de coordonnées",
         "stored_in": "Stocké en",
         "count_one": "1 objet sur cette page",
@@ -128,7 +128,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "extent": "Omvang (CRS84)",
         "time": "Periode",
         "from_to": "van {start} tot {end}",
-        "now": "nu",
+        "since": "sinds {start}",
         "crs": "Coördinatenstelsels",
         "stored_in": "Opgeslagen in",
         "count_one": "1 object op deze pagina",
@@ -173,7 +173,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "extent": "Ausdehnung (CRS84)",
         "time": "Zeitraum",
         "from_to": "vom {start} bis {end}",
-        "now": "heute",
+        "since": "seit {start}",
         "crs": "Koordinatenreferenzsysteme",
         "stored_in": "Gespeichert in",
         "count_one": "1 Objekt auf dieser Seite",
@@ -227,7 +227,9 @@ def cell(column: str, properties: dict, lang: str):
 def period(interval: list, lang: str) -> Markup:
     """A collection's time span, from its first report (local time) to now."""
     start = labels.timestamp(interval[0], lang) if interval[0] else "…"
-    end = labels.timestamp(interval[1], lang) if interval[1] else TEXTS[lang]["now"]
+    if not interval[1]:  # open-ended: "depuis le …", not "du … au aujourd'hui"
+        return Markup(escape(TEXTS[lang]["since"])).format(start=start)
+    end = labels.timestamp(interval[1], lang)
     return Markup(escape(TEXTS[lang]["from_to"])).format(start=start, end=end)
 
 

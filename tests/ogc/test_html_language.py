@@ -235,3 +235,17 @@ def test_every_published_property_has_a_label_and_every_status_a_name():
             shown = [p for p in properties if not p.startswith(labels.HIDDEN_PREFIXES)]
             assert [p for p in shown if p not in labels.LABELS[lang]] == []
         assert set(labels.status_names(lang)) >= {s.value for s in Status}
+
+
+@pytest.mark.parametrize(
+    ("lang", "since"), [("fr", "depuis le "), ("nl", "sinds "), ("de", "seit "), ("en", "from ")]
+)
+def test_the_reports_period_runs_from_the_first_report_with_no_end_date(
+    client, report_factory, lang, since
+):
+    report_factory(description="not shown")
+    collection = html_.unescape(re.sub(r"<[^>]+>", "", page(client, "/collections/reports", lang)))
+
+    assert re.search(rf"{since}\d\d[/.-]\d\d[/.-]20\d\d", collection), collection
+    # Not "du 06/12/2026 19:37 au aujourd'hui".
+    assert "au aujourd" not in collection and " tot nu" not in collection
