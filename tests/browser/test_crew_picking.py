@@ -249,3 +249,31 @@ def test_a_change_made_offline_and_refused_later_gives_the_form_back_with_what_w
         context.close()
 
     assert report_row(live_db, report_id)["body"] == BRUXELLES
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("fr", "ixelles"), ("nl", "Elsene")])
+def test_a_commune_typed_in_full_is_chosen_without_a_tap(
+    browser, live_server, live_db, lang, typed
+):
+    say = catalogue(lang)
+    word = marker()
+    report_id = report_through_api(live_server, f"Typed in full {word}")
+    crew = make_crew(live_db, BRUXELLES)
+    context, page = phone(browser, live_server, lang)
+    try:
+        open_ticket(page, crew, word)
+        page.locator("#change-to").select_option(label=say["staff.to.transferred"])
+        page.locator("#change-reason").fill(f"Autre commune {word}")
+        page.locator("#change-body").fill(typed)
+        kind = say["staff.kind.commune"]
+        expect(page.locator("#change-body-results").get_by_role("button")).to_have_count(1)
+        expect(page.locator("#change-body-results")).to_contain_text(kind)
+        # Sent as typed: the one commune offered with that name is the one meant.
+        page.locator("#change-submit").click()
+        expect(page.locator("#change-error")).to_be_empty()
+        done = say["staff.ticket.transferredTo"].format(name=typed.capitalize())
+        expect(page.locator("#ticket-heading")).to_have_text(done)
+    finally:
+        context.close()
+
+    assert report_row(live_db, report_id)["body"] == "commune-21009"

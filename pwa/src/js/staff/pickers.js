@@ -124,12 +124,13 @@ export class DuplicatePicker {
 /** Bodies found by their name in any language; the one picked gives its code. */
 export class BodyPicker {
   constructor(api, excluded = () => null) {
-    Object.assign(this, { api, excluded, chosen: null });
+    Object.assign(this, { api, excluded, chosen: null, offered: [] });
     $('change-body').addEventListener('input', () => this.search($('change-body').value.trim()));
   }
 
   reset() {
     this.chosen = null;
+    this.offered = [];
     $('change-body-results').replaceChildren();
     say($('change-body-status'), null);
   }
@@ -150,6 +151,7 @@ export class BodyPicker {
     if ($('change-body').value.trim() !== query) return; // a newer search is under way
     const found = answer.status === 200 ? answer.body : [];
     const bodies = found.filter((body) => body.code !== this.excluded());
+    this.offered = bodies;
     if (!bodies.length) {
       // The ticket's own body is never offered: say so, rather than that nothing is called so.
       say(status, found.length ? 'staff.transfer.ownBody' : 'staff.transfer.none');
@@ -172,8 +174,15 @@ export class BodyPicker {
     say($('change-body-status'), 'staff.transfer.chosen', { name: body.name, kind });
   }
 
-  /** The code to send: the body picked, else a NIS code or body code typed. */
+  /**
+   * The code to send: the body picked; else the one offered whose name was typed in full
+   * (typing "Ixelles" is choosing it, tapped or not); else a NIS code or body code typed.
+   */
   value(typed) {
-    return this.chosen && typed === this.chosen.name ? this.chosen.code : bodyCode(typed);
+    if (this.chosen && typed === this.chosen.name) return this.chosen.code;
+    const named = this.offered.filter((body) => body.name.toLowerCase() === typed.toLowerCase());
+    if (named.length !== 1) return bodyCode(typed);
+    this.pick(named[0]); // written as the body writes it, as a tap would have
+    return named[0].code;
   }
 }
