@@ -9,6 +9,7 @@ tell about it, lands at once or not at all. The other edits of a ticket are in `
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import uuid
 from types import SimpleNamespace
 from typing import Any
@@ -135,6 +136,16 @@ def notify_new_report(
         notifications.notify_resident(db, row, "resident_received", role="reporter")
 
 
+# What no reader sees: spaces, format characters (zero-width spaces, joiners, a BOM),
+# controls, unassigned code points and private-use ones.
+_UNSEEN = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Cn", "Co", "Cs"})
+
+
+def _says_something(text: str | None) -> bool:
+    """Whether `text` shows the reader anything: a reason of zero-width spaces says nothing."""
+    return any(unicodedata.category(char) not in _UNSEEN for char in text or "")
+
+
 def _check_fields(
     db: Connection,
     ticket: Ticket,
@@ -146,7 +157,7 @@ def _check_fields(
     to_body_code: str | None,
 ) -> Ticket:
     """Validate what the target status needs and return the ticket as it will be."""
-    if to in REASON_REQUIRED and not (reason and reason.strip()):
+    if to in REASON_REQUIRED and not _says_something(reason):
         raise MissingReasonError(
             f"A ticket is only {to.value} with a reason, given to the resident."
         )

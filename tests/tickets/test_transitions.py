@@ -66,7 +66,8 @@ def test_an_unknown_report_is_not_found(session):
 
 
 def test_rejecting_needs_a_reason_which_the_resident_reads(session, ticket):
-    for blank in (None, "", "   "):
+    # Nothing a resident could read: zero-width spaces, a BOM, a word joiner say nothing.
+    for blank in (None, "", "   ", "\u200b", "\ufeff \u2060", "\u3000\u200d"):
         with pytest.raises(MissingReasonError):
             transition(session, ticket, "rejected", actor=CREW, reason=blank)
     assert state(session, ticket).status == "new"
