@@ -43,10 +43,9 @@ __all__ = [
     "transition",
 ]
 
-# Statuses the resident hears about, by email in their language.
-# The steps the reporter and the followers hear of, each in an email of its own (a reopening
-# has its own emails, below). A duplicate's and a transfer's came in with the follow page's
-# promise of "an email at every step".
+# The steps the reporter and the followers hear of, each by an email of its own in their
+# language (a reopening has its own emails, below): the follow page promises "an email at
+# every step", a merge and a transfer included.
 RESIDENT_NOTIFIED = frozenset(
     {
         Status.ACKNOWLEDGED,
