@@ -47,6 +47,18 @@ def phone(browser, live_server, lang: str) -> tuple:
     return context, page
 
 
+def transfer_form(browser, live_server, live_db, lang: str, say: dict) -> tuple:
+    """A Bruxelles crew member's phone on a new ticket, its status form set to transfer:
+    (the ticket's marker word, its id, the context, the page)."""
+    word = marker()
+    report_id = report_through_api(live_server, f"In the other commune {word}")
+    crew = make_crew(live_db, BRUXELLES)
+    context, page = phone(browser, live_server, lang)
+    open_ticket(page, crew, word)
+    page.locator("#change-to").select_option(label=say["staff.to.transferred"])
+    return word, report_id, context, page
+
+
 def open_ticket(page: Page, crew: str, word: str) -> None:
     sign_in(page, crew)
     ticket_link(page, word).click()
@@ -143,13 +155,8 @@ def test_a_crew_transfers_by_typing_the_communes_name_in_any_language_and_pickin
     browser, live_server, live_db, lang, typed, shown
 ):
     say = catalogue(lang)
-    word = marker()
-    report_id = report_through_api(live_server, f"In the other commune {word}")
-    crew = make_crew(live_db, BRUXELLES)
-    context, page = phone(browser, live_server, lang)
+    word, report_id, context, page = transfer_form(browser, live_server, live_db, lang, say)
     try:
-        open_ticket(page, crew, word)
-        page.locator("#change-to").select_option(label=say["staff.to.transferred"])
         # A transfer's one text is its reason, told to the resident: no second, lost note.
         expect(page.locator("#change-note")).to_be_hidden()
         reason = f"La rue est à {shown} {word}"
@@ -256,13 +263,8 @@ def test_a_commune_typed_in_full_is_chosen_without_a_tap(
     browser, live_server, live_db, lang, typed
 ):
     say = catalogue(lang)
-    word = marker()
-    report_id = report_through_api(live_server, f"Typed in full {word}")
-    crew = make_crew(live_db, BRUXELLES)
-    context, page = phone(browser, live_server, lang)
+    word, report_id, context, page = transfer_form(browser, live_server, live_db, lang, say)
     try:
-        open_ticket(page, crew, word)
-        page.locator("#change-to").select_option(label=say["staff.to.transferred"])
         page.locator("#change-reason").fill(f"Autre commune {word}")
         page.locator("#change-body").fill(typed)
         kind = say["staff.kind.commune"]

@@ -154,10 +154,8 @@ def test_start_over_clears_the_report_being_written_and_its_draft(
     browser, live_server, tmp_path, lang
 ):
     table = strings(lang)
-    context = new_context(browser, live_server, locale=LOCALES[lang])
+    context, page = phone_in(browser, live_server, lang)
     try:
-        page = context.new_page()
-        open_app(page)
         start_over = page.get_by_role("button", name=table["form.startOver"])
         # An empty form has nothing to clear: the button is not offered.
         expect(page.locator("input[name='category']").first).to_be_attached()
