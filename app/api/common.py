@@ -10,6 +10,7 @@ from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.i18n import LANGUAGES
+from app.text import says_something
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -100,6 +101,12 @@ class SingleLineText(fields.String):
 # C0 controls but tab and line breaks, DEL, C1, and the Unicode controls that reorder what
 # follows them (bidirectional embeddings, overrides and isolates).
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def not_blank(value: str) -> None:
+    """Refuse a text that shows nothing: spaces, or zero-width characters alone."""
+    if not says_something(value):
+        raise ValidationError("Must not be blank.")
 
 
 def plain_text(value: str) -> None:

@@ -9,7 +9,6 @@ tell about it, lands at once or not at all. The other edits of a ticket are in `
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 import uuid
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.delivery.outbox import queue_delivery
 from app.notify import notifications
 from app.reports.states import Status
+from app.text import says_something
 from app.tickets.errors import (
     InvalidDuplicateError,
     InvalidTransferError,
@@ -135,16 +135,6 @@ def notify_new_report(
         notifications.notify_resident(db, row, "resident_received", role="reporter")
 
 
-# What no reader sees: spaces, format characters (zero-width spaces, joiners, a BOM),
-# controls, unassigned code points and private-use ones.
-_UNSEEN = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Cn", "Co", "Cs"})
-
-
-def _says_something(text: str | None) -> bool:
-    """Whether `text` shows the reader anything: a reason of zero-width spaces says nothing."""
-    return any(unicodedata.category(char) not in _UNSEEN for char in text or "")
-
-
 def _check_fields(
     db: Connection,
     ticket: Ticket,
@@ -156,7 +146,7 @@ def _check_fields(
     to_body_code: str | None,
 ) -> Ticket:
     """Validate what the target status needs and return the ticket as it will be."""
-    if to in REASON_REQUIRED and not _says_something(reason):
+    if to in REASON_REQUIRED and not says_something(reason):
         raise MissingReasonError(
             f"A ticket is only {to.value} with a reason, given to the resident."
         )

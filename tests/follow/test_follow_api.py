@@ -173,8 +173,9 @@ def test_a_comment_is_the_reporters_not_yet_public_and_is_audited(client, sessio
 
 def test_a_blank_comment_is_refused(client, followed):
     _, token = followed
-    response = client.post(FOLLOW + token + "/comments", json={"body": "   "})
-    assert response.status_code == 422
+    for blank in ("   ", "\u200b\u2060 \ufeff"):
+        response = client.post(FOLLOW + token + "/comments", json={"body": blank})
+        assert response.status_code == 422, blank
 
 
 def test_not_fixed_reopens_a_report_resolved_less_than_30_days_ago(client, session, followed):

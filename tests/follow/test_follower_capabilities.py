@@ -148,7 +148,7 @@ def test_publishing_needs_if_match_and_a_known_update(client, both, crew):
     )
     assert unknown.status_code == 404
     assert unknown.mimetype == "application/problem+json"
-    for bad in ({}, {"body": "   "}, {"public": "maybe"}):
+    for bad in ({}, {"body": "   "}, {"body": "\u200b"}, {"public": "maybe"}):
         response = crew.change("PATCH", path, ticket["version"], json=bad)
         assert response.status_code == 422, bad
         assert response.mimetype == "application/problem+json"

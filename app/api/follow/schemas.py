@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from app.api.common import NO_NUL, plain_text
+from app.api.common import NO_NUL, not_blank, plain_text
 from app.api.reports.schemas import ReportSchema
 from app.reports.states import Status
 from app.tickets.states import REPORTER_REOPEN_DAYS
@@ -14,11 +14,6 @@ STATUSES = [s.value for s in Status]
 WHO = ["reporter", "follower", "staff"]
 # How app.follow.links reads the times of updates and history (pave_public_time).
 PUBLISHED_TIME = "Exact on the reporter's link; elsewhere as published (to the hour if sensitive)"
-
-
-def _not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
 
 
 class FollowUpdateSchema(Schema):
@@ -118,7 +113,7 @@ class FollowCommentSchema(Schema):
         required=True,
         validate=[
             validate.Length(min=1, max=COMMENT_MAX),
-            _not_blank,
+            not_blank,
             NO_NUL,
             plain_text,
         ],

@@ -27,6 +27,7 @@ from app.api.photos.schemas import PhotoSchema
 from app.api.schemas import CodeNameSchema
 from app.reports.services import NewReport
 from app.reports.states import Status
+from app.text import says_something
 
 DESCRIPTION_MAX = 5000
 PHONE = validate.Regexp(r"^\+?[0-9 ()./-]{6,25}$", error="Not a phone number.")
@@ -75,7 +76,7 @@ class ReportCreateSchema(Schema):
 
     @validates("description")
     def _not_blank(self, value, **_kwargs):
-        if value is not None and not value.strip():
+        if value is not None and not says_something(value):
             raise ValidationError("Must not be blank; leave the field out instead.")
 
 

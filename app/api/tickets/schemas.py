@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 from webargs.fields import DelimitedList
 
-from app.api.common import NO_NUL, plain_text
+from app.api.common import NO_NUL, not_blank, plain_text
 from app.api.deliveries.schemas import DeliverySchema
 from app.api.photos.schemas import PhotoSchema
 from app.api.reports.schemas import (
@@ -23,6 +23,7 @@ from app.api.reports.schemas import (
 from app.api.schemas import CodeNameSchema, LatLonSchema, nullable_object
 from app.dates import BELGIAN_TIME
 from app.reports.states import Priority, Status
+from app.text import says_something
 from app.tickets.picking import SHORT_REF
 from app.tickets.queries import SORTS
 
@@ -309,7 +310,9 @@ class PhotoPatchSchema(Schema):
 
 
 class UpdateCreateSchema(Schema):
-    body = fields.String(required=True, validate=[validate.Length(1, 4000), NO_NUL, plain_text])
+    body = fields.String(
+        required=True, validate=[validate.Length(1, 4000), NO_NUL, plain_text, not_blank]
+    )
     public = fields.Boolean(required=True)
 
 
@@ -326,7 +329,7 @@ class UpdatePatchSchema(Schema):
     def _something(self, data, **_kwargs):
         if not data:
             raise ValidationError("Send public, body or both.")
-        if "body" in data and not data["body"].strip():
+        if "body" in data and not says_something(data["body"]):
             raise ValidationError("Must not be blank.", "body")
 
 

@@ -66,6 +66,8 @@ INVALID_BODIES = {
     "description too long": (report_body(description="x" * 5001), 422, "/description"),
     "description empty": (report_body(description=""), 422, "/description"),
     "description blank": (report_body(description="  \n\t "), 422, "/description"),
+    # What no reader sees is blank too: a BOM, a zero-width space, a word joiner.
+    "description invisible": (report_body(description="\ufeff\u200b\u2060"), 422, "/description"),
     "description not text": (report_body(description=["a"]), 422, "/description"),
     # PostgreSQL text cannot hold NUL: a 422, not a database error.
     "NUL in description": (report_body(description="hole\x00"), 422, "/description"),

@@ -253,3 +253,18 @@ def test_a_planned_date_is_a_day_to_come_within_five_years(crew, ticket):
     response = crew.transition(ticket.id, "planned", planned_for=today.isoformat())
     assert response.status_code == 200, response.get_json()
     assert crew.ticket(ticket.id)["planned_for"] == today.isoformat()
+
+
+def test_an_update_that_shows_nothing_is_refused(crew, ticket):
+    for blank in ("   ", "\u200b", "\ufeff\u2060"):
+        response = crew.change(
+            "POST",
+            f"{TICKETS}/{ticket.id}/updates",
+            crew.ticket(ticket.id)["version"],
+            json={"body": blank, "public": True},
+            headers={"Accept-Language": "nl"},
+        )
+        problem = assert_problem(response, 422)
+        assert problem["errors"][0]["pointer"] == "/body", blank
+        assert problem["errors"][0]["detail"] == "Mag niet leeg zijn.", blank
+    assert crew.ticket(ticket.id)["updates"] == []
